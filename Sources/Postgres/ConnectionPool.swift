@@ -1,0 +1,150 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOPosix
+
+/// A bounded pool of libpq connections whose blocking calls run on a dedicated thread pool.
+public final class ConnectionPool: Sendable {
+    public struct Configuration: Sendable {
+        /// A libpq connection string or URL; empty uses the `PG*` environment variables.
+        public var connectionString: String
+        public var maxConnections: Int
+        public var connectTimeoutSeconds: Int
+        /// How long a task waits for a free connection before failing.
+        public var leaseTimeout: Duration
+
+        public init(
+            connectionString: String = "",
+            maxConnections: Int = 8,
+            connectTimeoutSeconds: Int = 2,
+            leaseTimeout: Duration = .seconds(2)
+        ) {
+            self.connectionString = connectionString
+            self.maxConnections = maxConnections
+            self.connectTimeoutSeconds = connectTimeoutSeconds
+            self.leaseTimeout = leaseTimeout
+        }
+
+        /// `DATABASE_URL` when set, otherwise libpq's own `PG*` defaults.
+        public static func fromEnvironment(_ environment: [String: String]) -> Configuration {
+            var configuration = Configuration(connectionString: environment["DATABASE_URL"] ?? "")
+            if let size = environment["ASAR_DB_POOL_SIZE"].flatMap(Int.init), size > 0 {
+                configuration.maxConnections = size
+            }
+            return configuration
+        }
+    }
+
+    private typealias Waiter = CheckedContinuation<Connection, any Error>
+    private typealias State = PoolStateMachine<Connection, Waiter>
+
+    public let configuration: Configuration
+    private let threads: NIOThreadPool
+    private let state: NIOLockedValueBox<State>
+    private let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger = Logger(label: "asar.postgres")) {
+        self.configuration = configuration
+        self.logger = logger
+        self.state = NIOLockedValueBox(State(capacity: configuration.maxConnections))
+        // One thread per connection: a leased connection never waits for a thread.
+        self.threads = NIOThreadPool(numberOfThreads: configuration.maxConnections)
+        threads.start()
+    }
+
+    /// Gauges for metrics and readiness.
+    public var statistics: (open: Int, idle: Int, leased: Int, waiting: Int) {
+        state.withLockedValue { ($0.openCount, $0.idle.count, $0.leasedCount, $0.waitingCount) }
+    }
+
+    /// Leases a connection and runs `body` with it on a database thread.
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        let connection = try await lease()
+        do {
+            let value = try await threads.runIfActive { try body(connection) }
+            giveBack(connection)
+            return value
+        } catch {
+            giveBack(connection)
+            throw error
+        }
+    }
+
+    /// Runs `body` inside BEGIN … COMMIT, rolling back when it throws.
+    public func withTransaction<T: Sendable>(
+        isolation: IsolationLevel = .readCommitted,
+        _ body: @escaping @Sendable (Connection) throws -> T
+    ) async throws -> T {
+        try await withConnection { connection in
+            try connection.transaction(isolation: isolation) { try body(connection) }
+        }
+    }
+
+    /// Closes idle connections and fails waiting tasks; leased connections close when returned.
+    public func shutdown() async {
+        let (idle, waiters) = state.withLockedValue { $0.close() }
+        for waiter in waiters {
+            waiter.resume(throwing: PostgresError(.poolClosed, message: "pool shut down"))
+        }
+        _ = idle
+        try? await threads.shutdownGracefully()
+    }
+
+    private func lease() async throws -> Connection {
+        let waiterID = NIOLockedValueBox<Int?>(nil)
+        let timeout = configuration.leaseTimeout
+        return try await withCheckedThrowingContinuation { (continuation: Waiter) in
+            let action = state.withLockedValue { $0.lease(waiter: continuation) }
+            switch action {
+            case .use(let connection):
+                continuation.resume(returning: connection)
+            case .open:
+                openConnection(for: continuation)
+            case .fail:
+                continuation.resume(throwing: PostgresError(.poolClosed, message: "pool shut down"))
+            case .wait(let id):
+                waiterID.withLockedValue { $0 = id }
+                Task { [weak self] in
+                    try? await Task.sleep(for: timeout)
+                    guard let self, let waiter = self.state.withLockedValue({ $0.cancelWaiter(id: id) }) else { return }
+                    self.logger.warning("connection lease timed out")
+                    waiter.resume(throwing: PostgresError(.poolTimeout, message: "no connection free within \(timeout)"))
+                }
+            }
+        }
+    }
+
+    private func openConnection(for waiter: Waiter) {
+        let configuration = configuration
+        threads.submit { [self] threadState in
+            guard case .active = threadState else {
+                waiter.resume(throwing: PostgresError(.poolClosed, message: "pool shut down"))
+                return
+            }
+            do {
+                let connection = try Connection(
+                    connectionString: configuration.connectionString,
+                    connectTimeoutSeconds: configuration.connectTimeoutSeconds
+                )
+                waiter.resume(returning: connection)
+            } catch {
+                logger.error("database connection failed", metadata: ["error": "\(String(reflecting: error))"])
+                waiter.resume(throwing: error)
+                perform(state.withLockedValue { $0.openFailed() })
+            }
+        }
+    }
+
+    private func giveBack(_ connection: Connection) {
+        let healthy = connection.isHealthy
+        if !healthy { logger.warning("dropping broken database connection") }
+        perform(state.withLockedValue { $0.giveBack(connection, healthy: healthy) })
+    }
+
+    private func perform(_ action: State.ReturnAction) {
+        switch action {
+        case .none: break
+        case .hand(let connection, let waiter): waiter.resume(returning: connection)
+        case .openFor(let waiter): openConnection(for: waiter)
+        }
+    }
+}

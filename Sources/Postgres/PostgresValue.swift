@@ -1,0 +1,234 @@
+import Foundation
+
+/// A Swift value that can be sent as a `$n` parameter in PostgreSQL's text format.
+public protocol PostgresEncodable: Sendable {
+    /// The text representation, or nil for SQL NULL.
+    var postgresText: String? { get }
+}
+
+/// A Swift value that can be read from a column in PostgreSQL's text format.
+public protocol PostgresDecodable: Sendable {
+    init(postgresText: String) throws
+}
+
+extension String: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { self }
+    public init(postgresText: String) { self = postgresText }
+}
+
+extension Int: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { String(self) }
+    public init(postgresText: String) throws {
+        guard let value = Int(postgresText) else { throw decodingError(postgresText, Int.self) }
+        self = value
+    }
+}
+
+extension Int64: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { String(self) }
+    public init(postgresText: String) throws {
+        guard let value = Int64(postgresText) else { throw decodingError(postgresText, Int64.self) }
+        self = value
+    }
+}
+
+extension Int32: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { String(self) }
+    public init(postgresText: String) throws {
+        guard let value = Int32(postgresText) else { throw decodingError(postgresText, Int32.self) }
+        self = value
+    }
+}
+
+extension Double: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { String(self) }
+    public init(postgresText: String) throws {
+        switch postgresText {
+        case "NaN": self = .nan
+        case "Infinity": self = .infinity
+        case "-Infinity": self = -.infinity
+        default:
+            guard let value = Double(postgresText) else { throw decodingError(postgresText, Double.self) }
+            self = value
+        }
+    }
+}
+
+extension Decimal: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { "\(self)" }
+    public init(postgresText: String) throws {
+        guard let value = Decimal(string: postgresText, locale: Locale(identifier: "en_US_POSIX")) else {
+            throw decodingError(postgresText, Decimal.self)
+        }
+        self = value
+    }
+}
+
+extension Bool: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { self ? "t" : "f" }
+    public init(postgresText: String) throws {
+        switch postgresText {
+        case "t", "true": self = true
+        case "f", "false": self = false
+        default: throw decodingError(postgresText, Bool.self)
+        }
+    }
+}
+
+extension UUID: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { uuidString.lowercased() }
+    public init(postgresText: String) throws {
+        guard let value = UUID(uuidString: postgresText) else { throw decodingError(postgresText, UUID.self) }
+        self = value
+    }
+}
+
+extension Date: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { PostgresTimestamp.format(self) }
+    public init(postgresText: String) throws {
+        guard let value = PostgresTimestamp.parse(postgresText) else { throw decodingError(postgresText, Date.self) }
+        self = value
+    }
+}
+
+extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
+    public var postgresText: String? { self?.postgresText }
+}
+
+extension Array: PostgresEncodable where Element: PostgresEncodable {
+    public var postgresText: String? { PostgresArrayLiteral.encode(map(\.postgresText)) }
+}
+
+extension Array: PostgresDecodable where Element: PostgresDecodable {
+    public init(postgresText: String) throws {
+        guard let items = PostgresArrayLiteral.decode(postgresText) else {
+            throw decodingError(postgresText, [Element].self)
+        }
+        self = try items.map { item in
+            guard let item else { throw PostgresError(.decoding, message: "NULL element in array of \(Element.self)") }
+            return try Element(postgresText: item)
+        }
+    }
+}
+
+private func decodingError<T>(_ text: String, _ type: T.Type) -> PostgresError {
+    PostgresError(.decoding, message: "cannot decode \(text.prefix(64).debugDescription) as \(type)")
+}
+
+/// timestamptz in the text format the session is set to (ISO, UTC): `2026-11-25 00:34:40.123456+00`.
+enum PostgresTimestamp {
+    static func format(_ date: Date) -> String {
+        let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        let seconds = Int64((micros / 1_000_000).rounded(.down))
+        let fraction = Int64(micros) - seconds * 1_000_000
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        let fractionText = String(fraction)
+        let paddedFraction = String(repeating: "0", count: 6 - fractionText.count) + fractionText
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d.%@+00",
+            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), paddedFraction
+        )
+    }
+
+    static func parse(_ text: String) -> Date? {
+        // Accepts "YYYY-MM-DD HH:MM:SS[.ffffff]+HH[:MM]" as PostgreSQL prints with DateStyle ISO.
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 22 else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                guard index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 else { return nil }
+                value = value * 10 + Int(bytes[index] - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
+        else { return nil }
+        var index = 19
+        var micros = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var digits = 0
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                if digits < 6 { micros = micros * 10 + Int(bytes[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            for _ in digits..<max(digits, 6) { micros *= 10 }
+        }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") else { return nil }
+        let sign = bytes[index] == UInt8(ascii: "+") ? 1 : -1
+        guard let offsetHours = number(index + 1..<index + 3) else { return nil }
+        var offsetMinutes = 0
+        if index + 3 < bytes.count, bytes[index + 3] == UInt8(ascii: ":"), let minutes = number(index + 4..<index + 6) {
+            offsetMinutes = minutes
+        }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        let utcSeconds = Int64(timegm(&parts)) - Int64(sign * (offsetHours * 3600 + offsetMinutes * 60))
+        return Date(timeIntervalSince1970: Double(utcSeconds) + Double(micros) / 1_000_000)
+    }
+}
+
+/// One-dimensional array literals: `{a,"b c",NULL}`.
+enum PostgresArrayLiteral {
+    static func encode(_ items: [String?]) -> String {
+        var out = "{"
+        for (offset, item) in items.enumerated() {
+            if offset > 0 { out += "," }
+            guard let item else { out += "NULL"; continue }
+            out += "\""
+            for character in item {
+                if character == "\"" || character == "\\" { out += "\\" }
+                out.append(character)
+            }
+            out += "\""
+        }
+        return out + "}"
+    }
+
+    static func decode(_ text: String) -> [String?]? {
+        var scalars = Substring(text).unicodeScalars[...]
+        guard scalars.first == "{", scalars.last == "}" else { return nil }
+        scalars = scalars.dropFirst().dropLast()
+        if scalars.isEmpty { return [] }
+        var items: [String?] = []
+        var current = String.UnicodeScalarView()
+        var quoted = false
+        var wasQuoted = false
+        var escaped = false
+        for scalar in scalars {
+            if escaped {
+                current.append(scalar)
+                escaped = false
+            } else if scalar == "\\" {
+                escaped = true
+            } else if scalar == "\"" {
+                quoted.toggle()
+                wasQuoted = true
+            } else if scalar == ",", !quoted {
+                items.append(finish(current, wasQuoted: wasQuoted))
+                current = String.UnicodeScalarView()
+                wasQuoted = false
+            } else {
+                current.append(scalar)
+            }
+        }
+        items.append(finish(current, wasQuoted: wasQuoted))
+        return items
+    }
+
+    private static func finish(_ scalars: String.UnicodeScalarView, wasQuoted: Bool) -> String? {
+        let text = String(scalars)
+        return (!wasQuoted && text == "NULL") ? nil : text
+    }
+}

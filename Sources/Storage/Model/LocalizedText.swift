@@ -1,0 +1,29 @@
+/// Text in Kazakh, Russian and English; any of them may be missing, but not all.
+public struct LocalizedText: Sendable, Equatable, Hashable {
+    public var kk: String?
+    public var ru: String?
+    public var en: String?
+
+    public init(kk: String? = nil, ru: String? = nil, en: String? = nil) {
+        self.kk = kk
+        self.ru = ru
+        self.en = en
+    }
+
+    public var isEmpty: Bool { kk == nil && ru == nil && en == nil }
+
+    /// The text in `language`, falling back to Russian, Kazakh, then English.
+    public func preferred(_ language: Language) -> String {
+        let ordered: [String?] = switch language {
+        case .kk: [kk, ru, en]
+        case .ru: [ru, kk, en]
+        case .en: [en, ru, kk]
+        }
+        return ordered.lazy.compactMap { $0 }.first ?? ""
+    }
+}
+
+/// The languages ASAR speaks.
+public enum Language: String, Sendable, CaseIterable {
+    case kk, ru, en
+}

@@ -1,0 +1,21 @@
+/// One problem with one input field; `field` is a JSON path such as `name.kk` or `regions[2]`.
+public struct FieldIssue: Sendable, Equatable {
+    public let field: String
+    public let code: String
+    public let message: String
+
+    public init(field: String, code: String, message: String) {
+        self.field = field
+        self.code = code
+        self.message = message
+    }
+}
+
+/// What a repository reports when it refuses a request.
+public enum StorageError: Error, Sendable, Equatable {
+    case notFound(resource: String)
+    /// The input is well-formed but not acceptable (unknown region, wrong legal form ...).
+    case invalid([FieldIssue])
+    /// The request clashes with the current state (duplicate BIN, closed project ...).
+    case conflict(code: String, message: String)
+}

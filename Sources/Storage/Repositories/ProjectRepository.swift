@@ -1,0 +1,189 @@
+import Foundation
+import Postgres
+
+public struct ProjectFilter: Sendable {
+    public var organizationID: UUID?
+    public var status: ProjectStatus?
+    /// A KATO code: matches projects in it or anywhere under it.
+    public var region: String?
+    public var focusAreas: [String] = []
+    public var text: TextQuery?
+    public var minFundingKZT: Int64?
+    public var maxFundingKZT: Int64?
+
+    public init() {}
+}
+
+public struct ProjectRepository: Sendable {
+    let pool: ConnectionPool
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    public func create(_ draft: ProjectDraft) async throws -> Project {
+        try await pool.withTransaction { connection in
+            try Self.validate(draft, on: connection)
+            let row = try connection.query(
+                """
+                INSERT INTO projects (\(Self.writableColumns))
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                RETURNING \(Self.selectedColumns)
+                """,
+                Self.parameters(of: draft)
+            ).rows[0]
+            return try Self.decode(row)
+        }
+    }
+
+    public func find(_ id: UUID) async throws -> Project {
+        try await pool.withConnection { connection in
+            try Self.find(id, on: connection, lock: false)
+        }
+    }
+
+    /// Applies `change` under a row lock, validates the result and saves it.
+    public func update(_ id: UUID, _ change: @escaping @Sendable (inout ProjectDraft) throws -> Void) async throws -> Project {
+        try await pool.withTransaction { connection in
+            let current = try Self.find(id, on: connection, lock: true)
+            var draft = current.fields
+            try change(&draft)
+            if draft.organizationID != current.fields.organizationID {
+                throw StorageError.invalid([FieldIssue(
+                    field: "organization_id", code: "immutable", message: "A project cannot move to another organization."
+                )])
+            }
+            if current.fields.status == .closed && draft.status != .closed {
+                throw StorageError.conflict(code: "project_closed", message: "A closed project cannot be reopened.")
+            }
+            try Self.validate(draft, on: connection)
+            let row = try connection.query(
+                """
+                UPDATE projects SET (\(Self.writableColumns), updated_at) =
+                    ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp())
+                WHERE id = $15
+                RETURNING \(Self.selectedColumns)
+                """,
+                Self.parameters(of: draft) + [id]
+            ).rows[0]
+            return try Self.decode(row)
+        }
+    }
+
+    /// Closes a project: it stays readable but leaves open listings and matching.
+    public func close(_ id: UUID) async throws -> Project {
+        try await update(id) { $0.status = .closed }
+    }
+
+    public func list(_ filter: ProjectFilter, after cursor: PageCursor?, limit: Int) async throws -> Page<Project> {
+        var query = QueryBuilder()
+        if let organizationID = filter.organizationID { query.require("organization_id = $", organizationID) }
+        if let status = filter.status { query.require("status = $", status.rawValue) }
+        if let region = filter.region { query.require("region_scope @> ARRAY[$::text]", region) }
+        if !filter.focusAreas.isEmpty { query.require("focus_areas && $::text[]", filter.focusAreas) }
+        if let minimum = filter.minFundingKZT { query.require("funding_needed_kzt >= $", minimum) }
+        if let maximum = filter.maxFundingKZT { query.require("funding_needed_kzt <= $", maximum) }
+        query.matchText(filter.text)
+        query.resume(after: cursor)
+        let limitPlaceholder = query.placeholder(for: limit + 1)
+        let sql = """
+            SELECT \(Self.selectedColumns) FROM projects
+            \(query.whereClause)
+            ORDER BY created_at DESC, id DESC
+            LIMIT \(limitPlaceholder)
+            """
+        let parameters = query.parameters
+        return try await pool.withConnection { connection in
+            try page(connection.query(sql, parameters).rows, limit: limit, decode: Self.decode)
+        }
+    }
+
+    // MARK: - Rows
+
+    static let writableColumns = """
+        organization_id, title_kk, title_ru, title_en, summary_kk, summary_ru, summary_en, \
+        focus_areas, regions, funding_needed_kzt, in_kind_needs, duration_months, beneficiaries, status
+        """
+
+    // created_at and id come first: listings read their cursor from them.
+    static let selectedColumns = "created_at, id, \(writableColumns), updated_at"
+
+    static func parameters(of draft: ProjectDraft) -> [any PostgresEncodable] {
+        [
+            draft.organizationID, draft.title.kk, draft.title.ru, draft.title.en,
+            draft.summary.kk, draft.summary.ru, draft.summary.en,
+            draft.focusAreas, draft.regions, draft.fundingNeededKZT, draft.inKindNeeds,
+            draft.durationMonths, draft.beneficiaries, draft.status.rawValue,
+        ]
+    }
+
+    static func decode(_ row: Row) throws -> Project {
+        guard let status = ProjectStatus(rawValue: try row.decode(String.self, "status")) else {
+            throw PostgresError(.decoding, message: "unknown project status")
+        }
+        var fields = ProjectDraft(
+            organizationID: try row.decode(UUID.self, "organization_id"),
+            title: LocalizedText(
+                kk: try row.decode(String?.self, "title_kk"),
+                ru: try row.decode(String?.self, "title_ru"),
+                en: try row.decode(String?.self, "title_en")
+            ),
+            fundingNeededKZT: try row.decode(Int64.self, "funding_needed_kzt"),
+            durationMonths: try row.decode(Int.self, "duration_months")
+        )
+        fields.summary = LocalizedText(
+            kk: try row.decode(String?.self, "summary_kk"),
+            ru: try row.decode(String?.self, "summary_ru"),
+            en: try row.decode(String?.self, "summary_en")
+        )
+        fields.focusAreas = try row.decode([String].self, "focus_areas")
+        fields.regions = try row.decode([String].self, "regions")
+        fields.inKindNeeds = try row.decode([String].self, "in_kind_needs")
+        fields.beneficiaries = try row.decode(Int.self, "beneficiaries")
+        fields.status = status
+        return Project(
+            id: try row.decode(UUID.self, "id"),
+            fields: fields,
+            createdAt: try row.decode(Date.self, "created_at"),
+            updatedAt: try row.decode(Date.self, "updated_at")
+        )
+    }
+
+    static func find(_ id: UUID, on connection: Connection, lock: Bool) throws -> Project {
+        let sql = lock
+            ? "SELECT \(selectedColumns) FROM projects WHERE id = $1 FOR UPDATE"
+            : "SELECT \(selectedColumns) FROM projects WHERE id = $1"
+        guard let row = try connection.query(sql, [id]).first else {
+            throw StorageError.notFound(resource: "project")
+        }
+        return try decode(row)
+    }
+
+    static func validate(_ draft: ProjectDraft, on connection: Connection) throws {
+        var issues: [FieldIssue] = []
+        if draft.title.isEmpty {
+            issues.append(FieldIssue(field: "title", code: "required", message: "Give the title in at least one of kk, ru, en."))
+        }
+        if draft.regions.isEmpty {
+            issues.append(FieldIssue(field: "regions", code: "required", message: "List at least one region where the project runs."))
+        }
+        let owner = try connection.query(
+            "SELECT kind, active FROM organizations WHERE id = $1 FOR SHARE",
+            [draft.organizationID]
+        ).first
+        if let owner {
+            if try owner.decode(String.self, at: 0) != OrganizationKind.ngo.rawValue {
+                issues.append(FieldIssue(field: "organization_id", code: "not_an_ngo", message: "Projects are proposed by NGOs."))
+            } else if try !owner.decode(Bool.self, at: 1) {
+                issues.append(FieldIssue(field: "organization_id", code: "inactive", message: "The organization is deactivated."))
+            }
+        } else {
+            issues.append(FieldIssue(field: "organization_id", code: "unknown_organization", message: "No organization has this id."))
+        }
+        var codes = ReferenceCheck.Codes()
+        codes.regions = draft.regions
+        codes.focusAreas = [("focus_areas", draft.focusAreas)]
+        issues += try ReferenceCheck.issues(for: codes, on: connection)
+        if !issues.isEmpty { throw StorageError.invalid(issues) }
+    }
+}

@@ -1,0 +1,33 @@
+import Postgres
+
+/// Assembles a statement from constant SQL fragments; every value goes in as a `$n` parameter.
+struct QueryBuilder {
+    private(set) var conditions: [String] = []
+    private(set) var parameters: [any PostgresEncodable] = []
+
+    /// Adds a condition; each `$` in `fragment` becomes the next parameter, in order.
+    mutating func require(_ fragment: StaticString, _ values: any PostgresEncodable...) {
+        var text = ""
+        var remaining = values[...]
+        for character in "\(fragment)" {
+            if character == "$", let value = remaining.popFirst() {
+                parameters.append(value)
+                text += "$\(parameters.count)"
+            } else {
+                text.append(character)
+            }
+        }
+        precondition(remaining.isEmpty, "more values than placeholders in \(fragment)")
+        conditions.append(text)
+    }
+
+    /// Appends a value and returns its placeholder, for LIMIT and the like.
+    mutating func placeholder(for value: any PostgresEncodable) -> String {
+        parameters.append(value)
+        return "$\(parameters.count)"
+    }
+
+    var whereClause: String {
+        conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+    }
+}

@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -34,7 +35,7 @@ let package = Package(
             dependencies: [
                 "Postgres",
                 .product(name: "Logging", package: "swift-log"),
-            ],
+            ]
         ),
         .target(
             name: "API",
@@ -44,6 +45,7 @@ let package = Package(
                 "Postgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -57,13 +59,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        // Creates a migrated template database once per test run and a fresh copy per test.
+        .target(name: "TestSupport", dependencies: ["Postgres", "Storage"], path: "Tests/TestSupport"),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Postgres"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Postgres", "TestSupport"]),
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Storage", "Postgres",
+                "API", "Storage", "Postgres", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -57,6 +57,7 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Leases a connection and runs `body` with it on a database thread.
+    @discardableResult
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let connection = try await lease()
         do {
@@ -70,6 +71,7 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Runs `body` inside BEGIN … COMMIT, rolling back when it throws.
+    @discardableResult
     public func withTransaction<T: Sendable>(
         isolation: IsolationLevel = .readCommitted,
         _ body: @escaping @Sendable (Connection) throws -> T

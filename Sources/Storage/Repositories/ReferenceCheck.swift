@@ -14,8 +14,8 @@ enum ReferenceCheck {
         let row = try connection.query(
             """
             SELECT
-                ARRAY(SELECT code FROM unnest($1::text[]) AS code WHERE NOT EXISTS (SELECT 1 FROM regions WHERE kato = code)),
-                ARRAY(SELECT code FROM unnest($2::text[]) AS code WHERE NOT EXISTS (SELECT 1 FROM focus_areas f WHERE f.code = code)),
+                ARRAY(SELECT wanted FROM unnest($1::text[]) AS wanted WHERE NOT EXISTS (SELECT 1 FROM regions WHERE kato = wanted)),
+                ARRAY(SELECT wanted FROM unnest($2::text[]) AS wanted WHERE NOT EXISTS (SELECT 1 FROM focus_areas WHERE code = wanted)),
                 (SELECT organization_kind FROM legal_forms WHERE code = $3)
             """,
             [codes.regions + [codes.jurisdiction].compactMap { $0 }, allFocusAreas, codes.legalForm?.code]

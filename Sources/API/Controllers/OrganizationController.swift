@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import Storage
+
+struct OrganizationController {
+    let organizations: OrganizationRepository
+    let referenceCodes: ReferenceCodes
+
+    static let listParameters: Set<String> = ["kind", "region", "focus_area", "q", "include_inactive", "limit", "cursor"]
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post(use: create)
+        group.get(use: list)
+        group.get(":id", use: show)
+        group.patch(":id", use: update)
+        group.delete(":id", use: deactivate)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let draft = try OrganizationInput.draft(from: try await JSONBody.object(from: request))
+        let organization = try await organizations.create(draft)
+        return try JSONBody.response(
+            OrganizationResource(organization, showContact: true),
+            status: .created,
+            headers: [.location: "/v1/organizations/\(organization.id.uuidString.lowercased())"]
+        )
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let organization = try await organizations.find(try context.resourceID("organization"))
+        return try JSONBody.response(OrganizationResource(organization, showContact: false))
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.resourceID("organization")
+        let change = OrganizationInput.patch(try await JSONBody.object(from: request))
+        let organization = try await organizations.update(id, change)
+        return try JSONBody.response(OrganizationResource(organization, showContact: true))
+    }
+
+    @Sendable func deactivate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let organization = try await organizations.deactivate(try context.resourceID("organization"))
+        return try JSONBody.response(OrganizationResource(organization, showContact: false))
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = QueryReader(request: request)
+        query.rejectUnknown(Self.listParameters)
+        var filter = OrganizationFilter()
+        filter.kind = query.enumeration("kind", OrganizationKind.self)
+        filter.region = query.kato("region")
+        filter.focusAreas = query.codes("focus_area")
+        filter.text = query.text("q")
+        filter.includeInactive = query.bool("include_inactive") ?? false
+        let limit = query.limit()
+        let cursor = query.cursor()
+        try await referenceCodes.check(region: filter.region, focusAreas: filter.focusAreas, issues: query.issues)
+        try query.issues.throwIfAny()
+        let page = try await organizations.list(filter, after: cursor, limit: limit)
+        return try JSONBody.response(PageResource(
+            items: page.items.map { OrganizationResource($0, showContact: false) },
+            nextCursor: page.nextCursor
+        ))
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import Storage
+
+struct ProjectController {
+    let projects: ProjectRepository
+    let referenceCodes: ReferenceCodes
+
+    static let listParameters: Set<String> = [
+        "organization_id", "status", "region", "focus_area", "q", "min_funding", "max_funding", "limit", "cursor",
+    ]
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post(use: create)
+        group.get(use: list)
+        group.get(":id", use: show)
+        group.patch(":id", use: update)
+        group.delete(":id", use: close)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let draft = try ProjectInput.draft(from: try await JSONBody.object(from: request))
+        let project = try await projects.create(draft)
+        return try JSONBody.response(
+            ProjectResource(project),
+            status: .created,
+            headers: [.location: "/v1/projects/\(project.id.uuidString.lowercased())"]
+        )
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONBody.response(ProjectResource(try await projects.find(try context.resourceID("project"))))
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.resourceID("project")
+        let change = ProjectInput.patch(try await JSONBody.object(from: request))
+        return try JSONBody.response(ProjectResource(try await projects.update(id, change)))
+    }
+
+    @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONBody.response(ProjectResource(try await projects.close(try context.resourceID("project"))))
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = QueryReader(request: request)
+        query.rejectUnknown(Self.listParameters)
+        var filter = ProjectFilter()
+        if let raw = query.string("organization_id", maxLength: 36) {
+            if let id = UUID(uuidString: raw) { filter.organizationID = id } else {
+                query.issues.add("organization_id", "invalid_id", "organization_id must be a UUID.")
+            }
+        }
+        filter.status = query.enumeration("status", ProjectStatus.self)
+        filter.region = query.kato("region")
+        filter.focusAreas = query.codes("focus_area")
+        filter.text = query.text("q")
+        filter.minFundingKZT = query.integer("min_funding", in: 0...OrganizationInput.maxBudgetKZT)
+        filter.maxFundingKZT = query.integer("max_funding", in: 0...OrganizationInput.maxBudgetKZT)
+        if let minimum = filter.minFundingKZT, let maximum = filter.maxFundingKZT, minimum > maximum {
+            query.issues.add("min_funding", "invalid_range", "min_funding must not exceed max_funding.")
+        }
+        let limit = query.limit()
+        let cursor = query.cursor()
+        try await referenceCodes.check(region: filter.region, focusAreas: filter.focusAreas, issues: query.issues)
+        try query.issues.throwIfAny()
+        let page = try await projects.list(filter, after: cursor, limit: limit)
+        return try JSONBody.response(PageResource(items: page.items.map(ProjectResource.init), nextCursor: page.nextCursor))
+    }
+}

@@ -1,0 +1,74 @@
+import Hummingbird
+import Logging
+import NIOCore
+import Postgres
+import Storage
+
+/// Turns every error into an `application/problem+json` response; details go to the log only.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let routes: RouteTable
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = problem(for: error, request: request, context: context)
+            return JSONBody.problem(problem)
+        }
+    }
+
+    private func problem(for error: any Error, request: Request, context: Context) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let error as StorageError:
+            switch error {
+            case .notFound(let resource): return .notFound(resource)
+            case .invalid(let issues): return .validation(issues)
+            case .conflict(let code, let message):
+                return Problem(.conflict, code: code.replacingOccurrences(of: "_", with: "-"), title: "Conflict.", detail: message)
+            }
+        case let error as PostgresError where error.isUnavailable:
+            context.logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
+            return .unavailable
+        case let error as HTTPError where error.status == .notFound:
+            let allowed = routes.methods(forPath: request.uri.path)
+            return allowed.isEmpty ? .unknownRoute : .methodNotAllowed(allowed: allowed)
+        case let error as any HTTPResponseError where error.status.code < 500:
+            return Problem(error.status, code: "http-\(error.status.code)", title: error.status.reasonPhrase)
+        default:
+            context.logger.error("request failed", metadata: [
+                "error": "\(String(reflecting: error))",
+                "path": "\(request.uri.path)",
+                "method": "\(request.method.rawValue)",
+            ])
+            return .internalError
+        }
+    }
+}
+
+/// The paths and methods the router serves, to tell 405 from 404 and fill `Allow`.
+final class RouteTable: Sendable {
+    private let routes: [(segments: [String], methods: [HTTPRequest.Method])]
+
+    init(_ routes: [(path: String, methods: [HTTPRequest.Method])]) {
+        self.routes = routes.map { (Self.segments($0.path), $0.methods) }
+    }
+
+    func methods(forPath path: String) -> [HTTPRequest.Method] {
+        let requested = Self.segments(path)
+        for route in routes where route.segments.count == requested.count {
+            let matches = zip(route.segments, requested).allSatisfy { pattern, segment in
+                pattern.hasPrefix(":") || pattern == segment
+            }
+            if matches { return route.methods }
+        }
+        return []
+    }
+
+    private static func segments(_ path: String) -> [String] {
+        path.split(separator: "/").map(String.init)
+    }
+}

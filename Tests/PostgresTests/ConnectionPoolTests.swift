@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Postgres
+
+@Suite struct ConnectionPoolTests {
+    @Test func parametersAndTypesRoundTrip() async throws {
+        try await TestDatabase.with { database in
+            let id = UUID()
+            let row = try await database.pool.withConnection { connection in
+                try connection.query(
+                    "SELECT $1::text, $2::bigint, $3::numeric, $4::bool, $5::uuid, $6::text[], $7::int[], $8::text, now()",
+                    ["қазақ 'тіл'", Int64.max, Decimal(string: "12345.678"), true, id, ["a", "b c"], [1, 2, 3], String?.none]
+                ).rows[0]
+            }
+            #expect(try row.decode(String.self, at: 0) == "қазақ 'тіл'")
+            #expect(try row.decode(Int64.self, at: 1) == Int64.max)
+            #expect(try row.decode(Decimal.self, at: 2) == Decimal(string: "12345.678"))
+            #expect(try row.decode(Bool.self, at: 3))
+            #expect(try row.decode(UUID.self, at: 4) == id)
+            #expect(try row.decode([String].self, at: 5) == ["a", "b c"])
+            #expect(try row.decode([Int].self, at: 6) == [1, 2, 3])
+            #expect(try row.decode(String?.self, at: 7) == nil)
+            #expect(abs(try row.decode(Date.self, at: 8).timeIntervalSinceNow) < 60)
+        }
+    }
+
+    @Test func serverErrorsCarryTheirSQLState() async throws {
+        try await TestDatabase.with { database in
+            await #expect {
+                try await database.pool.withConnection { try $0.query("SELECT 1/0") }
+            } throws: { error in
+                (error as? PostgresError)?.sqlState == "22012"
+            }
+            // The connection stays usable after a statement error.
+            let one = try await database.pool.withConnection { try $0.query("SELECT 1").rows[0].decode(Int.self, at: 0) }
+            #expect(one == 1)
+        }
+    }
+
+    @Test func transactionRollsBackWhenTheBodyThrows() async throws {
+        struct Abort: Error {}
+        try await TestDatabase.with { database in
+            try await database.pool.withConnection { try $0.execute("CREATE TABLE t (x int)") }
+            await #expect(throws: Abort.self) {
+                try await database.pool.withTransaction { connection in
+                    try connection.query("INSERT INTO t VALUES ($1)", [1])
+                    throw Abort()
+                }
+            }
+            let count = try await database.pool.withConnection { try $0.query("SELECT count(*) FROM t").rows[0].decode(Int.self, at: 0) }
+            #expect(count == 0)
+        }
+    }
+
+    @Test func brokenConnectionIsReplaced() async throws {
+        try await TestDatabase.with(maxConnections: 1) { database in
+            let firstPID = try await database.pool.withConnection { try $0.query("SELECT pg_backend_pid()").rows[0].decode(Int.self, at: 0) }
+            let admin = try Connection(connectionString: database.connectionString)
+            try admin.query("SELECT pg_terminate_backend($1)", [firstPID])
+            await #expect(throws: PostgresError.self) {
+                try await database.pool.withConnection { try $0.query("SELECT 1") }
+            }
+            let secondPID = try await database.pool.withConnection { try $0.query("SELECT pg_backend_pid()").rows[0].decode(Int.self, at: 0) }
+            #expect(secondPID != firstPID)
+        }
+    }
+
+    @Test func leaseTimesOutInsteadOfHanging() async throws {
+        try await TestDatabase.with { database in
+            let pool = ConnectionPool(configuration: .init(
+                connectionString: database.connectionString, maxConnections: 1, leaseTimeout: .milliseconds(200)
+            ))
+            async let holder: Void = pool.withConnection { _ = try $0.query("SELECT pg_sleep(1)") }
+            try await Task.sleep(for: .milliseconds(100))
+            let start = ContinuousClock.now
+            await #expect {
+                try await pool.withConnection { try $0.query("SELECT 1") }
+            } throws: { error in
+                (error as? PostgresError)?.code == .poolTimeout
+            }
+            #expect(ContinuousClock.now - start < .seconds(1))
+            try await holder
+            await pool.shutdown()
+        }
+    }
+
+    @Test func unreachableServerFailsFast() async throws {
+        let pool = ConnectionPool(configuration: .init(
+            connectionString: "host=127.0.0.1 port=1 dbname=none", maxConnections: 1, connectTimeoutSeconds: 1
+        ))
+        let start = ContinuousClock.now
+        await #expect {
+            try await pool.withConnection { try $0.query("SELECT 1") }
+        } throws: { error in
+            (error as? PostgresError)?.code == .connectionFailed && (error as? PostgresError)?.isUnavailable == true
+        }
+        #expect(ContinuousClock.now - start < .seconds(3))
+        await pool.shutdown()
+    }
+
+    @Test func copyInLoadsEscapedRows() async throws {
+        try await TestDatabase.with { database in
+            let count = try await database.pool.withConnection { connection in
+                try connection.execute("CREATE TABLE c (a text, b text[])")
+                let values = ["tab\there", "line\nbreak", "back\\slash", "Қазақ"]
+                let lines = values.map { "\(Connection.copyText($0))\t\(Connection.copyText([$0].postgresText))" }
+                return try connection.copyIn("COPY c (a, b) FROM STDIN", lines: lines + ["\\N\t{}"])
+            }
+            #expect(count == 5)
+            let rows = try await database.pool.withConnection { try $0.query("SELECT a, b FROM c ORDER BY a NULLS LAST").rows }
+            #expect(try rows.compactMap { try $0.decode(String?.self, at: 0) }.sorted() == ["back\\slash", "line\nbreak", "tab\there", "Қазақ"].sorted())
+            #expect(try rows.map { try $0.decode([String].self, at: 1).first ?? "" }.contains("tab\there"))
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+@testable import Postgres
+
+@Suite struct ValueCodingTests {
+    @Test func arrayLiteralsRoundTrip() throws {
+        let values = ["plain", "with space", "quote\"inside", "back\\slash", "comma,here", "", "NULL", "{brace}"]
+        let literal = try #require(values.postgresText)
+        #expect(try [String](postgresText: literal) == values)
+    }
+
+    @Test func arrayLiteralsKeepNullDistinctFromTheWordNull() {
+        #expect(PostgresArrayLiteral.decode("{a,NULL,\"NULL\"}") == ["a", nil, "NULL"])
+        #expect(PostgresArrayLiteral.decode("{}") == [])
+        #expect(PostgresArrayLiteral.decode("not an array") == nil)
+    }
+
+    @Test func timestampsParseWithAndWithoutFraction() throws {
+        let whole = try Date(postgresText: "2026-11-25 00:34:40+00")
+        #expect(whole.timeIntervalSince1970 == 1_795_566_880)
+        let fraction = try Date(postgresText: "2026-11-25 00:34:40.25+00")
+        #expect(fraction.timeIntervalSince1970 == 1_795_566_880.25)
+        let offset = try Date(postgresText: "2026-11-25 05:34:40+05")
+        #expect(offset == whole)
+        #expect(throws: PostgresError.self) { try Date(postgresText: "yesterday") }
+    }
+
+    @Test func timestampsFormatToMicroseconds() throws {
+        let date = Date(timeIntervalSince1970: 1_795_566_880.123456)
+        let text = try #require(date.postgresText)
+        #expect(text == "2026-11-25 00:34:40.123456+00")
+        #expect(abs(try Date(postgresText: text).timeIntervalSince1970 - date.timeIntervalSince1970) < 0.000_001)
+    }
+
+    @Test func malformedNumbersThrow() {
+        #expect(throws: PostgresError.self) { try Int(postgresText: "12x") }
+        #expect(throws: PostgresError.self) { try Bool(postgresText: "maybe") }
+        #expect(throws: PostgresError.self) { try UUID(postgresText: "not-a-uuid") }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+import Postgres
+import Storage
+
+/// A fresh, migrated database for one test, copied from a template migrated once per run.
+///
+/// Uses libpq's `PG*` variables (./deploy/test sets them to a throwaway cluster) and refuses any
+/// host that is not on this machine, so a test can never touch a shared database.
+public struct TestDatabase: Sendable {
+    public let name: String
+    public let pool: ConnectionPool
+
+    public var connectionString: String { "dbname=\(name)" }
+
+    /// Runs `body` with a new database and drops it afterwards.
+    public static func with<T: Sendable>(
+        maxConnections: Int = 4,
+        _ body: (TestDatabase) async throws -> T
+    ) async throws -> T {
+        let template = try await templateName.value
+        let name = "asar_test_\(UUID().uuidString.prefix(8).lowercased())_\(ProcessInfo.processInfo.processIdentifier)"
+        try await admin.withConnection { connection in
+            try connection.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
+        }
+        let pool = ConnectionPool(configuration: .init(connectionString: "dbname=\(name)", maxConnections: maxConnections))
+        let database = TestDatabase(name: name, pool: pool)
+        do {
+            let value = try await body(database)
+            await database.drop()
+            return value
+        } catch {
+            await database.drop()
+            throw error
+        }
+    }
+
+    private func drop() async {
+        await pool.shutdown()
+        _ = try? await Self.admin.withConnection { connection in
+            try connection.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        }
+    }
+
+    /// The migrations of this checkout.
+    public static let migrations: [Migration] = {
+        do { return try SQLFiles.migrations() } catch { fatalError("cannot read SQL/migrations: \(error)") }
+    }()
+
+    private static let admin: ConnectionPool = {
+        let environment = ProcessInfo.processInfo.environment
+        let host = environment["PGHOST"] ?? ""
+        let isLocal = host.isEmpty || host.hasPrefix("/") || ["localhost", "127.0.0.1", "::1"].contains(host)
+        precondition(isLocal, "tests refuse PGHOST=\(host): run them through ./deploy/test against a local throwaway cluster")
+        precondition(environment["DATABASE_URL"] == nil, "unset DATABASE_URL: tests make their own databases")
+        return ConnectionPool(configuration: .init(connectionString: "dbname=postgres", maxConnections: 2, leaseTimeout: .seconds(60)))
+    }()
+
+    private static let templateName: Task<String, any Error> = Task {
+        let name = "asar_template_\(ProcessInfo.processInfo.processIdentifier)"
+        let logger = Logger(label: "asar.test")
+        try await admin.withConnection { connection in
+            try connection.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            try connection.execute("CREATE DATABASE \(name)")
+        }
+        let setup = ConnectionPool(configuration: .init(connectionString: "dbname=\(name)", maxConnections: 1))
+        try await setup.withConnection { connection in
+            try Migrator.migrate(migrations, on: connection, logger: logger)
+        }
+        await setup.shutdown()
+        return name
+    }
+}

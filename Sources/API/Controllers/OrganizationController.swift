@@ -22,7 +22,7 @@ struct OrganizationController {
         return try JSONBody.response(
             OrganizationResource(organization, showContact: true),
             status: .created,
-            headers: [.location: "/v1/organizations/\(organization.id.uuidString.lowercased())"]
+            headers: [.location: "/v1/organizations/\(organization.id.lowercasedString)"]
         )
     }
 

@@ -24,7 +24,7 @@ struct ProjectController {
         return try JSONBody.response(
             ProjectResource(project),
             status: .created,
-            headers: [.location: "/v1/projects/\(project.id.uuidString.lowercased())"]
+            headers: [.location: "/v1/projects/\(project.id.lowercasedString)"]
         )
     }
 

@@ -20,7 +20,7 @@ struct OrganizationResource: Encodable {
         let phone: String?
     }
 
-    let id: UUID
+    let id: String
     let kind: String
     let bin: String
     let legalForm: String
@@ -47,7 +47,7 @@ struct OrganizationResource: Encodable {
 
     init(_ organization: Organization, showContact: Bool) {
         let fields = organization.fields
-        id = organization.id
+        id = organization.id.lowercasedString
         kind = fields.kind.rawValue
         bin = fields.bin
         legalForm = fields.legalForm
@@ -74,8 +74,8 @@ struct OrganizationResource: Encodable {
 }
 
 struct ProjectResource: Encodable {
-    let id: UUID
-    let organizationId: UUID
+    let id: String
+    let organizationId: String
     let title: LocalizedTextResource
     let summary: LocalizedTextResource
     let focusAreas: [String]
@@ -90,8 +90,8 @@ struct ProjectResource: Encodable {
 
     init(_ project: Project) {
         let fields = project.fields
-        id = project.id
-        organizationId = fields.organizationID
+        id = project.id.lowercasedString
+        organizationId = fields.organizationID.lowercasedString
         title = LocalizedTextResource(fields.title)
         summary = LocalizedTextResource(fields.summary)
         focusAreas = fields.focusAreas
@@ -172,4 +172,9 @@ struct PageResource<Item: Encodable>: Encodable {
 
 struct ListResource<Item: Encodable>: Encodable {
     let items: [Item]
+}
+
+extension UUID {
+    /// The canonical lowercase form (RFC 9562) used in every URL and body.
+    var lowercasedString: String { uuidString.lowercased() }
 }

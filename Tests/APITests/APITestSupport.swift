@@ -1,0 +1,76 @@
+import API
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Postgres
+import TestSupport
+
+/// Runs `body` against the service wired to `database`, through the router (no sockets).
+func withService<T: Sendable>(
+    _ database: TestDatabase,
+    _ body: @Sendable (any TestClientProtocol) async throws -> T
+) async throws -> T {
+    let configuration = ServiceConfiguration(
+        database: .init(connectionString: database.connectionString, maxConnections: 4)
+    )
+    let app = buildApplication(configuration, migrations: TestDatabase.migrations)
+    return try await app.test(.router, body)
+}
+
+extension TestClientProtocol {
+    @discardableResult
+    func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, contentType: String = "application/json") async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if json != nil { headers[.contentType] = contentType }
+        return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+}
+
+extension TestResponse {
+    /// The body as a JSON object; empty when it is not one.
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+    }
+
+    var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
+
+    var problemType: String? { json["type"] as? String }
+
+    /// The `field` of each per-field error in a problem body.
+    var errorFields: Set<String> {
+        Set((json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+    }
+
+    var isProblem: Bool { headers[.contentType] == "application/problem+json" }
+}
+
+enum Bodies {
+    static func ngo(bin: String = "940140000385", extra: String = "") -> String {
+        """
+        {"kind": "ngo", "bin": "\(bin)", "legal_form": "public_foundation",
+         "name": {"kk": "Қамқор", "ru": "Камкор", "en": "Kamkor"},
+         "description": "Помогаем детям с инвалидностью в Павлодаре",
+         "contact_email": "info@kamkor.kz", "contact_phone": "+7 701 234 56 78",
+         "regions": ["550000000"], "focus_areas": ["social_protection", "inclusion"], "seeking": ["education"],
+         "annual_budget_kzt": 25000000, "staff_count": 12, "founded_year": 2008\(extra)}
+        """
+    }
+
+    static func business(bin: String = "990140004654") -> String {
+        """
+        {"kind": "business", "bin": "\(bin)", "legal_form": "llp", "name": {"en": "Altyn Dala Agro"},
+         "nationwide": true, "focus_areas": ["rural_development"], "annual_csr_budget_kzt": 150000000, "max_active_partnerships": 5}
+        """
+    }
+
+    static func project(owner: String, extra: String = "") -> String {
+        """
+        {"organization_id": "\(owner)", "title": {"ru": "Инклюзивная мастерская", "kk": "Инклюзивті шеберхана"},
+         "summary": {"ru": "Обучение ремеслу подростков с инвалидностью"},
+         "focus_areas": ["inclusion"], "regions": ["550000000"], "funding_needed_kzt": 8000000,
+         "in_kind_needs": ["помещение"], "duration_months": 12, "beneficiaries": 40, "status": "open"\(extra)}
+        """
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct ProjectAPITests {
+    @Test func projectLifecycleAndFilters() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let ngo = try #require(try await client.send(.post, "/v1/organizations", json: Bodies.ngo()).json["id"] as? String)
+                let created = try await client.send(.post, "/v1/projects", json: Bodies.project(owner: ngo))
+                #expect(created.status == .created)
+                let id = try #require(created.json["id"] as? String)
+                #expect(try await client.send(.get, "/v1/projects/\(id)").json["funding_needed_kzt"] as? Int == 8_000_000)
+
+                #expect(try await client.send(.get, "/v1/projects?status=open&min_funding=1000000&max_funding=9000000").items.count == 1)
+                #expect(try await client.send(.get, "/v1/projects?max_funding=1000").items.isEmpty)
+                #expect(try await client.send(.get, "/v1/projects?region=550000000&organization_id=\(ngo)").items.count == 1)
+                #expect(try await client.send(.get, "/v1/projects?q=%D1%88%D0%B5%D0%B1%D0%B5%D1%80").items.count == 1, "Kazakh prefix шебер")
+
+                let patched = try await client.send(.patch, "/v1/projects/\(id)", json: #"{"funding_needed_kzt": 9000000}"#)
+                #expect(patched.json["funding_needed_kzt"] as? Int == 9_000_000)
+                let closed = try await client.send(.delete, "/v1/projects/\(id)")
+                #expect(closed.json["status"] as? String == "closed")
+                let reopen = try await client.send(.patch, "/v1/projects/\(id)", json: #"{"status": "open"}"#)
+                #expect(reopen.status == .conflict)
+            }
+        }
+    }
+
+    @Test func projectRulesAre422() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let business = try #require(try await client.send(.post, "/v1/organizations", json: Bodies.business()).json["id"] as? String)
+                let byBusiness = try await client.send(.post, "/v1/projects", json: Bodies.project(owner: business))
+                #expect(byBusiness.status == .unprocessableContent)
+                #expect(byBusiness.errorFields == ["organization_id"])
+
+                let ngo = try #require(try await client.send(.post, "/v1/organizations", json: Bodies.ngo()).json["id"] as? String)
+                let badDuration = try await client.send(.post, "/v1/projects", json: Bodies.project(owner: ngo, extra: #", "status": "secret""#).replacingOccurrences(of: "\"duration_months\": 12", with: "\"duration_months\": 48"))
+                #expect(badDuration.status == .unprocessableContent)
+                #expect(badDuration.errorFields.isSuperset(of: ["duration_months"]))
+                let unknownOwner = try await client.send(.post, "/v1/projects", json: Bodies.project(owner: UUID().uuidString))
+                #expect(unknownOwner.errorFields == ["organization_id"])
+                #expect(try await client.send(.get, "/v1/projects").items.isEmpty)
+            }
+        }
+    }
+}
+
+@Suite struct ReferenceAPITests {
+    @Test func regionsFocusAreasAndHealth() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let regions = try await client.send(.get, "/v1/regions").items
+                #expect(regions.count == 20)
+                let almaty = regions.first { $0["kato"] as? String == "190000000" }
+                #expect((almaty?["name"] as? [String: Any])?["kk"] as? String == "Алматы облысы")
+                let areas = try await client.send(.get, "/v1/focus-areas").items
+                #expect(areas.count == 16)
+                #expect(areas.first { $0["code"] as? String == "environment" }?["sdgs"] as? [Int] == [6, 12, 13, 14, 15])
+                #expect(try await client.send(.get, "/v1/legal-forms").items.count > 10)
+                #expect(try await client.send(.get, "/health").status == .ok)
+                #expect(try await client.send(.get, "/ready").status == .ok)
+            }
+        }
+    }
+}

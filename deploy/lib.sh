@@ -151,10 +151,11 @@ asar_free_port() {
 }
 
 # Creates DIR (mode 755 parents so postgres can traverse them) and hands it to
-# the server user. Fails - without touching anything - when, as root, the
-# `postgres` user cannot reach DIR's location (e.g. a checkout under /root).
+# the server user. Fails when, as root, the `postgres` user cannot reach DIR's
+# location (e.g. a checkout under /root); checked before creating anything.
 asar_pg_prepare_dir() {
     local dir=$1 anc
+    [[ $dir == /* ]] || dir=$PWD/$dir   # the postgres checks below run from /
     # DIR itself gets chowned below; what must already be open is the path to it.
     anc=$(dirname "$dir")
     while [[ ! -e $anc ]]; do anc=$(dirname "$anc"); done
@@ -187,9 +188,12 @@ _asar_pg_running() {
     [[ -f $data/postmaster.pid ]] || return 1
     _asar_as_pg "$ASAR_PG_BINDIR/pg_ctl" -D "$data" status >/dev/null 2>&1 || return 1
     pid=$(head -n1 "$data/postmaster.pid" 2>/dev/null || true)
-    if [[ -r /proc/$pid/comm ]]; then
+    if [[ -r /proc/$pid/status ]]; then
         comm=$(cat "/proc/$pid/comm" 2>/dev/null || true)
         [[ $comm == postgres || $comm == postmaster ]] || return 1
+        # A crashed postmaster lingers as a zombie until its parent (often a
+        # container's PID 1) reaps it; it still answers kill -0.
+        ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null || return 1
     fi
     return 0
 }
@@ -229,16 +233,24 @@ asar_pg_start() {
     fi
     # Not running but a pid file remains (crash + PID reuse): postgres would refuse
     # to start, and nothing owns these files, so they are safe to drop.
+    local crashed=0
     if [[ -f $data/postmaster.pid ]]; then
-        _asar_say "Removing stale $data/postmaster.pid"
+        _asar_say "Removing stale $data/postmaster.pid (PostgreSQL was not shut down cleanly)"
         rm -f "$data/postmaster.pid" "$sock"/.s.PGSQL.*.lock
+        crashed=1
     fi
 
     if [[ ! -f $data/PG_VERSION ]]; then
         # No PG_VERSION = an initdb that was killed half way; it can't be used.
+        # Only wipe what initdb itself would have left, never unknown content.
         if [[ -e $data ]]; then
-            _asar_say "Removing incomplete cluster at $data"
-            rm -rf "$data"
+            if [[ -z $(ls -A "$data") || -e $data/global || -e $data/base || -e $data/postgresql.conf ]]; then
+                _asar_say "Removing incomplete cluster at $data"
+                rm -rf "$data"
+            else
+                _asar_err "$data exists but is not a PostgreSQL cluster; move it away"
+                return 1
+            fi
         fi
         # A throwaway cluster (fsync=off) need not fsync its own creation either.
         for extra in "$@"; do
@@ -257,7 +269,11 @@ asar_pg_start() {
     for extra in "$@"; do
         opts+=" '$extra'"
     done
-    if ! out=$(_asar_as_pg "$ASAR_PG_BINDIR/pg_ctl" -D "$data" -l "$log" -w -o "$opts" start 2>&1); then
+    if ! out=$(_asar_as_pg "$ASAR_PG_BINDIR/pg_ctl" -D "$data" -l "$log" -w -o "$opts" start 2>&1) &&
+        ! { (( crashed )) && sleep 3 &&
+            # Backends of a crashed postmaster may still hold its shared memory
+            # for a moment, which makes postgres refuse to start; one retry.
+            out=$(_asar_as_pg "$ASAR_PG_BINDIR/pg_ctl" -D "$data" -l "$log" -w -o "$opts" start 2>&1); }; then
         printf '%s\n' "$out" >&2
         _asar_err "PostgreSQL failed to start; last lines of $log:"
         tail -n 25 "$log" >&2 2>/dev/null || true
@@ -271,6 +287,7 @@ asar_pg_stop() {
     local dir=$1 out
     : "${ASAR_PG_BINDIR:=$(asar_find_pg_bindir)}"
     [[ -f $dir/data/postmaster.pid ]] || return 0
+    dir=$(cd "$dir" && pwd -P)   # server tools run from /
     _asar_pg_running "$dir" || return 0
     if ! out=$(_asar_as_pg "$ASAR_PG_BINDIR/pg_ctl" -D "$dir/data" stop -m fast -w 2>&1); then
         # Lost a race with another stopper: that's the outcome we wanted anyway.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Storage
 import TestSupport
 
 @Suite struct ProjectAPITests {
@@ -61,6 +62,23 @@ import TestSupport
                 #expect(try await client.send(.get, "/v1/legal-forms").items.count > 10)
                 #expect(try await client.send(.get, "/health").status == .ok)
                 #expect(try await client.send(.get, "/ready").status == .ok)
+            }
+        }
+    }
+}
+
+@Suite struct DemoDataAPITests {
+    @Test func demoDataIsSearchableInRussianAndKazakh() async throws {
+        try await TestDatabase.with { database in
+            _ = try await Storage.Seeder.loadDemo(into: database.pool, onlyIfEmpty: true)
+            try await withService(database) { client in
+                let russian = try await client.send(.get, "/v1/organizations?q=%D0%B4%D0%B5%D1%82%D0%B5%D0%B9") // детей
+                #expect(!russian.items.isEmpty)
+                let kazakh = try await client.send(.get, "/v1/organizations?q=%D0%B1%D0%B0%D0%BB%D0%B0%D0%BB%D0%B0%D1%80%D2%93%D0%B0") // балаларға
+                #expect(!kazakh.items.isEmpty)
+                let almatyRegion = try await client.send(.get, "/v1/projects?region=190000000&status=open&limit=100")
+                #expect(!almatyRegion.items.isEmpty)
+                #expect(almatyRegion.items.allSatisfy { ($0["regions"] as? [String] ?? []).contains { $0.hasPrefix("19") } })
             }
         }
     }

@@ -12,7 +12,8 @@ struct SeedFocusArea: Sendable {
     let activity: LocalizedText
     /// The field, as it follows "в сфере" / "саласы" / "in": "социальной защиты".
     let field: LocalizedText
-    /// A name part for NGOs: "Центр инклюзии".
+    /// A name part for NGOs, after the brand in Kazakh and English, before it in Russian:
+    /// «Үміт инклюзия орталығы», «Центр инклюзии Умит», "Umit Inclusion Centre".
     let descriptor: LocalizedText
     let ideas: [SeedProjectIdea]
 
@@ -25,7 +26,7 @@ struct SeedFocusArea: Sendable {
                 en: "provides targeted aid to low-income and large families"
             ),
             field: LocalizedText(kk: "әлеуметтік қорғау", ru: "социальной защиты", en: "social protection"),
-            descriptor: LocalizedText(kk: "Әлеуметтік қолдау орталығы", ru: "Центр социальной поддержки", en: "Social Support Centre"),
+            descriptor: LocalizedText(kk: "әлеуметтік қолдау орталығы", ru: "Центр социальной поддержки", en: "Social Support Centre"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Көпбалалы отбасыларға азық-түлік себеті", ru: "Продуктовые наборы для многодетных семей", en: "Food parcels for large families"),
@@ -53,7 +54,7 @@ struct SeedFocusArea: Sendable {
                 en: "promotes healthy lifestyles and disease prevention"
             ),
             field: LocalizedText(kk: "денсаулық сақтау", ru: "здравоохранения", en: "health care"),
-            descriptor: LocalizedText(kk: "Денсаулық орталығы", ru: "Центр здоровья", en: "Health Centre"),
+            descriptor: LocalizedText(kk: "денсаулық орталығы", ru: "Центр здоровья", en: "Health Centre"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Ауылдарда қант диабетінің жылжымалы скринингі", ru: "Мобильный скрининг диабета в сёлах", en: "Mobile diabetes screening in villages"),
@@ -81,7 +82,7 @@ struct SeedFocusArea: Sendable {
                 en: "runs educational programmes for school and university students"
             ),
             field: LocalizedText(kk: "білім беру", ru: "образования", en: "education"),
-            descriptor: LocalizedText(kk: "Білім орталығы", ru: "Образовательный центр", en: "Education Centre"),
+            descriptor: LocalizedText(kk: "білім орталығы", ru: "Образовательный центр", en: "Education Centre"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Ауыл оқушыларына ҰБТ-ға тегін дайындық", ru: "Бесплатная подготовка к ЕНТ для сельских школьников", en: "Free entrance exam preparation for rural pupils"),
@@ -108,8 +109,8 @@ struct SeedFocusArea: Sendable {
                 ru: "сохраняет и популяризирует казахскую культуру, музыку и ремёсла",
                 en: "preserves and promotes Kazakh culture, music and crafts"
             ),
-            field: LocalizedText(kk: "мәдениет және өнер", ru: "культуры и искусства", en: "culture and the arts"),
-            descriptor: LocalizedText(kk: "Мәдениет орталығы", ru: "Центр культуры", en: "Culture Centre"),
+            field: LocalizedText(kk: "мәдениет", ru: "культуры", en: "culture"),
+            descriptor: LocalizedText(kk: "мәдениет орталығы", ru: "Центр культуры", en: "Culture Centre"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Балаларға арналған домбыра үйірмесі", ru: "Кружок домбры для детей", en: "Dombra club for children"),
@@ -137,7 +138,7 @@ struct SeedFocusArea: Sendable {
                 en: "develops grassroots and children's sport"
             ),
             field: LocalizedText(kk: "спорт", ru: "спорта", en: "sport"),
-            descriptor: LocalizedText(kk: "Спорт клубы", ru: "Спортивный клуб", en: "Sports Club"),
+            descriptor: LocalizedText(kk: "спорт клубы", ru: "Спортивный клуб", en: "Sports Club"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Аула футбол лигасы", ru: "Дворовая футбольная лига", en: "Neighbourhood football league"),
@@ -165,7 +166,7 @@ struct SeedFocusArea: Sendable {
                 en: "works on nature protection, waste sorting and tree planting"
             ),
             field: LocalizedText(kk: "экология", ru: "экологии", en: "the environment"),
-            descriptor: LocalizedText(kk: "Экология орталығы", ru: "Экологический центр", en: "Eco Centre"),
+            descriptor: LocalizedText(kk: "экология орталығы", ru: "Экологический центр", en: "Eco Centre"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Мектептерде қалдықтарды бөлек жинау", ru: "Раздельный сбор отходов в школах", en: "Waste sorting in schools"),
@@ -193,7 +194,7 @@ struct SeedFocusArea: Sendable {
                 en: "supports youth and children's initiatives"
             ),
             field: LocalizedText(kk: "жастар саясаты", ru: "молодёжной политики", en: "youth policy"),
-            descriptor: LocalizedText(kk: "Жастар орталығы", ru: "Молодёжный центр", en: "Youth Centre"),
+            descriptor: LocalizedText(kk: "жастар орталығы", ru: "Молодёжный центр", en: "Youth Centre"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Жастар көшбасшылығы мектебі", ru: "Школа молодёжного лидерства", en: "Youth leadership school"),
@@ -221,7 +222,7 @@ struct SeedFocusArea: Sendable {
                 en: "supports families, women and young parents"
             ),
             field: LocalizedText(kk: "отбасы саясаты", ru: "семейной политики", en: "family policy"),
-            descriptor: LocalizedText(kk: "Отбасын қолдау орталығы", ru: "Центр поддержки семьи", en: "Family Support Centre"),
+            descriptor: LocalizedText(kk: "отбасын қолдау орталығы", ru: "Центр поддержки семьи", en: "Family Support Centre"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Әйелдерге арналған дағдарыс орталығы", ru: "Кризисный центр для женщин", en: "Crisis centre for women"),
@@ -249,7 +250,7 @@ struct SeedFocusArea: Sendable {
                 en: "gives free legal advice and defends citizens' rights"
             ),
             field: LocalizedText(kk: "азаматтардың құқықтарын қорғау", ru: "защиты прав граждан", en: "human rights"),
-            descriptor: LocalizedText(kk: "Құқықтық орталық", ru: "Правовой центр", en: "Legal Aid Centre"),
+            descriptor: LocalizedText(kk: "құқықтық орталық", ru: "Правовой центр", en: "Legal Aid Centre"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Тегін заң кеңесі", ru: "Бесплатная юридическая приёмная", en: "Free legal aid office"),
@@ -277,7 +278,7 @@ struct SeedFocusArea: Sendable {
                 en: "strengthens inter-ethnic accord through cultural dialogue"
             ),
             field: LocalizedText(kk: "қоғамдық келісім", ru: "общественного согласия", en: "public accord"),
-            descriptor: LocalizedText(kk: "Достық үйі", ru: "Дом дружбы", en: "House of Friendship"),
+            descriptor: LocalizedText(kk: "достық үйі", ru: "Дом дружбы", en: "House of Friendship"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Қазақстан халықтары мәдениетінің фестивалі", ru: "Фестиваль культур народов Казахстана", en: "Festival of Kazakhstan's cultures"),
@@ -304,8 +305,8 @@ struct SeedFocusArea: Sendable {
                 ru: "развивает волонтёрство и вовлекает жителей в решение местных проблем",
                 en: "grows volunteering and involves residents in solving local problems"
             ),
-            field: LocalizedText(kk: "еріктілік", ru: "волонтёрства и гражданского участия", en: "volunteering"),
-            descriptor: LocalizedText(kk: "Еріктілер орталығы", ru: "Волонтёрский центр", en: "Volunteer Centre"),
+            field: LocalizedText(kk: "еріктілік", ru: "волонтёрства", en: "volunteering"),
+            descriptor: LocalizedText(kk: "еріктілер орталығы", ru: "Волонтёрский центр", en: "Volunteer Centre"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Қалалық еріктілер штабы", ru: "Городской волонтёрский штаб", en: "City volunteer hub"),
@@ -333,7 +334,7 @@ struct SeedFocusArea: Sendable {
                 en: "helps disabled people and children access rehabilitation, education and jobs"
             ),
             field: LocalizedText(kk: "инклюзия", ru: "инклюзии", en: "inclusion"),
-            descriptor: LocalizedText(kk: "Инклюзия орталығы", ru: "Центр инклюзии", en: "Inclusion Centre"),
+            descriptor: LocalizedText(kk: "инклюзия орталығы", ru: "Центр инклюзии", en: "Inclusion Centre"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Жасөспірімдерге арналған инклюзивті шеберхана", ru: "Инклюзивная мастерская для подростков", en: "Inclusive workshop for teenagers"),
@@ -361,7 +362,7 @@ struct SeedFocusArea: Sendable {
                 en: "teaches trades and helps with jobs and social entrepreneurship"
             ),
             field: LocalizedText(kk: "жұмыспен қамту", ru: "занятости", en: "employment"),
-            descriptor: LocalizedText(kk: "Жұмыспен қамту орталығы", ru: "Центр занятости", en: "Jobs Centre"),
+            descriptor: LocalizedText(kk: "жұмыспен қамту орталығы", ru: "Центр занятости", en: "Jobs Centre"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Көпбалалы аналарға арналған тігін цехы", ru: "Швейный цех для многодетных мам", en: "Sewing workshop for mothers of large families"),
@@ -389,7 +390,7 @@ struct SeedFocusArea: Sendable {
                 en: "develops villages and local communities"
             ),
             field: LocalizedText(kk: "ауылдарды дамыту", ru: "развития сёл", en: "rural development"),
-            descriptor: LocalizedText(kk: "Ауылды дамыту орталығы", ru: "Центр развития села", en: "Rural Development Centre"),
+            descriptor: LocalizedText(kk: "ауылды дамыту орталығы", ru: "Центр развития села", en: "Rural Development Centre"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Ауылға таза су", ru: "Чистая вода для аула", en: "Clean water for the village"),
@@ -445,7 +446,7 @@ struct SeedFocusArea: Sendable {
                 en: "cares for lonely older people and veterans"
             ),
             field: LocalizedText(kk: "қарт адамдарды қолдау", ru: "поддержки пожилых людей", en: "care for older people"),
-            descriptor: LocalizedText(kk: "Белсенді ұзақ өмір орталығы", ru: "Центр активного долголетия", en: "Active Ageing Centre"),
+            descriptor: LocalizedText(kk: "белсенді ұзақ өмір орталығы", ru: "Центр активного долголетия", en: "Active Ageing Centre"),
             ideas: [
                 SeedProjectIdea(
                     title: LocalizedText(kk: "Жалғызбасты зейнеткерлерге үйде көмек", ru: "Помощь на дому одиноким пенсионерам", en: "Home help for lonely pensioners"),

@@ -66,6 +66,13 @@ struct SeedRandom {
         return indices.prefix(taken).sorted().map { items[$0] }
     }
 
+    mutating func shuffle<Element>(_ items: inout [Element]) {
+        guard items.count > 1 else { return }
+        for position in stride(from: items.count - 1, to: 0, by: -1) {
+            items.swapAt(position, below(position + 1))
+        }
+    }
+
     /// A value spread evenly on a log scale, so small and large amounts are both common.
     mutating func logSpread(_ range: ClosedRange<Int64>, roundedTo step: Int64 = 1) -> Int64 {
         let low = log(Double(range.lowerBound))

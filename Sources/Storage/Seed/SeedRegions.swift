@@ -86,5 +86,11 @@ struct SeedRegion: Sendable {
                    centerRu: "Усть-Каменогорск", centerKk: "Өскемен", centerEn: "Oskemen", areaCode: "7232"),
     ]
 
+    static let katos: [String] = all.map(\.kato)
     static let byKATO: [String: SeedRegion] = Dictionary(uniqueKeysWithValues: all.map { ($0.kato, $0) })
+
+    static func named(_ kato: String) -> SeedRegion {
+        guard let region = byKATO[kato] else { preconditionFailure("unknown seed region \(kato)") }
+        return region
+    }
 }

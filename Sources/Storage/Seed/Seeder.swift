@@ -1,0 +1,90 @@
+import Foundation
+import Postgres
+
+/// How many rows a load inserted.
+public struct SeedSummary: Sendable, Equatable {
+    public let organizations: Int
+    public let projects: Int
+
+    public init(organizations: Int, projects: Int) {
+        self.organizations = organizations
+        self.projects = projects
+    }
+
+    public static let nothing = SeedSummary(organizations: 0, projects: 0)
+}
+
+/// Loads deterministic seed data: the same call gives the same rows, ids and timestamps every time.
+///
+/// Demo and synthetic data can share a database: demo BINs are registered in 2010-2024, synthetic
+/// ones in 2001-2009. Neither can be loaded twice into one database (the ids and BINs would repeat);
+/// such a load fails with `StorageError.conflict` and leaves the database as it was.
+public enum Seeder {
+    /// Deterministic realistic demo data; when onlyIfEmpty and organizations already has rows, does nothing and returns zeros.
+    ///
+    /// About 300 organizations (20 akimats, 3 national bodies, 120 NGOs, 120 businesses) and 150
+    /// NGO projects, in one transaction.
+    public static func loadDemo(into pool: ConnectionPool, onlyIfEmpty: Bool) async throws -> SeedSummary {
+        let demo = DemoData.make()
+        let issues = demo.organizations.flatMap { OrganizationRules.issues($0.fields) }
+        guard issues.isEmpty else { throw StorageError.invalid(issues) }
+        return try await pool.withTransaction { connection in
+            // Two instances seeding at start-up queue here; the second then finds the rows and skips.
+            try connection.execute("LOCK TABLE organizations IN SHARE ROW EXCLUSIVE MODE")
+            if onlyIfEmpty, try hasOrganizations(connection) { return .nothing }
+            return try reportingConflicts {
+                SeedSummary(
+                    organizations: try connection.copyIn(SeedCopy.organizations, lines: demo.organizations.lazy.map(SeedCopy.line)),
+                    projects: try connection.copyIn(SeedCopy.projects, lines: demo.projects.lazy.map(SeedCopy.line))
+                )
+            }
+        }
+    }
+
+    /// count organizations and count/2 projects of generated data, for benchmarks; fast.
+    ///
+    /// Meant for an empty database (or one holding only the demo data). Kinds are 45% NGO, 45%
+    /// business and 10% akimats; projects belong to the synthetic NGOs. Rows are generated one at a
+    /// time while COPY streams them, in one transaction, and both tables are analyzed afterwards.
+    public static func loadSynthetic(count: Int, into pool: ConnectionPool, seed: UInt64 = 42) async throws -> SeedSummary {
+        guard (0...SyntheticData.capacity).contains(count) else {
+            throw StorageError.invalid([FieldIssue(
+                field: "count", code: "out_of_range",
+                message: "Synthetic loads hold between 0 and \(SyntheticData.capacity) organizations."
+            )])
+        }
+        let summary = try await pool.withTransaction { connection in
+            try reportingConflicts {
+                let organizations = try connection.copyIn(
+                    SeedCopy.organizations,
+                    lines: (0..<count).lazy.map { SeedCopy.line(SyntheticData.organization($0, seed: seed)) }
+                )
+                let projects = try connection.copyIn(
+                    SeedCopy.projects,
+                    lines: (0..<count / 2).lazy.map { SeedCopy.line(SyntheticData.project($0, organizationCount: count, seed: seed)) }
+                )
+                return SeedSummary(organizations: organizations, projects: projects)
+            }
+        }
+        // Fresh statistics, or the planner keeps treating the tables as empty until autovacuum runs.
+        try await pool.withConnection { connection in
+            try connection.execute("ANALYZE organizations; ANALYZE projects")
+        }
+        return summary
+    }
+
+    private static func hasOrganizations(_ connection: Connection) throws -> Bool {
+        try connection.query("SELECT EXISTS (SELECT 1 FROM organizations)").first?.decode(Bool.self, at: 0) ?? false
+    }
+
+    private static func reportingConflicts<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PostgresError where error.isUniqueViolation {
+            throw StorageError.conflict(
+                code: "seed_conflict",
+                message: "Seed rows clash with existing ones (\(error.constraint ?? "unique key")); this data set is already loaded."
+            )
+        }
+    }
+}

@@ -31,7 +31,7 @@ public final class Connection: @unchecked Sendable {
         }
         self.handle = handle
         // Decoding relies on ISO timestamps in UTC.
-        try execute("SET DateStyle = ISO; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601")
+        try execute("SET DateStyle = ISO; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601; SET client_min_messages = warning")
     }
 
     deinit {

@@ -20,6 +20,13 @@ enum OrganizationInput {
         let kind = reader.enumeration("kind", OrganizationKind.self)
         var draft = OrganizationDraft(kind: kind ?? .ngo, bin: "", legalForm: "", name: LocalizedText())
         apply(reader, to: &draft)
+        if kind != nil, !issues.issues.isEmpty {
+            // Report the cross-field rules too, so one round trip shows every problem.
+            let reported = Set(issues.issues.map(\.field))
+            for issue in OrganizationRules.issues(draft) where !reported.contains(issue.field) {
+                issues.add(issue.field, issue.code, issue.message)
+            }
+        }
         try issues.throwIfAny()
         return draft
     }

@@ -1,0 +1,59 @@
+/// Diversifies the top of a list with maximal marginal relevance (MMR).
+public struct Diversity: Sendable, Equatable {
+    /// Weight of the score against novelty; 1 switches diversification off.
+    public var lambda: Double
+    /// How far down the list a diversified pick may come from, as a multiple of the limit.
+    public var poolFactor: Int
+
+    public init(lambda: Double = 0.8, poolFactor: Int = 3) {
+        self.lambda = lambda
+        self.poolFactor = poolFactor
+    }
+
+    public static let off = Diversity(lambda: 1)
+}
+
+/// Orders scored candidates: vetoed ones out, best first, ties by id, then MMR over focus areas.
+public enum Ranker {
+    public struct Candidate<Item: Sendable>: Sendable {
+        public let match: Match
+        public let focusAreas: Set<String>
+        public let item: Item
+
+        public init(match: Match, focusAreas: Set<String>, item: Item) {
+            self.match = match
+            self.focusAreas = focusAreas
+            self.item = item
+        }
+    }
+
+    public static func rank<Item>(_ candidates: [Candidate<Item>], limit: Int, diversity: Diversity) -> [Candidate<Item>] {
+        let ordered = candidates
+            .filter { !$0.match.isVetoed && $0.match.score > 0 }
+            .sorted { ($0.match.score, $1.match.candidateID) > ($1.match.score, $0.match.candidateID) }
+        guard diversity.lambda < 1, limit > 1 else { return Array(ordered.prefix(limit)) }
+        var pool = Array(ordered.prefix(limit * max(1, diversity.poolFactor)))
+        var picked: [Candidate<Item>] = []
+        while picked.count < limit, !pool.isEmpty {
+            var bestIndex = 0
+            var bestValue = -Double.infinity
+            for (index, candidate) in pool.enumerated() {
+                let redundancy = picked.map { similarity($0.focusAreas, candidate.focusAreas) }.max() ?? 0
+                let value = diversity.lambda * candidate.match.score - (1 - diversity.lambda) * redundancy
+                // Strictly greater keeps the earlier (better scored, lower id) candidate on ties.
+                if value > bestValue {
+                    bestValue = value
+                    bestIndex = index
+                }
+            }
+            picked.append(pool.remove(at: bestIndex))
+        }
+        return picked
+    }
+
+    /// Jaccard similarity of two focus-area sets.
+    static func similarity(_ a: Set<String>, _ b: Set<String>) -> Double {
+        let union = a.union(b).count
+        return union == 0 ? 0 : Double(a.intersection(b).count) / Double(union)
+    }
+}

@@ -1,0 +1,94 @@
+/// Names of regions and focus areas in one language, for rendering reasons.
+public struct Vocabulary: Sendable {
+    public let regionNames: [String: String]
+    public let focusAreaNames: [String: String]
+
+    public init(regionNames: [String: String], focusAreaNames: [String: String]) {
+        self.regionNames = regionNames
+        self.focusAreaNames = focusAreaNames
+    }
+}
+
+/// The languages reasons are written in.
+public enum ReasonLanguage: String, Sendable, CaseIterable {
+    case kk, ru, en
+}
+
+extension Reason {
+    /// A short code for clients that render reasons themselves.
+    public var code: String {
+        switch self {
+        case .sharedFocus: "shared_focus"
+        case .relatedFocus: "related_focus"
+        case .noFocusOverlap: "no_focus_overlap"
+        case .sameDistrict: "same_district"
+        case .sameRegion: "same_region"
+        case .nationwidePartner: "nationwide_partner"
+        case .differentRegion: "different_region"
+        case .jurisdictionCovers: "jurisdiction_covers"
+        case .nationalBody: "national_body"
+        case .budgetCovers: "budget_covers"
+        case .capacityFits: "capacity_fits"
+        case .trackRecord: "track_record"
+        case .noTrackRecord: "no_track_record"
+        case .textSimilar: "text_similar"
+        case .fundingGap: "funding_gap"
+        }
+    }
+
+    /// The reason as a sentence in `language`.
+    public func text(_ language: ReasonLanguage, _ words: Vocabulary) -> String {
+        func region(_ code: String) -> String { words.regionNames[code] ?? code }
+        func areas(_ codes: [String]) -> String { codes.map { words.focusAreaNames[$0] ?? $0 }.joined(separator: ", ") }
+        switch (self, language) {
+        case (.sharedFocus(let codes), .en): return "Works on the same focus: \(areas(codes))"
+        case (.sharedFocus(let codes), .ru): return "Общее направление: \(areas(codes))"
+        case (.sharedFocus(let codes), .kk): return "Ортақ бағыт: \(areas(codes))"
+        case (.relatedFocus(let area, let other, let goal), .en):
+            return "\(areas([area])) and \(areas([other])) both serve UN Sustainable Development Goal \(goal)"
+        case (.relatedFocus(let area, let other, let goal), .ru):
+            return "«\(areas([area]))» и «\(areas([other]))» служат одной Цели устойчивого развития ООН (\(goal))"
+        case (.relatedFocus(let area, let other, let goal), .kk):
+            return "«\(areas([area]))» мен «\(areas([other]))» БҰҰ-ның бір Тұрақты даму мақсатына (\(goal)) қызмет етеді"
+        case (.noFocusOverlap, .en): return "No common focus area"
+        case (.noFocusOverlap, .ru): return "Нет общих направлений"
+        case (.noFocusOverlap, .kk): return "Ортақ бағыт жоқ"
+        case (.sameDistrict(let code), .en): return "Works in the same district as the project (\(region(code)))"
+        case (.sameDistrict(let code), .ru): return "Работает в том же районе, что и проект (\(region(code)))"
+        case (.sameDistrict(let code), .kk): return "Жобамен бір ауданда жұмыс істейді (\(region(code)))"
+        case (.sameRegion(let code), .en): return "Works in \(region(code)) like this project"
+        case (.sameRegion(let code), .ru): return "Работает там же, где проект: \(region(code))"
+        case (.sameRegion(let code), .kk): return "Жоба сияқты \(region(code)) аумағында жұмыс істейді"
+        case (.nationwidePartner, .en): return "Works nationwide"
+        case (.nationwidePartner, .ru): return "Работает по всей стране"
+        case (.nationwidePartner, .kk): return "Бүкіл ел бойынша жұмыс істейді"
+        case (.differentRegion, .en): return "Works in other regions"
+        case (.differentRegion, .ru): return "Работает в других регионах"
+        case (.differentRegion, .kk): return "Басқа өңірлерде жұмыс істейді"
+        case (.jurisdictionCovers(let code), .en): return "The project lies in its jurisdiction (\(region(code)))"
+        case (.jurisdictionCovers(let code), .ru): return "Проект находится в его юрисдикции (\(region(code)))"
+        case (.jurisdictionCovers(let code), .kk): return "Жоба оның құзыретіндегі аумақта (\(region(code)))"
+        case (.nationalBody, .en): return "A national body, covering the whole country"
+        case (.nationalBody, .ru): return "Республиканский орган, охватывает всю страну"
+        case (.nationalBody, .kk): return "Бүкіл елді қамтитын республикалық орган"
+        case (.budgetCovers(let percent), .en): return "Remaining budget covers \(percent)% of the need"
+        case (.budgetCovers(let percent), .ru): return "Оставшийся бюджет покрывает \(percent)% потребности"
+        case (.budgetCovers(let percent), .kk): return "Қалған бюджет қажеттіліктің \(percent)% өтейді"
+        case (.capacityFits(let percent), .en): return "The NGO's yearly budget is \(percent)% of the project's need"
+        case (.capacityFits(let percent), .ru): return "Годовой бюджет НКО составляет \(percent)% от потребности проекта"
+        case (.capacityFits(let percent), .kk): return "ҮЕҰ-ның жылдық бюджеті жоба қажеттілігінің \(percent)% құрайды"
+        case (.trackRecord(let completed, let cancelled), .en): return "\(completed) partnerships completed, \(cancelled) cancelled"
+        case (.trackRecord(let completed, let cancelled), .ru): return "Завершено партнёрств: \(completed), отменено: \(cancelled)"
+        case (.trackRecord(let completed, let cancelled), .kk): return "Аяқталған серіктестіктер: \(completed), тоқтатылғаны: \(cancelled)"
+        case (.noTrackRecord, .en): return "No completed partnerships yet"
+        case (.noTrackRecord, .ru): return "Пока нет завершённых партнёрств"
+        case (.noTrackRecord, .kk): return "Әзірге аяқталған серіктестік жоқ"
+        case (.textSimilar, .en): return "Descriptions use similar words"
+        case (.textSimilar, .ru): return "Описания близки по содержанию"
+        case (.textSimilar, .kk): return "Сипаттамалары мазмұны жағынан ұқсас"
+        case (.fundingGap(let percent), .en): return "\(percent)% of the need is still unfunded"
+        case (.fundingGap(let percent), .ru): return "\(percent)% потребности ещё не профинансировано"
+        case (.fundingGap(let percent), .kk): return "Қажеттіліктің \(percent)% әлі қаржыландырылмаған"
+        }
+    }
+}

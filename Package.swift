@@ -34,6 +34,7 @@ let package = Package(
             name: "Storage",
             dependencies: [
                 "Postgres",
+                "Matching",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

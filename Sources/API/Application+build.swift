@@ -12,19 +12,22 @@ public struct ServiceConfiguration: Sendable {
     /// Apply pending migrations before the server accepts requests.
     public var migrateOnStart: Bool
     public var logLevel: Logger.Level
+    public var matching: MatchingConfiguration
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         database: ConnectionPool.Configuration = .init(),
         migrateOnStart: Bool = true,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        matching: MatchingConfiguration = MatchingConfiguration()
     ) {
         self.host = host
         self.port = port
         self.database = database
         self.migrateOnStart = migrateOnStart
         self.logLevel = logLevel
+        self.matching = matching
     }
 }
 
@@ -39,8 +42,14 @@ public func buildApplication(
         return logger
     }()
     let pool = ConnectionPool(configuration: configuration.database, logger: logger)
-    let router = buildRouter(pool: pool, expectedMigrations: migrations.map(\.version))
-    let services: [any Service] = [PoolService(pool: pool)]
+    let exposure = ExposureRecorder()
+    let router = buildRouter(
+        pool: pool, expectedMigrations: migrations.map(\.version), matching: configuration.matching, exposure: exposure
+    )
+    let services: [any Service] = [
+        PoolService(pool: pool),
+        ExposureFlushService(recorder: exposure, repository: ExposureRepository(pool: pool), interval: .seconds(2), logger: logger),
+    ]
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "asar"),
@@ -59,22 +68,31 @@ public func buildApplication(
 }
 
 /// All routes, in one place.
-public func buildRouter(pool: ConnectionPool, expectedMigrations: [Int]) -> Router<AppRequestContext> {
+func buildRouter(
+    pool: ConnectionPool, expectedMigrations: [Int], matching: MatchingConfiguration, exposure: ExposureRecorder
+) -> Router<AppRequestContext> {
     let reference = ReferenceRepository(pool: pool)
-    let referenceCodes = ReferenceCodes(repository: reference)
+    let referenceData = ReferenceData(repository: reference)
+    let organizations = OrganizationRepository(pool: pool)
     let router = Router(context: AppRequestContext.self)
     let routes = RouteTable([
         ("/health", [.get]), ("/ready", [.get]),
         ("/v1/regions", [.get]), ("/v1/focus-areas", [.get]), ("/v1/legal-forms", [.get]),
         ("/v1/organizations", [.get, .post]), ("/v1/organizations/:id", [.get, .patch, .delete]),
         ("/v1/projects", [.get, .post]), ("/v1/projects/:id", [.get, .patch, .delete]),
+        ("/v1/projects/:id/matches", [.get]), ("/v1/projects/:id/triples", [.get]), ("/v1/organizations/:id/matches", [.get]),
     ])
     router.add(middleware: ProblemMiddleware(routes: routes))
     HealthController(reference: reference, expectedMigrations: expectedMigrations).addRoutes(to: router)
     ReferenceController(reference: reference).addRoutes(to: router)
-    OrganizationController(organizations: OrganizationRepository(pool: pool), referenceCodes: referenceCodes)
+    OrganizationController(organizations: organizations, referenceData: referenceData)
         .addRoutes(to: router.group("/v1/organizations"))
-    ProjectController(projects: ProjectRepository(pool: pool), referenceCodes: referenceCodes)
+    ProjectController(projects: ProjectRepository(pool: pool), referenceData: referenceData)
         .addRoutes(to: router.group("/v1/projects"))
+    let matches = MatchRepository(pool: pool, candidateLimit: matching.candidateLimit)
+    MatchController(
+        service: MatchService(repository: matches, reference: referenceData, configuration: matching, exposure: exposure),
+        repository: matches, organizations: organizations, reference: referenceData
+    ).addRoutes(to: router)
     return router
 }

@@ -31,6 +31,7 @@ public enum Reason: Sendable, Equatable {
     case jurisdictionCovers(String)
     case nationalBody
     case budgetCovers(percent: Int)
+    /// The project's need as a share of the NGO's yearly budget.
     case capacityFits(percent: Int)
     case trackRecord(completed: Int, cancelled: Int)
     case noTrackRecord

@@ -21,7 +21,15 @@ public struct Weights: Sendable, Equatable {
         return weights
     }()
 
-    func weight(of component: Component) -> Double {
+    /// The weights a direction's score uses.
+    public static func of(_ direction: Direction) -> Weights {
+        switch direction {
+        case .sponsorToProject, .projectToSponsor: Weights()
+        case .governmentToProject, .projectToGovernment: .governmentView
+        }
+    }
+
+    public func weight(of component: Component) -> Double {
         switch component {
         case .focus: focus
         case .geography: geography
@@ -251,7 +259,8 @@ public struct MatchScorer: Sendable {
         let ratio = Double(budget) / Double(project.fundingNeededKZT)
         // A project up to the NGO's yearly budget is within its means; beyond, confidence falls off.
         let value = ratio >= 1 ? 1 : max(0.2, ratio.squareRoot())
-        return ComponentScore(component: .resources, value: value, reason: .capacityFits(percent: Int(min(ratio, 10) * 100)))
+        let needShare = Double(project.fundingNeededKZT) / Double(budget)
+        return ComponentScore(component: .resources, value: value, reason: .capacityFits(percent: Int(min(needShare, 99.99) * 100)))
     }
 
     /// Laplace-smoothed completion rate; neutral 0.5 with no history.

@@ -31,7 +31,8 @@ struct Serve: AsyncParsableCommand {
             port: port,
             database: .fromEnvironment(environment),
             migrateOnStart: !skipMigrations,
-            logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info,
+            matching: .fromEnvironment(environment)
         )
         let app = buildApplication(configuration, migrations: try SQLFiles.migrations())
         try await app.runService()

@@ -4,7 +4,7 @@ import Storage
 
 struct OrganizationController {
     let organizations: OrganizationRepository
-    let referenceCodes: ReferenceCodes
+    let referenceData: ReferenceData
 
     static let listParameters: Set<String> = ["kind", "region", "focus_area", "q", "include_inactive", "limit", "cursor"]
 
@@ -54,7 +54,7 @@ struct OrganizationController {
         filter.includeInactive = query.bool("include_inactive") ?? false
         let limit = query.limit()
         let cursor = query.cursor()
-        try await referenceCodes.check(region: filter.region, focusAreas: filter.focusAreas, issues: query.issues)
+        try await referenceData.check(region: filter.region, focusAreas: filter.focusAreas, issues: query.issues)
         try query.issues.throwIfAny()
         let page = try await organizations.list(filter, after: cursor, limit: limit)
         return try JSONBody.response(PageResource(

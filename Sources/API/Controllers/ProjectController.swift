@@ -4,7 +4,7 @@ import Storage
 
 struct ProjectController {
     let projects: ProjectRepository
-    let referenceCodes: ReferenceCodes
+    let referenceData: ReferenceData
 
     static let listParameters: Set<String> = [
         "organization_id", "status", "region", "focus_area", "q", "min_funding", "max_funding", "limit", "cursor",
@@ -62,7 +62,7 @@ struct ProjectController {
         }
         let limit = query.limit()
         let cursor = query.cursor()
-        try await referenceCodes.check(region: filter.region, focusAreas: filter.focusAreas, issues: query.issues)
+        try await referenceData.check(region: filter.region, focusAreas: filter.focusAreas, issues: query.issues)
         try query.issues.throwIfAny()
         let page = try await projects.list(filter, after: cursor, limit: limit)
         return try JSONBody.response(PageResource(items: page.items.map(ProjectResource.init), nextCursor: page.nextCursor))

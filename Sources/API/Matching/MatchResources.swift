@@ -1,0 +1,167 @@
+import Foundation
+import Matching
+import Storage
+
+/// An organization as shown in a match list.
+struct PartnerSummary: Encodable {
+    let id: String
+    let kind: String
+    let name: LocalizedTextResource
+    let nationwide: Bool
+    let regions: [String]
+    let focusAreas: [String]
+    let jurisdiction: String?
+
+    init(_ candidate: PartnerCandidate) {
+        id = candidate.profile.id.lowercasedString
+        kind = candidate.profile.kind.rawValue
+        name = LocalizedTextResource(candidate.name)
+        nationwide = candidate.profile.nationwide
+        regions = candidate.profile.regions
+        focusAreas = candidate.profile.focusAreas
+        jurisdiction = candidate.profile.jurisdiction
+    }
+}
+
+/// A project as shown in a match list, with its NGO.
+struct ProjectSummary: Encodable {
+    let id: String
+    let title: LocalizedTextResource
+    let regions: [String]
+    let focusAreas: [String]
+    let fundingNeededKzt: Int64
+    let fundingGapKzt: Int64
+    let organization: OrganizationName
+
+    struct OrganizationName: Encodable {
+        let id: String
+        let name: LocalizedTextResource
+    }
+
+    init(_ candidate: ProjectCandidate) {
+        id = candidate.profile.id.lowercasedString
+        title = LocalizedTextResource(candidate.title)
+        regions = candidate.profile.regions
+        focusAreas = candidate.profile.focusAreas
+        fundingNeededKzt = candidate.profile.fundingNeededKZT
+        fundingGapKzt = candidate.profile.fundingGapKZT
+        organization = OrganizationName(id: candidate.owner.id.lowercasedString, name: LocalizedTextResource(candidate.ownerName))
+    }
+}
+
+struct ReasonResource: Encodable {
+    let component: String
+    let direction: String
+    let code: String
+    let text: String
+}
+
+struct ComponentResource: Encodable {
+    let component: String
+    let value: Double
+    let weight: Double
+    let reason: ReasonResource
+}
+
+struct DirectionResource: Encodable {
+    let direction: String
+    let score: Double
+    let components: [ComponentResource]
+}
+
+/// One ranked candidate with its score and explanation.
+struct MatchItem: Encodable {
+    let rank: Int
+    let score: Double
+    let organization: PartnerSummary?
+    let project: ProjectSummary?
+    let sponsor: PartnerSummary?
+    let governmentBody: PartnerSummary?
+    /// For an NGO's list: which of its projects the sponsor fits best.
+    let forProject: ProjectSummary?
+    let exposureFactor: Double
+    let directions: [DirectionResource]
+    /// The strongest reasons first, in the language asked for.
+    let reasons: [String]
+}
+
+struct MatchList: Encodable {
+    let language: String
+    let items: [MatchItem]
+    /// Why the list is empty when the subject itself cannot be matched (a project that is not open).
+    let notice: String?
+}
+
+enum MatchRendering {
+    static func items(_ ranked: [RankedMatch<MatchService.Subject>], language: ReasonLanguage, vocabulary: Vocabulary) -> [MatchItem] {
+        ranked.enumerated().map { index, ranked in
+            var organization: PartnerSummary?
+            var project: ProjectSummary?
+            var sponsor: PartnerSummary?
+            var governmentBody: PartnerSummary?
+            var forProject: ProjectSummary?
+            switch ranked.item {
+            case .partner(let partner): organization = PartnerSummary(partner)
+            case .project(let candidate): project = ProjectSummary(candidate)
+            case .triple(let business, let body):
+                sponsor = PartnerSummary(business)
+                governmentBody = PartnerSummary(body)
+            case .sponsorForProject(let partner, let candidate):
+                organization = PartnerSummary(partner)
+                forProject = ProjectSummary(candidate)
+            }
+            let directions = ranked.match.directions.map { direction in
+                DirectionResource(
+                    direction: direction.direction.rawValue,
+                    score: rounded(direction.value),
+                    components: direction.components.map { component in
+                        ComponentResource(
+                            component: component.component.rawValue,
+                            value: rounded(component.value),
+                            weight: Weights.of(direction.direction).weight(of: component.component),
+                            reason: ReasonResource(
+                                component: component.component.rawValue, direction: direction.direction.rawValue,
+                                code: component.reason.code, text: component.reason.text(language, vocabulary)
+                            )
+                        )
+                    }
+                )
+            }
+            return MatchItem(
+                rank: index + 1, score: rounded(ranked.match.score),
+                organization: organization, project: project, sponsor: sponsor, governmentBody: governmentBody,
+                forProject: forProject, exposureFactor: rounded(ranked.match.exposureFactor),
+                directions: directions, reasons: topReasons(directions)
+            )
+        }
+    }
+
+    /// Reasons ordered by how much their component added, each sentence once.
+    static func topReasons(_ directions: [DirectionResource], count: Int = 4) -> [String] {
+        let ranked = directions.flatMap(\.components)
+            .filter { $0.value >= 0.5 }
+            .sorted { ($0.weight * $0.value, $1.reason.text) > ($1.weight * $1.value, $0.reason.text) }
+        var seen = Set<String>()
+        return ranked.compactMap { seen.insert($0.reason.text).inserted ? $0.reason.text : nil }.prefix(count).map { $0 }
+    }
+
+    private static func rounded(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
+}
+
+extension ReasonLanguage {
+    /// The best of kk, ru and en by an `Accept-Language` header; Russian when none fits.
+    static func negotiate(_ header: String?) -> ReasonLanguage {
+        guard let header else { return .ru }
+        var best: (language: ReasonLanguage, quality: Double)?
+        for (position, part) in header.split(separator: ",").enumerated() {
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let tag = pieces.first, let language = ReasonLanguage(rawValue: String(tag.prefix(2))),
+                  tag.count == 2 || tag.dropFirst(2).hasPrefix("-") else { continue }
+            let quality = pieces.dropFirst().compactMap { $0.hasPrefix("q=") ? Double($0.dropFirst(2)) : nil }.first ?? 1
+            // Earlier entries win ties, as the header lists preferences in order.
+            let adjusted = quality - Double(position) * 1e-6
+            if quality > 0, adjusted > (best?.quality ?? -1) { best = (language, adjusted) }
+        }
+        return best?.language ?? .ru
+    }
+}

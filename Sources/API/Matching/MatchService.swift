@@ -1,0 +1,153 @@
+import Foundation
+import Matching
+import Storage
+
+/// How the matching engine behaves; both fairness effects can be switched off.
+public struct MatchingConfiguration: Sendable {
+    public var fairness: ExposureFairness
+    public var diversity: Diversity
+    public var candidateLimit: Int
+
+    public init(fairness: ExposureFairness = ExposureFairness(), diversity: Diversity = Diversity(), candidateLimit: Int = 200) {
+        self.fairness = fairness
+        self.diversity = diversity
+        self.candidateLimit = candidateLimit
+    }
+
+    /// `ASAR_EXPOSURE_MAX_DISCOUNT` (0 switches it off) and `ASAR_DIVERSITY_LAMBDA` (1 switches it off).
+    public static func fromEnvironment(_ environment: [String: String]) -> MatchingConfiguration {
+        var configuration = MatchingConfiguration()
+        if let discount = environment["ASAR_EXPOSURE_MAX_DISCOUNT"].flatMap(Double.init), (0...0.5).contains(discount) {
+            configuration.fairness.maxDiscount = discount
+        }
+        if let lambda = environment["ASAR_DIVERSITY_LAMBDA"].flatMap(Double.init), (0...1).contains(lambda) {
+            configuration.diversity.lambda = lambda
+        }
+        return configuration
+    }
+}
+
+/// Per-request switches, from query parameters.
+struct MatchOptions {
+    var limit: Int
+    var fairExposure: Bool
+    var diversify: Bool
+}
+
+/// A ranked result ready to render.
+struct RankedMatch<Item: Sendable>: Sendable {
+    let match: Match
+    let item: Item
+}
+
+/// Fetches candidates, scores them with the pure engine and ranks them.
+struct MatchService: Sendable {
+    let repository: MatchRepository
+    let reference: ReferenceData
+    let configuration: MatchingConfiguration
+    let exposure: ExposureRecorder
+
+    enum Subject: Sendable {
+        case partner(PartnerCandidate)
+        case project(ProjectCandidate)
+        /// A sponsor and a government body for one project.
+        case triple(sponsor: PartnerCandidate, government: PartnerCandidate)
+        /// A sponsor for one of an NGO's projects.
+        case sponsorForProject(PartnerCandidate, project: ProjectCandidate)
+    }
+
+    private func scorer(_ options: MatchOptions) async throws -> MatchScorer {
+        let taxonomy = try await reference.snapshot().taxonomy
+        return MatchScorer(taxonomy: taxonomy, fairness: options.fairExposure ? configuration.fairness : .off)
+    }
+
+
+    private func diversity(_ options: MatchOptions) -> Diversity {
+        options.diversify ? configuration.diversity : .off
+    }
+
+    /// Businesses or government bodies for a project.
+    func partners(for project: ProjectCandidate, kind: PartnerKind, options: MatchOptions) async throws -> [RankedMatch<Subject>] {
+        let scored = try await scoredPartners(for: project, kind: kind, scorer: scorer(options))
+        return finish(Ranker.rank(scored, limit: options.limit, diversity: diversity(options)))
+    }
+
+    /// Sponsor and government body pairs for a project: the best of each side, combined.
+    func triples(for project: ProjectCandidate, options: MatchOptions) async throws -> [RankedMatch<Subject>] {
+        let scorer = try await scorer(options)
+        let sponsors = Ranker.rank(try await scoredPartners(for: project, kind: .business, scorer: scorer), limit: max(options.limit, 30), diversity: .off)
+        let bodies = Ranker.rank(try await scoredPartners(for: project, kind: .governmentBody, scorer: scorer), limit: 10, diversity: .off)
+        var combined: [Ranker.Candidate<Subject>] = []
+        for sponsor in sponsors {
+            for body in bodies {
+                guard case .partner(let sponsorCandidate) = sponsor.item, case .partner(let bodyCandidate) = body.item else { continue }
+                combined.append(Ranker.Candidate(
+                    match: scorer.triple(sponsorship: sponsor.match, government: body.match),
+                    focusAreas: Set(sponsorCandidate.profile.focusAreas),
+                    item: .triple(sponsor: sponsorCandidate, government: bodyCandidate)
+                ))
+            }
+        }
+        return finish(Ranker.rank(combined, limit: options.limit, diversity: diversity(options)))
+    }
+
+    /// Open projects for a business or a government body to back.
+    func projects(for organization: PartnerCandidate, description: String, options: MatchOptions) async throws -> [RankedMatch<Subject>] {
+        let scorer = try await scorer(options)
+        let isSponsor = organization.profile.kind == .business
+        let candidates = isSponsor
+            ? try await repository.projects(forSponsor: organization, description: description, taxonomy: scorer.taxonomy)
+            : try await repository.projects(forGovernment: organization, description: description, taxonomy: scorer.taxonomy)
+        let scored = candidates.map { candidate in
+            let match = isSponsor
+                ? scorer.sponsorship(project: candidate.profile, owner: candidate.owner, sponsor: organization.profile, text: candidate.text, listing: .project)
+                : scorer.governmentPartnership(project: candidate.profile, owner: candidate.owner, body: organization.profile, text: candidate.text, listing: .project)
+            return Ranker.Candidate(match: match, focusAreas: Set(candidate.profile.focusAreas), item: Subject.project(candidate))
+        }
+        return finish(Ranker.rank(scored, limit: options.limit, diversity: diversity(options)))
+    }
+
+    /// Businesses an NGO could approach: the best sponsors over its open projects, each once,
+    /// with the project it fits best.
+    func sponsors(forNGO ngo: UUID, options: MatchOptions) async throws -> [RankedMatch<Subject>] {
+        let scorer = try await scorer(options)
+        var best: [UUID: Ranker.Candidate<Subject>] = [:]
+        for project in try await repository.openProjects(of: ngo, limit: 10) {
+            let ranked = Ranker.rank(try await scoredPartners(for: project, kind: .business, scorer: scorer), limit: max(options.limit, 30), diversity: .off)
+            for candidate in ranked {
+                guard case .partner(let sponsor) = candidate.item else { continue }
+                // Projects come newest first, so on a tie the newer project keeps the sponsor.
+                if let current = best[sponsor.profile.id], current.match.score >= candidate.match.score { continue }
+                best[sponsor.profile.id] = Ranker.Candidate(
+                    match: candidate.match, focusAreas: candidate.focusAreas, item: .sponsorForProject(sponsor, project: project)
+                )
+            }
+        }
+        return finish(Ranker.rank(Array(best.values), limit: options.limit, diversity: diversity(options)))
+    }
+
+    private func scoredPartners(for project: ProjectCandidate, kind: PartnerKind, scorer: MatchScorer) async throws -> [Ranker.Candidate<Subject>] {
+        let candidates = kind == .business
+            ? try await repository.sponsors(for: project, taxonomy: scorer.taxonomy)
+            : try await repository.governmentBodies(for: project, taxonomy: scorer.taxonomy)
+        return candidates.map { candidate in
+            let match = kind == .business
+                ? scorer.sponsorship(project: project.profile, owner: project.owner, sponsor: candidate.profile, text: candidate.text, listing: .partner)
+                : scorer.governmentPartnership(project: project.profile, owner: project.owner, body: candidate.profile, text: candidate.text, listing: .partner)
+            return Ranker.Candidate(match: match, focusAreas: Set(candidate.profile.focusAreas), item: Subject.partner(candidate))
+        }
+    }
+
+    /// Counts what is shown, so often-shown names are discounted next time.
+    private func finish(_ ranked: [Ranker.Candidate<Subject>]) -> [RankedMatch<Subject>] {
+        exposure.record(ranked.flatMap { candidate -> [UUID] in
+            switch candidate.item {
+            case .partner(let partner): [partner.profile.id]
+            case .project(let project): [project.profile.id]
+            case .triple(let sponsor, let government): [sponsor.profile.id, government.profile.id]
+            case .sponsorForProject(let sponsor, _): [sponsor.profile.id]
+            }
+        })
+        return ranked.map { RankedMatch(match: $0.match, item: $0.item) }
+    }
+}

@@ -1,0 +1,318 @@
+import Foundation
+import Matching
+import Postgres
+
+/// An organization that might partner, with what the response shows of it.
+public struct PartnerCandidate: Sendable {
+    public let profile: PartnerProfile
+    public let name: LocalizedText
+    /// Text relevance to the other side in [0, 1].
+    public let text: Double
+}
+
+/// An open project that might be sponsored or backed, with its NGO.
+public struct ProjectCandidate: Sendable {
+    public let profile: ProjectProfile
+    public let title: LocalizedText
+    public let summary: LocalizedText
+    public let owner: PartnerProfile
+    public let ownerName: LocalizedText
+    public let text: Double
+}
+
+/// Reads candidates for matching. Candidates come from the narrow `*_reach` tables, best first by
+/// how many (region, focus area) pairs they share, capped, so the work grows with the number of
+/// plausible candidates and not with the size of the registry.
+public struct MatchRepository: Sendable {
+    let pool: ConnectionPool
+    /// How many candidates one query may return.
+    let candidateLimit: Int
+
+    public init(pool: ConnectionPool, candidateLimit: Int = 200) {
+        self.pool = pool
+        self.candidateLimit = candidateLimit
+    }
+
+    // MARK: - For a project
+
+    /// The project and its NGO, or nil when there is no such project.
+    public func project(_ id: UUID) async throws -> ProjectCandidate? {
+        try await pool.withConnection { connection in
+            try connection.query("\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.id = $1", [id]).first.map { try Self.decodeProject($0, text: 0) }
+        }
+    }
+
+    /// Sponsors (businesses) for a project.
+    public func sponsors(for project: ProjectCandidate, taxonomy: FocusTaxonomy) async throws -> [PartnerCandidate] {
+        try await partners(kind: .business, for: project, taxonomy: taxonomy)
+    }
+
+    /// Government bodies whose jurisdiction covers the project.
+    public func governmentBodies(for project: ProjectCandidate, taxonomy: FocusTaxonomy) async throws -> [PartnerCandidate] {
+        try await partners(kind: .governmentBody, for: project, taxonomy: taxonomy)
+    }
+
+    private func partners(kind: PartnerKind, for project: ProjectCandidate, taxonomy: FocusTaxonomy) async throws -> [PartnerCandidate] {
+        let regions = topLevels(project.profile.regions) + ["*"]
+        let exact = project.profile.focusAreas + project.owner.seeking
+        let related = taxonomy.related(to: exact).subtracting(exact)
+        let signature = TextSignature(
+            texts: [project.title.kk, project.title.ru, project.title.en, project.summary.kk, project.summary.ru, project.summary.en],
+            trigramText: project.summary.kk ?? project.title.kk ?? project.summary.ru ?? ""
+        )
+        let limit = candidateLimit
+        return try await pool.withConnection { connection in
+            var found = try Self.partnerRows(connection, kind: kind, regions: regions, focus: Array(Set(exact)) + ["*"], signature: signature, limit: limit)
+            // Widen to areas serving the same goals only when the exact areas give too few.
+            if found.count < limit, !related.isEmpty {
+                let seen = Set(found.map(\.profile.id))
+                found += try Self.partnerRows(connection, kind: kind, regions: regions, focus: related.sorted(), signature: signature, limit: limit)
+                    .filter { !seen.contains($0.profile.id) }
+                    .prefix(limit - found.count)
+            }
+            return found
+        }
+    }
+
+    private static func partnerRows(
+        _ connection: Connection, kind: PartnerKind, regions: [String], focus: [String], signature: TextSignature, limit: Int
+    ) throws -> [PartnerCandidate] {
+        try connection.query(
+            """
+            WITH hits AS (
+                SELECT organization_id,
+                    sum(CASE WHEN focus = '*' THEN 1 ELSE 4 END) + max(CASE WHEN region <> '*' THEN 2 ELSE 0 END) AS weight
+                FROM organization_reach
+                WHERE kind = $1 AND region = ANY ($2::text[]) AND focus = ANY ($3::text[])
+                GROUP BY organization_id
+                ORDER BY weight DESC, organization_id
+                LIMIT $4
+            )
+            \(organizationColumns),
+                ts_rank(o.search, to_tsquery('simple', $5)) AS rank,
+                similarity(o.description, $6) AS trigram
+            FROM hits JOIN organizations o ON o.id = hits.organization_id
+            LEFT JOIN exposure e ON e.subject_id = o.id
+            ORDER BY hits.weight DESC, o.id
+            """,
+            [kind.rawValue, regions, focus, limit, signature.prefixQuery, signature.trigramText]
+        ).rows.map(decodePartner)
+    }
+
+    // MARK: - For an organization
+
+    /// The organization as the matching engine sees it, with its name; nil when there is none.
+    public func organization(_ id: UUID) async throws -> PartnerCandidate? {
+        try await pool.withConnection { connection in
+            try connection.query(
+                "\(Self.organizationColumns), 0::real AS rank, 0::real AS trigram FROM organizations o LEFT JOIN exposure e ON e.subject_id = o.id WHERE o.id = $1",
+                [id]
+            ).first.map(Self.decodePartner)
+        }
+    }
+
+    /// Open projects a business might sponsor.
+    public func projects(forSponsor sponsor: PartnerCandidate, description: String, taxonomy: FocusTaxonomy) async throws -> [ProjectCandidate] {
+        let interests = sponsor.profile.focusAreas + sponsor.profile.seeking
+        let regions = sponsor.profile.nationwide ? nil : topLevels(sponsor.profile.regions)
+        return try await projects(regions: regions, within: nil, interests: interests, description: description, name: sponsor.name, taxonomy: taxonomy)
+    }
+
+    /// Open projects in a government body's jurisdiction.
+    public func projects(forGovernment body: PartnerCandidate, description: String, taxonomy: FocusTaxonomy) async throws -> [ProjectCandidate] {
+        let interests = body.profile.focusAreas + body.profile.seeking
+        let jurisdiction = body.profile.isNational ? nil : body.profile.jurisdiction
+        let regions = jurisdiction.map { [KATO.topLevel($0)] }
+        return try await projects(regions: regions, within: jurisdiction, interests: interests, description: description, name: body.name, taxonomy: taxonomy)
+    }
+
+    /// Open projects of an NGO, newest first.
+    public func openProjects(of ngo: UUID, limit: Int) async throws -> [ProjectCandidate] {
+        try await pool.withConnection { connection in
+            try connection.query(
+                "\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.organization_id = $1 AND p.status = 'open' ORDER BY p.created_at DESC, p.id DESC LIMIT $2",
+                [ngo, limit]
+            ).rows.map { try Self.decodeProject($0, text: 0) }
+        }
+    }
+
+    private func projects(
+        regions: [String]?, within jurisdiction: String?, interests: [String], description: String, name: LocalizedText,
+        taxonomy: FocusTaxonomy
+    ) async throws -> [ProjectCandidate] {
+        let exact = Array(Set(interests)) + ["*"]
+        let related = taxonomy.related(to: interests).subtracting(interests)
+        let signature = TextSignature(texts: [name.kk, name.ru, name.en, description], trigramText: description)
+        let limit = candidateLimit
+        return try await pool.withConnection { connection in
+            var found = try Self.projectRows(connection, regions: regions, within: jurisdiction, focus: exact, signature: signature, limit: limit)
+            if found.count < limit, !related.isEmpty {
+                let seen = Set(found.map(\.profile.id))
+                found += try Self.projectRows(connection, regions: regions, within: jurisdiction, focus: related.sorted(), signature: signature, limit: limit)
+                    .filter { !seen.contains($0.profile.id) }
+                    .prefix(limit - found.count)
+            }
+            return found
+        }
+    }
+
+    private static func projectRows(
+        _ connection: Connection, regions: [String]?, within jurisdiction: String?, focus: [String], signature: TextSignature, limit: Int
+    ) throws -> [ProjectCandidate] {
+        // Without regions (a nationwide sponsor or a national body) every region is in reach.
+        try connection.query(
+            """
+            WITH hits AS (
+                SELECT project_id, sum(CASE WHEN focus = '*' THEN 1 ELSE 4 END) AS weight
+                FROM project_reach
+                WHERE ($1::text[] IS NULL OR region = ANY ($1::text[])) AND focus = ANY ($2::text[])
+                GROUP BY project_id
+                ORDER BY weight DESC, project_id
+                LIMIT $3
+            )
+            \(projectColumns),
+                ts_rank(p.search, to_tsquery('simple', $4)) AS rank,
+                similarity(coalesce(p.summary_kk, p.summary_ru, p.summary_en, ''), $5) AS trigram
+            \(projectsWithOwners)
+            JOIN hits ON hits.project_id = p.id
+            WHERE ($6::text IS NULL OR p.region_scope @> ARRAY[$6::text])
+            ORDER BY hits.weight DESC, p.id
+            """,
+            [regions, focus, limit, signature.prefixQuery, signature.trigramText, jurisdiction]
+        ).rows.map { try decodeProject($0, text: textRelevance($0)) }
+    }
+
+    // MARK: - Rows
+
+    // Partnerships come with the lifecycle; until then nothing is pledged and nobody has a record.
+    static let organizationColumns = """
+        SELECT o.id, o.kind, o.active, o.nationwide, o.regions, o.focus_areas, o.seeking,
+            o.annual_csr_budget_kzt, o.max_active_partnerships, o.annual_budget_kzt, o.staff_count,
+            o.jurisdiction, o.level, o.name_kk, o.name_ru, o.name_en,
+            0::bigint AS pledged_kzt, 0 AS active_partnerships, 0 AS completed_partnerships, 0 AS cancelled_partnerships,
+            coalesce(exposure_now(e.impressions, e.updated_at), 0) AS impressions
+        """
+
+    static let projectColumns = """
+        SELECT p.id, p.organization_id, p.focus_areas, p.regions, p.funding_needed_kzt, p.status,
+            p.title_kk, p.title_ru, p.title_en, p.summary_kk, p.summary_ru, p.summary_en,
+            0::bigint AS project_pledged_kzt,
+            coalesce((SELECT exposure_now(impressions, updated_at) FROM exposure WHERE subject_id = p.id), 0) AS project_impressions,
+            o.kind, o.active, o.nationwide, o.regions AS owner_regions, o.focus_areas AS owner_focus_areas, o.seeking,
+            o.annual_budget_kzt, o.staff_count, o.name_kk, o.name_ru, o.name_en,
+            0 AS completed_partnerships, 0 AS cancelled_partnerships
+        """
+
+    static let projectsWithOwners = "FROM projects p JOIN organizations o ON o.id = p.organization_id"
+
+    static func decodePartner(_ row: Row) throws -> PartnerCandidate {
+        guard let kind = PartnerKind(rawValue: try row.decode(String.self, "kind")) else {
+            throw PostgresError(.decoding, message: "unknown organization kind")
+        }
+        var profile = PartnerProfile(id: try row.decode(UUID.self, "id"), kind: kind)
+        profile.isActive = try row.decode(Bool.self, "active")
+        profile.nationwide = try row.decode(Bool.self, "nationwide")
+        profile.regions = try row.decode([String].self, "regions")
+        profile.focusAreas = try row.decode([String].self, "focus_areas")
+        profile.seeking = try row.decode([String].self, "seeking")
+        profile.annualCSRBudgetKZT = try row.decode(Int64?.self, "annual_csr_budget_kzt")
+        profile.maxActivePartnerships = try row.decode(Int?.self, "max_active_partnerships")
+        profile.annualBudgetKZT = try row.decode(Int64?.self, "annual_budget_kzt")
+        profile.staffCount = try row.decode(Int?.self, "staff_count")
+        profile.jurisdiction = try row.decode(String?.self, "jurisdiction")
+        profile.isNational = try row.decode(String?.self, "level") == GovernmentLevel.national.rawValue
+        profile.pledgedKZT = try row.decode(Int64.self, "pledged_kzt")
+        profile.activePartnerships = try row.decode(Int.self, "active_partnerships")
+        profile.completedPartnerships = try row.decode(Int.self, "completed_partnerships")
+        profile.cancelledPartnerships = try row.decode(Int.self, "cancelled_partnerships")
+        profile.recentImpressions = try row.decode(Double.self, "impressions")
+        return PartnerCandidate(
+            profile: profile,
+            name: LocalizedText(
+                kk: try row.decode(String?.self, "name_kk"),
+                ru: try row.decode(String?.self, "name_ru"),
+                en: try row.decode(String?.self, "name_en")
+            ),
+            text: try textRelevance(row)
+        )
+    }
+
+    static func decodeProject(_ row: Row, text: Double) throws -> ProjectCandidate {
+        let profile = ProjectProfile(
+            id: try row.decode(UUID.self, "id"),
+            organizationID: try row.decode(UUID.self, "organization_id"),
+            focusAreas: try row.decode([String].self, "focus_areas"),
+            regions: try row.decode([String].self, "regions"),
+            fundingNeededKZT: try row.decode(Int64.self, "funding_needed_kzt"),
+            pledgedKZT: try row.decode(Int64.self, "project_pledged_kzt"),
+            isOpen: try row.decode(String.self, "status") == ProjectStatus.open.rawValue,
+            recentImpressions: try row.decode(Double.self, "project_impressions")
+        )
+        guard let kind = PartnerKind(rawValue: try row.decode(String.self, "kind")) else {
+            throw PostgresError(.decoding, message: "unknown organization kind")
+        }
+        var owner = PartnerProfile(id: profile.organizationID, kind: kind)
+        owner.isActive = try row.decode(Bool.self, "active")
+        owner.nationwide = try row.decode(Bool.self, "nationwide")
+        owner.regions = try row.decode([String].self, "owner_regions")
+        owner.focusAreas = try row.decode([String].self, "owner_focus_areas")
+        owner.seeking = try row.decode([String].self, "seeking")
+        owner.annualBudgetKZT = try row.decode(Int64?.self, "annual_budget_kzt")
+        owner.staffCount = try row.decode(Int?.self, "staff_count")
+        owner.completedPartnerships = try row.decode(Int.self, "completed_partnerships")
+        owner.cancelledPartnerships = try row.decode(Int.self, "cancelled_partnerships")
+        return ProjectCandidate(
+            profile: profile,
+            title: LocalizedText(
+                kk: try row.decode(String?.self, "title_kk"),
+                ru: try row.decode(String?.self, "title_ru"),
+                en: try row.decode(String?.self, "title_en")
+            ),
+            summary: LocalizedText(
+                kk: try row.decode(String?.self, "summary_kk"),
+                ru: try row.decode(String?.self, "summary_ru"),
+                en: try row.decode(String?.self, "summary_en")
+            ),
+            owner: owner,
+            ownerName: LocalizedText(
+                kk: try row.decode(String?.self, "name_kk"),
+                ru: try row.decode(String?.self, "name_ru"),
+                en: try row.decode(String?.self, "name_en")
+            ),
+            text: text
+        )
+    }
+
+    /// ts_rank of the prefix query squashed into [0, 1), or twice the trigram similarity of the
+    /// texts, whichever says more: trigrams catch Kazakh word forms that no stemmer joins.
+    static func textRelevance(_ row: Row) throws -> Double {
+        let rank = try row.decode(Double.self, "rank")
+        let trigram = try row.decode(Double.self, "trigram")
+        return max(rank / (rank + 0.1), min(1, 2 * trigram))
+    }
+
+    private func topLevels(_ codes: [String]) -> [String] {
+        Array(Set(codes.map(KATO.topLevel))).sorted()
+    }
+}
+
+/// The words of one side's text as a prefix query for the other side's `search` vector.
+struct TextSignature: Sendable {
+    let prefixQuery: String
+    let trigramText: String
+
+    /// Prefixes stand in for stems: the same query finds Russian and Kazakh word forms.
+    init(texts: [String?], trigramText: String) {
+        var seen = Set<String>()
+        var terms: [String] = []
+        for text in texts.compactMap({ $0 }) {
+            for word in text.lowercased().split(whereSeparator: { !$0.isLetter }) where word.count >= 4 {
+                let prefix = String(word.prefix(max(4, min(word.count - 2, 6))))
+                if seen.insert(prefix).inserted { terms.append(prefix) }
+                if terms.count == 16 { break }
+            }
+        }
+        prefixQuery = terms.map { "\($0):*" }.joined(separator: " | ")
+        self.trigramText = String(trigramText.prefix(1000))
+    }
+}

@@ -55,6 +55,7 @@ let package = Package(
                 "API",
                 "Storage",
                 "Postgres",
+                "Matching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

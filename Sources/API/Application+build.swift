@@ -82,6 +82,7 @@ func buildRouter(
         ("/v1/projects", [.get, .post]), ("/v1/projects/:id", [.get, .patch, .delete]),
         ("/v1/projects/:id/matches", [.get]), ("/v1/projects/:id/triples", [.get]), ("/v1/organizations/:id/matches", [.get]),
     ])
+    router.add(middleware: ServerTimingMiddleware())
     router.add(middleware: ProblemMiddleware(routes: routes))
     HealthController(reference: reference, expectedMigrations: expectedMigrations).addRoutes(to: router)
     ReferenceController(reference: reference).addRoutes(to: router)

@@ -31,8 +31,10 @@ public enum Reason: Sendable, Equatable {
     case jurisdictionCovers(String)
     case nationalBody
     case budgetCovers(percent: Int)
+    case budgetUnknown
     /// The project's need as a share of the NGO's yearly budget.
     case capacityFits(percent: Int)
+    case capacityUnknown
     case trackRecord(completed: Int, cancelled: Int)
     case noTrackRecord
     case textSimilar

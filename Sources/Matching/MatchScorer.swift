@@ -245,7 +245,7 @@ public struct MatchScorer: Sendable {
         let need = project.fundingGapKZT
         guard need > 0 else { return ComponentScore(component: .resources, value: 1, reason: .budgetCovers(percent: 100)) }
         guard let remaining = sponsor.remainingBudgetKZT else {
-            return ComponentScore(component: .resources, value: 0.5, reason: .budgetCovers(percent: 0))
+            return ComponentScore(component: .resources, value: 0.5, reason: .budgetUnknown)
         }
         let share = min(1, Double(remaining) / Double(need))
         return ComponentScore(component: .resources, value: share, reason: .budgetCovers(percent: Int((share * 100).rounded(.down))))
@@ -254,7 +254,7 @@ public struct MatchScorer: Sendable {
     /// Whether the NGO is big enough for the project: its yearly budget against the need.
     func ngoCapacity(owner: PartnerProfile, project: ProjectProfile) -> ComponentScore {
         guard let budget = owner.annualBudgetKZT, budget > 0, project.fundingNeededKZT > 0 else {
-            return ComponentScore(component: .resources, value: 0.5, reason: .capacityFits(percent: 0))
+            return ComponentScore(component: .resources, value: 0.5, reason: .capacityUnknown)
         }
         let ratio = Double(budget) / Double(project.fundingNeededKZT)
         // A project up to the NGO's yearly budget is within its means; beyond, confidence falls off.

@@ -33,13 +33,26 @@ public enum Ranker {
             .sorted { ($0.match.score, $1.match.candidateID) > ($1.match.score, $0.match.candidateID) }
         guard diversity.lambda < 1, limit > 1 else { return Array(ordered.prefix(limit)) }
         var pool = Array(ordered.prefix(limit * max(1, diversity.poolFactor)))
+        // Focus areas as bits, so each similarity is two popcounts instead of set operations.
+        var bitOfArea: [String: Int] = [:]
+        for area in pool.flatMap(\.focusAreas) where bitOfArea[area] == nil {
+            bitOfArea[area] = bitOfArea.count
+        }
+        let words = max(1, (bitOfArea.count + 63) / 64)
+        var masks = pool.map { candidate in
+            candidate.focusAreas.reduce(into: [UInt64](repeating: 0, count: words)) { mask, area in
+                let bit = bitOfArea[area] ?? 0
+                mask[bit / 64] |= 1 << UInt64(bit % 64)
+            }
+        }
         var picked: [Candidate<Item>] = []
+        var pickedMasks: [[UInt64]] = []
         while picked.count < limit, !pool.isEmpty {
             var bestIndex = 0
             var bestValue = -Double.infinity
-            for (index, candidate) in pool.enumerated() {
-                let redundancy = picked.map { similarity($0.focusAreas, candidate.focusAreas) }.max() ?? 0
-                let value = diversity.lambda * candidate.match.score - (1 - diversity.lambda) * redundancy
+            for index in pool.indices {
+                let redundancy = pickedMasks.map { similarity($0, masks[index]) }.max() ?? 0
+                let value = diversity.lambda * pool[index].match.score - (1 - diversity.lambda) * redundancy
                 // Strictly greater keeps the earlier (better scored, lower id) candidate on ties.
                 if value > bestValue {
                     bestValue = value
@@ -47,13 +60,21 @@ public enum Ranker {
                 }
             }
             picked.append(pool.remove(at: bestIndex))
+            pickedMasks.append(masks.remove(at: bestIndex))
         }
         return picked
     }
 
-    /// Jaccard similarity of two focus-area sets.
-    static func similarity(_ a: Set<String>, _ b: Set<String>) -> Double {
-        let union = a.union(b).count
-        return union == 0 ? 0 : Double(a.intersection(b).count) / Double(union)
+    /// Jaccard similarity of two focus-area bit sets.
+    static func similarity(_ a: [UInt64], _ b: [UInt64]) -> Double {
+        var shared = 0
+        var either = 0
+        for index in 0..<max(a.count, b.count) {
+            let left = index < a.count ? a[index] : 0
+            let right = index < b.count ? b[index] : 0
+            shared += (left & right).nonzeroBitCount
+            either += (left | right).nonzeroBitCount
+        }
+        return either == 0 ? 0 : Double(shared) / Double(either)
     }
 }

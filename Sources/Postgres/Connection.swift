@@ -30,8 +30,12 @@ public final class Connection: @unchecked Sendable {
             throw PostgresError(.connectionFailed, message: message.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         self.handle = handle
-        // Decoding relies on ISO timestamps in UTC.
-        try execute("SET DateStyle = ISO; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601; SET client_min_messages = warning")
+        // Decoding relies on ISO timestamps in UTC. Statements are prepared once per connection, and
+        // generic plans for array parameters (`= ANY ($1)`) were measured twice as slow as custom ones.
+        try execute("""
+            SET DateStyle = ISO; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601;
+            SET client_min_messages = warning; SET plan_cache_mode = force_custom_plan
+            """)
     }
 
     deinit {

@@ -12,7 +12,7 @@ struct ASAR: AsyncParsableCommand {
         commandName: "asar",
         abstract: "Matchmaking for tripartite social partnerships: businesses, NGOs and government bodies.",
         discussion: "The database comes from DATABASE_URL, or else libpq's PG* variables.",
-        subcommands: [Serve.self, Migrate.self, Seed.self],
+        subcommands: [Serve.self, Migrate.self, Seed.self, Bench.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -96,6 +96,12 @@ func withPool<T: Sendable>(_ body: (ConnectionPool) async throws -> T) async thr
         return value
     } catch {
         await pool.shutdown()
-        throw error
+        throw CommandFailure(underlying: error)
     }
+}
+
+/// Shows an operator the full error, which the HTTP API deliberately keeps from its clients.
+struct CommandFailure: Error, CustomStringConvertible {
+    let underlying: any Error
+    var description: String { String(reflecting: underlying) }
 }

@@ -23,10 +23,9 @@ struct MatchController {
         let kind = query.enumeration("kind", MatchKind.self) ?? .business
         let options = options(query)
         try query.issues.throwIfAny()
-        let project = try await project(context)
-        let items = project.profile.isOpen
-            ? try await service.partners(for: project, kind: kind.partnerKind, options: options)
-            : []
+        guard let (project, items) = try await service.partners(
+            forProject: try context.resourceID("project"), kind: kind.partnerKind, options: options
+        ) else { throw Problem.notFound("project") }
         return try await respond(items, request: request, notice: project.profile.isOpen ? nil : Self.notOpen)
     }
 
@@ -35,8 +34,9 @@ struct MatchController {
         query.rejectUnknown(["limit", "fair_exposure", "diversify"])
         let options = options(query)
         try query.issues.throwIfAny()
-        let project = try await project(context)
-        let items = project.profile.isOpen ? try await service.triples(for: project, options: options) : []
+        guard let (project, items) = try await service.triples(forProject: try context.resourceID("project"), options: options) else {
+            throw Problem.notFound("project")
+        }
         return try await respond(items, request: request, notice: project.profile.isOpen ? nil : Self.notOpen)
     }
 
@@ -62,13 +62,6 @@ struct MatchController {
     }
 
     private static let notOpen = "The project is not open, so it is not matched."
-
-    private func project(_ context: AppRequestContext) async throws -> ProjectCandidate {
-        guard let project = try await repository.project(try context.resourceID("project")) else {
-            throw Problem.notFound("project")
-        }
-        return project
-    }
 
     private func options(_ query: QueryReader) -> MatchOptions {
         MatchOptions(

@@ -8,7 +8,7 @@ public struct MatchingConfiguration: Sendable {
     public var diversity: Diversity
     public var candidateLimit: Int
 
-    public init(fairness: ExposureFairness = ExposureFairness(), diversity: Diversity = Diversity(), candidateLimit: Int = 200) {
+    public init(fairness: ExposureFairness = ExposureFairness(), diversity: Diversity = Diversity(), candidateLimit: Int = 100) {
         self.fairness = fairness
         self.diversity = diversity
         self.candidateLimit = candidateLimit
@@ -66,17 +66,28 @@ struct MatchService: Sendable {
         options.diversify ? configuration.diversity : .off
     }
 
-    /// Businesses or government bodies for a project.
-    func partners(for project: ProjectCandidate, kind: PartnerKind, options: MatchOptions) async throws -> [RankedMatch<Subject>] {
-        let scored = try await scoredPartners(for: project, kind: kind, scorer: scorer(options))
-        return finish(Ranker.rank(scored, limit: options.limit, diversity: diversity(options)))
+    /// Businesses or government bodies for a project; nil when there is no such project.
+    func partners(forProject id: UUID, kind: PartnerKind, options: MatchOptions) async throws -> (ProjectCandidate, [RankedMatch<Subject>])? {
+        let scorer = try await scorer(options)
+        guard let (project, candidates) = try await repository.candidates(forProject: id, kinds: [kind], taxonomy: scorer.taxonomy) else {
+            return nil
+        }
+        let scored = score(candidates[kind] ?? [], kind: kind, for: project, scorer: scorer)
+        return (project, finish(Ranker.rank(scored, limit: options.limit, diversity: diversity(options))))
     }
 
     /// Sponsor and government body pairs for a project: the best of each side, combined.
-    func triples(for project: ProjectCandidate, options: MatchOptions) async throws -> [RankedMatch<Subject>] {
+    func triples(forProject id: UUID, options: MatchOptions) async throws -> (ProjectCandidate, [RankedMatch<Subject>])? {
         let scorer = try await scorer(options)
-        let sponsors = Ranker.rank(try await scoredPartners(for: project, kind: .business, scorer: scorer), limit: max(options.limit, 30), diversity: .off)
-        let bodies = Ranker.rank(try await scoredPartners(for: project, kind: .governmentBody, scorer: scorer), limit: 10, diversity: .off)
+        guard let (project, candidates) = try await repository.candidates(
+            forProject: id, kinds: [.business, .governmentBody], taxonomy: scorer.taxonomy
+        ) else { return nil }
+        let sponsors = Ranker.rank(
+            score(candidates[.business] ?? [], kind: .business, for: project, scorer: scorer), limit: max(options.limit, 30), diversity: .off
+        )
+        let bodies = Ranker.rank(
+            score(candidates[.governmentBody] ?? [], kind: .governmentBody, for: project, scorer: scorer), limit: 10, diversity: .off
+        )
         var combined: [Ranker.Candidate<Subject>] = []
         for sponsor in sponsors {
             for body in bodies {
@@ -88,7 +99,7 @@ struct MatchService: Sendable {
                 ))
             }
         }
-        return finish(Ranker.rank(combined, limit: options.limit, diversity: diversity(options)))
+        return (project, finish(Ranker.rank(combined, limit: options.limit, diversity: diversity(options))))
     }
 
     /// Open projects for a business or a government body to back.
@@ -113,7 +124,8 @@ struct MatchService: Sendable {
         let scorer = try await scorer(options)
         var best: [UUID: Ranker.Candidate<Subject>] = [:]
         for project in try await repository.openProjects(of: ngo, limit: 10) {
-            let ranked = Ranker.rank(try await scoredPartners(for: project, kind: .business, scorer: scorer), limit: max(options.limit, 30), diversity: .off)
+            let sponsors = try await repository.sponsors(for: project, taxonomy: scorer.taxonomy)
+            let ranked = Ranker.rank(score(sponsors, kind: .business, for: project, scorer: scorer), limit: max(options.limit, 30), diversity: .off)
             for candidate in ranked {
                 guard case .partner(let sponsor) = candidate.item else { continue }
                 // Projects come newest first, so on a tie the newer project keeps the sponsor.
@@ -126,11 +138,8 @@ struct MatchService: Sendable {
         return finish(Ranker.rank(Array(best.values), limit: options.limit, diversity: diversity(options)))
     }
 
-    private func scoredPartners(for project: ProjectCandidate, kind: PartnerKind, scorer: MatchScorer) async throws -> [Ranker.Candidate<Subject>] {
-        let candidates = kind == .business
-            ? try await repository.sponsors(for: project, taxonomy: scorer.taxonomy)
-            : try await repository.governmentBodies(for: project, taxonomy: scorer.taxonomy)
-        return candidates.map { candidate in
+    private func score(_ candidates: [PartnerCandidate], kind: PartnerKind, for project: ProjectCandidate, scorer: MatchScorer) -> [Ranker.Candidate<Subject>] {
+        candidates.map { candidate in
             let match = kind == .business
                 ? scorer.sponsorship(project: project.profile, owner: project.owner, sponsor: candidate.profile, text: candidate.text, listing: .partner)
                 : scorer.governmentPartnership(project: project.profile, owner: project.owner, body: candidate.profile, text: candidate.text, listing: .partner)

@@ -28,50 +28,59 @@ public struct MatchRepository: Sendable {
     /// How many candidates one query may return.
     let candidateLimit: Int
 
-    public init(pool: ConnectionPool, candidateLimit: Int = 200) {
+    public init(pool: ConnectionPool, candidateLimit: Int = 100) {
         self.pool = pool
         self.candidateLimit = candidateLimit
     }
 
     // MARK: - For a project
 
-    /// The project and its NGO, or nil when there is no such project.
-    public func project(_ id: UUID) async throws -> ProjectCandidate? {
-        try await pool.withConnection { connection in
-            try connection.query("\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.id = $1", [id]).first.map { try Self.decodeProject($0, text: 0) }
+    /// The project and candidates of each kind, in one trip to the database; nil when there is no
+    /// such project. A project that is not open gets no candidates.
+    public func candidates(
+        forProject id: UUID, kinds: [PartnerKind], taxonomy: FocusTaxonomy
+    ) async throws -> (project: ProjectCandidate, partners: [PartnerKind: [PartnerCandidate]])? {
+        let limit = candidateLimit
+        return try await pool.withConnection { connection in
+            guard let project = try connection.query("\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.id = $1", [id])
+                .first.map({ try Self.decodeProject($0, text: 0) }) else { return nil }
+            var partners: [PartnerKind: [PartnerCandidate]] = [:]
+            if project.profile.isOpen {
+                for kind in kinds {
+                    partners[kind] = try Self.partners(connection, kind: kind, for: project, taxonomy: taxonomy, limit: limit)
+                }
+            }
+            return (project, partners)
         }
     }
 
     /// Sponsors (businesses) for a project.
     public func sponsors(for project: ProjectCandidate, taxonomy: FocusTaxonomy) async throws -> [PartnerCandidate] {
-        try await partners(kind: .business, for: project, taxonomy: taxonomy)
+        let limit = candidateLimit
+        return try await pool.withConnection { connection in
+            try Self.partners(connection, kind: .business, for: project, taxonomy: taxonomy, limit: limit)
+        }
     }
 
-    /// Government bodies whose jurisdiction covers the project.
-    public func governmentBodies(for project: ProjectCandidate, taxonomy: FocusTaxonomy) async throws -> [PartnerCandidate] {
-        try await partners(kind: .governmentBody, for: project, taxonomy: taxonomy)
-    }
-
-    private func partners(kind: PartnerKind, for project: ProjectCandidate, taxonomy: FocusTaxonomy) async throws -> [PartnerCandidate] {
+    private static func partners(
+        _ connection: Connection, kind: PartnerKind, for project: ProjectCandidate, taxonomy: FocusTaxonomy, limit: Int
+    ) throws -> [PartnerCandidate] {
         let regions = topLevels(project.profile.regions) + ["*"]
         let exact = project.profile.focusAreas + project.owner.seeking
         let related = taxonomy.related(to: exact).subtracting(exact)
         let signature = TextSignature(
             texts: [project.title.kk, project.title.ru, project.title.en, project.summary.kk, project.summary.ru, project.summary.en],
-            trigramText: project.summary.kk ?? project.title.kk ?? project.summary.ru ?? ""
+            trigramText: project.summary.kk ?? project.title.kk ?? ""
         )
-        let limit = candidateLimit
-        return try await pool.withConnection { connection in
-            var found = try Self.partnerRows(connection, kind: kind, regions: regions, focus: Array(Set(exact)) + ["*"], signature: signature, limit: limit)
-            // Widen to areas serving the same goals only when the exact areas give too few.
-            if found.count < limit, !related.isEmpty {
-                let seen = Set(found.map(\.profile.id))
-                found += try Self.partnerRows(connection, kind: kind, regions: regions, focus: related.sorted(), signature: signature, limit: limit)
-                    .filter { !seen.contains($0.profile.id) }
-                    .prefix(limit - found.count)
-            }
-            return found
+        var found = try partnerRows(connection, kind: kind, regions: regions, focus: Array(Set(exact)) + ["*"], signature: signature, limit: limit)
+        // Widen to areas serving the same goals only when the exact areas give too few.
+        if found.count < limit, !related.isEmpty {
+            let seen = Set(found.map(\.profile.id))
+            found += try partnerRows(connection, kind: kind, regions: regions, focus: related.sorted(), signature: signature, limit: limit)
+                .filter { !seen.contains($0.profile.id) }
+                .prefix(limit - found.count)
         }
+        return found
     }
 
     private static func partnerRows(
@@ -90,7 +99,7 @@ public struct MatchRepository: Sendable {
             )
             \(organizationColumns),
                 ts_rank(o.search, to_tsquery('simple', $5)) AS rank,
-                similarity(o.description, $6) AS trigram
+                CASE WHEN $6 = '' THEN 0 ELSE similarity(o.description, $6) END AS trigram
             FROM hits JOIN organizations o ON o.id = hits.organization_id
             LEFT JOIN exposure e ON e.subject_id = o.id
             ORDER BY hits.weight DESC, o.id
@@ -114,7 +123,7 @@ public struct MatchRepository: Sendable {
     /// Open projects a business might sponsor.
     public func projects(forSponsor sponsor: PartnerCandidate, description: String, taxonomy: FocusTaxonomy) async throws -> [ProjectCandidate] {
         let interests = sponsor.profile.focusAreas + sponsor.profile.seeking
-        let regions = sponsor.profile.nationwide ? nil : topLevels(sponsor.profile.regions)
+        let regions = sponsor.profile.nationwide ? nil : Self.topLevels(sponsor.profile.regions)
         return try await projects(regions: regions, within: nil, interests: interests, description: description, name: sponsor.name, taxonomy: taxonomy)
     }
 
@@ -142,7 +151,8 @@ public struct MatchRepository: Sendable {
     ) async throws -> [ProjectCandidate] {
         let exact = Array(Set(interests)) + ["*"]
         let related = taxonomy.related(to: interests).subtracting(interests)
-        let signature = TextSignature(texts: [name.kk, name.ru, name.en, description], trigramText: description)
+        // Trigrams are for Kazakh, which no stemmer joins; the organization's Kazakh name stands for its text.
+        let signature = TextSignature(texts: [name.kk, name.ru, name.en, description], trigramText: name.kk ?? "")
         let limit = candidateLimit
         return try await pool.withConnection { connection in
             var found = try Self.projectRows(connection, regions: regions, within: jurisdiction, focus: exact, signature: signature, limit: limit)
@@ -172,7 +182,7 @@ public struct MatchRepository: Sendable {
             )
             \(projectColumns),
                 ts_rank(p.search, to_tsquery('simple', $4)) AS rank,
-                similarity(coalesce(p.summary_kk, p.summary_ru, p.summary_en, ''), $5) AS trigram
+                CASE WHEN $5 = '' THEN 0 ELSE similarity(coalesce(p.summary_kk, p.title_kk, ''), $5) END AS trigram
             \(projectsWithOwners)
             JOIN hits ON hits.project_id = p.id
             WHERE ($6::text IS NULL OR p.region_scope @> ARRAY[$6::text])
@@ -284,14 +294,14 @@ public struct MatchRepository: Sendable {
     }
 
     /// ts_rank of the prefix query squashed into [0, 1), or twice the trigram similarity of the
-    /// texts, whichever says more: trigrams catch Kazakh word forms that no stemmer joins.
+    /// Kazakh texts, whichever says more: trigrams catch Kazakh word forms that no stemmer joins.
     static func textRelevance(_ row: Row) throws -> Double {
         let rank = try row.decode(Double.self, "rank")
         let trigram = try row.decode(Double.self, "trigram")
         return max(rank / (rank + 0.1), min(1, 2 * trigram))
     }
 
-    private func topLevels(_ codes: [String]) -> [String] {
+    private static func topLevels(_ codes: [String]) -> [String] {
         Array(Set(codes.map(KATO.topLevel))).sorted()
     }
 }
@@ -313,6 +323,7 @@ struct TextSignature: Sendable {
             }
         }
         prefixQuery = terms.map { "\($0):*" }.joined(separator: " | ")
-        self.trigramText = String(trigramText.prefix(1000))
+        // Trigram similarity extracts the trigrams of both texts on every row: keep this one short.
+        self.trigramText = String(trigramText.prefix(200))
     }
 }

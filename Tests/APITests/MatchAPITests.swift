@@ -1,0 +1,175 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Postgres
+import Storage
+import Testing
+import TestSupport
+
+@Suite struct MatchAPITests {
+    /// Ids from the demo data: an open project, a business, a regional akimat and an NGO with open projects.
+    struct DemoIDs: Sendable {
+        let openProject: String
+        let closedProject: String
+        let business: String
+        let akimat: String
+        let akimatRegion: String
+        let ngo: String
+    }
+
+    func withDemo(_ body: @Sendable (TestClientProtocolBox, DemoIDs) async throws -> Void) async throws {
+        try await TestDatabase.with { database in
+            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+            let ids = try await database.pool.withConnection { connection in
+                func one(_ sql: String) throws -> String {
+                    try connection.query(sql).rows[0].decode(String.self, at: 0)
+                }
+                return DemoIDs(
+                    openProject: try one("SELECT id::text FROM projects WHERE status = 'open' ORDER BY created_at, id LIMIT 1"),
+                    closedProject: try one("SELECT id::text FROM projects WHERE status = 'closed' ORDER BY created_at, id LIMIT 1"),
+                    business: try one("SELECT id::text FROM organizations WHERE kind = 'business' AND NOT nationwide ORDER BY created_at, id LIMIT 1"),
+                    akimat: try one("SELECT id::text FROM organizations WHERE kind = 'government_body' AND level = 'region' ORDER BY created_at, id LIMIT 1"),
+                    akimatRegion: try one("SELECT jurisdiction FROM organizations WHERE kind = 'government_body' AND level = 'region' ORDER BY created_at, id LIMIT 1"),
+                    ngo: try one("SELECT organization_id::text FROM projects WHERE status = 'open' ORDER BY created_at, id LIMIT 1")
+                )
+            }
+            try await withService(database) { client in
+                try await body(TestClientProtocolBox(client), ids)
+            }
+        }
+    }
+
+    @Test func sponsorsForAProjectAreRankedAndExplained() async throws {
+        try await withDemo { client, ids in
+            let response = try await client.send(.get, "/v1/projects/\(ids.openProject)/matches?kind=business&limit=5", language: "en")
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentLanguage] == "en")
+            let items = response.items
+            #expect(items.count == 5)
+            let scores = items.compactMap { $0["score"] as? Double }
+            #expect(scores.count == 5 && scores.allSatisfy { $0 > 0 && $0 <= 1 })
+            for item in items {
+                let organization = item["organization"] as? [String: Any]
+                #expect(organization?["kind"] as? String == "business")
+                let directions = item["directions"] as? [[String: Any]] ?? []
+                #expect(Set(directions.compactMap { $0["direction"] as? String }) == ["sponsor_to_project", "project_to_sponsor"])
+                let reasons = item["reasons"] as? [String] ?? []
+                #expect(!reasons.isEmpty)
+            }
+        }
+    }
+
+    @Test func governmentBodiesForAProjectCoverItsRegion() async throws {
+        try await withDemo { client, ids in
+            let items = try await client.send(.get, "/v1/projects/\(ids.openProject)/matches?kind=government_body&limit=10").items
+            #expect(!items.isEmpty)
+            let project = try await client.send(.get, "/v1/projects/\(ids.openProject)").json
+            let regions = project["regions"] as? [String] ?? []
+            for item in items {
+                let body = item["organization"] as? [String: Any] ?? [:]
+                #expect(body["kind"] as? String == "government_body")
+                let jurisdiction = body["jurisdiction"] as? String ?? ""
+                let national = body["nationwide"] as? Bool ?? false
+                #expect(national || regions.contains { $0.hasPrefix(jurisdiction.prefix(2)) }, "\(jurisdiction) does not cover \(regions)")
+            }
+        }
+    }
+
+    @Test func triplesPairASponsorWithAGovernmentBody() async throws {
+        try await withDemo { client, ids in
+            let items = try await client.send(.get, "/v1/projects/\(ids.openProject)/triples?limit=5").items
+            #expect(items.count == 5)
+            for item in items {
+                #expect((item["sponsor"] as? [String: Any])?["kind"] as? String == "business")
+                #expect((item["government_body"] as? [String: Any])?["kind"] as? String == "government_body")
+                #expect((item["directions"] as? [[String: Any]])?.count == 4)
+            }
+        }
+    }
+
+    @Test func eachKindOfOrganizationGetsItsOwnList() async throws {
+        try await withDemo { client, ids in
+            let forBusiness = try await client.send(.get, "/v1/organizations/\(ids.business)/matches?limit=5").items
+            #expect(!forBusiness.isEmpty)
+            #expect(forBusiness.allSatisfy { $0["project"] is [String: Any] })
+
+            let forNGO = try await client.send(.get, "/v1/organizations/\(ids.ngo)/matches?limit=5").items
+            #expect(!forNGO.isEmpty)
+            for item in forNGO {
+                #expect((item["organization"] as? [String: Any])?["kind"] as? String == "business")
+                let project = item["for_project"] as? [String: Any]
+                #expect((project?["organization"] as? [String: Any])?["id"] as? String == ids.ngo)
+            }
+            let sponsorIDs = forNGO.compactMap { ($0["organization"] as? [String: Any])?["id"] as? String }
+            #expect(Set(sponsorIDs).count == sponsorIDs.count, "each sponsor once")
+
+            let forAkimat = try await client.send(.get, "/v1/organizations/\(ids.akimat)/matches?limit=10").items
+            #expect(!forAkimat.isEmpty)
+            for item in forAkimat {
+                let regions = (item["project"] as? [String: Any])?["regions"] as? [String] ?? []
+                #expect(regions.contains { $0.hasPrefix(ids.akimatRegion.prefix(2)) }, "only projects in its jurisdiction")
+            }
+        }
+    }
+
+    @Test func sameDataGivesTheSameList() async throws {
+        try await withDemo { client, ids in
+            let path = "/v1/projects/\(ids.openProject)/matches?limit=10&fair_exposure=false"
+            let first = try await client.send(.get, path).items.compactMap { ($0["organization"] as? [String: Any])?["id"] as? String }
+            let second = try await client.send(.get, path).items.compactMap { ($0["organization"] as? [String: Any])?["id"] as? String }
+            #expect(first.count == 10)
+            #expect(first == second)
+        }
+    }
+
+    @Test func reasonsFollowAcceptLanguage() async throws {
+        try await withDemo { client, ids in
+            let path = "/v1/projects/\(ids.openProject)/matches?limit=1"
+            let kazakh = try await client.send(.get, path, language: "kk-KZ, ru;q=0.5")
+            #expect(kazakh.json["language"] as? String == "kk")
+            let russian = try await client.send(.get, path)
+            #expect(russian.json["language"] as? String == "ru")
+            let english = try await client.send(.get, path, language: "de, en;q=0.8")
+            #expect(english.json["language"] as? String == "en")
+            let kazakhReasons = kazakh.items.first?["reasons"] as? [String] ?? []
+            let russianReasons = russian.items.first?["reasons"] as? [String] ?? []
+            #expect(!kazakhReasons.isEmpty && kazakhReasons != russianReasons)
+        }
+    }
+
+    @Test func closedProjectGetsAnEmptyListWithANotice() async throws {
+        try await withDemo { client, ids in
+            let response = try await client.send(.get, "/v1/projects/\(ids.closedProject)/matches")
+            #expect(response.status == .ok)
+            #expect(response.items.isEmpty)
+            #expect(response.json["notice"] is String)
+        }
+    }
+
+    @Test func unknownIdsAre404AndBadParametersAre422() async throws {
+        try await withDemo { client, ids in
+            for path in ["/v1/projects/\(UUID())/matches", "/v1/projects/\(UUID())/triples", "/v1/organizations/\(UUID())/matches",
+                         "/v1/projects/not-an-id/matches"] {
+                let response = try await client.send(.get, path)
+                #expect(response.status == .notFound, "\(path)")
+                #expect(response.isProblem)
+            }
+            for query in ["kind=ngo", "kind=", "limit=0", "limit=1000", "fair_exposure=maybe", "colour=red"] {
+                let response = try await client.send(.get, "/v1/projects/\(ids.openProject)/matches?\(query)")
+                #expect(response.status == .unprocessableContent, "\(query)")
+            }
+        }
+    }
+}
+
+/// Lets Sendable closures carry the test client.
+struct TestClientProtocolBox: Sendable {
+    let client: any TestClientProtocol
+    init(_ client: any TestClientProtocol) { self.client = client }
+
+    func send(_ method: HTTPRequest.Method, _ uri: String, language: String? = nil) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let language { headers[.acceptLanguage] = language }
+        return try await client.execute(uri: uri, method: method, headers: headers)
+    }
+}

@@ -25,26 +25,31 @@ CREATE TABLE organization_reach (
 );
 CREATE INDEX organization_reach_organization ON organization_reach (organization_id);
 
+-- The reach rows of one organization: shared by the trigger and by bulk loads.
+CREATE FUNCTION organization_reach_of(o organizations)
+RETURNS TABLE (kind text, region text, focus text, organization_id uuid)
+LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT o.kind, region, focus, o.id
+    FROM unnest(CASE
+            WHEN o.kind = 'government_body'
+                THEN kato_top_levels(ARRAY[o.jurisdiction], o.level = 'national')
+                || CASE WHEN o.level = 'national' THEN ARRAY['*'] ELSE '{}' END
+            ELSE kato_top_levels(o.regions, o.nationwide)
+        END) AS region,
+        unnest(CASE
+            WHEN cardinality(o.focus_areas || o.seeking) = 0 THEN ARRAY['*']
+            ELSE o.focus_areas || o.seeking
+        END) AS focus
+    WHERE o.active
+$$;
+
 CREATE FUNCTION organization_reach_refresh() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE' THEN
         DELETE FROM organization_reach WHERE organization_id = NEW.id;
     END IF;
-    IF NEW.active THEN
-        INSERT INTO organization_reach (kind, region, focus, organization_id)
-        SELECT DISTINCT NEW.kind, region, focus, NEW.id
-        FROM unnest(CASE
-                WHEN NEW.kind = 'government_body'
-                    THEN kato_top_levels(ARRAY[NEW.jurisdiction], NEW.level = 'national')
-                    || CASE WHEN NEW.level = 'national' THEN ARRAY['*'] ELSE '{}' END
-                ELSE kato_top_levels(NEW.regions, NEW.nationwide)
-            END) AS region,
-            unnest(CASE
-                WHEN cardinality(NEW.focus_areas || NEW.seeking) = 0 THEN ARRAY['*']
-                ELSE NEW.focus_areas || NEW.seeking
-            END) AS focus;
-    END IF;
+    INSERT INTO organization_reach SELECT * FROM organization_reach_of(NEW);
     RETURN NULL;
 END
 $$;
@@ -61,19 +66,23 @@ CREATE TABLE project_reach (
 );
 CREATE INDEX project_reach_project ON project_reach (project_id);
 
--- Only open projects are matched, so only they are reachable.
+-- The reach rows of one project; only open projects are matched, so only they reach.
+CREATE FUNCTION project_reach_of(p projects)
+RETURNS TABLE (region text, focus text, project_id uuid)
+LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT region, focus, p.id
+    FROM unnest(kato_top_levels(p.regions, false)) AS region,
+        unnest(CASE WHEN cardinality(p.focus_areas) = 0 THEN ARRAY['*'] ELSE p.focus_areas END) AS focus
+    WHERE p.status = 'open'
+$$;
+
 CREATE FUNCTION project_reach_refresh() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE' THEN
         DELETE FROM project_reach WHERE project_id = NEW.id;
     END IF;
-    IF NEW.status = 'open' THEN
-        INSERT INTO project_reach (region, focus, project_id)
-        SELECT DISTINCT region, focus, NEW.id
-        FROM unnest(kato_top_levels(NEW.regions, false)) AS region,
-            unnest(CASE WHEN cardinality(NEW.focus_areas) = 0 THEN ARRAY['*'] ELSE NEW.focus_areas END) AS focus;
-    END IF;
+    INSERT INTO project_reach SELECT * FROM project_reach_of(NEW);
     RETURN NULL;
 END
 $$;
@@ -97,6 +106,6 @@ $$;
 
 CREATE INDEX organizations_jurisdiction ON organizations (jurisdiction) WHERE kind = 'government_body';
 
--- Rows that exist already reach through the same triggers.
-UPDATE organizations SET active = active;
-UPDATE projects SET status = status;
+-- Rows that exist already.
+INSERT INTO organization_reach SELECT r.* FROM organizations o, organization_reach_of(o) r;
+INSERT INTO project_reach SELECT r.* FROM projects p, project_reach_of(p) r;

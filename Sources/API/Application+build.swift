@@ -81,9 +81,11 @@ func buildRouter(
         ("/v1/organizations", [.get, .post]), ("/v1/organizations/:id", [.get, .patch, .delete]),
         ("/v1/projects", [.get, .post]), ("/v1/projects/:id", [.get, .patch, .delete]),
         ("/v1/projects/:id/matches", [.get]), ("/v1/projects/:id/triples", [.get]), ("/v1/organizations/:id/matches", [.get]),
-    ])
+        ("/v1/organizations/:id/verification", [.put]),
+    ] + PartnershipController.routes)
     router.add(middleware: ServerTimingMiddleware())
     router.add(middleware: ProblemMiddleware(routes: routes))
+    router.add(middleware: AuthMiddleware(tokens: TokenRepository(pool: pool)))
     HealthController(reference: reference, expectedMigrations: expectedMigrations).addRoutes(to: router)
     ReferenceController(reference: reference).addRoutes(to: router)
     OrganizationController(organizations: organizations, referenceData: referenceData)
@@ -91,9 +93,10 @@ func buildRouter(
     ProjectController(projects: ProjectRepository(pool: pool), referenceData: referenceData)
         .addRoutes(to: router.group("/v1/projects"))
     let matches = MatchRepository(pool: pool, candidateLimit: matching.candidateLimit)
-    MatchController(
-        service: MatchService(repository: matches, reference: referenceData, configuration: matching, exposure: exposure),
-        repository: matches, organizations: organizations, reference: referenceData
-    ).addRoutes(to: router)
+    let matchService = MatchService(repository: matches, reference: referenceData, configuration: matching, exposure: exposure)
+    MatchController(service: matchService, repository: matches, organizations: organizations, reference: referenceData)
+        .addRoutes(to: router)
+    PartnershipController(partnerships: PartnershipRepository(pool: pool), matches: matchService, reference: referenceData)
+        .addRoutes(to: router)
     return router
 }

@@ -5,27 +5,68 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Postgres
+import Storage
 import TestSupport
 
 /// Runs `body` against the service wired to `database`, through the router (no sockets).
 func withService<T: Sendable>(
     _ database: TestDatabase,
-    _ body: @Sendable (any TestClientProtocol) async throws -> T
+    _ body: @Sendable (APIClient) async throws -> T
 ) async throws -> T {
     let configuration = ServiceConfiguration(
         database: .init(connectionString: database.connectionString, maxConnections: 4)
     )
+    let admin = try await TokenRepository(pool: database.pool).issue(organizationID: nil, label: "tests").token
     let app = buildApplication(configuration, migrations: TestDatabase.migrations)
-    return try await app.test(.router, body)
+    return try await app.test(.router) { client in
+        try await body(APIClient(client: client, adminToken: admin, pool: database.pool))
+    }
 }
 
-extension TestClientProtocol {
+/// Who a test request comes from.
+enum Caller: Sendable {
+    case anonymous
+    case admin
+    case token(String)
+}
+
+/// The test client with this test's admin token at hand.
+struct APIClient: Sendable {
+    let client: any TestClientProtocol
+    let adminToken: String
+    let pool: ConnectionPool
+
+    /// Writes go as the admin unless told otherwise, reads anonymously: most tests are about
+    /// something else than access, which has tests of its own.
     @discardableResult
-    func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, contentType: String = "application/json") async throws -> TestResponse {
-        var headers: HTTPFields = [:]
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, contentType: String = "application/json",
+        as caller: Caller? = nil, headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = extra
         if json != nil { headers[.contentType] = contentType }
-        return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        switch caller ?? (method == .get ? .anonymous : .admin) {
+        case .anonymous: break
+        case .admin: headers[.authorization] = "Bearer \(adminToken)"
+        case .token(let token): headers[.authorization] = "Bearer \(token)"
+        }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
     }
+
+    func execute(uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil) async throws -> TestResponse {
+        try await client.execute(uri: uri, method: method, headers: headers, body: body)
+    }
+
+    /// A token for one organization.
+    func token(for organization: String) async throws -> String {
+        guard let id = UUID(uuidString: organization) else { throw TestFailure("not an organization id: \(organization)") }
+        return try await TokenRepository(pool: pool).issue(organizationID: id).token
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 extension TestResponse {

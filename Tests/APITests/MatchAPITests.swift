@@ -34,7 +34,7 @@ import TestSupport
                 )
             }
             try await withService(database) { client in
-                try await body(TestClientProtocolBox(client), ids)
+                try await body(TestClientProtocolBox(client.client), ids)
             }
         }
     }

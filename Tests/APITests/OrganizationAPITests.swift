@@ -89,7 +89,9 @@ import TestSupport
                 let response = try await client.send(.post, "/v1/organizations", json: Bodies.ngo(), contentType: "text/plain")
                 #expect(response.status == .unsupportedMediaType)
                 #expect(response.isProblem)
-                let none = try await client.execute(uri: "/v1/organizations", method: .post, body: .init(string: Bodies.ngo()))
+                let none = try await client.execute(
+                    uri: "/v1/organizations", method: .post, headers: [.authorization: "Bearer \(client.adminToken)"], body: .init(string: Bodies.ngo())
+                )
                 #expect(none.status == .unsupportedMediaType)
             }
         }

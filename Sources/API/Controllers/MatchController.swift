@@ -26,6 +26,7 @@ struct MatchController {
         guard let (project, items) = try await service.partners(
             forProject: try context.resourceID("project"), kind: kind.partnerKind, options: options
         ) else { throw Problem.notFound("project") }
+        try requireVisible(project, context)
         return try await respond(items, request: request, notice: project.profile.isOpen ? nil : Self.notOpen)
     }
 
@@ -37,6 +38,7 @@ struct MatchController {
         guard let (project, items) = try await service.triples(forProject: try context.resourceID("project"), options: options) else {
             throw Problem.notFound("project")
         }
+        try requireVisible(project, context)
         return try await respond(items, request: request, notice: project.profile.isOpen ? nil : Self.notOpen)
     }
 
@@ -62,6 +64,13 @@ struct MatchController {
     }
 
     private static let notOpen = "The project is not open, so it is not matched."
+
+    /// Drafts are private to their NGO and admins.
+    private func requireVisible(_ project: ProjectCandidate, _ context: AppRequestContext) throws {
+        if project.status == .draft && !(context.identity?.speaksFor(project.owner.id) ?? false) {
+            throw Problem.notFound("project")
+        }
+    }
 
     private func options(_ query: QueryReader) -> MatchOptions {
         MatchOptions(

@@ -14,9 +14,11 @@ struct OrganizationController {
         group.get(":id", use: show)
         group.patch(":id", use: update)
         group.delete(":id", use: deactivate)
+        group.put(":id/verification", use: verify)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireAdmin(action: "register organizations")
         let draft = try OrganizationInput.draft(from: try await JSONBody.object(from: request))
         let organization = try await organizations.create(draft)
         return try JSONBody.response(
@@ -28,19 +30,38 @@ struct OrganizationController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let organization = try await organizations.find(try context.resourceID("organization"))
-        return try JSONBody.response(OrganizationResource(organization, showContact: false))
+        let isOwn = context.identity?.speaksFor(organization.id) ?? false
+        return try JSONBody.response(OrganizationResource(organization, showContact: isOwn))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.resourceID("organization")
+        _ = try await organizations.find(id)
+        _ = try context.requireSpeaksFor(id, action: "change it")
         let change = OrganizationInput.patch(try await JSONBody.object(from: request))
         let organization = try await organizations.update(id, change)
         return try JSONBody.response(OrganizationResource(organization, showContact: true))
     }
 
     @Sendable func deactivate(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let organization = try await organizations.deactivate(try context.resourceID("organization"))
-        return try JSONBody.response(OrganizationResource(organization, showContact: false))
+        let id = try context.resourceID("organization")
+        _ = try await organizations.find(id)
+        _ = try context.requireSpeaksFor(id, action: "deactivate it")
+        return try JSONBody.response(OrganizationResource(try await organizations.deactivate(id), showContact: true))
+    }
+
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.resourceID("organization")
+        _ = try await organizations.find(id)
+        _ = try context.requireAdmin(action: "verify organizations")
+        let issues = IssueCollector()
+        let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
+        reader.rejectUnknownKeys(["status"])
+        reader.requirePresent("status")
+        let status = reader.enumeration("status", Verification.self)
+        try issues.throwIfAny()
+        guard let status else { throw Problem.validation(issues.issues) }
+        return try JSONBody.response(OrganizationResource(try await organizations.setVerification(id, to: status), showContact: true))
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {

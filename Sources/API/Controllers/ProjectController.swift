@@ -19,7 +19,11 @@ struct ProjectController {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
         let draft = try ProjectInput.draft(from: try await JSONBody.object(from: request))
+        guard identity.speaksFor(draft.organizationID) else {
+            throw Problem.forbidden("A project is proposed by its own NGO (or an admin).")
+        }
         let project = try await projects.create(draft)
         return try JSONBody.response(
             ProjectResource(project),
@@ -29,17 +33,30 @@ struct ProjectController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONBody.response(ProjectResource(try await projects.find(try context.resourceID("project"))))
+        try JSONBody.response(ProjectResource(try await visibleProject(context)))
+    }
+
+    /// A project the caller may read: drafts only for their own NGO and admins; 404 otherwise.
+    private func visibleProject(_ context: AppRequestContext) async throws -> Project {
+        let project = try await projects.find(try context.resourceID("project"))
+        if project.fields.status == .draft && !(context.identity?.speaksFor(project.fields.organizationID) ?? false) {
+            throw Problem.notFound("project")
+        }
+        return project
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.resourceID("project")
+        let current = try await visibleProject(context)
+        _ = try context.requireSpeaksFor(current.fields.organizationID, action: "change this project")
         let change = ProjectInput.patch(try await JSONBody.object(from: request))
         return try JSONBody.response(ProjectResource(try await projects.update(id, change)))
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONBody.response(ProjectResource(try await projects.close(try context.resourceID("project"))))
+        let current = try await visibleProject(context)
+        _ = try context.requireSpeaksFor(current.fields.organizationID, action: "close this project")
+        return try JSONBody.response(ProjectResource(try await projects.close(current.id)))
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -60,6 +77,8 @@ struct ProjectController {
         if let minimum = filter.minFundingKZT, let maximum = filter.maxFundingKZT, minimum > maximum {
             query.issues.add("min_funding", "invalid_range", "min_funding must not exceed max_funding.")
         }
+        filter.draftsOf = context.identity?.member?.organizationID
+        filter.allDrafts = context.identity?.isAdmin ?? false
         let limit = query.limit()
         let cursor = query.cursor()
         try await referenceData.check(region: filter.region, focusAreas: filter.focusAreas, issues: query.issues)

@@ -55,6 +55,26 @@ struct Problem: Error, Sendable {
         return problem
     }()
 
+    static let unauthenticated: Problem = {
+        var problem = Problem(
+            .unauthorized, code: "unauthenticated", title: "Authentication required.",
+            detail: "Send a valid token as Authorization: Bearer <token>; it may have expired or been revoked."
+        )
+        problem.headers[.wwwAuthenticate] = "Bearer realm=\"asar\""
+        return problem
+    }()
+
+    static func forbidden(_ detail: String) -> Problem {
+        Problem(.forbidden, code: "forbidden", title: "Not allowed.", detail: detail)
+    }
+
+    static func preconditionFailed(currentVersion: Int) -> Problem {
+        Problem(
+            .preconditionFailed, code: "precondition-failed", title: "The resource has changed.",
+            detail: "If-Match named an older version; the current ETag is \"\(currentVersion)\". Read it again and retry."
+        )
+    }
+
     static let internalError = Problem(
         .internalServerError, code: "internal", title: "Internal error.",
         detail: "Something went wrong on our side; it has been logged."

@@ -29,6 +29,10 @@ struct ProblemMiddleware: RouterMiddleware {
             case .invalid(let issues): return .validation(issues)
             case .conflict(let code, let message):
                 return Problem(.conflict, code: code.replacingOccurrences(of: "_", with: "-"), title: "Conflict.", detail: message)
+            case .forbidden(let message):
+                return .forbidden(message)
+            case .preconditionFailed(let version):
+                return .preconditionFailed(currentVersion: version)
             }
         case let error as PostgresError where error.isUnavailable:
             context.logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error))"])

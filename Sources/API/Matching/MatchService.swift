@@ -147,6 +147,19 @@ struct MatchService: Sendable {
         }
     }
 
+    /// The match explanation of one existing triple; nil when a party is gone. Not counted as exposure.
+    func explain(project: UUID, sponsor: UUID, governmentBody: UUID) async throws -> RankedMatch<Subject>? {
+        let scorer = try await scorer(MatchOptions(limit: 1, fairExposure: false, diversify: false))
+        guard let (candidate, partners) = try await repository.profiles(project: project, organizations: [sponsor, governmentBody]),
+              let business = partners[sponsor], let body = partners[governmentBody] else { return nil }
+        // The partnership exists already, so judge the fit itself, not whether the project is still open.
+        var profile = candidate.profile
+        profile.isOpen = true
+        let sponsorship = scorer.sponsorship(project: profile, owner: candidate.owner, sponsor: business.profile, text: 0, listing: .partner)
+        let government = scorer.governmentPartnership(project: profile, owner: candidate.owner, body: body.profile, text: 0, listing: .partner)
+        return RankedMatch(match: scorer.triple(sponsorship: sponsorship, government: government), item: .triple(sponsor: business, government: body))
+    }
+
     /// Counts what is shown, so often-shown names are discounted next time.
     private func finish(_ ranked: [Ranker.Candidate<Subject>]) -> [RankedMatch<Subject>] {
         exposure.record(ranked.flatMap { candidate -> [UUID] in

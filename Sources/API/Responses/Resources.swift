@@ -40,6 +40,7 @@ struct OrganizationResource: Encodable {
     let foundedYear: Int?
     let jurisdiction: String?
     let level: String?
+    let verification: String
     let active: Bool
     let deactivatedAt: Date?
     let createdAt: Date
@@ -66,6 +67,7 @@ struct OrganizationResource: Encodable {
         foundedYear = fields.foundedYear
         jurisdiction = fields.jurisdiction
         level = fields.level?.rawValue
+        verification = organization.verification.rawValue
         active = organization.active
         deactivatedAt = organization.deactivatedAt
         createdAt = organization.createdAt

@@ -45,6 +45,7 @@ public struct OrganizationDraft: Sendable, Equatable {
 public struct Organization: Sendable, Equatable {
     public let id: UUID
     public var fields: OrganizationDraft
+    public let verification: Verification
     public let active: Bool
     public let deactivatedAt: Date?
     public let createdAt: Date

@@ -18,4 +18,8 @@ public enum StorageError: Error, Sendable, Equatable {
     case invalid([FieldIssue])
     /// The request clashes with the current state (duplicate BIN, closed project ...).
     case conflict(code: String, message: String)
+    /// The caller may see the resource but not do this to it.
+    case forbidden(message: String)
+    /// `If-Match` named a version that is no longer current.
+    case preconditionFailed(currentVersion: Int)
 }

@@ -13,6 +13,7 @@ public struct PartnerCandidate: Sendable {
 /// An open project that might be sponsored or backed, with its NGO.
 public struct ProjectCandidate: Sendable {
     public let profile: ProjectProfile
+    public let status: ProjectStatus
     public let title: LocalizedText
     public let summary: LocalizedText
     public let owner: PartnerProfile
@@ -51,6 +52,24 @@ public struct MatchRepository: Sendable {
                 }
             }
             return (project, partners)
+        }
+    }
+
+    /// A project and the named organizations, for explaining one partnership; nil when the project is gone.
+    public func profiles(project id: UUID, organizations: [UUID]) async throws -> (ProjectCandidate, [UUID: PartnerCandidate])? {
+        try await pool.withConnection { connection in
+            guard let project = try connection.query("\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.id = $1", [id])
+                .first.map({ try Self.decodeProject($0, text: 0) }) else { return nil }
+            let partners = try connection.query(
+                """
+                \(Self.organizationColumns), 0::real AS rank, 0::real AS trigram
+                FROM organizations o LEFT JOIN exposure e ON e.subject_id = o.id
+                LEFT JOIN partnership_stats st ON st.subject_id = o.id
+                WHERE o.id = ANY ($1::uuid[])
+                """,
+                [organizations]
+            ).rows.map(Self.decodePartner)
+            return (project, Dictionary(uniqueKeysWithValues: partners.map { ($0.profile.id, $0) }))
         }
     }
 
@@ -102,6 +121,7 @@ public struct MatchRepository: Sendable {
                 CASE WHEN $6 = '' THEN 0 ELSE similarity(o.description, $6) END AS trigram
             FROM hits JOIN organizations o ON o.id = hits.organization_id
             LEFT JOIN exposure e ON e.subject_id = o.id
+            LEFT JOIN partnership_stats st ON st.subject_id = o.id
             ORDER BY hits.weight DESC, o.id
             """,
             [kind.rawValue, regions, focus, limit, signature.prefixQuery, signature.trigramText]
@@ -114,7 +134,7 @@ public struct MatchRepository: Sendable {
     public func organization(_ id: UUID) async throws -> PartnerCandidate? {
         try await pool.withConnection { connection in
             try connection.query(
-                "\(Self.organizationColumns), 0::real AS rank, 0::real AS trigram FROM organizations o LEFT JOIN exposure e ON e.subject_id = o.id WHERE o.id = $1",
+                "\(Self.organizationColumns), 0::real AS rank, 0::real AS trigram FROM organizations o LEFT JOIN exposure e ON e.subject_id = o.id LEFT JOIN partnership_stats st ON st.subject_id = o.id WHERE o.id = $1",
                 [id]
             ).first.map(Self.decodePartner)
         }
@@ -194,26 +214,31 @@ public struct MatchRepository: Sendable {
 
     // MARK: - Rows
 
-    // Partnerships come with the lifecycle; until then nothing is pledged and nobody has a record.
+    // A suspended organization cannot take part in an approved partnership, so it is matched as inactive.
     static let organizationColumns = """
-        SELECT o.id, o.kind, o.active, o.nationwide, o.regions, o.focus_areas, o.seeking,
+        SELECT o.id, o.kind, o.active AND o.verification <> 'suspended' AS active, o.nationwide, o.regions, o.focus_areas, o.seeking,
             o.annual_csr_budget_kzt, o.max_active_partnerships, o.annual_budget_kzt, o.staff_count,
             o.jurisdiction, o.level, o.name_kk, o.name_ru, o.name_en,
-            0::bigint AS pledged_kzt, 0 AS active_partnerships, 0 AS completed_partnerships, 0 AS cancelled_partnerships,
+            coalesce(st.pledged_kzt, 0) AS pledged_kzt, coalesce(st.open_partnerships, 0) AS active_partnerships,
+            coalesce(st.completed, 0) AS completed_partnerships, coalesce(st.cancelled, 0) AS cancelled_partnerships,
             coalesce(exposure_now(e.impressions, e.updated_at), 0) AS impressions
         """
 
     static let projectColumns = """
         SELECT p.id, p.organization_id, p.focus_areas, p.regions, p.funding_needed_kzt, p.status,
             p.title_kk, p.title_ru, p.title_en, p.summary_kk, p.summary_ru, p.summary_en,
-            0::bigint AS project_pledged_kzt,
+            coalesce((SELECT pledged_kzt FROM partnership_stats WHERE subject_id = p.id), 0) AS project_pledged_kzt,
             coalesce((SELECT exposure_now(impressions, updated_at) FROM exposure WHERE subject_id = p.id), 0) AS project_impressions,
-            o.kind, o.active, o.nationwide, o.regions AS owner_regions, o.focus_areas AS owner_focus_areas, o.seeking,
+            o.kind, o.nationwide, o.regions AS owner_regions, o.focus_areas AS owner_focus_areas, o.seeking,
             o.annual_budget_kzt, o.staff_count, o.name_kk, o.name_ru, o.name_en,
-            0 AS completed_partnerships, 0 AS cancelled_partnerships
+            o.active AND o.verification <> 'suspended' AS owner_active,
+            coalesce(ost.completed, 0) AS completed_partnerships, coalesce(ost.cancelled, 0) AS cancelled_partnerships
         """
 
-    static let projectsWithOwners = "FROM projects p JOIN organizations o ON o.id = p.organization_id"
+    static let projectsWithOwners = """
+        FROM projects p JOIN organizations o ON o.id = p.organization_id
+        LEFT JOIN partnership_stats ost ON ost.subject_id = o.id
+        """
 
     static func decodePartner(_ row: Row) throws -> PartnerCandidate {
         guard let kind = PartnerKind(rawValue: try row.decode(String.self, "kind")) else {
@@ -262,7 +287,7 @@ public struct MatchRepository: Sendable {
             throw PostgresError(.decoding, message: "unknown organization kind")
         }
         var owner = PartnerProfile(id: profile.organizationID, kind: kind)
-        owner.isActive = try row.decode(Bool.self, "active")
+        owner.isActive = try row.decode(Bool.self, "owner_active")
         owner.nationwide = try row.decode(Bool.self, "nationwide")
         owner.regions = try row.decode([String].self, "owner_regions")
         owner.focusAreas = try row.decode([String].self, "owner_focus_areas")
@@ -273,6 +298,7 @@ public struct MatchRepository: Sendable {
         owner.cancelledPartnerships = try row.decode(Int.self, "cancelled_partnerships")
         return ProjectCandidate(
             profile: profile,
+            status: ProjectStatus(rawValue: try row.decode(String.self, "status")) ?? .draft,
             title: LocalizedText(
                 kk: try row.decode(String?.self, "title_kk"),
                 ru: try row.decode(String?.self, "title_ru"),

@@ -90,6 +90,17 @@ public struct OrganizationRepository: Sendable {
         }
     }
 
+    /// Sets an organization's verification (an admin's decision).
+    public func setVerification(_ id: UUID, to verification: Verification) async throws -> Organization {
+        try await pool.withConnection { connection in
+            guard let row = try connection.query(
+                "UPDATE organizations SET verification = $2, updated_at = clock_timestamp() WHERE id = $1 RETURNING \(Self.selectedColumns)",
+                [id, verification.rawValue]
+            ).first else { throw StorageError.notFound(resource: "organization") }
+            return try Self.decode(row)
+        }
+    }
+
     public func list(_ filter: OrganizationFilter, after cursor: PageCursor?, limit: Int) async throws -> Page<Organization> {
         var query = QueryBuilder()
         if let kind = filter.kind { query.require("kind = $", kind.rawValue) }
@@ -120,7 +131,7 @@ public struct OrganizationRepository: Sendable {
         """
 
     // created_at and id come first: listings read their cursor from them.
-    static let selectedColumns = "created_at, id, \(writableColumns), active, deactivated_at, updated_at"
+    static let selectedColumns = "created_at, id, \(writableColumns), verification, active, deactivated_at, updated_at"
 
     static func parameters(of draft: OrganizationDraft) -> [any PostgresEncodable] {
         [
@@ -165,6 +176,7 @@ public struct OrganizationRepository: Sendable {
         return Organization(
             id: try row.decode(UUID.self, "id"),
             fields: fields,
+            verification: Verification(rawValue: try row.decode(String.self, "verification")) ?? .unverified,
             active: try row.decode(Bool.self, "active"),
             deactivatedAt: try row.decode(Date?.self, "deactivated_at"),
             createdAt: try row.decode(Date.self, "created_at"),
@@ -201,6 +213,11 @@ public struct OrganizationRepository: Sendable {
             return try body()
         } catch let error as PostgresError where error.isUniqueViolation && error.constraint == "organizations_bin_key" {
             throw StorageError.conflict(code: "duplicate_bin", message: "An organization with this BIN is already registered.")
+        } catch let error as PostgresError where error.isCheckViolation && error.constraint == "organizations_budget_covers_pledges" {
+            throw StorageError.conflict(
+                code: "budget_below_pledges",
+                message: "The CSR budget cannot drop below what approved and active partnerships already pledge."
+            )
         }
     }
 }

@@ -10,6 +10,9 @@ public struct ProjectFilter: Sendable {
     public var text: TextQuery?
     public var minFundingKZT: Int64?
     public var maxFundingKZT: Int64?
+    /// Drafts are private: listed only for their own organization (nil: for nobody), unless `allDrafts`.
+    public var draftsOf: UUID?
+    public var allDrafts = false
 
     public init() {}
 }
@@ -83,6 +86,13 @@ public struct ProjectRepository: Sendable {
         if !filter.focusAreas.isEmpty { query.require("focus_areas && $::text[]", filter.focusAreas) }
         if let minimum = filter.minFundingKZT { query.require("funding_needed_kzt >= $", minimum) }
         if let maximum = filter.maxFundingKZT { query.require("funding_needed_kzt <= $", maximum) }
+        if !filter.allDrafts {
+            if let owner = filter.draftsOf {
+                query.require("(status <> 'draft' OR organization_id = $)", owner)
+            } else {
+                query.require("status <> 'draft'")
+            }
+        }
         query.matchText(filter.text)
         query.resume(after: cursor)
         let limitPlaceholder = query.placeholder(for: limit + 1)

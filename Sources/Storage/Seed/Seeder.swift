@@ -32,12 +32,18 @@ public enum Seeder {
             // Two instances seeding at start-up queue here; the second then finds the rows and skips.
             try connection.execute("LOCK TABLE organizations IN SHARE ROW EXCLUSIVE MODE")
             if onlyIfEmpty, try hasOrganizations(connection) { return .nothing }
-            return try reportingConflicts {
+            let summary = try reportingConflicts {
                 SeedSummary(
                     organizations: try connection.copyIn(SeedCopy.organizations, lines: demo.organizations.lazy.map(SeedCopy.line)),
                     projects: try connection.copyIn(SeedCopy.projects, lines: demo.projects.lazy.map(SeedCopy.line))
                 )
             }
+            // The demo shows the whole lifecycle, and approval needs verified parties.
+            try connection.query(
+                "UPDATE organizations SET verification = 'verified' WHERE id = ANY ($1::uuid[])",
+                [demo.organizations.map(\.id)]
+            )
+            return summary
         }
     }
 

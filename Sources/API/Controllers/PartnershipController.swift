@@ -1,0 +1,222 @@
+import Foundation
+import Hummingbird
+import Matching
+import Storage
+
+struct PartnershipController {
+    let partnerships: PartnershipRepository
+    let matches: MatchService
+    let reference: ReferenceData
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/v1/partnerships", use: propose)
+        router.get("/v1/partnerships", use: list)
+        router.get("/v1/partnerships/:id", use: show)
+        router.patch("/v1/partnerships/:id", use: amend)
+        for action in Self.moves {
+            router.post("/v1/partnerships/:id/\(action.rawValue)") { request, context in
+                try await move(action, request, context)
+            }
+        }
+        router.post("/v1/partnerships/:id/reports", use: report)
+        router.get("/v1/partnerships/:id/reports", use: reports)
+        router.get("/v1/partnerships/:id/events", use: events)
+        router.get("/v1/events", use: feed)
+        router.get("/v1/reviews", use: reviews)
+    }
+
+    /// Lifecycle moves with an endpoint of their own; `report` and `amend` have theirs.
+    static let moves: [PartnershipLifecycle.Action] = [.consent, .withdraw, .approve, .reject, .return, .activate, .complete, .cancel]
+
+    static var routes: [(path: String, methods: [HTTPRequest.Method])] {
+        [
+            ("/v1/partnerships", [.get, .post]), ("/v1/partnerships/:id", [.get, .patch]),
+            ("/v1/partnerships/:id/reports", [.get, .post]), ("/v1/partnerships/:id/events", [.get]),
+            ("/v1/events", [.get]), ("/v1/reviews", [.get]),
+        ] + moves.map { ("/v1/partnerships/:id/\($0.rawValue)", [.post]) }
+    }
+
+    @Sendable func propose(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let issues = IssueCollector()
+        let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
+        reader.rejectUnknownKeys(["project_id", "business_id", "government_body_id", "pledge_kzt", "in_kind"])
+        reader.requirePresent("project_id", "business_id", "government_body_id", "pledge_kzt")
+        let project = uuid(reader, "project_id")
+        let business = uuid(reader, "business_id")
+        let body = uuid(reader, "government_body_id")
+        let pledge = reader.integer("pledge_kzt", in: 0...OrganizationInput.maxBudgetKZT)
+        let inKind = inKindList(reader)
+        try issues.throwIfAny()
+        guard let project, let business, let body, let pledge else { throw Problem.validation(issues.issues) }
+        let partnership = try await partnerships.propose(
+            PartnershipDraft(projectID: project, businessID: business, governmentBodyID: body, pledgeKZT: pledge, inKind: inKind ?? []),
+            by: identity
+        )
+        var response = try JSONBody.response(PartnershipResource(partnership), status: .created, headers: etag(partnership))
+        response.headers[.location] = "/v1/partnerships/\(partnership.id.lowercasedString)"
+        return response
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let query = QueryReader(request: request)
+        query.rejectUnknown(["state", "limit"])
+        let state = query.enumeration("state", PartnershipState.self)
+        let limit = query.limit()
+        try query.issues.throwIfAny()
+        let items = try await partnerships.list(for: identity, state: state, limit: limit)
+        return try JSONBody.response(ListResource(items: items.map(PartnershipResource.init)))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let partnership = try await partnerships.find(try context.resourceID("partnership"), for: context.identity)
+        return try JSONBody.response(PartnershipResource(partnership), headers: etag(partnership))
+    }
+
+    @Sendable func amend(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.resourceID("partnership")
+        let issues = IssueCollector()
+        let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
+        reader.rejectUnknownKeys(["pledge_kzt", "in_kind"])
+        let pledge = reader.integer("pledge_kzt", in: 0...OrganizationInput.maxBudgetKZT)
+        let inKind = inKindList(reader)
+        try issues.throwIfAny()
+        let partnership = try await partnerships.perform(
+            .amend, on: id, by: identity, expectedVersion: try ifMatch(request), comment: nil,
+            amendment: (pledge, inKind)
+        )
+        return try JSONBody.response(PartnershipResource(partnership), headers: etag(partnership))
+    }
+
+    func move(_ action: PartnershipLifecycle.Action, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.resourceID("partnership")
+        let object = try await optionalBody(request)
+        let issues = IssueCollector()
+        let reader = ObjectReader(object, issues: issues)
+        var report: ReportDraft?
+        if action == .complete {
+            // Completing is the final evaluation.
+            reader.rejectUnknownKeys(["comment", "text", "amount_disbursed_kzt", "beneficiaries_reached", "rating"])
+            reader.requirePresent("text")
+            report = reportDraft(reader)
+        } else {
+            reader.rejectUnknownKeys(["comment"])
+        }
+        let comment = reader.string("comment", maxLength: 2000)
+        try issues.throwIfAny()
+        let partnership = try await partnerships.perform(
+            action, on: id, by: identity, expectedVersion: try ifMatch(request), comment: comment, report: report
+        )
+        return try JSONBody.response(PartnershipResource(partnership), headers: etag(partnership))
+    }
+
+    @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.resourceID("partnership")
+        let issues = IssueCollector()
+        let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
+        reader.rejectUnknownKeys(["text", "amount_disbursed_kzt", "beneficiaries_reached"])
+        reader.requirePresent("text")
+        let draft = reportDraft(reader)
+        try issues.throwIfAny()
+        let partnership = try await partnerships.perform(
+            .report, on: id, by: identity, expectedVersion: try ifMatch(request), comment: nil, report: draft
+        )
+        return try JSONBody.response(PartnershipResource(partnership), status: .created, headers: etag(partnership))
+    }
+
+    @Sendable func reports(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let items = try await partnerships.reports(of: try context.resourceID("partnership"), for: context.identity)
+        return try JSONBody.response(ListResource(items: items.map(ReportResource.init)))
+    }
+
+    @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let items = try await partnerships.events(of: try context.resourceID("partnership"), for: context.identity)
+        return try JSONBody.response(ListResource(items: items.map(EventResource.init)))
+    }
+
+    @Sendable func feed(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let query = QueryReader(request: request)
+        query.rejectUnknown(["after", "limit"])
+        let after = query.integer("after", in: 0...Int64.max) ?? 0
+        let limit = query.limit()
+        try query.issues.throwIfAny()
+        let items = try await partnerships.feed(after: after, limit: limit, for: identity)
+        return try JSONBody.response(FeedResource(items: items.map(EventResource.init), next: items.last.map { String($0.id) } ?? String(after)))
+    }
+
+    @Sendable func reviews(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        guard identity.isAdmin || identity.member?.kind == .governmentBody else {
+            throw Problem.forbidden("The review queue belongs to government bodies.")
+        }
+        let query = QueryReader(request: request)
+        query.rejectUnknown(["limit"])
+        let limit = query.limit()
+        try query.issues.throwIfAny()
+        let language = ReasonLanguage.negotiate(request.headers[.acceptLanguage])
+        let vocabulary = try await reference.snapshot().vocabulary(language)
+        let now = Date()
+        var items: [ReviewResource] = []
+        for partnership in try await partnerships.reviewQueue(for: identity, limit: limit) {
+            let explanation = try await matches.explain(
+                project: partnership.projectID, sponsor: partnership.businessID, governmentBody: partnership.governmentBodyID
+            )
+            items.append(ReviewResource(
+                partnership: PartnershipResource(partnership),
+                waitingSeconds: Int(now.timeIntervalSince(partnership.submittedAt ?? partnership.createdAt)),
+                match: explanation.flatMap { MatchRendering.items([$0], language: language, vocabulary: vocabulary).first }
+            ))
+        }
+        return try JSONBody.response(ListResource(items: items), headers: [.contentLanguage: language.rawValue])
+    }
+
+    // MARK: - Helpers
+
+    private func etag(_ partnership: Partnership) -> HTTPFields {
+        [.eTag: "\"\(partnership.version)\""]
+    }
+
+    /// The version named by `If-Match` (`"3"`, `W/"3"`); nil when absent or `*`.
+    private func ifMatch(_ request: Request) throws -> Int? {
+        guard let header = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), header != "*" else { return nil }
+        let bare = header.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        guard let version = Int(bare) else {
+            throw Problem(.badRequest, code: "bad-if-match", title: "If-Match is not an ETag of this resource.", detail: "Send the ETag header of the last read, such as \"3\".")
+        }
+        return version
+    }
+
+    /// Moves may come without a body; when one is sent it must be a JSON object.
+    private func optionalBody(_ request: Request) async throws -> [String: JSONValue] {
+        let length = request.headers[.contentLength].flatMap(Int.init) ?? 0
+        if length == 0 && request.headers[.contentType] == nil && request.headers[.transferEncoding] == nil { return [:] }
+        return try await JSONBody.object(from: request)
+    }
+
+    private func uuid(_ reader: ObjectReader, _ key: String) -> UUID? {
+        guard let text = reader.string(key, maxLength: 36) else { return nil }
+        guard let id = UUID(uuidString: text) else {
+            reader.issues.add(key, "invalid_id", "\(key) must be a UUID.")
+            return nil
+        }
+        return id
+    }
+
+    private func inKindList(_ reader: ObjectReader) -> [String]? {
+        reader.strings("in_kind", maxCount: 20) { TextRules.check($0, field: $1, maxLength: 200, issues: reader.issues) }
+    }
+
+    private func reportDraft(_ reader: ObjectReader) -> ReportDraft {
+        ReportDraft(
+            amountDisbursedKZT: reader.integer("amount_disbursed_kzt", in: 0...OrganizationInput.maxBudgetKZT) ?? 0,
+            beneficiariesReached: reader.integer("beneficiaries_reached", in: 0...100_000_000).map(Int.init) ?? 0,
+            text: reader.string("text", maxLength: 10_000) ?? "",
+            rating: reader.has("rating") ? reader.integer("rating", in: 1...5).map(Int.init) : nil
+        )
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Who is calling: a platform admin, or one organization through one of its tokens.
+public struct Identity: Sendable, Equatable {
+    public struct Member: Sendable, Equatable {
+        public let organizationID: UUID
+        public let kind: OrganizationKind
+        /// A government body's KATO jurisdiction; nil for other kinds.
+        public let jurisdiction: String?
+        public let isNational: Bool
+    }
+
+    public let tokenID: UUID
+    public let isAdmin: Bool
+    public let member: Member?
+
+    public init(tokenID: UUID, isAdmin: Bool, member: Member?) {
+        self.tokenID = tokenID
+        self.isAdmin = isAdmin
+        self.member = member
+    }
+
+    /// True for an admin, or for a token of this organization.
+    public func speaksFor(_ organizationID: UUID) -> Bool {
+        isAdmin || member?.organizationID == organizationID
+    }
+
+    /// True for a government body whose jurisdiction holds one of `regions` (national bodies hold all).
+    public func governs(_ regions: [String]) -> Bool {
+        guard let member, member.kind == .governmentBody else { return false }
+        if member.isNational { return true }
+        guard let jurisdiction = member.jurisdiction else { return false }
+        let prefix = KATOPrefix.of(jurisdiction)
+        return regions.contains { $0.hasPrefix(prefix) }
+    }
+}
+
+/// The significant prefix of a KATO code: every code under it starts with it.
+enum KATOPrefix {
+    static func of(_ code: String) -> String {
+        var prefix = code
+        for length in [2, 4, 6] where code.dropFirst(length).allSatisfy({ $0 == "0" }) {
+            prefix = String(code.prefix(length))
+            break
+        }
+        return prefix
+    }
+}
+
+/// Organization verification, set by an admin.
+public enum Verification: String, Sendable, CaseIterable {
+    case unverified, verified, suspended
+}

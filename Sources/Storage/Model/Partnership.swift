@@ -1,0 +1,114 @@
+import Foundation
+
+public enum PartnershipState: String, Sendable, CaseIterable {
+    case proposed
+    case underReview = "under_review"
+    case approved, rejected, active, completed, cancelled, withdrawn
+
+    /// States everyone may read: the review is over and the results are public.
+    public var isPublic: Bool {
+        switch self {
+        case .approved, .active, .completed, .cancelled: true
+        case .proposed, .underReview, .rejected, .withdrawn: false
+        }
+    }
+}
+
+/// The three parties of a partnership.
+public enum PartyRole: String, Sendable, CaseIterable {
+    case ngo, business
+    case governmentBody = "government_body"
+}
+
+public struct Partnership: Sendable, Equatable {
+    public let id: UUID
+    public let projectID: UUID
+    public let projectRegions: [String]
+    public let ngoID: UUID
+    public let businessID: UUID
+    public let governmentBodyID: UUID
+    public var pledgeKZT: Int64
+    public var inKind: [String]
+    public var state: PartnershipState
+    public var consents: Set<PartyRole>
+    public let proposedBy: UUID?
+    public let version: Int
+    public let submittedAt: Date?
+    public let decidedAt: Date?
+    public let createdAt: Date
+    public let updatedAt: Date
+    public let totals: ReportTotals
+
+    /// The party roles `organizationID` plays here (usually one).
+    public func roles(of organizationID: UUID) -> Set<PartyRole> {
+        var roles: Set<PartyRole> = []
+        if ngoID == organizationID { roles.insert(.ngo) }
+        if businessID == organizationID { roles.insert(.business) }
+        if governmentBodyID == organizationID { roles.insert(.governmentBody) }
+        return roles
+    }
+}
+
+public struct ReportTotals: Sendable, Equatable {
+    public let amountDisbursedKZT: Int64
+    public let beneficiariesReached: Int
+    public let milestoneReports: Int
+    public let hasFinalEvaluation: Bool
+}
+
+/// What a new partnership says.
+public struct PartnershipDraft: Sendable, Equatable {
+    public var projectID: UUID
+    public var businessID: UUID
+    public var governmentBodyID: UUID
+    public var pledgeKZT: Int64
+    public var inKind: [String]
+
+    public init(projectID: UUID, businessID: UUID, governmentBodyID: UUID, pledgeKZT: Int64, inKind: [String] = []) {
+        self.projectID = projectID
+        self.businessID = businessID
+        self.governmentBodyID = governmentBodyID
+        self.pledgeKZT = pledgeKZT
+        self.inKind = inKind
+    }
+}
+
+public struct PartnershipReport: Sendable, Equatable {
+    public enum Kind: String, Sendable { case milestone, final }
+
+    public let id: UUID
+    public let kind: Kind
+    public let amountDisbursedKZT: Int64
+    public let beneficiariesReached: Int
+    public let text: String
+    public let rating: Int?
+    public let authorOrganizationID: UUID?
+    public let createdAt: Date
+}
+
+/// What a milestone report or final evaluation says.
+public struct ReportDraft: Sendable, Equatable {
+    public var amountDisbursedKZT: Int64
+    public var beneficiariesReached: Int
+    public var text: String
+    public var rating: Int?
+
+    public init(amountDisbursedKZT: Int64, beneficiariesReached: Int, text: String, rating: Int? = nil) {
+        self.amountDisbursedKZT = amountDisbursedKZT
+        self.beneficiariesReached = beneficiariesReached
+        self.text = text
+        self.rating = rating
+    }
+}
+
+public struct PartnershipEvent: Sendable, Equatable {
+    public let id: Int64
+    public let partnershipID: UUID
+    public let action: String
+    public let fromState: PartnershipState?
+    public let toState: PartnershipState
+    public let actorOrganizationID: UUID?
+    public let actorIsAdmin: Bool
+    public let comment: String?
+    public let at: Date
+}

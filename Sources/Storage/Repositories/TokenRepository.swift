@@ -1,0 +1,109 @@
+import Foundation
+import Postgres
+
+/// API tokens: random, shown once, stored only as a SHA-256 hash.
+public struct TokenRepository: Sendable {
+    let pool: ConnectionPool
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    public struct IssuedToken: Sendable {
+        public let id: UUID
+        /// The secret itself; it cannot be recovered later.
+        public let token: String
+        public let expiresAt: Date?
+    }
+
+    public struct TokenInfo: Sendable {
+        public let id: UUID
+        public let organizationID: UUID?
+        public let isAdmin: Bool
+        public let label: String
+        public let createdAt: Date
+        public let expiresAt: Date?
+        public let revokedAt: Date?
+    }
+
+    /// A token for one organization, or an admin token when `organizationID` is nil.
+    public func issue(organizationID: UUID?, label: String = "", expiresAt: Date? = nil) async throws -> IssuedToken {
+        let token = Self.newSecret()
+        let id = try await pool.withConnection { connection in
+            if let organizationID {
+                guard try connection.query("SELECT 1 FROM organizations WHERE id = $1", [organizationID]).first != nil else {
+                    throw StorageError.notFound(resource: "organization")
+                }
+            }
+            return try connection.query(
+                """
+                INSERT INTO api_tokens (token_hash, organization_id, is_admin, label, expires_at)
+                VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, $4, $5)
+                RETURNING id
+                """,
+                [token, organizationID, organizationID == nil, label, expiresAt]
+            ).rows[0].decode(UUID.self, at: 0)
+        }
+        return IssuedToken(id: id, token: token, expiresAt: expiresAt)
+    }
+
+    /// The caller behind a bearer token; nil when it is unknown, revoked or expired.
+    public func authenticate(_ token: String) async throws -> Identity? {
+        // Anything that is not shaped like our tokens cannot match, so skip the database.
+        guard token.hasPrefix("asar_"), token.utf8.count <= 100 else { return nil }
+        return try await pool.withConnection { connection in
+            guard let row = try connection.query(
+                """
+                SELECT t.id, t.is_admin, t.organization_id, o.kind, o.jurisdiction, o.level
+                FROM api_tokens t LEFT JOIN organizations o ON o.id = t.organization_id
+                WHERE t.token_hash = sha256(convert_to($1, 'UTF8'))
+                  AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+                """,
+                [token]
+            ).first else { return nil }
+            var member: Identity.Member?
+            if let organizationID = try row.decode(UUID?.self, at: 2),
+               let kind = OrganizationKind(rawValue: try row.decode(String.self, at: 3)) {
+                member = Identity.Member(
+                    organizationID: organizationID, kind: kind,
+                    jurisdiction: try row.decode(String?.self, at: 4),
+                    isNational: try row.decode(String?.self, at: 5) == GovernmentLevel.national.rawValue
+                )
+            }
+            return Identity(tokenID: try row.decode(UUID.self, at: 0), isAdmin: try row.decode(Bool.self, at: 1), member: member)
+        }
+    }
+
+    /// Revokes a token; true when it existed and was not revoked already.
+    @discardableResult
+    public func revoke(_ id: UUID) async throws -> Bool {
+        try await pool.withConnection { connection in
+            try connection.query("UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", [id]).affectedRows == 1
+        }
+    }
+
+    public func list() async throws -> [TokenInfo] {
+        try await pool.withConnection { connection in
+            try connection.query(
+                "SELECT id, organization_id, is_admin, label, created_at, expires_at, revoked_at FROM api_tokens ORDER BY created_at, id"
+            ).rows.map { row in
+                TokenInfo(
+                    id: try row.decode(UUID.self, at: 0), organizationID: try row.decode(UUID?.self, at: 1),
+                    isAdmin: try row.decode(Bool.self, at: 2), label: try row.decode(String.self, at: 3),
+                    createdAt: try row.decode(Date.self, at: 4), expiresAt: try row.decode(Date?.self, at: 5),
+                    revokedAt: try row.decode(Date?.self, at: 6)
+                )
+            }
+        }
+    }
+
+    /// `asar_` and 32 random bytes in base64url: 256 bits from the system's secure generator.
+    static func newSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let encoded = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return "asar_" + encoded
+    }
+}

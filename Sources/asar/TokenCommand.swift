@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Storage
+
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Issue, list and revoke API tokens.",
+        subcommands: [Create.self, Revoke.self, List.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue a token; it is printed once and stored only as a hash.")
+
+        @Option(help: "The organization the token acts for.") var org: String?
+        @Flag(help: "A platform-admin token instead.") var admin = false
+        @Option(help: "A note saying who holds it.") var label = ""
+        @Option(help: "Expire after this many days.") var expiresInDays: Int?
+
+        func validate() throws {
+            guard admin != (org != nil) else { throw ValidationError("Give exactly one of --org ID and --admin.") }
+            if let org, UUID(uuidString: org) == nil { throw ValidationError("--org takes an organization id (a UUID).") }
+            if let days = expiresInDays, days < 1 { throw ValidationError("--expires-in-days must be positive.") }
+        }
+
+        func run() async throws {
+            let organization = org.flatMap(UUID.init(uuidString:))
+            let expiry = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
+            let issued = try await withPool { pool in
+                try await TokenRepository(pool: pool).issue(organizationID: organization, label: label, expiresAt: expiry)
+            }
+            print(issued.token)
+            FileHandle.standardError.write(Data("token id \(issued.id.uuidString.lowercased())\(expiry.map { ", expires \($0)" } ?? ""); keep the token secret, it is not shown again\n".utf8))
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by its id.")
+
+        @Argument(help: "The token id printed when it was made.") var id: String
+
+        func run() async throws {
+            guard let uuid = UUID(uuidString: id) else { throw ValidationError("A token id is a UUID.") }
+            let revoked = try await withPool { try await TokenRepository(pool: $0).revoke(uuid) }
+            print(revoked ? "Revoked." : "No active token has this id.")
+            if !revoked { throw ExitCode(1) }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+
+        func run() async throws {
+            let tokens = try await withPool { try await TokenRepository(pool: $0).list() }
+            for token in tokens {
+                let owner = token.isAdmin ? "admin" : "org \(token.organizationID?.uuidString.lowercased() ?? "-")"
+                let status = token.revokedAt != nil ? "revoked" : (token.expiresAt.map { $0 < Date() ? "expired" : "expires \($0)" } ?? "active")
+                print("\(token.id.uuidString.lowercased())  \(owner)  \(status)  \(token.label)")
+            }
+        }
+    }
+}

@@ -36,6 +36,7 @@ struct OrganizationController {
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.resourceID("organization")
+        _ = try context.requireIdentity()
         _ = try await organizations.find(id)
         _ = try context.requireSpeaksFor(id, action: "change it")
         let change = OrganizationInput.patch(try await JSONBody.object(from: request))
@@ -45,6 +46,7 @@ struct OrganizationController {
 
     @Sendable func deactivate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.resourceID("organization")
+        _ = try context.requireIdentity()
         _ = try await organizations.find(id)
         _ = try context.requireSpeaksFor(id, action: "deactivate it")
         return try JSONBody.response(OrganizationResource(try await organizations.deactivate(id), showContact: true))
@@ -52,8 +54,8 @@ struct OrganizationController {
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.resourceID("organization")
-        _ = try await organizations.find(id)
         _ = try context.requireAdmin(action: "verify organizations")
+        _ = try await organizations.find(id)
         let issues = IssueCollector()
         let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
         reader.rejectUnknownKeys(["status"])

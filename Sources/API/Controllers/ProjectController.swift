@@ -47,6 +47,7 @@ struct ProjectController {
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.resourceID("project")
+        _ = try context.requireIdentity()
         let current = try await visibleProject(context)
         _ = try context.requireSpeaksFor(current.fields.organizationID, action: "change this project")
         let change = ProjectInput.patch(try await JSONBody.object(from: request))
@@ -54,6 +55,7 @@ struct ProjectController {
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireIdentity()
         let current = try await visibleProject(context)
         _ = try context.requireSpeaksFor(current.fields.organizationID, action: "close this project")
         return try JSONBody.response(ProjectResource(try await projects.close(current.id)))

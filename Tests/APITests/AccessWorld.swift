@@ -1,0 +1,117 @@
+import Foundation
+import HTTPTypes
+import Postgres
+import Storage
+import TestSupport
+
+/// A small world for access tests: an NGO with projects, a sponsor, an akimat whose jurisdiction
+/// holds the projects and one whose does not, all verified, with a token for each and a revoked one.
+struct AccessWorld: Sendable {
+    let ngo: UUID
+    let business: UUID
+    let akimatInside: UUID
+    let akimatOutside: UUID
+    let spare: UUID
+    let draftProject: UUID
+    let tokens: [String: String]
+    let identities: [String: Identity]
+    let pool: ConnectionPool
+
+    static let callers = ["anonymous", "business", "ngo", "government_inside", "government_outside", "admin", "revoked"]
+
+    static func build(pool: ConnectionPool, adminToken: String) async throws -> AccessWorld {
+        let organizations = OrganizationRepository(pool: pool)
+        func make(_ draft: OrganizationDraft) async throws -> UUID {
+            let id = try await organizations.create(draft).id
+            _ = try await organizations.setVerification(id, to: .verified)
+            return id
+        }
+        var ngoDraft = OrganizationDraft(kind: .ngo, bin: "940140000385", legalForm: "public_foundation", name: LocalizedText(ru: "Камкор"))
+        ngoDraft.regions = ["550000000"]
+        ngoDraft.focusAreas = ["inclusion"]
+        var businessDraft = OrganizationDraft(kind: .business, bin: "990140004654", legalForm: "llp", name: LocalizedText(en: "Ertis"))
+        businessDraft.regions = ["550000000"]
+        businessDraft.focusAreas = ["inclusion"]
+        businessDraft.annualCSRBudgetKZT = 1_000_000_000
+        var inside = OrganizationDraft(kind: .governmentBody, bin: "011140001654", legalForm: "akimat_region", name: LocalizedText(ru: "Акимат Павлодарской области"))
+        inside.regions = ["550000000"]
+        inside.jurisdiction = "550000000"
+        inside.level = .region
+        var outside = OrganizationDraft(kind: .governmentBody, bin: try validBIN(startingAt: "0803400000"), legalForm: "akimat_city", name: LocalizedText(ru: "Акимат г. Алматы"))
+        outside.regions = ["750000000"]
+        outside.jurisdiction = "750000000"
+        outside.level = .city
+        var spare = OrganizationDraft(kind: .ngo, bin: try validBIN(startingAt: "1004400000"), legalForm: "public_association", name: LocalizedText(ru: "Запасная"))
+        spare.regions = ["550000000"]
+
+        let ngo = try await make(ngoDraft)
+        let business = try await make(businessDraft)
+        let akimatInside = try await make(inside)
+        let akimatOutside = try await make(outside)
+        let spareID = try await make(spare)
+        var draftProject = ProjectDraft(organizationID: ngo, title: LocalizedText(ru: "Черновик"), fundingNeededKZT: 1_000_000, durationMonths: 6)
+        draftProject.regions = ["550000000"]
+        let draftID = try await ProjectRepository(pool: pool).create(draftProject).id
+
+        let tokenRepository = TokenRepository(pool: pool)
+        var tokens = ["admin": adminToken]
+        for (name, id) in [("business", business), ("ngo", ngo), ("government_inside", akimatInside), ("government_outside", akimatOutside)] {
+            tokens[name] = try await tokenRepository.issue(organizationID: id).token
+        }
+        let revoked = try await tokenRepository.issue(organizationID: ngo)
+        try await tokenRepository.revoke(revoked.id)
+        tokens["revoked"] = revoked.token
+        var identities: [String: Identity] = [:]
+        for (name, token) in tokens where name != "revoked" {
+            identities[name] = try await tokenRepository.authenticate(token)
+        }
+        return AccessWorld(
+            ngo: ngo, business: business, akimatInside: akimatInside, akimatOutside: akimatOutside, spare: spareID,
+            draftProject: draftID, tokens: tokens, identities: identities, pool: pool
+        )
+    }
+
+    /// The first valid BIN with this 10-digit start.
+    static func validBIN(startingAt prefix: String) throws -> String {
+        for digit in 0...9 {
+            let eleven = prefix + String(digit)
+            if let check = BIN.checkDigit(eleven.map { Int(String($0)) ?? 0 }) { return eleven + String(check) }
+        }
+        throw TestFailure("no valid BIN starts with \(prefix)")
+    }
+
+    func caller(_ name: String) -> Caller {
+        guard let token = tokens[name] else { return .anonymous }
+        return .token(token)
+    }
+
+    /// A new open project of the NGO, so each partnership in a test has a triple of its own.
+    func openProject() async throws -> UUID {
+        var draft = ProjectDraft(organizationID: ngo, title: LocalizedText(ru: "Мастерская"), fundingNeededKZT: 20_000_000, durationMonths: 12)
+        draft.regions = ["550000000"]
+        draft.focusAreas = ["inclusion"]
+        draft.status = .open
+        return try await ProjectRepository(pool: pool).create(draft).id
+    }
+
+    /// A partnership proposed by the NGO and brought to `state` through the lifecycle itself.
+    func partnership(in state: PartnershipState, pledge: Int64 = 10_000_000) async throws -> UUID {
+        let repository = PartnershipRepository(pool: pool)
+        guard let ngoIdentity = identities["ngo"], let admin = identities["admin"] else { throw TestFailure("world without identities") }
+        let id = try await repository.propose(
+            PartnershipDraft(projectID: try await openProject(), businessID: business, governmentBodyID: akimatInside, pledgeKZT: pledge),
+            by: ngoIdentity
+        ).id
+        let path: [PartnershipLifecycle.Action] = switch state {
+        case .proposed: []
+        case .underReview: [.consent]
+        case .approved: [.consent, .approve]
+        case .active: [.consent, .approve, .activate]
+        case .completed, .cancelled, .rejected, .withdrawn: []
+        }
+        for action in path {
+            _ = try await repository.perform(action, on: id, by: admin, expectedVersion: nil, comment: nil)
+        }
+        return id
+    }
+}

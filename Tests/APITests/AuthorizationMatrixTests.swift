@@ -1,0 +1,143 @@
+import Foundation
+import HTTPTypes
+import Storage
+import Testing
+import TestSupport
+
+/// Every endpoint against every kind of caller, asserting the exact status of each cell.
+@Suite struct AuthorizationMatrixTests {
+    /// One row: how to make the request (fresh state where it matters) and the status per caller,
+    /// in the order of `AccessWorld.callers`:
+    /// anonymous, business, ngo, government inside, government outside, admin, revoked token.
+    struct Row: Sendable {
+        let name: String
+        let expected: [Int]
+        let request: @Sendable (AccessWorld) async throws -> (HTTPRequest.Method, String, String?)
+    }
+
+    static let rows: [Row] = [
+        Row(name: "GET /health", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/health", nil) },
+        Row(name: "GET /v1/regions", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/regions", nil) },
+        Row(name: "GET /v1/focus-areas", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/focus-areas", nil) },
+        Row(name: "GET /v1/legal-forms", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/legal-forms", nil) },
+        Row(name: "GET /v1/organizations", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/organizations", nil) },
+        Row(name: "GET /v1/organizations/{id}", expected: [200, 200, 200, 200, 200, 200, 401]) { world in
+            (.get, "/v1/organizations/\(world.ngo)", nil)
+        },
+        Row(name: "POST /v1/organizations", expected: [401, 403, 403, 403, 403, 201, 401]) { _ in
+            let bin = try AccessWorld.validBIN(startingAt: String(format: "1105400%03d", Int.random(in: 0...999)))
+            return (.post, "/v1/organizations", #"{"kind": "ngo", "bin": "\#(bin)", "legal_form": "public_foundation", "name": {"ru": "Новый фонд"}, "nationwide": true}"#)
+        },
+        Row(name: "PATCH /v1/organizations/{id}", expected: [401, 403, 200, 403, 403, 200, 401]) { world in
+            (.patch, "/v1/organizations/\(world.ngo)", #"{"staff_count": 5}"#)
+        },
+        Row(name: "DELETE /v1/organizations/{id}", expected: [401, 403, 403, 403, 403, 200, 401]) { world in
+            (.delete, "/v1/organizations/\(world.spare)", nil)
+        },
+        Row(name: "PUT /v1/organizations/{id}/verification", expected: [401, 403, 403, 403, 403, 200, 401]) { world in
+            (.put, "/v1/organizations/\(world.ngo)/verification", #"{"status": "verified"}"#)
+        },
+        Row(name: "GET /v1/organizations/{id}/matches", expected: [200, 200, 200, 200, 200, 200, 401]) { world in
+            (.get, "/v1/organizations/\(world.business)/matches", nil)
+        },
+        Row(name: "GET /v1/projects", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/projects", nil) },
+        Row(name: "POST /v1/projects", expected: [401, 403, 201, 403, 403, 201, 401]) { world in
+            (.post, "/v1/projects", #"{"organization_id": "\#(world.ngo)", "title": {"ru": "Проект"}, "regions": ["550000000"], "funding_needed_kzt": 1000000, "duration_months": 6}"#)
+        },
+        Row(name: "GET /v1/projects/{draft}", expected: [404, 404, 200, 404, 404, 200, 401]) { world in
+            (.get, "/v1/projects/\(world.draftProject)", nil)
+        },
+        Row(name: "PATCH /v1/projects/{id}", expected: [401, 403, 200, 403, 403, 200, 401]) { world in
+            (.patch, "/v1/projects/\(try await world.openProject())", #"{"beneficiaries": 50}"#)
+        },
+        Row(name: "PATCH /v1/projects/{draft}", expected: [401, 404, 200, 404, 404, 200, 401]) { world in
+            (.patch, "/v1/projects/\(world.draftProject)", #"{"beneficiaries": 50}"#)
+        },
+        Row(name: "DELETE /v1/projects/{id}", expected: [401, 403, 200, 403, 403, 200, 401]) { world in
+            (.delete, "/v1/projects/\(try await world.openProject())", nil)
+        },
+        Row(name: "GET /v1/projects/{id}/matches", expected: [200, 200, 200, 200, 200, 200, 401]) { world in
+            (.get, "/v1/projects/\(try await world.openProject())/matches", nil)
+        },
+        Row(name: "GET /v1/projects/{draft}/matches", expected: [404, 404, 200, 404, 404, 200, 401]) { world in
+            (.get, "/v1/projects/\(world.draftProject)/matches", nil)
+        },
+        Row(name: "GET /v1/projects/{id}/triples", expected: [200, 200, 200, 200, 200, 200, 401]) { world in
+            (.get, "/v1/projects/\(try await world.openProject())/triples", nil)
+        },
+        Row(name: "POST /v1/partnerships", expected: [401, 201, 201, 201, 403, 201, 401]) { world in
+            (.post, "/v1/partnerships", #"{"project_id": "\#(try await world.openProject())", "business_id": "\#(world.business)", "government_body_id": "\#(world.akimatInside)", "pledge_kzt": 5000000}"#)
+        },
+        Row(name: "GET /v1/partnerships", expected: [401, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/partnerships", nil) },
+        Row(name: "GET /v1/partnerships/{proposed}", expected: [404, 200, 200, 200, 404, 200, 401]) { world in
+            (.get, "/v1/partnerships/\(try await world.partnership(in: .proposed))", nil)
+        },
+        Row(name: "GET /v1/partnerships/{approved}", expected: [200, 200, 200, 200, 200, 200, 401]) { world in
+            (.get, "/v1/partnerships/\(try await world.partnership(in: .approved))", nil)
+        },
+        Row(name: "PATCH /v1/partnerships/{proposed}", expected: [401, 200, 200, 200, 404, 200, 401]) { world in
+            (.patch, "/v1/partnerships/\(try await world.partnership(in: .proposed))", #"{"pledge_kzt": 4000000}"#)
+        },
+        Row(name: "POST /v1/partnerships/{proposed}/consent", expected: [401, 200, 409, 200, 404, 200, 401]) { world in
+            (.post, "/v1/partnerships/\(try await world.partnership(in: .proposed))/consent", nil)
+        },
+        Row(name: "POST /v1/partnerships/{proposed}/withdraw", expected: [401, 200, 200, 200, 404, 200, 401]) { world in
+            (.post, "/v1/partnerships/\(try await world.partnership(in: .proposed))/withdraw", nil)
+        },
+        Row(name: "POST /v1/partnerships/{under_review}/approve", expected: [401, 403, 403, 200, 404, 200, 401]) { world in
+            (.post, "/v1/partnerships/\(try await world.partnership(in: .underReview))/approve", nil)
+        },
+        Row(name: "POST /v1/partnerships/{under_review}/reject", expected: [401, 403, 403, 200, 404, 200, 401]) { world in
+            (.post, "/v1/partnerships/\(try await world.partnership(in: .underReview))/reject", #"{"comment": "Budget unclear"}"#)
+        },
+        Row(name: "POST /v1/partnerships/{under_review}/return", expected: [401, 403, 403, 200, 404, 200, 401]) { world in
+            (.post, "/v1/partnerships/\(try await world.partnership(in: .underReview))/return", #"{"comment": "Add a timeline"}"#)
+        },
+        Row(name: "POST /v1/partnerships/{approved}/activate", expected: [401, 200, 200, 403, 403, 200, 401]) { world in
+            (.post, "/v1/partnerships/\(try await world.partnership(in: .approved))/activate", nil)
+        },
+        Row(name: "POST /v1/partnerships/{active}/reports", expected: [401, 403, 201, 403, 403, 201, 401]) { world in
+            (.post, "/v1/partnerships/\(try await world.partnership(in: .active))/reports", #"{"text": "Первый этап", "amount_disbursed_kzt": 1000000, "beneficiaries_reached": 10}"#)
+        },
+        Row(name: "POST /v1/partnerships/{active}/complete", expected: [401, 403, 200, 403, 403, 200, 401]) { world in
+            (.post, "/v1/partnerships/\(try await world.partnership(in: .active))/complete", #"{"text": "Итоги", "rating": 5}"#)
+        },
+        Row(name: "POST /v1/partnerships/{active}/cancel", expected: [401, 200, 200, 200, 403, 200, 401]) { world in
+            (.post, "/v1/partnerships/\(try await world.partnership(in: .active))/cancel", #"{"comment": "Sponsor withdrew"}"#)
+        },
+        Row(name: "GET /v1/partnerships/{proposed}/events", expected: [404, 200, 200, 200, 404, 200, 401]) { world in
+            (.get, "/v1/partnerships/\(try await world.partnership(in: .proposed))/events", nil)
+        },
+        Row(name: "GET /v1/partnerships/{active}/reports", expected: [200, 200, 200, 200, 200, 200, 401]) { world in
+            (.get, "/v1/partnerships/\(try await world.partnership(in: .active))/reports", nil)
+        },
+        Row(name: "GET /v1/events", expected: [401, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/events", nil) },
+        Row(name: "GET /v1/reviews", expected: [401, 403, 403, 200, 200, 200, 401]) { _ in (.get, "/v1/reviews", nil) },
+    ]
+
+    @Test(arguments: rows.map(\.name))
+    func eachCallerGetsExactlyItsStatus(_ name: String) async throws {
+        guard let row = Self.rows.first(where: { $0.name == name }) else { return }
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                for (caller, expected) in zip(AccessWorld.callers, row.expected) {
+                    let (method, path, body) = try await row.request(world)
+                    let response = try await client.send(method, path, json: body, as: world.caller(caller))
+                    #expect(response.status.code == expected, "\(row.name) as \(caller): \(response.status.code), expected \(expected)")
+                    if response.status.code >= 400 {
+                        #expect(response.isProblem, "\(row.name) as \(caller) must answer problem+json")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func everyRouteIsInTheMatrix() {
+        let covered = Set(Self.rows.map { $0.name.split(separator: " ").prefix(2).joined(separator: " ") })
+        #expect(covered.count >= 30)
+        for move in ["consent", "withdraw", "approve", "reject", "return", "activate", "complete", "cancel"] {
+            #expect(covered.contains { $0.hasSuffix("/\(move)") }, "\(move) is not in the matrix")
+        }
+    }
+}

@@ -185,13 +185,7 @@ public struct OrganizationRepository: Sendable {
     }
 
     static func find(_ id: UUID, on connection: Connection, lock: Bool) throws -> Organization {
-        let sql = lock
-            ? "SELECT \(selectedColumns) FROM organizations WHERE id = $1 FOR UPDATE"
-            : "SELECT \(selectedColumns) FROM organizations WHERE id = $1"
-        guard let row = try connection.query(sql, [id]).first else {
-            throw StorageError.notFound(resource: "organization")
-        }
-        return try decode(row)
+        try decode(findRow(table: "organizations", columns: selectedColumns, id: id, lock: lock, resource: "organization", on: connection))
     }
 
     // MARK: - Rules

@@ -160,13 +160,7 @@ public struct ProjectRepository: Sendable {
     }
 
     static func find(_ id: UUID, on connection: Connection, lock: Bool) throws -> Project {
-        let sql = lock
-            ? "SELECT \(selectedColumns) FROM projects WHERE id = $1 FOR UPDATE"
-            : "SELECT \(selectedColumns) FROM projects WHERE id = $1"
-        guard let row = try connection.query(sql, [id]).first else {
-            throw StorageError.notFound(resource: "project")
-        }
-        return try decode(row)
+        try decode(findRow(table: "projects", columns: selectedColumns, id: id, lock: lock, resource: "project", on: connection))
     }
 
     static func validate(_ draft: ProjectDraft, on connection: Connection) throws {

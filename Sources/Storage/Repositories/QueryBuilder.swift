@@ -1,3 +1,4 @@
+import Foundation
 import Postgres
 
 /// Assembles a statement from constant SQL fragments; every value goes in as a `$n` parameter.
@@ -30,4 +31,13 @@ struct QueryBuilder {
     var whereClause: String {
         conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
     }
+}
+
+/// One row by primary key, optionally locked for update; `StorageError.notFound` when there is none.
+func findRow(
+    table: StaticString, columns: String, id: UUID, lock: Bool, resource: String, on connection: Connection
+) throws -> Row {
+    let sql = "SELECT \(columns) FROM \(table) WHERE id = $1" + (lock ? " FOR UPDATE" : "")
+    guard let row = try connection.query(sql, [id]).first else { throw StorageError.notFound(resource: resource) }
+    return row
 }

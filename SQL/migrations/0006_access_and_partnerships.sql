@@ -63,7 +63,12 @@ BEGIN
     IF NEW.state NOT IN ('approved', 'active') THEN
         RETURN NEW;
     END IF;
-    SELECT annual_csr_budget_kzt INTO budget FROM organizations WHERE id = NEW.business_id FOR UPDATE;
+    IF TG_OP = 'UPDATE' AND OLD.state IN ('approved', 'active')
+        AND OLD.pledge_kzt = NEW.pledge_kzt AND OLD.business_id = NEW.business_id THEN
+        RETURN NEW;
+    END IF;
+    -- NO KEY UPDATE: queues approvals against this budget without blocking proposals naming the sponsor.
+    SELECT annual_csr_budget_kzt INTO budget FROM organizations WHERE id = NEW.business_id FOR NO KEY UPDATE;
     SELECT coalesce(sum(pledge_kzt), 0) INTO pledged
     FROM partnerships
     WHERE business_id = NEW.business_id AND state IN ('approved', 'active') AND id <> NEW.id;
@@ -159,6 +164,12 @@ CREATE TABLE partnership_stats (
 CREATE FUNCTION partnership_stats_refresh() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- Recomputing from a snapshot would let two concurrent changes overwrite each other: take a
+    -- lock per subject (in a fixed order, so two writers cannot deadlock) and recompute in a new
+    -- statement, which sees whatever the previous holder committed.
+    PERFORM pg_advisory_xact_lock(hashtextextended(subject::text, 0))
+    FROM (SELECT DISTINCT unnest(ARRAY[NEW.ngo_id, NEW.business_id, NEW.government_body_id, NEW.project_id]) AS subject) AS subjects
+    ORDER BY subject;
     INSERT INTO partnership_stats AS s (subject_id, pledged_kzt, open_partnerships, completed, cancelled)
     SELECT subject.id,
         coalesce(sum(p.pledge_kzt) FILTER (

@@ -145,8 +145,12 @@ enum PostgresTimestamp {
             }
             return value
         }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
+        func separator(_ index: Int, _ character: Character) -> Bool { bytes[index] == character.asciiValue }
+        guard separator(4, "-"), separator(7, "-"), separator(10, " "), separator(13, ":"), separator(16, ":"),
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              year >= 1, (1...12).contains(month), (1...31).contains(day),
+              (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
         else { return nil }
         var index = 19
         var micros = 0
@@ -164,9 +168,13 @@ enum PostgresTimestamp {
         let sign = bytes[index] == UInt8(ascii: "+") ? 1 : -1
         guard let offsetHours = number(index + 1..<index + 3) else { return nil }
         var offsetMinutes = 0
+        var end = index + 3
         if index + 3 < bytes.count, bytes[index + 3] == UInt8(ascii: ":"), let minutes = number(index + 4..<index + 6) {
             offsetMinutes = minutes
+            end = index + 6
         }
+        // Nothing may follow, and offsets stay within what time zones use.
+        guard end == bytes.count, offsetHours <= 15, offsetMinutes <= 59 else { return nil }
         var parts = tm()
         parts.tm_year = Int32(year - 1900)
         parts.tm_mon = Int32(month - 1)
@@ -174,7 +182,13 @@ enum PostgresTimestamp {
         parts.tm_hour = Int32(hour)
         parts.tm_min = Int32(minute)
         parts.tm_sec = Int32(second)
-        let utcSeconds = Int64(timegm(&parts)) - Int64(sign * (offsetHours * 3600 + offsetMinutes * 60))
+        let localSeconds = timegm(&parts)
+        // timegm normalises 31 February into March; such a date is not a date.
+        var check = tm()
+        var seconds = localSeconds
+        gmtime_r(&seconds, &check)
+        guard Int(check.tm_mday) == day, Int(check.tm_mon) + 1 == month else { return nil }
+        let utcSeconds = Int64(localSeconds) - Int64(sign * (offsetHours * 3600 + offsetMinutes * 60))
         return Date(timeIntervalSince1970: Double(utcSeconds) + Double(micros) / 1_000_000)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import Postgres
 import Storage
 import Testing
@@ -148,6 +149,14 @@ import TestSupport
                 }
                 #expect(try facts.decode(Int64.self, at: 0) == 1_000_000_000)
                 #expect(try facts.decode(Int.self, at: 1) == 1, "exactly one decision per review")
+                // The counters matching reads agree with the partnerships themselves.
+                let stats = try await database.pool.withConnection { connection in
+                    try connection.query(
+                        "SELECT pledged_kzt, open_partnerships FROM partnership_stats WHERE subject_id = $1", [world.business]
+                    ).rows[0]
+                }
+                #expect(try stats.decode(Int64.self, at: 0) == 1_000_000_000)
+                #expect(try stats.decode(Int.self, at: 1) == 10)
             }
         }
     }
@@ -235,4 +244,93 @@ import TestSupport
 actor Flag {
     private(set) var isSet = false
     func set() { isSet = true }
+}
+
+/// Holes found in review, each closed and kept closed.
+@Suite struct AccessHardeningTests {
+    @Test func aGovernmentBodyCannotWidenItsOwnJurisdiction() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                for body in [#"{"level": "national"}"#, #"{"jurisdiction": "750000000"}"#, #"{"bin": "940140000385"}"#] {
+                    let response = try await client.send(.patch, "/v1/organizations/\(world.akimatInside)", json: body, as: world.caller("government_inside"))
+                    #expect(response.status == .forbidden, "\(body)")
+                }
+                let renamed = try await client.send(.patch, "/v1/organizations/\(world.akimatInside)", json: #"{"description": "Обновлено"}"#, as: world.caller("government_inside"))
+                #expect(renamed.status == .ok)
+                let byAdmin = try await client.send(.patch, "/v1/organizations/\(world.akimatInside)", json: #"{"level": "national"}"#, as: .admin)
+                #expect(byAdmin.status == .ok)
+            }
+        }
+    }
+
+    @Test func aProjectInAPartnershipKeepsItsRegionsAndStaysPublic() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                let partnership = try await world.partnership(in: .underReview)
+                let project = try #require(try await client.send(.get, "/v1/partnerships/\(partnership)", as: .admin).json["project_id"] as? String)
+                for body in [#"{"regions": ["750000000"]}"#, #"{"status": "draft"}"#, #"{"status": "closed"}"#] {
+                    let response = try await client.send(.patch, "/v1/projects/\(project)", json: body, as: world.caller("ngo"))
+                    #expect(response.status == .conflict, "\(body)")
+                }
+                #expect(try await client.send(.patch, "/v1/projects/\(project)", json: #"{"beneficiaries": 99}"#, as: world.caller("ngo")).status == .ok)
+            }
+        }
+    }
+
+    @Test func someoneElsesDraftLooksLikeNoProjectAtAll() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                func propose(_ project: String) async throws -> TestResponse {
+                    try await client.send(.post, "/v1/partnerships", json: """
+                        {"project_id": "\(project)", "business_id": "\(world.business)", "government_body_id": "\(world.akimatInside)", "pledge_kzt": 1}
+                        """, as: world.caller("business"))
+                }
+                let draft = try await propose(world.draftProject.uuidString)
+                let missing = try await propose(UUID().uuidString)
+                #expect(draft.status == .unprocessableContent)
+                #expect(String(buffer: draft.body) == String(buffer: missing.body))
+            }
+        }
+    }
+
+    @Test func deactivatedOrganizationsTokensStopWorking() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                #expect(try await client.send(.get, "/v1/partnerships", as: world.caller("business")).status == .ok)
+                #expect(try await client.send(.delete, "/v1/organizations/\(world.business)", as: .admin).status == .ok)
+                #expect(try await client.send(.get, "/v1/partnerships", as: world.caller("business")).status == .unauthorized)
+            }
+        }
+    }
+
+    @Test func disbursementsCannotPassThePledge() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                let id = try await world.partnership(in: .active, pledge: 1_000_000)
+                let first = try await client.send(.post, "/v1/partnerships/\(id)/reports", json: #"{"text": "1", "amount_disbursed_kzt": 600000}"#, as: world.caller("ngo"))
+                #expect(first.status == .created)
+                let second = try await client.send(.post, "/v1/partnerships/\(id)/reports", json: #"{"text": "2", "amount_disbursed_kzt": 600000}"#, as: world.caller("ngo"))
+                #expect(second.status == .unprocessableContent)
+                #expect(second.errorFields == ["amount_disbursed_kzt"])
+            }
+        }
+    }
+
+    @Test func aForgedCursorIs422NotAServerError() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                for text in ["2026-13-45 99:99:99+00", "2026-02-31 10:00:00+00", "0000-01-01 00:00:00+00", "2026-01-01 00:00:00+00trailing"] {
+                    let cursor = Data("\(text)|\(UUID().uuidString.lowercased())".utf8).base64EncodedString()
+                        .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+                    let response = try await client.send(.get, "/v1/organizations?cursor=\(cursor)")
+                    #expect(response.status == .unprocessableContent, "\(text)")
+                }
+            }
+        }
+    }
 }

@@ -38,9 +38,9 @@ struct OrganizationController {
         let id = try context.resourceID("organization")
         _ = try context.requireIdentity()
         _ = try await organizations.find(id)
-        _ = try context.requireSpeaksFor(id, action: "change it")
+        let identity = try context.requireSpeaksFor(id, action: "change it")
         let change = OrganizationInput.patch(try await JSONBody.object(from: request))
-        let organization = try await organizations.update(id, change)
+        let organization = try await organizations.update(id, byAdmin: identity.isAdmin, change)
         return try JSONBody.response(OrganizationResource(organization, showContact: true))
     }
 

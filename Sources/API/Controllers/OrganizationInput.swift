@@ -9,6 +9,7 @@ enum OrganizationInput {
         "annual_budget_kzt", "staff_count", "founded_year", "jurisdiction", "level",
     ]
 
+    // A quadrillion tenge: far above any budget, and sums of many stay within Int64.
     static let maxBudgetKZT: Int64 = 1_000_000_000_000_000
 
     /// A new organization from a complete body.

@@ -8,6 +8,8 @@ public struct Identity: Sendable, Equatable {
         /// A government body's KATO jurisdiction; nil for other kinds.
         public let jurisdiction: String?
         public let isNational: Bool
+        /// A suspended organization keeps reading its own data but loses review rights.
+        public let isSuspended: Bool
     }
 
     public let tokenID: UUID
@@ -25,9 +27,16 @@ public struct Identity: Sendable, Equatable {
         isAdmin || member?.organizationID == organizationID
     }
 
+    /// Where this caller reviews: a government body's jurisdiction (nil code for a national body);
+    /// nil when it reviews nowhere.
+    public var reviewScope: (jurisdiction: String?, isNational: Bool)? {
+        guard let member, member.kind == .governmentBody, !member.isSuspended else { return nil }
+        return (member.isNational ? nil : member.jurisdiction, member.isNational)
+    }
+
     /// True for a government body whose jurisdiction holds one of `regions` (national bodies hold all).
     public func governs(_ regions: [String]) -> Bool {
-        guard let member, member.kind == .governmentBody else { return false }
+        guard let member, member.kind == .governmentBody, !member.isSuspended else { return false }
         if member.isNational { return true }
         guard let jurisdiction = member.jurisdiction else { return false }
         let prefix = KATOPrefix.of(jurisdiction)

@@ -46,8 +46,10 @@ public struct OrganizationRepository: Sendable {
     }
 
     /// Applies `change` to the current fields under a row lock, validates the result and saves it.
+    /// `byAdmin` false keeps what verification vouched for (BIN, legal form, jurisdiction, level) as it is.
     public func update(
         _ id: UUID,
+        byAdmin: Bool = true,
         _ change: @escaping @Sendable (inout OrganizationDraft) throws -> Void
     ) async throws -> Organization {
         try await pool.withTransaction { connection in
@@ -56,6 +58,15 @@ public struct OrganizationRepository: Sendable {
             try change(&draft)
             if draft.kind != current.fields.kind {
                 throw StorageError.invalid([FieldIssue(field: "kind", code: "immutable", message: "The kind of an organization cannot change.")])
+            }
+            let vouched = [
+                ("bin", draft.bin != current.fields.bin), ("legal_form", draft.legalForm != current.fields.legalForm),
+                ("jurisdiction", draft.jurisdiction != current.fields.jurisdiction), ("level", draft.level != current.fields.level),
+            ].filter(\.1).map(\.0)
+            if !byAdmin && !vouched.isEmpty {
+                throw StorageError.forbidden(
+                    message: "Only an admin may change \(vouched.joined(separator: ", ")): verification and review rights rest on them."
+                )
             }
             try Self.validate(draft, on: connection)
             let rows = try Self.mapUniqueBIN {

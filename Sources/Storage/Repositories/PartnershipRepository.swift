@@ -26,6 +26,10 @@ public struct PartnershipRepository: Sendable {
             let ngoID = try project.decode(UUID.self, at: 0)
             let status = try project.decode(String.self, at: 1)
             let regions = try project.decode([String].self, at: 2)
+            // Someone else's draft does not exist as far as the caller can tell.
+            if status == ProjectStatus.draft.rawValue && !identity.speaksFor(ngoID) {
+                throw StorageError.invalid([FieldIssue(field: "project_id", code: "unknown_project", message: "No project has this id.")])
+            }
             guard identity.speaksFor(ngoID) || identity.speaksFor(draft.businessID) || identity.speaksFor(draft.governmentBodyID) else {
                 throw StorageError.forbidden(message: "Only the project's NGO, the sponsor or the government body may propose this partnership.")
             }
@@ -33,6 +37,7 @@ public struct PartnershipRepository: Sendable {
             if status != ProjectStatus.open.rawValue {
                 issues.append(FieldIssue(field: "project_id", code: "project_not_open", message: "The project is \(status), not open."))
             }
+            _ = try Self.checkParty(ngoID, kind: .ngo, field: "project_id", on: connection, into: &issues)
             if let sponsor = try Self.checkParty(draft.businessID, kind: .business, field: "business_id", on: connection, into: &issues) {
                 let budget = try sponsor.decode(Int64?.self, "annual_csr_budget_kzt") ?? 0
                 if draft.pledgeKZT > budget {
@@ -127,10 +132,10 @@ public struct PartnershipRepository: Sendable {
             ORDER BY p.created_at DESC, p.id DESC
             LIMIT $6
             """
-        let member = identity.member
-        let governs = member?.kind == .governmentBody ? member?.jurisdiction : nil
+        let scope = identity.reviewScope
         let parameters: [any PostgresEncodable] = [
-            identity.isAdmin, member?.organizationID, governs, member?.isNational ?? false, state?.rawValue, limit,
+            identity.isAdmin, identity.member?.organizationID, scope.map { $0.jurisdiction ?? "" }, scope?.isNational ?? false,
+            state?.rawValue, limit,
         ]
         return try await pool.withConnection { connection in
             try connection.query(sql, parameters).rows.map(Self.decode)
@@ -139,8 +144,8 @@ public struct PartnershipRepository: Sendable {
 
     /// Partnerships waiting for this government body's review, oldest first.
     public func reviewQueue(for identity: Identity, limit: Int) async throws -> [Partnership] {
-        let member = identity.member
-        let jurisdiction = member?.isNational == true ? nil : member?.jurisdiction
+        guard identity.isAdmin || identity.reviewScope != nil else { return [] }
+        let jurisdiction = identity.isAdmin ? nil : identity.reviewScope?.jurisdiction
         return try await pool.withConnection { connection in
             try connection.query(
                 """
@@ -190,8 +195,7 @@ public struct PartnershipRepository: Sendable {
 
     /// Events after `cursor` that the caller may see, in commit order.
     public func feed(after cursor: Int64, limit: Int, for identity: Identity) async throws -> [PartnershipEvent] {
-        let member = identity.member
-        let governs = member?.kind == .governmentBody ? member?.jurisdiction : nil
+        let scope = identity.reviewScope
         return try await pool.withConnection { connection in
             try connection.query(
                 """
@@ -205,7 +209,7 @@ public struct PartnershipRepository: Sendable {
                 ORDER BY e.id
                 LIMIT $6
                 """,
-                [cursor, identity.isAdmin, member?.organizationID, governs, member?.isNational ?? false, limit]
+                [cursor, identity.isAdmin, identity.member?.organizationID, scope.map { $0.jurisdiction ?? "" }, scope?.isNational ?? false, limit]
             ).rows.map(Self.decodeEvent)
         }
     }
@@ -234,7 +238,16 @@ public struct PartnershipRepository: Sendable {
             if PartnershipLifecycle.needsComment(action), (comment ?? "").isEmpty {
                 throw StorageError.invalid([FieldIssue(field: "comment", code: "required", message: "Say why: \(action.rawValue) needs a comment.")])
             }
-            if action == .approve { try Self.requireVerified(current, on: connection) }
+            if action == .approve || action == .activate { try Self.requireEligible(current, on: connection) }
+            if let report, action == .report || action == .complete {
+                let disbursed = current.totals.amountDisbursedKZT
+                if report.amountDisbursedKZT > current.pledgeKZT - disbursed {
+                    throw StorageError.invalid([FieldIssue(
+                        field: "amount_disbursed_kzt", code: "over_pledge",
+                        message: "Disbursements would pass the pledge: \(disbursed) of \(current.pledgeKZT) KZT reported so far."
+                    )])
+                }
+            }
             var pledge = current.pledgeKZT
             var inKind = current.inKind
             if let amendment {
@@ -269,35 +282,44 @@ public struct PartnershipRepository: Sendable {
                      report.text, report.rating, identity.member?.organizationID]
                 )
             }
-            try Self.record(event: action.rawValue, on: id, from: current.state, to: outcome.state, by: identity, comment: comment, on: connection)
+            let terms = action == .amend ? ["pledge_kzt": String(pledge), "in_kind": inKind.joined(separator: "; ")] : [:]
+            try Self.record(event: action.rawValue, on: id, from: current.state, to: outcome.state, by: identity, comment: comment, data: terms, on: connection)
             return try Self.find(id, on: connection, lock: false)
         }
     }
 
-    private static func requireVerified(_ partnership: Partnership, on connection: Connection) throws {
+    /// Approval and activation need three active, verified parties and a project still in play.
+    private static func requireEligible(_ partnership: Partnership, on connection: Connection) throws {
         let unverified = try connection.query(
-            "SELECT kind FROM organizations WHERE id = ANY ($1::uuid[]) AND verification <> 'verified' ORDER BY kind",
+            "SELECT kind FROM organizations WHERE id = ANY ($1::uuid[]) AND (verification <> 'verified' OR NOT active) ORDER BY kind",
             [[partnership.ngoID, partnership.businessID, partnership.governmentBodyID]]
         ).rows.map { try $0.decode(String.self, at: 0) }
         guard unverified.isEmpty else {
             throw StorageError.conflict(
                 code: "not_verified",
-                message: "Only verified organizations can take part in an approved partnership; not verified: \(unverified.joined(separator: ", "))."
+                message: "Only active, verified organizations can take part in an approved partnership; not so: \(unverified.joined(separator: ", "))."
             )
+        }
+        let status = try connection.query("SELECT status FROM projects WHERE id = $1", [partnership.projectID]).first?.decode(String.self, at: 0)
+        guard status == ProjectStatus.open.rawValue || status == ProjectStatus.funded.rawValue else {
+            throw StorageError.conflict(code: "project_not_open", message: "The project is \(status ?? "gone"), so it cannot go ahead.")
         }
     }
 
+    /// `data` keeps what a move changed beyond the state (new terms), as strings.
     static func record(
         event action: String, on id: UUID, from: PartnershipState?, to: PartnershipState,
-        by identity: Identity, comment: String?, on connection: Connection
+        by identity: Identity, comment: String?, data: [String: String] = [:], on connection: Connection
     ) throws {
         try connection.query("SELECT pg_advisory_xact_lock($1)", [eventOrderLock])
+        let keys = data.keys.sorted()
         try connection.query(
             """
-            INSERT INTO partnership_events (partnership_id, action, from_state, to_state, actor_organization_id, actor_is_admin, comment)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO partnership_events (partnership_id, action, from_state, to_state, actor_organization_id, actor_is_admin, comment, data)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, jsonb_object($8::text[], $9::text[]))
             """,
-            [id, action, from?.rawValue, to.rawValue, identity.member?.organizationID, identity.isAdmin, comment]
+            [id, action, from?.rawValue, to.rawValue, identity.member?.organizationID, identity.isAdmin, comment,
+             keys, keys.map { data[$0] ?? "" }]
         )
     }
 

@@ -59,6 +59,20 @@ public struct ProjectRepository: Sendable {
             if current.fields.status == .closed && draft.status != .closed {
                 throw StorageError.conflict(code: "project_closed", message: "A closed project cannot be reopened.")
             }
+            // Partnerships in progress rest on where the project runs and on it staying public.
+            let movesAway = draft.regions != current.fields.regions || draft.status == .draft || draft.status == .closed
+            if movesAway, draft.regions != current.fields.regions || draft.status != current.fields.status {
+                let open = try connection.query(
+                    "SELECT count(*) FROM partnerships WHERE project_id = $1 AND state IN ('proposed', 'under_review', 'approved', 'active')",
+                    [id]
+                ).rows[0].decode(Int.self, at: 0)
+                if open > 0 {
+                    throw StorageError.conflict(
+                        code: "partnerships_in_progress",
+                        message: "\(open) partnership(s) in progress rest on this project's regions and status; conclude or withdraw them first."
+                    )
+                }
+            }
             try Self.validate(draft, on: connection)
             let row = try connection.query(
                 """
@@ -178,7 +192,8 @@ public struct ProjectRepository: Sendable {
         if let owner {
             if try owner.decode(String.self, at: 0) != OrganizationKind.ngo.rawValue {
                 issues.append(FieldIssue(field: "organization_id", code: "not_an_ngo", message: "Projects are proposed by NGOs."))
-            } else if try !owner.decode(Bool.self, at: 1) {
+            } else if try !owner.decode(Bool.self, at: 1), draft.status != .closed {
+                // A deactivated NGO's projects can still be closed.
                 issues.append(FieldIssue(field: "organization_id", code: "inactive", message: "The organization is deactivated."))
             }
         } else {

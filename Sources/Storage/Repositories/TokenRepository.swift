@@ -54,10 +54,11 @@ public struct TokenRepository: Sendable {
         return try await pool.withConnection { connection in
             guard let row = try connection.query(
                 """
-                SELECT t.id, t.is_admin, t.organization_id, o.kind, o.jurisdiction, o.level
+                SELECT t.id, t.is_admin, t.organization_id, o.kind, o.jurisdiction, o.level, o.verification
                 FROM api_tokens t LEFT JOIN organizations o ON o.id = t.organization_id
                 WHERE t.token_hash = sha256(convert_to($1, 'UTF8'))
                   AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+                  AND (t.is_admin OR o.active)
                 """,
                 [token]
             ).first else { return nil }
@@ -67,7 +68,8 @@ public struct TokenRepository: Sendable {
                 member = Identity.Member(
                     organizationID: organizationID, kind: kind,
                     jurisdiction: try row.decode(String?.self, at: 4),
-                    isNational: try row.decode(String?.self, at: 5) == GovernmentLevel.national.rawValue
+                    isNational: try row.decode(String?.self, at: 5) == GovernmentLevel.national.rawValue,
+                    isSuspended: try row.decode(String?.self, at: 6) == Verification.suspended.rawValue
                 )
             }
             return Identity(tokenID: try row.decode(UUID.self, at: 0), isAdmin: try row.decode(Bool.self, at: 1), member: member)

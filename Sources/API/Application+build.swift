@@ -75,14 +75,7 @@ func buildRouter(
     let referenceData = ReferenceData(repository: reference)
     let organizations = OrganizationRepository(pool: pool)
     let router = Router(context: AppRequestContext.self)
-    let routes = RouteTable([
-        ("/health", [.get]), ("/ready", [.get]),
-        ("/v1/regions", [.get]), ("/v1/focus-areas", [.get]), ("/v1/legal-forms", [.get]),
-        ("/v1/organizations", [.get, .post]), ("/v1/organizations/:id", [.get, .patch, .delete]),
-        ("/v1/projects", [.get, .post]), ("/v1/projects/:id", [.get, .patch, .delete]),
-        ("/v1/projects/:id/matches", [.get]), ("/v1/projects/:id/triples", [.get]), ("/v1/organizations/:id/matches", [.get]),
-        ("/v1/organizations/:id/verification", [.put]),
-    ] + PartnershipController.routes)
+    let routes = RouteTable()
     router.add(middleware: ServerTimingMiddleware())
     router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: AuthMiddleware(tokens: TokenRepository(pool: pool)))
@@ -98,5 +91,6 @@ func buildRouter(
         .addRoutes(to: router)
     PartnershipController(partnerships: PartnershipRepository(pool: pool), matches: matchService, reference: referenceData)
         .addRoutes(to: router)
+    routes.load(router.routes)
     return router
 }

@@ -28,14 +28,6 @@ struct PartnershipController {
     /// Lifecycle moves with an endpoint of their own; `report` and `amend` have theirs.
     static let moves: [PartnershipLifecycle.Action] = [.consent, .withdraw, .approve, .reject, .return, .activate, .complete, .cancel]
 
-    static var routes: [(path: String, methods: [HTTPRequest.Method])] {
-        [
-            ("/v1/partnerships", [.get, .post]), ("/v1/partnerships/:id", [.get, .patch]),
-            ("/v1/partnerships/:id/reports", [.get, .post]), ("/v1/partnerships/:id/events", [.get]),
-            ("/v1/events", [.get]), ("/v1/reviews", [.get]),
-        ] + moves.map { ("/v1/partnerships/:id/\($0.rawValue)", [.post]) }
-    }
-
     @Sendable func propose(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let issues = IssueCollector()

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOConcurrencyHelpers
 import Logging
 import NIOCore
 import Postgres
@@ -53,26 +54,44 @@ struct ProblemMiddleware: RouterMiddleware {
     }
 }
 
-/// The paths and methods the router serves, to tell 405 from 404 and fill `Allow`.
+/// The paths and methods the router serves, to tell 405 from 404 and fill `Allow`. Filled from
+/// the router once every route is registered, so it cannot drift from what is served.
 final class RouteTable: Sendable {
-    private let routes: [(segments: [String], methods: [HTTPRequest.Method])]
+    private let routes = NIOLockedValueBox<[(segments: [String], methods: [HTTPRequest.Method])]>([])
 
-    init(_ routes: [(path: String, methods: [HTTPRequest.Method])]) {
-        self.routes = routes.map { (Self.segments($0.path), $0.methods) }
+    func load(_ described: [Router<AppRequestContext>.RouteDescription]) {
+        var byPath: [String: [HTTPRequest.Method]] = [:]
+        var order: [String] = []
+        for route in described {
+            let path = route.path.description
+            if byPath[path] == nil { order.append(path) }
+            byPath[path, default: []].append(route.method)
+        }
+        routes.withLockedValue { routes in
+            routes = order.map { (Self.segments($0), Self.ordered(byPath[$0] ?? [])) }
+        }
     }
 
     func methods(forPath path: String) -> [HTTPRequest.Method] {
         let requested = Self.segments(path)
-        for route in routes where route.segments.count == requested.count {
-            let matches = zip(route.segments, requested).allSatisfy { pattern, segment in
-                pattern.hasPrefix(":") || pattern == segment
+        return routes.withLockedValue { routes in
+            for route in routes where route.segments.count == requested.count {
+                let matches = zip(route.segments, requested).allSatisfy { pattern, segment in
+                    pattern.hasPrefix(":") || pattern.hasPrefix("{") || pattern == segment
+                }
+                if matches { return route.methods }
             }
-            if matches { return route.methods }
+            return []
         }
-        return []
     }
 
     private static func segments(_ path: String) -> [String] {
         path.split(separator: "/").map(String.init)
+    }
+
+    /// A stable, conventional order for `Allow`.
+    private static func ordered(_ methods: [HTTPRequest.Method]) -> [HTTPRequest.Method] {
+        let rank: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete]
+        return methods.sorted { (rank.firstIndex(of: $0) ?? rank.count) < (rank.firstIndex(of: $1) ?? rank.count) }
     }
 }

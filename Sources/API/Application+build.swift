@@ -77,6 +77,7 @@ func buildRouter(
     let router = Router(context: AppRequestContext.self)
     let routes = RouteTable()
     router.add(middleware: ServerTimingMiddleware())
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: AuthMiddleware(tokens: TokenRepository(pool: pool)))
     HealthController(reference: reference, expectedMigrations: expectedMigrations).addRoutes(to: router)

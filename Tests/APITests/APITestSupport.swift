@@ -14,7 +14,8 @@ func withService<T: Sendable>(
     _ body: @Sendable (APIClient) async throws -> T
 ) async throws -> T {
     let configuration = ServiceConfiguration(
-        database: .init(connectionString: database.connectionString, maxConnections: 4)
+        database: .init(connectionString: database.connectionString, maxConnections: 4),
+        logLevel: .warning
     )
     let admin = try await TokenRepository(pool: database.pool).issue(organizationID: nil, label: "tests").token
     let app = buildApplication(configuration, migrations: TestDatabase.migrations)

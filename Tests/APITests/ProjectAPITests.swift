@@ -61,6 +61,10 @@ import TestSupport
                 #expect(areas.first { $0["code"] as? String == "environment" }?["sdgs"] as? [Int] == [6, 12, 13, 14, 15])
                 #expect(try await client.send(.get, "/v1/legal-forms").items.count > 10)
                 #expect(try await client.send(.get, "/health").status == .ok)
+                let generated = try await client.send(.get, "/health")
+                #expect(generated.headers[.init("X-Request-Id")!]?.count == 36)
+                let echoed = try await client.send(.get, "/v1/nothing", headers: [.init("X-Request-Id")!: "trace-42"])
+                #expect(echoed.headers[.init("X-Request-Id")!] == "trace-42", "error responses carry it too")
                 #expect(try await client.send(.get, "/ready").status == .ok)
             }
         }

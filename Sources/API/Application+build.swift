@@ -90,8 +90,14 @@ func buildRouter(
     let matchService = MatchService(repository: matches, reference: referenceData, configuration: matching, exposure: exposure)
     MatchController(service: matchService, repository: matches, organizations: organizations, reference: referenceData)
         .addRoutes(to: router)
-    PartnershipController(partnerships: PartnershipRepository(pool: pool), matches: matchService, reference: referenceData)
+    let partnerships = PartnershipRepository(pool: pool)
+    PartnershipController(partnerships: partnerships, matches: matchService, reference: referenceData)
         .addRoutes(to: router)
+    let rounds = RoundRepository(pool: pool)
+    RoundController(
+        service: RoundService(rounds: rounds, partnerships: partnerships, reference: referenceData),
+        rounds: rounds, organizations: organizations, reference: referenceData
+    ).addRoutes(to: router)
     routes.load(router.routes)
     return router
 }

@@ -94,6 +94,19 @@ struct AccessWorld: Sendable {
         return try await ProjectRepository(pool: pool).create(draft).id
     }
 
+    /// A stored round of the inside akimat, with nothing placed.
+    func round() async throws -> UUID {
+        let request = RoundRequest(
+            jurisdiction: "550000000", national: false, focusAreas: [], mode: .split,
+            consentDeadline: Date().addingTimeInterval(86_400)
+        )
+        let outcome = RoundOutcome(
+            projectsInScope: 0, sponsorsInScope: 0, pairsScored: 0, objective: 0, upperBound: 0,
+            blockingPairs: 0, placements: [], unfunded: [], needInScopeKZT: 0
+        )
+        return try await RoundRepository(pool: pool).save(request, by: akimatInside, isAdmin: false, outcome: outcome).id
+    }
+
     /// A partnership proposed by the NGO and brought to `state` through the lifecycle itself.
     func partnership(in state: PartnershipState, pledge: Int64 = 10_000_000) async throws -> UUID {
         let repository = PartnershipRepository(pool: pool)

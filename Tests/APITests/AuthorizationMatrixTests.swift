@@ -119,6 +119,15 @@ import TestSupport
         },
         Row(name: "GET /v1/events", expected: [401, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/events", nil) },
         Row(name: "GET /v1/reviews", expected: [401, 403, 403, 200, 200, 200, 401]) { _ in (.get, "/v1/reviews", nil) },
+        Row(name: "POST /v1/rounds", expected: [401, 403, 403, 201, 403, 201, 401]) { world in
+            (.post, "/v1/rounds", #"{"consent_deadline": "2030-01-01T00:00:00Z", "government_body_id": "\#(world.akimatInside)"}"#)
+        },
+        Row(name: "GET /v1/rounds/{id}", expected: [401, 404, 404, 200, 404, 200, 401]) { world in
+            (.get, "/v1/rounds/\(try await world.round())", nil)
+        },
+        Row(name: "POST /v1/rounds/{id}/accept", expected: [401, 404, 404, 200, 404, 200, 401]) { world in
+            (.post, "/v1/rounds/\(try await world.round())/accept", nil)
+        },
     ]
 
     @Test(arguments: rows.map(\.name))

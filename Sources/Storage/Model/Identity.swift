@@ -10,6 +10,14 @@ public struct Identity: Sendable, Equatable {
         public let isNational: Bool
         /// A suspended organization keeps reading its own data but loses review rights.
         public let isSuspended: Bool
+
+        public init(organizationID: UUID, kind: OrganizationKind, jurisdiction: String?, isNational: Bool, isSuspended: Bool) {
+            self.organizationID = organizationID
+            self.kind = kind
+            self.jurisdiction = jurisdiction
+            self.isNational = isNational
+            self.isSuspended = isSuspended
+        }
     }
 
     public let tokenID: UUID

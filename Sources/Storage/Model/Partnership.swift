@@ -32,6 +32,7 @@ public struct Partnership: Sendable, Equatable {
     public var state: PartnershipState
     public var consents: Set<PartyRole>
     public let proposedBy: UUID?
+    public let consentDeadline: Date?
     public let version: Int
     public let submittedAt: Date?
     public let decidedAt: Date?
@@ -63,6 +64,9 @@ public struct PartnershipDraft: Sendable, Equatable {
     public var governmentBodyID: UUID
     public var pledgeKZT: Int64
     public var inKind: [String]
+    /// For proposals from a funding round: the round, and when consent must be in.
+    public var roundID: UUID?
+    public var consentDeadline: Date?
 
     public init(projectID: UUID, businessID: UUID, governmentBodyID: UUID, pledgeKZT: Int64, inKind: [String] = []) {
         self.projectID = projectID

@@ -68,13 +68,13 @@ public struct PartnershipRepository: Sendable {
                 id = try connection.query(
                     """
                     INSERT INTO partnerships (project_id, ngo_id, business_id, government_body_id, pledge_kzt, in_kind,
-                        ngo_consent, business_consent, government_consent, proposed_by)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                        ngo_consent, business_consent, government_consent, proposed_by, round_id, consent_deadline)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                     RETURNING id
                     """,
                     [draft.projectID, ngoID, draft.businessID, draft.governmentBodyID, draft.pledgeKZT, draft.inKind,
                      consents.contains(.ngo), consents.contains(.business), consents.contains(.governmentBody),
-                     identity.member?.organizationID]
+                     identity.member?.organizationID, draft.roundID, draft.consentDeadline]
                 ).rows[0].decode(UUID.self, at: 0)
             } catch let error as PostgresError where error.isUniqueViolation && error.constraint == "partnerships_open_triple" {
                 throw StorageError.conflict(
@@ -235,6 +235,9 @@ public struct PartnershipRepository: Sendable {
             case .failure(.forbidden(let message)): throw StorageError.forbidden(message: message)
             case .failure(.conflict(let message)): throw StorageError.conflict(code: "invalid_transition", message: message)
             }
+            if action == .consent, let deadline = current.consentDeadline, deadline < Date() {
+                throw StorageError.conflict(code: "consent_deadline_passed", message: "Consent was due by \(deadline); this proposal has lapsed.")
+            }
             if PartnershipLifecycle.needsComment(action), (comment ?? "").isEmpty {
                 throw StorageError.invalid([FieldIssue(field: "comment", code: "required", message: "Say why: \(action.rawValue) needs a comment.")])
             }
@@ -336,7 +339,7 @@ public struct PartnershipRepository: Sendable {
 
     static let selectedColumns = """
         SELECT p.id, p.project_id, pr.regions AS project_regions, p.ngo_id, p.business_id, p.government_body_id,
-            p.pledge_kzt, p.in_kind, p.state, p.ngo_consent, p.business_consent, p.government_consent, p.proposed_by,
+            p.pledge_kzt, p.in_kind, p.state, p.ngo_consent, p.business_consent, p.government_consent, p.proposed_by, p.consent_deadline,
             p.version, p.submitted_at, p.decided_at, p.created_at, p.updated_at,
             coalesce(r.disbursed, 0) AS disbursed, coalesce(r.reached, 0) AS reached,
             coalesce(r.milestones, 0) AS milestones, coalesce(r.finals, 0) AS finals
@@ -380,6 +383,7 @@ public struct PartnershipRepository: Sendable {
             state: state,
             consents: consents,
             proposedBy: try row.decode(UUID?.self, "proposed_by"),
+            consentDeadline: try row.decode(Date?.self, "consent_deadline"),
             version: try row.decode(Int.self, "version"),
             submittedAt: try row.decode(Date?.self, "submitted_at"),
             decidedAt: try row.decode(Date?.self, "decided_at"),

@@ -12,7 +12,7 @@ import Glibc
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the service; figures go to BENCHMARKS.md.",
-        subcommands: [BenchMatch.self]
+        subcommands: [BenchMatch.self, BenchRound.self]
     )
 }
 

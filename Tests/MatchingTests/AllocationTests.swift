@@ -1,0 +1,349 @@
+import Foundation
+import Testing
+@testable import Matching
+
+@Suite struct AllocationTests {
+    // MARK: - Against networkx
+
+    @Test func splitMatchesNetworkxOnRandomInstances() throws {
+        var generator = SplitMix(state: 41)
+        var instances = (0..<240).map { _ in randomProblem(&generator) }
+        instances += edgeCases
+        let expected: [Int64]
+        do {
+            expected = try networkxOptima(instances)
+        } catch {
+            Issue.record("The networkx checker could not run (python3 with networkx is needed): \(error)")
+            return
+        }
+        try #require(expected.count == instances.count, "the checker answered \(expected.count) of \(instances.count) instances")
+        var matched = 0
+        for (index, problem) in instances.enumerated() {
+            let ours = Allocator.split(problem)
+            #expect(ours.objective == Double(expected[index]), "instance \(index): split \(ours.objective), networkx \(expected[index])")
+            if ours.objective == Double(expected[index]) { matched += 1 }
+        }
+        #expect(matched == instances.count)
+        print("AllocationTests: split matched networkx on \(matched) of \(instances.count) instances")
+    }
+
+    // MARK: - Properties
+
+    @Test func allocationsAreFeasibleAndConsistent() {
+        var generator = SplitMix(state: 42)
+        for _ in 0..<400 {
+            let problem = randomProblem(&generator)
+            let split = Allocator.split(problem)
+            let whole = Allocator.whole(problem)
+            let greedy = Allocator.greedy(problem)
+            for result in [split, whole, greedy] {
+                checkFeasible(result, problem)
+            }
+            #expect(split.upperBound == split.objective)
+            #expect(split.gap == 0)
+            #expect(whole.objective <= split.objective)
+            #expect(whole.upperBound == split.objective)
+            #expect(greedy.objective <= split.objective)
+            #expect(greedy.upperBound == split.objective)
+            for placement in whole.placements {
+                #expect(placement.amount == problem.needs[placement.project], "whole funds \(placement) partly")
+            }
+            let projects = whole.placements.map(\.project)
+            #expect(Set(projects).count == projects.count, "whole funds a project from several sponsors")
+            let greedyProjects = greedy.placements.map(\.project)
+            #expect(Set(greedyProjects).count == greedyProjects.count)
+        }
+    }
+
+    @Test func resultsAreDeterministic() {
+        var generator = SplitMix(state: 43)
+        for _ in 0..<100 {
+            let problem = randomProblem(&generator)
+            #expect(Allocator.split(problem) == Allocator.split(problem))
+            #expect(Allocator.whole(problem) == Allocator.whole(problem))
+            #expect(Allocator.greedy(problem) == Allocator.greedy(problem))
+            #expect(Allocator.blockingPairs(problem, Allocator.split(problem)) == Allocator.blockingPairs(problem, Allocator.split(problem)))
+        }
+        // The order edges come in does not matter either.
+        for _ in 0..<100 {
+            var problem = randomProblem(&generator)
+            let before = (Allocator.split(problem), Allocator.whole(problem), Allocator.greedy(problem))
+            problem.edges.shuffle(using: &generator)
+            #expect(Allocator.split(problem) == before.0)
+            #expect(Allocator.whole(problem) == before.1)
+            #expect(Allocator.greedy(problem) == before.2)
+        }
+    }
+
+    @Test func wholeStaysWithinTheTrueWholeOptimum() {
+        // Small enough to enumerate every whole-funding assignment: the split optimum must bound the
+        // true whole optimum, and the heuristic cannot beat it.
+        var generator = SplitMix(state: 44)
+        var optimal = 0
+        let rounds = 200
+        for _ in 0..<rounds {
+            let problem = randomProblem(&generator, maxSponsors: 4, maxProjects: 8)
+            let best = bruteForceWhole(problem)
+            let whole = Allocator.whole(problem)
+            #expect(whole.objective <= best)
+            #expect(best <= Allocator.split(problem).objective)
+            if whole.objective == best { optimal += 1 }
+        }
+        // A heuristic, but on instances this small it should nearly always find the optimum.
+        #expect(optimal >= rounds * 9 / 10, "whole was optimal on \(optimal) of \(rounds)")
+        print("AllocationTests: whole was optimal on \(optimal) of \(rounds) small instances")
+    }
+
+    // MARK: - Hand-made cases
+
+    /// A can fund P1 or P2 at similar weights; B only P1. Greedy gives P1 to A and leaves P2 unfunded.
+    let contested = AllocationProblem(
+        budgets: [100, 100],
+        needs: [100, 100],
+        edges: [
+            .init(sponsor: 0, project: 0, weight: 10),
+            .init(sponsor: 0, project: 1, weight: 9),
+            .init(sponsor: 1, project: 0, weight: 8),
+        ]
+    )
+
+    @Test func splitBeatsGreedyWhenASponsorIsContested() {
+        let greedy = Allocator.greedy(contested)
+        #expect(greedy.placements == [Placement(sponsor: 0, project: 0, amount: 100)])
+        #expect(greedy.objective == 1_000)
+
+        let split = Allocator.split(contested)
+        #expect(split.placements == [Placement(sponsor: 1, project: 0, amount: 100), Placement(sponsor: 0, project: 1, amount: 100)])
+        #expect(split.objective == 1_700)
+        #expect(split.gap == 0)
+        #expect(greedy.gap > 0.4)
+
+        let whole = Allocator.whole(contested)
+        #expect(whole.objective == 1_700)
+        #expect(whole.gap == 0)
+    }
+
+    @Test func splitSharesAProjectBetweenSponsorsWhenThatPays() {
+        // P0 needs 150 and only A and B can fund it; P1 takes the rest of B at a low weight.
+        let problem = AllocationProblem(
+            budgets: [100, 100],
+            needs: [150, 100],
+            edges: [
+                .init(sponsor: 0, project: 0, weight: 5),
+                .init(sponsor: 1, project: 0, weight: 4),
+                .init(sponsor: 1, project: 1, weight: 1),
+            ]
+        )
+        let split = Allocator.split(problem)
+        #expect(split.placements == [
+            Placement(sponsor: 0, project: 0, amount: 100),
+            Placement(sponsor: 1, project: 0, amount: 50),
+            Placement(sponsor: 1, project: 1, amount: 50),
+        ])
+        #expect(split.objective == 750)
+        // Whole: nobody can fund P0's 150 alone, so only P1 is funded.
+        let whole = Allocator.whole(problem)
+        #expect(whole.placements == [Placement(sponsor: 1, project: 1, amount: 100)])
+        #expect(whole.upperBound == 750)
+        #expect(abs(whole.gap - 650.0 / 750) < 1e-12)
+    }
+
+    @Test func wholeMovesAProjectToMakeRoom() {
+        // Greedy by weight puts P0 (need 60) with A, leaving A no room for P1 (need 80) that only A can
+        // fund; moving P0 to B makes room.
+        let problem = AllocationProblem(
+            budgets: [100, 60],
+            needs: [60, 80],
+            edges: [
+                .init(sponsor: 0, project: 0, weight: 10),
+                .init(sponsor: 1, project: 0, weight: 9),
+                .init(sponsor: 0, project: 1, weight: 8),
+            ]
+        )
+        let whole = Allocator.whole(problem)
+        #expect(whole.placements == [Placement(sponsor: 1, project: 0, amount: 60), Placement(sponsor: 0, project: 1, amount: 80)])
+        #expect(whole.objective == 60 * 9 + 80 * 8)
+    }
+
+    @Test func emptyAndDegenerateProblems() {
+        let empty = AllocationProblem(budgets: [], needs: [], edges: [])
+        for result in [Allocator.split(empty), Allocator.whole(empty), Allocator.greedy(empty)] {
+            #expect(result.placements.isEmpty)
+            #expect(result.objective == 0)
+            #expect(result.gap == 0)
+        }
+        // Zero budgets, zero needs, and edges that are invalid are all ignored.
+        let degenerate = AllocationProblem(
+            budgets: [0, 50, -5],
+            needs: [10, 0, 20],
+            edges: [
+                .init(sponsor: 0, project: 0, weight: 7),
+                .init(sponsor: 1, project: 1, weight: 7),
+                .init(sponsor: 2, project: 2, weight: 7),
+                .init(sponsor: 1, project: 2, weight: 0),
+                .init(sponsor: 9, project: 0, weight: 3),
+            ]
+        )
+        #expect(Allocator.split(degenerate).placements.isEmpty)
+        #expect(Allocator.whole(degenerate).placements.isEmpty)
+        #expect(Allocator.greedy(degenerate).placements.isEmpty)
+    }
+
+    // MARK: - Blocking pairs
+
+    @Test func blockingPairsCountsPairsThatWouldRatherMatch() {
+        // The split optimum gives P0 to B (weight 8) and P1 to A (weight 9), yet A and P0 both prefer
+        // each other at weight 10: one blocking pair. Greedy's outcome is stable here.
+        #expect(Allocator.blockingPairs(contested, Allocator.split(contested)) == 1)
+        #expect(Allocator.blockingPairs(contested, Allocator.greedy(contested)) == 0)
+        // With nothing placed, every edge between a sponsor with money and a project with need blocks.
+        let nothing = AllocationResult(placements: [], objective: 0, upperBound: 0)
+        #expect(Allocator.blockingPairs(contested, nothing) == 3)
+    }
+
+    @Test func optimumWithEveryoneSatisfiedHasNoBlockingPairs() {
+        let problem = AllocationProblem(
+            budgets: [100, 100],
+            needs: [100, 100],
+            edges: [
+                .init(sponsor: 0, project: 0, weight: 10),
+                .init(sponsor: 1, project: 1, weight: 10),
+                .init(sponsor: 0, project: 1, weight: 1),
+            ]
+        )
+        let split = Allocator.split(problem)
+        #expect(split.objective == 2_000)
+        #expect(Allocator.blockingPairs(problem, split) == 0)
+    }
+
+    // MARK: - Helpers
+
+    private func checkFeasible(_ result: AllocationResult, _ problem: AllocationProblem, sourceLocation: SourceLocation = #_sourceLocation) {
+        var weightOf: [Int: Int64] = [:]
+        for edge in problem.edges { weightOf[edge.sponsor * 1_000 + edge.project] = edge.weight }
+        var spent = [Int64](repeating: 0, count: problem.budgets.count)
+        var received = [Int64](repeating: 0, count: problem.needs.count)
+        var objective = 0.0
+        for placement in result.placements {
+            #expect(placement.amount > 0, sourceLocation: sourceLocation)
+            guard let weight = weightOf[placement.sponsor * 1_000 + placement.project] else {
+                Issue.record("placement \(placement) is not on an edge", sourceLocation: sourceLocation)
+                continue
+            }
+            spent[placement.sponsor] += placement.amount
+            received[placement.project] += placement.amount
+            objective += Double(weight) * Double(placement.amount)
+        }
+        for (sponsor, amount) in spent.enumerated() {
+            #expect(amount <= max(0, problem.budgets[sponsor]), "sponsor \(sponsor) over budget", sourceLocation: sourceLocation)
+        }
+        for (project, amount) in received.enumerated() {
+            #expect(amount <= max(0, problem.needs[project]), "project \(project) over need", sourceLocation: sourceLocation)
+        }
+        #expect(result.objective == objective, sourceLocation: sourceLocation)
+        let keys = result.placements.map { [$0.project, $0.sponsor] }
+        #expect(keys == keys.sorted { $0.lexicographicallyPrecedes($1) }, "placements not sorted", sourceLocation: sourceLocation)
+        #expect(Set(keys).count == keys.count, "a pair placed twice", sourceLocation: sourceLocation)
+    }
+
+    /// The best whole-funding objective, by trying every sponsor (or none) for every project.
+    private func bruteForceWhole(_ problem: AllocationProblem) -> Double {
+        let projectCount = problem.needs.count
+        let choices = (0..<projectCount).map { project in
+            problem.edges.filter { $0.project == project && problem.needs[project] > 0 }
+        }
+        var best = 0.0
+        var remaining = problem.budgets
+        func visit(_ project: Int, _ total: Double) {
+            if project == projectCount {
+                best = max(best, total)
+                return
+            }
+            visit(project + 1, total)
+            let need = problem.needs[project]
+            for edge in choices[project] where remaining[edge.sponsor] >= need {
+                remaining[edge.sponsor] -= need
+                visit(project + 1, total + Double(edge.weight) * Double(need))
+                remaining[edge.sponsor] += need
+            }
+        }
+        visit(0, 0)
+        return best
+    }
+
+    private func randomProblem(_ generator: inout SplitMix, maxSponsors: Int = 12, maxProjects: Int = 25) -> AllocationProblem {
+        let sponsorCount = Int.random(in: 1...maxSponsors, using: &generator)
+        let projectCount = Int.random(in: 1...maxProjects, using: &generator)
+        // Some instances have many zero budgets and needs.
+        let zeroShare: Double = [0.0, 0.1, 0.4].randomElement(using: &generator) ?? 0
+        func amount(_ generator: inout SplitMix) -> Int64 {
+            let isZero = Double.random(in: 0..<1, using: &generator) < zeroShare
+            return isZero ? 0 : Int64.random(in: 0...1_000, using: &generator)
+        }
+        let budgets = (0..<sponsorCount).map { _ in amount(&generator) }
+        let needs = (0..<projectCount).map { _ in amount(&generator) }
+        let density = [0.0, 0.1, 0.3, 0.7].randomElement(using: &generator) ?? 0.3
+        var edges: [AllocationProblem.Edge] = []
+        for project in 0..<projectCount {
+            for sponsor in 0..<sponsorCount where Double.random(in: 0..<1, using: &generator) < density {
+                edges.append(.init(sponsor: sponsor, project: project, weight: Int64.random(in: 1...100, using: &generator)))
+            }
+        }
+        edges.shuffle(using: &generator)
+        return AllocationProblem(budgets: budgets, needs: needs, edges: edges)
+    }
+
+    private var edgeCases: [AllocationProblem] {
+        [
+            AllocationProblem(budgets: [0], needs: [0], edges: []),
+            AllocationProblem(budgets: [500], needs: [300], edges: []),
+            AllocationProblem(budgets: [0, 0], needs: [10, 20], edges: [.init(sponsor: 0, project: 0, weight: 5), .init(sponsor: 1, project: 1, weight: 5)]),
+            AllocationProblem(budgets: [10, 20], needs: [0, 0], edges: [.init(sponsor: 0, project: 0, weight: 5), .init(sponsor: 1, project: 1, weight: 5)]),
+            AllocationProblem(budgets: [1_000], needs: [1_000], edges: [.init(sponsor: 0, project: 0, weight: 100)]),
+            contested,
+        ]
+    }
+
+    /// Runs the Python checker once over all instances: one optimum per line.
+    private func networkxOptima(_ problems: [AllocationProblem]) throws -> [Int64] {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Tools/min_cost_flow_check.py")
+        let payload = problems.map { problem -> [String: Any] in
+            [
+                "budgets": problem.budgets,
+                "needs": problem.needs,
+                "edges": problem.edges.map { [Int64($0.sponsor), Int64($0.project), $0.weight] },
+            ]
+        }
+        // Stdin comes from a file rather than a pipe: a checker that dies early cannot SIGPIPE the tests.
+        let input = FileManager.default.temporaryDirectory
+            .appendingPathComponent("allocation-instances-\(ProcessInfo.processInfo.processIdentifier).json")
+        try JSONSerialization.data(withJSONObject: payload).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path]
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = try FileHandle(forReadingFrom: input)
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CheckerError(status: process.terminationStatus, message: String(decoding: errors, as: UTF8.self))
+        }
+        return String(decoding: output, as: UTF8.self)
+            .split(whereSeparator: \.isNewline)
+            .compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    private struct CheckerError: Error, CustomStringConvertible {
+        let status: Int32
+        let message: String
+        var description: String { "checker exited with status \(status): \(message)" }
+    }
+}

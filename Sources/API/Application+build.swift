@@ -76,11 +76,20 @@ func buildRouter(
     let organizations = OrganizationRepository(pool: pool)
     let router = Router(context: AppRequestContext.self)
     let routes = RouteTable()
+    let metrics = RequestMetrics()
     router.add(middleware: ServerTimingMiddleware())
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: AuthMiddleware(tokens: TokenRepository(pool: pool)))
     HealthController(reference: reference, expectedMigrations: expectedMigrations).addRoutes(to: router)
+    router.get("/metrics") { _, _ in
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(pool: pool.statistics)))
+        )
+    }
     ReferenceController(reference: reference).addRoutes(to: router)
     OrganizationController(organizations: organizations, referenceData: referenceData)
         .addRoutes(to: router.group("/v1/organizations"))

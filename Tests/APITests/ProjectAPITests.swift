@@ -65,6 +65,11 @@ import TestSupport
                 #expect(generated.headers[.init("X-Request-Id")!]?.count == 36)
                 let echoed = try await client.send(.get, "/v1/nothing", headers: [.init("X-Request-Id")!: "trace-42"])
                 #expect(echoed.headers[.init("X-Request-Id")!] == "trace-42", "error responses carry it too")
+                let metrics = try await client.send(.get, "/metrics")
+                let text = String(buffer: metrics.body)
+                #expect(text.contains(#"asar_http_requests_total{method="GET",route="/health",status="200"} 2"#))
+                #expect(text.contains(#"asar_http_request_duration_seconds_count{method="GET",route="/v1/regions",status="200"} 1"#))
+                #expect(text.contains(#"asar_db_pool_connections{state="open"}"#))
                 #expect(try await client.send(.get, "/ready").status == .ok)
             }
         }

@@ -112,12 +112,14 @@ public struct RoundRepository: Sendable {
     public func markAccepted(_ id: UUID, placements: [RoundPlacement]) async throws -> FundingRound {
         try await pool.withTransaction { connection in
             try connection.query("UPDATE funding_rounds SET accepted_at = clock_timestamp() WHERE id = $1", [id])
-            for placement in placements {
-                try connection.query(
-                    "UPDATE round_placements SET partnership_id = $4, skipped_reason = $5 WHERE round_id = $1 AND project_id = $2 AND sponsor_id = $3",
-                    [id, placement.projectID, placement.sponsorID, placement.partnershipID, placement.skippedReason]
-                )
-            }
+            try connection.query(
+                """
+                UPDATE round_placements AS placement SET partnership_id = made.partnership, skipped_reason = made.reason
+                FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[]) AS made(project, sponsor, partnership, reason)
+                WHERE placement.round_id = $1 AND placement.project_id = made.project AND placement.sponsor_id = made.sponsor
+                """,
+                [id, placements.map(\.projectID), placements.map(\.sponsorID), placements.map(\.partnershipID), placements.map(\.skippedReason)]
+            )
             return try Self.find(id, on: connection)
         }
     }

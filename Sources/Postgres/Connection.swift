@@ -10,6 +10,8 @@ public final class Connection: @unchecked Sendable {
     private let handle: OpaquePointer
     private var preparedNames: [String: String] = [:]
     private var isBroken = false
+    /// When the connection last ran a statement; the pool re-checks one idle for long.
+    private(set) var lastUsed = ContinuousClock.now
 
     /// Connects with a libpq connection string or URL; an empty string uses libpq's `PG*` defaults.
     public init(connectionString: String, connectTimeoutSeconds: Int = 5) throws {
@@ -44,6 +46,11 @@ public final class Connection: @unchecked Sendable {
 
     /// False once the connection broke; the pool then drops it.
     public var isHealthy: Bool { !isBroken && PQstatus(handle) == CONNECTION_OK }
+
+    /// Runs an empty statement; false (and marked broken) when the server is gone, e.g. restarted.
+    func ping() -> Bool {
+        (try? execute("")) != nil && isHealthy
+    }
 
     /// Runs one statement with `$n` parameters and returns its rows.
     @discardableResult
@@ -118,6 +125,7 @@ public final class Connection: @unchecked Sendable {
     }
 
     private func consume(_ result: OpaquePointer?) throws -> QueryResult {
+        lastUsed = ContinuousClock.now
         guard let result else { throw connectionError(.connectionLost) }
         defer { PQclear(result) }
         switch PQresultStatus(result) {

@@ -11,17 +11,22 @@ public final class ConnectionPool: Sendable {
         public var connectTimeoutSeconds: Int
         /// How long a task waits for a free connection before failing.
         public var leaseTimeout: Duration
+        /// A connection idle longer than this is checked before use, so the first request after a
+        /// database restart does not fail on a connection the server has already closed.
+        public var revalidateAfter: Duration
 
         public init(
             connectionString: String = "",
             maxConnections: Int = 8,
             connectTimeoutSeconds: Int = 2,
-            leaseTimeout: Duration = .seconds(2)
+            leaseTimeout: Duration = .seconds(2),
+            revalidateAfter: Duration = .seconds(5)
         ) {
             self.connectionString = connectionString
             self.maxConnections = maxConnections
             self.connectTimeoutSeconds = connectTimeoutSeconds
             self.leaseTimeout = leaseTimeout
+            self.revalidateAfter = revalidateAfter
         }
 
         /// `DATABASE_URL` when set, otherwise libpq's own `PG*` defaults.
@@ -59,7 +64,7 @@ public final class ConnectionPool: Sendable {
     /// Leases a connection and runs `body` with it on a database thread.
     @discardableResult
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        let connection = try await lease()
+        let connection = try await leaseChecked()
         do {
             let value = try await threads.runIfActive { try body(connection) }
             giveBack(connection)
@@ -89,6 +94,18 @@ public final class ConnectionPool: Sendable {
         }
         _ = idle
         try? await threads.shutdownGracefully()
+    }
+
+    /// A leased connection that answers: one idle for long is pinged first, and a dead one is
+    /// dropped (freeing its slot) and another leased, a few times at most.
+    private func leaseChecked() async throws -> Connection {
+        for _ in 0..<configuration.maxConnections {
+            let connection = try await lease()
+            guard ContinuousClock.now - connection.lastUsed > configuration.revalidateAfter else { return connection }
+            if try await threads.runIfActive({ connection.ping() }) { return connection }
+            giveBack(connection)
+        }
+        return try await lease()
     }
 
     private func lease() async throws -> Connection {

@@ -66,6 +66,23 @@ import TestSupport
         }
     }
 
+    @Test func aConnectionIdleForLongIsCheckedBeforeUse() async throws {
+        try await TestDatabase.with { database in
+            let pool = ConnectionPool(configuration: .init(
+                connectionString: database.connectionString, maxConnections: 1, revalidateAfter: .zero
+            ))
+            let firstPID = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()").rows[0].decode(Int.self, at: 0) }
+            let admin = try Connection(connectionString: database.connectionString)
+            try admin.query("SELECT pg_terminate_backend($1)", [firstPID])
+            try await Task.sleep(for: .milliseconds(50))
+            // The dead connection is found by the check and replaced: the caller sees no error.
+            let secondPID = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()").rows[0].decode(Int.self, at: 0) }
+            #expect(secondPID != firstPID)
+            #expect(pool.statistics.open == 1)
+            await pool.shutdown()
+        }
+    }
+
     @Test func leaseTimesOutInsteadOfHanging() async throws {
         try await TestDatabase.with { database in
             let pool = ConnectionPool(configuration: .init(

@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 
 /// Who is calling: a platform admin, or one organization through one of its tokens.
 public struct Identity: Sendable, Equatable {
@@ -47,20 +48,7 @@ public struct Identity: Sendable, Equatable {
         guard let member, member.kind == .governmentBody, !member.isSuspended else { return false }
         if member.isNational { return true }
         guard let jurisdiction = member.jurisdiction else { return false }
-        let prefix = KATOPrefix.of(jurisdiction)
-        return regions.contains { $0.hasPrefix(prefix) }
-    }
-}
-
-/// The significant prefix of a KATO code: every code under it starts with it.
-enum KATOPrefix {
-    static func of(_ code: String) -> String {
-        var prefix = code
-        for length in [2, 4, 6] where code.dropFirst(length).allSatisfy({ $0 == "0" }) {
-            prefix = String(code.prefix(length))
-            break
-        }
-        return prefix
+        return regions.contains { KATO.covers(jurisdiction, $0) }
     }
 }
 

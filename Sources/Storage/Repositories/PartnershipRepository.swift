@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 import Postgres
 
 /// Partnerships from proposal to outcome, with their append-only record.
@@ -47,8 +48,7 @@ public struct PartnershipRepository: Sendable {
             if let row = try Self.checkParty(draft.governmentBodyID, kind: .governmentBody, field: "government_body_id", on: connection, into: &issues) {
                 let level = try row.decode(String?.self, "level")
                 let jurisdiction = try row.decode(String?.self, "jurisdiction") ?? ""
-                let prefix = KATOPrefix.of(jurisdiction)
-                if level != GovernmentLevel.national.rawValue && !regions.contains(where: { $0.hasPrefix(prefix) }) {
+                if level != GovernmentLevel.national.rawValue && !regions.contains(where: { KATO.covers(jurisdiction, $0) }) {
                     issues.append(FieldIssue(
                         field: "government_body_id", code: "outside_jurisdiction",
                         message: "The project does not lie in this government body's jurisdiction."

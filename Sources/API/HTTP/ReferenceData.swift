@@ -37,7 +37,7 @@ final class ReferenceData: Sendable {
         let snapshot = Snapshot(
             regionCodes: Set(regions.map(\.kato)),
             focusAreaCodes: Set(focusAreas.map(\.code)),
-            taxonomy: FocusTaxonomy(goalsByArea: Dictionary(uniqueKeysWithValues: focusAreas.map { ($0.code, Set($0.sdgs)) })),
+            taxonomy: FocusTaxonomy(focusAreas: focusAreas),
             vocabularies: vocabularies
         )
         loaded.withLockedValue { $0 = snapshot }

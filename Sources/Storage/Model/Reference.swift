@@ -1,3 +1,5 @@
+import Matching
+
 public struct Region: Sendable, Equatable {
     public let kato: String
     public let parentKATO: String?
@@ -19,4 +21,11 @@ public struct LegalForm: Sendable, Equatable {
     public let code: String
     public let organizationKind: OrganizationKind
     public let name: LocalizedText
+}
+
+extension FocusTaxonomy {
+    /// The taxonomy of stored focus areas and the goals each serves.
+    public init(focusAreas: [FocusArea]) {
+        self.init(goalsByArea: Dictionary(uniqueKeysWithValues: focusAreas.map { ($0.code, Set($0.sdgs)) }))
+    }
 }

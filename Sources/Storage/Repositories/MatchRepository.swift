@@ -60,15 +60,7 @@ public struct MatchRepository: Sendable {
         try await pool.withConnection { connection in
             guard let project = try connection.query("\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.id = $1", [id])
                 .first.map({ try Self.decodeProject($0, text: 0) }) else { return nil }
-            let partners = try connection.query(
-                """
-                \(Self.organizationColumns), 0::real AS rank, 0::real AS trigram
-                FROM organizations o LEFT JOIN exposure e ON e.subject_id = o.id
-                LEFT JOIN partnership_stats st ON st.subject_id = o.id
-                WHERE o.id = ANY ($1::uuid[])
-                """,
-                [organizations]
-            ).rows.map(Self.decodePartner)
+            let partners = try Self.partners(ids: organizations, on: connection)
             return (project, Dictionary(uniqueKeysWithValues: partners.map { ($0.profile.id, $0) }))
         }
     }
@@ -120,8 +112,7 @@ public struct MatchRepository: Sendable {
                 ts_rank(o.search, to_tsquery('simple', $5)) AS rank,
                 CASE WHEN $6 = '' THEN 0 ELSE similarity(o.description, $6) END AS trigram
             FROM hits JOIN organizations o ON o.id = hits.organization_id
-            LEFT JOIN exposure e ON e.subject_id = o.id
-            LEFT JOIN partnership_stats st ON st.subject_id = o.id
+            \(partnerJoins)
             ORDER BY hits.weight DESC, o.id
             """,
             [kind.rawValue, regions, focus, limit, signature.prefixQuery, signature.trigramText]
@@ -132,12 +123,15 @@ public struct MatchRepository: Sendable {
 
     /// The organization as the matching engine sees it, with its name; nil when there is none.
     public func organization(_ id: UUID) async throws -> PartnerCandidate? {
-        try await pool.withConnection { connection in
-            try connection.query(
-                "\(Self.organizationColumns), 0::real AS rank, 0::real AS trigram FROM organizations o LEFT JOIN exposure e ON e.subject_id = o.id LEFT JOIN partnership_stats st ON st.subject_id = o.id WHERE o.id = $1",
-                [id]
-            ).first.map(Self.decodePartner)
-        }
+        try await pool.withConnection { try Self.partners(ids: [id], on: $0).first }
+    }
+
+    /// Organizations by id as the matching engine sees them, without text relevance.
+    static func partners(ids: [UUID], on connection: Connection) throws -> [PartnerCandidate] {
+        try connection.query(
+            "\(organizationColumns), 0::real AS rank, 0::real AS trigram FROM organizations o \(partnerJoins) WHERE o.id = ANY ($1::uuid[])",
+            [ids]
+        ).rows.map(decodePartner)
     }
 
     /// Open projects a business might sponsor.
@@ -222,6 +216,12 @@ public struct MatchRepository: Sendable {
             coalesce(st.pledged_kzt, 0) AS pledged_kzt, coalesce(st.open_partnerships, 0) AS active_partnerships,
             coalesce(st.completed, 0) AS completed_partnerships, coalesce(st.cancelled, 0) AS cancelled_partnerships,
             coalesce(exposure_now(e.impressions, e.updated_at), 0) AS impressions
+        """
+
+    /// What a partner read joins: its exposure and its partnership counters.
+    static let partnerJoins = """
+        LEFT JOIN exposure e ON e.subject_id = o.id
+        LEFT JOIN partnership_stats st ON st.subject_id = o.id
         """
 
     static let projectColumns = """

@@ -30,9 +30,7 @@ public struct RoundRepository: Sendable {
             let sponsors = try connection.query(
                 """
                 \(MatchRepository.organizationColumns), 0::real AS rank, 0::real AS trigram
-                FROM organizations o
-                LEFT JOIN exposure e ON e.subject_id = o.id
-                LEFT JOIN partnership_stats st ON st.subject_id = o.id
+                FROM organizations o \(MatchRepository.partnerJoins)
                 WHERE o.kind = 'business' AND o.active AND o.verification <> 'suspended'
                   AND coalesce(o.annual_csr_budget_kzt, 0) > coalesce(st.pledged_kzt, 0)
                   AND ($1::text[] IS NULL OR o.nationwide OR o.region_scope && $1::text[])
@@ -51,15 +49,7 @@ public struct RoundRepository: Sendable {
                 "\(MatchRepository.projectColumns) \(MatchRepository.projectsWithOwners) WHERE p.id = ANY ($1::uuid[])",
                 [projects]
             ).rows.map { try MatchRepository.decodeProject($0, text: 0) }
-            let sponsorRows = try connection.query(
-                """
-                \(MatchRepository.organizationColumns), 0::real AS rank, 0::real AS trigram
-                FROM organizations o LEFT JOIN exposure e ON e.subject_id = o.id
-                LEFT JOIN partnership_stats st ON st.subject_id = o.id
-                WHERE o.id = ANY ($1::uuid[])
-                """,
-                [sponsors]
-            ).rows.map(MatchRepository.decodePartner)
+            let sponsorRows = try MatchRepository.partners(ids: sponsors, on: connection)
             return (
                 Dictionary(uniqueKeysWithValues: projectRows.map { ($0.profile.id, $0) }),
                 Dictionary(uniqueKeysWithValues: sponsorRows.map { ($0.profile.id, $0) })

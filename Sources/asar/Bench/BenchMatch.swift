@@ -96,8 +96,7 @@ struct BenchMatch: AsyncParsableCommand {
     /// through the same repository and pool, without scoring, ranking or HTTP.
     private func measureCandidateSQL(pool: ConnectionPool, projects: [String]) async throws -> LatencyStats {
         let repository = MatchRepository(pool: pool)
-        let areas = try await ReferenceRepository(pool: pool).focusAreas()
-        let taxonomy = FocusTaxonomy(goalsByArea: Dictionary(uniqueKeysWithValues: areas.map { ($0.code, Set($0.sdgs)) }))
+        let taxonomy = FocusTaxonomy(focusAreas: try await ReferenceRepository(pool: pool).focusAreas())
         let ids = projects.compactMap(UUID.init(uuidString:))
         for index in 0..<warmup {
             _ = try await repository.candidates(forProject: ids[index % ids.count], kinds: [.business], taxonomy: taxonomy)

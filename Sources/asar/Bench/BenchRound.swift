@@ -17,7 +17,7 @@ struct BenchRound: AsyncParsableCommand {
 
     func run() async throws {
         let areas = try await withPool { try await ReferenceRepository(pool: $0).focusAreas() }
-        let taxonomy = FocusTaxonomy(goalsByArea: Dictionary(uniqueKeysWithValues: areas.map { ($0.code, Set($0.sdgs)) }))
+        let taxonomy = FocusTaxonomy(focusAreas: areas)
         var generator = BenchGenerator(seed: seed, areas: areas.map(\.code))
         let projectProfiles = (0..<projects).map { _ in generator.project() }
         let sponsorProfiles = (0..<sponsors).map { _ in generator.sponsor() }

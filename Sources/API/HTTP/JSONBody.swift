@@ -6,6 +6,9 @@ import NIOCore
 enum JSONBody {
     /// Bodies larger than this are refused with 413; the largest valid request is far smaller.
     static let maxRequestBytes = 256 * 1024
+    /// The deepest valid request nests three levels; refusing far deeper documents early keeps
+    /// a hostile body from costing a recursive parse.
+    static let maxNestingDepth = 32
 
     /// Reads a JSON object body, refusing wrong content types, oversized and malformed bodies.
     static func object(from request: Request) async throws -> [String: JSONValue] {
@@ -22,6 +25,12 @@ enum JSONBody {
         }
         let data = Data(buffer: buffer)
         guard !data.isEmpty else { throw Problem.malformedJSON("The body is empty.") }
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw Problem.malformedJSON("The body is not valid UTF-8 text.")
+        }
+        if nestingDepth(of: data, exceeds: maxNestingDepth) {
+            throw Problem.malformedJSON("The body nests arrays and objects deeper than \(maxNestingDepth) levels.")
+        }
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -35,13 +44,53 @@ enum JSONBody {
     }
 
     private static func requireJSONContentType(_ request: Request) throws {
-        let contentType = request.headers[.contentType].map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased() }
-        guard let contentType, contentType == "application/json" || contentType == "application/merge-patch+json" else {
+        let parts = (request.headers[.contentType] ?? "").split(separator: ";").map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        let mediaType = parts.first ?? ""
+        // JSON is UTF-8 (RFC 8259); a body declared in another charset would be misread.
+        let charsets = parts.dropFirst().filter { $0.hasPrefix("charset=") }.map {
+            $0.dropFirst("charset=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        guard mediaType == "application/json" || mediaType == "application/merge-patch+json",
+              charsets.allSatisfy({ $0 == "utf-8" || $0 == "utf8" })
+        else {
             throw Problem(
                 .unsupportedMediaType, code: "unsupported-media-type", title: "Send JSON.",
-                detail: "Content-Type must be application/json\(request.method == .patch ? " or application/merge-patch+json" : "")."
+                detail: "Content-Type must be application/json\(request.method == .patch ? " or application/merge-patch+json" : ""), in UTF-8."
             )
         }
+    }
+
+    /// Whether brackets outside strings nest deeper than `limit`; the parse that follows judges validity.
+    static func nestingDepth(of data: Data, exceeds limit: Int) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in data {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > limit { return true }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth -= 1
+            default:
+                break
+            }
+        }
+        return false
     }
 
     private static func describe(_ error: any Error) -> String {
@@ -50,6 +99,10 @@ enum JSONBody {
         case .dataCorrupted(let context):
             let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
             return underlying ?? context.debugDescription
+        case .typeMismatch(_, let context):
+            // Every JSON value decodes into JSONValue except a number beyond Double's range.
+            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            return "The number at \(path.isEmpty ? "the top level" : path) is too large to represent."
         default:
             return "The body could not be parsed."
         }

@@ -47,7 +47,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The OpenAPI document served at GET /openapi.json.
+            resources: [.copy("Resources/openapi.json")]
         ),
         .executableTarget(
             name: "asar",

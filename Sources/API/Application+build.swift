@@ -90,6 +90,7 @@ func buildRouter(
             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(pool: pool.statistics)))
         )
     }
+    OpenAPIController().addRoutes(to: router)
     ReferenceController(reference: reference).addRoutes(to: router)
     OrganizationController(organizations: organizations, referenceData: referenceData)
         .addRoutes(to: router.group("/v1/organizations"))

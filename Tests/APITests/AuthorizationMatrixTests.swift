@@ -21,6 +21,7 @@ import TestSupport
         Row(name: "GET /health", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/health", nil) },
         Row(name: "GET /ready", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/ready", nil) },
         Row(name: "GET /metrics", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/metrics", nil) },
+        Row(name: "GET /openapi.json", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/openapi.json", nil) },
         Row(name: "GET /v1/regions", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/regions", nil) },
         Row(name: "GET /v1/focus-areas", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/focus-areas", nil) },
         Row(name: "GET /v1/legal-forms", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/legal-forms", nil) },

@@ -125,9 +125,11 @@ struct ObjectReader {
 
 /// Shared rules for text fields and codes.
 enum TextRules {
+    /// Characters and length are judged on the text as sent (length in Unicode code points), as the
+    /// OpenAPI document states them; the trimmed text is what is kept.
     static func check(_ raw: String, field: String, maxLength: Int, allowEmpty: Bool = false, issues: IssueCollector) -> String? {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
+        if raw.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
             issues.add(field, "invalid_characters", "\(field) must not contain control characters.")
             return nil
         }
@@ -135,7 +137,7 @@ enum TextRules {
             issues.add(field, "empty", "\(field) must not be empty.")
             return nil
         }
-        if text.count > maxLength {
+        if raw.unicodeScalars.count > maxLength {
             issues.add(field, "too_long", "\(field) may be at most \(maxLength) characters long.")
             return nil
         }

@@ -29,7 +29,7 @@ struct RoundController {
         let focusAreas = OrganizationInput.codeList(reader, "focus_areas")
         let mode = reader.enumeration("mode", FundingMode.self) ?? .split
         let deadline = reader.string("consent_deadline", maxLength: 40).flatMap { text -> Date? in
-            guard let date = try? Date(text, strategy: .iso8601) else {
+            guard let date = RFC3339.date(text) else {
                 issues.add("consent_deadline", "invalid_date", "consent_deadline must be an ISO 8601 time such as 2026-12-31T18:00:00Z.")
                 return nil
             }
@@ -89,10 +89,19 @@ struct RoundController {
         if let member = identity.member, member.organizationID == body, let scope = identity.reviewScope {
             return (member.jurisdiction ?? "", scope.isNational)
         }
-        let organization = try await organizations.find(body)
+        let notABody = Problem.validation([
+            FieldIssue(field: "government_body_id", code: "not_a_government_body", message: "Name an active government body.")
+        ])
+        // An id that names nothing is a field problem like any other, not a missing resource of this URL.
+        let organization: Organization
+        do {
+            organization = try await organizations.find(body)
+        } catch StorageError.notFound {
+            throw notABody
+        }
         guard organization.fields.kind == .governmentBody, organization.active, organization.verification != .suspended,
               let jurisdiction = organization.fields.jurisdiction else {
-            throw Problem.validation([FieldIssue(field: "government_body_id", code: "not_a_government_body", message: "Name an active government body.")])
+            throw notABody
         }
         return (jurisdiction, organization.fields.level == .national)
     }

@@ -38,8 +38,11 @@ enum OrganizationInput {
             let issues = IssueCollector()
             let reader = ObjectReader(object, issues: issues)
             reader.rejectUnknownKeys(fields)
-            if reader.has("kind"), let kind = reader.enumeration("kind", OrganizationKind.self), kind != draft.kind {
-                issues.add("kind", "immutable", "The kind of an organization cannot change.")
+            if reader.has("kind") {
+                let kind = reader.enumeration("kind", OrganizationKind.self)
+                if reader.isNull("kind") || (kind != nil && kind != draft.kind) {
+                    issues.add("kind", "immutable", "The kind of an organization cannot change.")
+                }
             }
             apply(reader, to: &draft)
             try issues.throwIfAny()

@@ -173,11 +173,13 @@ struct PartnershipController {
         [.eTag: "\"\(partnership.version)\""]
     }
 
-    /// The version named by `If-Match` (`"3"`, `W/"3"`); nil when absent or `*`.
+    /// The version named by `If-Match` (`"3"`, `W/"3"`); nil when absent or `*`. Anything else,
+    /// a bare `3` included, is not an entity tag (RFC 9110) and is refused.
     private func ifMatch(_ request: Request) throws -> Int? {
         guard let header = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), header != "*" else { return nil }
-        let bare = header.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        guard let version = Int(bare) else {
+        let tag = header.hasPrefix("W/") ? header.dropFirst(2) : Substring(header)
+        let digits = tag.count >= 3 && tag.first == "\"" && tag.last == "\"" ? tag.dropFirst().dropLast() : ""
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let version = Int(digits) else {
             throw Problem(.badRequest, code: "bad-if-match", title: "If-Match is not an ETag of this resource.", detail: "Send the ETag header of the last read, such as \"3\".")
         }
         return version

@@ -52,6 +52,17 @@ public final class Connection: @unchecked Sendable {
         (try? execute("")) != nil && isHealthy
     }
 
+    /// True when something arrived while the connection sat idle. The server sends nothing to an
+    /// idle session except when it ends it (shutdown, restart, `pg_terminate_backend`: an error,
+    /// then the socket closes), so such a connection is worth a ping before use. A zero-timeout
+    /// `poll`, no round trip and no libpq call: cheap enough to run before every lease.
+    var hasUnreadInput: Bool {
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { return true }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) != 0
+    }
+
     /// Runs one statement with `$n` parameters and returns its rows.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> QueryResult {

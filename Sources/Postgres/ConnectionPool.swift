@@ -96,12 +96,15 @@ public final class ConnectionPool: Sendable {
         try? await threads.shutdownGracefully()
     }
 
-    /// A leased connection that answers: one idle for long is pinged first, and a dead one is
-    /// dropped (freeing its slot) and another leased, a few times at most.
+    /// A leased connection that answers: one idle for long, or one the server sent something while
+    /// it sat idle (it does so when it closes the session, as on a restart), is pinged first, and a
+    /// dead one is dropped (freeing its slot) and another leased, a few times at most. So a restart
+    /// of the database fails no request once the new server accepts connections.
     private func leaseChecked() async throws -> Connection {
         for _ in 0..<configuration.maxConnections {
             let connection = try await lease()
-            guard ContinuousClock.now - connection.lastUsed > configuration.revalidateAfter else { return connection }
+            let idleForLong = ContinuousClock.now - connection.lastUsed > configuration.revalidateAfter
+            guard idleForLong || connection.hasUnreadInput else { return connection }
             if try await threads.runIfActive({ connection.ping() }) { return connection }
             giveBack(connection)
         }

@@ -53,16 +53,59 @@ import TestSupport
         }
     }
 
-    @Test func brokenConnectionIsReplaced() async throws {
+    @Test func aConnectionBrokenMidStatementIsReplaced() async throws {
         try await TestDatabase.with(maxConnections: 1) { database in
-            let firstPID = try await database.pool.withConnection { try $0.query("SELECT pg_backend_pid()").rows[0].decode(Int.self, at: 0) }
+            let pool = database.pool
+            let firstPID = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()").rows[0].decode(Int.self, at: 0) }
+            let sleeper = Task { try await pool.withConnection { _ = try $0.query("SELECT pg_sleep(30)") } }
             let admin = try Connection(connectionString: database.connectionString)
-            try admin.query("SELECT pg_terminate_backend($1)", [firstPID])
-            await #expect(throws: PostgresError.self) {
-                try await database.pool.withConnection { try $0.query("SELECT 1") }
+            // Wait until the statement runs, then end its session under it.
+            for _ in 0..<100 {
+                let active = try admin.query(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND query LIKE 'SELECT pg_sleep%'", [firstPID]
+                ).rows[0].decode(Int.self, at: 0)
+                if active == 1 { break }
+                try await Task.sleep(for: .milliseconds(20))
             }
-            let secondPID = try await database.pool.withConnection { try $0.query("SELECT pg_backend_pid()").rows[0].decode(Int.self, at: 0) }
+            try admin.query("SELECT pg_terminate_backend($1)", [firstPID])
+            await #expect {
+                try await sleeper.value
+            } throws: { error in
+                (error as? PostgresError)?.isUnavailable == true
+            }
+            let secondPID = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()").rows[0].decode(Int.self, at: 0) }
             #expect(secondPID != firstPID)
+            #expect(pool.statistics.open == 1)
+        }
+    }
+
+    @Test func idleConnectionsTheServerClosedFailNoRequest() async throws {
+        try await TestDatabase.with(maxConnections: 4) { database in
+            let pool = database.pool
+            // Four connections open at once, then all idle in the pool.
+            let firstPIDs = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await pool.withConnection { connection in
+                            try connection.query("SELECT pg_backend_pid(), pg_sleep(0.2)").rows[0].decode(Int.self, at: 0)
+                        }
+                    }
+                }
+                return try await group.reduce(into: Set<Int>()) { $0.insert($1) }
+            }
+            #expect(firstPIDs.count == 4)
+            #expect(pool.statistics.idle == 4)
+            // What a database restart does to them: the server ends every session.
+            let admin = try Connection(connectionString: database.connectionString)
+            try admin.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [Array(firstPIDs)])
+            try await Task.sleep(for: .milliseconds(100))
+            // Recently used, so not old enough for the idle check; still no request may fail.
+            var laterPIDs = Set<Int>()
+            for _ in 0..<6 {
+                laterPIDs.insert(try await pool.withConnection { try $0.query("SELECT pg_backend_pid()").rows[0].decode(Int.self, at: 0) })
+            }
+            #expect(laterPIDs.isDisjoint(with: firstPIDs))
+            #expect(pool.statistics.open == 1)
         }
     }
 

@@ -18,7 +18,7 @@ fi
 #   asar_pg_start DIR PORT [-c opt]...  initdb if needed, start if not running;
 #                                       sets ASAR_PG_STARTED (1 = this call started it)
 #                                       and ASAR_PG_ACTIVE_PORT (port it really listens on)
-#   asar_pg_stop DIR                    fast shutdown; no-op if not running
+#   asar_pg_stop DIR [MODE]             shutdown (pg_ctl -m MODE, default fast); no-op if not running
 #   asar_pg_destroy DIR                 stop and delete the cluster folder
 #   asar_pg_env DIR PORT DBNAME         export PGHOST PGPORT PGUSER PGDATABASE
 #   asar_pg_createdb DBNAME             create DBNAME if missing (needs asar_pg_env first)
@@ -284,12 +284,12 @@ asar_pg_start() {
 }
 
 asar_pg_stop() {
-    local dir=$1 out
+    local dir=$1 mode=${2:-fast} out
     : "${ASAR_PG_BINDIR:=$(asar_find_pg_bindir)}"
     [[ -f $dir/data/postmaster.pid ]] || return 0
     dir=$(cd "$dir" && pwd -P)   # server tools run from /
     _asar_pg_running "$dir" || return 0
-    if ! out=$(_asar_as_pg "$ASAR_PG_BINDIR/pg_ctl" -D "$dir/data" stop -m fast -w 2>&1); then
+    if ! out=$(_asar_as_pg "$ASAR_PG_BINDIR/pg_ctl" -D "$dir/data" stop -m "$mode" -w 2>&1); then
         # Lost a race with another stopper: that's the outcome we wanted anyway.
         _asar_pg_running "$dir" || return 0
         printf '%s\n' "$out" >&2

@@ -1,0 +1,1020 @@
+#!/usr/bin/env python3
+"""Fault scenarios for the asar service, run by deploy/faults (which owns the cluster).
+
+Standard library only. Every scenario prints what it measured, then PASS or FAIL; the exit code
+is 1 when any failed. The environment comes from deploy/faults: ASAR_BIN, ASAR_FAULTS_WORK,
+ASAR_FAULTS_PG_DIR, ASAR_FAULTS_PG_PORT, ASAR_FAULTS_LIB, ASAR_FAULTS_PG_OPTS and PG*.
+"""
+
+import http.client
+import json
+import os
+import random
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+BIN = os.environ["ASAR_BIN"]
+WORK = os.environ["ASAR_FAULTS_WORK"]
+PG_DIR = os.environ["ASAR_FAULTS_PG_DIR"]
+PG_PORT = os.environ["ASAR_FAULTS_PG_PORT"]
+LIB = os.environ["ASAR_FAULTS_LIB"]
+PG_OPTS = shlex.split(os.environ.get("ASAR_FAULTS_PG_OPTS", ""))
+SCENARIOS = os.environ.get("ASAR_FAULTS", "outage drain kill two").split()
+
+# What the issue allows: a request during an outage answers within this, with 503.
+OUTAGE_ANSWER_LIMIT = 2.0
+# The service must be back by itself this long after PostgreSQL is.
+RECOVERY_LIMIT = 10.0
+# A client gives up after this: anything slower counts as a hang.
+CLIENT_TIMEOUT = 8.0
+REGION = "550000000"  # Pavlodar region
+
+rng = random.Random(20261125)
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL cluster and psql
+
+
+def lib(script, *args):
+    """Runs a deploy/lib.sh function; returns its combined output."""
+    out = subprocess.run(
+        ["bash", "-c", 'set -euo pipefail; source "$ASAR_FAULTS_LIB"; ' + script, "lib", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"deploy/lib.sh `{script}` failed:\n{out.stdout}")
+    return out.stdout
+
+
+def pg_stop(mode="fast"):
+    lib('asar_pg_stop "$1" "$2"', PG_DIR, mode)
+
+
+def pg_start():
+    lib('asar_pg_start "$1" "$2" "${@:3}"', PG_DIR, PG_PORT, *PG_OPTS)
+
+
+def psql(db, sql):
+    """Rows of a query as lists of strings (NULL as None)."""
+    out = subprocess.run(
+        ["psql", "-X", "-q", "-A", "-t", "-F", "\x1f", "-R", "\x1e", "-P", "null=<NULL>",
+         "-v", "ON_ERROR_STOP=1", "-d", db, "-c", sql],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"psql failed: {out.stderr.strip()}\n{sql}")
+    rows = []
+    for line in out.stdout.rstrip("\n").split("\x1e"):
+        line = line.strip("\n")
+        if line:
+            rows.append([None if v == "<NULL>" else v for v in line.split("\x1f")])
+    return rows
+
+
+def psql_value(db, sql):
+    rows = psql(db, sql)
+    return rows[0][0] if rows else None
+
+
+def createdb(db):
+    subprocess.run(["createdb", db], check=True, stdout=subprocess.DEVNULL)
+
+
+def asar_cli(db, *args):
+    env = dict(os.environ, PGDATABASE=db)
+    out = subprocess.run([BIN, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"asar {' '.join(args)} failed: {out.stderr.strip()}")
+    return out.stdout.strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP
+
+
+class Reply:
+    def __init__(self, status, headers, body, started, elapsed, error=None):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.started = started
+        self.elapsed = elapsed
+        self.error = error
+
+    def json(self):
+        try:
+            return json.loads(self.body)
+        except (ValueError, TypeError):
+            return None
+
+    @property
+    def content_type(self):
+        return (self.headers or {}).get("content-type", "")
+
+    def __repr__(self):
+        if self.error:
+            return f"<{self.error} after {self.elapsed:.3f}s>"
+        return f"<{self.status} {self.content_type} after {self.elapsed:.3f}s: {self.body[:200]!r}>"
+
+
+def call(port, method, path, body=None, token=None, headers=None, timeout=CLIENT_TIMEOUT):
+    """One request on a new connection; never raises: transport errors land in `error`."""
+    started = time.monotonic()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    sent = {"Connection": "close"}
+    if token:
+        sent["Authorization"] = f"Bearer {token}"
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        sent["Content-Type"] = "application/json"
+    sent.update(headers or {})
+    try:
+        conn.request(method, path, body=data, headers=sent)
+        response = conn.getresponse()
+        payload = response.read().decode("utf-8", "replace")
+        hdrs = {k.lower(): v for k, v in response.getheaders()}
+        return Reply(response.status, hdrs, payload, started, time.monotonic() - started)
+    except (OSError, http.client.HTTPException) as error:
+        return Reply(None, {}, "", started, time.monotonic() - started, error=type(error).__name__ + ": " + str(error))
+    finally:
+        conn.close()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_accepts(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# The service
+
+
+class Service:
+    def __init__(self, name, db, port=None, env=None):
+        self.name = name
+        self.db = db
+        self.port = port or free_port()
+        self.env = env or {}
+        self.process = None
+        self.log_path = os.path.join(WORK, f"{name}.log")
+
+    def start(self):
+        env = dict(os.environ, PGDATABASE=self.db, **self.env)
+        self.log = open(self.log_path, "a")
+        self.process = subprocess.Popen(
+            [BIN, "serve", "--port", str(self.port)], env=env,
+            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+        with open(os.path.join(WORK, "pids"), "a") as pids:
+            pids.write(f"{self.process.pid}\n")
+        return self
+
+    def wait_ready(self, timeout=60):
+        """Waits for /ready 200 (migrated and serving)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {self.log_path}:\n{self.tail()}")
+            reply = call(self.port, "GET", "/ready", timeout=2)
+            if reply.status == 200:
+                return self
+            time.sleep(0.05)
+        raise RuntimeError(f"{self.name} not ready within {timeout}s:\n{self.tail()}")
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self):
+        """SIGTERM, then SIGKILL if it lingers; returns the exit code."""
+        if not self.process:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+    def tail(self, lines=20):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return "".join(f.readlines()[-lines:])
+        except OSError:
+            return ""
+
+    def get(self, path, **kw):
+        return call(self.port, "GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return call(self.port, "POST", path, body=body, **kw)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario bookkeeping
+
+
+class Scenario:
+    def __init__(self, title):
+        self.title = title
+        self.failures = []
+
+    def measure(self, text):
+        say(f"    {text}")
+
+    def check(self, condition, text, detail=""):
+        if condition:
+            say(f"    ok    {text}")
+        else:
+            say(f"    FAIL  {text}" + (f": {detail}" if detail else ""))
+            self.failures.append(text)
+        return condition
+
+
+def percentile(values, fraction):
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Request bodies
+
+
+def bin_number():
+    """A random BIN with a valid check digit (Sources/Storage/Model/BIN.swift)."""
+    while True:
+        digits = [rng.randrange(10) for _ in range(11)]
+        first = sum(d * w for d, w in zip(digits, range(1, 12))) % 11
+        if first == 10:
+            second = sum(d * w for d, w in zip(digits, [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2])) % 11
+            if second == 10:
+                continue
+            first = second
+        return "".join(map(str, digits)) + str(first)
+
+
+def ngo_body(bin_=None, label="faults"):
+    return {
+        "kind": "ngo", "bin": bin_ or bin_number(), "legal_form": "public_foundation",
+        "name": {"ru": f"Фонд {label}", "en": f"Foundation {label}"},
+        "description": "Помогаем детям", "regions": [REGION], "focus_areas": ["inclusion"],
+    }
+
+
+def business_body(budget, label="faults"):
+    return {
+        "kind": "business", "bin": bin_number(), "legal_form": "llp",
+        "name": {"ru": f"ТОО {label}", "en": f"LLP {label}"},
+        "regions": [REGION], "focus_areas": ["inclusion"], "annual_csr_budget_kzt": budget,
+    }
+
+
+def government_body(label="faults"):
+    return {
+        "kind": "government_body", "bin": bin_number(), "legal_form": "akimat_region",
+        "name": {"ru": f"Акимат {label}", "en": f"Akimat {label}"},
+        "regions": [REGION], "jurisdiction": REGION, "level": "region",
+    }
+
+
+def project_body(ngo_id, funding=5_000_000, label="faults"):
+    return {
+        "organization_id": ngo_id, "title": {"ru": f"Проект {label}", "en": f"Project {label}"},
+        "regions": [REGION], "focus_areas": ["inclusion"], "funding_needed_kzt": funding,
+        "duration_months": 12, "status": "open",
+    }
+
+
+def created_id(reply, what):
+    if reply.status != 201:
+        raise RuntimeError(f"creating {what} failed: {reply!r}")
+    return reply.json()["id"]
+
+
+def make_parties(service, admin, label, budget):
+    """An NGO, a business with `budget` and a government body, all verified; returns their ids."""
+    ngo = created_id(service.post("/v1/organizations", ngo_body(label=label), token=admin), "an NGO")
+    business = created_id(service.post("/v1/organizations", business_body(budget, label), token=admin), "a business")
+    body = created_id(service.post("/v1/organizations", government_body(label), token=admin), "a government body")
+    for org in (ngo, business, body):
+        reply = call(service.port, "PUT", f"/v1/organizations/{org}/verification", {"status": "verified"}, token=admin)
+        if reply.status != 200:
+            raise RuntimeError(f"verifying {org} failed: {reply!r}")
+    return ngo, business, body
+
+
+# SQL checks of what a partnership must look like whatever happened to the process that wrote it.
+# Each query returns the offending rows; empty means the invariant holds.
+PARTNERSHIP_INVARIANTS = {
+    "every partnership has one event per version (propose + each move)": """
+        SELECT p.id, p.version, count(e.id) FROM partnerships p
+        LEFT JOIN partnership_events e ON e.partnership_id = p.id
+        GROUP BY p.id, p.version HAVING count(e.id) <> p.version""",
+    "every partnership's first event is its proposal": """
+        SELECT p.id FROM partnerships p
+        LEFT JOIN LATERAL (SELECT action, from_state, to_state FROM partnership_events
+                           WHERE partnership_id = p.id ORDER BY id LIMIT 1) first ON true
+        WHERE first.action IS DISTINCT FROM 'propose' OR first.to_state IS DISTINCT FROM 'proposed'""",
+    "every partnership's last event leads to its state": """
+        SELECT p.id, p.state, last.to_state FROM partnerships p
+        LEFT JOIN LATERAL (SELECT to_state FROM partnership_events
+                           WHERE partnership_id = p.id ORDER BY id DESC LIMIT 1) last ON true
+        WHERE last.to_state IS DISTINCT FROM p.state""",
+    "each event starts where the previous one ended": """
+        SELECT id FROM (
+            SELECT id, from_state, lag(to_state) OVER (PARTITION BY partnership_id ORDER BY id) AS before
+            FROM partnership_events) e
+        WHERE before IS NOT NULL AND from_state IS DISTINCT FROM before""",
+    "partnership_stats match the partnerships they summarise": """
+        WITH subjects AS (
+            SELECT DISTINCT unnest(ARRAY[ngo_id, business_id, government_body_id, project_id]) AS id FROM partnerships),
+        expected AS (
+            SELECT s.id,
+                coalesce(sum(p.pledge_kzt) FILTER (
+                    WHERE p.state IN ('approved', 'active') AND s.id IN (p.business_id, p.project_id)), 0) AS pledged,
+                count(p.id) FILTER (WHERE p.state IN ('approved', 'active')) AS open,
+                count(p.id) FILTER (WHERE p.state = 'completed') AS completed,
+                count(p.id) FILTER (WHERE p.state = 'cancelled') AS cancelled
+            FROM subjects s JOIN partnerships p ON s.id IN (p.ngo_id, p.business_id, p.government_body_id, p.project_id)
+            GROUP BY s.id)
+        SELECT e.id FROM expected e LEFT JOIN partnership_stats st ON st.subject_id = e.id
+        WHERE st.subject_id IS NULL OR (st.pledged_kzt, st.open_partnerships, st.completed, st.cancelled)
+              <> (e.pledged, e.open, e.completed, e.cancelled)""",
+    "no sponsor's approved and active pledges pass its budget": """
+        SELECT o.id FROM organizations o JOIN partnerships p ON p.business_id = o.id
+        WHERE p.state IN ('approved', 'active')
+        GROUP BY o.id, o.annual_csr_budget_kzt HAVING sum(p.pledge_kzt) > coalesce(o.annual_csr_budget_kzt, 0)""",
+    "no triple is open twice": """
+        SELECT project_id, business_id, government_body_id FROM partnerships
+        WHERE state IN ('proposed', 'under_review', 'approved', 'active')
+        GROUP BY 1, 2, 3 HAVING count(*) > 1""",
+    "consents agree with the state": """
+        SELECT id FROM partnerships
+        WHERE state = 'under_review' AND NOT (ngo_consent AND business_consent AND government_consent)""",
+}
+
+
+def check_partnership_invariants(scenario, db):
+    total = psql_value(db, "SELECT count(*) FROM partnerships")
+    events = psql_value(db, "SELECT count(*) FROM partnership_events")
+    scenario.measure(f"database holds {total} partnerships with {events} events")
+    for text, sql in PARTNERSHIP_INVARIANTS.items():
+        bad = psql(db, sql)
+        scenario.check(not bad, text, f"{len(bad)} offending rows, e.g. {bad[:3]}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario: the database stops under load
+
+
+class Load:
+    """Client threads issuing a mix of reads that touch the database and writes."""
+
+    def __init__(self, service, admin, projects, threads=6):
+        self.service = service
+        self.admin = admin
+        self.projects = projects
+        self.threads = threads
+        self.replies = []  # (kind, Reply)
+        self.lock = threading.Lock()
+        self.running = threading.Event()
+        self.workers = []
+
+    def one(self, worker_rng):
+        project = worker_rng.choice(self.projects)
+        kind = worker_rng.choice(["list", "project", "matches", "write", "list", "project"])
+        if kind == "list":
+            return kind, self.service.get("/v1/organizations?kind=ngo&limit=5")
+        if kind == "project":
+            return kind, self.service.get(f"/v1/projects/{project}")
+        if kind == "matches":
+            return kind, self.service.get(f"/v1/projects/{project}/matches?kind=business&limit=5")
+        return kind, self.service.post("/v1/organizations", ngo_body(label="load"), token=self.admin)
+
+    def _run(self, seed):
+        worker_rng = random.Random(seed)
+        while self.running.is_set():
+            kind, reply = self.one(worker_rng)
+            with self.lock:
+                self.replies.append((kind, reply))
+
+    def start(self):
+        self.running.set()
+        self.workers = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(self.threads)]
+        for worker in self.workers:
+            worker.start()
+
+    def stop(self):
+        self.running.clear()
+        for worker in self.workers:
+            worker.join(CLIENT_TIMEOUT + 2)
+
+    def since(self, moment, until=None):
+        with self.lock:
+            return [(k, r) for k, r in self.replies if r.started >= moment and (until is None or r.started < until)]
+
+
+def is_ok(reply):
+    return reply.status is not None and 200 <= reply.status < 300
+
+
+def scenario_outage(db, admin):
+    s = Scenario("database outage under load")
+    projects = [row[0] for row in psql(db, "SELECT id FROM projects WHERE status = 'open' ORDER BY id LIMIT 30")]
+    service = Service("outage", db).start().wait_ready()
+    load = Load(service, admin, projects)
+    try:
+        load.start()
+        t0 = time.monotonic()
+        time.sleep(2.0)
+        baseline = load.since(t0)
+        bad = [r for _, r in baseline if not is_ok(r)]
+        s.measure(f"baseline: {len(baseline)} requests in 2 s, {len(bad)} not 2xx")
+        s.check(baseline and not bad, "before the outage every request succeeds", f"{bad[:3]}")
+
+        stop_begin = time.monotonic()
+        pg_stop("fast")
+        stop_end = time.monotonic()
+        s.measure(f"PostgreSQL stopped (pg_ctl stop -m fast took {stop_end - stop_begin:.2f} s)")
+        probes = []
+        for _ in range(8):
+            time.sleep(0.4)
+            probes.append((service.get("/ready"), service.get("/health")))
+        restart_begin = time.monotonic()
+        during = load.since(stop_begin, restart_begin)
+        after_stop = [(k, r) for k, r in load.since(stop_end, restart_begin)]
+        latencies = [r.elapsed for _, r in during if r.status is not None]
+        s.measure(
+            f"outage: {len(during)} requests over {restart_begin - stop_begin:.1f} s; latency max "
+            f"{max(latencies, default=0) * 1000:.0f} ms, p99 {percentile(latencies, 0.99) * 1000:.0f} ms, "
+            f"p50 {percentile(latencies, 0.5) * 1000:.0f} ms"
+        )
+        kinds = sorted({k for k, _ in after_stop})
+        s.check(len(after_stop) >= 20 and {"list", "project", "matches", "write"} <= set(kinds),
+                "the load kept running through the outage (reads and writes)", f"{len(after_stop)} requests, kinds {kinds}")
+        hung = [r for _, r in during if r.status is None or r.elapsed > OUTAGE_ANSWER_LIMIT]
+        s.check(not hung, f"every request during the outage answers within {OUTAGE_ANSWER_LIMIT:.0f} s (no hang)", f"{hung[:3]}")
+        not_503 = [(k, r) for k, r in after_stop if r.status != 503]
+        s.check(not not_503, "every request once PostgreSQL is down answers 503", f"{not_503[:3]}")
+        wrong_type = [r for _, r in after_stop if r.status == 503 and not r.content_type.startswith("application/problem+json")]
+        s.check(not wrong_type, "each 503 is application/problem+json", f"{wrong_type[:2]}")
+        bodies = [r.json() or {} for _, r in after_stop if r.status == 503]
+        s.check(all(b.get("status") == 503 and b.get("type") and b.get("title") for b in bodies),
+                "each 503 body is a problem with type, title and status 503")
+        leaked = [r for _, r in after_stop if "PostgresError" in r.body or "libpq" in r.body or "socket" in r.body]
+        s.check(not leaked, "no 503 body leaks database details", f"{leaked[:2]}")
+        retry = {r.headers.get("retry-after") for _, r in after_stop if r.status == 503}
+        s.measure(f"Retry-After values seen: {sorted(v or '-' for v in retry)}")
+        s.check(retry and all(v and v.isdigit() for v in retry), "each 503 carries a Retry-After in seconds")
+        ready = [p[0].status for p in probes]
+        health = [p[1].status for p in probes]
+        s.measure(f"/ready during the outage: {ready}; /health: {health}")
+        s.check(all(code == 503 for code in ready), "/ready answers 503 (not ready) while PostgreSQL is down")
+        s.check(all(p[0].elapsed <= OUTAGE_ANSWER_LIMIT for p in probes), "/ready answers within 2 s while PostgreSQL is down",
+                f"max {max(p[0].elapsed for p in probes):.2f} s")
+        s.check(all(code == 200 for code in health), "/health stays 200")
+
+        pg_start()
+        back = time.monotonic()
+        s.measure(f"PostgreSQL started again on the same port ({back - restart_begin:.2f} s)")
+        # Recovered = from some moment on, every request succeeds; watch until 3 s of that or the limit.
+        recovered_at = None
+        while time.monotonic() - back < RECOVERY_LIMIT + 3:
+            time.sleep(0.25)
+            replies = load.since(back)
+            failures = [r for _, r in replies if not is_ok(r)]
+            last_failure = max((r.started + r.elapsed for r in failures), default=back)
+            finished = [r for _, r in replies if r.started >= last_failure]
+            if time.monotonic() - last_failure >= 3 and len(finished) >= 10:
+                recovered_at = last_failure
+                break
+        load.stop()
+        ready_after = service.get("/ready")
+        if recovered_at is None:
+            s.check(False, f"the service recovers by itself within {RECOVERY_LIMIT:.0f} s", "requests still failing")
+        else:
+            recovery = recovered_at - back
+            after = load.since(recovered_at)
+            s.measure(f"recovery: every request succeeds {recovery:.2f} s after PostgreSQL is back "
+                      f"({len(after)} requests since, all 2xx)")
+            s.check(recovery <= RECOVERY_LIMIT, f"the service recovers by itself within {RECOVERY_LIMIT:.0f} s")
+            failed_after = [r for _, r in load.since(back) if not is_ok(r)]
+            s.measure(f"requests that failed after PostgreSQL was back: {len(failed_after)}"
+                      + (f" e.g. {failed_after[:2]}" if failed_after else ""))
+        s.check(ready_after.status == 200, "/ready answers 200 again", repr(ready_after))
+
+        # A quick restart while the pool sits idle: every pooled connection died with the old server
+        # without being used, and none may fail a request once the new server is up.
+        idle_before = pool_gauge(service, "idle")
+        pg_stop("fast")
+        pg_start()
+        replies = []
+        for i in range(30):
+            kind, reply = load.one(random.Random(i))
+            replies.append((kind, reply))
+        failed = [(k, r) for k, r in replies if not is_ok(r)]
+        s.measure(f"quick restart while idle ({idle_before} idle connections): "
+                  f"{len(failed)} of {len(replies)} requests after it failed" + (f", e.g. {failed[:2]}" if failed else ""))
+        s.check(not failed, "no request fails once PostgreSQL is back after a restart while idle")
+        s.check(service.process.poll() is None, "the same service process served throughout (not restarted)")
+    finally:
+        load.stop()
+        service.kill()
+    return s
+
+
+def pool_gauge(service, state):
+    metrics = service.get("/metrics").body
+    match = re.search(r'asar_db_pool_connections\{state="%s"\} (\d+)' % state, metrics)
+    return int(match.group(1)) if match else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario: SIGTERM with requests in flight
+
+
+class SlowUpload:
+    """A POST whose head and first half of body go now and the rest later: a request the service
+    is in the middle of reading, in flight for as long as the client wants."""
+
+    def __init__(self, port, path, body, token):
+        self.body = json.dumps(body).encode()
+        self.half = len(self.body) // 2
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=CLIENT_TIMEOUT)
+        head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(self.body)}\r\nConnection: close\r\n\r\n")
+        self.sock.sendall(head.encode() + self.body[:self.half])
+        self.reply = None
+
+    def finish(self):
+        started = time.monotonic()
+        try:
+            self.sock.sendall(self.body[self.half:])
+            response = http.client.HTTPResponse(self.sock)
+            response.begin()
+            payload = response.read().decode("utf-8", "replace")
+            headers = {k.lower(): v for k, v in response.getheaders()}
+            self.reply = Reply(response.status, headers, payload, started, time.monotonic() - started)
+        except (OSError, http.client.HTTPException) as error:
+            self.reply = Reply(None, {}, "", started, time.monotonic() - started, error=f"{type(error).__name__}: {error}")
+        finally:
+            self.sock.close()
+        return self.reply
+
+
+def scenario_drain(db, admin):
+    s = Scenario("graceful SIGTERM drain")
+    projects = [row[0] for row in psql(db, "SELECT id FROM projects WHERE status = 'open' ORDER BY id LIMIT 40")]
+    service = Service("drain", db).start().wait_ready()
+    try:
+        probe = service.get(f"/v1/projects/{projects[0]}/matches?kind=business&limit=20")
+        s.check(probe.status == 200, "a matches request succeeds before the test", repr(probe))
+        # Writes the service is still reading when the signal comes: deterministic in-flight requests.
+        bodies = [ngo_body(label=f"drain {i}") for i in range(8)]
+        uploads = [SlowUpload(service.port, "/v1/organizations", body, admin) for body in bodies]
+        # And a burst racing the signal, reads and writes: each must either be served in full or be
+        # turned away before the service started on it (the write then absent, so a retry is safe).
+        racing = [ngo_body(label=f"drain race {i}") for i in range(12)]
+        reads = [None] * (12 + len(racing))
+        gate = threading.Barrier(len(reads) + 1)
+
+        def read(i):
+            gate.wait()
+            if i < len(racing):
+                reads[i] = service.post("/v1/organizations", racing[i], token=admin)
+            else:
+                reads[i] = service.get(f"/v1/projects/{projects[i % len(projects)]}/matches?kind=business&limit=20",
+                                       headers={"Accept-Language": ["kk", "ru", "en"][i % 3]})
+
+        readers = [threading.Thread(target=read, args=(i,), daemon=True) for i in range(len(reads))]
+        for reader in readers:
+            reader.start()
+        time.sleep(0.3)  # the uploads' heads are read: the service is inside these requests
+        gate.wait()
+        time.sleep(0.005)
+        term_at = time.monotonic()
+        service.process.send_signal(signal.SIGTERM)
+        time.sleep(0.4)
+        alive_while_draining = service.process.poll() is None
+        refused = not port_accepts(service.port)
+        s.check(alive_while_draining, "the service waits for the unfinished uploads instead of exiting",
+                f"exited with {service.process.returncode}")
+        s.check(refused, "a new connection is refused while it drains")
+        finishing = [threading.Thread(target=upload.finish, daemon=True) for upload in uploads]
+        for thread in finishing:
+            thread.start()
+        for thread in finishing + readers:
+            thread.join(CLIENT_TIMEOUT + 2)
+        last_reply = time.monotonic()
+        try:
+            service.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+        exited_at = time.monotonic()
+        code = service.process.poll()
+        upload_replies = [u.reply for u in uploads]
+        read_after = sum(1 for r in reads if r and r.started + r.elapsed > term_at)
+        s.measure(f"in flight at SIGTERM: {len(uploads)} half-sent organization writes (finished 0.4 s after "
+                  f"the signal); {read_after} of {len(reads)} racing requests answered or turned away after it")
+        s.measure(f"in-flight write statuses: {tally(upload_replies)}; racing writes: {tally(reads[:len(racing)])}; "
+                  f"racing reads: {tally(reads[len(racing):])}")
+        s.check(all(r and r.status == 201 and (r.json() or {}).get("id") for r in upload_replies),
+                "every in-flight write completes with a full 201", f"{[r for r in upload_replies if not r or r.status != 201][:2]}")
+        served = [r for r in reads if r and r.status is not None]
+        s.check(all(r.status in (200, 201) and isinstance(r.json(), dict) for r in served),
+                "every racing request that got an answer got a full 2xx", f"{[r for r in served if r.status not in (200, 201)][:2]}")
+        turned_away = [r for r in reads if not r or r.status is None]
+        s.check(all(r and ("Connection" in r.error or "Broken pipe" in r.error or "RemoteDisconnected" in r.error)
+                    for r in turned_away), "every racing request without an answer was refused or reset",
+                f"{turned_away[:2]}")
+        racing_bins = ",".join(f"'{b['bin']}'" for b in racing)
+        stored_racing = {row[0] for row in psql(db, f"SELECT bin FROM organizations WHERE bin IN ({racing_bins})")}
+        answered = {b["bin"] for b, r in zip(racing, reads) if r and r.status == 201}
+        s.check(stored_racing == answered, "a racing write is stored exactly when its 201 reached the client",
+                f"stored {len(stored_racing)}, answered {len(answered)}")
+        bins = ",".join(f"'{b['bin']}'" for b in bodies)
+        stored = psql_value(db, f"SELECT count(*) FROM organizations WHERE bin IN ({bins})")
+        s.check(stored == str(len(bodies)), "every drained write is in the database", f"{stored} of {len(bodies)}")
+        s.measure(f"process exited {exited_at - term_at:.2f} s after SIGTERM "
+                  f"({exited_at - last_reply:.2f} s after the last response) with code {code}")
+        s.check(code == 0, "the process exits 0", f"exit code {code}")
+        s.check(exited_at - last_reply < 10, "it exits within 10 s of its last response")
+        s.check(not port_accepts(service.port), "new connections are refused once it has exited")
+        log = service.tail(400)
+        s.check("Fatal error" not in log and " error " not in log, "the log shows no error", service.tail(5))
+    finally:
+        service.kill()
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario: kill -9 during writes
+
+
+class Ledger:
+    """Every write the service acknowledged (2xx), with what it acknowledged."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.organizations = {}  # id -> {"bin", "verification"}
+        self.projects = {}  # id -> organization id
+        self.partnerships = {}  # id -> (version, state)
+        self.attempts = 0
+        self.cut_off = 0  # transport errors: the kill came before an answer
+        self.refused = []  # HTTP errors: none expected, the writes are valid
+
+    def note(self, reply):
+        with self.lock:
+            self.attempts += 1
+            if reply.status is None:
+                self.cut_off += 1
+            elif not is_ok(reply):
+                self.refused.append(reply)
+        return is_ok(reply)
+
+    def acknowledged(self):
+        return len(self.organizations) + len(self.projects) + sum(v for v, _ in self.partnerships.values())
+
+
+def kill_writer(service, admin, business, body, ledger, seed):
+    """NGO -> project -> proposal -> consent -> verification -> approval, over and over, until a
+    request goes unanswered: the one the kill cut off."""
+    worker_rng = random.Random(seed)
+
+    def send(method, path, payload=None):
+        reply = call(service.port, method, path, body=payload, token=admin)
+        return reply if ledger.note(reply) else None
+
+    while True:
+        org = ngo_body(label=f"kill {seed}")
+        if not (reply := send("POST", "/v1/organizations", org)):
+            break
+        ngo = reply.json()["id"]
+        with ledger.lock:
+            ledger.organizations[ngo] = {"bin": org["bin"], "verification": "unverified"}
+        if not (reply := send("POST", "/v1/projects", project_body(ngo, label=f"kill {seed}"))):
+            break
+        project = reply.json()["id"]
+        with ledger.lock:
+            ledger.projects[project] = ngo
+        proposal = {"project_id": project, "business_id": business, "government_body_id": body,
+                    "pledge_kzt": worker_rng.randrange(1, 50) * 1000, "in_kind": ["volunteers"]}
+        if not (reply := send("POST", "/v1/partnerships", proposal)):
+            break
+        pid = reply.json()["id"]
+        with ledger.lock:
+            ledger.partnerships[pid] = (1, reply.json()["state"])
+        if not (reply := send("POST", f"/v1/partnerships/{pid}/consent")):
+            break
+        with ledger.lock:
+            ledger.partnerships[pid] = (2, reply.json()["state"])
+        if not send("PUT", f"/v1/organizations/{ngo}/verification", {"status": "verified"}):
+            break
+        with ledger.lock:
+            ledger.organizations[ngo]["verification"] = "verified"
+        if not (reply := send("POST", f"/v1/partnerships/{pid}/approve")):
+            break
+        with ledger.lock:
+            ledger.partnerships[pid] = (3, reply.json()["state"])
+
+
+def scenario_kill(db, admin):
+    s = Scenario("kill -9 during writes")
+    service = Service("kill", db).start().wait_ready()
+    restarted = None
+    try:
+        _, business, body = make_parties(service, admin, "kill", 9_000_000_000)
+        ledger = Ledger()
+        writers = [threading.Thread(target=kill_writer, args=(service, admin, business, body, ledger, i), daemon=True)
+                   for i in range(8)]
+        for writer in writers:
+            writer.start()
+        time.sleep(2.5)
+        with ledger.lock:
+            before_kill = ledger.acknowledged()
+        service.process.send_signal(signal.SIGKILL)
+        killed_at = time.monotonic()
+        service.process.wait()
+        for writer in writers:
+            writer.join(CLIENT_TIMEOUT + 2)
+        s.measure(f"8 writers; kill -9 after 2.5 s with {before_kill} writes acknowledged; "
+                  f"{ledger.cut_off} requests cut off unanswered by the kill")
+        s.check(not ledger.refused, "every write before the kill was accepted", f"{ledger.refused[:3]}")
+        s.check(ledger.cut_off >= 1, "the kill cut writes off mid-flight")
+        s.check(len(ledger.partnerships) >= 10, "enough partnerships were acknowledged to mean something",
+                f"{len(ledger.partnerships)}")
+
+        # Crash PostgreSQL too: what was acknowledged must come back through WAL recovery.
+        crash = time.monotonic()
+        pg_stop("immediate")
+        pg_start()
+        s.measure(f"PostgreSQL crashed (stop -m immediate) and recovered in {time.monotonic() - crash:.2f} s")
+
+        restarted = Service("kill-restarted", db, port=service.port).start().wait_ready()
+        s.measure(f"service back {time.monotonic() - killed_at:.2f} s after the kill")
+
+        missing_orgs = [i for i, o in ledger.organizations.items()
+                        if (r := restarted.get(f"/v1/organizations/{i}", token=admin)).status != 200
+                        or r.json().get("bin") != o["bin"]
+                        or (o["verification"] == "verified" and r.json().get("verification") != "verified")]
+        missing_projects = [i for i, org in ledger.projects.items()
+                            if (r := restarted.get(f"/v1/projects/{i}", token=admin)).status != 200
+                            or r.json().get("organization_id") != org]
+        states = {}
+        missing_partnerships = []
+        for pid, (version, state) in ledger.partnerships.items():
+            reply = restarted.get(f"/v1/partnerships/{pid}", token=admin)
+            body_json = reply.json() or {}
+            states[body_json.get("state")] = states.get(body_json.get("state"), 0) + 1
+            got = body_json.get("version", 0)
+            if reply.status != 200 or got < version or (got == version and body_json.get("state") != state):
+                missing_partnerships.append((pid, version, state, reply.status, got, body_json.get("state")))
+        found = (len(ledger.organizations) - len(missing_orgs)) + (len(ledger.projects) - len(missing_projects)) \
+            + (len(ledger.partnerships) - len(missing_partnerships))
+        s.measure(f"acknowledged: {len(ledger.organizations)} organizations, {len(ledger.projects)} projects, "
+                  f"{len(ledger.partnerships)} partnerships (states now {states}); found intact: {found} of "
+                  f"{len(ledger.organizations) + len(ledger.projects) + len(ledger.partnerships)}")
+        s.check(not missing_orgs, "every acknowledged organization (and verification) is there", f"{missing_orgs[:3]}")
+        s.check(not missing_projects, "every acknowledged project is there", f"{missing_projects[:3]}")
+        s.check(not missing_partnerships, "every acknowledged partnership is there at its acknowledged version or later",
+                f"{missing_partnerships[:3]}")
+        # The same through SQL, not only through the service.
+        ids = ",".join(f"'{pid}'" for pid in ledger.partnerships) or "NULL"
+        in_db = int(psql_value(db, f"SELECT count(*) FROM partnerships WHERE id IN ({ids})"))
+        s.check(in_db == len(ledger.partnerships), "psql finds every acknowledged partnership",
+                f"{in_db} of {len(ledger.partnerships)}")
+        check_partnership_invariants(s, db)
+        orphans = psql(db, "SELECT id FROM projects p WHERE NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = p.organization_id)")
+        s.check(not orphans, "no project without its organization")
+    finally:
+        service.kill()
+        if restarted:
+            restarted.kill()
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario: two instances on one database
+
+
+def race(requests):
+    """Runs (service, method, path, body, token) calls at the same moment; returns replies in order."""
+    replies = [None] * len(requests)
+    gate = threading.Barrier(len(requests))
+
+    def run(i, service, method, path, body, token):
+        gate.wait()
+        replies[i] = call(service.port, method, path, body=body, token=token)
+
+    threads = [threading.Thread(target=run, args=(i, *request)) for i, request in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(CLIENT_TIMEOUT + 5)
+    return replies
+
+
+def tally(replies):
+    counts = {}
+    for reply in replies:
+        key = str(reply.status) if reply.status else "error"
+        counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def problem_code(reply):
+    body = reply.json() or {}
+    return body.get("type", "").rsplit("/", 1)[-1] if isinstance(body, dict) else ""
+
+
+def scenario_two(db, _admin):
+    s = Scenario("two instances on one database")
+    createdb(db)
+    a = Service("two-a", db)
+    b = Service("two-b", db)
+    try:
+        started = time.monotonic()
+        a.start()
+        b.start()
+        a.wait_ready()
+        b.wait_ready()
+        s.measure(f"both instances ready {time.monotonic() - started:.2f} s after starting together")
+        files = sorted(f for f in os.listdir(os.path.join(os.environ["ASAR_SQL_DIR"], "migrations")) if f.endswith(".sql"))
+        versions = [int(f.split("_", 1)[0]) for f in files]
+        rows = psql(db, "SELECT version, count(*) FROM schema_migrations GROUP BY version ORDER BY version")
+        s.check([int(r[0]) for r in rows] == versions and all(r[1] == "1" for r in rows),
+                "schema_migrations holds each version once", f"{rows} against {versions}")
+        applied = {}
+        for service in (a, b):
+            with open(service.log_path, errors="replace") as log:
+                for line in log:
+                    match = re.search(r"version=(\d+) .*applied migration", line)
+                    if match:
+                        applied.setdefault(int(match.group(1)), []).append(service.name)
+        count = sum(len(v) for v in applied.values())
+        s.measure(f"'applied migration' log lines: {count} ({', '.join(f'{k}: {v}' for k, v in sorted(applied.items()))})")
+        s.check(sorted(applied) == versions and all(len(v) == 1 for v in applied.values()),
+                "each migration was applied by exactly one instance")
+
+        admin = asar_cli(db, "token", "create", "--admin", "--label", "faults")
+        ngo, business, body = make_parties(a, admin, "two", 10_000_000)
+        served = {a.name: 0, b.name: 0}
+
+        # 1. The same triple proposed 16 times at once through both: one opens, the rest are 409.
+        project = created_id(b.post("/v1/projects", project_body(ngo, label="race"), token=admin), "a project")
+        proposal = {"project_id": project, "business_id": business, "government_body_id": body, "pledge_kzt": 1_000_000}
+        replies = race([((a, b)[i % 2], "POST", "/v1/partnerships", proposal, admin) for i in range(16)])
+        s.measure(f"16 proposals of one triple: {tally(replies)}")
+        s.check(sum(r.status == 201 for r in replies) == 1 and sum(r.status == 409 for r in replies) == 15,
+                "exactly one proposal of a triple succeeds, the other 15 are 409")
+        s.check(all(problem_code(r) == "duplicate-partnership" for r in replies if r.status == 409),
+                "each 409 says duplicate partnership", f"{[problem_code(r) for r in replies if r.status == 409][:3]}")
+        open_count = psql_value(db, f"""SELECT count(*) FROM partnerships WHERE project_id = '{project}'
+            AND state IN ('proposed', 'under_review', 'approved', 'active')""")
+        s.check(open_count == "1", "the database holds one open partnership for the triple", open_count)
+
+        # 2. Eight approvals of 3 M against a 10 M budget, split across both: exactly three fit.
+        pending = []
+        for i in range(8):
+            p = created_id(a.post("/v1/projects", project_body(ngo, label=f"budget {i}"), token=admin), "a project")
+            pid = created_id((a, b)[i % 2].post("/v1/partnerships", {
+                "project_id": p, "business_id": business, "government_body_id": body, "pledge_kzt": 3_000_000,
+            }, token=admin), "a partnership")
+            consent = (b, a)[i % 2].post(f"/v1/partnerships/{pid}/consent", token=admin)
+            if consent.status != 200 or (consent.json() or {}).get("state") != "under_review":
+                raise RuntimeError(f"consent failed: {consent!r}")
+            pending.append(pid)
+        replies = race([((a, b)[i % 2], "POST", f"/v1/partnerships/{pid}/approve", None, admin)
+                        for i, pid in enumerate(pending)])
+        s.measure(f"8 approvals of 3,000,000 against a 10,000,000 budget: {tally(replies)}")
+        s.check(sum(r.status == 200 for r in replies) == 3 and sum(r.status == 409 for r in replies) == 5,
+                "exactly three approvals fit the budget, the other five are 409")
+        s.check(all(problem_code(r) == "budget-exceeded" for r in replies if r.status == 409),
+                "each refused approval says budget exceeded", f"{[problem_code(r) for r in replies if r.status == 409][:3]}")
+        pledged = psql_value(db, f"SELECT coalesce(sum(pledge_kzt), 0) FROM partnerships WHERE business_id = '{business}' AND state IN ('approved', 'active')")
+        stats = psql_value(db, f"SELECT pledged_kzt FROM partnership_stats WHERE subject_id = '{business}'")
+        s.measure(f"approved pledges of the sponsor: {pledged}; partnership_stats says {stats}")
+        s.check(pledged == "9000000" and stats == "9000000", "the sponsor's approved pledges are 9,000,000 in both")
+
+        # 3. One BIN registered 16 times at once through both: one 201, fifteen 409.
+        org = ngo_body(label="same bin")
+        replies = race([((a, b)[i % 2], "POST", "/v1/organizations", org, admin) for i in range(16)])
+        s.measure(f"16 registrations of one BIN: {tally(replies)}")
+        s.check(sum(r.status == 201 for r in replies) == 1 and sum(r.status == 409 for r in replies) == 15,
+                "exactly one registration of a BIN succeeds, the other 15 are 409")
+        holders = psql_value(db, f"SELECT count(*) FROM organizations WHERE bin = '{org['bin']}'")
+        s.check(holders == "1", "the database holds one organization with the BIN", holders)
+
+        # 4. Concurrent consents and withdrawals of the same proposals through both: one move each wins.
+        movers = []
+        for i in range(6):
+            p = created_id(b.post("/v1/projects", project_body(ngo, label=f"move {i}"), token=admin), "a project")
+            movers.append(created_id(a.post("/v1/partnerships", {
+                "project_id": p, "business_id": business, "government_body_id": body, "pledge_kzt": 1000,
+            }, token=admin), "a partnership"))
+        requests = []
+        for i, pid in enumerate(movers):
+            requests.append((a, "POST", f"/v1/partnerships/{pid}/consent", None, admin))
+            requests.append((b, "POST", f"/v1/partnerships/{pid}/consent", None, admin))
+            requests.append(((a, b)[i % 2], "POST", f"/v1/partnerships/{pid}/withdraw", None, admin))
+        replies = race(requests)
+        s.measure(f"18 competing moves on 6 proposals: {tally(replies)}")
+        per = [replies[3 * i:3 * i + 3] for i in range(len(movers))]
+        s.check(all(r.status in (200, 409) for r in replies), "each competing move is 200 or 409", tally(replies))
+        consistent = True
+        for i, trio in enumerate(per):
+            consent_wins = sum(r.status == 200 for r in trio[:2])
+            withdraw_wins = trio[2].status == 200
+            state = psql_value(db, f"SELECT state FROM partnerships WHERE id = '{movers[i]}'")
+            # Admin consent is all three at once: at most one consent lands, and a withdrawal may follow it.
+            if consent_wins > 1 or (state == "withdrawn") != withdraw_wins \
+                    or (state == "under_review") != (consent_wins == 1 and not withdraw_wins):
+                consistent = False
+        s.check(consistent, "for each proposal at most one consent lands and the state matches the winners")
+
+        for service in (a, b):
+            with open(service.log_path, errors="replace") as log:
+                served[service.name] = sum(1 for line in log if "method=POST" in line and "status=2" in line)
+        s.measure(f"successful POSTs logged per instance: {served}")
+        s.check(all(v > 0 for v in served.values()), "both instances served writes")
+        check_partnership_invariants(s, db)
+        s.check(a.process.poll() is None and b.process.poll() is None, "both instances are still running")
+    finally:
+        a.kill()
+        b.kill()
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main():
+    stage_start = time.monotonic()
+    say(f"==> fault scenarios: {' '.join(SCENARIOS)} (binary {BIN})")
+    demo_db = "faults_demo"
+    createdb(demo_db)
+    seed_start = time.monotonic()
+    asar_cli(demo_db, "migrate")
+    asar_cli(demo_db, "seed", "--demo")
+    admin = asar_cli(demo_db, "token", "create", "--admin", "--label", "faults")
+    say(f"    demo database migrated and seeded in {time.monotonic() - seed_start:.1f} s")
+
+    runners = {
+        "outage": ("database outage under load", lambda: scenario_outage(demo_db, admin)),
+        "drain": ("graceful SIGTERM drain", lambda: scenario_drain(demo_db, admin)),
+        "kill": ("kill -9 during writes", lambda: scenario_kill(demo_db, admin)),
+        "two": ("two instances on one database", lambda: scenario_two("faults_two", admin)),
+    }
+    results = []
+    for name in SCENARIOS:
+        if name not in runners:
+            say(f"unknown scenario {name}; known: {' '.join(runners)}")
+            return 2
+        title, run = runners[name]
+        say(f"--> {title}")
+        started = time.monotonic()
+        try:
+            scenario = run()
+            ok = not scenario.failures
+        except Exception:  # noqa: BLE001 - a scenario that crashes has failed
+            say(traceback.format_exc().rstrip())
+            ok = False
+        elapsed = time.monotonic() - started
+        say(f"    {'PASS' if ok else 'FAIL'}: {title} ({elapsed:.1f} s)")
+        results.append((title, ok))
+
+    say(f"==> fault stage took {time.monotonic() - stage_start:.1f} s")
+    for title, ok in results:
+        say(f"    {'PASS' if ok else 'FAIL'}  {title}")
+    return 0 if all(ok for _, ok in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

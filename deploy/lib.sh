@@ -118,6 +118,21 @@ asar_ensure_prereqs() {
     esac
 }
 
+# Installs a Debian package when its command is missing (e.g. wrk for deploy/bench).
+asar_ensure_command() {
+    local command=$1 package=$2 sudo=()
+    command -v "$command" >/dev/null 2>&1 && return 0
+    _asar_say "Installing $package (apt) for $command"
+    if ! _asar_is_root; then
+        command -v sudo >/dev/null 2>&1 || { _asar_err "$command is missing; run as root: apt-get install $package"; return 1; }
+        sudo=(sudo)
+    fi
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$package" >/dev/null 2>&1 ||
+        { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update >/dev/null &&
+          "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$package"; }
+    command -v "$command" >/dev/null 2>&1 || { _asar_err "could not install $package"; return 1; }
+}
+
 # Bind without SO_REUSEADDR: conservative, and catches 0.0.0.0 listeners too.
 asar_port_free() {
     local port=$1

@@ -445,6 +445,90 @@ def is_ok(reply):
     return reply.status is not None and 200 <= reply.status < 300
 
 
+def outage_round(s, service, load, mode, probe_count):
+    """Stops PostgreSQL (pg_ctl stop -m MODE) under the running load, checks the answers while it
+    is down, starts it again and waits for the service to recover; stops the load."""
+    stop_begin = time.monotonic()
+    pg_stop(mode)
+    stop_end = time.monotonic()
+    s.measure(f"[{mode}] PostgreSQL stopped (pg_ctl stop -m {mode} took {stop_end - stop_begin:.2f} s)")
+    probes = []
+    for _ in range(probe_count):
+        time.sleep(0.4)
+        probes.append((service.get("/ready"), service.get("/health")))
+    restart_begin = time.monotonic()
+    during = load.since(stop_begin, restart_begin)
+    after_stop = [(k, r) for k, r in load.since(stop_end, restart_begin)]
+    latencies = [r.elapsed for _, r in during if r.status == 503]
+    s.measure(
+        f"[{mode}] outage: {len(during)} requests over {restart_begin - stop_begin:.1f} s, {len(latencies)} of them 503; "
+        f"503 latency max {max(latencies, default=0) * 1000:.0f} ms, p99 {percentile(latencies, 0.99) * 1000:.0f} ms, "
+        f"p50 {percentile(latencies, 0.5) * 1000:.0f} ms; slowest request of any status "
+        f"{max((r.elapsed for _, r in during), default=0) * 1000:.0f} ms"
+    )
+    kinds = sorted({k for k, _ in after_stop})
+    s.check(len(after_stop) >= 20 and {"list", "project", "matches", "write"} <= set(kinds),
+            "the load kept running through the outage (reads and writes)", f"{len(after_stop)} requests, kinds {kinds}")
+    hung = [r for _, r in during if r.status is None]
+    s.check(not hung, f"every request during the outage gets an answer (none hangs {CLIENT_TIMEOUT:.0f} s or breaks)",
+            f"{hung[:3]}")
+    # Requests the database died under may still finish with 2xx (slowly, on a busy machine); every
+    # failure must come fast.
+    slow = [r for _, r in during if not is_ok(r) and r.elapsed > OUTAGE_ANSWER_LIMIT]
+    s.check(not slow, f"every failure during the outage answers within {OUTAGE_ANSWER_LIMIT:.0f} s", f"{slow[:3]}")
+    odd = [r for _, r in during if r.status is not None and not is_ok(r) and r.status != 503]
+    s.check(not odd, "every failure during the outage is a 503", f"{odd[:3]}")
+    not_503 = [(k, r) for k, r in after_stop if r.status != 503]
+    s.check(not not_503, "every request once PostgreSQL is down answers 503", f"{not_503[:3]}")
+    wrong_type = [r for _, r in after_stop if r.status == 503 and not r.content_type.startswith("application/problem+json")]
+    s.check(not wrong_type, "each 503 is application/problem+json", f"{wrong_type[:2]}")
+    bodies = [r.json() or {} for _, r in after_stop if r.status == 503]
+    s.check(all(b.get("status") == 503 and b.get("type") and b.get("title") for b in bodies),
+            "each 503 body is a problem with type, title and status 503")
+    leaked = [r for _, r in after_stop if "PostgresError" in r.body or "libpq" in r.body or "socket" in r.body]
+    s.check(not leaked, "no 503 body leaks database details", f"{leaked[:2]}")
+    retry = {r.headers.get("retry-after") for _, r in after_stop if r.status == 503}
+    s.measure(f"[{mode}] Retry-After values seen: {sorted(v or '-' for v in retry)}")
+    s.check(retry and all(v and v.isdigit() for v in retry), "each 503 carries a Retry-After in seconds")
+    ready = [p[0].status for p in probes]
+    health = [p[1].status for p in probes]
+    s.measure(f"[{mode}] /ready during the outage: {ready}; /health: {health}")
+    s.check(all(code == 503 for code in ready), "/ready answers 503 (not ready) while PostgreSQL is down")
+    s.check(all(p[0].elapsed <= OUTAGE_ANSWER_LIMIT for p in probes), "/ready answers within 2 s while PostgreSQL is down",
+            f"max {max(p[0].elapsed for p in probes):.2f} s")
+    s.check(all(code == 200 for code in health), "/health stays 200")
+
+    pg_start()
+    back = time.monotonic()
+    s.measure(f"[{mode}] PostgreSQL started again on the same port ({back - restart_begin:.2f} s)")
+    # Recovered = from some moment on, every request succeeds; watch until 3 s of that or the limit.
+    recovered_at = None
+    while time.monotonic() - back < RECOVERY_LIMIT + 3:
+        time.sleep(0.25)
+        replies = load.since(back)
+        failures = [r for _, r in replies if not is_ok(r)]
+        last_failure = max((r.started + r.elapsed for r in failures), default=back)
+        finished = [r for _, r in replies if r.started >= last_failure]
+        if time.monotonic() - last_failure >= 3 and len(finished) >= 10:
+            recovered_at = last_failure
+            break
+    load.stop()
+    ready_after = service.get("/ready")
+    if recovered_at is None:
+        s.check(False, f"the service recovers by itself within {RECOVERY_LIMIT:.0f} s", "requests still failing")
+    else:
+        recovery = recovered_at - back
+        after = load.since(recovered_at)
+        s.measure(f"[{mode}] recovery: every request succeeds {recovery:.2f} s after PostgreSQL is back "
+                  f"({len(after)} requests since, all 2xx)")
+        s.check(recovery <= RECOVERY_LIMIT, f"the service recovers by itself within {RECOVERY_LIMIT:.0f} s")
+        failed_after = [r for _, r in load.since(back) if not is_ok(r)]
+        s.measure(f"[{mode}] requests that failed after PostgreSQL was back: {len(failed_after)}"
+                  + (f" e.g. {failed_after[:2]}" if failed_after else ""))
+    s.check(ready_after.status == 200, "/ready answers 200 again", repr(ready_after))
+
+
+
 def scenario_outage(db, admin):
     s = Scenario("database outage under load")
     projects = [row[0] for row in psql(db, "SELECT id FROM projects WHERE status = 'open' ORDER BY id LIMIT 30")]
@@ -459,76 +543,11 @@ def scenario_outage(db, admin):
         s.measure(f"baseline: {len(baseline)} requests in 2 s, {len(bad)} not 2xx")
         s.check(baseline and not bad, "before the outage every request succeeds", f"{bad[:3]}")
 
-        stop_begin = time.monotonic()
-        pg_stop("fast")
-        stop_end = time.monotonic()
-        s.measure(f"PostgreSQL stopped (pg_ctl stop -m fast took {stop_end - stop_begin:.2f} s)")
-        probes = []
-        for _ in range(8):
-            time.sleep(0.4)
-            probes.append((service.get("/ready"), service.get("/health")))
-        restart_begin = time.monotonic()
-        during = load.since(stop_begin, restart_begin)
-        after_stop = [(k, r) for k, r in load.since(stop_end, restart_begin)]
-        latencies = [r.elapsed for _, r in during if r.status is not None]
-        s.measure(
-            f"outage: {len(during)} requests over {restart_begin - stop_begin:.1f} s; latency max "
-            f"{max(latencies, default=0) * 1000:.0f} ms, p99 {percentile(latencies, 0.99) * 1000:.0f} ms, "
-            f"p50 {percentile(latencies, 0.5) * 1000:.0f} ms"
-        )
-        kinds = sorted({k for k, _ in after_stop})
-        s.check(len(after_stop) >= 20 and {"list", "project", "matches", "write"} <= set(kinds),
-                "the load kept running through the outage (reads and writes)", f"{len(after_stop)} requests, kinds {kinds}")
-        hung = [r for _, r in during if r.status is None or r.elapsed > OUTAGE_ANSWER_LIMIT]
-        s.check(not hung, f"every request during the outage answers within {OUTAGE_ANSWER_LIMIT:.0f} s (no hang)", f"{hung[:3]}")
-        not_503 = [(k, r) for k, r in after_stop if r.status != 503]
-        s.check(not not_503, "every request once PostgreSQL is down answers 503", f"{not_503[:3]}")
-        wrong_type = [r for _, r in after_stop if r.status == 503 and not r.content_type.startswith("application/problem+json")]
-        s.check(not wrong_type, "each 503 is application/problem+json", f"{wrong_type[:2]}")
-        bodies = [r.json() or {} for _, r in after_stop if r.status == 503]
-        s.check(all(b.get("status") == 503 and b.get("type") and b.get("title") for b in bodies),
-                "each 503 body is a problem with type, title and status 503")
-        leaked = [r for _, r in after_stop if "PostgresError" in r.body or "libpq" in r.body or "socket" in r.body]
-        s.check(not leaked, "no 503 body leaks database details", f"{leaked[:2]}")
-        retry = {r.headers.get("retry-after") for _, r in after_stop if r.status == 503}
-        s.measure(f"Retry-After values seen: {sorted(v or '-' for v in retry)}")
-        s.check(retry and all(v and v.isdigit() for v in retry), "each 503 carries a Retry-After in seconds")
-        ready = [p[0].status for p in probes]
-        health = [p[1].status for p in probes]
-        s.measure(f"/ready during the outage: {ready}; /health: {health}")
-        s.check(all(code == 503 for code in ready), "/ready answers 503 (not ready) while PostgreSQL is down")
-        s.check(all(p[0].elapsed <= OUTAGE_ANSWER_LIMIT for p in probes), "/ready answers within 2 s while PostgreSQL is down",
-                f"max {max(p[0].elapsed for p in probes):.2f} s")
-        s.check(all(code == 200 for code in health), "/health stays 200")
-
-        pg_start()
-        back = time.monotonic()
-        s.measure(f"PostgreSQL started again on the same port ({back - restart_begin:.2f} s)")
-        # Recovered = from some moment on, every request succeeds; watch until 3 s of that or the limit.
-        recovered_at = None
-        while time.monotonic() - back < RECOVERY_LIMIT + 3:
-            time.sleep(0.25)
-            replies = load.since(back)
-            failures = [r for _, r in replies if not is_ok(r)]
-            last_failure = max((r.started + r.elapsed for r in failures), default=back)
-            finished = [r for _, r in replies if r.started >= last_failure]
-            if time.monotonic() - last_failure >= 3 and len(finished) >= 10:
-                recovered_at = last_failure
-                break
-        load.stop()
-        ready_after = service.get("/ready")
-        if recovered_at is None:
-            s.check(False, f"the service recovers by itself within {RECOVERY_LIMIT:.0f} s", "requests still failing")
-        else:
-            recovery = recovered_at - back
-            after = load.since(recovered_at)
-            s.measure(f"recovery: every request succeeds {recovery:.2f} s after PostgreSQL is back "
-                      f"({len(after)} requests since, all 2xx)")
-            s.check(recovery <= RECOVERY_LIMIT, f"the service recovers by itself within {RECOVERY_LIMIT:.0f} s")
-            failed_after = [r for _, r in load.since(back) if not is_ok(r)]
-            s.measure(f"requests that failed after PostgreSQL was back: {len(failed_after)}"
-                      + (f" e.g. {failed_after[:2]}" if failed_after else ""))
-        s.check(ready_after.status == 200, "/ready answers 200 again", repr(ready_after))
+        outage_round(s, service, load, "fast", probe_count=8)
+        # A crash this time (no shutdown checkpoint, recovery from WAL on start), shorter.
+        load.start()
+        time.sleep(1.0)
+        outage_round(s, service, load, "immediate", probe_count=4)
 
         # A quick restart while the pool sits idle: every pooled connection died with the old server
         # without being used, and none may fail a request once the new server is up.
@@ -621,12 +640,20 @@ def scenario_drain(db, admin):
         time.sleep(0.005)
         term_at = time.monotonic()
         service.process.send_signal(signal.SIGTERM)
-        time.sleep(0.4)
+        # The uploads stay unfinished until the listener is seen closed (or 5 s pass).
+        refused_at = None
+        while time.monotonic() - term_at < 5:
+            if not port_accepts(service.port):
+                refused_at = time.monotonic()
+                break
+            time.sleep(0.05)
+        time.sleep(0.2)
         alive_while_draining = service.process.poll() is None
-        refused = not port_accepts(service.port)
+        s.check(refused_at is not None, "new connections are refused while it drains",
+                "still accepting 5 s after SIGTERM" if refused_at is None else "")
         s.check(alive_while_draining, "the service waits for the unfinished uploads instead of exiting",
                 f"exited with {service.process.returncode}")
-        s.check(refused, "a new connection is refused while it drains")
+        uploads_sent_at = time.monotonic()
         finishing = [threading.Thread(target=upload.finish, daemon=True) for upload in uploads]
         for thread in finishing:
             thread.start()
@@ -641,8 +668,10 @@ def scenario_drain(db, admin):
         code = service.process.poll()
         upload_replies = [u.reply for u in uploads]
         read_after = sum(1 for r in reads if r and r.started + r.elapsed > term_at)
-        s.measure(f"in flight at SIGTERM: {len(uploads)} half-sent organization writes (finished 0.4 s after "
-                  f"the signal); {read_after} of {len(reads)} racing requests answered or turned away after it")
+        s.measure(f"in flight at SIGTERM: {len(uploads)} half-sent organization writes, finished "
+                  f"{uploads_sent_at - term_at:.2f} s after the signal (listener closed after "
+                  f"{(refused_at or term_at) - term_at:.2f} s); {read_after} of {len(reads)} racing requests "
+                  f"answered or turned away after it")
         s.measure(f"in-flight write statuses: {tally(upload_replies)}; racing writes: {tally(reads[:len(racing)])}; "
                   f"racing reads: {tally(reads[len(racing):])}")
         s.check(all(r and r.status == 201 and (r.json() or {}).get("id") for r in upload_replies),
@@ -687,13 +716,16 @@ class Ledger:
         self.projects = {}  # id -> organization id
         self.partnerships = {}  # id -> (version, state)
         self.attempts = 0
-        self.cut_off = 0  # transport errors: the kill came before an answer
+        self.cut_off = 0  # sent, then the connection died: the kill came before the answer
+        self.refused_connections = 0  # sent after the kill: nobody listening
         self.refused = []  # HTTP errors: none expected, the writes are valid
 
     def note(self, reply):
         with self.lock:
             self.attempts += 1
-            if reply.status is None:
+            if reply.status is None and "Refused" in reply.error:
+                self.refused_connections += 1
+            elif reply.status is None:
                 self.cut_off += 1
             elif not is_ok(reply):
                 self.refused.append(reply)
@@ -765,7 +797,7 @@ def scenario_kill(db, admin):
         for writer in writers:
             writer.join(CLIENT_TIMEOUT + 2)
         s.measure(f"8 writers; kill -9 after 2.5 s with {before_kill} writes acknowledged; "
-                  f"{ledger.cut_off} requests cut off unanswered by the kill")
+                  f"{ledger.cut_off} requests cut off unanswered by it, {ledger.refused_connections} refused after it")
         s.check(not ledger.refused, "every write before the kill was accepted", f"{ledger.refused[:3]}")
         s.check(ledger.cut_off >= 1, "the kill cut writes off mid-flight")
         s.check(len(ledger.partnerships) >= 10, "enough partnerships were acknowledged to mean something",
@@ -844,7 +876,7 @@ def race(requests):
 def tally(replies):
     counts = {}
     for reply in replies:
-        key = str(reply.status) if reply.status else "error"
+        key = str(reply.status) if reply.status else reply.error.split(":", 1)[0]
         counts[key] = counts.get(key, 0) + 1
     return dict(sorted(counts.items()))
 

@@ -6,7 +6,7 @@ import Logging
 import Postgres
 import Storage
 
-@main
+
 struct ASAR: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "asar",

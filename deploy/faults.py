@@ -876,7 +876,10 @@ def race(requests):
 def tally(replies):
     counts = {}
     for reply in replies:
-        key = str(reply.status) if reply.status else reply.error.split(":", 1)[0]
+        if reply is None:
+            key = "no reply"
+        else:
+            key = str(reply.status) if reply.status else reply.error.split(":", 1)[0]
         counts[key] = counts.get(key, 0) + 1
     return dict(sorted(counts.items()))
 

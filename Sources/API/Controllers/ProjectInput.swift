@@ -25,8 +25,11 @@ enum ProjectInput {
             let issues = IssueCollector()
             let reader = ObjectReader(object, issues: issues)
             reader.rejectUnknownKeys(fields)
-            if reader.has("organization_id"), let id = uuid(reader, "organization_id"), id != draft.organizationID {
-                issues.add("organization_id", "immutable", "A project cannot move to another organization.")
+            if reader.has("organization_id") {
+                let id = uuid(reader, "organization_id")
+                if reader.isNull("organization_id") || (id != nil && id != draft.organizationID) {
+                    issues.add("organization_id", "immutable", "A project cannot move to another organization.")
+                }
             }
             apply(reader, to: &draft)
             try issues.throwIfAny()

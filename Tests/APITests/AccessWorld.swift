@@ -123,7 +123,7 @@ struct AccessWorld: Sendable {
         case .completed, .cancelled, .rejected, .withdrawn: []
         }
         for action in path {
-            _ = try await repository.perform(action, on: id, by: admin, expectedVersion: nil, comment: nil)
+            _ = try await repository.perform(action, on: id, by: admin, expectedVersions: nil, comment: nil)
         }
         return id
     }

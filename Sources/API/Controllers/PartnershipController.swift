@@ -76,7 +76,7 @@ struct PartnershipController {
         let inKind = inKindList(reader)
         try issues.throwIfAny()
         let partnership = try await partnerships.perform(
-            .amend, on: id, by: identity, expectedVersion: try ifMatch(request), comment: nil,
+            .amend, on: id, by: identity, expectedVersions: ifMatch(request), comment: nil,
             amendment: (pledge, inKind)
         )
         return try JSONBody.response(PartnershipResource(partnership), headers: etag(partnership))
@@ -100,7 +100,7 @@ struct PartnershipController {
         let comment = reader.string("comment", maxLength: 2000)
         try issues.throwIfAny()
         let partnership = try await partnerships.perform(
-            action, on: id, by: identity, expectedVersion: try ifMatch(request), comment: comment, report: report
+            action, on: id, by: identity, expectedVersions: ifMatch(request), comment: comment, report: report
         )
         return try JSONBody.response(PartnershipResource(partnership), headers: etag(partnership))
     }
@@ -115,7 +115,7 @@ struct PartnershipController {
         let draft = reportDraft(reader)
         try issues.throwIfAny()
         let partnership = try await partnerships.perform(
-            .report, on: id, by: identity, expectedVersion: try ifMatch(request), comment: nil, report: draft
+            .report, on: id, by: identity, expectedVersions: ifMatch(request), comment: nil, report: draft
         )
         return try JSONBody.response(PartnershipResource(partnership), status: .created, headers: etag(partnership))
     }
@@ -173,16 +173,20 @@ struct PartnershipController {
         [.eTag: "\"\(partnership.version)\""]
     }
 
-    /// The version named by `If-Match` (`"3"`, `W/"3"`); nil when absent or `*`. Anything else,
-    /// a bare `3` included, is not an entity tag (RFC 9110) and is refused.
-    private func ifMatch(_ request: Request) throws -> Int? {
+    /// The versions `If-Match` names (`"3"`, `W/"3"`, a comma-separated list); nil when absent or `*`.
+    /// The move is made only when the current version is among them, so a stale or malformed
+    /// value, which names no current version, is a 412 with the current ETag (RFC 9110, 13.1.1).
+    private func ifMatch(_ request: Request) -> Set<Int>? {
         guard let header = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), header != "*" else { return nil }
-        let tag = header.hasPrefix("W/") ? header.dropFirst(2) : Substring(header)
-        let digits = tag.count >= 3 && tag.first == "\"" && tag.last == "\"" ? tag.dropFirst().dropLast() : ""
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let version = Int(digits) else {
-            throw Problem(.badRequest, code: "bad-if-match", title: "If-Match is not an ETag of this resource.", detail: "Send the ETag header of the last read, such as \"3\".")
+        var versions = Set<Int>()
+        for part in header.split(separator: ",") {
+            var tag = part.trimmingCharacters(in: .whitespaces)[...]
+            if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+            guard tag.count >= 3, tag.first == "\"", tag.last == "\"" else { continue }
+            let digits = tag.dropFirst().dropLast()
+            if digits.allSatisfy({ $0.isASCII && $0.isNumber }), let version = Int(digits) { versions.insert(version) }
         }
-        return version
+        return versions
     }
 
     /// Moves may come without a body; when one is sent it must be a JSON object.

@@ -216,17 +216,18 @@ public struct PartnershipRepository: Sendable {
 
     // MARK: - Moving
 
-    /// Makes one move of the lifecycle under a row lock; `expectedVersion` comes from `If-Match`.
+    /// Makes one move of the lifecycle under a row lock. `expectedVersions` come from `If-Match`:
+    /// nil makes the move unconditionally; otherwise the current version must be one of them.
     public func perform(
         _ action: PartnershipLifecycle.Action, on id: UUID, by identity: Identity,
-        expectedVersion: Int?, comment: String?, report: ReportDraft? = nil,
+        expectedVersions: Set<Int>?, comment: String?, report: ReportDraft? = nil,
         amendment: (pledgeKZT: Int64?, inKind: [String]?)? = nil
     ) async throws -> Partnership {
         try await pool.withTransaction { connection in
             let current = try Self.find(id, on: connection, lock: true)
             let standing = Self.standing(of: identity, in: current)
             guard standing.isInvolved || current.state.isPublic else { throw StorageError.notFound(resource: "partnership") }
-            if let expectedVersion, expectedVersion != current.version {
+            if let expectedVersions, !expectedVersions.contains(current.version) {
                 throw StorageError.preconditionFailed(currentVersion: current.version)
             }
             let outcome: PartnershipLifecycle.Outcome

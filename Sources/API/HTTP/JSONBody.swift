@@ -108,7 +108,8 @@ enum JSONBody {
         }
     }
 
-    private static let encoder: JSONEncoder = {
+    /// What ResponseEncoder must match, byte for byte but for key order; the tests compare them.
+    static let referenceEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -132,7 +133,7 @@ enum JSONBody {
     }
 
     private static func encoded(_ value: some Encodable, status: HTTPResponse.Status, contentType: String, headers: HTTPFields) throws -> Response {
-        let data = try encoder.encode(value)
+        let data = try ResponseEncoder.encode(value)
         var fields = headers
         fields[.contentType] = contentType
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))

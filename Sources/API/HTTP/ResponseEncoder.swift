@@ -60,30 +60,64 @@ final class JSONOutput {
 
     func writeString(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: Array("\\u00".utf8))
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
-            default:
-                bytes.append(byte)
+        var string = string
+        string.withUTF8 { utf8 in
+            // Most strings need no escaping: copy runs of plain bytes in one go.
+            var runStart = 0
+            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                appendEscaped(byte)
+                runStart = index + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         bytes.append(UInt8(ascii: "\""))
     }
 
+    private func appendEscaped(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+        case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+        case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+        case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+        case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+        case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+        case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+        default:
+            let hex = Array("0123456789abcdef".utf8)
+            bytes.append(contentsOf: Array("\\u00".utf8))
+            bytes.append(hex[Int(byte >> 4)])
+            bytes.append(hex[Int(byte & 0x0F)])
+        }
+    }
+
     func writeKey(_ key: any CodingKey) {
-        writeString(Self.snakeCase(key.stringValue))
-        bytes.append(UInt8(ascii: ":"))
+        bytes.append(contentsOf: Self.keyCache.bytes(for: key.stringValue))
+    }
+
+    /// Field names are few and fixed, so each is converted and quoted once.
+    static let keyCache = KeyCache()
+
+    final class KeyCache: @unchecked Sendable {
+        // Safe: `written` is only read and changed under `lock`.
+        private let lock = NSLock()
+        private var written: [String: [UInt8]] = [:]
+        /// Keys come from CodingKeys (dictionaries bypass this), but stay bounded all the same.
+        private let capacity = 4096
+
+        func bytes(for key: String) -> [UInt8] {
+            lock.lock()
+            let cached = written[key]
+            lock.unlock()
+            if let cached { return cached }
+            let output = JSONOutput()
+            output.writeString(JSONOutput.snakeCase(key))
+            output.bytes.append(UInt8(ascii: ":"))
+            lock.lock()
+            if written.count < capacity { written[key] = output.bytes }
+            lock.unlock()
+            return output.bytes
+        }
     }
 
     /// `2026-11-25T03:01:35.917Z`: what `Date.ISO8601FormatStyle(includingFractionalSeconds: true)` gives.
@@ -105,6 +139,10 @@ final class JSONOutput {
     /// JSONEncoder's `convertToSnakeCase`: a word starts at each capital, a run of capitals is one
     /// word up to the capital that begins the next lowercase word ("myURLKey" → "my_url_key").
     static func snakeCase(_ key: String) -> String {
+        // Field names are ASCII: decide on bytes, the costly Unicode properties only when needed.
+        if key.utf8.allSatisfy({ $0 < 0x80 }) {
+            guard key.utf8.dropFirst().contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return key }
+        }
         let scalars = Array(key.unicodeScalars)
         guard scalars.count > 1, scalars.contains(where: { $0.properties.isUppercase }) else { return key }
         var words: [Range<Int>] = []

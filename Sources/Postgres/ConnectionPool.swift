@@ -1,5 +1,6 @@
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 
 /// A bounded pool of libpq connections whose blocking calls run on a dedicated thread pool.
@@ -125,7 +126,7 @@ public final class ConnectionPool: Sendable {
             case .wait(let id):
                 // An event-loop timer rather than a sleeping task: under load many requests wait
                 // briefly, and a task with a sleep each cost a tenth of the service's time.
-                MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { [weak self] in
+                MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) { [weak self] in
                     guard let self, let waiter = self.state.withLockedValue({ $0.cancelWaiter(id: id) }) else { return }
                     self.logger.warning("connection lease timed out")
                     waiter.resume(throwing: PostgresError(.poolTimeout, message: "no connection free within \(timeout)"))
@@ -170,9 +171,3 @@ public final class ConnectionPool: Sendable {
     }
 }
 
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

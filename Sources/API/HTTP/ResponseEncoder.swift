@@ -50,12 +50,19 @@ final class JSONOutput {
         guard value.isFinite else {
             throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "Unable to encode \(value) directly in JSON."))
         }
-        // JSONEncoder writes whole doubles without ".0".
-        if value == value.rounded(), abs(value) < 1e15 {
-            writeASCII(String(Int64(value)))
-        } else {
-            writeASCII(value.description)
+        writeNumber(value.description)
+    }
+
+    func write(_ value: Float, codingPath: [any CodingKey]) throws {
+        guard value.isFinite else {
+            throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "Unable to encode \(value) directly in JSON."))
         }
+        writeNumber(value.description)
+    }
+
+    /// JSONEncoder's rule: the shortest round-tripping form, without a trailing ".0".
+    private func writeNumber(_ description: String) {
+        writeASCII(description.hasSuffix(".0") ? String(description.dropLast(2)) : description)
     }
 
     func writeString(_ string: String) {
@@ -139,12 +146,8 @@ final class JSONOutput {
     /// JSONEncoder's `convertToSnakeCase`: a word starts at each capital, a run of capitals is one
     /// word up to the capital that begins the next lowercase word ("myURLKey" → "my_url_key").
     static func snakeCase(_ key: String) -> String {
-        // Field names are ASCII: decide on bytes, the costly Unicode properties only when needed.
-        if key.utf8.allSatisfy({ $0 < 0x80 }) {
-            guard key.utf8.dropFirst().contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return key }
-        }
         let scalars = Array(key.unicodeScalars)
-        guard scalars.count > 1, scalars.contains(where: { $0.properties.isUppercase }) else { return key }
+        guard scalars.contains(where: { $0.properties.isUppercase }) else { return key }
         var words: [Range<Int>] = []
         var wordStart = 0
         var searchStart = 1
@@ -210,6 +213,7 @@ final class ValueEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     private(set) var state = State.empty
     var count = 0
+    private var finished = false
     /// A nested container still open; it closes before its parent writes anything else.
     var openChild: ValueEncoder?
 
@@ -241,6 +245,9 @@ final class ValueEncoder: Encoder {
 
     /// Closes a nested child and writes the separator before the next element.
     func beginElement() {
+        // Writing into a container after its value was closed would garble the output; no
+        // response type does it, and the tests (debug builds) would trap on one that did.
+        assert(!finished, "a container was written to after its value was finished")
         closeChild()
         if count > 0 { output.bytes.append(UInt8(ascii: ",")) }
         count += 1
@@ -252,6 +259,8 @@ final class ValueEncoder: Encoder {
     }
 
     func finish() {
+        assert(!finished, "a value was finished twice")
+        finished = true
         closeChild()
         switch state {
         case .keyed: output.bytes.append(UInt8(ascii: "}"))
@@ -259,6 +268,11 @@ final class ValueEncoder: Encoder {
         case .single: break
         case .empty: output.bytes.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
         }
+    }
+
+    func claimSingleValue() {
+        assert(count == 0, "a single-value container was written twice")
+        count = 1
     }
 
     func nested(_ path: [any CodingKey]) -> ValueEncoder {
@@ -298,7 +312,8 @@ private struct KeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 
     mutating func encode(_ value: Float, forKey key: Key) throws {
-        try encode(Double(value), forKey: key)
+        self.key(key)
+        try encoder.output.write(value, codingPath: codingPath + [key])
     }
 
     mutating func encode(_ value: Int, forKey key: Key) throws { integer(value, key) }
@@ -388,7 +403,10 @@ private struct UnkeyedWriter: UnkeyedEncodingContainer {
         try encoder.output.write(value, codingPath: element())
     }
 
-    mutating func encode(_ value: Float) throws { try encode(Double(value)) }
+    mutating func encode(_ value: Float) throws {
+        try encoder.output.write(value, codingPath: element())
+    }
+
     mutating func encode(_ value: Int) throws { integer(value) }
     mutating func encode(_ value: Int8) throws { integer(value) }
     mutating func encode(_ value: Int16) throws { integer(value) }
@@ -425,13 +443,17 @@ private struct UnkeyedWriter: UnkeyedEncodingContainer {
 private struct SingleValueWriter: SingleValueEncodingContainer {
     let encoder: ValueEncoder
     var codingPath: [any CodingKey] { encoder.codingPath }
-    var output: JSONOutput { encoder.output }
+    /// Every method writes through this, so a second value in one single-value container is caught.
+    var output: JSONOutput {
+        encoder.claimSingleValue()
+        return encoder.output
+    }
 
     mutating func encodeNil() throws { output.writeASCII("null") }
     mutating func encode(_ value: Bool) throws { output.writeASCII(value ? "true" : "false") }
     mutating func encode(_ value: String) throws { output.writeString(value) }
     mutating func encode(_ value: Double) throws { try output.write(value, codingPath: codingPath) }
-    mutating func encode(_ value: Float) throws { try encode(Double(value)) }
+    mutating func encode(_ value: Float) throws { try output.write(value, codingPath: codingPath) }
     mutating func encode(_ value: Int) throws { output.writeASCII(String(value)) }
     mutating func encode(_ value: Int8) throws { output.writeASCII(String(value)) }
     mutating func encode(_ value: Int16) throws { output.writeASCII(String(value)) }

@@ -47,8 +47,8 @@ public struct JSONLogHandler: LogHandler {
             if let value = fields[key] { Self.appendValue(value, to: &line) }
         }
         line += "}\n"
-        // A warning or worse may precede a crash: write it out before returning.
-        sink.write(line, flush: event.level >= .warning)
+        // A warning or worse may precede a crash: have it written without waiting for the batch.
+        sink.write(line, urgent: event.level >= .warning)
     }
 
     private static let reserved: Set<String> = ["ts", "level", "logger", "msg", "source"]

@@ -1,18 +1,22 @@
 import Foundation
 
-/// Collects log lines and writes them in batches: a write per line to a pipe or terminal
-/// halved the service's throughput. Lines reach the file within `interval`, at once for
-/// warnings and errors, and at exit.
+/// Collects log lines and writes them in batches from a thread of its own: a write per line
+/// halved the service's throughput, and a slow reader of stderr must never stall an event loop.
+/// Lines reach the file within `interval`, at once after a warning, and at exit. If the reader
+/// falls behind by more than `capacity`, whole lines are dropped and counted, never cut.
 public final class LogSink: @unchecked Sendable {
-    // Safe: `pending` is only touched under `bufferLock`, and `writeLock` orders whole batches.
+    // Safe: `pending`, `dropped`, `urgent` and `flusherStarted` are only touched while holding
+    // `condition`; `writeLock` orders whole batches on the file.
     private let fileDescriptor: Int32
-    private let bufferLock = NSLock()
+    private let condition = NSCondition()
     private let writeLock = NSLock()
     private var pending: [UInt8] = []
+    private var dropped = 0
+    private var urgent = false
     private var flusherStarted = false
 
     static let interval: TimeInterval = 0.05
-    static let batchBytes = 64 * 1024
+    static let capacity = 4 * 1024 * 1024
 
     /// Standard error, so that standard output carries only a command's result (a token, a count).
     public static let standardError: LogSink = {
@@ -25,34 +29,52 @@ public final class LogSink: @unchecked Sendable {
         self.fileDescriptor = fileDescriptor
     }
 
-    public func write(_ line: String, flush: Bool = false) {
-        bufferLock.lock()
-        pending.append(contentsOf: line.utf8)
-        let full = pending.count >= Self.batchBytes
+    /// Queues `line` (which ends in a newline); `urgent` wakes the writer at once.
+    public func write(_ line: String, urgent: Bool = false) {
+        condition.lock()
+        if pending.count + line.utf8.count > Self.capacity {
+            dropped += 1
+        } else {
+            pending.append(contentsOf: line.utf8)
+        }
         let startFlusher = !flusherStarted
         flusherStarted = true
-        bufferLock.unlock()
-        if startFlusher {
-            let flusher = Thread { [self] in
-                while true {
-                    Thread.sleep(forTimeInterval: Self.interval)
-                    self.flush()
-                }
-            }
-            flusher.name = "log-flusher"
-            flusher.start()
+        if urgent {
+            self.urgent = true
+            condition.signal()
         }
-        if flush || full { self.flush() }
+        condition.unlock()
+        if startFlusher { startFlusherThread() }
     }
 
-    /// Writes out everything collected so far.
+    private func startFlusherThread() {
+        let flusher = Thread { [self] in
+            while true {
+                condition.lock()
+                if !urgent { _ = condition.wait(until: Date(timeIntervalSinceNow: Self.interval)) }
+                urgent = false
+                condition.unlock()
+                flush()
+            }
+        }
+        flusher.name = "log-writer"
+        flusher.start()
+    }
+
+    /// Writes out everything queued so far, on the calling thread.
     public func flush() {
         writeLock.lock()
         defer { writeLock.unlock() }
-        bufferLock.lock()
-        let batch = pending
-        pending.removeAll(keepingCapacity: true)
-        bufferLock.unlock()
+        condition.lock()
+        var batch: [UInt8] = []
+        swap(&batch, &pending)
+        let droppedLines = dropped
+        dropped = 0
+        condition.unlock()
+        if droppedLines > 0 {
+            batch += Array(#"{"level":"warning","msg":"log lines dropped: the log reader fell behind","dropped":\#(droppedLines)}"#.utf8)
+            batch.append(UInt8(ascii: "\n"))
+        }
         guard !batch.isEmpty else { return }
         batch.withUnsafeBytes { bytes in
             guard let start = bytes.baseAddress else { return }
@@ -61,8 +83,10 @@ public final class LogSink: @unchecked Sendable {
                 let written = Foundation.write(fileDescriptor, start + offset, bytes.count - offset)
                 if written > 0 {
                     offset += written
-                } else if written < 0 && errno == EINTR {
-                    continue
+                } else if written < 0 && (errno == EINTR || errno == EAGAIN) {
+                    // A non-blocking stderr: wait until it takes more rather than cut a line.
+                    var descriptor = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&descriptor, 1, 100)
                 } else {
                     return  // Nowhere to report a failing log file; drop the batch rather than spin.
                 }

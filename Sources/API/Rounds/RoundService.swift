@@ -1,5 +1,6 @@
 import Foundation
 import Matching
+import NIOPosix
 import Storage
 
 /// Runs funding rounds: scope, scoring, allocation, and turning placements into proposals.
@@ -11,9 +12,13 @@ struct RoundService: Sendable {
     func run(_ request: RoundRequest, governmentBody: UUID, isAdmin: Bool) async throws -> FundingRound {
         let (projects, sponsors) = try await rounds.scope(request)
         let planner = RoundPlanner(taxonomy: try await reference.snapshot().taxonomy)
-        let plan = planner.plan(projects: projects.map { ($0.profile, $0.owner) }, sponsors: sponsors.map(\.profile))
-        let result = request.mode == .split ? Allocator.split(plan.problem) : Allocator.whole(plan.problem)
-        let outcome = Self.outcome(projects: projects, sponsors: sponsors, plan: plan, result: result)
+        let mode = request.mode
+        // Up to seconds of CPU for a large round: off the event loops, which tasks run on.
+        let outcome = try await NIOThreadPool.singleton.runIfActive {
+            let plan = planner.plan(projects: projects.map { ($0.profile, $0.owner) }, sponsors: sponsors.map(\.profile))
+            let result = mode == .split ? Allocator.split(plan.problem) : Allocator.whole(plan.problem)
+            return Self.outcome(projects: projects, sponsors: sponsors, plan: plan, result: result)
+        }
         return try await rounds.save(request, by: governmentBody, isAdmin: isAdmin, outcome: outcome)
     }
 

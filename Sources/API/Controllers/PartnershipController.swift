@@ -98,6 +98,10 @@ struct PartnershipController {
             reader.rejectUnknownKeys(["comment"])
         }
         let comment = reader.string("comment", maxLength: 2000)
+        if PartnershipLifecycle.needsComment(action), comment == nil, !issues.issues.contains(where: { $0.field == "comment" }) {
+            // A move that can never succeed says so before If-Match is compared.
+            issues.add("comment", "required", "Say why: \(action.rawValue) needs a comment.")
+        }
         try issues.throwIfAny()
         let partnership = try await partnerships.perform(
             action, on: id, by: identity, expectedVersions: ifMatch(request), comment: comment, report: report

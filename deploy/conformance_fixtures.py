@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Puts partnerships at several stages of their lifecycle in front of a conformance run.
+
+The demo data has organizations and projects but no partnerships, so without these every
+partnership operation would only ever see ids that name nothing. Through the public API, as an
+admin, it proposes partnerships between the NGO's open projects, the given businesses and the
+akimat, and moves them on: one stays proposed, one goes under review, one is approved and one
+is active. A triple that is still open from an earlier call is left as it is (409), so calling it
+before each run tops up what the previous run withdrew, rejected or cancelled.
+
+Usage: conformance_fixtures.py BASE_URL ADMIN_TOKEN NGO_ID AKIMAT_ID BUSINESS_ID [BUSINESS_ID...]
+"""
+import json
+import sys
+import urllib.error
+import urllib.request
+
+
+def call(base, token, method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, method=method)
+    request.add_header("Authorization", f"Bearer {token}")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def main():
+    if len(sys.argv) < 6:
+        sys.exit(__doc__)
+    base, token, ngo, akimat, *businesses = sys.argv[1:]
+    status, page = call(base, token, "GET", f"/v1/projects?organization_id={ngo}&status=open&limit=100")
+    if status != 200:
+        sys.exit(f"listing the NGO's projects answered {status}: {page}")
+    projects = [item["id"] for item in page["items"]]
+    if not projects:
+        sys.exit("the NGO has no open project")
+    # (project, business, moves after proposing)
+    plans = [
+        (projects[0], businesses[0], []),
+        (projects[1 % len(projects)], businesses[0], ["consent"]),
+        (projects[2 % len(projects)], businesses[0], ["consent", "approve", "activate"]),
+        (projects[0], businesses[-1], ["consent", "approve"]),
+    ]
+    made, refused = 0, 0
+    for project, business, moves in plans:
+        status, body = call(base, token, "POST", "/v1/partnerships", {
+            "project_id": project, "business_id": business, "government_body_id": akimat,
+            "pledge_kzt": 500_000, "in_kind": ["conformance fixture"],
+        })
+        if status == 409:
+            # Still open from an earlier call, or a party an earlier run deactivated.
+            refused += 1
+            continue
+        if status != 201:
+            sys.exit(f"proposing a partnership answered {status}: {body}")
+        for move in moves:
+            status, body = call(base, token, "POST", f"/v1/partnerships/{body['id']}/{move}")
+            if status != 200:
+                sys.exit(f"{move} answered {status}: {body}")
+        made += 1
+    print(f"fixtures: {made} partnerships made, {refused} refused with 409 (still open, or a party deactivated)")
+
+
+if __name__ == "__main__":
+    main()

@@ -40,8 +40,14 @@ public final class ConnectionPool: Sendable {
         }
     }
 
-    private typealias Waiter = CheckedContinuation<Connection, any Error>
-    private typealias State = PoolStateMachine<Connection, Waiter>
+    /// Work waiting for a connection. `execute` runs on a database thread and returns what
+    /// resumes the caller, called once the connection is back in the pool.
+    private struct Job: Sendable {
+        let execute: @Sendable (Connection) -> @Sendable () -> Void
+        let fail: @Sendable (any Error) -> Void
+    }
+
+    private typealias State = PoolStateMachine<Connection, Job>
 
     public let configuration: Configuration
     private let threads: NIOThreadPool
@@ -52,7 +58,7 @@ public final class ConnectionPool: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.state = NIOLockedValueBox(State(capacity: configuration.maxConnections))
-        // One thread per connection: a leased connection never waits for a thread.
+        // One thread per connection: a job that has a connection never waits for a thread.
         self.threads = NIOThreadPool(numberOfThreads: configuration.maxConnections)
         threads.start()
     }
@@ -62,17 +68,21 @@ public final class ConnectionPool: Sendable {
         state.withLockedValue { ($0.openCount, $0.idle.count, $0.leasedCount, $0.waitingCount) }
     }
 
-    /// Leases a connection and runs `body` with it on a database thread.
+    /// Runs `body` with a connection of its own on a database thread.
+    ///
+    /// A connection stays on its thread: when it comes free while others wait, the same thread
+    /// runs the next waiting body at once. Handing it back through the caller's event loop first
+    /// cost two thread switches per query and most of the service's throughput.
     @discardableResult
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        let connection = try await leaseChecked()
-        do {
-            let value = try await threads.runIfActive { try body(connection) }
-            giveBack(connection)
-            return value
-        } catch {
-            giveBack(connection)
-            throw error
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            start(Job(
+                execute: { connection in
+                    let result = Result { try body(connection) }
+                    return { continuation.resume(with: result) }
+                },
+                fail: { continuation.resume(throwing: $0) }
+            ))
         }
     }
 
@@ -87,87 +97,115 @@ public final class ConnectionPool: Sendable {
         }
     }
 
-    /// Closes idle connections and fails waiting tasks; leased connections close when returned.
+    /// Closes idle connections and fails waiting tasks; connections in use close when their work ends.
     public func shutdown() async {
-        let (idle, waiters) = state.withLockedValue { $0.close() }
-        for waiter in waiters {
-            waiter.resume(throwing: PostgresError(.poolClosed, message: "pool shut down"))
+        let (idle, waiting) = state.withLockedValue { $0.close() }
+        for job in waiting {
+            job.fail(PostgresError(.poolClosed, message: "pool shut down"))
         }
         _ = idle
         try? await threads.shutdownGracefully()
     }
 
-    /// A leased connection that answers: one idle for long, or one the server sent something while
-    /// it sat idle (it does so when it closes the session, as on a restart), is pinged first, and a
-    /// dead one is dropped (freeing its slot) and another leased, a few times at most. So a restart
-    /// of the database fails no request once the new server accepts connections.
-    private func leaseChecked() async throws -> Connection {
-        for _ in 0..<configuration.maxConnections {
-            let connection = try await lease()
-            let idleForLong = ContinuousClock.now - connection.lastUsed > configuration.revalidateAfter
-            guard idleForLong || connection.hasUnreadInput else { return connection }
-            if try await threads.runIfActive({ connection.ping() }) { return connection }
-            giveBack(connection)
+    private func start(_ job: Job) {
+        switch state.withLockedValue({ $0.lease(waiter: job) }) {
+        case .use(let connection):
+            submit(job, on: connection)
+        case .open:
+            submit(job, on: nil)
+        case .fail:
+            job.fail(PostgresError(.poolClosed, message: "pool shut down"))
+        case .wait(let id):
+            scheduleTimeout(forWaiter: id)
         }
-        return try await lease()
     }
 
-    private func lease() async throws -> Connection {
+    /// An event-loop timer rather than a sleeping task: under load many jobs wait briefly.
+    private func scheduleTimeout(forWaiter id: Int) {
         let timeout = configuration.leaseTimeout
-        return try await withCheckedThrowingContinuation { (continuation: Waiter) in
-            let action = state.withLockedValue { $0.lease(waiter: continuation) }
-            switch action {
-            case .use(let connection):
-                continuation.resume(returning: connection)
-            case .open:
-                openConnection(for: continuation)
-            case .fail:
-                continuation.resume(throwing: PostgresError(.poolClosed, message: "pool shut down"))
-            case .wait(let id):
-                // An event-loop timer rather than a sleeping task: under load many requests wait
-                // briefly, and a task with a sleep each cost a tenth of the service's time.
-                MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) { [weak self] in
-                    guard let self, let waiter = self.state.withLockedValue({ $0.cancelWaiter(id: id) }) else { return }
-                    self.logger.warning("connection lease timed out")
-                    waiter.resume(throwing: PostgresError(.poolTimeout, message: "no connection free within \(timeout)"))
-                }
-            }
+        MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) { [weak self] in
+            guard let self, let job = self.state.withLockedValue({ $0.cancelWaiter(id: id) }) else { return }
+            self.logger.warning("connection lease timed out")
+            job.fail(PostgresError(.poolTimeout, message: "no connection free within \(timeout)"))
         }
     }
 
-    private func openConnection(for waiter: Waiter) {
-        let configuration = configuration
+    /// Serves `job` on a database thread with `connection` (nil: open one for its counted slot).
+    private func submit(_ job: Job, on connection: Connection?) {
         threads.submit { [self] threadState in
             guard case .active = threadState else {
-                waiter.resume(throwing: PostgresError(.poolClosed, message: "pool shut down"))
+                job.fail(PostgresError(.poolClosed, message: "pool shut down"))
                 return
             }
-            do {
-                let connection = try Connection(
-                    connectionString: configuration.connectionString,
-                    connectTimeoutSeconds: configuration.connectTimeoutSeconds
-                )
-                waiter.resume(returning: connection)
-            } catch {
-                logger.error("database connection failed", metadata: ["error": "\(String(reflecting: error))"])
-                waiter.resume(throwing: error)
-                perform(state.withLockedValue { $0.openFailed() })
+            serve(job, on: connection)
+        }
+    }
+
+    /// Runs on a database thread: serves `first`, then, while jobs wait, the next one with the same
+    /// connection. A connection idle for long, or one the server sent something while it sat idle
+    /// (it does so when it closes the session, as on a restart), is pinged first; a dead one is
+    /// dropped (freeing its slot) and the job leases again. So a restart of the database fails no
+    /// request once the new server accepts connections.
+    private func serve(_ first: Job, on firstConnection: Connection?) {
+        var job = first
+        var candidate = firstConnection
+        while true {
+            if let current = candidate, needsCheck(current), !current.ping() {
+                logger.warning("dropping broken database connection")
+                candidate = nil
+                if case .openFor(let other) = state.withLockedValue({ $0.giveBack(current, healthy: false) }) {
+                    submit(other, on: nil)
+                }
+                switch state.withLockedValue({ $0.lease(waiter: job) }) {
+                case .use(let next):
+                    candidate = next
+                    continue
+                case .open:
+                    break
+                case .fail:
+                    job.fail(PostgresError(.poolClosed, message: "pool shut down"))
+                    return
+                case .wait(let id):
+                    scheduleTimeout(forWaiter: id)
+                    return
+                }
+            }
+            let connection: Connection
+            if let candidate {
+                connection = candidate
+            } else {
+                do {
+                    connection = try Connection(
+                        connectionString: configuration.connectionString,
+                        connectTimeoutSeconds: configuration.connectTimeoutSeconds
+                    )
+                } catch {
+                    logger.error("database connection failed", metadata: ["error": "\(String(reflecting: error))"])
+                    job.fail(error)
+                    guard case .openFor(let next) = state.withLockedValue({ $0.openFailed() }) else { return }
+                    job = next
+                    continue
+                }
+            }
+            let resumeCaller = job.execute(connection)
+            let healthy = connection.isHealthy
+            if !healthy { logger.warning("dropping broken database connection") }
+            let next = state.withLockedValue { $0.giveBack(connection, healthy: healthy) }
+            resumeCaller()
+            switch next {
+            case .none:
+                return
+            case .hand(let handed, let waiting):
+                job = waiting
+                candidate = handed
+            case .openFor(let waiting):
+                job = waiting
+                candidate = nil
             }
         }
     }
 
-    private func giveBack(_ connection: Connection) {
-        let healthy = connection.isHealthy
-        if !healthy { logger.warning("dropping broken database connection") }
-        perform(state.withLockedValue { $0.giveBack(connection, healthy: healthy) })
-    }
-
-    private func perform(_ action: State.ReturnAction) {
-        switch action {
-        case .none: break
-        case .hand(let connection, let waiter): waiter.resume(returning: connection)
-        case .openFor(let waiter): openConnection(for: waiter)
-        }
+    private func needsCheck(_ connection: Connection) -> Bool {
+        ContinuousClock.now - connection.lastUsed > configuration.revalidateAfter || connection.hasUnreadInput
     }
 }
-

@@ -33,91 +33,94 @@ public struct JSONLogHandler: LogHandler {
         if let extra = event.metadata {
             fields.merge(extra) { _, new in new }
         }
-        var line = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"logger\":"
-        Self.appendString(label, to: &line)
-        line += ",\"msg\":"
-        Self.appendString(event.message.description, to: &line)
-        line += ",\"source\":"
-        Self.appendString(event.source, to: &line)
+        // Bytes rather than String appends: this runs once per request on the event loop.
+        let line = JSONOutput()
+        line.writeASCII("{\"ts\":\"")
+        Self.appendTimestamp(Date(), to: line)
+        line.writeASCII("\",\"level\":\"\(event.level.rawValue)\",\"logger\":")
+        line.writeString(label)
+        line.writeASCII(",\"msg\":")
+        line.writeString(event.message.description)
+        line.writeASCII(",\"source\":")
+        line.writeString(event.source)
         for key in fields.keys.sorted() where !Self.reserved.contains(key) {
-            line += ","
-            Self.appendString(key, to: &line)
-            line += ":"
+            line.bytes.append(UInt8(ascii: ","))
+            line.writeString(key)
+            line.bytes.append(UInt8(ascii: ":"))
             // The loop runs over the dictionary's own keys.
-            if let value = fields[key] { Self.appendValue(value, to: &line) }
+            if let value = fields[key] { Self.appendValue(value, to: line) }
         }
-        line += "}\n"
+        line.writeASCII("}\n")
         // A warning or worse may precede a crash: have it written without waiting for the batch.
-        sink.write(line, urgent: event.level >= .warning)
+        sink.write(line.bytes, urgent: event.level >= .warning)
     }
 
     private static let reserved: Set<String> = ["ts", "level", "logger", "msg", "source"]
 
-    static func appendValue(_ value: Logger.MetadataValue, to line: inout String) {
+    static func appendValue(_ value: Logger.MetadataValue, to line: JSONOutput) {
         switch value {
         case .string(let string):
-            appendString(string, to: &line)
+            line.writeString(string)
         case .stringConvertible(let convertible):
             switch convertible {
             case let number as any BinaryInteger:
-                line += "\(number)"
+                line.writeASCII("\(number)")
             case let number as Double where number.isFinite:
-                line += "\(number)"
+                line.writeASCII("\(number)")
             case let flag as Bool:
-                line += flag ? "true" : "false"
+                line.writeASCII(flag ? "true" : "false")
             default:
-                appendString(convertible.description, to: &line)
+                line.writeString(convertible.description)
             }
         case .array(let values):
-            line += "["
+            line.bytes.append(UInt8(ascii: "["))
             for (index, element) in values.enumerated() {
-                if index > 0 { line += "," }
-                appendValue(element, to: &line)
+                if index > 0 { line.bytes.append(UInt8(ascii: ",")) }
+                appendValue(element, to: line)
             }
-            line += "]"
+            line.bytes.append(UInt8(ascii: "]"))
         case .dictionary(let dictionary):
-            line += "{"
+            line.bytes.append(UInt8(ascii: "{"))
             for (index, key) in dictionary.keys.sorted().enumerated() {
-                if index > 0 { line += "," }
-                appendString(key, to: &line)
-                line += ":"
-                if let element = dictionary[key] { appendValue(element, to: &line) }
+                if index > 0 { line.bytes.append(UInt8(ascii: ",")) }
+                line.writeString(key)
+                line.bytes.append(UInt8(ascii: ":"))
+                if let element = dictionary[key] { appendValue(element, to: line) }
             }
-            line += "}"
+            line.bytes.append(UInt8(ascii: "}"))
         }
     }
 
-    static func appendString(_ string: String, to line: inout String) {
-        line += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
-    }
-
-    /// UTC with milliseconds, formatted by hand: the Foundation formatters cost more than the rest of the line.
-    static func timestamp(_ date: Date = Date()) -> String {
-        let seconds = date.timeIntervalSince1970
-        var time = time_t(seconds.rounded(.down))
-        let milliseconds = Int((seconds - seconds.rounded(.down)) * 1000)
+    /// UTC with milliseconds, digit by digit: the Foundation formatters cost more than the rest of the line.
+    static func appendTimestamp(_ date: Date, to line: JSONOutput) {
+        let interval = date.timeIntervalSince1970
+        let seconds = interval.rounded(.down)
+        var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                line.bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(milliseconds), 3))Z"
+        digits(Int(parts.tm_year) + 1900, 4)
+        line.bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        line.bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        line.bytes.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        line.bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        line.bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        line.bytes.append(UInt8(ascii: "."))
+        digits(min(999, Int((interval - seconds) * 1000)), 3)
+        line.bytes.append(UInt8(ascii: "Z"))
     }
 }

@@ -31,11 +31,16 @@ public final class LogSink: @unchecked Sendable {
 
     /// Queues `line` (which ends in a newline); `urgent` wakes the writer at once.
     public func write(_ line: String, urgent: Bool = false) {
+        write(Array(line.utf8), urgent: urgent)
+    }
+
+    /// Queues `line`, UTF-8 ending in a newline.
+    public func write(_ line: [UInt8], urgent: Bool = false) {
         condition.lock()
-        if pending.count + line.utf8.count > Self.capacity {
+        if pending.count + line.count > Self.capacity {
             dropped += 1
         } else {
-            pending.append(contentsOf: line.utf8)
+            pending.append(contentsOf: line)
         }
         let startFlusher = !flusherStarted
         flusherStarted = true

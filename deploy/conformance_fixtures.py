@@ -6,7 +6,8 @@ partnership operation would only ever see ids that name nothing. Through the pub
 admin, it proposes partnerships between the NGO's open projects, the given businesses and the
 akimat, and moves them on: one stays proposed, one goes under review, one is approved and one
 is active. A triple that is still open from an earlier call is left as it is (409), so calling it
-before each run tops up what the previous run withdrew, rejected or cancelled.
+before each run tops up what the previous run withdrew, rejected or cancelled; a party that an
+earlier run deactivated is refused too, and is only counted.
 
 Usage: conformance_fixtures.py BASE_URL ADMIN_TOKEN NGO_ID AKIMAT_ID BUSINESS_ID [BUSINESS_ID...]
 """
@@ -52,8 +53,9 @@ def main():
             "project_id": project, "business_id": business, "government_body_id": akimat,
             "pledge_kzt": 500_000, "in_kind": ["conformance fixture"],
         })
-        if status == 409:
-            # Still open from an earlier call, or a party an earlier run deactivated.
+        if status in (409, 422):
+            # Still open from an earlier call (409), or a party an earlier run deactivated or
+            # suspended (409, 422): a run may deactivate its own organization.
             refused += 1
             continue
         if status != 201:
@@ -63,7 +65,7 @@ def main():
             if status != 200:
                 sys.exit(f"{move} answered {status}: {body}")
         made += 1
-    print(f"fixtures: {made} partnerships made, {refused} refused with 409 (still open, or a party deactivated)")
+    print(f"fixtures: {made} partnerships made, {refused} refused (still open, or a party deactivated)")
 
 
 if __name__ == "__main__":

@@ -149,8 +149,10 @@ public final class Connection: @unchecked Sendable {
                 throw connectionError(.connectionLost)
             }
             let sqlState = field(result, diagnosticSQLState)
-            // A server going away mid-statement reports admin shutdown or a crash class.
-            if let sqlState, sqlState.hasPrefix("57P") || sqlState.hasPrefix("08") {
+            // A server going away mid-statement reports admin shutdown or a crash class; an error
+            // without any SQLSTATE comes from libpq itself, which means the connection failed
+            // (libpq may not have marked it bad yet when the server's last message was read).
+            if sqlState.map({ $0.hasPrefix("57P") || $0.hasPrefix("08") }) ?? true {
                 isBroken = true
                 throw PostgresError(.connectionLost, sqlState: sqlState, message: resultMessage(result))
             }

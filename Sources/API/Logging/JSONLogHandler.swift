@@ -36,7 +36,7 @@ public struct JSONLogHandler: LogHandler {
         // Bytes rather than String appends: this runs once per request on the event loop.
         let line = JSONOutput()
         line.writeASCII("{\"ts\":\"")
-        Self.appendTimestamp(Date(), to: line)
+        line.writeTimestamp(Date())
         line.writeASCII("\",\"level\":\"\(event.level.rawValue)\",\"logger\":")
         line.writeString(label)
         line.writeASCII(",\"msg\":")
@@ -89,38 +89,5 @@ public struct JSONLogHandler: LogHandler {
             }
             line.bytes.append(UInt8(ascii: "}"))
         }
-    }
-
-    /// UTC with milliseconds, digit by digit: the Foundation formatters cost more than the rest of the line.
-    static func appendTimestamp(_ date: Date, to line: JSONOutput) {
-        let interval = date.timeIntervalSince1970
-        let seconds = interval.rounded(.down)
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                line.bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-                rest %= divisor
-                divisor /= 10
-            }
-        }
-        digits(Int(parts.tm_year) + 1900, 4)
-        line.bytes.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mon) + 1, 2)
-        line.bytes.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mday), 2)
-        line.bytes.append(UInt8(ascii: "T"))
-        digits(Int(parts.tm_hour), 2)
-        line.bytes.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_min), 2)
-        line.bytes.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_sec), 2)
-        line.bytes.append(UInt8(ascii: "."))
-        digits(min(999, Int((interval - seconds) * 1000)), 3)
-        line.bytes.append(UInt8(ascii: "Z"))
     }
 }

@@ -52,17 +52,17 @@ enum OrganizationInput {
     private static func apply(_ reader: ObjectReader, to draft: inout OrganizationDraft) {
         let issues = reader.issues
         if reader.has("bin") {
-            if let bin = reader.string("bin", maxLength: 12) { draft.bin = bin } else { required(reader, "bin") }
+            if let bin = reader.string("bin", maxLength: 12) { draft.bin = bin } else { reader.rejectNull("bin") }
         }
         if reader.has("legal_form") {
             if let form = reader.string("legal_form", maxLength: 64).flatMap({ TextRules.code($0, field: "legal_form", issues: issues) }) {
                 draft.legalForm = form
-            } else { required(reader, "legal_form") }
+            } else { reader.rejectNull("legal_form") }
         }
         if reader.has("name") {
             if let name = reader.object("name") {
                 LocalizedInput.merge(name, into: &draft.name, maxLength: 300)
-            } else { required(reader, "name") }
+            } else { reader.rejectNull("name") }
         }
         if reader.has("description") { draft.description = reader.string("description", maxLength: 5000, allowEmpty: true) ?? "" }
         if reader.has("website") { draft.website = reader.string("website", maxLength: 300).flatMap { ContactRules.website($0, issues: issues) } }
@@ -93,10 +93,6 @@ enum OrganizationInput {
 
     static func codeList(_ reader: ObjectReader, _ key: String) -> [String] {
         reader.strings(key, maxCount: 32) { TextRules.code($0, field: $1, issues: reader.issues) } ?? []
-    }
-
-    private static func required(_ reader: ObjectReader, _ key: String) {
-        if reader.isNull(key) { reader.issues.add(key, "required", "\(key) cannot be null.") }
     }
 }
 

@@ -34,9 +34,9 @@ struct PartnershipController {
         let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
         reader.rejectUnknownKeys(["project_id", "business_id", "government_body_id", "pledge_kzt", "in_kind"])
         reader.requirePresent("project_id", "business_id", "government_body_id", "pledge_kzt")
-        let project = uuid(reader, "project_id")
-        let business = uuid(reader, "business_id")
-        let body = uuid(reader, "government_body_id")
+        let project = reader.uuid("project_id")
+        let business = reader.uuid("business_id")
+        let body = reader.uuid("government_body_id")
         let pledge = reader.integer("pledge_kzt", in: 0...OrganizationInput.maxBudgetKZT)
         let inKind = inKindList(reader)
         try issues.throwIfAny()
@@ -198,15 +198,6 @@ struct PartnershipController {
         let length = request.headers[.contentLength].flatMap(Int.init) ?? 0
         if length == 0 && request.headers[.contentType] == nil && request.headers[.transferEncoding] == nil { return [:] }
         return try await JSONBody.object(from: request)
-    }
-
-    private func uuid(_ reader: ObjectReader, _ key: String) -> UUID? {
-        guard let text = reader.string(key, maxLength: 36) else { return nil }
-        guard let id = UUID(uuidString: text) else {
-            reader.issues.add(key, "invalid_id", "\(key) must be a UUID.")
-            return nil
-        }
-        return id
     }
 
     private func inKindList(_ reader: ObjectReader) -> [String]? {

@@ -13,7 +13,7 @@ enum ProjectInput {
         let reader = ObjectReader(object, issues: issues)
         reader.rejectUnknownKeys(fields)
         reader.requirePresent("organization_id", "title", "regions", "funding_needed_kzt", "duration_months")
-        let organizationID = uuid(reader, "organization_id")
+        let organizationID = reader.uuid("organization_id")
         var draft = ProjectDraft(organizationID: organizationID ?? UUID(), title: LocalizedText(), fundingNeededKZT: 0, durationMonths: 1)
         apply(reader, to: &draft)
         try issues.throwIfAny()
@@ -26,7 +26,7 @@ enum ProjectInput {
             let reader = ObjectReader(object, issues: issues)
             reader.rejectUnknownKeys(fields)
             if reader.has("organization_id") {
-                let id = uuid(reader, "organization_id")
+                let id = reader.uuid("organization_id")
                 if reader.isNull("organization_id") || (id != nil && id != draft.organizationID) {
                     issues.add("organization_id", "immutable", "A project cannot move to another organization.")
                 }
@@ -38,7 +38,7 @@ enum ProjectInput {
 
     private static func apply(_ reader: ObjectReader, to draft: inout ProjectDraft) {
         if reader.has("title") {
-            if let title = reader.object("title") { LocalizedInput.merge(title, into: &draft.title, maxLength: 300) } else { cannotBeNull(reader, "title") }
+            if let title = reader.object("title") { LocalizedInput.merge(title, into: &draft.title, maxLength: 300) } else { reader.rejectNull("title") }
         }
         if reader.has("summary") {
             if let summary = reader.object("summary") {
@@ -49,7 +49,7 @@ enum ProjectInput {
         if reader.has("regions") { draft.regions = OrganizationInput.regionList(reader, "regions") }
         if reader.has("funding_needed_kzt") {
             if let amount = reader.integer("funding_needed_kzt", in: 0...OrganizationInput.maxBudgetKZT) { draft.fundingNeededKZT = amount }
-            else { cannotBeNull(reader, "funding_needed_kzt") }
+            else { reader.rejectNull("funding_needed_kzt") }
         }
         if reader.has("in_kind_needs") {
             draft.inKindNeeds = reader.strings("in_kind_needs", maxCount: 20) {
@@ -58,24 +58,11 @@ enum ProjectInput {
         }
         if reader.has("duration_months") {
             if let months = reader.integer("duration_months", in: 1...36) { draft.durationMonths = Int(months) }
-            else { cannotBeNull(reader, "duration_months") }
+            else { reader.rejectNull("duration_months") }
         }
         if reader.has("beneficiaries") { draft.beneficiaries = reader.integer("beneficiaries", in: 0...100_000_000).map(Int.init) ?? 0 }
         if reader.has("status") {
-            if let status = reader.enumeration("status", ProjectStatus.self) { draft.status = status } else { cannotBeNull(reader, "status") }
+            if let status = reader.enumeration("status", ProjectStatus.self) { draft.status = status } else { reader.rejectNull("status") }
         }
-    }
-
-    private static func uuid(_ reader: ObjectReader, _ key: String) -> UUID? {
-        guard let text = reader.string(key, maxLength: 36) else { return nil }
-        guard let id = UUID(uuidString: text) else {
-            reader.issues.add(key, "invalid_id", "\(key) must be a UUID.")
-            return nil
-        }
-        return id
-    }
-
-    private static func cannotBeNull(_ reader: ObjectReader, _ key: String) {
-        if reader.isNull(key) { reader.issues.add(key, "required", "\(key) cannot be null.") }
     }
 }

@@ -32,6 +32,11 @@ struct ObjectReader {
 
     func isNull(_ key: String) -> Bool { object[key] == .null }
 
+    /// For a patch: an explicit null where the field cannot be cleared.
+    func rejectNull(_ key: String) {
+        if isNull(key) { issues.add(fieldName(key), "required", "\(fieldName(key)) cannot be null.") }
+    }
+
     /// Reports every key not in `known`.
     func rejectUnknownKeys(_ known: Set<String>) {
         for key in object.keys.sorted() where !known.contains(key) {
@@ -53,6 +58,16 @@ struct ObjectReader {
             return nil
         }
         return TextRules.check(raw, field: fieldName(key), maxLength: maxLength, allowEmpty: allowEmpty, issues: issues)
+    }
+
+    /// A UUID in its text form; nil when absent, null or malformed (reported).
+    func uuid(_ key: String) -> UUID? {
+        guard let text = string(key, maxLength: 36) else { return nil }
+        guard let id = UUID(uuidString: text) else {
+            issues.add(fieldName(key), "invalid_id", "\(fieldName(key)) must be a UUID.")
+            return nil
+        }
+        return id
     }
 
     func integer(_ key: String, in range: ClosedRange<Int64>) -> Int64? {

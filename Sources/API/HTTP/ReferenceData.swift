@@ -44,15 +44,19 @@ final class ReferenceData: Sendable {
         return snapshot
     }
 
-    /// Adds an issue for each query filter value that names nothing.
-    func check(region: String?, focusAreas: [String], issues: IssueCollector) async throws {
+    /// Adds an issue for each code that names nothing, under the field the caller sent it in:
+    /// query filters by default (`region`, `focus_area`), body fields when named.
+    func check(
+        region: String?, focusAreas: [String], issues: IssueCollector,
+        regionField: String = "region", focusAreaField: (Int) -> String = { _ in "focus_area" }
+    ) async throws {
         guard region != nil || !focusAreas.isEmpty else { return }
         let codes = try await snapshot()
         if let region, !codes.regionCodes.contains(region) {
-            issues.add("region", "unknown_region", "No region has KATO code \(region).")
+            issues.add(regionField, "unknown_region", "No region has KATO code \(region).")
         }
-        for code in focusAreas where !codes.focusAreaCodes.contains(code) {
-            issues.add("focus_area", "unknown_focus_area", "No focus area has code \(code).")
+        for (index, code) in focusAreas.enumerated() where !codes.focusAreaCodes.contains(code) {
+            issues.add(focusAreaField(index), "unknown_focus_area", "No focus area has code \(code).")
         }
     }
 }

@@ -38,15 +38,14 @@ struct RoundController {
         }
         // An admin runs a round on behalf of a government body; a body runs its own.
         var runner = identity.isAdmin ? nil : identity.member?.organizationID
-        if let text = reader.string("government_body_id", maxLength: 36) {
-            if let id = UUID(uuidString: text) {
-                guard identity.speaksFor(id) else { throw Problem.forbidden("A government body runs rounds only for itself.") }
-                runner = id
-            } else {
-                issues.add("government_body_id", "invalid_id", "government_body_id must be a UUID.")
-            }
+        if let id = reader.uuid("government_body_id") {
+            guard identity.speaksFor(id) else { throw Problem.forbidden("A government body runs rounds only for itself.") }
+            runner = id
         }
-        try await reference.check(region: jurisdiction, focusAreas: focusAreas.isEmpty ? [] : focusAreas, issues: issues)
+        try await reference.check(
+            region: jurisdiction, focusAreas: focusAreas, issues: issues,
+            regionField: "jurisdiction", focusAreaField: { "focus_areas[\($0)]" }
+        )
         try issues.throwIfAny()
         guard let deadline, let runner else { throw Problem.validation(issues.issues) }
 

@@ -145,7 +145,8 @@ enum MatchRendering {
         return ranked.compactMap { seen.insert($0.reason.text).inserted ? $0.reason.text : nil }.prefix(count).map { $0 }
     }
 
-    private static func rounded(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
+    /// Scores and shares to four decimals: finer digits are noise to a reader.
+    static func rounded(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
 }
 
 extension ReasonLanguage {

@@ -85,7 +85,7 @@ struct RoundResource: Encodable {
         totals = Totals(
             fundingPlacedKzt: placed,
             needInScopeKzt: round.needInScopeKZT,
-            shareOfNeedCovered: round.needInScopeKZT == 0 ? 0 : (Double(placed) / Double(round.needInScopeKZT) * 10_000).rounded() / 10_000,
+            shareOfNeedCovered: round.needInScopeKZT == 0 ? 0 : MatchRendering.rounded(Double(placed) / Double(round.needInScopeKZT)),
             projectsInScope: round.projectsInScope,
             projectsFunded: fundedProjects.count,
             projectsPartlyFunded: round.unfunded.filter { $0.reason == .partlyFunded }.count,
@@ -108,7 +108,7 @@ struct RoundResource: Encodable {
             return PlacementResource(
                 project: projectName(placement.projectID),
                 sponsor: Named(id: placement.sponsorID.lowercasedString, name: profiles.sponsors[placement.sponsorID].map { LocalizedTextResource($0.name) }),
-                amountKzt: placement.amountKZT, score: (placement.score * 10_000).rounded() / 10_000, reasons: reasons,
+                amountKzt: placement.amountKZT, score: MatchRendering.rounded(placement.score), reasons: reasons,
                 partnershipId: placement.partnershipID?.lowercasedString, skippedReason: placement.skippedReason
             )
         }

@@ -46,13 +46,14 @@ public enum Ranker {
             }
         }
         var picked: [Candidate<Item>] = []
-        var pickedMasks: [[UInt64]] = []
+        // Each candidate's greatest similarity to anything picked so far, updated with each pick
+        // rather than recomputed over all picks.
+        var redundancy = [Double](repeating: 0, count: pool.count)
         while picked.count < limit, !pool.isEmpty {
             var bestIndex = 0
             var bestValue = -Double.infinity
             for index in pool.indices {
-                let redundancy = pickedMasks.map { similarity($0, masks[index]) }.max() ?? 0
-                let value = diversity.lambda * pool[index].match.score - (1 - diversity.lambda) * redundancy
+                let value = diversity.lambda * pool[index].match.score - (1 - diversity.lambda) * redundancy[index]
                 // Strictly greater keeps the earlier (better scored, lower id) candidate on ties.
                 if value > bestValue {
                     bestValue = value
@@ -60,7 +61,11 @@ public enum Ranker {
                 }
             }
             picked.append(pool.remove(at: bestIndex))
-            pickedMasks.append(masks.remove(at: bestIndex))
+            redundancy.remove(at: bestIndex)
+            let pickedMask = masks.remove(at: bestIndex)
+            for index in masks.indices {
+                redundancy[index] = max(redundancy[index], similarity(pickedMask, masks[index]))
+            }
         }
         return picked
     }

@@ -144,29 +144,22 @@ public final class ConnectionPool: Sendable {
     /// Runs on a database thread: serves `first`, then, while jobs wait, the next one with the same
     /// connection. A connection idle for long, or one the server sent something while it sat idle
     /// (it does so when it closes the session, as on a restart), is pinged first; a dead one is
-    /// dropped (freeing its slot) and the job leases again. So a restart of the database fails no
-    /// request once the new server accepts connections.
+    /// dropped and the job goes on with another idle one or a new one. So a restart of the
+    /// database fails no request once the new server accepts connections.
     private func serve(_ first: Job, on firstConnection: Connection?) {
         var job = first
         var candidate = firstConnection
         while true {
             if let current = candidate, needsCheck(current), !current.ping() {
                 logger.warning("dropping broken database connection")
-                candidate = nil
-                if case .openFor(let other) = state.withLockedValue({ $0.giveBack(current, healthy: false) }) {
-                    submit(other, on: nil)
-                }
-                switch state.withLockedValue({ $0.lease(waiter: job) }) {
+                switch state.withLockedValue({ $0.replaceDead() }) {
                 case .use(let next):
                     candidate = next
                     continue
-                case .open:
-                    break
+                case .open, .wait:
+                    candidate = nil
                 case .fail:
                     job.fail(PostgresError(.poolClosed, message: "pool shut down"))
-                    return
-                case .wait(let id):
-                    scheduleTimeout(forWaiter: id)
                     return
                 }
             }

@@ -62,6 +62,21 @@ struct PoolStateMachine<Resource, Waiter> {
         return .none
     }
 
+    /// A leased resource turned out dead before use. The same lease goes on with an idle resource
+    /// if there is one (the dead one's slot is freed), else opens a new one in the dead one's slot,
+    /// so it keeps its place ahead of the waiters.
+    mutating func replaceDead() -> LeaseAction {
+        if isClosed {
+            openCount -= 1
+            return .fail
+        }
+        if let resource = idle.popLast() {
+            openCount -= 1
+            return .use(resource)
+        }
+        return .open
+    }
+
     /// Opening a resource failed: its counted slot is released.
     mutating func openFailed() -> ReturnAction {
         openCount -= 1

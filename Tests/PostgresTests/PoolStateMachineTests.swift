@@ -37,6 +37,18 @@ import Testing
         #expect(machine.idle.isEmpty)
     }
 
+    @Test func deadResourceIsReplacedByAnIdleOneOrInItsOwnSlot() {
+        var machine = Machine(capacity: 3)
+        _ = machine.lease(waiter: "a")
+        _ = machine.lease(waiter: "b")
+        _ = machine.giveBack("idle", healthy: true)
+        guard case .use(let resource) = machine.replaceDead() else { Issue.record("the idle connection should be used"); return }
+        #expect(resource == "idle")
+        #expect(machine.openCount == 1, "the dead connection's slot is freed")
+        guard case .open = machine.replaceDead() else { Issue.record("with none idle, open in the dead one's slot"); return }
+        #expect(machine.openCount == 1)
+    }
+
     @Test func idleResourceIsReused() {
         var machine = Machine(capacity: 1)
         _ = machine.lease(waiter: "a")

@@ -134,7 +134,7 @@ import TestSupport
 
     @Test(arguments: rows.map(\.name))
     func eachCallerGetsExactlyItsStatus(_ name: String) async throws {
-        guard let row = Self.rows.first(where: { $0.name == name }) else { return }
+        let row = try #require(Self.rows.first { $0.name == name })
         try await TestDatabase.with { database in
             try await withService(database) { client in
                 let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
@@ -164,6 +164,7 @@ import TestSupport
         })
         let served = router.routes.map { shape($0.method.rawValue, $0.path.description) }
         #expect(served.count >= 35)
+        #expect(Set(Self.rows.map(\.name)).count == Self.rows.count, "each row names a different route")
         for route in served {
             #expect(covered.contains(route), "\(route) has no row in the matrix")
         }

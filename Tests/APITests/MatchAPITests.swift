@@ -65,10 +65,11 @@ import TestSupport
             #expect(!items.isEmpty)
             let project = try await client.send(.get, "/v1/projects/\(ids.openProject)").json
             let regions = project["regions"] as? [String] ?? []
+            #expect(!regions.isEmpty)
             for item in items {
                 let body = item["organization"] as? [String: Any] ?? [:]
                 #expect(body["kind"] as? String == "government_body")
-                let jurisdiction = body["jurisdiction"] as? String ?? ""
+                let jurisdiction = try #require(body["jurisdiction"] as? String)
                 let national = body["nationwide"] as? Bool ?? false
                 #expect(national || regions.contains { $0.hasPrefix(jurisdiction.prefix(2)) }, "\(jurisdiction) does not cover \(regions)")
             }

@@ -95,7 +95,9 @@ import TestSupport
             let response = try await client.send(.post, "/v1/rounds", json: #"{"consent_deadline": "\#(Self.deadline)", "mode": "whole"}"#, as: world.caller("government_inside"))
             #expect(response.status == .created)
             let placements = response.json["placements"] as? [[String: Any]] ?? []
+            #expect(!placements.isEmpty)
             let projects = placements.compactMap { ($0["project"] as? [String: Any])?["id"] as? String }
+            #expect(projects.count == placements.count)
             #expect(Set(projects).count == projects.count, "one sponsor per project")
             #expect(placements.allSatisfy { $0["amount_kzt"] as? Int == 20_000_000 }, "whole needs only")
             #expect((response.json["upper_bound"] as? Double ?? 0) >= (response.json["objective"] as? Double ?? 1))

@@ -15,7 +15,8 @@ public final class LogSink: @unchecked Sendable {
     private var urgent = false
     private var flusherStarted = false
 
-    static let interval: TimeInterval = 0.05
+    /// How long an info line may wait for its batch.
+    let interval: TimeInterval
     static let capacity = 4 * 1024 * 1024
 
     /// Standard error, so that standard output carries only a command's result (a token, a count).
@@ -25,16 +26,12 @@ public final class LogSink: @unchecked Sendable {
         return sink
     }()
 
-    public init(fileDescriptor: Int32) {
+    public init(fileDescriptor: Int32, interval: TimeInterval = 0.05) {
         self.fileDescriptor = fileDescriptor
+        self.interval = interval
     }
 
-    /// Queues `line` (which ends in a newline); `urgent` wakes the writer at once.
-    public func write(_ line: String, urgent: Bool = false) {
-        write(Array(line.utf8), urgent: urgent)
-    }
-
-    /// Queues `line`, UTF-8 ending in a newline.
+    /// Queues `line`, UTF-8 ending in a newline; `urgent` wakes the writer at once.
     public func write(_ line: [UInt8], urgent: Bool = false) {
         condition.lock()
         if pending.count + line.count > Self.capacity {
@@ -56,7 +53,7 @@ public final class LogSink: @unchecked Sendable {
         let flusher = Thread { [self] in
             while true {
                 condition.lock()
-                if !urgent { _ = condition.wait(until: Date(timeIntervalSinceNow: Self.interval)) }
+                if !urgent { _ = condition.wait(until: Date(timeIntervalSinceNow: interval)) }
                 urgent = false
                 condition.unlock()
                 flush()

@@ -98,7 +98,7 @@ func buildRouter(
         .addRoutes(to: router.group("/v1/projects"))
     let matches = MatchRepository(pool: pool, candidateLimit: matching.candidateLimit)
     let matchService = MatchService(repository: matches, reference: referenceData, configuration: matching, exposure: exposure)
-    MatchController(service: matchService, repository: matches, organizations: organizations, reference: referenceData)
+    MatchController(service: matchService, repository: matches, reference: referenceData)
         .addRoutes(to: router)
     let partnerships = PartnershipRepository(pool: pool)
     PartnershipController(partnerships: partnerships, matches: matchService, reference: referenceData)

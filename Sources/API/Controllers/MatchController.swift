@@ -6,7 +6,6 @@ import Storage
 struct MatchController {
     let service: MatchService
     let repository: MatchRepository
-    let organizations: OrganizationRepository
     let reference: ReferenceData
 
     static let maxLimit = 50
@@ -48,7 +47,7 @@ struct MatchController {
         let options = options(query)
         try query.issues.throwIfAny()
         let id = try context.resourceID("organization")
-        guard let organization = try await repository.organization(id) else { throw Problem.notFound("organization") }
+        guard let (organization, description) = try await repository.organization(id) else { throw Problem.notFound("organization") }
         guard organization.profile.isActive else {
             return try await respond([], request: request, notice: "The organization is deactivated, so it is not matched.")
         }
@@ -56,9 +55,7 @@ struct MatchController {
         case .ngo:
             try await service.sponsors(forNGO: id, options: options)
         case .business, .governmentBody:
-            try await service.projects(
-                for: organization, description: try await organizations.find(id).fields.description, options: options
-            )
+            try await service.projects(for: organization, description: description, options: options)
         }
         return try await respond(items, request: request, notice: nil)
     }

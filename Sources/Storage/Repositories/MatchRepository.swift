@@ -122,8 +122,13 @@ public struct MatchRepository: Sendable {
     // MARK: - For an organization
 
     /// The organization as the matching engine sees it, with its name; nil when there is none.
-    public func organization(_ id: UUID) async throws -> PartnerCandidate? {
-        try await pool.withConnection { try Self.partners(ids: [id], on: $0).first }
+    /// An organization as matching sees it, with the description its text search starts from.
+    public func organization(_ id: UUID) async throws -> (candidate: PartnerCandidate, description: String)? {
+        try await pool.withConnection { connection in
+            guard let candidate = try Self.partners(ids: [id], on: connection).first else { return nil }
+            let description = try connection.query("SELECT description FROM organizations WHERE id = $1", [id]).rows[0].decode(String.self, at: 0)
+            return (candidate, description)
+        }
     }
 
     /// Organizations by id as the matching engine sees them, without text relevance.

@@ -298,6 +298,23 @@ asar_pg_start() {
     _asar_say "PostgreSQL started (port $port, data $data, log $log)"
 }
 
+# Starts the cluster in DIR on a free port, trying another when someone takes the port before
+# postgres binds it; sets ASAR_PG_STARTED_PORT. Extra arguments go to asar_pg_start.
+asar_pg_start_free() {
+    local dir=$1 attempt port
+    shift
+    for attempt in 1 2 3; do
+        port=$(asar_free_port)
+        if asar_pg_start "$dir" "$port" "$@"; then
+            ASAR_PG_STARTED_PORT=$port
+            return 0
+        fi
+        grep -q 'could not bind\|Address already in use' "$dir/log" 2>/dev/null || return 1
+        _asar_say "Port $port was taken; retrying ($attempt/3)"
+    done
+    return 1
+}
+
 asar_pg_stop() {
     local dir=$1 mode=${2:-fast} out
     : "${ASAR_PG_BINDIR:=$(asar_find_pg_bindir)}"

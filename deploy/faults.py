@@ -24,7 +24,6 @@ BIN = os.environ["ASAR_BIN"]
 WORK = os.environ["ASAR_FAULTS_WORK"]
 PG_DIR = os.environ["ASAR_FAULTS_PG_DIR"]
 PG_PORT = os.environ["ASAR_FAULTS_PG_PORT"]
-LIB = os.environ["ASAR_FAULTS_LIB"]
 PG_OPTS = shlex.split(os.environ.get("ASAR_FAULTS_PG_OPTS", ""))
 SCENARIOS = os.environ.get("ASAR_FAULTS", "outage drain kill two").split()
 
@@ -914,7 +913,7 @@ def problem_code(reply):
     return body.get("type", "").rsplit("/", 1)[-1] if isinstance(body, dict) else ""
 
 
-def scenario_two(db, _admin):
+def scenario_two(db):
     s = Scenario("two instances on one database")
     createdb(db)
     a = Service("two-a", db)
@@ -1048,7 +1047,7 @@ def main():
         "outage": ("database outage under load", lambda: scenario_outage(demo_db, admin)),
         "drain": ("graceful SIGTERM drain", lambda: scenario_drain(demo_db, admin)),
         "kill": ("kill -9 during writes", lambda: scenario_kill(demo_db, admin)),
-        "two": ("two instances on one database", lambda: scenario_two("faults_two", admin)),
+        "two": ("two instances on one database", lambda: scenario_two("faults_two")),
     }
     results = []
     for name in SCENARIOS:

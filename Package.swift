@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -29,21 +31,45 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .target(name: "Matching"),
+        // Pure: the caller, the partnership state machine, KATO, the focus taxonomy, one Language.
+        .target(name: "Domain"),
+        // Pure: scoring, ranking, explanations, allocation.
+        .target(name: "Matching", dependencies: ["Domain"]),
         .target(
             name: "Storage",
             dependencies: [
                 "Postgres",
+                "Domain",
                 "Matching",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The demo and synthetic data behind `asar seed`; not part of the service.
+        .target(name: "DemoData", dependencies: ["Storage", "Postgres", "Domain", "Matching"]),
+        // One method per use case, taking an explicit caller; every authorization decision. No HTTP.
+        .target(
+            name: "UseCases",
+            dependencies: [
+                "Domain",
+                "Matching",
+                "Storage",
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
             name: "API",
             dependencies: [
+                "UseCases",
+                "Domain",
                 "Storage",
                 "Matching",
                 "Postgres",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -56,6 +82,9 @@ let package = Package(
             name: "asar",
             dependencies: [
                 "API",
+                "UseCases",
+                "DemoData",
+                "Domain",
                 "Storage",
                 "Postgres",
                 "Matching",
@@ -64,18 +93,21 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // Creates a migrated template database once per test run and a fresh copy per test.
-        .target(name: "TestSupport", dependencies: ["Postgres", "Storage"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Postgres", "Domain", "Storage", "UseCases", "DemoData"], path: "Tests/TestSupport"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         // Tools/ holds the networkx checker the allocation tests run; it is not Swift.
-        .testTarget(name: "MatchingTests", dependencies: ["Matching"], exclude: ["Tools"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Postgres", "TestSupport"]),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Domain"], exclude: ["Tools"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Domain", "DemoData", "Postgres", "TestSupport"]),
+        .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "Domain", "Storage", "Postgres", "TestSupport"]),
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Storage", "Postgres", "TestSupport",
+                "API", "UseCases", "Domain", "Storage", "Postgres", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

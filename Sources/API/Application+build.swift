@@ -2,7 +2,7 @@ import Hummingbird
 import Logging
 import Postgres
 import ServiceLifecycle
-import Storage
+import UseCases
 
 /// What the service needs to run.
 public struct ServiceConfiguration: Sendable {
@@ -34,7 +34,8 @@ public struct ServiceConfiguration: Sendable {
 /// Wires the pool, repositories and routes into an application.
 public func buildApplication(
     _ configuration: ServiceConfiguration,
-    migrations: [Migration]
+    migrations: [Migration],
+    metrics: ServiceMetrics = ServiceMetrics()
 ) -> some ApplicationProtocol {
     let logger = {
         var logger = Logger(label: "asar")
@@ -42,14 +43,9 @@ public func buildApplication(
         return logger
     }()
     let pool = ConnectionPool(configuration: configuration.database, logger: logger)
-    let exposure = ExposureRecorder()
-    let router = buildRouter(
-        pool: pool, expectedMigrations: migrations.map(\.version), matching: configuration.matching, exposure: exposure
-    )
-    let services: [any Service] = [
-        PoolService(pool: pool),
-        ExposureFlushService(recorder: exposure, repository: ExposureRepository(pool: pool), interval: .seconds(2), logger: logger),
-    ]
+    let useCases = Services(pool: pool, matching: configuration.matching)
+    let router = buildRouter(useCases, pool: pool, expectedMigrations: migrations.map(\.version), metrics: metrics)
+    let services: [any Service] = [PoolService(pool: pool)] + useCases.backgroundServices(logger: logger)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "asar"),
@@ -69,45 +65,35 @@ public func buildApplication(
 
 /// All routes, in one place.
 func buildRouter(
-    pool: ConnectionPool, expectedMigrations: [Int], matching: MatchingConfiguration, exposure: ExposureRecorder
+    _ useCases: Services, pool: ConnectionPool, expectedMigrations: [Int], metrics: ServiceMetrics = ServiceMetrics()
 ) -> Router<AppRequestContext> {
-    let reference = ReferenceRepository(pool: pool)
-    let referenceData = ReferenceData(repository: reference)
-    let organizations = OrganizationRepository(pool: pool)
     let router = Router(context: AppRequestContext.self)
     let routes = RouteTable()
-    let metrics = RequestMetrics()
     router.add(middleware: ServerTimingMiddleware())
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    // Hummingbird's own series (http_server_request_duration, active requests) go wherever
+    // swift-metrics is bootstrapped; ASAR's labelled ones always go to this service's registry.
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RouteMetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(routes: routes))
-    router.add(middleware: AuthMiddleware(tokens: TokenRepository(pool: pool)))
-    HealthController(reference: reference, expectedMigrations: expectedMigrations).addRoutes(to: router)
+    router.add(middleware: AuthMiddleware(tokens: useCases.tokens))
+    HealthController(reference: useCases.reference, expectedMigrations: expectedMigrations).addRoutes(to: router)
     router.get("/metrics") { _, _ in
         Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(pool: pool.statistics)))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render(pool: pool.statistics)))
         )
     }
     OpenAPIController().addRoutes(to: router)
-    ReferenceController(reference: reference).addRoutes(to: router)
-    OrganizationController(organizations: organizations, referenceData: referenceData)
+    ReferenceController(reference: useCases.reference).addRoutes(to: router)
+    OrganizationController(organizations: useCases.organizations, reference: useCases.reference)
         .addRoutes(to: router.group("/v1/organizations"))
-    ProjectController(projects: ProjectRepository(pool: pool), referenceData: referenceData)
+    ProjectController(projects: useCases.projects, reference: useCases.reference)
         .addRoutes(to: router.group("/v1/projects"))
-    let matches = MatchRepository(pool: pool, candidateLimit: matching.candidateLimit)
-    let matchService = MatchService(repository: matches, reference: referenceData, configuration: matching, exposure: exposure)
-    MatchController(service: matchService, repository: matches, reference: referenceData)
-        .addRoutes(to: router)
-    let partnerships = PartnershipRepository(pool: pool)
-    PartnershipController(partnerships: partnerships, matches: matchService, reference: referenceData)
-        .addRoutes(to: router)
-    let rounds = RoundRepository(pool: pool)
-    RoundController(
-        service: RoundService(rounds: rounds, partnerships: partnerships, reference: referenceData),
-        rounds: rounds, organizations: organizations, reference: referenceData
-    ).addRoutes(to: router)
+    MatchController(matches: useCases.matches, reference: useCases.reference).addRoutes(to: router)
+    PartnershipController(partnerships: useCases.partnerships, reference: useCases.reference).addRoutes(to: router)
+    RoundController(rounds: useCases.rounds, reference: useCases.reference).addRoutes(to: router)
     routes.load(router.routes)
     return router
 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Weights of the components within one direction; they sum to 1.

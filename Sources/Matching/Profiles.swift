@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// What the matching engine needs to know about a project.

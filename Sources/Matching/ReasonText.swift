@@ -1,3 +1,5 @@
+import Domain
+
 /// Names of regions and focus areas in one language, for rendering reasons.
 public struct Vocabulary: Sendable {
     public let regionNames: [String: String]
@@ -7,11 +9,6 @@ public struct Vocabulary: Sendable {
         self.regionNames = regionNames
         self.focusAreaNames = focusAreaNames
     }
-}
-
-/// The languages reasons are written in.
-public enum ReasonLanguage: String, Sendable, CaseIterable {
-    case kk, ru, en
 }
 
 extension Reason {
@@ -39,7 +36,7 @@ extension Reason {
     }
 
     /// The reason as a sentence in `language`.
-    public func text(_ language: ReasonLanguage, _ words: Vocabulary) -> String {
+    public func text(_ language: Language, _ words: Vocabulary) -> String {
         func region(_ code: String) -> String { words.regionNames[code] ?? code }
         func areas(_ codes: [String]) -> String { codes.map { words.focusAreaNames[$0] ?? $0 }.joined(separator: ", ") }
         switch (self, language) {

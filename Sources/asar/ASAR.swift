@@ -3,9 +3,11 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import Postgres
+import Domain
+import DemoData
 import Storage
-
 
 struct ASAR: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +36,10 @@ struct Serve: AsyncParsableCommand {
             logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info,
             matching: .fromEnvironment(environment)
         )
-        let app = buildApplication(configuration, migrations: try SQLFiles.migrations())
+        let metrics = ServiceMetrics()
+        // One registry for ASAR's series and Hummingbird's, served at /metrics.
+        MetricsSystem.bootstrap(metrics.factory)
+        let app = buildApplication(configuration, migrations: try SQLFiles.migrations(), metrics: metrics)
         try await app.runService()
     }
 }

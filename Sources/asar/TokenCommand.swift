@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Domain
 import Storage
 
 struct Token: AsyncParsableCommand {

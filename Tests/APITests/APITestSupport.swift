@@ -1,10 +1,13 @@
+import Domain
 import API
+import UseCases
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Postgres
+import DemoData
 import Storage
 import TestSupport
 
@@ -25,7 +28,7 @@ func withService<T: Sendable>(
 }
 
 /// Who a test request comes from.
-enum Caller: Sendable {
+enum RequestCaller: Sendable {
     case anonymous
     case admin
     case token(String)
@@ -42,7 +45,7 @@ struct APIClient: Sendable {
     @discardableResult
     func send(
         _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, contentType: String = "application/json",
-        as caller: Caller? = nil, headers extra: HTTPFields = [:]
+        as caller: RequestCaller? = nil, headers extra: HTTPFields = [:]
     ) async throws -> TestResponse {
         var headers = extra
         if json != nil { headers[.contentType] = contentType }
@@ -65,10 +68,6 @@ struct APIClient: Sendable {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 extension TestResponse {
     /// The body as a JSON object; empty when it is not one.
@@ -114,5 +113,13 @@ enum Bodies {
          "focus_areas": ["inclusion"], "regions": ["550000000"], "funding_needed_kzt": 8000000,
          "in_kind_needs": ["помещение"], "duration_months": 12, "beneficiaries": 40, "status": "open"\(extra)}
         """
+    }
+}
+
+extension AccessWorld {
+    /// The token a test request of `name` carries.
+    func caller(_ name: String) -> RequestCaller {
+        guard let token = tokens[name] else { return .anonymous }
+        return .token(token)
     }
 }

@@ -1,7 +1,10 @@
+import Domain
 import Foundation
 @testable import API
+import UseCases
 import Postgres
 import HTTPTypes
+import DemoData
 import Storage
 import Testing
 import TestSupport
@@ -153,7 +156,7 @@ import TestSupport
     @Test func everyRouteTheRouterServesIsInTheMatrix() {
         // Building the router opens no connection.
         let pool = ConnectionPool(configuration: .init(connectionString: "dbname=none"))
-        let router = buildRouter(pool: pool, expectedMigrations: [], matching: MatchingConfiguration(), exposure: ExposureRecorder())
+        let router = buildRouter(Services(pool: pool, matching: MatchingConfiguration()), pool: pool, expectedMigrations: [])
         func shape(_ method: String, _ path: String) -> String {
             let segments = path.split(separator: "/").map { $0.hasPrefix(":") || $0.hasPrefix("{") ? "*" : String($0) }
             return "\(method) /" + segments.joined(separator: "/")

@@ -34,6 +34,8 @@ import TestSupport
         BadBody("empty", "", .badRequest, "/problems/malformed-json"),
         BadBody("array instead of object", "[]", .badRequest, "/problems/malformed-json"),
         BadBody("scalar instead of object", "42", .badRequest, "/problems/malformed-json"),
+        BadBody("trailing comma in an object", #"{"description": "x",}"#, .badRequest, "/problems/malformed-json"),
+        BadBody("trailing comma in an array", #"{"regions": ["550000000",]}"#, .badRequest, "/problems/malformed-json"),
         BadBody("trailing garbage", #"{"kind": "ngo"} x"#, .badRequest, "/problems/malformed-json"),
         BadBody("invalid UTF-8", Array(#"{"description": ""#.utf8) + [0xFF, 0xFE, 0xC3] + Array(#""}"#.utf8), .badRequest, "/problems/malformed-json"),
         BadBody("lone surrogate escape", #"{"description": "\ud800"}"#, .badRequest, "/problems/malformed-json"),

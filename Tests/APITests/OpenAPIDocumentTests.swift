@@ -1,6 +1,9 @@
+import Domain
 import Foundation
 @testable import API
+import UseCases
 import Postgres
+import DemoData
 import Storage
 import Testing
 import TestSupport
@@ -36,7 +39,7 @@ import TestSupport
     static func servedOperations() -> Set<String> {
         // Building the router opens no connection.
         let pool = ConnectionPool(configuration: .init(connectionString: "dbname=none"))
-        let router = buildRouter(pool: pool, expectedMigrations: [], matching: MatchingConfiguration(), exposure: ExposureRecorder())
+        let router = buildRouter(Services(pool: pool, matching: MatchingConfiguration()), pool: pool, expectedMigrations: [])
         return Set(router.routes.map { route in
             let segments = route.path.description.split(separator: "/").map { segment in
                 segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
@@ -89,7 +92,7 @@ import TestSupport
         let committed = try Self.committedDocument()
         try await TestDatabase.with { database in
             try await withService(database) { client in
-                for caller in [Caller.anonymous, .admin] {
+                for caller in [RequestCaller.anonymous, .admin] {
                     let response = try await client.send(.get, "/openapi.json", as: caller)
                     #expect(response.status == .ok)
                     #expect(response.headers[.contentType] == "application/json")

@@ -160,6 +160,10 @@ import TestSupport
                 #expect(second.items.count == 1)
                 #expect(second.json["next_cursor"] is NSNull)
                 #expect(first.items.first?["id"] as? String != second.items.first?["id"] as? String)
+                // Any value of the cursor's declared shape is a cursor: the earliest one lists nothing after it.
+                let earliest = try await client.send(.get, "/v1/organizations?cursor=0.00000000-0000-0000-0000-000000000000")
+                #expect(earliest.status == .ok)
+                #expect(earliest.items.isEmpty)
             }
         }
     }

@@ -1,7 +1,9 @@
+import Domain
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Postgres
+import DemoData
 import Storage
 import Testing
 import TestSupport

@@ -1,5 +1,7 @@
+import Domain
 import Foundation
 import Testing
+import DemoData
 import Storage
 import TestSupport
 
@@ -79,7 +81,7 @@ import TestSupport
 @Suite struct DemoDataAPITests {
     @Test func demoDataIsSearchableInRussianAndKazakh() async throws {
         try await TestDatabase.with { database in
-            _ = try await Storage.Seeder.loadDemo(into: database.pool, onlyIfEmpty: true)
+            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: true)
             try await withService(database) { client in
                 let russian = try await client.send(.get, "/v1/organizations?q=%D0%B4%D0%B5%D1%82%D0%B5%D0%B9") // детей
                 #expect(!russian.items.isEmpty)

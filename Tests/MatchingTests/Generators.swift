@@ -1,4 +1,5 @@
 import Foundation
+import Domain
 @testable import Matching
 
 /// A small seeded generator so that property tests are repeatable.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Domain
 @testable import Matching
 
 @Suite struct MatchScorerTests {
@@ -204,7 +205,7 @@ import Testing
 
     @Test func reasonsRenderInEveryLanguage() {
         let words = Vocabulary(regionNames: ["190000000": "Almaty Region"], focusAreaNames: ["education": "Education"])
-        for language in ReasonLanguage.allCases {
+        for language in Language.allCases {
             let text = Reason.sameRegion("190000000").text(language, words)
             #expect(text.contains("Almaty Region"))
         }

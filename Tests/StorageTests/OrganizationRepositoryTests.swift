@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Domain
 @testable import Storage
 
 @Suite struct OrganizationRepositoryTests {
@@ -25,7 +26,7 @@ import TestSupport
         try await TestDatabase.with { database in
             let repository = OrganizationRepository(pool: database.pool)
             _ = try await repository.create(Fixtures.ngo(1))
-            await #expect(throws: StorageError.conflict(code: "duplicate_bin", message: "An organization with this BIN is already registered.")) {
+            await #expect(throws: DomainError.conflict(code: "duplicate_bin", message: "An organization with this BIN is already registered.")) {
                 _ = try await repository.create(Fixtures.business(1))
             }
         }
@@ -39,7 +40,7 @@ import TestSupport
             await #expect {
                 _ = try await repository.create(draft)
             } throws: { error in
-                guard case StorageError.invalid(let issues) = error else { return false }
+                guard case DomainError.invalid(let issues) = error else { return false }
                 return Set(issues.map(\.field)) == ["regions[1]", "focus_areas[1]", "legal_form"]
             }
             let count = try await database.pool.withConnection { try $0.query("SELECT count(*) FROM organizations").rows[0].decode(Int.self, at: 0) }
@@ -142,7 +143,7 @@ import TestSupport
             await #expect {
                 _ = try await repository.update(business.id) { $0.staffCount = 5 }
             } throws: { error in
-                guard case StorageError.invalid(let issues) = error else { return false }
+                guard case DomainError.invalid(let issues) = error else { return false }
                 return issues.map(\.code) == ["not_applicable"]
             }
             let updated = try await repository.update(business.id) { $0.annualCSRBudgetKZT = 70_000_000 }

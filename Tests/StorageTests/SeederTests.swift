@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import TestSupport
+import Domain
+@testable import DemoData
 @testable import Storage
 
 @Suite struct SeederTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Domain
 @testable import Storage
 
 @Suite struct TokenRepositoryTests {

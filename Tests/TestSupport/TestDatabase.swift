@@ -1,6 +1,8 @@
+import Domain
 import Foundation
 import Logging
 import Postgres
+import DemoData
 import Storage
 
 /// A fresh, migrated database for one test, copied from a template migrated once per run.

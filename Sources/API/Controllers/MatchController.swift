@@ -1,11 +1,11 @@
+import Domain
 import Foundation
 import Hummingbird
 import Matching
-import Storage
+import UseCases
 
 struct MatchController {
-    let service: MatchService
-    let repository: MatchRepository
+    let matches: MatchService
     let reference: ReferenceData
 
     static let maxLimit = 50
@@ -16,57 +16,34 @@ struct MatchController {
         router.get("/v1/organizations/:id/matches", use: organizationMatches)
     }
 
-    @Sendable func projectMatches(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func projectMatches(_ request: Request, context: AppRequestContext) async throws -> Reply<MatchList> {
         let query = QueryReader(request: request)
         query.rejectUnknown(["kind", "limit", "fair_exposure", "diversify"])
         let kind = query.enumeration("kind", MatchKind.self) ?? .business
         let options = options(query)
         try query.issues.throwIfAny()
-        guard let (project, items) = try await service.partners(
-            forProject: try context.resourceID("project"), kind: kind.partnerKind, options: options
-        ) else { throw Problem.notFound("project") }
-        try requireVisible(project, context)
-        return try await respond(items, request: request, notice: project.profile.isOpen ? nil : Self.notOpen)
+        let answer = try await matches.partners(
+            forProject: try context.resourceID("project"), kind: kind.partnerKind, options: options, by: context.caller
+        )
+        return try await render(answer, request: request)
     }
 
-    @Sendable func projectTriples(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func projectTriples(_ request: Request, context: AppRequestContext) async throws -> Reply<MatchList> {
         let query = QueryReader(request: request)
         query.rejectUnknown(["limit", "fair_exposure", "diversify"])
         let options = options(query)
         try query.issues.throwIfAny()
-        guard let (project, items) = try await service.triples(forProject: try context.resourceID("project"), options: options) else {
-            throw Problem.notFound("project")
-        }
-        try requireVisible(project, context)
-        return try await respond(items, request: request, notice: project.profile.isOpen ? nil : Self.notOpen)
+        let answer = try await matches.triples(forProject: try context.resourceID("project"), options: options, by: context.caller)
+        return try await render(answer, request: request)
     }
 
-    @Sendable func organizationMatches(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func organizationMatches(_ request: Request, context: AppRequestContext) async throws -> Reply<MatchList> {
         let query = QueryReader(request: request)
         query.rejectUnknown(["limit", "fair_exposure", "diversify"])
         let options = options(query)
         try query.issues.throwIfAny()
-        let id = try context.resourceID("organization")
-        guard let (organization, description) = try await repository.organization(id) else { throw Problem.notFound("organization") }
-        guard organization.profile.isActive else {
-            return try await respond([], request: request, notice: "The organization is deactivated, so it is not matched.")
-        }
-        let items: [RankedMatch<MatchService.Subject>] = switch organization.profile.kind {
-        case .ngo:
-            try await service.sponsors(forNGO: id, options: options)
-        case .business, .governmentBody:
-            try await service.projects(for: organization, description: description, options: options)
-        }
-        return try await respond(items, request: request, notice: nil)
-    }
-
-    private static let notOpen = "The project is not open, so it is not matched."
-
-    /// Drafts are private to their NGO and admins.
-    private func requireVisible(_ project: ProjectCandidate, _ context: AppRequestContext) throws {
-        if project.status == .draft && !(context.identity?.speaksFor(project.owner.id) ?? false) {
-            throw Problem.notFound("project")
-        }
+        let answer = try await matches.forOrganization(try context.resourceID("organization"), options: options, by: context.caller)
+        return try await render(answer, request: request)
     }
 
     private func options(_ query: QueryReader) -> MatchOptions {
@@ -77,11 +54,11 @@ struct MatchController {
         )
     }
 
-    private func respond(_ items: [RankedMatch<MatchService.Subject>], request: Request, notice: String?) async throws -> Response {
-        let language = ReasonLanguage.negotiate(request.headers[.acceptLanguage])
+    private func render(_ answer: MatchAnswer, request: Request) async throws -> Reply<MatchList> {
+        let language = Language.negotiate(request.headers[.acceptLanguage])
         let vocabulary = try await reference.snapshot().vocabulary(language)
-        return try JSONBody.response(
-            MatchList(language: language.rawValue, items: MatchRendering.items(items, language: language, vocabulary: vocabulary), notice: notice),
+        return Reply(
+            MatchList(language: language.rawValue, items: MatchRendering.items(answer.items, language: language, vocabulary: vocabulary), notice: answer.notice),
             headers: [.contentLanguage: language.rawValue, .vary: "Accept-Language"]
         )
     }

@@ -1,10 +1,12 @@
+import Domain
 import Foundation
 import Hummingbird
 import Storage
+import UseCases
 
 struct OrganizationController {
-    let organizations: OrganizationRepository
-    let referenceData: ReferenceData
+    let organizations: OrganizationService
+    let reference: ReferenceData
 
     static let listParameters: Set<String> = ["kind", "region", "focus_area", "q", "include_inactive", "limit", "cursor"]
 
@@ -17,45 +19,31 @@ struct OrganizationController {
         group.put(":id/verification", use: verify)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireAdmin(action: "register organizations")
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Reply<OrganizationResource> {
         let draft = try OrganizationInput.draft(from: try await JSONBody.object(from: request))
-        let organization = try await organizations.create(draft)
-        return try JSONBody.response(
-            OrganizationResource(organization, showContact: true),
-            status: .created,
-            headers: [.location: "/v1/organizations/\(organization.id.lowercasedString)"]
+        let view = try await organizations.register(draft, by: context.caller)
+        return Reply(
+            OrganizationResource(view), status: .created,
+            headers: [.location: "/v1/organizations/\(view.organization.id.lowercasedString)"]
         )
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let organization = try await organizations.find(try context.resourceID("organization"))
-        let isOwn = context.identity?.speaksFor(organization.id) ?? false
-        return try JSONBody.response(OrganizationResource(organization, showContact: isOwn))
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Reply<OrganizationResource> {
+        Reply(OrganizationResource(try await organizations.find(try context.resourceID("organization"), by: context.caller)))
     }
 
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Reply<OrganizationResource> {
         let id = try context.resourceID("organization")
-        _ = try context.requireIdentity()
-        _ = try await organizations.find(id)
-        let identity = try context.requireSpeaksFor(id, action: "change it")
         let change = OrganizationInput.patch(try await JSONBody.object(from: request))
-        let organization = try await organizations.update(id, byAdmin: identity.isAdmin, change)
-        return try JSONBody.response(OrganizationResource(organization, showContact: true))
+        return Reply(OrganizationResource(try await organizations.update(id, by: context.caller, change)))
     }
 
-    @Sendable func deactivate(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try context.resourceID("organization")
-        _ = try context.requireIdentity()
-        _ = try await organizations.find(id)
-        _ = try context.requireSpeaksFor(id, action: "deactivate it")
-        return try JSONBody.response(OrganizationResource(try await organizations.deactivate(id), showContact: true))
+    @Sendable func deactivate(_ request: Request, context: AppRequestContext) async throws -> Reply<OrganizationResource> {
+        Reply(OrganizationResource(try await organizations.deactivate(try context.resourceID("organization"), by: context.caller)))
     }
 
-    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Reply<OrganizationResource> {
         let id = try context.resourceID("organization")
-        _ = try context.requireAdmin(action: "verify organizations")
-        _ = try await organizations.find(id)
         let issues = IssueCollector()
         let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
         reader.rejectUnknownKeys(["status"])
@@ -63,10 +51,10 @@ struct OrganizationController {
         let status = reader.enumeration("status", Verification.self)
         try issues.throwIfAny()
         guard let status else { throw Problem.validation(issues.issues) }
-        return try JSONBody.response(OrganizationResource(try await organizations.setVerification(id, to: status), showContact: true))
+        return Reply(OrganizationResource(try await organizations.verify(id, as: status, by: context.caller)))
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Reply<PageResource<OrganizationResource>> {
         let query = QueryReader(request: request)
         query.rejectUnknown(Self.listParameters)
         var filter = OrganizationFilter()
@@ -77,12 +65,9 @@ struct OrganizationController {
         filter.includeInactive = query.bool("include_inactive") ?? false
         let limit = query.limit()
         let cursor = query.cursor()
-        try await referenceData.check(region: filter.region, focusAreas: filter.focusAreas, issues: query.issues)
+        query.issues.add(try await reference.unknownCodes(region: filter.region, focusAreas: filter.focusAreas))
         try query.issues.throwIfAny()
-        let page = try await organizations.list(filter, after: cursor, limit: limit)
-        return try JSONBody.response(PageResource(
-            items: page.items.map { OrganizationResource($0, showContact: false) },
-            nextCursor: page.nextCursor
-        ))
+        let page = try await organizations.list(filter, after: cursor, limit: limit, by: context.caller)
+        return Reply(PageResource(items: page.items.map(OrganizationResource.init), nextCursor: page.nextCursor))
     }
 }

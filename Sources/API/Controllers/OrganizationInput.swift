@@ -1,5 +1,5 @@
 import Foundation
-import Storage
+import Domain
 
 /// Reads organization fields from a request body, for creation and for partial updates alike.
 enum OrganizationInput {

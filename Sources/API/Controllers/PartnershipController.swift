@@ -1,11 +1,11 @@
+import Domain
 import Foundation
 import Hummingbird
 import Matching
-import Storage
+import UseCases
 
 struct PartnershipController {
-    let partnerships: PartnershipRepository
-    let matches: MatchService
+    let partnerships: PartnershipService
     let reference: ReferenceData
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -28,8 +28,7 @@ struct PartnershipController {
     /// Lifecycle moves with an endpoint of their own; `report` and `amend` have theirs.
     static let moves: [PartnershipLifecycle.Action] = [.consent, .withdraw, .approve, .reject, .return, .activate, .complete, .cancel]
 
-    @Sendable func propose(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func propose(_ request: Request, context: AppRequestContext) async throws -> Reply<PartnershipResource> {
         let issues = IssueCollector()
         let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
         reader.rejectUnknownKeys(["project_id", "business_id", "government_body_id", "pledge_kzt", "in_kind"])
@@ -43,31 +42,29 @@ struct PartnershipController {
         guard let project, let business, let body, let pledge else { throw Problem.validation(issues.issues) }
         let partnership = try await partnerships.propose(
             PartnershipDraft(projectID: project, businessID: business, governmentBodyID: body, pledgeKZT: pledge, inKind: inKind ?? []),
-            by: identity
+            by: context.caller
         )
-        var response = try JSONBody.response(PartnershipResource(partnership), status: .created, headers: etag(partnership))
-        response.headers[.location] = "/v1/partnerships/\(partnership.id.lowercasedString)"
-        return response
+        var headers = etag(partnership)
+        headers[.location] = "/v1/partnerships/\(partnership.id.lowercasedString)"
+        return Reply(PartnershipResource(partnership), status: .created, headers: headers)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Reply<ListResource<PartnershipResource>> {
         let query = QueryReader(request: request)
         query.rejectUnknown(["state", "limit"])
         let state = query.enumeration("state", PartnershipState.self)
         let limit = query.limit()
         try query.issues.throwIfAny()
-        let items = try await partnerships.list(for: identity, state: state, limit: limit)
-        return try JSONBody.response(ListResource(items: items.map(PartnershipResource.init)))
+        let items = try await partnerships.list(state: state, limit: limit, by: context.caller)
+        return Reply(ListResource(items: items.map(PartnershipResource.init)))
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let partnership = try await partnerships.find(try context.resourceID("partnership"), for: context.identity)
-        return try JSONBody.response(PartnershipResource(partnership), headers: etag(partnership))
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Reply<PartnershipResource> {
+        let partnership = try await partnerships.find(try context.resourceID("partnership"), by: context.caller)
+        return Reply(PartnershipResource(partnership), headers: etag(partnership))
     }
 
-    @Sendable func amend(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func amend(_ request: Request, context: AppRequestContext) async throws -> Reply<PartnershipResource> {
         let id = try context.resourceID("partnership")
         let issues = IssueCollector()
         let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
@@ -75,15 +72,11 @@ struct PartnershipController {
         let pledge = reader.integer("pledge_kzt", in: 0...OrganizationInput.maxBudgetKZT)
         let inKind = inKindList(reader)
         try issues.throwIfAny()
-        let partnership = try await partnerships.perform(
-            .amend, on: id, by: identity, expectedVersions: ifMatch(request), comment: nil,
-            amendment: (pledge, inKind)
-        )
-        return try JSONBody.response(PartnershipResource(partnership), headers: etag(partnership))
+        let partnership = try await partnerships.amend(id, pledgeKZT: pledge, inKind: inKind, ifMatch: ifMatch(request), by: context.caller)
+        return Reply(PartnershipResource(partnership), headers: etag(partnership))
     }
 
-    func move(_ action: PartnershipLifecycle.Action, _ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    func move(_ action: PartnershipLifecycle.Action, _ request: Request, _ context: AppRequestContext) async throws -> Reply<PartnershipResource> {
         let id = try context.resourceID("partnership")
         let object = try await optionalBody(request)
         let issues = IssueCollector()
@@ -104,13 +97,12 @@ struct PartnershipController {
         }
         try issues.throwIfAny()
         let partnership = try await partnerships.perform(
-            action, on: id, by: identity, expectedVersions: ifMatch(request), comment: comment, report: report
+            action, on: id, comment: comment, finalEvaluation: report, ifMatch: ifMatch(request), by: context.caller
         )
-        return try JSONBody.response(PartnershipResource(partnership), headers: etag(partnership))
+        return Reply(PartnershipResource(partnership), headers: etag(partnership))
     }
 
-    @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Reply<PartnershipResource> {
         let id = try context.resourceID("partnership")
         let issues = IssueCollector()
         let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
@@ -118,57 +110,46 @@ struct PartnershipController {
         reader.requirePresent("text")
         let draft = reportDraft(reader)
         try issues.throwIfAny()
-        let partnership = try await partnerships.perform(
-            .report, on: id, by: identity, expectedVersions: ifMatch(request), comment: nil, report: draft
-        )
-        return try JSONBody.response(PartnershipResource(partnership), status: .created, headers: etag(partnership))
+        let partnership = try await partnerships.report(id, draft, ifMatch: ifMatch(request), by: context.caller)
+        return Reply(PartnershipResource(partnership), status: .created, headers: etag(partnership))
     }
 
-    @Sendable func reports(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let items = try await partnerships.reports(of: try context.resourceID("partnership"), for: context.identity)
-        return try JSONBody.response(ListResource(items: items.map(ReportResource.init)))
+    @Sendable func reports(_ request: Request, context: AppRequestContext) async throws -> Reply<ListResource<ReportResource>> {
+        let items = try await partnerships.reports(of: try context.resourceID("partnership"), by: context.caller)
+        return Reply(ListResource(items: items.map(ReportResource.init)))
     }
 
-    @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let items = try await partnerships.events(of: try context.resourceID("partnership"), for: context.identity)
-        return try JSONBody.response(ListResource(items: items.map(EventResource.init)))
+    @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Reply<ListResource<EventResource>> {
+        let items = try await partnerships.events(of: try context.resourceID("partnership"), by: context.caller)
+        return Reply(ListResource(items: items.map(EventResource.init)))
     }
 
-    @Sendable func feed(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func feed(_ request: Request, context: AppRequestContext) async throws -> Reply<FeedResource> {
         let query = QueryReader(request: request)
         query.rejectUnknown(["after", "limit"])
         let after = query.integer("after", in: 0...Int64.max) ?? 0
         let limit = query.limit()
         try query.issues.throwIfAny()
-        let items = try await partnerships.feed(after: after, limit: limit, for: identity)
-        return try JSONBody.response(FeedResource(items: items.map(EventResource.init), next: items.last.map { String($0.id) } ?? String(after)))
+        let items = try await partnerships.feed(after: after, limit: limit, by: context.caller)
+        return Reply(FeedResource(items: items.map(EventResource.init), next: items.last.map { String($0.id) } ?? String(after)))
     }
 
-    @Sendable func reviews(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
-        guard identity.isAdmin || identity.member?.kind == .governmentBody else {
-            throw Problem.forbidden("The review queue belongs to government bodies.")
-        }
+    @Sendable func reviews(_ request: Request, context: AppRequestContext) async throws -> Reply<ListResource<ReviewResource>> {
         let query = QueryReader(request: request)
         query.rejectUnknown(["limit"])
         let limit = query.limit()
         try query.issues.throwIfAny()
-        let language = ReasonLanguage.negotiate(request.headers[.acceptLanguage])
+        let queue = try await partnerships.reviewQueue(limit: limit, by: context.caller)
+        let language = Language.negotiate(request.headers[.acceptLanguage])
         let vocabulary = try await reference.snapshot().vocabulary(language)
-        let now = Date()
-        var items: [ReviewResource] = []
-        for partnership in try await partnerships.reviewQueue(for: identity, limit: limit) {
-            let explanation = try await matches.explain(
-                project: partnership.projectID, sponsor: partnership.businessID, governmentBody: partnership.governmentBodyID
+        let items = queue.map { item in
+            ReviewResource(
+                partnership: PartnershipResource(item.partnership),
+                waitingSeconds: item.waitingSeconds,
+                match: item.match.flatMap { MatchRendering.items([$0], language: language, vocabulary: vocabulary).first }
             )
-            items.append(ReviewResource(
-                partnership: PartnershipResource(partnership),
-                waitingSeconds: Int(now.timeIntervalSince(partnership.submittedAt ?? partnership.createdAt)),
-                match: explanation.flatMap { MatchRendering.items([$0], language: language, vocabulary: vocabulary).first }
-            ))
         }
-        return try JSONBody.response(ListResource(items: items), headers: [.contentLanguage: language.rawValue])
+        return Reply(ListResource(items: items), headers: [.contentLanguage: language.rawValue])
     }
 
     // MARK: - Helpers

@@ -1,10 +1,12 @@
+import Domain
 import Foundation
 import Hummingbird
 import Storage
+import UseCases
 
 struct ProjectController {
-    let projects: ProjectRepository
-    let referenceData: ReferenceData
+    let projects: ProjectService
+    let reference: ReferenceData
 
     static let listParameters: Set<String> = [
         "organization_id", "status", "region", "focus_area", "q", "min_funding", "max_funding", "limit", "cursor",
@@ -18,50 +20,27 @@ struct ProjectController {
         group.delete(":id", use: close)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Reply<ProjectResource> {
         let draft = try ProjectInput.draft(from: try await JSONBody.object(from: request))
-        guard identity.speaksFor(draft.organizationID) else {
-            throw Problem.forbidden("A project is proposed by its own NGO (or an admin).")
-        }
-        let project = try await projects.create(draft)
-        return try JSONBody.response(
-            ProjectResource(project),
-            status: .created,
-            headers: [.location: "/v1/projects/\(project.id.lowercasedString)"]
-        )
+        let project = try await projects.propose(draft, by: context.caller)
+        return Reply(ProjectResource(project), status: .created, headers: [.location: "/v1/projects/\(project.id.lowercasedString)"])
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONBody.response(ProjectResource(try await visibleProject(context)))
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Reply<ProjectResource> {
+        Reply(ProjectResource(try await projects.find(try context.resourceID("project"), by: context.caller)))
     }
 
-    /// A project the caller may read: drafts only for their own NGO and admins; 404 otherwise.
-    private func visibleProject(_ context: AppRequestContext) async throws -> Project {
-        let project = try await projects.find(try context.resourceID("project"))
-        if project.fields.status == .draft && !(context.identity?.speaksFor(project.fields.organizationID) ?? false) {
-            throw Problem.notFound("project")
-        }
-        return project
-    }
-
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Reply<ProjectResource> {
         let id = try context.resourceID("project")
-        _ = try context.requireIdentity()
-        let current = try await visibleProject(context)
-        _ = try context.requireSpeaksFor(current.fields.organizationID, action: "change this project")
         let change = ProjectInput.patch(try await JSONBody.object(from: request))
-        return try JSONBody.response(ProjectResource(try await projects.update(id, change)))
+        return Reply(ProjectResource(try await projects.edit(id, by: context.caller, change)))
     }
 
-    @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireIdentity()
-        let current = try await visibleProject(context)
-        _ = try context.requireSpeaksFor(current.fields.organizationID, action: "close this project")
-        return try JSONBody.response(ProjectResource(try await projects.close(current.id)))
+    @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Reply<ProjectResource> {
+        Reply(ProjectResource(try await projects.close(try context.resourceID("project"), by: context.caller)))
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Reply<PageResource<ProjectResource>> {
         let query = QueryReader(request: request)
         query.rejectUnknown(Self.listParameters)
         var filter = ProjectFilter()
@@ -79,13 +58,11 @@ struct ProjectController {
         if let minimum = filter.minFundingKZT, let maximum = filter.maxFundingKZT, minimum > maximum {
             query.issues.add("min_funding", "invalid_range", "min_funding must not exceed max_funding.")
         }
-        filter.draftsOf = context.identity?.member?.organizationID
-        filter.allDrafts = context.identity?.isAdmin ?? false
         let limit = query.limit()
         let cursor = query.cursor()
-        try await referenceData.check(region: filter.region, focusAreas: filter.focusAreas, issues: query.issues)
+        query.issues.add(try await reference.unknownCodes(region: filter.region, focusAreas: filter.focusAreas))
         try query.issues.throwIfAny()
-        let page = try await projects.list(filter, after: cursor, limit: limit)
-        return try JSONBody.response(PageResource(items: page.items.map(ProjectResource.init), nextCursor: page.nextCursor))
+        let page = try await projects.list(filter, after: cursor, limit: limit, by: context.caller)
+        return Reply(PageResource(items: page.items.map(ProjectResource.init), nextCursor: page.nextCursor))
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Storage
+import Domain
 
 /// Reads project fields from a request body, for creation and for partial updates alike.
 enum ProjectInput {

@@ -28,8 +28,12 @@ enum JSONBody {
         guard String(validating: data, as: UTF8.self) != nil else {
             throw Problem.malformedJSON("The body is not valid UTF-8 text.")
         }
-        if nestingDepth(of: data, exceeds: maxNestingDepth) {
+        let structure = scanStructure(of: data, depthLimit: maxNestingDepth)
+        if structure.tooDeep {
             throw Problem.malformedJSON("The body nests arrays and objects deeper than \(maxNestingDepth) levels.")
+        }
+        if let offset = structure.trailingComma {
+            throw Problem.malformedJSON("A comma at byte \(offset) is followed by the end of an array or object; JSON allows no trailing comma.")
         }
         let value: JSONValue
         do {
@@ -62,12 +66,15 @@ enum JSONBody {
         }
     }
 
-    /// Whether brackets outside strings nest deeper than `limit`; the parse that follows judges validity.
-    static func nestingDepth(of data: Data, exceeds limit: Int) -> Bool {
+    /// What a quick pass over the structure outside strings finds before any parse: nesting
+    /// deeper than `limit`, which would make the parse costly, and a comma followed by `]` or `}`,
+    /// which Foundation's parser accepts though RFC 8259 does not. The parse judges the rest.
+    static func scanStructure(of data: Data, depthLimit limit: Int) -> (tooDeep: Bool, trailingComma: Int?) {
         var depth = 0
         var inString = false
         var escaped = false
-        for byte in data {
+        var pendingComma: Int?
+        for (offset, byte) in data.enumerated() {
             if inString {
                 if escaped {
                     escaped = false
@@ -79,18 +86,25 @@ enum JSONBody {
                 continue
             }
             switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                continue
+            case UInt8(ascii: ","):
+                pendingComma = offset
+                continue
             case UInt8(ascii: "\""):
                 inString = true
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
-                if depth > limit { return true }
+                if depth > limit { return (true, nil) }
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if let pendingComma { return (false, pendingComma) }
                 depth -= 1
             default:
                 break
             }
+            pendingComma = nil
         }
-        return false
+        return (false, nil)
     }
 
     private static func describe(_ error: any Error) -> String {

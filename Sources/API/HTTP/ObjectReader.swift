@@ -1,5 +1,5 @@
 import Foundation
-import Storage
+import Domain
 
 /// Collects every problem found while reading a request, so a client sees them all at once.
 final class IssueCollector {
@@ -7,6 +7,10 @@ final class IssueCollector {
 
     func add(_ field: String, _ code: String, _ message: String) {
         issues.append(FieldIssue(field: field, code: code, message: message))
+    }
+
+    func add(_ more: [FieldIssue]) {
+        issues.append(contentsOf: more)
     }
 
     func throwIfAny() throws {

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import Storage
+import Domain
 
 /// An RFC 9457 problem document, the body of every error response.
 struct Problem: Error, Sendable {

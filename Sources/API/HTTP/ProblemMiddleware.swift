@@ -3,7 +3,7 @@ import NIOConcurrencyHelpers
 import Logging
 import NIOCore
 import Postgres
-import Storage
+import Domain
 
 /// Turns every error into an `application/problem+json` response; details go to the log only.
 struct ProblemMiddleware: RouterMiddleware {
@@ -24,8 +24,9 @@ struct ProblemMiddleware: RouterMiddleware {
         switch error {
         case let problem as Problem:
             return problem
-        case let error as StorageError:
+        case let error as DomainError:
             switch error {
+            case .unauthenticated: return .unauthenticated
             case .notFound(let resource): return .notFound(resource)
             case .invalid(let issues): return .validation(issues)
             case .conflict(let code, let message):

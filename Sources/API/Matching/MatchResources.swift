@@ -1,6 +1,8 @@
 import Foundation
 import Matching
+import Domain
 import Storage
+import UseCases
 
 /// An organization as shown in a match list.
 struct PartnerSummary: Encodable {
@@ -93,7 +95,7 @@ struct MatchList: Encodable {
 }
 
 enum MatchRendering {
-    static func items(_ ranked: [RankedMatch<MatchService.Subject>], language: ReasonLanguage, vocabulary: Vocabulary) -> [MatchItem] {
+    static func items(_ ranked: [RankedMatch<MatchService.Subject>], language: Language, vocabulary: Vocabulary) -> [MatchItem] {
         ranked.enumerated().map { index, ranked in
             var organization: PartnerSummary?
             var project: ProjectSummary?
@@ -149,14 +151,14 @@ enum MatchRendering {
     static func rounded(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
 }
 
-extension ReasonLanguage {
+extension Language {
     /// The best of kk, ru and en by an `Accept-Language` header; Russian when none fits.
-    static func negotiate(_ header: String?) -> ReasonLanguage {
+    static func negotiate(_ header: String?) -> Language {
         guard let header else { return .ru }
-        var best: (language: ReasonLanguage, quality: Double)?
+        var best: (language: Language, quality: Double)?
         for (position, part) in header.split(separator: ",").enumerated() {
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            guard let tag = pieces.first, let language = ReasonLanguage(rawValue: String(tag.prefix(2))),
+            guard let tag = pieces.first, let language = Language(rawValue: String(tag.prefix(2))),
                   tag.count == 2 || tag.dropFirst(2).hasPrefix("-") else { continue }
             let quality = pieces.dropFirst().compactMap { $0.hasPrefix("q=") ? Double($0.dropFirst(2)) : nil }.first ?? 1
             // Earlier entries win ties, as the header lists preferences in order.

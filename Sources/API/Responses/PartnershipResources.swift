@@ -1,5 +1,7 @@
 import Foundation
-import Storage
+import Domain
+import Domain
+import UseCases
 
 struct PartnershipResource: Encodable {
     struct Consents: Encodable {

@@ -1,5 +1,7 @@
 import Foundation
+import Domain
 import Storage
+import UseCases
 
 /// kk/ru/en text as it appears in responses.
 struct LocalizedTextResource: Encodable {
@@ -45,6 +47,10 @@ struct OrganizationResource: Encodable {
     let deactivatedAt: Date?
     let createdAt: Date
     let updatedAt: Date
+
+    init(_ view: OrganizationService.View) {
+        self.init(view.organization, showContact: view.showsContact)
+    }
 
     init(_ organization: Organization, showContact: Bool) {
         let fields = organization.fields

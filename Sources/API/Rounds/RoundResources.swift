@@ -1,6 +1,8 @@
 import Foundation
 import Matching
+import Domain
 import Storage
+import UseCases
 
 struct RoundResource: Encodable {
     struct Totals: Encodable {
@@ -60,11 +62,9 @@ struct RoundResource: Encodable {
     let placements: [PlacementResource]
     let unfunded: [UnfundedResource]
 
-    init(
-        _ round: FundingRound,
-        profiles: (projects: [UUID: ProjectCandidate], sponsors: [UUID: PartnerCandidate]),
-        scorer: MatchScorer, language: ReasonLanguage, vocabulary: Vocabulary
-    ) {
+    init(_ explained: ExplainedRound, language: Language, vocabulary: Vocabulary) {
+        let round = explained.round
+        let profiles = (projects: explained.projects, sponsors: explained.sponsors)
         id = round.id.lowercasedString
         governmentBodyId = round.governmentBodyID.lowercasedString
         jurisdiction = round.request.jurisdiction
@@ -96,12 +96,9 @@ struct RoundResource: Encodable {
         func projectName(_ id: UUID) -> Named {
             Named(id: id.lowercasedString, name: profiles.projects[id].map { LocalizedTextResource($0.title) })
         }
-        placements = round.placements.map { placement in
+        placements = zip(round.placements, explained.placementMatches).map { placement, match in
             var reasons: [String] = []
-            if let project = profiles.projects[placement.projectID], let sponsor = profiles.sponsors[placement.sponsorID] {
-                var profile = project.profile
-                profile.isOpen = true
-                let match = scorer.sponsorship(project: profile, owner: project.owner, sponsor: sponsor.profile, text: 0, listing: .partner)
+            if let match, let sponsor = profiles.sponsors[placement.sponsorID] {
                 let ranked = MatchRendering.items([RankedMatch(match: match, item: .partner(sponsor))], language: language, vocabulary: vocabulary)
                 reasons = ranked.first?.reasons ?? []
             }
@@ -120,7 +117,7 @@ struct RoundResource: Encodable {
         }
     }
 
-    static func explain(_ reason: UnfundedProject.Reason, _ language: ReasonLanguage) -> String {
+    static func explain(_ reason: UnfundedProject.Reason, _ language: Language) -> String {
         switch (reason, language) {
         case (.noPlausibleSponsor, .en): "No sponsor in scope works on this project's focus areas or related ones."
         case (.noPlausibleSponsor, .ru): "Ни один спонсор в охвате раунда не работает по направлениям проекта или близким к ним."

@@ -1,3 +1,5 @@
+import Domain
+
 /// Builds the allocation problem of a funding round from profiles: scores the plausible pairs and
 /// keeps each project's best edges. Pure, so the service and the benchmark share it.
 public struct RoundPlanner: Sendable {

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -46,10 +47,8 @@ public struct OrganizationRepository: Sendable {
     }
 
     /// Applies `change` to the current fields under a row lock, validates the result and saves it.
-    /// `byAdmin` false keeps what verification vouched for (BIN, legal form, jurisdiction, level) as it is.
     public func update(
         _ id: UUID,
-        byAdmin: Bool = true,
         _ change: @escaping @Sendable (inout OrganizationDraft) throws -> Void
     ) async throws -> Organization {
         try await pool.withTransaction { connection in
@@ -57,16 +56,7 @@ public struct OrganizationRepository: Sendable {
             var draft = current.fields
             try change(&draft)
             if draft.kind != current.fields.kind {
-                throw StorageError.invalid([FieldIssue(field: "kind", code: "immutable", message: "The kind of an organization cannot change.")])
-            }
-            let vouched = [
-                ("bin", draft.bin != current.fields.bin), ("legal_form", draft.legalForm != current.fields.legalForm),
-                ("jurisdiction", draft.jurisdiction != current.fields.jurisdiction), ("level", draft.level != current.fields.level),
-            ].filter(\.1).map(\.0)
-            if !byAdmin && !vouched.isEmpty {
-                throw StorageError.forbidden(
-                    message: "Only an admin may change \(vouched.joined(separator: ", ")): verification and review rights rest on them."
-                )
+                throw DomainError.invalid([FieldIssue(field: "kind", code: "immutable", message: "The kind of an organization cannot change.")])
             }
             try Self.validate(draft, on: connection)
             let rows = try Self.mapUniqueBIN {
@@ -96,7 +86,7 @@ public struct OrganizationRepository: Sendable {
                 """,
                 [id]
             )
-            guard let row = result.first else { throw StorageError.notFound(resource: "organization") }
+            guard let row = result.first else { throw DomainError.notFound(resource: "organization") }
             return try Self.decode(row)
         }
     }
@@ -107,7 +97,7 @@ public struct OrganizationRepository: Sendable {
             guard let row = try connection.query(
                 "UPDATE organizations SET verification = $2, updated_at = clock_timestamp() WHERE id = $1 RETURNING \(Self.selectedColumns)",
                 [id, verification.rawValue]
-            ).first else { throw StorageError.notFound(resource: "organization") }
+            ).first else { throw DomainError.notFound(resource: "organization") }
             return try Self.decode(row)
         }
     }
@@ -135,7 +125,8 @@ public struct OrganizationRepository: Sendable {
 
     // MARK: - Rows
 
-    static let writableColumns = """
+    /// The columns a draft writes, in the order `parameters(of:)` gives them; bulk loaders use both.
+    public static let writableColumns = """
         kind, bin, legal_form, name_kk, name_ru, name_en, description, website, contact_email, contact_phone, \
         nationwide, regions, focus_areas, seeking, annual_csr_budget_kzt, max_active_partnerships, \
         annual_budget_kzt, staff_count, founded_year, jurisdiction, level
@@ -144,7 +135,7 @@ public struct OrganizationRepository: Sendable {
     // created_at and id come first: listings read their cursor from them.
     static let selectedColumns = "created_at, id, \(writableColumns), verification, active, deactivated_at, updated_at"
 
-    static func parameters(of draft: OrganizationDraft) -> [any PostgresEncodable] {
+    public static func parameters(of draft: OrganizationDraft) -> [any PostgresEncodable] {
         [
             draft.kind.rawValue, draft.bin, draft.legalForm, draft.name.kk, draft.name.ru, draft.name.en,
             draft.description, draft.website, draft.contactEmail, draft.contactPhone,
@@ -210,16 +201,16 @@ public struct OrganizationRepository: Sendable {
         codes.legalForm = (draft.legalForm, draft.kind)
         codes.jurisdiction = draft.jurisdiction
         issues += try ReferenceCheck.issues(for: codes, on: connection)
-        if !issues.isEmpty { throw StorageError.invalid(issues) }
+        if !issues.isEmpty { throw DomainError.invalid(issues) }
     }
 
     private static func mapUniqueBIN(_ body: () throws -> QueryResult) throws -> QueryResult {
         do {
             return try body()
         } catch let error as PostgresError where error.isUniqueViolation && error.constraint == "organizations_bin_key" {
-            throw StorageError.conflict(code: "duplicate_bin", message: "An organization with this BIN is already registered.")
+            throw DomainError.conflict(code: "duplicate_bin", message: "An organization with this BIN is already registered.")
         } catch let error as PostgresError where error.isCheckViolation && error.constraint == "organizations_budget_covers_pledges" {
-            throw StorageError.conflict(
+            throw DomainError.conflict(
                 code: "budget_below_pledges",
                 message: "The CSR budget cannot drop below what approved and active partnerships already pledge."
             )

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -5,45 +6,98 @@ import Postgres
 public struct Page<Item: Sendable>: Sendable {
     public let items: [Item]
     public let nextCursor: String?
+
+    public init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
 }
 
 /// Where a listing resumes: the last row's creation time and id, which are unique together.
 ///
 /// Keyset pagination over an index on (created_at, id) neither skips nor repeats existing rows,
-/// whatever is inserted meanwhile.
+/// whatever is inserted meanwhile. Written as `<microseconds since 1970>.<uuid>`, so that every
+/// string of that shape is a cursor: the OpenAPI pattern states exactly what the service accepts.
 public struct PageCursor: Sendable, Equatable {
-    let createdAt: String
+    let microseconds: Int64
     let id: UUID
 
-    /// Parses an opaque cursor; nil when it was not made by `encoded`.
+    /// The pattern every cursor matches, and every match is a cursor.
+    public static let pattern = "^[0-9]{1,16}\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+    /// Parses a cursor; nil when it does not have the shape `encoded` gives.
     public init?(encoded: String) {
-        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard encoded.count <= 200, let data = Data(base64Encoded: base64),
-              let text = String(data: data, encoding: .utf8) else { return nil }
-        let parts = text.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count == 2, let id = UUID(uuidString: String(parts[1])),
-              (try? Date(postgresText: String(parts[0]))) != nil else { return nil }
-        self.createdAt = String(parts[0])
+        let parts = encoded.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, (1...16).contains(parts[0].utf8.count), parts[0].utf8.allSatisfy({ (48...57).contains($0) }),
+              let microseconds = Int64(parts[0]),
+              parts[1].utf8.count == 36, parts[1].utf8.allSatisfy({ $0 == 45 || (48...57).contains($0) || (97...102).contains($0) }),
+              let id = UUID(uuidString: String(parts[1])) else { return nil }
+        self.microseconds = microseconds
         self.id = id
     }
 
-    init(createdAt: String, id: UUID) {
-        self.createdAt = createdAt
+    /// From a row's `created_at` as PostgreSQL writes it (`2026-12-01 05:08:54.123456+00`).
+    init?(createdAt text: String, id: UUID) {
+        guard let microseconds = Self.microseconds(postgresTimestamp: text) else { return nil }
+        self.microseconds = microseconds
         self.id = id
     }
 
     public var encoded: String {
-        Data("\(createdAt)|\(id.uuidString.lowercased())".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        "\(microseconds).\(id.uuidString.lowercased())"
+    }
+
+    /// Exact: a Double would lose the microseconds that tell rows of one instant apart.
+    static func microseconds(postgresTimestamp text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int64? {
+            guard range.upperBound <= bytes.count, !range.isEmpty else { return nil }
+            var value: Int64 = 0
+            for byte in bytes[range] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int64(byte - 48)
+            }
+            return value
+        }
+        guard bytes.count >= 22, bytes[4] == 45, bytes[7] == 45, bytes[10] == 32, bytes[13] == 58, bytes[16] == 58,
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19) else { return nil }
+        var index = 19
+        var fraction: Int64 = 0
+        if bytes[index] == 46 {
+            index += 1
+            var digits = 0
+            while index < bytes.count, (48...57).contains(bytes[index]) {
+                if digits < 6 { fraction = fraction * 10 + Int64(bytes[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            for _ in digits..<max(digits, 6) { fraction *= 10 }
+        }
+        guard index < bytes.count, bytes[index] == 43 || bytes[index] == 45 else { return nil }
+        let sign: Int64 = bytes[index] == 43 ? 1 : -1
+        guard let offsetHours = number((index + 1)..<(index + 3)) else { return nil }
+        var offsetMinutes: Int64 = 0
+        if index + 3 < bytes.count {
+            guard bytes[index + 3] == 58, let minutes = number((index + 4)..<(index + 6)) else { return nil }
+            offsetMinutes = minutes
+        }
+        // Days from 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - sign * (offsetHours * 3_600 + offsetMinutes * 60)
+        return seconds * 1_000_000 + fraction
     }
 }
 
 extension QueryBuilder {
     mutating func resume(after cursor: PageCursor?) {
         guard let cursor else { return }
-        require("(created_at, id) < ($::timestamptz, $::uuid)", cursor.createdAt, cursor.id)
+        require("(created_at, id) < (timestamptz 'epoch' + $::bigint * interval '1 microsecond', $::uuid)", cursor.microseconds, cursor.id)
     }
 
     /// Full-text match over the `search` column: Russian and English stems, or Kazakh (and any
@@ -63,7 +117,7 @@ func page<Item>(_ rows: [Row], limit: Int, decode: (Row) throws -> Item) throws 
     var next: String?
     if rows.count > limit, let last = rows.prefix(limit).last,
        let createdAt = last.text(at: 0) {
-        next = PageCursor(createdAt: createdAt, id: try last.decode(UUID.self, at: 1)).encoded
+        next = PageCursor(createdAt: createdAt, id: try last.decode(UUID.self, at: 1))?.encoded
     }
     return Page(items: items, nextCursor: next)
 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Matching
 import Postgres
@@ -16,24 +17,22 @@ public struct PartnershipRepository: Sendable {
 
     // MARK: - Proposing
 
-    public func propose(_ draft: PartnershipDraft, by identity: Identity) async throws -> Partnership {
+    /// Inserts a proposal once `authorize` accepts the caller for the project as it stands
+    /// (its NGO and status, read under a share lock) and says who consents by proposing.
+    public func propose(
+        _ draft: PartnershipDraft, authorize: @escaping @Sendable (ProposalSubject) throws -> Proposer
+    ) async throws -> Partnership {
         try await pool.withTransaction { connection in
             guard let project = try connection.query(
                 "SELECT organization_id, status, regions FROM projects WHERE id = $1 FOR SHARE",
                 [draft.projectID]
             ).first else {
-                throw StorageError.invalid([FieldIssue(field: "project_id", code: "unknown_project", message: "No project has this id.")])
+                throw DomainError.invalid([FieldIssue(field: "project_id", code: "unknown_project", message: "No project has this id.")])
             }
             let ngoID = try project.decode(UUID.self, at: 0)
             let status = try project.decode(String.self, at: 1)
             let regions = try project.decode([String].self, at: 2)
-            // Someone else's draft does not exist as far as the caller can tell.
-            if status == ProjectStatus.draft.rawValue && !identity.speaksFor(ngoID) {
-                throw StorageError.invalid([FieldIssue(field: "project_id", code: "unknown_project", message: "No project has this id.")])
-            }
-            guard identity.speaksFor(ngoID) || identity.speaksFor(draft.businessID) || identity.speaksFor(draft.governmentBodyID) else {
-                throw StorageError.forbidden(message: "Only the project's NGO, the sponsor or the government body may propose this partnership.")
-            }
+            let proposer = try authorize(ProposalSubject(ngoID: ngoID, projectStatus: ProjectStatus(rawValue: status) ?? .draft))
             var issues: [FieldIssue] = []
             if status != ProjectStatus.open.rawValue {
                 issues.append(FieldIssue(field: "project_id", code: "project_not_open", message: "The project is \(status), not open."))
@@ -55,14 +54,9 @@ public struct PartnershipRepository: Sendable {
                     ))
                 }
             }
-            if !issues.isEmpty { throw StorageError.invalid(issues) }
+            if !issues.isEmpty { throw DomainError.invalid(issues) }
 
-            var consents: [PartyRole] = []
-            if let member = identity.member {
-                if member.organizationID == ngoID { consents.append(.ngo) }
-                if member.organizationID == draft.businessID { consents.append(.business) }
-                if member.organizationID == draft.governmentBodyID { consents.append(.governmentBody) }
-            }
+            let consents = proposer.consents
             let id: UUID
             do {
                 id = try connection.query(
@@ -74,15 +68,15 @@ public struct PartnershipRepository: Sendable {
                     """,
                     [draft.projectID, ngoID, draft.businessID, draft.governmentBodyID, draft.pledgeKZT, draft.inKind,
                      consents.contains(.ngo), consents.contains(.business), consents.contains(.governmentBody),
-                     identity.member?.organizationID, draft.roundID, draft.consentDeadline]
+                     proposer.proposedBy, draft.roundID, draft.consentDeadline]
                 ).rows[0].decode(UUID.self, at: 0)
             } catch let error as PostgresError where error.isUniqueViolation && error.constraint == "partnerships_open_triple" {
-                throw StorageError.conflict(
+                throw DomainError.conflict(
                     code: "duplicate_partnership",
                     message: "These three already have an open partnership on this project."
                 )
             }
-            try Self.record(event: "propose", on: id, from: nil, to: .proposed, by: identity, comment: nil, on: connection)
+            try Self.record(event: "propose", on: id, from: nil, to: .proposed, by: proposer.actor, comment: nil, on: connection)
             return try Self.find(id, on: connection, lock: false)
         }
     }
@@ -111,19 +105,14 @@ public struct PartnershipRepository: Sendable {
 
     // MARK: - Reading
 
-    /// A partnership the caller may read; others are reported as not found, so hidden ones stay hidden.
-    public func find(_ id: UUID, for identity: Identity?) async throws -> Partnership {
+    public func find(_ id: UUID) async throws -> Partnership {
         try await pool.withConnection { connection in
-            let partnership = try Self.find(id, on: connection, lock: false)
-            guard Self.standing(of: identity, in: partnership).isInvolved || partnership.state.isPublic else {
-                throw StorageError.notFound(resource: "partnership")
-            }
-            return partnership
+            try Self.find(id, on: connection, lock: false)
         }
     }
 
-    /// Partnerships the caller takes part in or reviews (admin: all), newest first.
-    public func list(for identity: Identity, state: PartnershipState?, limit: Int) async throws -> [Partnership] {
+    /// Partnerships in `scope`, newest first.
+    public func list(in scope: PartnershipScope, state: PartnershipState?, limit: Int) async throws -> [Partnership] {
         let sql = """
             \(Self.selectedColumns)
             WHERE ($1::bool OR p.ngo_id = $2 OR p.business_id = $2 OR p.government_body_id = $2
@@ -132,21 +121,14 @@ public struct PartnershipRepository: Sendable {
             ORDER BY p.created_at DESC, p.id DESC
             LIMIT $6
             """
-        let scope = identity.reviewScope
-        let parameters: [any PostgresEncodable] = [
-            identity.isAdmin, identity.member?.organizationID, scope.map { $0.jurisdiction ?? "" }, scope?.isNational ?? false,
-            state?.rawValue, limit,
-        ]
         return try await pool.withConnection { connection in
-            try connection.query(sql, parameters).rows.map(Self.decode)
+            try connection.query(sql, scope.parameters + [state?.rawValue, limit]).rows.map(Self.decode)
         }
     }
 
-    /// Partnerships waiting for this government body's review, oldest first.
-    public func reviewQueue(for identity: Identity, limit: Int) async throws -> [Partnership] {
-        guard identity.isAdmin || identity.reviewScope != nil else { return [] }
-        let jurisdiction = identity.isAdmin ? nil : identity.reviewScope?.jurisdiction
-        return try await pool.withConnection { connection in
+    /// Partnerships under review in a jurisdiction (nil: everywhere), oldest first.
+    public func underReview(in jurisdiction: String?, limit: Int) async throws -> [Partnership] {
+        try await pool.withConnection { connection in
             try connection.query(
                 """
                 \(Self.selectedColumns)
@@ -159,9 +141,8 @@ public struct PartnershipRepository: Sendable {
         }
     }
 
-    public func events(of id: UUID, for identity: Identity?) async throws -> [PartnershipEvent] {
-        _ = try await find(id, for: identity)
-        return try await pool.withConnection { connection in
+    public func events(of id: UUID) async throws -> [PartnershipEvent] {
+        try await pool.withConnection { connection in
             try connection.query(
                 "\(Self.eventColumns) WHERE partnership_id = $1 ORDER BY id",
                 [id]
@@ -169,9 +150,8 @@ public struct PartnershipRepository: Sendable {
         }
     }
 
-    public func reports(of id: UUID, for identity: Identity?) async throws -> [PartnershipReport] {
-        _ = try await find(id, for: identity)
-        return try await pool.withConnection { connection in
+    public func reports(of id: UUID) async throws -> [PartnershipReport] {
+        try await pool.withConnection { connection in
             try connection.query(
                 """
                 SELECT id, kind, amount_disbursed_kzt, beneficiaries_reached, text, rating, author_organization_id, created_at
@@ -193,71 +173,52 @@ public struct PartnershipRepository: Sendable {
         }
     }
 
-    /// Events after `cursor` that the caller may see, in commit order.
-    public func feed(after cursor: Int64, limit: Int, for identity: Identity) async throws -> [PartnershipEvent] {
-        let scope = identity.reviewScope
-        return try await pool.withConnection { connection in
+    /// Events after `cursor` of partnerships in `scope`, in commit order.
+    public func feed(after cursor: Int64, limit: Int, in scope: PartnershipScope) async throws -> [PartnershipEvent] {
+        try await pool.withConnection { connection in
             try connection.query(
                 """
                 SELECT e.id, e.partnership_id, e.action, e.from_state, e.to_state, e.actor_organization_id, e.actor_is_admin, e.comment, e.at
                 FROM partnership_events e
                 JOIN partnerships p ON p.id = e.partnership_id
                 JOIN projects pr ON pr.id = p.project_id
-                WHERE e.id > $1
-                  AND ($2::bool OR p.ngo_id = $3 OR p.business_id = $3 OR p.government_body_id = $3
-                       OR ($4::text IS NOT NULL AND (pr.region_scope @> ARRAY[$4::text] OR $5::bool)))
+                WHERE e.id > $5
+                  AND ($1::bool OR p.ngo_id = $2 OR p.business_id = $2 OR p.government_body_id = $2
+                       OR ($3::text IS NOT NULL AND (pr.region_scope @> ARRAY[$3::text] OR $4::bool)))
                 ORDER BY e.id
                 LIMIT $6
                 """,
-                [cursor, identity.isAdmin, identity.member?.organizationID, scope.map { $0.jurisdiction ?? "" }, scope?.isNational ?? false, limit]
+                scope.parameters + [cursor, limit]
             ).rows.map(Self.decodeEvent)
         }
     }
 
     // MARK: - Moving
 
-    /// Makes one move of the lifecycle under a row lock. `expectedVersions` come from `If-Match`:
-    /// nil makes the move unconditionally; otherwise the current version must be one of them.
-    public func perform(
-        _ action: PartnershipLifecycle.Action, on id: UUID, by identity: Identity,
-        expectedVersions: Set<Int>?, comment: String?, report: ReportDraft? = nil,
-        amendment: (pledgeKZT: Int64?, inKind: [String]?)? = nil
-    ) async throws -> Partnership {
+    /// Makes one move under a row lock: `decide` sees the partnership as committed once the lock
+    /// is held (reports included) and returns the change, or throws why not.
+    public func change(_ id: UUID, _ decide: @escaping @Sendable (Partnership) throws -> PartnershipChange) async throws -> Partnership {
         try await pool.withTransaction { connection in
-            let current = try Self.find(id, on: connection, lock: true)
-            let standing = Self.standing(of: identity, in: current)
-            guard standing.isInvolved || current.state.isPublic else { throw StorageError.notFound(resource: "partnership") }
-            if let expectedVersions, !expectedVersions.contains(current.version) {
-                throw StorageError.preconditionFailed(currentVersion: current.version)
+            // Lock first, then read: under READ COMMITTED the second statement sees every report
+            // committed by whoever held the lock before, so totals are never stale.
+            guard try connection.query("SELECT 1 FROM partnerships WHERE id = $1 FOR UPDATE", [id]).first != nil else {
+                throw DomainError.notFound(resource: "partnership")
             }
-            let outcome: PartnershipLifecycle.Outcome
-            switch PartnershipLifecycle.apply(action, by: standing, state: current.state, consents: current.consents) {
-            case .success(let next): outcome = next
-            case .failure(.forbidden(let message)): throw StorageError.forbidden(message: message)
-            case .failure(.conflict(let message)): throw StorageError.conflict(code: "invalid_transition", message: message)
-            }
-            if action == .consent, let deadline = current.consentDeadline, deadline < Date() {
-                throw StorageError.conflict(code: "consent_deadline_passed", message: "Consent was due by \(deadline); this proposal has lapsed.")
-            }
-            if PartnershipLifecycle.needsComment(action), (comment ?? "").isEmpty {
-                throw StorageError.invalid([FieldIssue(field: "comment", code: "required", message: "Say why: \(action.rawValue) needs a comment.")])
-            }
+            let current = try Self.find(id, on: connection, lock: false)
+            let change = try decide(current)
+            let action = change.action
             if action == .approve || action == .activate { try Self.requireEligible(current, on: connection) }
-            if let report, action == .report || action == .complete {
-                let disbursed = current.totals.amountDisbursedKZT
-                if report.amountDisbursedKZT > current.pledgeKZT - disbursed {
-                    throw StorageError.invalid([FieldIssue(
-                        field: "amount_disbursed_kzt", code: "over_pledge",
-                        message: "Disbursements would pass the pledge: \(disbursed) of \(current.pledgeKZT) KZT reported so far."
+            if action == .amend, change.pledgeKZT != current.pledgeKZT {
+                let budget = try connection.query(
+                    "SELECT annual_csr_budget_kzt FROM organizations WHERE id = $1", [current.businessID]
+                ).first?.decode(Int64?.self, at: 0) ?? 0
+                if change.pledgeKZT > budget {
+                    throw DomainError.invalid([FieldIssue(
+                        field: "pledge_kzt", code: "over_budget", message: "The pledge exceeds the sponsor's declared budget of \(budget) KZT."
                     )])
                 }
             }
-            var pledge = current.pledgeKZT
-            var inKind = current.inKind
-            if let amendment {
-                pledge = amendment.pledgeKZT ?? pledge
-                inKind = amendment.inKind ?? inKind
-            }
+            let outcome = change.outcome
             do {
                 try connection.query(
                     """
@@ -268,26 +229,26 @@ public struct PartnershipRepository: Sendable {
                     WHERE id = $1
                     """,
                     [id, outcome.state.rawValue, outcome.consents.contains(.ngo), outcome.consents.contains(.business),
-                     outcome.consents.contains(.governmentBody), pledge, inKind]
+                     outcome.consents.contains(.governmentBody), change.pledgeKZT, change.inKind]
                 )
             } catch let error as PostgresError where error.isCheckViolation && error.constraint == "partnerships_within_budget" {
-                throw StorageError.conflict(
+                throw DomainError.conflict(
                     code: "budget_exceeded",
                     message: "Approving this would take the sponsor's pledges past its declared budget."
                 )
             }
-            if let report {
+            if let report = change.report {
                 try connection.query(
                     """
                     INSERT INTO partnership_reports (partnership_id, kind, amount_disbursed_kzt, beneficiaries_reached, text, rating, author_organization_id)
                     VALUES ($1, $2, $3, $4, $5, $6, $7)
                     """,
                     [id, action == .complete ? "final" : "milestone", report.amountDisbursedKZT, report.beneficiariesReached,
-                     report.text, report.rating, identity.member?.organizationID]
+                     report.text, report.rating, change.actor.organizationID]
                 )
             }
-            let terms = action == .amend ? ["pledge_kzt": String(pledge), "in_kind": inKind.joined(separator: "; ")] : [:]
-            try Self.record(event: action.rawValue, on: id, from: current.state, to: outcome.state, by: identity, comment: comment, data: terms, on: connection)
+            let terms = action == .amend ? ["pledge_kzt": String(change.pledgeKZT), "in_kind": change.inKind.joined(separator: "; ")] : [:]
+            try Self.record(event: action.rawValue, on: id, from: current.state, to: outcome.state, by: change.actor, comment: change.comment, data: terms, on: connection)
             return try Self.find(id, on: connection, lock: false)
         }
     }
@@ -299,21 +260,21 @@ public struct PartnershipRepository: Sendable {
             [[partnership.ngoID, partnership.businessID, partnership.governmentBodyID]]
         ).rows.map { try $0.decode(String.self, at: 0) }
         guard unverified.isEmpty else {
-            throw StorageError.conflict(
+            throw DomainError.conflict(
                 code: "not_verified",
                 message: "Only active, verified organizations can take part in an approved partnership; not so: \(unverified.joined(separator: ", "))."
             )
         }
         let status = try connection.query("SELECT status FROM projects WHERE id = $1", [partnership.projectID]).first?.decode(String.self, at: 0)
         guard status == ProjectStatus.open.rawValue || status == ProjectStatus.funded.rawValue else {
-            throw StorageError.conflict(code: "project_not_open", message: "The project is \(status ?? "gone"), so it cannot go ahead.")
+            throw DomainError.conflict(code: "project_not_open", message: "The project is \(status ?? "gone"), so it cannot go ahead.")
         }
     }
 
     /// `data` keeps what a move changed beyond the state (new terms), as strings.
     static func record(
         event action: String, on id: UUID, from: PartnershipState?, to: PartnershipState,
-        by identity: Identity, comment: String?, data: [String: String] = [:], on connection: Connection
+        by actor: Actor, comment: String?, data: [String: String] = [:], on connection: Connection
     ) throws {
         try connection.query("SELECT pg_advisory_xact_lock($1)", [eventOrderLock])
         let keys = data.keys.sorted()
@@ -322,21 +283,12 @@ public struct PartnershipRepository: Sendable {
             INSERT INTO partnership_events (partnership_id, action, from_state, to_state, actor_organization_id, actor_is_admin, comment, data)
             VALUES ($1, $2, $3, $4, $5, $6, $7, jsonb_object($8::text[], $9::text[]))
             """,
-            [id, action, from?.rawValue, to.rawValue, identity.member?.organizationID, identity.isAdmin, comment,
+            [id, action, from?.rawValue, to.rawValue, actor.organizationID, actor.isAdmin, comment,
              keys, keys.map { data[$0] ?? "" }]
         )
     }
 
     // MARK: - Rows
-
-    static func standing(of identity: Identity?, in partnership: Partnership) -> PartnershipLifecycle.Standing {
-        guard let identity else { return PartnershipLifecycle.Standing() }
-        return PartnershipLifecycle.Standing(
-            roles: identity.member.map { partnership.roles(of: $0.organizationID) } ?? [],
-            isReviewer: identity.governs(partnership.projectRegions),
-            isAdmin: identity.isAdmin
-        )
-    }
 
     static let selectedColumns = """
         SELECT p.id, p.project_id, pr.regions AS project_regions, p.ngo_id, p.business_id, p.government_body_id,
@@ -360,7 +312,7 @@ public struct PartnershipRepository: Sendable {
 
     static func find(_ id: UUID, on connection: Connection, lock: Bool) throws -> Partnership {
         let sql = lock ? "\(selectedColumns) WHERE p.id = $1 FOR UPDATE OF p" : "\(selectedColumns) WHERE p.id = $1"
-        guard let row = try connection.query(sql, [id]).first else { throw StorageError.notFound(resource: "partnership") }
+        guard let row = try connection.query(sql, [id]).first else { throw DomainError.notFound(resource: "partnership") }
         return try decode(row)
     }
 
@@ -411,5 +363,66 @@ public struct PartnershipRepository: Sendable {
             comment: try row.decode(String?.self, at: 7),
             at: try row.decode(Date.self, at: 8)
         )
+    }
+}
+
+/// What deciding on a proposal needs to know about its project.
+public struct ProposalSubject: Sendable {
+    public let ngoID: UUID
+    public let projectStatus: ProjectStatus
+}
+
+/// Who proposes: the parties whose consent proposing implies, and who is recorded.
+public struct Proposer: Sendable {
+    public let consents: Set<PartyRole>
+    public let proposedBy: UUID?
+    public let actor: Actor
+
+    public init(consents: Set<PartyRole>, proposedBy: UUID?, actor: Actor) {
+        self.consents = consents
+        self.proposedBy = proposedBy
+        self.actor = actor
+    }
+}
+
+/// One decided move of a partnership, as the repository writes it.
+public struct PartnershipChange: Sendable {
+    public var action: PartnershipLifecycle.Action
+    public var outcome: PartnershipLifecycle.Outcome
+    public var pledgeKZT: Int64
+    public var inKind: [String]
+    public var report: ReportDraft?
+    public var comment: String?
+    public var actor: Actor
+
+    public init(
+        action: PartnershipLifecycle.Action, outcome: PartnershipLifecycle.Outcome, pledgeKZT: Int64, inKind: [String],
+        report: ReportDraft?, comment: String?, actor: Actor
+    ) {
+        self.action = action
+        self.outcome = outcome
+        self.pledgeKZT = pledgeKZT
+        self.inKind = inKind
+        self.report = report
+        self.comment = comment
+        self.actor = actor
+    }
+}
+
+/// Which partnerships a listing covers: all of them, or those an organization takes part in or reviews.
+public enum PartnershipScope: Sendable, Equatable {
+    case everything
+    /// Partnerships `organizationID` is a party to, and (for a reviewer) those whose project lies
+    /// in `reviewJurisdiction`, or anywhere when it reviews nationally.
+    case involving(organizationID: UUID?, reviewJurisdiction: String?, reviewsNationally: Bool)
+
+    var parameters: [any PostgresEncodable] {
+        switch self {
+        case .everything:
+            return [true, nil as UUID?, nil as String?, false]
+        case .involving(let organizationID, let jurisdiction, let national):
+            let reviews: String? = national ? "" : jurisdiction
+            return [false, organizationID, reviews, national]
+        }
     }
 }

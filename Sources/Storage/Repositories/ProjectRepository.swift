@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -52,12 +53,12 @@ public struct ProjectRepository: Sendable {
             var draft = current.fields
             try change(&draft)
             if draft.organizationID != current.fields.organizationID {
-                throw StorageError.invalid([FieldIssue(
+                throw DomainError.invalid([FieldIssue(
                     field: "organization_id", code: "immutable", message: "A project cannot move to another organization."
                 )])
             }
             if current.fields.status == .closed && draft.status != .closed {
-                throw StorageError.conflict(code: "project_closed", message: "A closed project cannot be reopened.")
+                throw DomainError.conflict(code: "project_closed", message: "A closed project cannot be reopened.")
             }
             // Partnerships in progress rest on where the project runs and on it staying public.
             let movesAway = draft.regions != current.fields.regions || draft.status == .draft || draft.status == .closed
@@ -67,7 +68,7 @@ public struct ProjectRepository: Sendable {
                     [id]
                 ).rows[0].decode(Int.self, at: 0)
                 if open > 0 {
-                    throw StorageError.conflict(
+                    throw DomainError.conflict(
                         code: "partnerships_in_progress",
                         message: "\(open) partnership(s) in progress rest on this project's regions and status; conclude or withdraw them first."
                     )
@@ -124,7 +125,8 @@ public struct ProjectRepository: Sendable {
 
     // MARK: - Rows
 
-    static let writableColumns = """
+    /// The columns a draft writes, in the order `parameters(of:)` gives them; bulk loaders use both.
+    public static let writableColumns = """
         organization_id, title_kk, title_ru, title_en, summary_kk, summary_ru, summary_en, \
         focus_areas, regions, funding_needed_kzt, in_kind_needs, duration_months, beneficiaries, status
         """
@@ -132,7 +134,7 @@ public struct ProjectRepository: Sendable {
     // created_at and id come first: listings read their cursor from them.
     static let selectedColumns = "created_at, id, \(writableColumns), updated_at"
 
-    static func parameters(of draft: ProjectDraft) -> [any PostgresEncodable] {
+    public static func parameters(of draft: ProjectDraft) -> [any PostgresEncodable] {
         [
             draft.organizationID, draft.title.kk, draft.title.ru, draft.title.en,
             draft.summary.kk, draft.summary.ru, draft.summary.en,
@@ -203,6 +205,6 @@ public struct ProjectRepository: Sendable {
         codes.regions = draft.regions
         codes.focusAreas = [("focus_areas", draft.focusAreas)]
         issues += try ReferenceCheck.issues(for: codes, on: connection)
-        if !issues.isEmpty { throw StorageError.invalid(issues) }
+        if !issues.isEmpty { throw DomainError.invalid(issues) }
     }
 }

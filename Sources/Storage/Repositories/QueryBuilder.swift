@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -33,11 +34,11 @@ struct QueryBuilder {
     }
 }
 
-/// One row by primary key, optionally locked for update; `StorageError.notFound` when there is none.
+/// One row by primary key, optionally locked for update; `DomainError.notFound` when there is none.
 func findRow(
     table: StaticString, columns: String, id: UUID, lock: Bool, resource: String, on connection: Connection
 ) throws -> Row {
     let sql = "SELECT \(columns) FROM \(table) WHERE id = $1" + (lock ? " FOR UPDATE" : "")
-    guard let row = try connection.query(sql, [id]).first else { throw StorageError.notFound(resource: resource) }
+    guard let row = try connection.query(sql, [id]).first else { throw DomainError.notFound(resource: resource) }
     return row
 }

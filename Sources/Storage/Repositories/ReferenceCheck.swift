@@ -1,3 +1,4 @@
+import Domain
 import Postgres
 
 /// Checks codes against the reference tables inside the caller's transaction.

@@ -1,3 +1,4 @@
+import Domain
 import Postgres
 
 /// Regions, focus areas and legal forms.

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Matching
 import Postgres
@@ -122,7 +123,7 @@ public struct RoundRepository: Sendable {
                 [id]
             ).affectedRows
             guard claimed == 1 else {
-                throw StorageError.conflict(code: "round_accepted", message: "This round has been accepted already.")
+                throw DomainError.conflict(code: "round_accepted", message: "This round has been accepted already.")
             }
         }
     }
@@ -136,7 +137,7 @@ public struct RoundRepository: Sendable {
             FROM funding_rounds WHERE id = $1
             """,
             [id]
-        ).first else { throw StorageError.notFound(resource: "round") }
+        ).first else { throw DomainError.notFound(resource: "round") }
         let placements = try connection.query(
             """
             SELECT project_id, sponsor_id, amount_kzt, score, partnership_id, skipped_reason

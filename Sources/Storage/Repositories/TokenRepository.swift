@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -32,7 +33,7 @@ public struct TokenRepository: Sendable {
         let id = try await pool.withConnection { connection in
             if let organizationID {
                 guard try connection.query("SELECT 1 FROM organizations WHERE id = $1", [organizationID]).first != nil else {
-                    throw StorageError.notFound(resource: "organization")
+                    throw DomainError.notFound(resource: "organization")
                 }
             }
             return try connection.query(
@@ -48,7 +49,7 @@ public struct TokenRepository: Sendable {
     }
 
     /// The caller behind a bearer token; nil when it is unknown, revoked or expired.
-    public func authenticate(_ token: String) async throws -> Identity? {
+    public func authenticate(_ token: String) async throws -> Caller? {
         // Anything that is not shaped like our tokens cannot match, so skip the database.
         guard token.hasPrefix("asar_"), token.utf8.count <= 100 else { return nil }
         return try await pool.withConnection { connection in
@@ -62,17 +63,25 @@ public struct TokenRepository: Sendable {
                 """,
                 [token]
             ).first else { return nil }
-            var member: Identity.Member?
-            if let organizationID = try row.decode(UUID?.self, at: 2),
-               let kind = OrganizationKind(rawValue: try row.decode(String.self, at: 3)) {
-                member = Identity.Member(
-                    organizationID: organizationID, kind: kind,
-                    jurisdiction: try row.decode(String?.self, at: 4),
-                    isNational: try row.decode(String?.self, at: 5) == GovernmentLevel.national.rawValue,
-                    isSuspended: try row.decode(String?.self, at: 6) == Verification.suspended.rawValue
-                )
+            if try row.decode(Bool.self, at: 1) { return .admin }
+            guard let organizationID = try row.decode(UUID?.self, at: 2),
+                  let kind = OrganizationKind(rawValue: try row.decode(String.self, at: 3)) else { return nil }
+            return .organization(Caller.Member(
+                organizationID: organizationID, kind: kind,
+                jurisdiction: try row.decode(String?.self, at: 4),
+                isNational: try row.decode(String?.self, at: 5) == GovernmentLevel.national.rawValue,
+                isSuspended: try row.decode(String?.self, at: 6) == Verification.suspended.rawValue
+            ))
+        }
+    }
+
+    /// The organization a token acts for (nil for an admin token); nil when no token has this id.
+    public func owner(of id: UUID) async throws -> (organizationID: UUID?, exists: Bool) {
+        try await pool.withConnection { connection in
+            guard let row = try connection.query("SELECT organization_id FROM api_tokens WHERE id = $1", [id]).first else {
+                return (nil, false)
             }
-            return Identity(tokenID: try row.decode(UUID.self, at: 0), isAdmin: try row.decode(Bool.self, at: 1), member: member)
+            return (try row.decode(UUID?.self, at: 0), true)
         }
     }
 
@@ -84,10 +93,15 @@ public struct TokenRepository: Sendable {
         }
     }
 
-    public func list() async throws -> [TokenInfo] {
+    /// Every token, or one organization's.
+    public func list(organizationID: UUID? = nil) async throws -> [TokenInfo] {
         try await pool.withConnection { connection in
             try connection.query(
-                "SELECT id, organization_id, is_admin, label, created_at, expires_at, revoked_at FROM api_tokens ORDER BY created_at, id"
+                """
+                SELECT id, organization_id, is_admin, label, created_at, expires_at, revoked_at FROM api_tokens
+                WHERE $1::uuid IS NULL OR organization_id = $1 ORDER BY created_at, id
+                """,
+                [organizationID]
             ).rows.map { row in
                 TokenInfo(
                     id: try row.decode(UUID.self, at: 0), organizationID: try row.decode(UUID?.self, at: 1),

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Matching
 import Postgres
+import Domain
 import Storage
 #if canImport(Glibc)
 import Glibc

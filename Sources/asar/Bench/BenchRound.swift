@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Matching
+import Domain
 import Storage
 
 /// Funding-round allocation on generated data: one jurisdiction, many projects and sponsors.

@@ -1,5 +1,5 @@
+import Domain
 import Testing
-import Storage
 
 @Suite struct BINTests {
     @Test(arguments: ["940140000385", "990140004654", "011140001654", "061211600012", "791028302728"])

@@ -30,4 +30,11 @@ public struct Project: Sendable, Equatable {
     public var fields: ProjectDraft
     public let createdAt: Date
     public let updatedAt: Date
+
+    public init(id: UUID, fields: ProjectDraft, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.fields = fields
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }

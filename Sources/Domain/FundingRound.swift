@@ -85,6 +85,24 @@ public struct FundingRound: Sendable {
     public let placements: [RoundPlacement]
     public let unfunded: [UnfundedProject]
     public let needInScopeKZT: Int64
+
+    public init(id: UUID, governmentBodyID: UUID, request: RoundRequest, state: RoundState, projectsInScope: Int, sponsorsInScope: Int, pairsScored: Int, objective: Double, upperBound: Double, blockingPairs: Int, createdAt: Date, acceptedAt: Date?, placements: [RoundPlacement], unfunded: [UnfundedProject], needInScopeKZT: Int64) {
+        self.id = id
+        self.governmentBodyID = governmentBodyID
+        self.request = request
+        self.state = state
+        self.projectsInScope = projectsInScope
+        self.sponsorsInScope = sponsorsInScope
+        self.pairsScored = pairsScored
+        self.objective = objective
+        self.upperBound = upperBound
+        self.blockingPairs = blockingPairs
+        self.createdAt = createdAt
+        self.acceptedAt = acceptedAt
+        self.placements = placements
+        self.unfunded = unfunded
+        self.needInScopeKZT = needInScopeKZT
+    }
 }
 
 /// A computed allocation, ready to store.

@@ -1,3 +1,7 @@
+import Domain
+import Postgres
+import Matching
+import Storage
 import Foundation
 
 /// A few hundred organizations and projects that read like real ones, the same on every run.

@@ -48,6 +48,27 @@ public struct Partnership: Sendable, Equatable {
         if governmentBodyID == organizationID { roles.insert(.governmentBody) }
         return roles
     }
+
+    public init(id: UUID, projectID: UUID, projectRegions: [String], ngoID: UUID, businessID: UUID, governmentBodyID: UUID, pledgeKZT: Int64, inKind: [String], state: PartnershipState, consents: Set<PartyRole>, proposedBy: UUID?, consentDeadline: Date?, version: Int, submittedAt: Date?, decidedAt: Date?, createdAt: Date, updatedAt: Date, totals: ReportTotals) {
+        self.id = id
+        self.projectID = projectID
+        self.projectRegions = projectRegions
+        self.ngoID = ngoID
+        self.businessID = businessID
+        self.governmentBodyID = governmentBodyID
+        self.pledgeKZT = pledgeKZT
+        self.inKind = inKind
+        self.state = state
+        self.consents = consents
+        self.proposedBy = proposedBy
+        self.consentDeadline = consentDeadline
+        self.version = version
+        self.submittedAt = submittedAt
+        self.decidedAt = decidedAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.totals = totals
+    }
 }
 
 public struct ReportTotals: Sendable, Equatable {
@@ -55,6 +76,13 @@ public struct ReportTotals: Sendable, Equatable {
     public let beneficiariesReached: Int
     public let milestoneReports: Int
     public let hasFinalEvaluation: Bool
+
+    public init(amountDisbursedKZT: Int64, beneficiariesReached: Int, milestoneReports: Int, hasFinalEvaluation: Bool) {
+        self.amountDisbursedKZT = amountDisbursedKZT
+        self.beneficiariesReached = beneficiariesReached
+        self.milestoneReports = milestoneReports
+        self.hasFinalEvaluation = hasFinalEvaluation
+    }
 }
 
 /// What a new partnership says.
@@ -88,6 +116,17 @@ public struct PartnershipReport: Sendable, Equatable {
     public let rating: Int?
     public let authorOrganizationID: UUID?
     public let createdAt: Date
+
+    public init(id: UUID, kind: Kind, amountDisbursedKZT: Int64, beneficiariesReached: Int, text: String, rating: Int?, authorOrganizationID: UUID?, createdAt: Date) {
+        self.id = id
+        self.kind = kind
+        self.amountDisbursedKZT = amountDisbursedKZT
+        self.beneficiariesReached = beneficiariesReached
+        self.text = text
+        self.rating = rating
+        self.authorOrganizationID = authorOrganizationID
+        self.createdAt = createdAt
+    }
 }
 
 /// What a milestone report or final evaluation says.
@@ -115,4 +154,16 @@ public struct PartnershipEvent: Sendable, Equatable {
     public let actorIsAdmin: Bool
     public let comment: String?
     public let at: Date
+
+    public init(id: Int64, partnershipID: UUID, action: String, fromState: PartnershipState?, toState: PartnershipState, actorOrganizationID: UUID?, actorIsAdmin: Bool, comment: String?, at: Date) {
+        self.id = id
+        self.partnershipID = partnershipID
+        self.action = action
+        self.fromState = fromState
+        self.toState = toState
+        self.actorOrganizationID = actorOrganizationID
+        self.actorIsAdmin = actorIsAdmin
+        self.comment = comment
+        self.at = at
+    }
 }

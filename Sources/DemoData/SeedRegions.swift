@@ -1,3 +1,8 @@
+import Domain
+import Foundation
+import Postgres
+import Matching
+import Storage
 /// The 20 top-level units (17 regions, 3 cities) with the word forms seed texts need.
 struct SeedRegion: Sendable {
     let kato: String

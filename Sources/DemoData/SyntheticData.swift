@@ -1,3 +1,7 @@
+import Domain
+import Postgres
+import Matching
+import Storage
 import Foundation
 
 /// Generated rows for benchmarks. Every row is a function of (seed, index) alone, so rows can be

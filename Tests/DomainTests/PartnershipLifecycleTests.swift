@@ -1,5 +1,5 @@
 import Testing
-@testable import Storage
+@testable import Domain
 
 /// Every action from every state by every kind of caller, against a table written out by hand.
 @Suite struct PartnershipLifecycleTests {

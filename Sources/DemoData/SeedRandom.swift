@@ -1,3 +1,7 @@
+import Domain
+import Postgres
+import Matching
+import Storage
 import Foundation
 
 /// SplitMix64 with the draws seed data needs.

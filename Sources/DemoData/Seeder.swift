@@ -1,3 +1,6 @@
+import Domain
+import Matching
+import Storage
 import Foundation
 import Postgres
 
@@ -18,7 +21,7 @@ public struct SeedSummary: Sendable, Equatable {
 ///
 /// Demo and synthetic data can share a database: demo BINs are registered in 2010-2024, synthetic
 /// ones in 2001-2009. Neither can be loaded twice into one database (the ids and BINs would repeat);
-/// such a load fails with `StorageError.conflict` and leaves the database as it was.
+/// such a load fails with `DomainError.conflict` and leaves the database as it was.
 public enum Seeder {
     /// Deterministic realistic demo data; when onlyIfEmpty and organizations already has rows, does nothing and returns zeros.
     ///
@@ -27,7 +30,7 @@ public enum Seeder {
     public static func loadDemo(into pool: ConnectionPool, onlyIfEmpty: Bool) async throws -> SeedSummary {
         let demo = DemoData.make()
         let issues = demo.organizations.flatMap { OrganizationRules.issues($0.fields) }
-        guard issues.isEmpty else { throw StorageError.invalid(issues) }
+        guard issues.isEmpty else { throw DomainError.invalid(issues) }
         return try await pool.withTransaction { connection in
             // Two instances seeding at start-up queue here; the second then finds the rows and skips.
             try connection.execute("LOCK TABLE organizations IN SHARE ROW EXCLUSIVE MODE")
@@ -54,7 +57,7 @@ public enum Seeder {
     /// time while COPY streams them, in one transaction, and both tables are analyzed afterwards.
     public static func loadSynthetic(count: Int, into pool: ConnectionPool, seed: UInt64 = 42) async throws -> SeedSummary {
         guard (0...SyntheticData.capacity).contains(count) else {
-            throw StorageError.invalid([FieldIssue(
+            throw DomainError.invalid([FieldIssue(
                 field: "count", code: "out_of_range",
                 message: "Synthetic loads hold between 0 and \(SyntheticData.capacity) organizations."
             )])
@@ -109,7 +112,7 @@ public enum Seeder {
         do {
             return try body()
         } catch let error as PostgresError where error.isUniqueViolation {
-            throw StorageError.conflict(
+            throw DomainError.conflict(
                 code: "seed_conflict",
                 message: "Seed rows clash with existing ones (\(error.constraint ?? "unique key")); this data set is already loaded."
             )

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -6,7 +7,7 @@ import Storage
 
 /// Counts impressions in memory and writes them in batches, so serving a match list never waits
 /// for a write.
-final class ExposureRecorder: Sendable {
+public final class ExposureRecorder: Sendable {
     private let pending = NIOLockedValueBox<[UUID: Double]>([:])
 
     func record(_ ids: some Sequence<UUID>) {

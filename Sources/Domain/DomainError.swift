@@ -11,8 +11,10 @@ public struct FieldIssue: Sendable, Equatable {
     }
 }
 
-/// What a repository reports when it refuses a request.
-public enum StorageError: Error, Sendable, Equatable {
+/// Why a use case or a repository refused a request; the front doors map each case to their own form.
+public enum DomainError: Error, Sendable, Equatable {
+    /// The use case needs a caller with credentials.
+    case unauthenticated
     case notFound(resource: String)
     /// The input is well-formed but not acceptable (unknown region, wrong legal form ...).
     case invalid([FieldIssue])

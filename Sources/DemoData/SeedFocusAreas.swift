@@ -1,3 +1,8 @@
+import Domain
+import Foundation
+import Postgres
+import Matching
+import Storage
 /// A project an NGO in this focus area might propose.
 struct SeedProjectIdea: Sendable {
     let title: LocalizedText

@@ -1,3 +1,7 @@
+import Domain
+import Postgres
+import Matching
+import Storage
 import Foundation
 
 /// BINs for seed rows: a resident legal entity's head office (digits 5-6 are "40").

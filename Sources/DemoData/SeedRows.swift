@@ -1,3 +1,6 @@
+import Domain
+import Matching
+import Storage
 import Foundation
 import Postgres
 

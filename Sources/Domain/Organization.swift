@@ -50,4 +50,14 @@ public struct Organization: Sendable, Equatable {
     public let deactivatedAt: Date?
     public let createdAt: Date
     public let updatedAt: Date
+
+    public init(id: UUID, fields: OrganizationDraft, verification: Verification, active: Bool, deactivatedAt: Date?, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.fields = fields
+        self.verification = verification
+        self.active = active
+        self.deactivatedAt = deactivatedAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }

@@ -1,3 +1,8 @@
+import Domain
+import Foundation
+import Postgres
+import Matching
+import Storage
 /// How a legal form shows up in names and descriptions.
 struct SeedLegalForm: Sendable {
     let code: String

@@ -1,25 +1,32 @@
+import Domain
 import Foundation
-import HTTPTypes
 import Postgres
 import Storage
-import TestSupport
+import UseCases
+
+/// A failed precondition of a test, with what went wrong.
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
 
 /// A small world for access tests: an NGO with projects, a sponsor, an akimat whose jurisdiction
 /// holds the projects and one whose does not, all verified, with a token for each and a revoked one.
-struct AccessWorld: Sendable {
-    let ngo: UUID
-    let business: UUID
-    let akimatInside: UUID
-    let akimatOutside: UUID
-    let spare: UUID
-    let draftProject: UUID
-    let tokens: [String: String]
-    let identities: [String: Identity]
-    let pool: ConnectionPool
+public struct AccessWorld: Sendable {
+    public let ngo: UUID
+    public let business: UUID
+    public let akimatInside: UUID
+    public let akimatOutside: UUID
+    public let spare: UUID
+    public let draftProject: UUID
+    public let tokens: [String: String]
+    /// The callers behind the tokens, as the application layer sees them.
+    public let identities: [String: Caller]
+    public let pool: ConnectionPool
 
-    static let callers = ["anonymous", "business", "ngo", "government_inside", "government_outside", "admin", "revoked"]
+    public static let callers = ["anonymous", "business", "ngo", "government_inside", "government_outside", "admin", "revoked"]
 
-    static func build(pool: ConnectionPool, adminToken: String) async throws -> AccessWorld {
+    public static func build(pool: ConnectionPool, adminToken: String) async throws -> AccessWorld {
         let organizations = OrganizationRepository(pool: pool)
         func make(_ draft: OrganizationDraft) async throws -> UUID {
             let id = try await organizations.create(draft).id
@@ -61,7 +68,7 @@ struct AccessWorld: Sendable {
         let revoked = try await tokenRepository.issue(organizationID: ngo)
         try await tokenRepository.revoke(revoked.id)
         tokens["revoked"] = revoked.token
-        var identities: [String: Identity] = [:]
+        var identities: [String: Caller] = [:]
         for (name, token) in tokens where name != "revoked" {
             identities[name] = try await tokenRepository.authenticate(token)
         }
@@ -72,7 +79,7 @@ struct AccessWorld: Sendable {
     }
 
     /// The first valid BIN with this 10-digit start.
-    static func validBIN(startingAt prefix: String) throws -> String {
+    public static func validBIN(startingAt prefix: String) throws -> String {
         for digit in 0...9 {
             let eleven = prefix + String(digit)
             if let check = BIN.checkDigit(eleven.map { Int(String($0)) ?? 0 }) { return eleven + String(check) }
@@ -80,13 +87,8 @@ struct AccessWorld: Sendable {
         throw TestFailure("no valid BIN starts with \(prefix)")
     }
 
-    func caller(_ name: String) -> Caller {
-        guard let token = tokens[name] else { return .anonymous }
-        return .token(token)
-    }
-
     /// A new open project of the NGO, so each partnership in a test has a triple of its own.
-    func openProject() async throws -> UUID {
+    public func openProject() async throws -> UUID {
         var draft = ProjectDraft(organizationID: ngo, title: LocalizedText(ru: "Мастерская"), fundingNeededKZT: 20_000_000, durationMonths: 12)
         draft.regions = ["550000000"]
         draft.focusAreas = ["inclusion"]
@@ -95,7 +97,7 @@ struct AccessWorld: Sendable {
     }
 
     /// A stored round of the inside akimat, with nothing placed.
-    func round() async throws -> UUID {
+    public func round() async throws -> UUID {
         let request = RoundRequest(
             jurisdiction: "550000000", national: false, focusAreas: [], mode: .split,
             consentDeadline: Date().addingTimeInterval(86_400)
@@ -108,8 +110,8 @@ struct AccessWorld: Sendable {
     }
 
     /// A partnership proposed by the NGO and brought to `state` through the lifecycle itself.
-    func partnership(in state: PartnershipState, pledge: Int64 = 10_000_000) async throws -> UUID {
-        let repository = PartnershipRepository(pool: pool)
+    public func partnership(in state: PartnershipState, pledge: Int64 = 10_000_000) async throws -> UUID {
+        let repository = Services(pool: pool, matching: MatchingConfiguration()).partnerships
         guard let ngoIdentity = identities["ngo"], let admin = identities["admin"] else { throw TestFailure("world without identities") }
         let id = try await repository.propose(
             PartnershipDraft(projectID: try await openProject(), businessID: business, governmentBodyID: akimatInside, pledgeKZT: pledge),
@@ -123,8 +125,17 @@ struct AccessWorld: Sendable {
         case .completed, .cancelled, .rejected, .withdrawn: []
         }
         for action in path {
-            _ = try await repository.perform(action, on: id, by: admin, expectedVersions: nil, comment: nil)
+            _ = try await repository.perform(action, on: id, comment: nil, ifMatch: nil, by: admin)
         }
         return id
+    }
+}
+
+extension AccessWorld {
+    /// A new draft project of the NGO, for tests that publish it.
+    public func draftProjectOfNGO() async throws -> UUID {
+        var draft = ProjectDraft(organizationID: ngo, title: LocalizedText(ru: "Новый черновик"), fundingNeededKZT: 1_000_000, durationMonths: 6)
+        draft.regions = ["550000000"]
+        return try await ProjectRepository(pool: pool).create(draft).id
     }
 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Matching
 import Storage
@@ -27,27 +28,88 @@ public struct MatchingConfiguration: Sendable {
     }
 }
 
-/// Per-request switches, from query parameters.
-struct MatchOptions {
-    var limit: Int
-    var fairExposure: Bool
-    var diversify: Bool
+/// Per-request switches.
+public struct MatchOptions: Sendable {
+    public var limit: Int
+    public var fairExposure: Bool
+    public var diversify: Bool
+
+    public init(limit: Int = 10, fairExposure: Bool = true, diversify: Bool = true) {
+        self.limit = limit
+        self.fairExposure = fairExposure
+        self.diversify = diversify
+    }
 }
 
 /// A ranked result ready to render.
-struct RankedMatch<Item: Sendable>: Sendable {
-    let match: Match
-    let item: Item
+public struct RankedMatch<Item: Sendable>: Sendable {
+    public let match: Match
+    public let item: Item
+
+    public init(match: Match, item: Item) {
+        self.match = match
+        self.item = item
+    }
 }
 
-/// Fetches candidates, scores them with the pure engine and ranks them.
-struct MatchService: Sendable {
+/// A ranked list, and why it is empty when it is.
+public struct MatchAnswer: Sendable {
+    public let items: [RankedMatch<MatchService.Subject>]
+    public let notice: String?
+}
+
+/// Every match question: fetches candidates, scores them with the pure engine and ranks them.
+public struct MatchService: Sendable {
     let repository: MatchRepository
     let reference: ReferenceData
     let configuration: MatchingConfiguration
     let exposure: ExposureRecorder
 
-    enum Subject: Sendable {
+    public init(repository: MatchRepository, reference: ReferenceData, configuration: MatchingConfiguration, exposure: ExposureRecorder) {
+        self.repository = repository
+        self.reference = reference
+        self.configuration = configuration
+        self.exposure = exposure
+    }
+
+    static let notOpen = "The project is not open, so it is not matched."
+    static let inactive = "The organization is deactivated, so it is not matched."
+
+    /// Businesses or government bodies for a project; anyone may ask, but a draft only its own NGO.
+    public func partners(forProject id: UUID, kind: PartnerKind, options: MatchOptions, by caller: Caller) async throws -> MatchAnswer {
+        guard let (project, items) = try await partners(forProject: id, kind: kind, options: options) else {
+            throw DomainError.notFound(resource: "project")
+        }
+        try Access.requireVisible(project.status, owner: project.owner.id, to: caller)
+        return MatchAnswer(items: items, notice: project.profile.isOpen ? nil : Self.notOpen)
+    }
+
+    /// Sponsor and government body pairs for a project; visible as the project is.
+    public func triples(forProject id: UUID, options: MatchOptions, by caller: Caller) async throws -> MatchAnswer {
+        guard let (project, items) = try await triples(forProject: id, options: options) else {
+            throw DomainError.notFound(resource: "project")
+        }
+        try Access.requireVisible(project.status, owner: project.owner.id, to: caller)
+        return MatchAnswer(items: items, notice: project.profile.isOpen ? nil : Self.notOpen)
+    }
+
+    /// For a business: projects to sponsor; for an NGO: businesses to approach; for a government
+    /// body: projects in its jurisdiction. Public, like the organization's profile.
+    public func forOrganization(_ id: UUID, options: MatchOptions, by caller: Caller) async throws -> MatchAnswer {
+        guard let (organization, description) = try await repository.organization(id) else {
+            throw DomainError.notFound(resource: "organization")
+        }
+        guard organization.profile.isActive else { return MatchAnswer(items: [], notice: Self.inactive) }
+        let items: [RankedMatch<Subject>] = switch organization.profile.kind {
+        case .ngo:
+            try await sponsors(forNGO: id, options: options)
+        case .business, .governmentBody:
+            try await projects(for: organization, description: description, options: options)
+        }
+        return MatchAnswer(items: items, notice: nil)
+    }
+
+    public enum Subject: Sendable {
         case partner(PartnerCandidate)
         case project(ProjectCandidate)
         /// A sponsor and a government body for one project.
@@ -148,7 +210,7 @@ struct MatchService: Sendable {
     }
 
     /// The match explanation of one existing triple; nil when a party is gone. Not counted as exposure.
-    func explain(project: UUID, sponsor: UUID, governmentBody: UUID) async throws -> RankedMatch<Subject>? {
+    public func explain(project: UUID, sponsor: UUID, governmentBody: UUID) async throws -> RankedMatch<Subject>? {
         let scorer = try await scorer(MatchOptions(limit: 1, fairExposure: false, diversify: false))
         guard let (candidate, partners) = try await repository.profiles(project: project, organizations: [sponsor, governmentBody]),
               let business = partners[sponsor], let body = partners[governmentBody] else { return nil }

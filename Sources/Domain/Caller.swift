@@ -1,8 +1,15 @@
 import Foundation
-import Matching
 
-/// Who is calling: a platform admin, or one organization through one of its tokens.
-public struct Identity: Sendable, Equatable {
+/// Who is asking. Every use case takes one explicitly; what it may do is decided from it alone.
+public enum Caller: Sendable, Equatable {
+    /// No credentials: reads what is public.
+    case anonymous
+    /// An organization, through one of its API tokens; it acts in its kind's role.
+    case organization(Member)
+    /// A platform admin.
+    case admin
+
+    /// The organization a caller acts for, with what its role depends on.
     public struct Member: Sendable, Equatable {
         public let organizationID: UUID
         public let kind: OrganizationKind
@@ -21,23 +28,22 @@ public struct Identity: Sendable, Equatable {
         }
     }
 
-    public let tokenID: UUID
-    public let isAdmin: Bool
-    public let member: Member?
+    public var isAdmin: Bool { self == .admin }
+    public var isAnonymous: Bool { self == .anonymous }
 
-    public init(tokenID: UUID, isAdmin: Bool, member: Member?) {
-        self.tokenID = tokenID
-        self.isAdmin = isAdmin
-        self.member = member
+    /// The organization this caller acts for; nil for anonymous callers and admins.
+    public var member: Member? {
+        if case .organization(let member) = self { return member }
+        return nil
     }
 
-    /// True for an admin, or for a token of this organization.
+    /// True for an admin, or for the organization itself.
     public func speaksFor(_ organizationID: UUID) -> Bool {
         isAdmin || member?.organizationID == organizationID
     }
 
     /// Where this caller reviews: a government body's jurisdiction (nil code for a national body);
-    /// nil when it reviews nowhere.
+    /// nil when it reviews nowhere. Admins review everywhere but are not a scope.
     public var reviewScope: (jurisdiction: String?, isNational: Bool)? {
         guard let member, member.kind == .governmentBody, !member.isSuspended else { return nil }
         return (member.isNational ? nil : member.jurisdiction, member.isNational)
@@ -49,6 +55,20 @@ public struct Identity: Sendable, Equatable {
         if member.isNational { return true }
         guard let jurisdiction = member.jurisdiction else { return false }
         return regions.contains { KATO.covers(jurisdiction, $0) }
+    }
+
+    /// Who a recorded event names as its actor.
+    public var actor: Actor { Actor(organizationID: member?.organizationID, isAdmin: isAdmin) }
+}
+
+/// Who made a recorded change: an organization, an admin, or the platform itself (neither).
+public struct Actor: Sendable, Equatable {
+    public let organizationID: UUID?
+    public let isAdmin: Bool
+
+    public init(organizationID: UUID?, isAdmin: Bool) {
+        self.organizationID = organizationID
+        self.isAdmin = isAdmin
     }
 }
 

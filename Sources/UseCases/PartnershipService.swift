@@ -1,0 +1,194 @@
+import Domain
+import Foundation
+import Storage
+
+/// Partnerships from proposal to outcome: proposing, amending, every lifecycle move, reports,
+/// the audit trail, the event feed and the review queue.
+public struct PartnershipService: Sendable {
+    let partnerships: PartnershipRepository
+    let matches: MatchService
+
+    public init(partnerships: PartnershipRepository, matches: MatchService) {
+        self.partnerships = partnerships
+        self.matches = matches
+    }
+
+    /// A party to the triple (or an admin) proposes; proposing is its own consent.
+    public func propose(_ draft: PartnershipDraft, by caller: Caller) async throws -> Partnership {
+        try Access.requireSignedIn(caller)
+        return try await partnerships.propose(draft) { subject in
+            // Someone else's draft does not exist as far as the caller can tell.
+            if subject.projectStatus == .draft && !caller.speaksFor(subject.ngoID) {
+                throw DomainError.invalid([FieldIssue(field: "project_id", code: "unknown_project", message: "No project has this id.")])
+            }
+            guard caller.speaksFor(subject.ngoID) || caller.speaksFor(draft.businessID) || caller.speaksFor(draft.governmentBodyID) else {
+                throw DomainError.forbidden(message: "Only the project's NGO, the sponsor or the government body may propose this partnership.")
+            }
+            var consents: Set<PartyRole> = []
+            if let member = caller.member {
+                if member.organizationID == subject.ngoID { consents.insert(.ngo) }
+                if member.organizationID == draft.businessID { consents.insert(.business) }
+                if member.organizationID == draft.governmentBodyID { consents.insert(.governmentBody) }
+            }
+            return Proposer(consents: consents, proposedBy: caller.member?.organizationID, actor: caller.actor)
+        }
+    }
+
+    /// Parties, reviewers and admins read a partnership at every stage; anyone once it is public.
+    /// For everyone else it does not exist.
+    public func find(_ id: UUID, by caller: Caller) async throws -> Partnership {
+        let partnership = try await partnerships.find(id)
+        try Self.requireReadable(partnership, by: caller)
+        return partnership
+    }
+
+    /// The partnerships the caller takes part in or reviews (admins: all), newest first.
+    public func list(state: PartnershipState?, limit: Int, by caller: Caller) async throws -> [Partnership] {
+        try Access.requireSignedIn(caller)
+        return try await partnerships.list(in: Self.scope(of: caller), state: state, limit: limit)
+    }
+
+    /// New terms while proposed: the other parties must consent again, and the sponsor's declared
+    /// budget bounds the pledge as it does a proposal.
+    public func amend(
+        _ id: UUID, pledgeKZT: Int64?, inKind: [String]?, ifMatch: Set<Int>?, by caller: Caller
+    ) async throws -> Partnership {
+        try await move(.amend, on: id, ifMatch: ifMatch, comment: nil, by: caller) { current in
+            (pledgeKZT ?? current.pledgeKZT, inKind ?? current.inKind, nil)
+        }
+    }
+
+    /// One lifecycle move: consent, withdraw, approve, reject, return, activate, complete or cancel.
+    /// Completing carries the final evaluation.
+    public func perform(
+        _ action: PartnershipLifecycle.Action, on id: UUID, comment: String?, finalEvaluation: ReportDraft? = nil,
+        ifMatch: Set<Int>?, by caller: Caller
+    ) async throws -> Partnership {
+        precondition(action != .amend && action != .report, "amend and report have their own use cases")
+        return try await move(action, on: id, ifMatch: ifMatch, comment: comment, by: caller) { current in
+            (current.pledgeKZT, current.inKind, action == .complete ? finalEvaluation : nil)
+        }
+    }
+
+    /// A milestone report by the NGO of an active partnership; disbursements never pass the pledge.
+    public func report(_ id: UUID, _ report: ReportDraft, ifMatch: Set<Int>?, by caller: Caller) async throws -> Partnership {
+        try await move(.report, on: id, ifMatch: ifMatch, comment: nil, by: caller) { current in
+            (current.pledgeKZT, current.inKind, report)
+        }
+    }
+
+    public func reports(of id: UUID, by caller: Caller) async throws -> [PartnershipReport] {
+        _ = try await find(id, by: caller)
+        return try await partnerships.reports(of: id)
+    }
+
+    public func events(of id: UUID, by caller: Caller) async throws -> [PartnershipEvent] {
+        _ = try await find(id, by: caller)
+        return try await partnerships.events(of: id)
+    }
+
+    /// Events after `cursor` that the caller may see, in commit order, for integrations.
+    public func feed(after cursor: Int64, limit: Int, by caller: Caller) async throws -> [PartnershipEvent] {
+        try Access.requireSignedIn(caller)
+        return try await partnerships.feed(after: cursor, limit: limit, in: Self.scope(of: caller))
+    }
+
+    /// One partnership waiting for review, with how long it has waited and why the triple fits.
+    public struct ReviewItem: Sendable {
+        public let partnership: Partnership
+        public let waitingSeconds: Int
+        public let match: RankedMatch<MatchService.Subject>?
+    }
+
+    /// A government body's review queue in its jurisdiction, oldest first; admins see every one.
+    public func reviewQueue(limit: Int, by caller: Caller) async throws -> [ReviewItem] {
+        try Access.requireSignedIn(caller)
+        let jurisdiction: String?
+        if caller.isAdmin {
+            jurisdiction = nil
+        } else if caller.member?.kind == .governmentBody {
+            // A suspended body keeps its queue page but reviews nothing.
+            guard let scope = caller.reviewScope else { return [] }
+            jurisdiction = scope.jurisdiction
+        } else {
+            throw DomainError.forbidden(message: "The review queue belongs to government bodies.")
+        }
+        let now = Date()
+        var items: [ReviewItem] = []
+        for partnership in try await partnerships.underReview(in: jurisdiction, limit: limit) {
+            let match = try await matches.explain(
+                project: partnership.projectID, sponsor: partnership.businessID, governmentBody: partnership.governmentBodyID
+            )
+            items.append(ReviewItem(
+                partnership: partnership,
+                waitingSeconds: Int(now.timeIntervalSince(partnership.submittedAt ?? partnership.createdAt)),
+                match: match
+            ))
+        }
+        return items
+    }
+
+    // MARK: - Rules
+
+    /// Every move is decided here, under the partnership's row lock, on the partnership as committed.
+    private func move(
+        _ action: PartnershipLifecycle.Action, on id: UUID, ifMatch: Set<Int>?, comment: String?, by caller: Caller,
+        terms: @escaping @Sendable (Partnership) -> (pledgeKZT: Int64, inKind: [String], report: ReportDraft?)
+    ) async throws -> Partnership {
+        try Access.requireSignedIn(caller)
+        return try await partnerships.change(id) { current in
+            let standing = Self.standing(of: caller, in: current)
+            guard standing.isInvolved || current.state.isPublic else { throw DomainError.notFound(resource: "partnership") }
+            if let ifMatch, !ifMatch.contains(current.version) {
+                throw DomainError.preconditionFailed(currentVersion: current.version)
+            }
+            let outcome: PartnershipLifecycle.Outcome
+            switch PartnershipLifecycle.apply(action, by: standing, state: current.state, consents: current.consents) {
+            case .success(let next): outcome = next
+            case .failure(.forbidden(let message)): throw DomainError.forbidden(message: message)
+            case .failure(.conflict(let message)): throw DomainError.conflict(code: "invalid_transition", message: message)
+            }
+            if action == .consent, let deadline = current.consentDeadline, deadline < Date() {
+                throw DomainError.conflict(code: "consent_deadline_passed", message: "Consent was due by \(deadline); this proposal has lapsed.")
+            }
+            if PartnershipLifecycle.needsComment(action), (comment ?? "").isEmpty {
+                throw DomainError.invalid([FieldIssue(field: "comment", code: "required", message: "Say why: \(action.rawValue) needs a comment.")])
+            }
+            let (pledge, inKind, report) = terms(current)
+            if let report {
+                let disbursed = current.totals.amountDisbursedKZT
+                if report.amountDisbursedKZT > current.pledgeKZT - disbursed {
+                    throw DomainError.invalid([FieldIssue(
+                        field: "amount_disbursed_kzt", code: "over_pledge",
+                        message: "Disbursements would pass the pledge: \(disbursed) of \(current.pledgeKZT) KZT reported so far."
+                    )])
+                }
+            }
+            return PartnershipChange(
+                action: action, outcome: outcome, pledgeKZT: pledge, inKind: inKind, report: report, comment: comment, actor: caller.actor
+            )
+        }
+    }
+
+    static func requireReadable(_ partnership: Partnership, by caller: Caller) throws {
+        guard standing(of: caller, in: partnership).isInvolved || partnership.state.isPublic else {
+            throw DomainError.notFound(resource: "partnership")
+        }
+    }
+
+    static func standing(of caller: Caller, in partnership: Partnership) -> PartnershipLifecycle.Standing {
+        PartnershipLifecycle.Standing(
+            roles: caller.member.map { partnership.roles(of: $0.organizationID) } ?? [],
+            isReviewer: caller.governs(partnership.projectRegions),
+            isAdmin: caller.isAdmin
+        )
+    }
+
+    static func scope(of caller: Caller) -> PartnershipScope {
+        if caller.isAdmin { return .everything }
+        let review = caller.reviewScope
+        return .involving(
+            organizationID: caller.member?.organizationID, reviewJurisdiction: review?.jurisdiction, reviewsNationally: review?.isNational ?? false
+        )
+    }
+}

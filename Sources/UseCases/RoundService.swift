@@ -1,0 +1,199 @@
+import Domain
+import Foundation
+import Matching
+import NIOPosix
+import Storage
+
+/// What a government body asks for when it runs a round, as sent.
+public struct RoundInput: Sendable {
+    /// Default: the body's own jurisdiction.
+    public var jurisdiction: String?
+    public var focusAreas: [String]
+    public var mode: FundingMode
+    public var consentDeadline: Date
+    /// Required of an admin, who runs a round on behalf of a body; a body names only itself.
+    public var governmentBodyID: UUID?
+
+    public init(jurisdiction: String?, focusAreas: [String], mode: FundingMode, consentDeadline: Date, governmentBodyID: UUID?) {
+        self.jurisdiction = jurisdiction
+        self.focusAreas = focusAreas
+        self.mode = mode
+        self.consentDeadline = consentDeadline
+        self.governmentBodyID = governmentBodyID
+    }
+}
+
+/// A stored round with what explaining it needs: names of its projects and sponsors, and the
+/// match behind each placement (nil where a party has gone since).
+public struct ExplainedRound: Sendable {
+    public let round: FundingRound
+    public let projects: [UUID: ProjectCandidate]
+    public let sponsors: [UUID: PartnerCandidate]
+    /// In the order of `round.placements`.
+    public let placementMatches: [Match?]
+}
+
+/// Runs funding rounds: scope, scoring, allocation, and turning placements into proposals.
+public struct RoundService: Sendable {
+    let rounds: RoundRepository
+    let partnerships: PartnershipRepository
+    let organizations: OrganizationRepository
+    let reference: ReferenceData
+
+    public init(rounds: RoundRepository, partnerships: PartnershipRepository, organizations: OrganizationRepository, reference: ReferenceData) {
+        self.rounds = rounds
+        self.partnerships = partnerships
+        self.organizations = organizations
+        self.reference = reference
+    }
+
+    /// A government body runs a round in its own jurisdiction or part of it (a national body
+    /// anywhere); an admin runs one on behalf of a body.
+    public func run(_ input: RoundInput, by caller: Caller) async throws -> ExplainedRound {
+        try Access.requireSignedIn(caller)
+        guard caller.isAdmin || caller.reviewScope != nil else {
+            throw DomainError.forbidden(message: "Funding rounds are run by government bodies.")
+        }
+        var runner = caller.isAdmin ? nil : caller.member?.organizationID
+        if let id = input.governmentBodyID {
+            guard caller.speaksFor(id) else { throw DomainError.forbidden(message: "A government body runs rounds only for itself.") }
+            runner = id
+        }
+        guard let runner else {
+            throw DomainError.invalid([FieldIssue(field: "government_body_id", code: "required", message: "government_body_id is required.")])
+        }
+        let scope = try await governmentScope(of: runner, caller: caller)
+        let requested = input.jurisdiction ?? scope.jurisdiction
+        guard scope.isNational || requested.hasPrefix(String(KATO.prefix(scope.jurisdiction))) else {
+            throw DomainError.forbidden(message: "A round can only cover the government body's own jurisdiction.")
+        }
+        let request = RoundRequest(
+            jurisdiction: requested, national: scope.isNational && input.jurisdiction == nil,
+            focusAreas: input.focusAreas, mode: input.mode, consentDeadline: input.consentDeadline
+        )
+        let (projects, sponsors) = try await rounds.scope(request)
+        let planner = RoundPlanner(taxonomy: try await reference.snapshot().taxonomy)
+        let mode = request.mode
+        // Up to seconds of CPU for a large round: off the event loops, which tasks run on.
+        let outcome = try await NIOThreadPool.singleton.runIfActive {
+            let plan = planner.plan(projects: projects.map { ($0.profile, $0.owner) }, sponsors: sponsors.map(\.profile))
+            let result = mode == .split ? Allocator.split(plan.problem) : Allocator.whole(plan.problem)
+            return Self.outcome(projects: projects, sponsors: sponsors, plan: plan, result: result)
+        }
+        return try await explained(try await rounds.save(request, by: runner, isAdmin: caller.isAdmin, outcome: outcome))
+    }
+
+    /// The round's own government body and admins see it; for everyone else it does not exist.
+    public func find(_ id: UUID, by caller: Caller) async throws -> ExplainedRound {
+        try await explained(try await visibleRound(id, caller))
+    }
+
+    /// Turns every placement into a proposed partnership with the round's government body as the
+    /// third party (its consent implied); a placement that cannot become one says why.
+    public func accept(_ id: UUID, by caller: Caller) async throws -> ExplainedRound {
+        let round = try await visibleRound(id, caller)
+        try await rounds.claimForAcceptance(round.id)
+        // The round's body proposes, whoever pressed accept for it.
+        let proposer = Proposer(
+            consents: [.governmentBody], proposedBy: round.governmentBodyID,
+            actor: Actor(organizationID: round.governmentBodyID, isAdmin: false)
+        )
+        var results: [RoundPlacement] = []
+        for var placement in round.placements {
+            var draft = PartnershipDraft(
+                projectID: placement.projectID, businessID: placement.sponsorID, governmentBodyID: round.governmentBodyID,
+                pledgeKZT: placement.amountKZT
+            )
+            draft.roundID = round.id
+            draft.consentDeadline = round.request.consentDeadline
+            do {
+                placement.partnershipID = try await partnerships.propose(draft) { subject in
+                    if subject.projectStatus == .draft {
+                        throw DomainError.invalid([FieldIssue(field: "project_id", code: "unknown_project", message: "No project has this id.")])
+                    }
+                    return proposer
+                }.id
+            } catch let error as DomainError {
+                placement.skippedReason = Self.describe(error)
+            }
+            results.append(placement)
+        }
+        return try await explained(try await rounds.markAccepted(round.id, placements: results))
+    }
+
+    private func visibleRound(_ id: UUID, _ caller: Caller) async throws -> FundingRound {
+        try Access.requireSignedIn(caller)
+        let round = try await rounds.find(id)
+        guard caller.speaksFor(round.governmentBodyID) else { throw DomainError.notFound(resource: "round") }
+        return round
+    }
+
+    private func governmentScope(of body: UUID, caller: Caller) async throws -> (jurisdiction: String, isNational: Bool) {
+        if let member = caller.member, member.organizationID == body, let scope = caller.reviewScope {
+            return (member.jurisdiction ?? "", scope.isNational)
+        }
+        let notABody = DomainError.invalid([
+            FieldIssue(field: "government_body_id", code: "not_a_government_body", message: "Name an active government body.")
+        ])
+        // An id that names nothing is a field problem like any other, not a missing resource of this URL.
+        let organization: Organization
+        do {
+            organization = try await organizations.find(body)
+        } catch DomainError.notFound {
+            throw notABody
+        }
+        guard organization.fields.kind == .governmentBody, organization.active, organization.verification != .suspended,
+              let jurisdiction = organization.fields.jurisdiction else {
+            throw notABody
+        }
+        return (jurisdiction, organization.fields.level == .national)
+    }
+
+    /// Each placement's match, scored as the round scored it (fairness off, the project taken as open).
+    private func explained(_ round: FundingRound) async throws -> ExplainedRound {
+        let projectIDs = Array(Set(round.placements.map(\.projectID) + round.unfunded.map(\.projectID)))
+        let profiles = try await rounds.profiles(projects: projectIDs, sponsors: Array(Set(round.placements.map(\.sponsorID))))
+        let scorer = MatchScorer(taxonomy: try await reference.snapshot().taxonomy, fairness: .off)
+        let matches = round.placements.map { placement -> Match? in
+            guard let project = profiles.projects[placement.projectID], let sponsor = profiles.sponsors[placement.sponsorID] else { return nil }
+            var profile = project.profile
+            profile.isOpen = true
+            return scorer.sponsorship(project: profile, owner: project.owner, sponsor: sponsor.profile, text: 0, listing: .partner)
+        }
+        return ExplainedRound(round: round, projects: profiles.projects, sponsors: profiles.sponsors, placementMatches: matches)
+    }
+
+    static func outcome(projects: [ProjectCandidate], sponsors: [PartnerCandidate], plan: RoundPlanner.Plan, result: AllocationResult) -> RoundOutcome {
+        var placed = [Int64](repeating: 0, count: projects.count)
+        let placements = result.placements.map { placement -> RoundPlacement in
+            placed[placement.project] += placement.amount
+            return RoundPlacement(
+                projectID: projects[placement.project].profile.id, sponsorID: sponsors[placement.sponsor].profile.id,
+                amountKZT: placement.amount, score: plan.scores[placement.project]?[placement.sponsor] ?? 0
+            )
+        }
+        var unfunded: [UnfundedProject] = []
+        for (index, project) in projects.enumerated() where placed[index] < project.profile.fundingGapKZT {
+            let reason: UnfundedProject.Reason = placed[index] > 0 ? .partlyFunded
+                : (plan.scores[index]?.isEmpty ?? true) ? .noPlausibleSponsor : .outbid
+            unfunded.append(UnfundedProject(projectID: project.profile.id, needKZT: project.profile.fundingGapKZT, placedKZT: placed[index], reason: reason))
+        }
+        return RoundOutcome(
+            projectsInScope: projects.count, sponsorsInScope: sponsors.count, pairsScored: plan.pairsScored,
+            objective: result.objective / RoundPlanner.weightScale, upperBound: result.upperBound / RoundPlanner.weightScale,
+            blockingPairs: Allocator.blockingPairs(plan.problem, result),
+            placements: placements, unfunded: unfunded,
+            needInScopeKZT: projects.reduce(0) { $0 + $1.profile.fundingGapKZT }
+        )
+    }
+
+    private static func describe(_ error: DomainError) -> String {
+        switch error {
+        case .conflict(_, let message), .forbidden(let message): message
+        case .invalid(let issues): issues.map(\.message).joined(separator: " ")
+        case .notFound(let resource): "The \(resource) no longer exists."
+        case .preconditionFailed: "The partnership changed meanwhile."
+        case .unauthenticated: "The round's government body could not act."
+        }
+    }
+}

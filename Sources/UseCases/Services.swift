@@ -1,0 +1,45 @@
+import Domain
+import Foundation
+import Logging
+import Postgres
+import ServiceLifecycle
+import Storage
+
+/// Every use case of ASAR over one connection pool: what both front doors call.
+public struct Services: Sendable {
+    public let reference: ReferenceData
+    public let organizations: OrganizationService
+    public let projects: ProjectService
+    public let matches: MatchService
+    public let partnerships: PartnershipService
+    public let rounds: RoundService
+    public let tokens: TokenService
+    /// Impressions recorded by match lists, flushed by `backgroundServices`.
+    let exposure: ExposureRecorder
+    let pool: ConnectionPool
+
+    public init(pool: ConnectionPool, matching: MatchingConfiguration) {
+        let reference = ReferenceData(repository: ReferenceRepository(pool: pool))
+        let organizations = OrganizationRepository(pool: pool)
+        let partnerships = PartnershipRepository(pool: pool)
+        let exposure = ExposureRecorder()
+        let matches = MatchService(
+            repository: MatchRepository(pool: pool, candidateLimit: matching.candidateLimit),
+            reference: reference, configuration: matching, exposure: exposure
+        )
+        self.pool = pool
+        self.exposure = exposure
+        self.reference = reference
+        self.organizations = OrganizationService(organizations: organizations)
+        self.projects = ProjectService(projects: ProjectRepository(pool: pool))
+        self.matches = matches
+        self.partnerships = PartnershipService(partnerships: partnerships, matches: matches)
+        self.rounds = RoundService(rounds: RoundRepository(pool: pool), partnerships: partnerships, organizations: organizations, reference: reference)
+        self.tokens = TokenService(tokens: TokenRepository(pool: pool))
+    }
+
+    /// What must run beside the front doors: the exposure flusher.
+    public func backgroundServices(logger: Logger) -> [any Service] {
+        [ExposureFlushService(recorder: exposure, repository: ExposureRepository(pool: pool), interval: .seconds(2), logger: logger)]
+    }
+}

@@ -1,0 +1,47 @@
+import Domain
+import Foundation
+import Storage
+
+/// API tokens for integrations: who a token is, and issuing, listing and revoking them.
+public struct TokenService: Sendable {
+    let tokens: TokenRepository
+
+    public init(tokens: TokenRepository) {
+        self.tokens = tokens
+    }
+
+    /// The caller behind a bearer token; nil when it is unknown, revoked or expired.
+    public func authenticate(_ token: String) async throws -> Caller? {
+        try await tokens.authenticate(token)
+    }
+
+    /// Admins issue any token (admin tokens only they); an organization issues its own.
+    public func issue(
+        for organizationID: UUID?, label: String, expiresAt: Date?, by caller: Caller
+    ) async throws -> TokenRepository.IssuedToken {
+        if let organizationID {
+            try Access.requireSpeaksFor(caller, organizationID, to: "issue its tokens")
+        } else {
+            try Access.requireAdmin(caller, to: "issue admin tokens")
+        }
+        return try await tokens.issue(organizationID: organizationID, label: label, expiresAt: expiresAt)
+    }
+
+    /// Admins list every token; an organization lists its own. Secrets are never listed.
+    public func list(by caller: Caller) async throws -> [TokenRepository.TokenInfo] {
+        try Access.requireSignedIn(caller)
+        if caller.isAdmin { return try await tokens.list() }
+        guard let member = caller.member else { throw DomainError.forbidden(message: "Only an organization or an admin lists tokens.") }
+        return try await tokens.list(organizationID: member.organizationID)
+    }
+
+    /// True when the token existed and was not revoked already. Another organization's token does not exist for the caller.
+    public func revoke(_ id: UUID, by caller: Caller) async throws -> Bool {
+        try Access.requireSignedIn(caller)
+        let owner = try await tokens.owner(of: id)
+        guard owner.exists, caller.isAdmin || (owner.organizationID.map(caller.speaksFor) ?? false) else {
+            throw DomainError.notFound(resource: "token")
+        }
+        return try await tokens.revoke(id)
+    }
+}

@@ -1,0 +1,261 @@
+import Domain
+import Foundation
+import Matching
+import Storage
+import Testing
+import TestSupport
+@testable import UseCases
+
+/// Every use case against every kind of caller, called directly (no HTTP), asserting the exact
+/// outcome of each cell. The HTTP matrix in APITests asks the same questions through the router.
+@Suite struct UseCaseAuthorizationMatrixTests {
+    /// What a use case did for one caller.
+    enum Outcome: String, Sendable, CustomStringConvertible {
+        case ok
+        case unauthenticated = "401"
+        case forbidden = "403"
+        case notFound = "404"
+        case conflict = "409"
+        case invalid = "422"
+
+        var description: String { rawValue }
+    }
+
+    /// anonymous, business, ngo, government inside, government outside, admin.
+    static let callers = ["anonymous", "business", "ngo", "government_inside", "government_outside", "admin"]
+
+    struct Row: Sendable {
+        let name: String
+        let expected: [Outcome]
+        let call: @Sendable (Services, AccessWorld, Caller) async throws -> Void
+    }
+
+    static func bin() throws -> String {
+        try AccessWorld.validBIN(startingAt: String(format: "1105400%03d", Int.random(in: 0...999)))
+    }
+
+    static func openPartnershipDraft(_ world: AccessWorld) async throws -> PartnershipDraft {
+        PartnershipDraft(projectID: try await world.openProject(), businessID: world.business, governmentBodyID: world.akimatInside, pledgeKZT: 5_000_000)
+    }
+
+    static let rows: [Row] = [
+        // Organizations
+        Row(name: "organizations.register", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, _, caller in
+            var draft = OrganizationDraft(kind: .ngo, bin: try bin(), legalForm: "public_foundation", name: LocalizedText(ru: "Новый фонд"))
+            draft.nationwide = true
+            _ = try await services.organizations.register(draft, by: caller)
+        },
+        Row(name: "organizations.find", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            let view = try await services.organizations.find(world.ngo, by: caller)
+            // Contacts only for the organization itself and admins.
+            #expect(view.showsContact == (caller.isAdmin || caller.member?.organizationID == world.ngo))
+        },
+        Row(name: "organizations.list", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, _, caller in
+            let page = try await services.organizations.list(OrganizationFilter(), after: nil, limit: 5, by: caller)
+            #expect(page.items.allSatisfy { !$0.showsContact })
+        },
+        Row(name: "organizations.update", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.organizations.update(world.ngo, by: caller) { $0.staffCount = 5 }
+        },
+        Row(name: "organizations.update(bin)", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            let bin = try bin()
+            _ = try await services.organizations.update(world.ngo, by: caller) { $0.bin = bin }
+        },
+        Row(name: "organizations.deactivate", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.organizations.deactivate(world.spare, by: caller)
+        },
+        Row(name: "organizations.verify", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.organizations.verify(world.ngo, as: .verified, by: caller)
+        },
+        // Projects
+        Row(name: "projects.propose", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            var draft = ProjectDraft(organizationID: world.ngo, title: LocalizedText(ru: "Проект"), fundingNeededKZT: 1_000_000, durationMonths: 6)
+            draft.regions = ["550000000"]
+            _ = try await services.projects.propose(draft, by: caller)
+        },
+        Row(name: "projects.find(open)", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            _ = try await services.projects.find(try await world.openProject(), by: caller)
+        },
+        Row(name: "projects.find(draft)", expected: [.notFound, .notFound, .ok, .notFound, .notFound, .ok]) { services, world, caller in
+            _ = try await services.projects.find(world.draftProject, by: caller)
+        },
+        Row(name: "projects.list", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            var filter = ProjectFilter()
+            filter.organizationID = world.ngo
+            let ids = try await services.projects.list(filter, after: nil, limit: 100, by: caller).items.map(\.id)
+            // The draft is listed only to its NGO and admins.
+            #expect(ids.contains(world.draftProject) == (caller.isAdmin || caller.member?.organizationID == world.ngo))
+        },
+        Row(name: "projects.edit(open)", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.projects.edit(try await world.openProject(), by: caller) { $0.beneficiaries = 50 }
+        },
+        Row(name: "projects.edit(draft)", expected: [.unauthenticated, .notFound, .ok, .notFound, .notFound, .ok]) { services, world, caller in
+            _ = try await services.projects.edit(world.draftProject, by: caller) { $0.beneficiaries = 50 }
+        },
+        Row(name: "projects.publish(draft)", expected: [.unauthenticated, .notFound, .ok, .notFound, .notFound, .ok]) { services, world, caller in
+            _ = try await services.projects.publish(try await world.draftProjectOfNGO(), by: caller)
+        },
+        Row(name: "projects.close", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.projects.close(try await world.openProject(), by: caller)
+        },
+        // Matching
+        Row(name: "matches.partners(open)", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            _ = try await services.matches.partners(forProject: try await world.openProject(), kind: .business, options: MatchOptions(), by: caller)
+        },
+        Row(name: "matches.partners(draft)", expected: [.notFound, .notFound, .ok, .notFound, .notFound, .ok]) { services, world, caller in
+            _ = try await services.matches.partners(forProject: world.draftProject, kind: .business, options: MatchOptions(), by: caller)
+        },
+        Row(name: "matches.triples(draft)", expected: [.notFound, .notFound, .ok, .notFound, .notFound, .ok]) { services, world, caller in
+            _ = try await services.matches.triples(forProject: world.draftProject, options: MatchOptions(), by: caller)
+        },
+        Row(name: "matches.forOrganization", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            _ = try await services.matches.forOrganization(world.business, options: MatchOptions(), by: caller)
+        },
+        // Partnerships
+        Row(name: "partnerships.propose", expected: [.unauthenticated, .ok, .ok, .ok, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.partnerships.propose(try await openPartnershipDraft(world), by: caller)
+        },
+        Row(name: "partnerships.propose(draft project)", expected: [.unauthenticated, .invalid, .invalid, .invalid, .invalid, .invalid]) { services, world, caller in
+            // Someone else's draft does not exist; its own NGO and admins learn it is not open.
+            _ = try await services.partnerships.propose(
+                PartnershipDraft(projectID: world.draftProject, businessID: world.business, governmentBodyID: world.akimatInside, pledgeKZT: 1), by: caller
+            )
+        },
+        Row(name: "partnerships.list", expected: [.unauthenticated, .ok, .ok, .ok, .ok, .ok]) { services, _, caller in
+            _ = try await services.partnerships.list(state: nil, limit: 10, by: caller)
+        },
+        Row(name: "partnerships.find(proposed)", expected: [.notFound, .ok, .ok, .ok, .notFound, .ok]) { services, world, caller in
+            _ = try await services.partnerships.find(try await world.partnership(in: .proposed), by: caller)
+        },
+        Row(name: "partnerships.find(approved)", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            _ = try await services.partnerships.find(try await world.partnership(in: .approved), by: caller)
+        },
+        Row(name: "partnerships.amend", expected: [.unauthenticated, .ok, .ok, .ok, .notFound, .ok]) { services, world, caller in
+            _ = try await services.partnerships.amend(try await world.partnership(in: .proposed), pledgeKZT: 4_000_000, inKind: nil, ifMatch: nil, by: caller)
+        },
+        Row(name: "partnerships.consent", expected: [.unauthenticated, .ok, .conflict, .ok, .notFound, .ok]) { services, world, caller in
+            _ = try await services.partnerships.perform(.consent, on: try await world.partnership(in: .proposed), comment: nil, ifMatch: nil, by: caller)
+        },
+        Row(name: "partnerships.withdraw", expected: [.unauthenticated, .ok, .ok, .ok, .notFound, .ok]) { services, world, caller in
+            _ = try await services.partnerships.perform(.withdraw, on: try await world.partnership(in: .proposed), comment: nil, ifMatch: nil, by: caller)
+        },
+        Row(name: "partnerships.approve", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .notFound, .ok]) { services, world, caller in
+            _ = try await services.partnerships.perform(.approve, on: try await world.partnership(in: .underReview), comment: nil, ifMatch: nil, by: caller)
+        },
+        Row(name: "partnerships.reject", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .notFound, .ok]) { services, world, caller in
+            _ = try await services.partnerships.perform(.reject, on: try await world.partnership(in: .underReview), comment: "Budget unclear", ifMatch: nil, by: caller)
+        },
+        Row(name: "partnerships.return", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .notFound, .ok]) { services, world, caller in
+            _ = try await services.partnerships.perform(.return, on: try await world.partnership(in: .underReview), comment: "Add a timeline", ifMatch: nil, by: caller)
+        },
+        Row(name: "partnerships.activate", expected: [.unauthenticated, .ok, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.partnerships.perform(.activate, on: try await world.partnership(in: .approved), comment: nil, ifMatch: nil, by: caller)
+        },
+        Row(name: "partnerships.report", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            let report = ReportDraft(amountDisbursedKZT: 1_000_000, beneficiariesReached: 10, text: "Первый этап", rating: nil)
+            _ = try await services.partnerships.report(try await world.partnership(in: .active), report, ifMatch: nil, by: caller)
+        },
+        Row(name: "partnerships.complete", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            let evaluation = ReportDraft(amountDisbursedKZT: 0, beneficiariesReached: 0, text: "Итоги", rating: 5)
+            _ = try await services.partnerships.perform(
+                .complete, on: try await world.partnership(in: .active), comment: nil, finalEvaluation: evaluation, ifMatch: nil, by: caller
+            )
+        },
+        Row(name: "partnerships.cancel", expected: [.unauthenticated, .ok, .ok, .ok, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.partnerships.perform(.cancel, on: try await world.partnership(in: .active), comment: "Sponsor withdrew", ifMatch: nil, by: caller)
+        },
+        Row(name: "partnerships.events(proposed)", expected: [.notFound, .ok, .ok, .ok, .notFound, .ok]) { services, world, caller in
+            _ = try await services.partnerships.events(of: try await world.partnership(in: .proposed), by: caller)
+        },
+        Row(name: "partnerships.reports(active)", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            _ = try await services.partnerships.reports(of: try await world.partnership(in: .active), by: caller)
+        },
+        Row(name: "partnerships.feed", expected: [.unauthenticated, .ok, .ok, .ok, .ok, .ok]) { services, _, caller in
+            _ = try await services.partnerships.feed(after: 0, limit: 10, by: caller)
+        },
+        Row(name: "partnerships.reviewQueue", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .ok, .ok]) { services, world, caller in
+            let id = try await world.partnership(in: .underReview)
+            let queue = try await services.partnerships.reviewQueue(limit: 100, by: caller).map(\.partnership.id)
+            // The outside akimat's queue holds nothing from the inside akimat's jurisdiction.
+            #expect(queue.contains(id) == (caller.isAdmin || caller.member?.organizationID == world.akimatInside))
+        },
+        // Rounds
+        Row(name: "rounds.run", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            let input = RoundInput(
+                jurisdiction: nil, focusAreas: [], mode: .split, consentDeadline: Date().addingTimeInterval(86_400), governmentBodyID: world.akimatInside
+            )
+            _ = try await services.rounds.run(input, by: caller)
+        },
+        Row(name: "rounds.find", expected: [.unauthenticated, .notFound, .notFound, .ok, .notFound, .ok]) { services, world, caller in
+            _ = try await services.rounds.find(try await world.round(), by: caller)
+        },
+        Row(name: "rounds.accept", expected: [.unauthenticated, .notFound, .notFound, .ok, .notFound, .ok]) { services, world, caller in
+            _ = try await services.rounds.accept(try await world.round(), by: caller)
+        },
+        // Tokens
+        Row(name: "tokens.issue(organization)", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.tokens.issue(for: world.ngo, label: "matrix", expiresAt: nil, by: caller)
+        },
+        Row(name: "tokens.issue(admin)", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, _, caller in
+            _ = try await services.tokens.issue(for: nil, label: "matrix", expiresAt: nil, by: caller)
+        },
+        Row(name: "tokens.list", expected: [.unauthenticated, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            let owners = Set(try await services.tokens.list(by: caller).map(\.organizationID))
+            // An organization sees only its own tokens.
+            if let member = caller.member { #expect(owners == [member.organizationID]) }
+        },
+        Row(name: "tokens.revoke", expected: [.unauthenticated, .notFound, .ok, .notFound, .notFound, .ok]) { services, world, caller in
+            let issued = try await services.tokens.issue(for: world.ngo, label: "to revoke", expiresAt: nil, by: .admin)
+            _ = try await services.tokens.revoke(issued.id, by: caller)
+        },
+    ]
+
+    @Test(arguments: rows.map(\.name))
+    func eachCallerGetsExactlyItsOutcome(_ name: String) async throws {
+        let row = try #require(Self.rows.first { $0.name == name })
+        try await TestDatabase.with { database in
+            let services = Services(pool: database.pool, matching: MatchingConfiguration())
+            let admin = try await services.tokens.issue(for: nil, label: "matrix admin", expiresAt: nil, by: .admin)
+            let world = try await AccessWorld.build(pool: database.pool, adminToken: admin.token)
+            for (name, expected) in zip(Self.callers, row.expected) {
+                let caller = name == "anonymous" ? Caller.anonymous : try #require(world.identities[name])
+                let outcome = try await Self.outcome { try await row.call(services, world, caller) }
+                #expect(outcome == expected, "\(row.name) as \(name): \(outcome), expected \(expected)")
+            }
+        }
+    }
+
+    @Test func everyPublicUseCaseIsInTheMatrix() {
+        // A use case added without a row here fails this test: the names below are the matrix's.
+        let covered = Set(Self.rows.map { String($0.name.prefix { $0 != "(" }) })
+        let useCases: Set<String> = [
+            "organizations.register", "organizations.find", "organizations.list", "organizations.update",
+            "organizations.deactivate", "organizations.verify",
+            "projects.propose", "projects.find", "projects.list", "projects.edit", "projects.publish", "projects.close",
+            "matches.partners", "matches.triples", "matches.forOrganization",
+            "partnerships.propose", "partnerships.list", "partnerships.find", "partnerships.amend", "partnerships.consent",
+            "partnerships.withdraw", "partnerships.approve", "partnerships.reject", "partnerships.return", "partnerships.activate",
+            "partnerships.report", "partnerships.complete", "partnerships.cancel", "partnerships.events", "partnerships.reports",
+            "partnerships.feed", "partnerships.reviewQueue",
+            "rounds.run", "rounds.find", "rounds.accept",
+            "tokens.issue", "tokens.list", "tokens.revoke",
+        ]
+        #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")
+    }
+
+    static func outcome(_ call: () async throws -> Void) async throws -> Outcome {
+        do {
+            try await call()
+            return .ok
+        } catch let error as DomainError {
+            switch error {
+            case .unauthenticated: return .unauthenticated
+            case .forbidden: return .forbidden
+            case .notFound: return .notFound
+            case .conflict: return .conflict
+            case .invalid: return .invalid
+            case .preconditionFailed: return .conflict
+            }
+        }
+    }
+}

@@ -3,18 +3,20 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Gives every request an id (the client's `X-Request-Id` when it is sensible, else a new one),
-/// puts it on every log line of the request and on the response, and logs one line per request.
+/// One id per request, Hummingbird's own (`context.id`, on every log line as `hb.request.id`):
+/// the client's `X-Request-Id` replaces it when it is sensible, so a trace keeps its id. It is
+/// echoed on the response, and one line per request is logged.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let id = request.headers[.requestID].flatMap(Self.acceptable) ?? UUID().uuidString.lowercased()
         var context = context
-        context.logger[metadataKey: "request_id"] = .string(id)
+        if let id = request.headers[.requestID].flatMap(Self.acceptable) {
+            context.logger[metadataKey: "hb.request.id"] = .string(id)
+        }
         let start = ContinuousClock.now
         var response = try await next(request, context)
-        response.headers[.requestID] = id
+        response.headers[.requestID] = context.id
         context.logger.info("request", metadata: [
             "method": .string(request.method.rawValue),
             "path": .string(request.uri.path),

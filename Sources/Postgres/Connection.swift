@@ -48,11 +48,15 @@ public final class Connection: @unchecked Sendable {
         self.sessionStatementTimeout = statementTimeout
         // Decoding relies on ISO timestamps in UTC. Statements are prepared once per connection, and
         // generic plans for array parameters (`= ANY ($1)`) were measured twice as slow as custom ones.
-        try execute("""
+        // Still part of connecting, so it gets the connect timeout: a server that froze just after
+        // accepting the connection holds the lease no longer than one that never accepted it.
+        let setup = """
             SET DateStyle = ISO; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601;
             SET client_min_messages = warning; SET plan_cache_mode = force_custom_plan;
             SET statement_timeout = \(Self.milliseconds(statementTimeout))
-            """)
+            """
+        let connectTimeout = connectTimeoutSeconds > 0 ? Duration.seconds(connectTimeoutSeconds) : statementTimeout
+        _ = try consume(awaitResult(sent: PQsendQuery(handle, setup), deadline: deadline(after: connectTimeout)))
     }
 
     deinit {

@@ -25,7 +25,7 @@ WORK = os.environ["ASAR_FAULTS_WORK"]
 PG_DIR = os.environ["ASAR_FAULTS_PG_DIR"]
 PG_PORT = os.environ["ASAR_FAULTS_PG_PORT"]
 PG_OPTS = shlex.split(os.environ.get("ASAR_FAULTS_PG_OPTS", ""))
-SCENARIOS = os.environ.get("ASAR_FAULTS", "outage drain kill two").split()
+SCENARIOS = os.environ.get("ASAR_FAULTS", "outage drain kill two freeze").split()
 
 # What the issue allows: a request during an outage answers within this, with 503.
 OUTAGE_ANSWER_LIMIT = 2.0
@@ -33,6 +33,8 @@ OUTAGE_ANSWER_LIMIT = 2.0
 RECOVERY_LIMIT = 10.0
 # A client gives up after this: anything slower counts as a hang.
 CLIENT_TIMEOUT = 8.0
+# What the issue allows while PostgreSQL is frozen (SIGSTOP): every request ends within this, with 503.
+FREEZE_ANSWER_LIMIT = 5.0
 REGION = "550000000"  # Pavlodar region
 
 rng = random.Random(20261125)
@@ -600,6 +602,164 @@ def pool_gauge(service, state):
 
 
 # ---------------------------------------------------------------------------------------------
+# Scenario: PostgreSQL frozen (SIGSTOP) under load
+
+
+def pg_processes():
+    """The postmaster of the fault cluster and its children (backends and background workers)."""
+    with open(os.path.join(PG_DIR, "data", "postmaster.pid")) as pid_file:
+        postmaster = int(pid_file.readline())
+    children = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                # pid (comm) state ppid ...: comm may hold spaces, so split after its ")".
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == postmaster:
+            children.append(int(entry))
+    return [postmaster] + sorted(children)
+
+
+def signal_all(pids, sig):
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def freeze_database(db):
+    """A migrated and seeded database of its own: what the freeze scenario breaks stays there."""
+    createdb(db)
+    asar_cli(db, "migrate")
+    asar_cli(db, "seed", "--demo")
+    projects = [row[0] for row in psql(db, "SELECT id FROM projects WHERE status = 'open' ORDER BY id LIMIT 30")]
+    return db, projects, asar_cli(db, "token", "create", "--admin", "--label", "faults")
+
+
+def scenario_freeze(db, projects, admin):
+    s = Scenario("database frozen under load")
+    service = Service("freeze", db).start().wait_ready()
+    load = Load(service, admin, projects, threads=12)
+    frozen = []
+    try:
+        load.start()
+        t0 = time.monotonic()
+        time.sleep(2.0)
+        baseline = load.since(t0)
+        bad = [r for _, r in baseline if not is_ok(r)]
+        s.measure(f"baseline: {len(baseline)} requests in 2 s from 12 clients, {len(bad)} not 2xx")
+        s.check(baseline and not bad, "before the freeze every request succeeds", f"{bad[:3]}")
+
+        # The postmaster first, so it forks nothing new; then every child it has.
+        freeze_begin = time.monotonic()
+        postmaster = pg_processes()[0]
+        os.kill(postmaster, signal.SIGSTOP)
+        frozen.append(postmaster)
+        children = pg_processes()[1:]
+        signal_all(children, signal.SIGSTOP)
+        frozen.extend(children)
+        frozen_at = time.monotonic()
+        s.measure(f"froze the postmaster and {len(children)} children with SIGSTOP in {(frozen_at - freeze_begin) * 1000:.0f} ms")
+        probes = []
+        for _ in range(3):
+            time.sleep(1.5)
+            probes.append((service.get("/ready", timeout=CLIENT_TIMEOUT), service.get("/health")))
+        # Long enough that a request started early in the freeze can only end by the service's deadline.
+        time.sleep(max(0.0, frozen_at + 10.0 - time.monotonic()))
+        thaw_at = time.monotonic()
+        signal_all(reversed(frozen), signal.SIGCONT)
+        frozen = []
+        s.measure(f"SIGCONT after {thaw_at - frozen_at:.1f} s frozen")
+
+        def ended(r):
+            return r.started + r.elapsed
+
+        # In flight at the freeze: started before it, ended after it began.
+        in_flight = [(k, r) for k, r in load.since(t0, freeze_begin) if ended(r) > freeze_begin]
+        # Arrived during the freeze and, answered within the limit, ended before the thaw.
+        arrived = load.since(freeze_begin, thaw_at - FREEZE_ANSWER_LIMIT)
+        # Arrived late in the freeze: may end after the thaw, so may succeed.
+        late = load.since(thaw_at - FREEZE_ANSWER_LIMIT, thaw_at)
+        judged = in_flight + arrived + late
+        failures = [r for _, r in judged if not is_ok(r)]
+        latencies = [r.elapsed for r in failures]
+        s.measure(
+            f"{len(in_flight)} requests in flight at the freeze ({tally([r for _, r in in_flight])}), "
+            f"{len(arrived)} arrived in its first {thaw_at - FREEZE_ANSWER_LIMIT - freeze_begin:.1f} s "
+            f"({tally([r for _, r in arrived])}), {len(late)} in its last {FREEZE_ANSWER_LIMIT:.0f} s "
+            f"({tally([r for _, r in late])})")
+        s.measure(
+            f"failure latency max {max(latencies, default=0) * 1000:.0f} ms, p99 {percentile(latencies, 0.99) * 1000:.0f} ms, "
+            f"p50 {percentile(latencies, 0.5) * 1000:.0f} ms; slowest request of any status "
+            f"{max((r.elapsed for _, r in judged), default=0) * 1000:.0f} ms")
+        kinds = sorted({k for k, _ in judged})
+        s.check(len(in_flight) >= 6, "requests were in flight when PostgreSQL froze", f"{len(in_flight)}")
+        s.check(len(arrived) >= 12 and {"list", "project", "write"} <= set(kinds),
+                "the load kept running through the freeze (reads and writes)", f"{len(arrived)} arrived, kinds {kinds}")
+        hung = [r for _, r in judged if r.status is None]
+        s.check(not hung, "every request gets an answer (none hangs or breaks)", f"{hung[:3]}")
+        slow = [r for _, r in judged if r.elapsed > FREEZE_ANSWER_LIMIT]
+        s.check(not slow, f"every request in flight or arriving during the freeze ends within {FREEZE_ANSWER_LIMIT:.0f} s",
+                f"{len(slow)} slower, e.g. {slow[:3]}")
+        failed_lines = [line for line in service.tail(4000).splitlines() if "request failed" in line]
+        odd = [r for _, r in judged if r.status is not None and not is_ok(r) and r.status != 503]
+        s.check(not odd, "every failure is a 503 (no 500)", f"{odd[:3]} {failed_lines[:3]}")
+        not_503 = [r for _, r in arrived if r.status != 503]
+        s.check(not not_503, "every request arriving while PostgreSQL is frozen answers 503", f"{not_503[:3]}")
+        lost = [r for _, r in judged if r.status == 503 and (
+            not r.content_type.startswith("application/problem+json") or (r.json() or {}).get("status") != 503)]
+        s.check(not lost, "each 503 is an application/problem+json problem with status 503", f"{lost[:2]}")
+        ready = [p[0] for p in probes]
+        s.measure(f"/ready during the freeze: {[(r.status, round(r.elapsed, 2)) for r in ready]}; "
+                  f"/health: {[p[1].status for p in probes]}")
+        s.check(all(r.status == 503 and r.elapsed <= FREEZE_ANSWER_LIMIT for r in ready),
+                f"/ready answers 503 within {FREEZE_ANSWER_LIMIT:.0f} s while PostgreSQL is frozen")
+        s.check(all(p[1].status == 200 for p in probes), "/health stays 200")
+
+        # Recovered = from some moment on, every request succeeds; watch until 3 s of that or the limit.
+        recovered_at = None
+        while time.monotonic() - thaw_at < RECOVERY_LIMIT + 3:
+            time.sleep(0.25)
+            replies = load.since(thaw_at)
+            last_failure = max((ended(r) for _, r in replies if not is_ok(r)), default=thaw_at)
+            finished = [r for _, r in replies if r.started >= last_failure]
+            if time.monotonic() - last_failure >= 3 and len(finished) >= 10:
+                recovered_at = last_failure
+                break
+        load.stop()
+        if recovered_at is None:
+            s.check(False, f"the service recovers by itself within {RECOVERY_LIMIT:.0f} s", "requests still failing")
+        else:
+            after = load.since(recovered_at)
+            failed_after = [r for _, r in load.since(thaw_at) if not is_ok(r)]
+            s.measure(f"recovery: every request succeeds {recovered_at - thaw_at:.2f} s after SIGCONT "
+                      f"({len(after)} requests since, all 2xx; {len(failed_after)} failed after SIGCONT)")
+            s.check(recovered_at - thaw_at <= RECOVERY_LIMIT, f"the service recovers by itself within {RECOVERY_LIMIT:.0f} s")
+        ready_after = service.get("/ready")
+        s.check(ready_after.status == 200, "/ready answers 200 again", repr(ready_after))
+        # The connections the service gave up end on the server once it runs again.
+        sessions = None
+        for _ in range(40):
+            sessions = int(psql_value("postgres", f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{db}'"))
+            if sessions <= 8:
+                break
+            time.sleep(0.25)
+        s.measure(f"server sessions on the database after recovery: {sessions} (pool size 8)")
+        s.check(sessions is not None and sessions <= 8, "the abandoned sessions are gone from the server")
+        s.check(service.process.poll() is None, "the same service process served throughout (not restarted)")
+    finally:
+        signal_all(reversed(frozen), signal.SIGCONT)
+        load.stop()
+        service.kill()
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
 # Scenario: SIGTERM with requests in flight
 
 
@@ -1048,6 +1208,7 @@ def main():
         "drain": ("graceful SIGTERM drain", lambda: scenario_drain(demo_db, admin)),
         "kill": ("kill -9 during writes", lambda: scenario_kill(demo_db, admin)),
         "two": ("two instances on one database", lambda: scenario_two("faults_two")),
+        "freeze": ("database frozen under load", lambda: scenario_freeze(*freeze_database("faults_freeze"))),
     }
     results = []
     for name in SCENARIOS:

@@ -12,9 +12,17 @@ public final class Connection: @unchecked Sendable {
     private var isBroken = false
     /// When the connection last ran a statement; the pool re-checks one idle for long.
     private(set) var lastUsed = ContinuousClock.now
+    /// How long one statement may take; nil waits as long as the server takes.
+    ///
+    /// Enforced on both sides: the server's `statement_timeout` cancels a slow statement, and the
+    /// client gives the connection up when no answer came in time, which is what still works when
+    /// the server cannot run at all (frozen, or its host unreachable without a reset).
+    public private(set) var statementTimeout: Duration?
+    /// The session's `statement_timeout` on the server, as last set outside a transaction.
+    private var sessionStatementTimeout: Duration?
 
     /// Connects with a libpq connection string or URL; an empty string uses libpq's `PG*` defaults.
-    public init(connectionString: String, connectTimeoutSeconds: Int = 5) throws {
+    public init(connectionString: String, connectTimeoutSeconds: Int = 5, statementTimeout: Duration? = nil) throws {
         // Keywords listed before "dbname" are defaults the connection string may override.
         let keywords = ["connect_timeout", "application_name", "client_encoding", "dbname"]
         let values = [String(connectTimeoutSeconds), "asar", "UTF8", connectionString]
@@ -32,12 +40,23 @@ public final class Connection: @unchecked Sendable {
             throw PostgresError(.connectionFailed, message: message.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         self.handle = handle
+        // Every wait for the server goes through `poll` with a deadline, so no libpq call may block.
+        guard PQsetnonblocking(handle, 1) == 0 else {
+            throw connectionError(.connectionFailed)
+        }
+        self.statementTimeout = statementTimeout
+        self.sessionStatementTimeout = statementTimeout
         // Decoding relies on ISO timestamps in UTC. Statements are prepared once per connection, and
         // generic plans for array parameters (`= ANY ($1)`) were measured twice as slow as custom ones.
-        try execute("""
+        // Still part of connecting, so it gets the connect timeout: a server that froze just after
+        // accepting the connection holds the lease no longer than one that never accepted it.
+        let setup = """
             SET DateStyle = ISO; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601;
-            SET client_min_messages = warning; SET plan_cache_mode = force_custom_plan
-            """)
+            SET client_min_messages = warning; SET plan_cache_mode = force_custom_plan;
+            SET statement_timeout = \(Self.milliseconds(statementTimeout))
+            """
+        let connectTimeout = connectTimeoutSeconds > 0 ? Duration.seconds(connectTimeoutSeconds) : statementTimeout
+        _ = try consume(awaitResult(sent: PQsendQuery(handle, setup), deadline: deadline(after: connectTimeout)))
     }
 
     deinit {
@@ -63,25 +82,50 @@ public final class Connection: @unchecked Sendable {
         return poll(&descriptor, 1, 0) != 0
     }
 
+    /// Sets the statement timeout for what follows, on the server too (one round trip, only when it
+    /// changes). Inside a transaction the server-side part lasts until the transaction ends.
+    public func setStatementTimeout(_ timeout: Duration?) throws {
+        statementTimeout = timeout
+        switch PQtransactionStatus(handle) {
+        case PQTRANS_IDLE:
+            guard timeout != sessionStatementTimeout else { return }
+            try execute("SET statement_timeout = \(Self.milliseconds(timeout))")
+            sessionStatementTimeout = timeout
+        default:
+            try execute("SET LOCAL statement_timeout = \(Self.milliseconds(timeout))")
+        }
+    }
+
     /// Runs one statement with `$n` parameters and returns its rows.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> QueryResult {
         let texts = parameters.map(\.postgresText)
         let statementName = try preparedStatement(for: sql, parameterCount: texts.count)
-        let result = withOptionalCStringArray(texts) { pointers in
-            PQexecPrepared(handle, statementName, Int32(texts.count), pointers, nil, nil, 0)
+        let sent = withOptionalCStringArray(texts) { pointers in
+            PQsendQueryPrepared(handle, statementName, Int32(texts.count), pointers, nil, nil, 0)
         }
-        return try consume(result)
+        return try consume(awaitResult(sent: sent, deadline: deadline(after: statementTimeout)))
     }
 
     /// Runs SQL text that may hold several statements and no parameters (migrations, SET, BEGIN).
     public func execute(_ sql: String) throws {
-        _ = try consume(PQexec(handle, sql))
+        _ = try consume(awaitResult(sent: PQsendQuery(handle, sql), deadline: deadline(after: statementTimeout)))
     }
 
     /// Streams rows into `COPY ... FROM STDIN` in text format; `lines` are already escaped rows.
-    public func copyIn(_ sql: String, lines: some Sequence<String>) throws -> Int {
-        let start = PQexec(handle, sql)
+    ///
+    /// A bulk load may take long: it runs under `timeout` (or the statement timeout when that is
+    /// longer) as a whole instead of the statement timeout.
+    public func copyIn(_ sql: String, lines: some Sequence<String>, timeout: Duration = .seconds(600)) throws -> Int {
+        let limit = statementTimeout.map { max($0, timeout) }
+        if limit != statementTimeout {
+            let previous = statementTimeout
+            try setStatementTimeout(limit)
+            // Outside a transaction this changed the session; the next lease sets its own again.
+            statementTimeout = previous
+        }
+        let deadline = deadline(after: limit)
+        let start = try awaitResult(sent: PQsendQuery(handle, sql), deadline: deadline)
         guard PQresultStatus(start) == PGRES_COPY_IN else {
             _ = try consume(start)
             throw PostgresError(.server, message: "COPY did not start")
@@ -91,9 +135,18 @@ public final class Connection: @unchecked Sendable {
         buffer.reserveCapacity(1 << 16)
         func flush() throws {
             guard !buffer.isEmpty else { return }
-            let sent = buffer.withCString { PQputCopyData(handle, $0, Int32(strlen($0))) }
+            try buffer.withCString { bytes in
+                let count = Int32(strlen(bytes))
+                // 0: libpq's buffer is full (non-blocking mode); wait until the socket takes more.
+                while true {
+                    switch PQputCopyData(handle, bytes, count) {
+                    case 1: return
+                    case 0: try waitUntilWritable(deadline: deadline)
+                    default: throw connectionError(.connectionLost)
+                    }
+                }
+            }
             buffer.removeAll(keepingCapacity: true)
-            if sent != 1 { throw connectionError(.connectionLost) }
         }
         for line in lines {
             buffer += line
@@ -101,12 +154,13 @@ public final class Connection: @unchecked Sendable {
             if buffer.utf8.count > 1 << 16 { try flush() }
         }
         try flush()
-        guard PQputCopyEnd(handle, nil) == 1 else { throw connectionError(.connectionLost) }
-        var affected = 0
-        while let result = PQgetResult(handle) {
-            affected += try consume(result).affectedRows
+        while true {
+            switch PQputCopyEnd(handle, nil) {
+            case 1: return try consume(awaitResult(sent: 1, deadline: deadline)).affectedRows
+            case 0: try waitUntilWritable(deadline: deadline)
+            default: throw connectionError(.connectionLost)
+            }
         }
-        return affected
     }
 
     /// Escapes a value for COPY's text format.
@@ -129,11 +183,110 @@ public final class Connection: @unchecked Sendable {
     private func preparedStatement(for sql: String, parameterCount: Int) throws -> String {
         if let name = preparedNames[sql] { return name }
         let name = "s\(preparedNames.count)"
-        let result = PQprepare(handle, name, sql, Int32(parameterCount), nil)
-        _ = try consume(result)
+        let sent = PQsendPrepare(handle, name, sql, Int32(parameterCount), nil)
+        _ = try consume(awaitResult(sent: sent, deadline: deadline(after: statementTimeout)))
         preparedNames[sql] = name
         return name
     }
+
+    // MARK: Waiting for the server, with a deadline
+
+    private func deadline(after timeout: Duration?) -> ContinuousClock.Instant? {
+        timeout.map { ContinuousClock.now + $0 }
+    }
+
+    /// Sends what a `PQsend*` call queued and waits for its results, as `PQexec` would, but never
+    /// past `deadline`: then the connection is given up (the pool replaces it), because a server
+    /// that does not answer cannot be asked to cancel either. Returns the first error result, else
+    /// the last result; a COPY result at once, since the caller must feed it.
+    private func awaitResult(sent: Int32, deadline: ContinuousClock.Instant?) throws -> OpaquePointer {
+        guard sent == 1 else { throw connectionError(.connectionLost) }
+        while true {
+            let flushed = PQflush(handle)
+            if flushed == 0 { break }
+            if flushed < 0 { throw connectionError(.connectionLost) }
+            if try waitForSocket(events: Int16(POLLIN | POLLOUT), deadline: deadline) & Int16(POLLIN) != 0 {
+                guard PQconsumeInput(handle) == 1 else { throw connectionError(.connectionLost) }
+            }
+        }
+        var kept: OpaquePointer?
+        while true {
+            while PQisBusy(handle) == 1 {
+                do {
+                    _ = try waitForSocket(events: Int16(POLLIN), deadline: deadline)
+                } catch {
+                    if let kept { PQclear(kept) }
+                    throw error
+                }
+                guard PQconsumeInput(handle) == 1 else {
+                    if let kept { PQclear(kept) }
+                    throw connectionError(.connectionLost)
+                }
+            }
+            guard let result = PQgetResult(handle) else { break }
+            switch PQresultStatus(result) {
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                if let kept { PQclear(kept) }
+                return result
+            default:
+                if let previous = kept, isError(previous) {
+                    PQclear(result)
+                } else {
+                    if let kept { PQclear(kept) }
+                    kept = result
+                }
+            }
+        }
+        guard let kept else { throw connectionError(.connectionLost) }
+        return kept
+    }
+
+    private func isError(_ result: OpaquePointer) -> Bool {
+        switch PQresultStatus(result) {
+        case PGRES_BAD_RESPONSE, PGRES_NONFATAL_ERROR, PGRES_FATAL_ERROR: true
+        default: false
+        }
+    }
+
+    private func waitUntilWritable(deadline: ContinuousClock.Instant?) throws {
+        if try waitForSocket(events: Int16(POLLIN | POLLOUT), deadline: deadline) & Int16(POLLIN) != 0 {
+            guard PQconsumeInput(handle) == 1 else { throw connectionError(.connectionLost) }
+        }
+        guard PQflush(handle) >= 0 else { throw connectionError(.connectionLost) }
+    }
+
+    /// Waits until the socket is ready for `events` and returns what it is ready for; throws
+    /// `.deadlineExceeded` (and marks the connection broken) once `deadline` has passed.
+    private func waitForSocket(events: Int16, deadline: ContinuousClock.Instant?) throws -> Int16 {
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { throw connectionError(.connectionLost) }
+        while true {
+            var milliseconds: Int32 = -1
+            if let deadline {
+                let remaining = deadline - ContinuousClock.now
+                guard remaining > .zero else {
+                    isBroken = true
+                    throw PostgresError(.deadlineExceeded, message: "no answer from the server within the statement timeout")
+                }
+                // Rounded up, so a wait never ends just before the deadline and spins.
+                let (seconds, attoseconds) = remaining.components
+                milliseconds = Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+            }
+            var descriptor = pollfd(fd: socket, events: events, revents: 0)
+            let ready = poll(&descriptor, 1, milliseconds)
+            if ready > 0 { return descriptor.revents }
+            if ready < 0 && errno != EINTR { throw connectionError(.connectionLost) }
+        }
+    }
+
+    private static func milliseconds(_ timeout: Duration?) -> Int64 {
+        guard let timeout else { return 0 }
+        let (seconds, attoseconds) = timeout.components
+        // At least 1: 0 would mean no timeout at all.
+        return max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+
+    // MARK: Results
 
     private func consume(_ result: OpaquePointer?) throws -> QueryResult {
         lastUsed = ContinuousClock.now
@@ -155,6 +308,11 @@ public final class Connection: @unchecked Sendable {
             if sqlState.map({ $0.hasPrefix("57P") || $0.hasPrefix("08") }) ?? true {
                 isBroken = true
                 throw PostgresError(.connectionLost, sqlState: sqlState, message: resultMessage(result))
+            }
+            // The server's own statement_timeout: the connection stays usable, the statement failed
+            // for the same reason as one the client gave up on.
+            if sqlState == "57014" {
+                throw PostgresError(.deadlineExceeded, sqlState: sqlState, message: resultMessage(result))
             }
             if sqlState == "26000" { preparedNames.removeAll() }
             throw PostgresError(

@@ -15,26 +15,43 @@ public final class ConnectionPool: Sendable {
         /// A connection idle longer than this is checked before use, so the first request after a
         /// database restart does not fail on a connection the server has already closed.
         public var revalidateAfter: Duration
+        /// How long one statement may take unless a lease asks for another limit; past it the
+        /// statement fails with `.deadlineExceeded` (unavailable), even when the server is frozen.
+        public var statementTimeout: Duration
+        /// A longer limit for request classes that need it (funding rounds, bulk work); pass it as
+        /// `withConnection(statementTimeout:)` or `withTransaction(statementTimeout:)`.
+        public var longStatementTimeout: Duration
 
         public init(
             connectionString: String = "",
             maxConnections: Int = 8,
             connectTimeoutSeconds: Int = 2,
             leaseTimeout: Duration = .seconds(2),
-            revalidateAfter: Duration = .seconds(5)
+            revalidateAfter: Duration = .seconds(5),
+            statementTimeout: Duration = .seconds(4),
+            longStatementTimeout: Duration = .seconds(30)
         ) {
             self.connectionString = connectionString
             self.maxConnections = maxConnections
             self.connectTimeoutSeconds = connectTimeoutSeconds
             self.leaseTimeout = leaseTimeout
             self.revalidateAfter = revalidateAfter
+            self.statementTimeout = statementTimeout
+            self.longStatementTimeout = longStatementTimeout
         }
 
-        /// `DATABASE_URL` when set, otherwise libpq's own `PG*` defaults.
+        /// `DATABASE_URL` when set, otherwise libpq's own `PG*` defaults; `ASAR_DB_POOL_SIZE`,
+        /// `ASAR_STATEMENT_TIMEOUT_MS` and `ASAR_LONG_STATEMENT_TIMEOUT_MS` when set to positive numbers.
         public static func fromEnvironment(_ environment: [String: String]) -> Configuration {
             var configuration = Configuration(connectionString: environment["DATABASE_URL"] ?? "")
             if let size = environment["ASAR_DB_POOL_SIZE"].flatMap(Int.init), size > 0 {
                 configuration.maxConnections = size
+            }
+            if let milliseconds = environment["ASAR_STATEMENT_TIMEOUT_MS"].flatMap(Int.init), milliseconds > 0 {
+                configuration.statementTimeout = .milliseconds(milliseconds)
+            }
+            if let milliseconds = environment["ASAR_LONG_STATEMENT_TIMEOUT_MS"].flatMap(Int.init), milliseconds > 0 {
+                configuration.longStatementTimeout = .milliseconds(milliseconds)
             }
             return configuration
         }
@@ -45,6 +62,15 @@ public final class ConnectionPool: Sendable {
     private struct Job: Sendable {
         let execute: @Sendable (Connection) -> @Sendable () -> Void
         let fail: @Sendable (any Error) -> Void
+        let ticket: Ticket
+    }
+
+    /// Where a job waits, for its task's cancellation handler, which may run before the job is
+    /// queued. Its fields are read and written only under the lock of `state`: that rule is what
+    /// makes the `@unchecked Sendable` safe.
+    private final class Ticket: @unchecked Sendable {
+        var waiterID: Int?
+        var isCancelled = false
     }
 
     private typealias State = PoolStateMachine<Connection, Job>
@@ -70,29 +96,52 @@ public final class ConnectionPool: Sendable {
 
     /// Runs `body` with a connection of its own on a database thread.
     ///
+    /// Each statement may take `statementTimeout` (nil: the configured default); a slower one
+    /// throws `PostgresError` `.deadlineExceeded`. Waiting for a free connection ends with
+    /// `CancellationError` when the calling task is cancelled.
+    ///
     /// A connection stays on its thread: when it comes free while others wait, the same thread
     /// runs the next waiting body at once. Handing it back through the caller's event loop first
     /// cost two thread switches per query and most of the service's throughput.
     @discardableResult
-    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            start(Job(
-                execute: { connection in
-                    let result = Result { try body(connection) }
-                    return { continuation.resume(with: result) }
-                },
-                fail: { continuation.resume(throwing: $0) }
-            ))
+    public func withConnection<T: Sendable>(
+        statementTimeout: Duration? = nil,
+        _ body: @escaping @Sendable (Connection) throws -> T
+    ) async throws -> T {
+        let timeout = statementTimeout ?? configuration.statementTimeout
+        let ticket = Ticket()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                start(Job(
+                    execute: { connection in
+                        let result = Result {
+                            try connection.setStatementTimeout(timeout)
+                            return try body(connection)
+                        }
+                        return { continuation.resume(with: result) }
+                    },
+                    fail: { continuation.resume(throwing: $0) },
+                    ticket: ticket
+                ))
+            }
+        } onCancel: {
+            let job = state.withLockedValue { state -> Job? in
+                ticket.isCancelled = true
+                return ticket.waiterID.flatMap { state.cancelWaiter(id: $0) }
+            }
+            job?.fail(CancellationError())
         }
     }
 
-    /// Runs `body` inside BEGIN … COMMIT, rolling back when it throws.
+    /// Runs `body` inside BEGIN … COMMIT, rolling back when it throws; `statementTimeout` as for
+    /// `withConnection`.
     @discardableResult
     public func withTransaction<T: Sendable>(
         isolation: IsolationLevel = .readCommitted,
+        statementTimeout: Duration? = nil,
         _ body: @escaping @Sendable (Connection) throws -> T
     ) async throws -> T {
-        try await withConnection { connection in
+        try await withConnection(statementTimeout: statementTimeout) { connection in
             try connection.transaction(isolation: isolation) { try body(connection) }
         }
     }
@@ -108,7 +157,18 @@ public final class ConnectionPool: Sendable {
     }
 
     private func start(_ job: Job) {
-        switch state.withLockedValue({ $0.lease(waiter: job) }) {
+        let action = state.withLockedValue { state -> State.LeaseAction? in
+            let action = state.lease(waiter: job)
+            guard case .wait(let id) = action else { return action }
+            // Cancelled before it was queued: the handler found nothing to remove, so leave now.
+            if job.ticket.isCancelled {
+                _ = state.cancelWaiter(id: id)
+                return nil
+            }
+            job.ticket.waiterID = id
+            return action
+        }
+        switch action {
         case .use(let connection):
             submit(job, on: connection)
         case .open:
@@ -117,6 +177,8 @@ public final class ConnectionPool: Sendable {
             job.fail(PostgresError(.poolClosed, message: "pool shut down"))
         case .wait(let id):
             scheduleTimeout(forWaiter: id)
+        case nil:
+            job.fail(CancellationError())
         }
     }
 
@@ -170,7 +232,8 @@ public final class ConnectionPool: Sendable {
                 do {
                     connection = try Connection(
                         connectionString: configuration.connectionString,
-                        connectTimeoutSeconds: configuration.connectTimeoutSeconds
+                        connectTimeoutSeconds: configuration.connectTimeoutSeconds,
+                        statementTimeout: configuration.statementTimeout
                     )
                 } catch {
                     logger.error("database connection failed", metadata: ["error": "\(String(reflecting: error))"])

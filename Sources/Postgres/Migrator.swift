@@ -47,8 +47,20 @@ public enum Migrator {
     private static let advisoryLockKey: Int64 = 0x4153_4152_4D49_47
 
     /// Applies what is missing and returns the versions it applied.
+    ///
+    /// Each statement may take `statementTimeout` (nil: no limit): a migration may rewrite a large
+    /// table, and a second instance waits here until the first has migrated. The connection's own
+    /// timeout is restored afterwards.
     @discardableResult
-    public static func migrate(_ migrations: [Migration], on connection: Connection, logger: Logger) throws -> [Int] {
+    public static func migrate(
+        _ migrations: [Migration],
+        on connection: Connection,
+        logger: Logger,
+        statementTimeout: Duration? = .seconds(600)
+    ) throws -> [Int] {
+        let previousTimeout = connection.statementTimeout
+        try connection.setStatementTimeout(statementTimeout)
+        defer { _ = try? connection.setStatementTimeout(previousTimeout) }
         try connection.query("SELECT pg_advisory_lock($1)", [advisoryLockKey])
         defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", [advisoryLockKey]) }
         try connection.execute("""

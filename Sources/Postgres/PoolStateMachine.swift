@@ -24,7 +24,12 @@ struct PoolStateMachine<Resource, Waiter> {
     let capacity: Int
     private(set) var idle: [Resource] = []
     private(set) var openCount = 0
-    private var waiters: [(id: Int, waiter: Waiter)] = []
+    /// Waiting tasks by id, so one that gives up leaves in O(1)...
+    private var waiters: [Int: Waiter] = [:]
+    /// ...and their ids in arrival order, for fairness. A removed waiter's id stays here until it
+    /// reaches the front or a compaction drops it; an id not in `waiters` is skipped.
+    private var queue: [Int] = []
+    private var queueHead = 0
     private var nextWaiterID = 0
     private(set) var isClosed = false
 
@@ -34,6 +39,8 @@ struct PoolStateMachine<Resource, Waiter> {
     }
 
     var waitingCount: Int { waiters.count }
+    /// Queue entries held, live or removed; bounded by a constant factor of the waiters (tests).
+    var queueStorageCount: Int { queue.count - queueHead }
     var leasedCount: Int { openCount - idle.count }
 
     mutating func lease(waiter: Waiter) -> LeaseAction {
@@ -45,7 +52,8 @@ struct PoolStateMachine<Resource, Waiter> {
         }
         let id = nextWaiterID
         nextWaiterID += 1
-        waiters.append((id, waiter))
+        waiters[id] = waiter
+        queue.append(id)
         return .wait(id: id)
     }
 
@@ -55,8 +63,8 @@ struct PoolStateMachine<Resource, Waiter> {
             openCount -= 1
             return slotFreed()
         }
-        if !waiters.isEmpty {
-            return .hand(resource, to: waiters.removeFirst().waiter)
+        if let waiter = popOldestWaiter() {
+            return .hand(resource, to: waiter)
         }
         idle.append(resource)
         return .none
@@ -84,25 +92,56 @@ struct PoolStateMachine<Resource, Waiter> {
     }
 
     /// Removes a waiter that gave up (timeout or cancellation); nil when it was already served.
+    /// O(1), amortized over the compactions it may trigger.
     mutating func cancelWaiter(id: Int) -> Waiter? {
-        guard let position = waiters.firstIndex(where: { $0.id == id }) else { return nil }
-        return waiters.remove(at: position).waiter
+        guard let waiter = waiters.removeValue(forKey: id) else { return nil }
+        if waiters.isEmpty {
+            queue.removeAll(keepingCapacity: true)
+            queueHead = 0
+        } else if queueStorageCount > 2 * waiters.count + 16 {
+            // Mostly removed ids: rebuilding costs what those removals saved, so it stays O(1) each.
+            queue = queue[queueHead...].filter { waiters[$0] != nil }
+            queueHead = 0
+        }
+        return waiter
     }
 
-    /// Closes the pool: returns the idle resources to close and the waiters to fail.
+    /// Closes the pool: returns the idle resources to close and the waiters to fail, oldest first.
     mutating func close() -> (idle: [Resource], waiters: [Waiter]) {
         isClosed = true
-        let closing = (idle, waiters.map(\.waiter))
+        let closing = (idle, queue[queueHead...].compactMap { waiters[$0] })
         openCount -= idle.count
         idle = []
-        waiters = []
+        waiters = [:]
+        queue = []
+        queueHead = 0
         return closing
     }
 
     private mutating func slotFreed() -> ReturnAction {
-        guard !isClosed, !waiters.isEmpty else { return .none }
+        guard !isClosed, let waiter = popOldestWaiter() else { return .none }
         openCount += 1
-        return .openFor(waiters.removeFirst().waiter)
+        return .openFor(waiter)
+    }
+
+    private mutating func popOldestWaiter() -> Waiter? {
+        while queueHead < queue.count {
+            let id = queue[queueHead]
+            queueHead += 1
+            if let waiter = waiters.removeValue(forKey: id) {
+                if waiters.isEmpty {
+                    queue.removeAll(keepingCapacity: true)
+                    queueHead = 0
+                } else if queueHead > 64 && queueHead * 2 > queue.count {
+                    queue.removeFirst(queueHead)
+                    queueHead = 0
+                }
+                return waiter
+            }
+        }
+        queue.removeAll(keepingCapacity: true)
+        queueHead = 0
+        return nil
     }
 }
 extension PoolStateMachine: Sendable where Resource: Sendable, Waiter: Sendable {}

@@ -8,6 +8,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         case connectionFailed
         /// The connection broke while a statement ran.
         case connectionLost
+        /// A statement ran past its statement timeout: the server cancelled it, or it did not
+        /// answer in time and the connection was given up. Unavailable, like a lost connection.
+        case deadlineExceeded
         /// No connection became free before the lease timeout.
         case poolTimeout
         /// The pool has been shut down.
@@ -34,7 +37,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
 
     public var description: String {
         switch code {
-        case .connectionFailed, .connectionLost, .poolTimeout, .poolClosed: "database unavailable"
+        case .connectionFailed, .connectionLost, .deadlineExceeded, .poolTimeout, .poolClosed: "database unavailable"
         case .server: "database error"
         case .decoding: "database value could not be decoded"
         }
@@ -48,9 +51,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         return parts.joined(separator: ", ")
     }
 
-    /// True when the database is out of reach rather than rejecting a statement.
+    /// True when the database is out of reach (or too slow to answer) rather than rejecting a statement.
     public var isUnavailable: Bool {
-        [.connectionFailed, .connectionLost, .poolTimeout, .poolClosed].contains(code)
+        [.connectionFailed, .connectionLost, .deadlineExceeded, .poolTimeout, .poolClosed].contains(code)
     }
 
     public var isUniqueViolation: Bool { sqlState == "23505" }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 import TestSupport
 @testable import Postgres
@@ -173,4 +174,214 @@ import TestSupport
             #expect(try rows.map { try $0.decode([String].self, at: 1).first ?? "" }.contains("tab\there"))
         }
     }
+
+    // MARK: Statement timeouts
+
+    @Test func aStatementPastItsTimeoutFailsAsUnavailableAndThePoolGoesOn() async throws {
+        try await TestDatabase.with { database in
+            let pool = ConnectionPool(configuration: .init(
+                connectionString: database.connectionString, maxConnections: 1, statementTimeout: .milliseconds(300)
+            ))
+            let start = ContinuousClock.now
+            await #expect {
+                try await pool.withConnection { try $0.query("SELECT pg_sleep(10)") }
+            } throws: { error in
+                (error as? PostgresError)?.code == .deadlineExceeded && (error as? PostgresError)?.isUnavailable == true
+            }
+            let elapsed = ContinuousClock.now - start
+            #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(1), "took \(elapsed)")
+            let one = try await pool.withConnection { try $0.query("SELECT 1").rows[0].decode(Int.self, at: 0) }
+            #expect(one == 1)
+            #expect(pool.statistics.open == 1)
+            await pool.shutdown()
+        }
+    }
+
+    @Test func aFrozenBackendCannotHoldALeaseBeyondTheTimeout() async throws {
+        try await TestDatabase.with { database in
+            let pool = ConnectionPool(configuration: .init(
+                connectionString: database.connectionString, maxConnections: 1, statementTimeout: .milliseconds(500)
+            ))
+            let pid = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()").rows[0].decode(Int32.self, at: 0) }
+            // A stopped server process cannot enforce its own statement_timeout: only the client can.
+            guard kill(pid, SIGSTOP) == 0 else {
+                Issue.record("cannot stop the backend (errno \(errno)); run the tests as root or as the server's user")
+                return
+            }
+            defer { kill(pid, SIGCONT) }
+            let start = ContinuousClock.now
+            let attempt = Task { try await pool.withConnection { try $0.query("SELECT 1") } }
+            // Bounded: without a client-side deadline the attempt would wait for the SIGCONT.
+            let outcome = await result(of: attempt, within: .seconds(3))
+            kill(pid, SIGCONT)
+            let elapsed = ContinuousClock.now - start
+            #expect(elapsed < .seconds(2), "took \(elapsed)")
+            switch outcome {
+            case nil: Issue.record("no answer within 3 s")
+            case .success?: Issue.record("a statement succeeded on a frozen backend")
+            case .failure(let error)?: #expect((error as? PostgresError)?.code == .deadlineExceeded, "\(error)")
+            }
+            _ = await attempt.result
+            let newPID = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()").rows[0].decode(Int32.self, at: 0) }
+            #expect(newPID != pid)
+            await pool.shutdown()
+        }
+    }
+
+    @Test func aLeaseCanAskForALongerTimeoutAndTheNextGetsTheDefaultBack() async throws {
+        try await TestDatabase.with { database in
+            let pool = ConnectionPool(configuration: .init(
+                connectionString: database.connectionString, maxConnections: 1, statementTimeout: .milliseconds(300)
+            ))
+            @Sendable func serverTimeout(_ connection: Connection) throws -> String {
+                try connection.query("SHOW statement_timeout").rows[0].decode(String.self, at: 0)
+            }
+            #expect(try await pool.withConnection { try serverTimeout($0) } == "300ms")
+            let long = try await pool.withConnection(statementTimeout: .seconds(5)) { connection in
+                try connection.query("SELECT pg_sleep(0.6)")
+                return try serverTimeout(connection)
+            }
+            #expect(long == "5s")
+            let inTransaction = try await pool.withTransaction(statementTimeout: .seconds(6)) { connection in
+                try connection.query("SELECT pg_sleep(0.6)")
+                return try serverTimeout(connection)
+            }
+            #expect(inTransaction == "6s")
+            #expect(try await pool.withConnection { try serverTimeout($0) } == "300ms")
+            await #expect {
+                try await pool.withConnection { try $0.query("SELECT pg_sleep(0.6)") }
+            } throws: { error in
+                (error as? PostgresError)?.code == .deadlineExceeded
+            }
+            await pool.shutdown()
+        }
+    }
+
+    @Test func theServersOwnStatementTimeoutIsUnavailableAndKeepsTheConnection() async throws {
+        try await TestDatabase.with { database in
+            // No client deadline: only the server's statement_timeout can end the statement.
+            let connection = try Connection(connectionString: database.connectionString)
+            try connection.execute("SET statement_timeout = 200")
+            #expect {
+                try connection.query("SELECT pg_sleep(5)")
+            } throws: { error in
+                let error = error as? PostgresError
+                return error?.code == .deadlineExceeded && error?.sqlState == "57014" && error?.isUnavailable == true
+            }
+            #expect(connection.isHealthy)
+            #expect(try connection.query("SELECT 2").rows[0].decode(Int.self, at: 0) == 2)
+        }
+    }
+
+    @Test func copyAndMigrationsAreNotHeldToTheShortTimeout() async throws {
+        try await TestDatabase.with { database in
+            let pool = ConnectionPool(configuration: .init(
+                connectionString: database.connectionString, maxConnections: 1, statementTimeout: .milliseconds(200)
+            ))
+            let count = try await pool.withTransaction { connection in
+                try connection.execute("CREATE TABLE slow (a text)")
+                // A row trigger that sleeps makes the COPY outlast the short timeout.
+                try connection.execute("""
+                    CREATE FUNCTION nap() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN PERFORM pg_sleep(0.1); RETURN NEW; END $$;
+                    CREATE TRIGGER nap BEFORE INSERT ON slow FOR EACH ROW EXECUTE FUNCTION nap()
+                    """)
+                return try connection.copyIn("COPY slow (a) FROM STDIN", lines: (0..<4).map { "row \($0)" })
+            }
+            #expect(count == 4)
+            let applied = try await pool.withConnection { connection in
+                // A schema of its own: the test database has the real migrations applied.
+                try connection.execute("CREATE SCHEMA slow_migrations; SET search_path = slow_migrations")
+                defer { _ = try? connection.execute("RESET search_path") }
+                return try Migrator.migrate(
+                    [Migration(version: 9001, name: "slow", sql: "SELECT pg_sleep(0.4)")],
+                    on: connection, logger: Logger(label: "test")
+                ).count
+            }
+            #expect(applied == 1)
+            // Back to the short one afterwards.
+            await #expect {
+                try await pool.withConnection { try $0.query("SELECT pg_sleep(0.4)") }
+            } throws: { error in
+                (error as? PostgresError)?.code == .deadlineExceeded
+            }
+            await pool.shutdown()
+        }
+    }
+
+    // MARK: Cancellation
+
+    @Test func aCancelledLeaseWaitEndsPromptlyAndLeavesNoWaiter() async throws {
+        try await TestDatabase.with { database in
+            let pool = ConnectionPool(configuration: .init(
+                connectionString: database.connectionString, maxConnections: 1, leaseTimeout: .seconds(30)
+            ))
+            let holder = Task { try await pool.withConnection { _ = try $0.query("SELECT pg_sleep(1.5)") } }
+            for _ in 0..<200 where pool.statistics.leased == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            let waiter = Task { try await pool.withConnection { try $0.query("SELECT 1") } }
+            for _ in 0..<200 where pool.statistics.waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(pool.statistics.waiting == 1)
+            let start = ContinuousClock.now
+            waiter.cancel()
+            let outcome = await result(of: waiter, within: .seconds(1))
+            let elapsed = ContinuousClock.now - start
+            switch outcome {
+            case nil: Issue.record("the cancelled wait did not end within 1 s")
+            case .success?: Issue.record("the cancelled wait was served")
+            case .failure(let error)?: #expect(error is CancellationError, "\(error)")
+            }
+            #expect(elapsed < .milliseconds(500), "took \(elapsed)")
+            #expect(pool.statistics.waiting == 0)
+            try await holder.value
+            let one = try await pool.withConnection { try $0.query("SELECT 1").rows[0].decode(Int.self, at: 0) }
+            #expect(one == 1)
+            await pool.shutdown()
+        }
+    }
+
+    @Test func aTaskCancelledBeforeItWouldWaitDoesNotQueue() async throws {
+        try await TestDatabase.with { database in
+            let pool = ConnectionPool(configuration: .init(
+                connectionString: database.connectionString, maxConnections: 1, leaseTimeout: .seconds(30)
+            ))
+            let holder = Task { try await pool.withConnection { _ = try $0.query("SELECT pg_sleep(1)") } }
+            for _ in 0..<200 where pool.statistics.leased == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            let start = ContinuousClock.now
+            let waiter = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await pool.withConnection { try $0.query("SELECT 1") }
+            }
+            switch await result(of: waiter, within: .seconds(1)) {
+            case nil: Issue.record("the cancelled task's lease did not end within 1 s")
+            case .success?: Issue.record("the cancelled task was served")
+            case .failure(let error)?: #expect(error is CancellationError, "\(error)")
+            }
+            #expect(ContinuousClock.now - start < .milliseconds(500))
+            #expect(pool.statistics.waiting == 0)
+            try await holder.value
+            await pool.shutdown()
+        }
+    }
+}
+
+/// The task's result, or nil when it takes longer than `limit`: a test that must not hang when
+/// the code under test is broken. The task is left running.
+private func result<T: Sendable>(of task: Task<T, any Error>, within limit: Duration) async -> Result<T, any Error>? {
+    let box = ResultBox<T>()
+    Task { box.set(await task.result) }
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if let result = box.get() { return result }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return box.get()
+}
+
+/// Written by one task and polled by another; every access holds `lock`, which makes it Sendable.
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Result<T, any Error>?
+
+    func set(_ value: Result<T, any Error>) { lock.withLock { self.value = value } }
+    func get() -> Result<T, any Error>? { lock.withLock { value } }
 }

@@ -86,3 +86,88 @@ import Testing
         #expect(machine.openCount == 0)
     }
 }
+
+@Suite struct PoolStateMachineWaiterTests {
+    typealias Machine = PoolStateMachine<String, String>
+
+    @Test func cancelledWaitersAreSkippedAndTheRestKeepTheirOrder() {
+        var machine = Machine(capacity: 1)
+        _ = machine.lease(waiter: "a")
+        var ids: [String: Int] = [:]
+        for name in ["b", "c", "d", "e"] {
+            guard case .wait(let id) = machine.lease(waiter: name) else { Issue.record("\(name) should wait"); return }
+            ids[name] = id
+        }
+        #expect(machine.cancelWaiter(id: ids["c"]!) == "c")
+        #expect(machine.cancelWaiter(id: ids["e"]!) == "e")
+        #expect(machine.waitingCount == 2)
+        var served: [String] = []
+        while case .hand(_, let waiter) = machine.giveBack("conn", healthy: true) {
+            served.append(waiter)
+        }
+        #expect(served == ["b", "d"])
+        #expect(machine.waitingCount == 0)
+        #expect(machine.idle == ["conn"])
+    }
+
+    @Test func aFreedSlotGoesToTheOldestWaiterStillWaiting() {
+        var machine = Machine(capacity: 1)
+        _ = machine.lease(waiter: "a")
+        guard case .wait(let first) = machine.lease(waiter: "b") else { Issue.record("should wait"); return }
+        _ = machine.lease(waiter: "c")
+        _ = machine.cancelWaiter(id: first)
+        guard case .openFor(let waiter) = machine.openFailed() else { Issue.record("c should get the slot"); return }
+        #expect(waiter == "c")
+    }
+
+    @Test func closeFailsOnlyTheWaitersStillWaitingOldestFirst() {
+        var machine = Machine(capacity: 1)
+        _ = machine.lease(waiter: "a")
+        var ids: [Int] = []
+        for name in ["b", "c", "d"] {
+            guard case .wait(let id) = machine.lease(waiter: name) else { Issue.record("should wait"); return }
+            ids.append(id)
+        }
+        _ = machine.cancelWaiter(id: ids[1])
+        #expect(machine.close().waiters == ["b", "d"])
+        #expect(machine.waitingCount == 0)
+    }
+
+    @Test func cancelledWaitersLeaveNoStorageBehind() {
+        var machine = Machine(capacity: 1)
+        _ = machine.lease(waiter: "holder")
+        _ = machine.lease(waiter: "patient")
+        // A long stretch of waiters giving up while nothing comes back to the pool.
+        for _ in 0..<10_000 {
+            guard case .wait(let id) = machine.lease(waiter: "impatient") else { Issue.record("should wait"); return }
+            #expect(machine.cancelWaiter(id: id) == "impatient")
+        }
+        #expect(machine.waitingCount == 1)
+        #expect(machine.queueStorageCount <= 2 * 1 + 17)
+        guard case .hand(_, let waiter) = machine.giveBack("conn", healthy: true) else { Issue.record("patient waits"); return }
+        #expect(waiter == "patient")
+        #expect(machine.queueStorageCount == 0)
+    }
+
+    @Test func cancellingManyWaitersTakesConstantTimeEach() {
+        // A linear search per cancellation makes this about 10^9 steps (minutes); constant time
+        // makes it 10^5 (milliseconds), so the bound below is very loose.
+        var machine = Machine(capacity: 1)
+        _ = machine.lease(waiter: "holder")
+        var ids: [Int] = []
+        for _ in 0..<50_000 {
+            guard case .wait(let id) = machine.lease(waiter: "w") else { Issue.record("should wait"); return }
+            ids.append(id)
+        }
+        let start = ContinuousClock.now
+        for id in ids.reversed() where id % 2 == 0 {
+            _ = machine.cancelWaiter(id: id)
+        }
+        for id in ids where id % 2 == 1 {
+            _ = machine.cancelWaiter(id: id)
+        }
+        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(machine.waitingCount == 0)
+        #expect(machine.queueStorageCount == 0)
+    }
+}

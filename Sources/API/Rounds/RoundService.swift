@@ -47,9 +47,8 @@ struct RoundService: Sendable {
     }
 
     /// Turns every placement into a proposed partnership with the round's government body as the
-    /// third party (its consent implied); a placement that cannot become one says why.
+    /// third party (its consent implied), all in one transaction; a placement that cannot become one says why.
     func accept(_ round: FundingRound, by identity: Identity) async throws -> FundingRound {
-        try await rounds.claimForAcceptance(round.id)
         let proposer = Identity(
             tokenID: identity.tokenID, isAdmin: false,
             member: Identity.Member(
@@ -58,30 +57,6 @@ struct RoundService: Sendable {
                 isNational: round.request.national, isSuspended: false
             )
         )
-        var results: [RoundPlacement] = []
-        for var placement in round.placements {
-            var draft = PartnershipDraft(
-                projectID: placement.projectID, businessID: placement.sponsorID, governmentBodyID: round.governmentBodyID,
-                pledgeKZT: placement.amountKZT
-            )
-            draft.roundID = round.id
-            draft.consentDeadline = round.request.consentDeadline
-            do {
-                placement.partnershipID = try await partnerships.propose(draft, by: proposer).id
-            } catch let error as StorageError {
-                placement.skippedReason = Self.describe(error)
-            }
-            results.append(placement)
-        }
-        return try await rounds.markAccepted(round.id, placements: results)
-    }
-
-    private static func describe(_ error: StorageError) -> String {
-        switch error {
-        case .conflict(_, let message), .forbidden(let message): message
-        case .invalid(let issues): issues.map(\.message).joined(separator: " ")
-        case .notFound(let resource): "The \(resource) no longer exists."
-        case .preconditionFailed: "The partnership changed meanwhile."
-        }
+        return try await rounds.acceptRound(id: round.id, proposer: proposer)
     }
 }

@@ -87,6 +87,72 @@ public struct PartnershipRepository: Sendable {
         }
     }
 
+    /// `propose`'s checks and insert on a connection whose transaction the caller owns, for proposals
+    /// made together (a round's acceptance); the caller records each `propose` event with `record`.
+    /// Throws the `StorageError` that `propose` would, and only after statements that succeeded, so the
+    /// transaction stays usable: a triple already open is found by `ON CONFLICT`, not by an error.
+    // Keep in step with `propose`, which does the same in a transaction of its own.
+    static func insertProposal(_ draft: PartnershipDraft, by identity: Identity, on connection: Connection) throws -> UUID {
+        guard let project = try connection.query(
+            "SELECT organization_id, status, regions FROM projects WHERE id = $1 FOR SHARE",
+            [draft.projectID]
+        ).first else {
+            throw StorageError.invalid([FieldIssue(field: "project_id", code: "unknown_project", message: "No project has this id.")])
+        }
+        let ngoID = try project.decode(UUID.self, at: 0)
+        let status = try project.decode(String.self, at: 1)
+        let regions = try project.decode([String].self, at: 2)
+        if status == ProjectStatus.draft.rawValue && !identity.speaksFor(ngoID) {
+            throw StorageError.invalid([FieldIssue(field: "project_id", code: "unknown_project", message: "No project has this id.")])
+        }
+        guard identity.speaksFor(ngoID) || identity.speaksFor(draft.businessID) || identity.speaksFor(draft.governmentBodyID) else {
+            throw StorageError.forbidden(message: "Only the project's NGO, the sponsor or the government body may propose this partnership.")
+        }
+        var issues: [FieldIssue] = []
+        if status != ProjectStatus.open.rawValue {
+            issues.append(FieldIssue(field: "project_id", code: "project_not_open", message: "The project is \(status), not open."))
+        }
+        _ = try checkParty(ngoID, kind: .ngo, field: "project_id", on: connection, into: &issues)
+        if let sponsor = try checkParty(draft.businessID, kind: .business, field: "business_id", on: connection, into: &issues) {
+            let budget = try sponsor.decode(Int64?.self, "annual_csr_budget_kzt") ?? 0
+            if draft.pledgeKZT > budget {
+                issues.append(FieldIssue(field: "pledge_kzt", code: "over_budget", message: "The pledge exceeds the sponsor's declared budget of \(budget) KZT."))
+            }
+        }
+        if let row = try checkParty(draft.governmentBodyID, kind: .governmentBody, field: "government_body_id", on: connection, into: &issues) {
+            let level = try row.decode(String?.self, "level")
+            let jurisdiction = try row.decode(String?.self, "jurisdiction") ?? ""
+            if level != GovernmentLevel.national.rawValue && !regions.contains(where: { KATO.covers(jurisdiction, $0) }) {
+                issues.append(FieldIssue(
+                    field: "government_body_id", code: "outside_jurisdiction",
+                    message: "The project does not lie in this government body's jurisdiction."
+                ))
+            }
+        }
+        if !issues.isEmpty { throw StorageError.invalid(issues) }
+
+        let member = identity.member?.organizationID
+        guard let id = try connection.query(
+            """
+            INSERT INTO partnerships (project_id, ngo_id, business_id, government_body_id, pledge_kzt, in_kind,
+                ngo_consent, business_consent, government_consent, proposed_by, round_id, consent_deadline)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            ON CONFLICT (project_id, business_id, government_body_id)
+                WHERE state IN ('proposed', 'under_review', 'approved', 'active') DO NOTHING
+            RETURNING id
+            """,
+            [draft.projectID, ngoID, draft.businessID, draft.governmentBodyID, draft.pledgeKZT, draft.inKind,
+             member == ngoID, member == draft.businessID, member == draft.governmentBodyID,
+             member, draft.roundID, draft.consentDeadline]
+        ).first?.decode(UUID.self, at: 0) else {
+            throw StorageError.conflict(
+                code: "duplicate_partnership",
+                message: "These three already have an open partnership on this project."
+            )
+        }
+        return id
+    }
+
     /// The party's row when it exists, is of the right kind and is active; otherwise an issue.
     private static func checkParty(
         _ id: UUID, kind: OrganizationKind, field: String, on connection: Connection, into issues: inout [FieldIssue]

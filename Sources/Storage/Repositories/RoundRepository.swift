@@ -11,7 +11,9 @@ public struct RoundRepository: Sendable {
     }
 
     /// Open projects in the jurisdiction (and focus areas, if any) and the sponsors who work there
-    /// with budget left, both in a stable order.
+    /// with budget and partnership slots left, both in a stable order. A sponsor's profile carries
+    /// `maxActivePartnerships` and its open (approved or active) partnerships, from which
+    /// `RoundPlanner.slots(of:)` counts the placements it may still get.
     public func scope(_ request: RoundRequest) async throws -> (projects: [ProjectCandidate], sponsors: [PartnerCandidate]) {
         let jurisdiction = request.national ? nil : request.jurisdiction
         let topLevel = jurisdiction.map { [KATO.topLevel($0)] }
@@ -33,6 +35,7 @@ public struct RoundRepository: Sendable {
                 FROM organizations o \(MatchRepository.partnerJoins)
                 WHERE o.kind = 'business' AND o.active AND o.verification <> 'suspended'
                   AND coalesce(o.annual_csr_budget_kzt, 0) > coalesce(st.pledged_kzt, 0)
+                  AND (o.max_active_partnerships IS NULL OR o.max_active_partnerships > coalesce(st.open_partnerships, 0))
                   AND ($1::text[] IS NULL OR o.nationwide OR o.region_scope && $1::text[])
                 ORDER BY o.id
                 """,
@@ -98,32 +101,90 @@ public struct RoundRepository: Sendable {
         try await pool.withConnection { try Self.find(id, on: $0) }
     }
 
-    /// Records what acceptance made of each placement (after `claimForAcceptance`).
-    public func markAccepted(_ id: UUID, placements: [RoundPlacement]) async throws -> FundingRound {
+    /// Accepts a computed round in one transaction: every placement becomes a proposed partnership
+    /// made by `proposer` (the round's government body, its consent implied) with the round's consent
+    /// deadline, or is skipped with the reason `PartnershipRepository.propose` would have refused it for;
+    /// then the round is marked accepted. A crash or error before the commit leaves no trace of it.
+    public func acceptRound(id: UUID, proposer: Identity) async throws -> FundingRound {
         try await pool.withTransaction { connection in
-            try connection.query("UPDATE funding_rounds SET accepted_at = clock_timestamp() WHERE id = $1", [id])
+            // The row lock makes a second acceptance wait, then find the round accepted.
+            guard let round = try connection.query(
+                "SELECT government_body_id, state, consent_deadline FROM funding_rounds WHERE id = $1 FOR UPDATE",
+                [id]
+            ).first else { throw StorageError.notFound(resource: "round") }
+            let governmentBody = try round.decode(UUID.self, at: 0)
+            guard try round.decode(String.self, at: 1) == RoundState.computed.rawValue else {
+                throw StorageError.conflict(code: "round_accepted", message: "This round has been accepted already.")
+            }
+            guard !proposer.isAdmin, proposer.member?.organizationID == governmentBody else {
+                throw StorageError.forbidden(message: "A round's proposals are made by its own government body.")
+            }
+            let deadline = try round.decode(Date.self, at: 2)
+            // Each partnership insert takes partnership_stats' advisory lock per party and project
+            // (migration 0006), and each event the event-order lock. One transaction making many
+            // partnerships takes them all up front in the trigger's order, and events only after every
+            // insert, so it waits on other writers in the same order as they do and cannot deadlock them.
+            try connection.query(
+                """
+                SELECT pg_advisory_xact_lock(hashtextextended(subject::text, 0))
+                FROM (
+                    SELECT DISTINCT unnest(ARRAY[pr.organization_id, rp.sponsor_id, $2::uuid, rp.project_id]) AS subject
+                    FROM round_placements rp JOIN projects pr ON pr.id = rp.project_id
+                    WHERE rp.round_id = $1
+                ) AS subjects
+                ORDER BY subject
+                """,
+                [id, governmentBody]
+            )
+            let placements = try connection.query(
+                "SELECT project_id, sponsor_id, amount_kzt FROM round_placements WHERE round_id = $1 ORDER BY project_id, sponsor_id",
+                [id]
+            ).rows.map { row in
+                (project: try row.decode(UUID.self, at: 0), sponsor: try row.decode(UUID.self, at: 1), amount: try row.decode(Int64.self, at: 2))
+            }
+            var made: [UUID?] = []
+            var reasons: [String?] = []
+            for placement in placements {
+                var draft = PartnershipDraft(
+                    projectID: placement.project, businessID: placement.sponsor, governmentBodyID: governmentBody,
+                    pledgeKZT: placement.amount
+                )
+                draft.roundID = id
+                draft.consentDeadline = deadline
+                do {
+                    made.append(try PartnershipRepository.insertProposal(draft, by: proposer, on: connection))
+                    reasons.append(nil)
+                } catch let error as StorageError {
+                    made.append(nil)
+                    reasons.append(Self.skipReason(error))
+                }
+            }
+            for partnership in made.compactMap({ $0 }) {
+                try PartnershipRepository.record(event: "propose", on: partnership, from: nil, to: .proposed, by: proposer, comment: nil, on: connection)
+            }
+            try connection.query(
+                "UPDATE funding_rounds SET state = 'accepted', accepted_at = clock_timestamp() WHERE id = $1",
+                [id]
+            )
             try connection.query(
                 """
                 UPDATE round_placements AS placement SET partnership_id = made.partnership, skipped_reason = made.reason
                 FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[]) AS made(project, sponsor, partnership, reason)
                 WHERE placement.round_id = $1 AND placement.project_id = made.project AND placement.sponsor_id = made.sponsor
                 """,
-                [id, placements.map(\.projectID), placements.map(\.sponsorID), placements.map(\.partnershipID), placements.map(\.skippedReason)]
+                [id, placements.map { $0.project }, placements.map { $0.sponsor }, made, reasons]
             )
             return try Self.find(id, on: connection)
         }
     }
 
-    /// Claims a computed round for acceptance, so two acceptances cannot both make proposals.
-    public func claimForAcceptance(_ id: UUID) async throws {
-        try await pool.withConnection { connection in
-            let claimed = try connection.query(
-                "UPDATE funding_rounds SET state = 'accepted' WHERE id = $1 AND state = 'computed'",
-                [id]
-            ).affectedRows
-            guard claimed == 1 else {
-                throw StorageError.conflict(code: "round_accepted", message: "This round has been accepted already.")
-            }
+    /// Why a placement did not become a proposal, in the words of the refusal.
+    static func skipReason(_ error: StorageError) -> String {
+        switch error {
+        case .conflict(_, let message), .forbidden(let message): message
+        case .invalid(let issues): issues.map(\.message).joined(separator: " ")
+        case .notFound(let resource): "The \(resource) no longer exists."
+        case .preconditionFailed: "The partnership changed meanwhile."
         }
     }
 

@@ -120,10 +120,30 @@ public struct RoundRepository: Sendable {
                 throw StorageError.forbidden(message: "A round's proposals are made by its own government body.")
             }
             let deadline = try round.decode(Date.self, at: 2)
-            // Each partnership insert takes partnership_stats' advisory lock per party and project
-            // (migration 0006), and each event the event-order lock. One transaction making many
-            // partnerships takes them all up front in the trigger's order, and events only after every
-            // insert, so it waits on other writers in the same order as they do and cannot deadlock them.
+            // One transaction making many partnerships must not deadlock the writers of single ones.
+            // So it takes its locks before any insert, in an order they agree with: the round's projects
+            // (a `propose` of one of them waits at its FOR SHARE, before inserting), the open
+            // partnerships with a triple of the round (a move on one waits at its row lock, before
+            // updating: an insert of the same triple never waits on it), then partnership_stats'
+            // advisory lock of every party and project (migration 0006), sorted as the trigger sorts
+            // them. Events, and so the event-order lock, come after every insert, as they do elsewhere.
+            try connection.query(
+                """
+                SELECT id FROM projects WHERE id IN (SELECT project_id FROM round_placements WHERE round_id = $1)
+                ORDER BY id FOR NO KEY UPDATE
+                """,
+                [id]
+            )
+            try connection.query(
+                """
+                SELECT p.id FROM partnerships p
+                JOIN round_placements rp ON rp.project_id = p.project_id AND rp.sponsor_id = p.business_id
+                WHERE rp.round_id = $1 AND p.government_body_id = $2
+                  AND p.state IN ('proposed', 'under_review', 'approved', 'active')
+                ORDER BY p.id FOR NO KEY UPDATE OF p
+                """,
+                [id, governmentBody]
+            )
             try connection.query(
                 """
                 SELECT pg_advisory_xact_lock(hashtextextended(subject::text, 0))

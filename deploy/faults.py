@@ -1095,7 +1095,8 @@ def scenario_accept(db):
         reply = service.post("/v1/rounds", {"consent_deadline": "2030-01-01T00:00:00Z", "mode": "split",
                                             "government_body_id": body}, token=admin, timeout=120)
         round_id = created_id(reply, "a round")
-        total = len(reply.json()["placements"])
+        placed = [(p["project"]["id"], p["sponsor"]["id"]) for p in reply.json()["placements"]]
+        total = len(placed)
         s.measure(f"round computed in {time.monotonic() - started:.2f} s with {total} placements")
         s.check(total >= 300, "the round is large (hundreds of placements)", f"{total}")
 
@@ -1138,9 +1139,31 @@ def scenario_accept(db):
         s.measure(f"attempts: {'; '.join(attempts)}")
         s.check(mid_kills >= 1, "a kill landed mid-acceptance and left nothing behind", f"{attempts}")
 
+        # The last acceptance runs while the parties propose some of its triples themselves: each proposal
+        # is made (and that placement skipped) or refused as a duplicate, and nobody deadlocks.
         started = time.monotonic()
-        reply = current.post(f"/v1/rounds/{round_id}/accept", token=admin, timeout=120)
+        replies = []
+        thread = threading.Thread(target=lambda: replies.append(
+            current.post(f"/v1/rounds/{round_id}/accept", token=admin, timeout=120)), daemon=True)
+        thread.start()
+        while open_transactions(db) == 0 and thread.is_alive() and time.monotonic() - started < 30:
+            time.sleep(0.005)
+        # Fewer than the service's pool holds: each waits on a connection of its own until the commit.
+        triples = placed[::80]
+        proposals = race([(current, "POST", "/v1/partnerships", {"project_id": project, "business_id": sponsor,
+                                                                  "government_body_id": body, "pledge_kzt": 1000}, admin)
+                          for project, sponsor in triples])
+        thread.join(120)
+        reply = replies[0] if replies else Reply(None, {}, "", started, 0, error="no reply")
         took = time.monotonic() - started
+        s.measure(f"{len(triples)} proposals of the round's triples during the acceptance: {tally(proposals)}")
+        s.check(all(r.status == 201 or (r.status == 409 and problem_code(r) == "duplicate-partnership") for r in proposals),
+                "each concurrent proposal is made or refused as a duplicate", f"{tally(proposals)}")
+        made_first = {t for t, r in zip(triples, proposals) if r.status == 201}
+        skips = {(row[0], row[1]): row[2] for row in psql(db, f"""SELECT project_id, sponsor_id, skipped_reason
+            FROM round_placements WHERE round_id = '{round_id}' AND skipped_reason IS NOT NULL""")}
+        s.check(all(skips.get(t) == "These three already have an open partnership on this project." for t in made_first),
+                "a placement whose triple a party proposed first is skipped as a duplicate", f"{made_first} {skips}")
         found = round_acceptance(db, round_id)
         if found["state"] == "computed" or reply.status == 200:
             s.check(reply.status == 200, "accepting again after the kills answers 200", f"{reply!r}")

@@ -25,7 +25,7 @@ WORK = os.environ["ASAR_FAULTS_WORK"]
 PG_DIR = os.environ["ASAR_FAULTS_PG_DIR"]
 PG_PORT = os.environ["ASAR_FAULTS_PG_PORT"]
 PG_OPTS = shlex.split(os.environ.get("ASAR_FAULTS_PG_OPTS", ""))
-SCENARIOS = os.environ.get("ASAR_FAULTS", "outage drain kill two freeze").split()
+SCENARIOS = os.environ.get("ASAR_FAULTS", "outage drain kill two freeze accept").split()
 
 # What the issue allows: a request during an outage answers within this, with 503.
 OUTAGE_ANSWER_LIMIT = 2.0
@@ -1190,6 +1190,159 @@ def scenario_two(db):
 
 
 # ---------------------------------------------------------------------------------------------
+# Scenario: kill -9 while a large round is being accepted
+
+ACCEPT_AREAS = ["social_protection", "health", "education", "culture", "sport",
+                "environment", "youth", "family_gender", "human_rights", "inclusion"]
+
+
+def round_acceptance(db, round_id):
+    """What the database holds of a round's acceptance: state, placements, placements resolved
+    (a partnership or a skip reason), partnerships and their events with the round's id."""
+    row = psql(db, f"""
+        SELECT r.state, r.accepted_at IS NOT NULL,
+            (SELECT count(*) FROM round_placements WHERE round_id = r.id),
+            (SELECT count(*) FROM round_placements WHERE round_id = r.id
+                AND (partnership_id IS NOT NULL OR skipped_reason IS NOT NULL)),
+            (SELECT count(*) FROM round_placements WHERE round_id = r.id AND partnership_id IS NOT NULL),
+            (SELECT count(*) FROM partnerships WHERE round_id = r.id),
+            (SELECT count(*) FROM partnership_events e JOIN partnerships p ON p.id = e.partnership_id
+                WHERE p.round_id = r.id AND e.action = 'propose')
+        FROM funding_rounds r WHERE r.id = '{round_id}'""")[0]
+    keys = ["state", "stamped", "placements", "resolved", "linked", "partnerships", "events"]
+    return dict(zip(keys, [row[0], row[1] == "t", *map(int, row[2:])]))
+
+
+def acceptance_is_all(found):
+    return (found["state"] == "accepted" and found["stamped"] and found["resolved"] == found["placements"]
+            and found["partnerships"] == found["linked"] == found["events"])
+
+
+def acceptance_is_none(found):
+    return (found["state"] == "computed" and not found["stamped"] and found["resolved"] == 0
+            and found["partnerships"] == 0 and found["events"] == 0)
+
+
+def open_transactions(db):
+    """Backends of `db` (other than this one) inside a transaction that has written or locked rows."""
+    return int(psql_value(db, f"""SELECT count(*) FROM pg_stat_activity WHERE datname = '{db}'
+        AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"""))
+
+
+def scenario_accept(db):
+    s = Scenario("kill -9 during a round's acceptance")
+    createdb(db)
+    service = Service("accept", db).start().wait_ready()
+    restarted = []
+    try:
+        admin = asar_cli(db, "token", "create", "--admin", "--label", "faults")
+        ngo, _, body = make_parties(service, admin, "accept", 1_000_000)
+        # Through SQL for speed: 400 open projects of 1 M and 150 sponsors of 3 M, in ten focus areas so
+        # that each project has sponsors of its own; nearly every project is placed.
+        seed_start = time.monotonic()
+        areas = "ARRAY[" + ", ".join(f"'{a}'" for a in ACCEPT_AREAS) + "]"
+        psql(db, f"""
+            INSERT INTO projects (organization_id, title_en, regions, focus_areas, funding_needed_kzt, duration_months, status)
+            SELECT '{ngo}', 'Accept ' || i, ARRAY['{REGION}'], ARRAY[({areas})[1 + i % 10]], 1000000, 12, 'open'
+            FROM generate_series(1, 400) AS i;
+            INSERT INTO organizations (kind, bin, legal_form, name_en, regions, focus_areas, annual_csr_budget_kzt, verification)
+            SELECT 'business', '9988' || lpad(i::text, 8, '0'), 'llp', 'Accept sponsor ' || i, ARRAY['{REGION}'],
+                ARRAY[({areas})[1 + i % 10]], 3000000, 'verified'
+            FROM generate_series(1, 150) AS i""")
+        s.measure(f"seeded 400 projects and 150 sponsors through psql in {time.monotonic() - seed_start:.2f} s")
+
+        started = time.monotonic()
+        reply = service.post("/v1/rounds", {"consent_deadline": "2030-01-01T00:00:00Z", "mode": "split",
+                                            "government_body_id": body}, token=admin, timeout=120)
+        round_id = created_id(reply, "a round")
+        placed = [(p["project"]["id"], p["sponsor"]["id"]) for p in reply.json()["placements"]]
+        total = len(placed)
+        s.measure(f"round computed in {time.monotonic() - started:.2f} s with {total} placements")
+        s.check(total >= 300, "the round is large (hundreds of placements)", f"{total}")
+
+        # Kill the service at growing delays after the acceptance's transaction has begun, until a kill
+        # lands before the commit (or the acceptance wins the race and commits).
+        mid_kills = 0
+        attempts = []
+        current = service
+        for delay in (0.05, 0.15, 0.3, 0.6, 1.0):
+            replies = []
+            asked = time.monotonic()
+            thread = threading.Thread(target=lambda svc=current: replies.append(
+                svc.post(f"/v1/rounds/{round_id}/accept", token=admin, timeout=120)), daemon=True)
+            thread.start()
+            while open_transactions(db) == 0 and thread.is_alive() and time.monotonic() - asked < 30:
+                time.sleep(0.005)
+            begun = time.monotonic()
+            time.sleep(delay)
+            still_open = open_transactions(db) > 0
+            current.process.send_signal(signal.SIGKILL)
+            killed = time.monotonic()
+            current.process.wait()
+            thread.join(CLIENT_TIMEOUT)
+            answered = bool(replies) and replies[0].status is not None
+            # A COMMIT already sent may still land: look once the orphaned backend is gone.
+            while open_transactions(db) > 0 and time.monotonic() - killed < 10:
+                time.sleep(0.01)
+            found = round_acceptance(db, round_id)
+            outcome = "all" if acceptance_is_all(found) else "none" if acceptance_is_none(found) else "PART"
+            attempts.append(f"{delay:.2f} s: {outcome}")
+            s.measure(f"kill {killed - begun:.3f} s into the transaction (open just before: {still_open}; "
+                      f"answered: {answered}): {outcome}: {found}")
+            s.check(outcome != "PART", f"after a kill {delay:.2f} s in, all or none of the round is there", f"{found}")
+            if outcome == "none" and not answered:
+                mid_kills += 1
+            current = Service(f"accept-{len(restarted) + 1}", db, port=service.port).start().wait_ready()
+            restarted.append(current)
+            if outcome != "none" or mid_kills >= 2:
+                break
+        s.measure(f"attempts: {'; '.join(attempts)}")
+        s.check(mid_kills >= 1, "a kill landed mid-acceptance and left nothing behind", f"{attempts}")
+
+        # The last acceptance runs while the parties propose some of its triples themselves: each proposal
+        # is made (and that placement skipped) or refused as a duplicate, and nobody deadlocks.
+        started = time.monotonic()
+        replies = []
+        thread = threading.Thread(target=lambda: replies.append(
+            current.post(f"/v1/rounds/{round_id}/accept", token=admin, timeout=120)), daemon=True)
+        thread.start()
+        while open_transactions(db) == 0 and thread.is_alive() and time.monotonic() - started < 30:
+            time.sleep(0.005)
+        # Fewer than the service's pool holds: each waits on a connection of its own until the commit.
+        triples = placed[::80]
+        proposals = race([(current, "POST", "/v1/partnerships", {"project_id": project, "business_id": sponsor,
+                                                                  "government_body_id": body, "pledge_kzt": 1000}, admin)
+                          for project, sponsor in triples])
+        thread.join(120)
+        reply = replies[0] if replies else Reply(None, {}, "", started, 0, error="no reply")
+        took = time.monotonic() - started
+        s.measure(f"{len(triples)} proposals of the round's triples during the acceptance: {tally(proposals)}")
+        s.check(all(r.status == 201 or (r.status == 409 and problem_code(r) == "duplicate-partnership") for r in proposals),
+                "each concurrent proposal is made or refused as a duplicate", f"{tally(proposals)}")
+        made_first = {t for t, r in zip(triples, proposals) if r.status == 201}
+        skips = {(row[0], row[1]): row[2] for row in psql(db, f"""SELECT project_id, sponsor_id, skipped_reason
+            FROM round_placements WHERE round_id = '{round_id}' AND skipped_reason IS NOT NULL""")}
+        s.check(all(skips.get(t) == "These three already have an open partnership on this project." for t in made_first),
+                "a placement whose triple a party proposed first is skipped as a duplicate", f"{made_first} {skips}")
+        found = round_acceptance(db, round_id)
+        if found["state"] == "computed" or reply.status == 200:
+            s.check(reply.status == 200, "accepting again after the kills answers 200", f"{reply!r}")
+        else:
+            s.check(reply.status == 409, "the round a kill let commit cannot be accepted twice", f"{reply!r}")
+        skipped = found["resolved"] - found["linked"]
+        s.measure(f"accepted in {took:.2f} s: {found['linked']} proposals, {skipped} skipped, of {found['placements']} placements")
+        s.check(acceptance_is_all(found), "after acceptance every placement has a partnership or a skip reason", f"{found}")
+        s.check(found["placements"] == total and found["linked"] > 0, "the proposals are the round's placements",
+                f"{found['linked']} of {total}")
+        check_partnership_invariants(s, db)
+    finally:
+        service.kill()
+        for instance in restarted:
+            instance.kill()
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def main():
@@ -1209,6 +1362,7 @@ def main():
         "kill": ("kill -9 during writes", lambda: scenario_kill(demo_db, admin)),
         "two": ("two instances on one database", lambda: scenario_two("faults_two")),
         "freeze": ("database frozen under load", lambda: scenario_freeze(*freeze_database("faults_freeze"))),
+        "accept": ("kill -9 during a round's acceptance", lambda: scenario_accept("faults_accept")),
     }
     results = []
     for name in SCENARIOS:

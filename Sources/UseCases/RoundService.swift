@@ -36,13 +36,11 @@ public struct ExplainedRound: Sendable {
 /// Runs funding rounds: scope, scoring, allocation, and turning placements into proposals.
 public struct RoundService: Sendable {
     let rounds: RoundRepository
-    let partnerships: PartnershipRepository
     let organizations: OrganizationRepository
     let reference: ReferenceData
 
-    public init(rounds: RoundRepository, partnerships: PartnershipRepository, organizations: OrganizationRepository, reference: ReferenceData) {
+    public init(rounds: RoundRepository, organizations: OrganizationRepository, reference: ReferenceData) {
         self.rounds = rounds
-        self.partnerships = partnerships
         self.organizations = organizations
         self.reference = reference
     }
@@ -92,33 +90,17 @@ public struct RoundService: Sendable {
     /// third party (its consent implied); a placement that cannot become one says why.
     public func accept(_ id: UUID, by caller: Caller) async throws -> ExplainedRound {
         let round = try await visibleRound(id, caller)
-        try await rounds.claimForAcceptance(round.id)
         // The round's body proposes, whoever pressed accept for it.
         let proposer = Proposer(
             consents: [.governmentBody], proposedBy: round.governmentBodyID,
             actor: Actor(organizationID: round.governmentBodyID, isAdmin: false)
         )
-        var results: [RoundPlacement] = []
-        for var placement in round.placements {
-            var draft = PartnershipDraft(
-                projectID: placement.projectID, businessID: placement.sponsorID, governmentBodyID: round.governmentBodyID,
-                pledgeKZT: placement.amountKZT
-            )
-            draft.roundID = round.id
-            draft.consentDeadline = round.request.consentDeadline
-            do {
-                placement.partnershipID = try await partnerships.propose(draft) { subject in
-                    if subject.projectStatus == .draft {
-                        throw DomainError.invalid([FieldIssue(field: "project_id", code: "unknown_project", message: "No project has this id.")])
-                    }
-                    return proposer
-                }.id
-            } catch let error as DomainError {
-                placement.skippedReason = Self.describe(error)
+        return try await explained(try await rounds.acceptRound(id: round.id) { subject in
+            if subject.projectStatus == .draft {
+                throw DomainError.invalid([FieldIssue(field: "project_id", code: "unknown_project", message: "No project has this id.")])
             }
-            results.append(placement)
-        }
-        return try await explained(try await rounds.markAccepted(round.id, placements: results))
+            return proposer
+        })
     }
 
     private func visibleRound(_ id: UUID, _ caller: Caller) async throws -> FundingRound {
@@ -185,15 +167,5 @@ public struct RoundService: Sendable {
             placements: placements, unfunded: unfunded,
             needInScopeKZT: projects.reduce(0) { $0 + $1.profile.fundingGapKZT }
         )
-    }
-
-    private static func describe(_ error: DomainError) -> String {
-        switch error {
-        case .conflict(_, let message), .forbidden(let message): message
-        case .invalid(let issues): issues.map(\.message).joined(separator: " ")
-        case .notFound(let resource): "The \(resource) no longer exists."
-        case .preconditionFailed: "The partnership changed meanwhile."
-        case .unauthenticated: "The round's government body could not act."
-        }
     }
 }

@@ -34,7 +34,7 @@ public struct Services: Sendable {
         self.projects = ProjectService(projects: ProjectRepository(pool: pool))
         self.matches = matches
         self.partnerships = PartnershipService(partnerships: partnerships, matches: matches)
-        self.rounds = RoundService(rounds: RoundRepository(pool: pool), partnerships: partnerships, organizations: organizations, reference: reference)
+        self.rounds = RoundService(rounds: RoundRepository(pool: pool), organizations: organizations, reference: reference)
         self.tokens = TokenService(tokens: TokenRepository(pool: pool))
     }
 

@@ -134,6 +134,153 @@ import TestSupport
         }
     }
 
+    @Test func acceptanceIsAllOrNothingAndSkipsWhatCannotBeProposed() async throws {
+        try await withRoundWorld { client, world in
+            let round = try await client.send(.post, "/v1/rounds", json: #"{"consent_deadline": "\#(Self.deadline)"}"#, as: world.caller("government_inside"))
+            let id = try #require(round.json["id"] as? String)
+            let pairs = (round.json["placements"] as? [[String: Any]] ?? []).compactMap { placement -> (project: String, sponsor: String)? in
+                guard let project = (placement["project"] as? [String: Any])?["id"] as? String,
+                      let sponsor = (placement["sponsor"] as? [String: Any])?["id"] as? String else { return nil }
+                return (project, sponsor)
+            }
+            let projects = Array(Set(pairs.map { $0.project })).sorted()
+            try #require(projects.count >= 4, "placements on \(projects.count) projects")
+            let body = world.akimatInside.uuidString.lowercased()
+            // One placement's triple is opened beforehand, one project is closed, and inserting a
+            // partnership on the last project (processed after others) fails.
+            let duplicate = try #require(pairs.first { $0.project == projects[0] })
+            let proposed = try await client.send(
+                .post, "/v1/partnerships",
+                json: #"{"project_id": "\#(duplicate.project)", "business_id": "\#(duplicate.sponsor)", "government_body_id": "\#(body)", "pledge_kzt": 1000}"#,
+                as: .admin
+            )
+            #expect(proposed.status == .created)
+            let failing = try #require(projects.last)
+            try await client.pool.withConnection { connection in
+                try connection.query("UPDATE projects SET status = 'closed' WHERE id = $1::uuid", [projects[1]])
+                try connection.query(
+                    """
+                    CREATE FUNCTION test_refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN RAISE EXCEPTION 'refused by the test'; END $$
+                    """,
+                    []
+                )
+                try connection.query(
+                    "CREATE TRIGGER test_refuse_insert BEFORE INSERT ON partnerships FOR EACH ROW WHEN (NEW.project_id = '\(failing)') EXECUTE FUNCTION test_refuse_insert()",
+                    []
+                )
+            }
+            let traces = { @Sendable () async throws -> [Int] in
+                try await client.pool.withConnection { connection in
+                    let row = try connection.query(
+                        """
+                        SELECT (SELECT count(*) FROM partnerships WHERE round_id = $1::uuid)::int,
+                            (SELECT count(*) FROM round_placements WHERE round_id = $1::uuid
+                                AND (partnership_id IS NOT NULL OR skipped_reason IS NOT NULL))::int,
+                            (SELECT count(*) FROM funding_rounds WHERE id = $1::uuid AND (state <> 'computed' OR accepted_at IS NOT NULL))::int
+                        """,
+                        [id]
+                    ).rows[0]
+                    return [try row.decode(Int.self, at: 0), try row.decode(Int.self, at: 1), try row.decode(Int.self, at: 2)]
+                }
+            }
+            let failed = try await client.send(.post, "/v1/rounds/\(id)/accept", as: world.caller("government_inside"))
+            #expect(failed.status.code >= 500, "\(failed.status)")
+            #expect(try await traces() == [0, 0, 0], "a failure midway leaves no partnership, no placement result and the round computed")
+
+            try await client.pool.withConnection { connection in
+                try connection.query("DROP TRIGGER test_refuse_insert ON partnerships", [])
+            }
+            let accepted = try await client.send(.post, "/v1/rounds/\(id)/accept", as: world.caller("government_inside"))
+            #expect(accepted.status == .ok)
+            var made = 0
+            for placement in accepted.json["placements"] as? [[String: Any]] ?? [] {
+                let project = (placement["project"] as? [String: Any])?["id"] as? String ?? ""
+                let sponsor = (placement["sponsor"] as? [String: Any])?["id"] as? String ?? ""
+                let reason = placement["skipped_reason"] as? String
+                let partnership = placement["partnership_id"] as? String
+                if project == duplicate.project && sponsor == duplicate.sponsor {
+                    #expect(partnership == nil && reason == "These three already have an open partnership on this project.")
+                } else if project == projects[1] {
+                    #expect(partnership == nil && reason == "The project is closed, not open.")
+                } else {
+                    #expect(partnership != nil && reason == nil, "\(placement)")
+                    made += 1
+                }
+            }
+            #expect(made > 0)
+            #expect(try await traces() == [made, pairs.count, 1])
+            // Each proposal is the body's, consent implied, with one propose event by the body.
+            let (good, events) = try await client.pool.withConnection { connection in
+                let row = try connection.query(
+                    """
+                    SELECT count(*) FILTER (WHERE p.proposed_by = $2::uuid AND p.government_consent AND NOT p.ngo_consent
+                            AND NOT p.business_consent AND p.state = 'proposed'
+                            AND p.consent_deadline = (SELECT consent_deadline FROM funding_rounds WHERE id = $1::uuid))::int,
+                        (SELECT count(*) FROM partnership_events e JOIN partnerships q ON q.id = e.partnership_id
+                            WHERE q.round_id = $1::uuid AND e.action = 'propose' AND e.to_state = 'proposed'
+                              AND e.actor_organization_id = $2::uuid AND NOT e.actor_is_admin)::int
+                    FROM partnerships p WHERE p.round_id = $1::uuid
+                    """,
+                    [id, body]
+                ).rows[0]
+                return (try row.decode(Int.self, at: 0), try row.decode(Int.self, at: 1))
+            }
+            #expect(good == made)
+            #expect(events == made)
+        }
+    }
+
+    /// Placements per sponsor id in a round's response.
+    static func placementCounts(_ response: TestResponse) -> [String: Int] {
+        let placements = response.json["placements"] as? [[String: Any]] ?? []
+        var counts: [String: Int] = [:]
+        for placement in placements {
+            counts[(placement["sponsor"] as? [String: Any])?["id"] as? String ?? "", default: 0] += 1
+        }
+        return counts
+    }
+
+    @Test func roundsRespectEachSponsorsPartnershipLimit() async throws {
+        try await withRoundWorld { client, world in
+            // The big sponsor may have one partnership and has one approved already.
+            _ = try await world.partnership(in: .approved)
+            let wide = try await client.pool.withConnection { connection in
+                try connection.query("UPDATE organizations SET max_active_partnerships = 1 WHERE id = $1", [world.business])
+                // Sponsor 0 gets budget for every project, so only a limit can keep it to a few.
+                return try connection.query(
+                    "UPDATE organizations SET annual_csr_budget_kzt = 500000000 WHERE name_en = 'Sponsor 0' RETURNING id::text",
+                    []
+                ).rows[0].decode(String.self, at: 0)
+            }
+            let big = world.business.uuidString.lowercased()
+            let request = #"{"consent_deadline": "\#(Self.deadline)", "mode": "split"}"#
+            let before = try await client.send(.post, "/v1/rounds", json: request, as: world.caller("government_inside"))
+            #expect(before.status == .created)
+            let counts = Self.placementCounts(before)
+            #expect(counts[big] == nil, "a sponsor at its limit gets no placement: \(counts)")
+            #expect(counts[wide, default: 0] > 2, "without a limit sponsor 0 funds most projects: \(counts)")
+
+            // With a limit of 2 and nothing open, at most 2; the others take what it leaves.
+            try await client.pool.withConnection { connection in
+                try connection.query("UPDATE organizations SET max_active_partnerships = 2 WHERE id = $1::uuid", [wide])
+            }
+            for mode in ["split", "whole"] {
+                let limited = try await client.send(
+                    .post, "/v1/rounds", json: #"{"consent_deadline": "\#(Self.deadline)", "mode": "\#(mode)"}"#,
+                    as: world.caller("government_inside")
+                )
+                #expect(limited.status == .created)
+                let counts = Self.placementCounts(limited)
+                #expect(counts[big] == nil, "\(mode): \(counts)")
+                #expect((1...2).contains(counts[wide, default: 0]), "\(mode): sponsor 0 gets 1 or 2 placements: \(counts)")
+                if mode == "split" {
+                    #expect((limited.json["upper_bound"] as? Double ?? 0) > (limited.json["objective"] as? Double ?? 0), "the limit binds")
+                }
+            }
+        }
+    }
+
     @Test func onlyGovernmentBodiesRunRoundsInTheirOwnJurisdiction() async throws {
         try await withRoundWorld { client, world in
             let body = #"{"consent_deadline": "\#(Self.deadline)"}"#

@@ -217,6 +217,139 @@ import Domain
         #expect(Allocator.blockingPairs(problem, split) == 0)
     }
 
+    // MARK: - Slots (max_active_partnerships)
+
+    /// Sponsor 0 is the best for all three projects but has one slot; sponsor 1 has no limit.
+    let oneSlot = AllocationProblem(
+        budgets: [300, 300],
+        needs: [100, 100, 100],
+        edges: [
+            .init(sponsor: 0, project: 0, weight: 10),
+            .init(sponsor: 0, project: 1, weight: 12),
+            .init(sponsor: 0, project: 2, weight: 11),
+            .init(sponsor: 1, project: 0, weight: 5),
+            .init(sponsor: 1, project: 1, weight: 5),
+            .init(sponsor: 1, project: 2, weight: 5),
+        ],
+        slots: [1, nil]
+    )
+
+    @Test func aSponsorWithOneSlotGetsOnePlacement() {
+        var unlimited = oneSlot
+        unlimited.slots = []
+        // Without the limit sponsor 0 takes all three.
+        #expect(Allocator.split(unlimited).placements.filter { $0.sponsor == 0 }.count == 3)
+        #expect(Allocator.whole(unlimited).placements.filter { $0.sponsor == 0 }.count == 3)
+
+        // With it, sponsor 0 keeps its best (project 1, weight 12) and sponsor 1 funds the rest.
+        let expected = [
+            Placement(sponsor: 1, project: 0, amount: 100),
+            Placement(sponsor: 0, project: 1, amount: 100),
+            Placement(sponsor: 1, project: 2, amount: 100),
+        ]
+        for (name, result) in [("split", Allocator.split(oneSlot)), ("whole", Allocator.whole(oneSlot)), ("greedy", Allocator.greedy(oneSlot))] {
+            checkFeasible(result, oneSlot)
+            #expect(result.placements.filter { $0.sponsor == 0 }.count == 1, "\(name): \(result.placements)")
+            if name != "greedy" { #expect(result.placements == expected, "\(name)") }
+            #expect(result.upperBound == 3_300, "\(name): the bound is the optimum without slots")
+        }
+        #expect(Allocator.split(oneSlot).objective == 2_200)
+        // No slot at all: sponsor 0 places nothing, and its edges cannot block.
+        var none = oneSlot
+        none.slots = [0, nil]
+        for result in [Allocator.split(none), Allocator.whole(none), Allocator.greedy(none)] {
+            #expect(result.placements.allSatisfy { $0.sponsor == 1 })
+            #expect(result.placements.count == 3)
+        }
+        #expect(Allocator.blockingPairs(none, Allocator.split(none)) == 0)
+    }
+
+    @Test func slotsHoldOnRandomInstances() {
+        var generator = SplitMix(state: 45)
+        var bound = 0
+        for _ in 0..<300 {
+            var problem = randomProblem(&generator)
+            problem.slots = problem.budgets.map { _ in Bool.random(using: &generator) ? nil : Int.random(in: 0...2, using: &generator) }
+            // The bound: the optimum without slots, where a sponsor with no slot has no edges either.
+            var unlimited = problem
+            unlimited.slots = problem.slots.map { $0 == 0 ? 0 : nil }
+            let exact = Allocator.split(unlimited).objective
+            let split = Allocator.split(problem)
+            let whole = Allocator.whole(problem)
+            let greedy = Allocator.greedy(problem)
+            for result in [split, whole, greedy] {
+                checkFeasible(result, problem)
+                checkSlots(result, problem)
+                #expect(result.objective <= exact)
+                #expect(result.upperBound == max(exact, result.objective))
+            }
+            if split.objective < exact { bound += 1 }
+            for placement in whole.placements {
+                #expect(placement.amount == problem.needs[placement.project])
+            }
+        }
+        #expect(bound > 30, "slots bound on only \(bound) of 300 instances")
+        print("AllocationTests: slots bound the split allocation on \(bound) of 300 random instances")
+    }
+
+    @Test func wholeWithSlotsStaysNearTheTrueOptimum() {
+        var generator = SplitMix(state: 46)
+        var optimal = 0
+        let rounds = 200
+        for _ in 0..<rounds {
+            var problem = randomProblem(&generator, maxSponsors: 4, maxProjects: 8)
+            problem.slots = problem.budgets.map { _ in Int.random(in: 0...2, using: &generator) }
+            let best = bruteForceWhole(problem)
+            let whole = Allocator.whole(problem)
+            checkSlots(whole, problem)
+            #expect(whole.objective <= best)
+            if whole.objective == best { optimal += 1 }
+        }
+        #expect(optimal >= rounds * 9 / 10, "whole was optimal on \(optimal) of \(rounds)")
+    }
+
+    @Test func knapsackTakesAtMostMaxCountItems() {
+        let items = (0..<6).map { Knapsack.Item(id: $0, size: 10, value: Double(10 + $0)) }
+        #expect(Knapsack.solve(items, capacity: 60, beat: 0)?.count == 6)
+        #expect(Knapsack.solve(items, capacity: 60, maxCount: 2, beat: 0)?.sorted() == [4, 5])
+        #expect(Knapsack.solve(items, capacity: 60, maxCount: 0, beat: 0) == nil)
+    }
+
+    @Test func thePlannerGivesEachSponsorItsRemainingSlots() {
+        var generator = SplitMix(state: 47)
+        let owner = Sample.ngo(&generator)
+        var projects: [(project: ProjectProfile, owner: PartnerProfile)] = []
+        for _ in 0..<3 {
+            var project = Sample.project(&generator, owner: owner.id)
+            project.focusAreas = ["inclusion"]
+            project.regions = ["550000000"]
+            project.fundingNeededKZT = 1_000_000
+            projects.append((project, owner))
+        }
+        func sponsor(_ areas: [String], max: Int?, open: Int) -> PartnerProfile {
+            var sponsor = PartnerProfile(id: Sample.id(&generator), kind: .business)
+            sponsor.focusAreas = areas
+            sponsor.regions = ["550000000"]
+            sponsor.annualCSRBudgetKZT = 10_000_000
+            sponsor.maxActivePartnerships = max
+            sponsor.activePartnerships = open
+            return sponsor
+        }
+        // The first fits every project best but may take one more partnership.
+        let sponsors = [sponsor(["inclusion"], max: 3, open: 2), sponsor(["social_protection"], max: nil, open: 0), sponsor(["inclusion"], max: 1, open: 1)]
+        #expect(sponsors.map(RoundPlanner.slots(of:)) == [1, nil, 0])
+        let plan = RoundPlanner(taxonomy: Sample.taxonomy).plan(projects: projects, sponsors: sponsors)
+        #expect(plan.problem.slots == [1, nil, 0])
+        var unlimited = plan.problem
+        unlimited.slots = []
+        #expect(Allocator.split(unlimited).placements.filter { $0.sponsor == 0 }.count == 3, "sponsor 0 is the best for every project")
+        for result in [Allocator.split(plan.problem), Allocator.whole(plan.problem)] {
+            #expect(result.placements.filter { $0.sponsor == 0 }.count == 1, "\(result.placements)")
+            #expect(result.placements.filter { $0.sponsor == 2 }.isEmpty)
+            #expect(result.placements.count == 3, "sponsor 1 funds the other two")
+        }
+    }
+
     // MARK: - Helpers
 
     private func checkFeasible(_ result: AllocationResult, _ problem: AllocationProblem, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -247,7 +380,15 @@ import Domain
         #expect(Set(keys).count == keys.count, "a pair placed twice", sourceLocation: sourceLocation)
     }
 
-    /// The best whole-funding objective, by trying every sponsor (or none) for every project.
+    private func checkSlots(_ result: AllocationResult, _ problem: AllocationProblem, sourceLocation: SourceLocation = #_sourceLocation) {
+        var count = [Int](repeating: 0, count: problem.budgets.count)
+        for placement in result.placements { count[placement.sponsor] += 1 }
+        for (sponsor, slots) in problem.slots.enumerated() {
+            if let slots { #expect(count[sponsor] <= slots, "sponsor \(sponsor) over its \(slots) slots", sourceLocation: sourceLocation) }
+        }
+    }
+
+    /// The best whole-funding objective, by trying every sponsor (or none) for every project, within slots.
     private func bruteForceWhole(_ problem: AllocationProblem) -> Double {
         let projectCount = problem.needs.count
         let choices = (0..<projectCount).map { project in
@@ -255,6 +396,9 @@ import Domain
         }
         var best = 0.0
         var remaining = problem.budgets
+        var slotsLeft = problem.budgets.indices.map { sponsor -> Int in
+            problem.slots.indices.contains(sponsor) ? problem.slots[sponsor] ?? .max : .max
+        }
         func visit(_ project: Int, _ total: Double) {
             if project == projectCount {
                 best = max(best, total)
@@ -262,10 +406,12 @@ import Domain
             }
             visit(project + 1, total)
             let need = problem.needs[project]
-            for edge in choices[project] where remaining[edge.sponsor] >= need {
+            for edge in choices[project] where remaining[edge.sponsor] >= need && slotsLeft[edge.sponsor] > 0 {
                 remaining[edge.sponsor] -= need
+                slotsLeft[edge.sponsor] -= 1
                 visit(project + 1, total + Double(edge.weight) * Double(need))
                 remaining[edge.sponsor] += need
+                slotsLeft[edge.sponsor] += 1
             }
         }
         visit(0, 0)

@@ -19,11 +19,14 @@ public struct AllocationProblem: Sendable, Equatable {
     public var needs: [Int64]
     /// At most one edge per (sponsor, project), with a positive weight.
     public var edges: [Edge]
+    /// How many placements each sponsor may get, by sponsor index; nil (or no entry) means no limit.
+    public var slots: [Int?]
 
-    public init(budgets: [Int64], needs: [Int64], edges: [Edge]) {
+    public init(budgets: [Int64], needs: [Int64], edges: [Edge], slots: [Int?] = []) {
         self.budgets = budgets
         self.needs = needs
         self.edges = edges
+        self.slots = slots
     }
 }
 
@@ -59,8 +62,9 @@ public struct AllocationResult: Sendable, Equatable {
     public var gap: Double { upperBound <= 0 ? 0 : (upperBound - objective) / upperBound }
 }
 
-/// A problem cleaned for the solvers: negative amounts read as 0, edges out of range or with a non-positive
-/// weight are dropped, and of edges repeating a pair only the best weighted one is kept.
+/// A problem cleaned for the solvers: negative amounts and slots read as 0, edges out of range, with a
+/// non-positive weight or of a sponsor with no slot are dropped, and of edges repeating a pair only the
+/// best weighted one is kept.
 struct CleanProblem {
     struct Edge {
         let sponsor: Int
@@ -70,18 +74,25 @@ struct CleanProblem {
 
     let budgets: [Int64]
     let needs: [Int64]
+    /// Placements each sponsor may get; `Int.max` when unlimited.
+    let slots: [Int]
     /// Sorted by (project, sponsor).
     let edges: [Edge]
     /// Into `edges`: the edges of project j are `edges[projectStart[j]..<projectStart[j + 1]]`.
     let projectStart: [Int]
 
     init(_ problem: AllocationProblem) {
-        budgets = problem.budgets.map { max(0, $0) }
-        needs = problem.needs.map { max(0, $0) }
+        let budgets = problem.budgets.map { max(0, $0) }
+        let needs = problem.needs.map { max(0, $0) }
         let sponsorCount = budgets.count
         let projectCount = needs.count
+        let slots = (0..<sponsorCount).map { sponsor -> Int in
+            guard problem.slots.indices.contains(sponsor), let slots = problem.slots[sponsor] else { return .max }
+            return max(0, slots)
+        }
         let valid = problem.edges.filter {
             $0.weight > 0 && (0..<sponsorCount).contains($0.sponsor) && (0..<projectCount).contains($0.project)
+                && slots[$0.sponsor] > 0
         }
         .sorted { ($0.project, $0.sponsor, $1.weight) < ($1.project, $1.sponsor, $0.weight) }
         var kept: [Edge] = []
@@ -90,11 +101,24 @@ struct CleanProblem {
             if let last = kept.last, last.project == edge.project, last.sponsor == edge.sponsor { continue }
             kept.append(Edge(sponsor: edge.sponsor, project: edge.project, weight: edge.weight))
         }
-        edges = kept
-        var start = [Int](repeating: 0, count: projectCount + 1)
-        for edge in kept { start[edge.project + 1] += 1 }
-        for project in 0..<projectCount { start[project + 1] += start[project] }
+        self.init(budgets: budgets, needs: needs, slots: slots, sortedEdges: kept)
+    }
+
+    /// `edges` already clean and sorted by (project, sponsor).
+    private init(budgets: [Int64], needs: [Int64], slots: [Int], sortedEdges edges: [Edge]) {
+        self.budgets = budgets
+        self.needs = needs
+        self.slots = slots
+        self.edges = edges
+        var start = [Int](repeating: 0, count: needs.count + 1)
+        for edge in edges { start[edge.project + 1] += 1 }
+        for project in 0..<needs.count { start[project + 1] += start[project] }
         projectStart = start
+    }
+
+    /// The same problem with only the edges `keep` accepts.
+    func keeping(_ keep: (Edge) -> Bool) -> CleanProblem {
+        CleanProblem(budgets: budgets, needs: needs, slots: slots, sortedEdges: edges.filter(keep))
     }
 
     var sponsorCount: Int { budgets.count }

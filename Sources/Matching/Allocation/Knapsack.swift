@@ -6,9 +6,10 @@ enum Knapsack {
         let value: Double
     }
 
-    /// Ids of a subset of `items` fitting `capacity` whose value exceeds `beat`, the best found within
-    /// `nodeLimit` search nodes; nil when none was found. Deterministic: ties keep the earlier find.
-    static func solve(_ items: [Item], capacity: Int64, beat: Double, nodeLimit: Int = 4_000) -> [Int]? {
+    /// Ids of a subset of at most `maxCount` of `items` fitting `capacity` whose value exceeds `beat`, the
+    /// best found within `nodeLimit` search nodes; nil when none was found. Deterministic: ties keep the
+    /// earlier find.
+    static func solve(_ items: [Item], capacity: Int64, maxCount: Int = .max, beat: Double, nodeLimit: Int = 4_000) -> [Int]? {
         // Best value per unit of size first, so the greedy fill bounds the rest (Dantzig's bound).
         let items = items.filter { $0.size <= capacity && $0.value > 0 }.sorted { left, right in
             let (l, r) = (left.value * Double(right.size), right.value * Double(left.size))
@@ -19,7 +20,7 @@ enum Knapsack {
         var nodesLeft = nodeLimit
         var taken: [Int] = []
         // An explicit stack rather than recursion: a sponsor may have thousands of candidate projects.
-        var stack = [Frame(index: 0, room: capacity, value: 0, included: false)]
+        var stack = [Frame(index: 0, room: capacity, value: 0, count: 0, included: false)]
         while let frame = stack.last {
             let top = stack.count - 1
             switch frame.phase {
@@ -28,7 +29,8 @@ enum Knapsack {
                     best = frame.value
                     bestSet = taken
                 }
-                guard frame.index < items.count, nodesLeft > 0,
+                // A full set is a leaf. The bound ignores the count: looser, still an upper bound.
+                guard frame.index < items.count, frame.count < maxCount, nodesLeft > 0,
                       bound(items, from: frame.index, room: frame.room, value: frame.value) > best
                 else {
                     pop(&stack, &taken)
@@ -39,11 +41,14 @@ enum Knapsack {
                 let item = items[frame.index]
                 if item.size <= frame.room {
                     taken.append(frame.index)
-                    stack.append(Frame(index: frame.index + 1, room: frame.room - item.size, value: frame.value + item.value, included: true))
+                    stack.append(Frame(
+                        index: frame.index + 1, room: frame.room - item.size, value: frame.value + item.value,
+                        count: frame.count + 1, included: true
+                    ))
                 }
             case .excludeNext:
                 stack[top].phase = .done
-                stack.append(Frame(index: frame.index + 1, room: frame.room, value: frame.value, included: false))
+                stack.append(Frame(index: frame.index + 1, room: frame.room, value: frame.value, count: frame.count, included: false))
             case .done:
                 pop(&stack, &taken)
             }
@@ -56,6 +61,8 @@ enum Knapsack {
         let index: Int
         let room: Int64
         let value: Double
+        /// Items taken so far.
+        let count: Int
         /// Whether reaching this frame took the previous item.
         let included: Bool
         var phase = Phase.enter

@@ -1,6 +1,7 @@
 /// Whole funding: greedy starts, one of them guided by the split optimum, each improved by local moves
 /// (a project to a better sponsor; an unfunded project in, by making room by moving or dropping another)
-/// and by re-choosing each sponsor's projects as a small knapsack.
+/// and by re-choosing each sponsor's projects as a small knapsack. No sponsor funds more projects than
+/// it has slots.
 struct WholeFunding {
     struct Option {
         let sponsor: Int
@@ -14,15 +15,18 @@ struct WholeFunding {
     }
 
     let clean: CleanProblem
-    let bound: AllocationResult
+    /// A split allocation within slots, whose projects funded whole by one sponsor seed one start.
+    let guide: AllocationResult
+    let upperBound: Double
     /// For each project, the sponsors whose budget covers its whole need, best weight first.
     let options: [[Option]]
     /// For each sponsor, the projects it could fund whole, by project.
     let offers: [[Offer]]
 
-    init(_ clean: CleanProblem, split bound: AllocationResult) {
+    init(_ clean: CleanProblem, guide: AllocationResult, upperBound: Double) {
         self.clean = clean
-        self.bound = bound
+        self.guide = guide
+        self.upperBound = upperBound
         options = (0..<clean.projectCount).map { project in
             let need = clean.needs[project]
             guard need > 0 else { return [] }
@@ -76,14 +80,20 @@ struct WholeFunding {
         Double(weight) * Double(clean.needs[project])
     }
 
+    /// Whether the sponsor has the budget and a free slot for one more project of this need.
+    func hasRoom(_ state: State, _ sponsor: Int, for need: Int64) -> Bool {
+        state.remaining[sponsor] >= need && state.projectsOf[sponsor].count < clean.slots[sponsor]
+    }
+
     func solve() -> AllocationResult {
         let byWeight = candidates { ($0.weight, -clean.needs[$0.project]) > ($1.weight, -clean.needs[$1.project]) }
         let byValue = candidates { value($0.project, $0.weight) > value($1.project, $1.weight) }
 
-        // Projects the split optimum funds whole from one sponsor fit together, as it keeps to every budget.
+        // Projects the split allocation funds whole from one sponsor fit together, as it keeps to every
+        // budget and slot count.
         var guided = State(clean)
         var index = 0
-        let placements = bound.placements
+        let placements = guide.placements
         while index < placements.count {
             var end = index + 1
             while end < placements.count, placements[end].project == placements[index].project { end += 1 }
@@ -115,7 +125,7 @@ struct WholeFunding {
         }
         let chosen = clean.result(best?.placements ?? [], weights: best?.weights ?? [], upperBound: nil)
         return AllocationResult(
-            placements: chosen.placements, objective: chosen.objective, upperBound: max(bound.objective, chosen.objective)
+            placements: chosen.placements, objective: chosen.objective, upperBound: max(upperBound, chosen.objective)
         )
     }
 
@@ -144,7 +154,7 @@ struct WholeFunding {
     private func fill(_ state: inout State, _ order: [Candidate]) {
         for candidate in order where state.sponsorOf[candidate.project] < 0 {
             let need = clean.needs[candidate.project]
-            if state.remaining[candidate.sponsor] >= need {
+            if hasRoom(state, candidate.sponsor, for: need) {
                 state.fund(candidate.project, by: Option(sponsor: candidate.sponsor, weight: candidate.weight), need: need)
             }
         }
@@ -187,7 +197,9 @@ struct WholeFunding {
         guard items.count > state.projectsOf[sponsor].count else { return false }
         // A relative margin, so that rounding in large sums cannot pass for an improvement.
         let target = current + current * 1e-12
-        guard let chosen = Knapsack.solve(items, capacity: clean.budgets[sponsor], beat: target) else { return false }
+        guard let chosen = Knapsack.solve(items, capacity: clean.budgets[sponsor], maxCount: clean.slots[sponsor], beat: target) else {
+            return false
+        }
         for project in state.projectsOf[sponsor] {
             state.unfund(project, need: clean.needs[project])
         }
@@ -205,7 +217,7 @@ struct WholeFunding {
         let current = state.sponsorOf[project]
         for option in options[project] {
             if option.weight <= state.weightOf[project] { return false }
-            if option.sponsor != current, state.remaining[option.sponsor] >= need {
+            if option.sponsor != current, hasRoom(state, option.sponsor, for: need) {
                 state.unfund(project, need: need)
                 state.fund(project, by: option, need: need)
                 return true
@@ -214,10 +226,11 @@ struct WholeFunding {
         return false
     }
 
-    /// Funds an unfunded project directly, or by moving elsewhere or dropping one project of a sponsor.
+    /// Funds an unfunded project directly, or by moving elsewhere or dropping one project of a sponsor
+    /// (a swap, so the sponsor's slot count stays as it was).
     private func bringIn(_ project: Int, _ state: inout State) -> Bool {
         let need = clean.needs[project]
-        if let option = options[project].first(where: { state.remaining[$0.sponsor] >= need }) {
+        if let option = options[project].first(where: { hasRoom(state, $0.sponsor, for: need) }) {
             state.fund(project, by: option, need: need)
             return true
         }
@@ -230,7 +243,7 @@ struct WholeFunding {
                 let displacedNeed = clean.needs[displaced]
                 guard state.remaining[sponsor].addingSaturated(displacedNeed) >= need else { continue }
                 let relocation = options[displaced].first {
-                    $0.sponsor != sponsor && state.remaining[$0.sponsor] >= displacedNeed
+                    $0.sponsor != sponsor && hasRoom(state, $0.sponsor, for: displacedNeed)
                 }
                 let gain = gained - value(displaced, state.weightOf[displaced])
                     + (relocation.map { value(displaced, $0.weight) } ?? 0)

@@ -23,6 +23,13 @@ public struct RoundPlanner: Sendable {
         public let pairsScored: Int
     }
 
+    /// How many placements a sponsor may get in a round: its `maxActivePartnerships` less the
+    /// partnerships it has open (approved or active, as the matching veto counts them); nil when it
+    /// set no limit.
+    public static func slots(of sponsor: PartnerProfile) -> Int? {
+        sponsor.maxActivePartnerships.map { max(0, $0 - sponsor.activePartnerships) }
+    }
+
     public func plan(projects: [(project: ProjectProfile, owner: PartnerProfile)], sponsors: [PartnerProfile]) -> Plan {
         // Focus areas as bits, so pre-ranking a sponsor is a few popcounts.
         let allAreas = Set(projects.flatMap { $0.project.focusAreas + $0.owner.seeking } + sponsors.flatMap { $0.focusAreas + $0.seeking })
@@ -65,7 +72,9 @@ public struct RoundPlanner: Sendable {
                 scores[projectIndex, default: [:]][sponsorIndex] = score
             }
         }
-        let problem = AllocationProblem(budgets: remaining, needs: projects.map(\.project.fundingGapKZT), edges: edges)
+        let problem = AllocationProblem(
+            budgets: remaining, needs: projects.map(\.project.fundingGapKZT), edges: edges, slots: sponsors.map(Self.slots(of:))
+        )
         return Plan(problem: problem, scores: scores, pairsScored: pairsScored)
     }
 }

@@ -23,62 +23,72 @@ public struct PartnershipRepository: Sendable {
         _ draft: PartnershipDraft, authorize: @escaping @Sendable (ProposalSubject) throws -> Proposer
     ) async throws -> Partnership {
         try await pool.withTransaction { connection in
-            guard let project = try connection.query(
-                "SELECT organization_id, status, regions FROM projects WHERE id = $1 FOR SHARE",
-                [draft.projectID]
-            ).first else {
-                throw DomainError.invalid([FieldIssue(field: "project_id", code: "unknown_project", message: "No project has this id.")])
-            }
-            let ngoID = try project.decode(UUID.self, at: 0)
-            let status = try project.decode(String.self, at: 1)
-            let regions = try project.decode([String].self, at: 2)
-            let proposer = try authorize(ProposalSubject(ngoID: ngoID, projectStatus: ProjectStatus(rawValue: status) ?? .draft))
-            var issues: [FieldIssue] = []
-            if status != ProjectStatus.open.rawValue {
-                issues.append(FieldIssue(field: "project_id", code: "project_not_open", message: "The project is \(status), not open."))
-            }
-            _ = try Self.checkParty(ngoID, kind: .ngo, field: "project_id", on: connection, into: &issues)
-            if let sponsor = try Self.checkParty(draft.businessID, kind: .business, field: "business_id", on: connection, into: &issues) {
-                let budget = try sponsor.decode(Int64?.self, "annual_csr_budget_kzt") ?? 0
-                if draft.pledgeKZT > budget {
-                    issues.append(FieldIssue(field: "pledge_kzt", code: "over_budget", message: "The pledge exceeds the sponsor's declared budget of \(budget) KZT."))
-                }
-            }
-            if let row = try Self.checkParty(draft.governmentBodyID, kind: .governmentBody, field: "government_body_id", on: connection, into: &issues) {
-                let level = try row.decode(String?.self, "level")
-                let jurisdiction = try row.decode(String?.self, "jurisdiction") ?? ""
-                if level != GovernmentLevel.national.rawValue && !regions.contains(where: { KATO.covers(jurisdiction, $0) }) {
-                    issues.append(FieldIssue(
-                        field: "government_body_id", code: "outside_jurisdiction",
-                        message: "The project does not lie in this government body's jurisdiction."
-                    ))
-                }
-            }
-            if !issues.isEmpty { throw DomainError.invalid(issues) }
-
-            let consents = proposer.consents
-            let id: UUID
-            do {
-                id = try connection.query(
-                    """
-                    INSERT INTO partnerships (project_id, ngo_id, business_id, government_body_id, pledge_kzt, in_kind,
-                        ngo_consent, business_consent, government_consent, proposed_by, round_id, consent_deadline)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                    RETURNING id
-                    """,
-                    [draft.projectID, ngoID, draft.businessID, draft.governmentBodyID, draft.pledgeKZT, draft.inKind,
-                     consents.contains(.ngo), consents.contains(.business), consents.contains(.governmentBody),
-                     proposer.proposedBy, draft.roundID, draft.consentDeadline]
-                ).rows[0].decode(UUID.self, at: 0)
-            } catch let error as PostgresError where error.isUniqueViolation && error.constraint == "partnerships_open_triple" {
-                throw DomainError.conflict(
-                    code: "duplicate_partnership",
-                    message: "These three already have an open partnership on this project."
-                )
-            }
+            let (id, proposer) = try Self.insertProposal(draft, authorize: authorize, on: connection)
             try Self.record(event: "propose", on: id, from: nil, to: .proposed, by: proposer.actor, comment: nil, on: connection)
             return try Self.find(id, on: connection, lock: false)
         }
+    }
+
+    /// `propose`'s checks and insert on a connection whose transaction the caller owns, so proposals
+    /// made together (a round's acceptance) commit together; the caller records each `propose`
+    /// event. Throws only after statements that succeeded, so the transaction stays usable: a
+    /// triple already open is found by `ON CONFLICT`, not by an error.
+    static func insertProposal(
+        _ draft: PartnershipDraft, authorize: (ProposalSubject) throws -> Proposer, on connection: Connection
+    ) throws -> (UUID, Proposer) {
+        guard let project = try connection.query(
+            "SELECT organization_id, status, regions FROM projects WHERE id = $1 FOR SHARE",
+            [draft.projectID]
+        ).first else {
+            throw DomainError.invalid([FieldIssue(field: "project_id", code: "unknown_project", message: "No project has this id.")])
+        }
+        let ngoID = try project.decode(UUID.self, at: 0)
+        let status = try project.decode(String.self, at: 1)
+        let regions = try project.decode([String].self, at: 2)
+        let proposer = try authorize(ProposalSubject(ngoID: ngoID, projectStatus: ProjectStatus(rawValue: status) ?? .draft))
+        var issues: [FieldIssue] = []
+        if status != ProjectStatus.open.rawValue {
+            issues.append(FieldIssue(field: "project_id", code: "project_not_open", message: "The project is \(status), not open."))
+        }
+        _ = try checkParty(ngoID, kind: .ngo, field: "project_id", on: connection, into: &issues)
+        if let sponsor = try checkParty(draft.businessID, kind: .business, field: "business_id", on: connection, into: &issues) {
+            let budget = try sponsor.decode(Int64?.self, "annual_csr_budget_kzt") ?? 0
+            if draft.pledgeKZT > budget {
+                issues.append(FieldIssue(field: "pledge_kzt", code: "over_budget", message: "The pledge exceeds the sponsor's declared budget of \(budget) KZT."))
+            }
+        }
+        if let row = try checkParty(draft.governmentBodyID, kind: .governmentBody, field: "government_body_id", on: connection, into: &issues) {
+            let level = try row.decode(String?.self, "level")
+            let jurisdiction = try row.decode(String?.self, "jurisdiction") ?? ""
+            if level != GovernmentLevel.national.rawValue && !regions.contains(where: { KATO.covers(jurisdiction, $0) }) {
+                issues.append(FieldIssue(
+                    field: "government_body_id", code: "outside_jurisdiction",
+                    message: "The project does not lie in this government body's jurisdiction."
+                ))
+            }
+        }
+        if !issues.isEmpty { throw DomainError.invalid(issues) }
+
+        let consents = proposer.consents
+        guard let id = try connection.query(
+            """
+            INSERT INTO partnerships (project_id, ngo_id, business_id, government_body_id, pledge_kzt, in_kind,
+                ngo_consent, business_consent, government_consent, proposed_by, round_id, consent_deadline)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            ON CONFLICT (project_id, business_id, government_body_id)
+                WHERE state IN ('proposed', 'under_review', 'approved', 'active') DO NOTHING
+            RETURNING id
+            """,
+            [draft.projectID, ngoID, draft.businessID, draft.governmentBodyID, draft.pledgeKZT, draft.inKind,
+             consents.contains(.ngo), consents.contains(.business), consents.contains(.governmentBody),
+             proposer.proposedBy, draft.roundID, draft.consentDeadline]
+        ).first?.decode(UUID.self, at: 0) else {
+            throw DomainError.conflict(
+                code: "duplicate_partnership",
+                message: "These three already have an open partnership on this project."
+            )
+        }
+        return (id, proposer)
     }
 
     /// The party's row when it exists, is of the right kind and is active; otherwise an issue.

@@ -12,7 +12,9 @@ public struct RoundRepository: Sendable {
     }
 
     /// Open projects in the jurisdiction (and focus areas, if any) and the sponsors who work there
-    /// with budget left, both in a stable order.
+    /// with budget and partnership slots left, both in a stable order. A sponsor's profile carries
+    /// `maxActivePartnerships` and its open (approved or active) partnerships, from which
+    /// `RoundPlanner.slots(of:)` counts the placements it may still get.
     public func scope(_ request: RoundRequest) async throws -> (projects: [ProjectCandidate], sponsors: [PartnerCandidate]) {
         let jurisdiction = request.national ? nil : request.jurisdiction
         let topLevel = jurisdiction.map { [KATO.topLevel($0)] }
@@ -34,6 +36,7 @@ public struct RoundRepository: Sendable {
                 FROM organizations o \(MatchRepository.partnerJoins)
                 WHERE o.kind = 'business' AND o.active AND o.verification <> 'suspended'
                   AND coalesce(o.annual_csr_budget_kzt, 0) > coalesce(st.pledged_kzt, 0)
+                  AND (o.max_active_partnerships IS NULL OR o.max_active_partnerships > coalesce(st.open_partnerships, 0))
                   AND ($1::text[] IS NULL OR o.nationwide OR o.region_scope && $1::text[])
                 ORDER BY o.id
                 """,
@@ -99,32 +102,115 @@ public struct RoundRepository: Sendable {
         try await pool.withConnection { try Self.find(id, on: $0) }
     }
 
-    /// Records what acceptance made of each placement (after `claimForAcceptance`).
-    public func markAccepted(_ id: UUID, placements: [RoundPlacement]) async throws -> FundingRound {
+    /// Accepts a computed round in one transaction: every placement becomes a proposed partnership
+    /// once `authorize` accepts it (the use case decides who proposes: the round's government body,
+    /// its consent implied), with the round's consent deadline, or is skipped with the reason
+    /// `PartnershipRepository.propose` would have refused it for; then the round is marked accepted.
+    /// A crash or error before the commit leaves no trace of it.
+    public func acceptRound(
+        id: UUID, authorize: @escaping @Sendable (ProposalSubject) throws -> Proposer
+    ) async throws -> FundingRound {
         try await pool.withTransaction { connection in
-            try connection.query("UPDATE funding_rounds SET accepted_at = clock_timestamp() WHERE id = $1", [id])
+            // The row lock makes a second acceptance wait, then find the round accepted.
+            guard let round = try connection.query(
+                "SELECT government_body_id, state, consent_deadline FROM funding_rounds WHERE id = $1 FOR UPDATE",
+                [id]
+            ).first else { throw DomainError.notFound(resource: "round") }
+            let governmentBody = try round.decode(UUID.self, at: 0)
+            guard try round.decode(String.self, at: 1) == RoundState.computed.rawValue else {
+                throw DomainError.conflict(code: "round_accepted", message: "This round has been accepted already.")
+            }
+            let deadline = try round.decode(Date.self, at: 2)
+            // One transaction making many partnerships must not deadlock the writers of single ones.
+            // So it takes its locks before any insert, in an order they agree with: the round's projects
+            // (a `propose` of one of them waits at its FOR SHARE, before inserting), the open
+            // partnerships with a triple of the round (a move on one waits at its row lock, before
+            // updating: an insert of the same triple never waits on it), then partnership_stats'
+            // advisory lock of every party and project (migration 0006), sorted as the trigger sorts
+            // them. Events, and so the event-order lock, come after every insert, as they do elsewhere.
+            try connection.query(
+                """
+                SELECT id FROM projects WHERE id IN (SELECT project_id FROM round_placements WHERE round_id = $1)
+                ORDER BY id FOR NO KEY UPDATE
+                """,
+                [id]
+            )
+            try connection.query(
+                """
+                SELECT p.id FROM partnerships p
+                JOIN round_placements rp ON rp.project_id = p.project_id AND rp.sponsor_id = p.business_id
+                WHERE rp.round_id = $1 AND p.government_body_id = $2
+                  AND p.state IN ('proposed', 'under_review', 'approved', 'active')
+                ORDER BY p.id FOR NO KEY UPDATE OF p
+                """,
+                [id, governmentBody]
+            )
+            try connection.query(
+                """
+                SELECT pg_advisory_xact_lock(hashtextextended(subject::text, 0))
+                FROM (
+                    SELECT DISTINCT unnest(ARRAY[pr.organization_id, rp.sponsor_id, $2::uuid, rp.project_id]) AS subject
+                    FROM round_placements rp JOIN projects pr ON pr.id = rp.project_id
+                    WHERE rp.round_id = $1
+                ) AS subjects
+                ORDER BY subject
+                """,
+                [id, governmentBody]
+            )
+            let placements = try connection.query(
+                "SELECT project_id, sponsor_id, amount_kzt FROM round_placements WHERE round_id = $1 ORDER BY project_id, sponsor_id",
+                [id]
+            ).rows.map { row in
+                (project: try row.decode(UUID.self, at: 0), sponsor: try row.decode(UUID.self, at: 1), amount: try row.decode(Int64.self, at: 2))
+            }
+            var made: [UUID?] = []
+            var reasons: [String?] = []
+            var actors: [UUID: Actor] = [:]
+            for placement in placements {
+                var draft = PartnershipDraft(
+                    projectID: placement.project, businessID: placement.sponsor, governmentBodyID: governmentBody,
+                    pledgeKZT: placement.amount
+                )
+                draft.roundID = id
+                draft.consentDeadline = deadline
+                do {
+                    let (partnership, proposer) = try PartnershipRepository.insertProposal(draft, authorize: authorize, on: connection)
+                    made.append(partnership)
+                    actors[partnership] = proposer.actor
+                    reasons.append(nil)
+                } catch let error as DomainError {
+                    made.append(nil)
+                    reasons.append(Self.skipReason(error))
+                }
+            }
+            for partnership in made.compactMap({ $0 }) {
+                let actor = actors[partnership] ?? Actor(organizationID: governmentBody, isAdmin: false)
+                try PartnershipRepository.record(event: "propose", on: partnership, from: nil, to: .proposed, by: actor, comment: nil, on: connection)
+            }
+            try connection.query(
+                "UPDATE funding_rounds SET state = 'accepted', accepted_at = clock_timestamp() WHERE id = $1",
+                [id]
+            )
             try connection.query(
                 """
                 UPDATE round_placements AS placement SET partnership_id = made.partnership, skipped_reason = made.reason
                 FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[]) AS made(project, sponsor, partnership, reason)
                 WHERE placement.round_id = $1 AND placement.project_id = made.project AND placement.sponsor_id = made.sponsor
                 """,
-                [id, placements.map(\.projectID), placements.map(\.sponsorID), placements.map(\.partnershipID), placements.map(\.skippedReason)]
+                [id, placements.map { $0.project }, placements.map { $0.sponsor }, made, reasons]
             )
             return try Self.find(id, on: connection)
         }
     }
 
-    /// Claims a computed round for acceptance, so two acceptances cannot both make proposals.
-    public func claimForAcceptance(_ id: UUID) async throws {
-        try await pool.withConnection { connection in
-            let claimed = try connection.query(
-                "UPDATE funding_rounds SET state = 'accepted' WHERE id = $1 AND state = 'computed'",
-                [id]
-            ).affectedRows
-            guard claimed == 1 else {
-                throw DomainError.conflict(code: "round_accepted", message: "This round has been accepted already.")
-            }
+    /// Why a placement did not become a proposal, in the words of the refusal.
+    static func skipReason(_ error: DomainError) -> String {
+        switch error {
+        case .conflict(_, let message), .forbidden(let message): message
+        case .invalid(let issues): issues.map(\.message).joined(separator: " ")
+        case .notFound(let resource): "The \(resource) no longer exists."
+        case .preconditionFailed: "The partnership changed meanwhile."
+        case .unauthenticated: "The round's government body could not act."
         }
     }
 

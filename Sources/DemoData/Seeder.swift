@@ -23,6 +23,9 @@ public struct SeedSummary: Sendable, Equatable {
 /// ones in 2001-2009. Neither can be loaded twice into one database (the ids and BINs would repeat);
 /// such a load fails with `DomainError.conflict` and leaves the database as it was.
 public enum Seeder {
+    /// Bulk loads and index builds of 100k rows take far longer than a request's statement may.
+    static let bulkStatementTimeout: Duration = .seconds(600)
+
     /// Deterministic realistic demo data; when onlyIfEmpty and organizations already has rows, does nothing and returns zeros.
     ///
     /// About 300 organizations (20 akimats, 3 national bodies, 120 NGOs, 120 businesses) and 150
@@ -31,7 +34,7 @@ public enum Seeder {
         let demo = DemoData.make()
         let issues = demo.organizations.flatMap { OrganizationRules.issues($0.fields) }
         guard issues.isEmpty else { throw DomainError.invalid(issues) }
-        return try await pool.withTransaction { connection in
+        return try await pool.withTransaction(statementTimeout: Self.bulkStatementTimeout) { connection in
             // Two instances seeding at start-up queue here; the second then finds the rows and skips.
             try connection.execute("LOCK TABLE organizations IN SHARE ROW EXCLUSIVE MODE")
             if onlyIfEmpty, try hasOrganizations(connection) { return .nothing }
@@ -62,7 +65,7 @@ public enum Seeder {
                 message: "Synthetic loads hold between 0 and \(SyntheticData.capacity) organizations."
             )])
         }
-        let summary = try await pool.withTransaction { connection in
+        let summary = try await pool.withTransaction(statementTimeout: Self.bulkStatementTimeout) { connection in
             // Row triggers would maintain the matching reach tables one row at a time; for a bulk
             // load one set-based insert afterwards is several times faster. The lock this takes
             // holds other writers off until the load commits.
@@ -95,7 +98,7 @@ public enum Seeder {
         }
         // Fresh statistics, or the planner keeps treating the tables as empty until autovacuum runs;
         // and a visibility map, so the reach tables serve index-only scans.
-        try await pool.withConnection { connection in
+        try await pool.withConnection(statementTimeout: Self.bulkStatementTimeout) { connection in
             // One statement each: VACUUM refuses to run in the implicit transaction of a multi-statement string.
             for table in ["organizations", "projects", "organization_reach", "project_reach"] {
                 try connection.execute("VACUUM ANALYZE \(table)")

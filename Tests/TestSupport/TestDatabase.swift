@@ -25,7 +25,8 @@ public struct TestDatabase: Sendable {
         try await admin.withConnection { connection in
             try connection.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
         }
-        let pool = ConnectionPool(configuration: .init(connectionString: "dbname=\(name)", maxConnections: maxConnections))
+        // A loaded CI machine must not turn a slow statement into a failed test; deadline tests set their own.
+        let pool = ConnectionPool(configuration: .init(connectionString: "dbname=\(name)", maxConnections: maxConnections, statementTimeout: .seconds(60)))
         let database = TestDatabase(name: name, pool: pool)
         do {
             let value = try await body(database)
@@ -65,7 +66,7 @@ public struct TestDatabase: Sendable {
             try connection.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
             try connection.execute("CREATE DATABASE \(name)")
         }
-        let setup = ConnectionPool(configuration: .init(connectionString: "dbname=\(name)", maxConnections: 1))
+        let setup = ConnectionPool(configuration: .init(connectionString: "dbname=\(name)", maxConnections: 1, statementTimeout: .seconds(600)))
         try await setup.withConnection { connection in
             try Migrator.migrate(migrations, on: connection, logger: logger)
         }

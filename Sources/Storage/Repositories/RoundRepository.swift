@@ -19,7 +19,7 @@ public struct RoundRepository: Sendable {
         let jurisdiction = request.national ? nil : request.jurisdiction
         let topLevel = jurisdiction.map { [KATO.topLevel($0)] }
         let focus = request.focusAreas.isEmpty ? nil : request.focusAreas
-        return try await pool.withConnection { connection in
+        return try await pool.withConnection(statementTimeout: pool.configuration.longStatementTimeout) { connection in
             let projects = try connection.query(
                 """
                 \(MatchRepository.projectColumns) \(MatchRepository.projectsWithOwners)
@@ -110,7 +110,7 @@ public struct RoundRepository: Sendable {
     public func acceptRound(
         id: UUID, authorize: @escaping @Sendable (ProposalSubject) throws -> Proposer
     ) async throws -> FundingRound {
-        try await pool.withTransaction { connection in
+        try await pool.withTransaction(statementTimeout: pool.configuration.longStatementTimeout) { connection in
             // The row lock makes a second acceptance wait, then find the round accepted.
             guard let round = try connection.query(
                 "SELECT government_body_id, state, consent_deadline FROM funding_rounds WHERE id = $1 FOR UPDATE",

@@ -60,6 +60,14 @@ public struct RoundService: Sendable {
         guard let runner else {
             throw DomainError.invalid([FieldIssue(field: "government_body_id", code: "required", message: "government_body_id is required.")])
         }
+        // What the request's shape cannot say is judged once the caller may run a round at all.
+        var issues = try await reference.unknownCodes(
+            region: input.jurisdiction, focusAreas: input.focusAreas, regionField: "jurisdiction", focusAreaField: { "focus_areas[\($0)]" }
+        )
+        if input.consentDeadline <= Date() {
+            issues.append(FieldIssue(field: "consent_deadline", code: "in_the_past", message: "consent_deadline must lie in the future."))
+        }
+        if !issues.isEmpty { throw DomainError.invalid(issues) }
         let scope = try await governmentScope(of: runner, caller: caller)
         let requested = input.jurisdiction ?? scope.jurisdiction
         guard scope.isNational || requested.hasPrefix(String(KATO.prefix(scope.jurisdiction))) else {

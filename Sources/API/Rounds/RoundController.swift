@@ -27,13 +27,9 @@ struct RoundController {
                 issues.add("consent_deadline", "invalid_date", "consent_deadline must be an ISO 8601 time such as 2026-12-31T18:00:00Z.")
                 return nil
             }
-            if date <= Date() { issues.add("consent_deadline", "in_the_past", "consent_deadline must lie in the future.") }
             return date
         }
         let governmentBody = reader.uuid("government_body_id")
-        issues.add(try await reference.unknownCodes(
-            region: jurisdiction, focusAreas: focusAreas, regionField: "jurisdiction", focusAreaField: { "focus_areas[\($0)]" }
-        ))
         try issues.throwIfAny()
         guard let deadline else { throw Problem.validation(issues.issues) }
         let round = try await rounds.run(

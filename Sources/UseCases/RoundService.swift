@@ -10,16 +10,25 @@ public struct RoundInput: Sendable {
     public var jurisdiction: String?
     public var focusAreas: [String]
     public var mode: FundingMode
-    public var consentDeadline: Date
+    /// Nil only when `problems` says why.
+    public var consentDeadline: Date?
     /// Required of an admin, who runs a round on behalf of a body; a body names only itself.
     public var governmentBodyID: UUID?
+    /// What the front door found wrong with the request's form. They are reported with the
+    /// rest, once the caller is known to be allowed to run a round, so a stranger learns nothing
+    /// from them and a body sees every problem at once.
+    public var problems: [FieldIssue]
 
-    public init(jurisdiction: String?, focusAreas: [String], mode: FundingMode, consentDeadline: Date, governmentBodyID: UUID?) {
+    public init(
+        jurisdiction: String?, focusAreas: [String], mode: FundingMode, consentDeadline: Date?, governmentBodyID: UUID?,
+        problems: [FieldIssue] = []
+    ) {
         self.jurisdiction = jurisdiction
         self.focusAreas = focusAreas
         self.mode = mode
         self.consentDeadline = consentDeadline
         self.governmentBodyID = governmentBodyID
+        self.problems = problems
     }
 }
 
@@ -52,22 +61,26 @@ public struct RoundService: Sendable {
         guard caller.isAdmin || caller.reviewScope != nil else {
             throw DomainError.forbidden(message: "Funding rounds are run by government bodies.")
         }
+        var issues = input.problems
+        if caller.isAdmin && input.governmentBodyID == nil && !issues.contains(where: { $0.field == "government_body_id" }) {
+            issues.append(FieldIssue(field: "government_body_id", code: "required", message: "government_body_id is required."))
+        }
+        if let deadline = input.consentDeadline, deadline <= Date() {
+            issues.append(FieldIssue(field: "consent_deadline", code: "in_the_past", message: "consent_deadline must lie in the future."))
+        }
+        if !issues.isEmpty { throw DomainError.invalid(issues.sorted { $0.field < $1.field }) }
         var runner = caller.isAdmin ? nil : caller.member?.organizationID
         if let id = input.governmentBodyID {
             guard caller.speaksFor(id) else { throw DomainError.forbidden(message: "A government body runs rounds only for itself.") }
             runner = id
         }
-        guard let runner else {
-            throw DomainError.invalid([FieldIssue(field: "government_body_id", code: "required", message: "government_body_id is required.")])
-        }
-        // What the request's shape cannot say is judged once the caller may run a round at all.
-        var issues = try await reference.unknownCodes(
+        let unknown = try await reference.unknownCodes(
             region: input.jurisdiction, focusAreas: input.focusAreas, regionField: "jurisdiction", focusAreaField: { "focus_areas[\($0)]" }
         )
-        if input.consentDeadline <= Date() {
-            issues.append(FieldIssue(field: "consent_deadline", code: "in_the_past", message: "consent_deadline must lie in the future."))
+        if !unknown.isEmpty { throw DomainError.invalid(unknown) }
+        guard let runner, let deadline = input.consentDeadline else {
+            throw DomainError.invalid([FieldIssue(field: "government_body_id", code: "required", message: "government_body_id is required.")])
         }
-        if !issues.isEmpty { throw DomainError.invalid(issues) }
         let scope = try await governmentScope(of: runner, caller: caller)
         let requested = input.jurisdiction ?? scope.jurisdiction
         guard scope.isNational || requested.hasPrefix(String(KATO.prefix(scope.jurisdiction))) else {
@@ -75,7 +88,7 @@ public struct RoundService: Sendable {
         }
         let request = RoundRequest(
             jurisdiction: requested, national: scope.isNational && input.jurisdiction == nil,
-            focusAreas: input.focusAreas, mode: input.mode, consentDeadline: input.consentDeadline
+            focusAreas: input.focusAreas, mode: input.mode, consentDeadline: deadline
         )
         let (projects, sponsors) = try await rounds.scope(request)
         let planner = RoundPlanner(taxonomy: try await reference.snapshot().taxonomy)

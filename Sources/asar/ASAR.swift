@@ -94,6 +94,9 @@ func withPool<T: Sendable>(_ body: (ConnectionPool) async throws -> T) async thr
     configuration.maxConnections = 2
     configuration.connectTimeoutSeconds = 10
     configuration.leaseTimeout = .seconds(600)
+    // Batch work (seeding 100k organizations, benchmarks) runs statements far longer than a request may.
+    configuration.statementTimeout = .seconds(600)
+    configuration.longStatementTimeout = .seconds(600)
     let pool = ConnectionPool(configuration: configuration)
     do {
         let value = try await body(pool)

@@ -156,7 +156,8 @@ import TestSupport
         } throws: { error in
             (error as? PostgresError)?.code == .connectionFailed && (error as? PostgresError)?.isUnavailable == true
         }
-        #expect(ContinuousClock.now - start < .seconds(3))
+        // A refused connection fails at once; the bound only tells that from a hang, on a loaded machine too.
+        #expect(ContinuousClock.now - start < .seconds(10))
         await pool.shutdown()
     }
 
@@ -316,21 +317,23 @@ import TestSupport
             let pool = ConnectionPool(configuration: .init(
                 connectionString: database.connectionString, maxConnections: 1, leaseTimeout: .seconds(30)
             ))
-            let holder = Task { try await pool.withConnection { _ = try $0.query("SELECT pg_sleep(1.5)") } }
+            // The holder keeps the only connection far longer than the bound below, so a wait that
+            // ends within it ended by cancellation, however loaded the machine is.
+            let holder = Task { try await pool.withConnection(statementTimeout: .seconds(30)) { _ = try $0.query("SELECT pg_sleep(6)") } }
             for _ in 0..<200 where pool.statistics.leased == 0 { try await Task.sleep(for: .milliseconds(5)) }
             let waiter = Task { try await pool.withConnection { try $0.query("SELECT 1") } }
             for _ in 0..<200 where pool.statistics.waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
             #expect(pool.statistics.waiting == 1)
             let start = ContinuousClock.now
             waiter.cancel()
-            let outcome = await result(of: waiter, within: .seconds(1))
+            let outcome = await result(of: waiter, within: .seconds(3))
             let elapsed = ContinuousClock.now - start
             switch outcome {
-            case nil: Issue.record("the cancelled wait did not end within 1 s")
+            case nil: Issue.record("the cancelled wait did not end within 3 s")
             case .success?: Issue.record("the cancelled wait was served")
             case .failure(let error)?: #expect(error is CancellationError, "\(error)")
             }
-            #expect(elapsed < .milliseconds(500), "took \(elapsed)")
+            #expect(elapsed < .seconds(3), "took \(elapsed)")
             #expect(pool.statistics.waiting == 0)
             try await holder.value
             let one = try await pool.withConnection { try $0.query("SELECT 1").rows[0].decode(Int.self, at: 0) }

@@ -8,7 +8,9 @@ import TestSupport
 
 /// Every use case against every kind of caller, called directly (no HTTP), asserting the exact
 /// outcome of each cell. The HTTP matrix in APITests asks the same questions through the router.
-@Suite struct UseCaseAuthorizationMatrixTests {
+// Serialized: 45 rows at once, beside the HTTP matrix, would take more connections than the
+// test cluster has; one at a time they take about as long as the slowest HTTP row.
+@Suite(.serialized) struct UseCaseAuthorizationMatrixTests {
     /// What a use case did for one caller.
     enum Outcome: String, Sendable, CustomStringConvertible {
         case ok

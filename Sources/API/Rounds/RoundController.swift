@@ -30,10 +30,12 @@ struct RoundController {
             return date
         }
         let governmentBody = reader.uuid("government_body_id")
-        try issues.throwIfAny()
-        guard let deadline else { throw Problem.validation(issues.issues) }
+        // Reported by the use case with its own findings, after it has judged the caller.
         let round = try await rounds.run(
-            RoundInput(jurisdiction: jurisdiction, focusAreas: focusAreas, mode: mode, consentDeadline: deadline, governmentBodyID: governmentBody),
+            RoundInput(
+                jurisdiction: jurisdiction, focusAreas: focusAreas, mode: mode, consentDeadline: deadline,
+                governmentBodyID: governmentBody, problems: issues.issues
+            ),
             by: context.caller
         )
         var reply = try await render(round, request: request, status: .created)

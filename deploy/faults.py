@@ -465,6 +465,16 @@ class Load:
             return [(k, r) for k, r in self.replies if r.started >= moment and (until is None or r.started < until)]
 
 
+def check_baseline(s, load, fault):
+    """Two seconds of the running load, every request of which must succeed before `fault`."""
+    t0 = time.monotonic()
+    time.sleep(2.0)
+    baseline = load.since(t0)
+    bad = [r for _, r in baseline if not is_ok(r)]
+    s.measure(f"baseline: {len(baseline)} requests in 2 s, {len(bad)} not 2xx")
+    s.check(baseline and not bad, f"before {fault} every request succeeds", f"{bad[:3]}")
+
+
 def is_ok(reply):
     return reply.status is not None and 200 <= reply.status < 300
 
@@ -562,12 +572,7 @@ def scenario_outage(db, admin):
     load = Load(service, admin, projects)
     try:
         load.start()
-        t0 = time.monotonic()
-        time.sleep(2.0)
-        baseline = load.since(t0)
-        bad = [r for _, r in baseline if not is_ok(r)]
-        s.measure(f"baseline: {len(baseline)} requests in 2 s, {len(bad)} not 2xx")
-        s.check(baseline and not bad, "before the outage every request succeeds", f"{bad[:3]}")
+        check_baseline(s, load, "the outage")
 
         outage_round(s, service, load, "fast", probe_count=8)
         # A crash this time (no shutdown checkpoint, recovery from WAL on start), shorter.
@@ -648,12 +653,7 @@ def scenario_freeze(db, projects, admin):
     frozen = []
     try:
         load.start()
-        t0 = time.monotonic()
-        time.sleep(2.0)
-        baseline = load.since(t0)
-        bad = [r for _, r in baseline if not is_ok(r)]
-        s.measure(f"baseline: {len(baseline)} requests in 2 s from 12 clients, {len(bad)} not 2xx")
-        s.check(baseline and not bad, "before the freeze every request succeeds", f"{bad[:3]}")
+        check_baseline(s, load, "the freeze")
 
         # The postmaster first, so it forks nothing new; then every child it has.
         freeze_begin = time.monotonic()

@@ -146,10 +146,16 @@ enum JSONBody {
             ?? Response(status: problem.status)
     }
 
+    /// `ASAR_RESPONSE_ENCODER=foundation` encodes with `referenceEncoder` instead of `ResponseEncoder`,
+    /// read once (at the first response); only for `deploy/bench`'s encoding part, which compares the two.
+    static let encodesWithFoundation = ProcessInfo.processInfo.environment["ASAR_RESPONSE_ENCODER"] == "foundation"
+
     private static func encoded(_ value: some Encodable, status: HTTPResponse.Status, contentType: String, headers: HTTPFields) throws -> Response {
-        let data = try ResponseEncoder.encode(value)
+        let buffer = encodesWithFoundation
+            ? ByteBuffer(bytes: try referenceEncoder.encode(value))
+            : ByteBuffer(bytes: try ResponseEncoder.encode(value))
         var fields = headers
         fields[.contentType] = contentType
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: buffer))
     }
 }

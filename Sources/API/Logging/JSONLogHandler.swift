@@ -6,7 +6,9 @@ public func bootstrapLogging(environment: [String: String] = ProcessInfo.process
     if environment["LOG_FORMAT"]?.lowercased() == "text" {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
     } else {
-        LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        // ASAR_LOG_SINK=direct: one write per line instead of batches, for deploy/bench's encoding part.
+        let sink = environment["ASAR_LOG_SINK"] == "direct" ? LogSink(fileDescriptor: STDERR_FILENO, direct: true) : .standardError
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, sink: sink) }
     }
 }
 

@@ -17,6 +17,9 @@ public final class LogSink: @unchecked Sendable {
 
     /// How long an info line may wait for its batch.
     let interval: TimeInterval
+    /// Writes each line at once on the logging thread, one write per line, with no batching:
+    /// only for `deploy/bench`'s encoding part, which compares the two (`ASAR_LOG_SINK=direct`).
+    let direct: Bool
     static let capacity = 4 * 1024 * 1024
 
     /// Standard error, so that standard output carries only a command's result (a token, a count).
@@ -26,13 +29,20 @@ public final class LogSink: @unchecked Sendable {
         return sink
     }()
 
-    public init(fileDescriptor: Int32, interval: TimeInterval = 0.05) {
+    public init(fileDescriptor: Int32, interval: TimeInterval = 0.05, direct: Bool = false) {
         self.fileDescriptor = fileDescriptor
         self.interval = interval
+        self.direct = direct
     }
 
     /// Queues `line`, UTF-8 ending in a newline; `urgent` wakes the writer at once.
     public func write(_ line: [UInt8], urgent: Bool = false) {
+        if direct {
+            writeLock.lock()
+            writeAll(line)
+            writeLock.unlock()
+            return
+        }
         condition.lock()
         if pending.count + line.count > Self.capacity {
             dropped += 1
@@ -78,6 +88,10 @@ public final class LogSink: @unchecked Sendable {
             batch.append(UInt8(ascii: "\n"))
         }
         guard !batch.isEmpty else { return }
+        writeAll(batch)
+    }
+
+    private func writeAll(_ batch: [UInt8]) {
         batch.withUnsafeBytes { bytes in
             guard let start = bytes.baseAddress else { return }
             var offset = 0

@@ -122,8 +122,8 @@ enum JSONBody {
         }
     }
 
-    /// What ResponseEncoder must match, byte for byte but for key order; the tests compare them.
-    static let referenceEncoder: JSONEncoder = {
+    /// Response bodies: snake_case keys, unescaped slashes, timestamps in UTC with milliseconds.
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -146,14 +146,9 @@ enum JSONBody {
             ?? Response(status: problem.status)
     }
 
-    /// `ASAR_RESPONSE_ENCODER=foundation` encodes with `referenceEncoder` instead of `ResponseEncoder`,
-    /// read once (at the first response); only for `deploy/bench`'s encoding part, which compares the two.
-    static let encodesWithFoundation = ProcessInfo.processInfo.environment["ASAR_RESPONSE_ENCODER"] == "foundation"
-
     private static func encoded(_ value: some Encodable, status: HTTPResponse.Status, contentType: String, headers: HTTPFields) throws -> Response {
-        let buffer = encodesWithFoundation
-            ? ByteBuffer(bytes: try referenceEncoder.encode(value))
-            : ByteBuffer(bytes: try ResponseEncoder.encode(value))
+        // As Hummingbird's JSONEncoder conformance to ResponseEncoder does.
+        let buffer = ByteBuffer(bytes: try encoder.encode(value))
         var fields = headers
         fields[.contentType] = contentType
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: buffer))

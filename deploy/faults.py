@@ -466,13 +466,15 @@ class Load:
 
 
 def check_baseline(s, load, fault):
-    """Two seconds of the running load, every request of which must succeed before `fault`."""
+    """Two seconds of the running load, every request of which must succeed before `fault`;
+    returns when those two seconds began."""
     t0 = time.monotonic()
     time.sleep(2.0)
     baseline = load.since(t0)
     bad = [r for _, r in baseline if not is_ok(r)]
     s.measure(f"baseline: {len(baseline)} requests in 2 s, {len(bad)} not 2xx")
     s.check(baseline and not bad, f"before {fault} every request succeeds", f"{bad[:3]}")
+    return t0
 
 
 def is_ok(reply):
@@ -653,7 +655,7 @@ def scenario_freeze(db, projects, admin):
     frozen = []
     try:
         load.start()
-        check_baseline(s, load, "the freeze")
+        t0 = check_baseline(s, load, "the freeze")
 
         # The postmaster first, so it forks nothing new; then every child it has.
         freeze_begin = time.monotonic()
@@ -679,10 +681,11 @@ def scenario_freeze(db, projects, admin):
         def ended(r):
             return r.started + r.elapsed
 
-        # In flight at the freeze: started before it, ended after it began.
-        in_flight = [(k, r) for k, r in load.since(t0, freeze_begin) if ended(r) > freeze_begin]
-        # Arrived during the freeze and, answered within the limit, ended before the thaw.
-        arrived = load.since(freeze_begin, thaw_at - FREEZE_ANSWER_LIMIT)
+        # In flight at the freeze: started before every process was stopped, ended after the first
+        # was (a backend not yet stopped may still answer one of these).
+        in_flight = [(k, r) for k, r in load.since(t0, frozen_at) if ended(r) > freeze_begin]
+        # Arrived once everything was frozen and, answered within the limit, ended before the thaw.
+        arrived = load.since(frozen_at, thaw_at - FREEZE_ANSWER_LIMIT)
         # Arrived late in the freeze: may end after the thaw, so may succeed.
         late = load.since(thaw_at - FREEZE_ANSWER_LIMIT, thaw_at)
         judged = in_flight + arrived + late
@@ -690,7 +693,7 @@ def scenario_freeze(db, projects, admin):
         latencies = [r.elapsed for r in failures]
         s.measure(
             f"{len(in_flight)} requests in flight at the freeze ({tally([r for _, r in in_flight])}), "
-            f"{len(arrived)} arrived in its first {thaw_at - FREEZE_ANSWER_LIMIT - freeze_begin:.1f} s "
+            f"{len(arrived)} arrived in its first {thaw_at - FREEZE_ANSWER_LIMIT - frozen_at:.1f} s "
             f"({tally([r for _, r in arrived])}), {len(late)} in its last {FREEZE_ANSWER_LIMIT:.0f} s "
             f"({tally([r for _, r in late])})")
         s.measure(

@@ -33,8 +33,7 @@ public struct JSONLogHandler: LogHandler {
         if let extra = event.metadata {
             fields.merge(extra) { _, new in new }
         }
-        // Bytes rather than String appends: this runs once per request on the event loop.
-        let line = JSONOutput()
+        var line = LogLine()
         line.writeASCII("{\"ts\":\"")
         line.writeTimestamp(Date())
         line.writeASCII("\",\"level\":\"\(event.level.rawValue)\",\"logger\":")
@@ -48,16 +47,15 @@ public struct JSONLogHandler: LogHandler {
             line.writeString(key)
             line.bytes.append(UInt8(ascii: ":"))
             // The loop runs over the dictionary's own keys.
-            if let value = fields[key] { Self.appendValue(value, to: line) }
+            if let value = fields[key] { Self.appendValue(value, to: &line) }
         }
         line.writeASCII("}\n")
-        // A warning or worse may precede a crash: have it written without waiting for the batch.
-        sink.write(line.bytes, urgent: event.level >= .warning)
+        sink.write(line.bytes)
     }
 
     private static let reserved: Set<String> = ["ts", "level", "logger", "msg", "source"]
 
-    static func appendValue(_ value: Logger.MetadataValue, to line: JSONOutput) {
+    static func appendValue(_ value: Logger.MetadataValue, to line: inout LogLine) {
         switch value {
         case .string(let string):
             line.writeString(string)
@@ -76,7 +74,7 @@ public struct JSONLogHandler: LogHandler {
             line.bytes.append(UInt8(ascii: "["))
             for (index, element) in values.enumerated() {
                 if index > 0 { line.bytes.append(UInt8(ascii: ",")) }
-                appendValue(element, to: line)
+                appendValue(element, to: &line)
             }
             line.bytes.append(UInt8(ascii: "]"))
         case .dictionary(let dictionary):
@@ -85,7 +83,7 @@ public struct JSONLogHandler: LogHandler {
                 if index > 0 { line.bytes.append(UInt8(ascii: ",")) }
                 line.writeString(key)
                 line.bytes.append(UInt8(ascii: ":"))
-                if let element = dictionary[key] { appendValue(element, to: line) }
+                if let element = dictionary[key] { appendValue(element, to: &line) }
             }
             line.bytes.append(UInt8(ascii: "}"))
         }

@@ -165,7 +165,7 @@ public struct RoundRepository: Sendable {
             }
             var made: [UUID?] = []
             var reasons: [String?] = []
-            var actors: [UUID: Actor] = [:]
+            var proposals: [(partnership: UUID, actor: Actor)] = []
             for placement in placements {
                 var draft = PartnershipDraft(
                     projectID: placement.project, businessID: placement.sponsor, governmentBodyID: governmentBody,
@@ -176,15 +176,14 @@ public struct RoundRepository: Sendable {
                 do {
                     let (partnership, proposer) = try PartnershipRepository.insertProposal(draft, authorize: authorize, on: connection)
                     made.append(partnership)
-                    actors[partnership] = proposer.actor
+                    proposals.append((partnership, proposer.actor))
                     reasons.append(nil)
                 } catch let error as DomainError {
                     made.append(nil)
                     reasons.append(Self.skipReason(error))
                 }
             }
-            for partnership in made.compactMap({ $0 }) {
-                let actor = actors[partnership] ?? Actor(organizationID: governmentBody, isAdmin: false)
+            for (partnership, actor) in proposals {
                 try PartnershipRepository.record(event: "propose", on: partnership, from: nil, to: .proposed, by: actor, comment: nil, on: connection)
             }
             try connection.query(

@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -46,6 +48,15 @@ let package = Package(
         ),
         // The demo and synthetic data behind `asar seed`; not part of the service.
         .target(name: "DemoData", dependencies: ["Storage", "Postgres", "Domain", "Matching"]),
+        // Sends one message to an SMTP relay (RFC 5321 over SwiftNIO); knows nothing of ASAR.
+        .target(
+            name: "Mail",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // One method per use case, taking an explicit caller; every authorization decision. No HTTP.
         .target(
             name: "UseCases",
@@ -54,16 +65,32 @@ let package = Package(
                 "Matching",
                 "Storage",
                 "Postgres",
+                "Mail",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The pages people use: public portal, sign-in, workspaces. Thin, like the API.
+        .target(
+            name: "Web",
+            dependencies: [
+                "UseCases",
+                "Domain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Messages"), .copy("Assets")]
+        ),
         .target(
             name: "API",
             dependencies: [
                 "UseCases",
+                "Web",
                 "Domain",
                 "Storage",
                 "Matching",
@@ -104,6 +131,7 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Domain"], exclude: ["Tools"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Domain", "DemoData", "Postgres", "TestSupport"]),
         .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "Domain", "Storage", "Postgres", "TestSupport"]),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Domain"]),
         .testTarget(
             name: "APITests",
             dependencies: [

@@ -39,7 +39,7 @@ struct Serve: AsyncParsableCommand {
         let metrics = ServiceMetrics()
         // One registry for ASAR's series and Hummingbird's, served at /metrics.
         MetricsSystem.bootstrap(metrics.factory)
-        let app = buildApplication(configuration, migrations: try SQLFiles.migrations(), metrics: metrics)
+        let app = try buildApplication(configuration, migrations: try SQLFiles.migrations(), metrics: metrics)
         try await app.runService()
     }
 }

@@ -500,6 +500,16 @@ public struct AccountService: Sendable {
         try await organizations.verify(organizationID, as: status, by: caller).organization
     }
 
+    /// What a person types into an authenticator app for a TOTP secret (its base32).
+    public static func authenticatorKey(for secret: String) -> String {
+        SecondFactor.base32(secret)
+    }
+
+    /// The TOTP code for `secret` at `date`, for tests and the demo.
+    public static func currentCode(for secret: String, at date: Date = Date()) -> String {
+        SecondFactor.code(secret: secret, step: SecondFactor.timeStep(date))
+    }
+
     // MARK: - Helpers
 
     /// The row for a new person, or nil with the problems added to `issues`.

@@ -134,6 +134,9 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Domain", "DemoData", "Postgres", "TestSupport"]),
         .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "Domain", "Storage", "Postgres", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "Domain"]),
+        // People, sessions and mail against PostgreSQL and a real SMTP sink (aiosmtpd from PyPI).
+        .testTarget(name: "AccountTests", dependencies: ["UseCases", "Mail", "Domain", "Storage", "Postgres", "TestSupport"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(
             name: "APITests",
             dependencies: [

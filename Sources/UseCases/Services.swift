@@ -14,6 +14,10 @@ public struct Services: Sendable {
     public let partnerships: PartnershipService
     public let rounds: RoundService
     public let tokens: TokenService
+    /// The public portal's pages: home figures, profiles, project pages, regions.
+    public let portal: PortalService
+    /// Open-data downloads: 360Giving and CSV.
+    public let openData: OpenDataService
     /// Impressions recorded by match lists, flushed by `backgroundServices`.
     let exposure: ExposureRecorder
     let pool: ConnectionPool
@@ -36,6 +40,11 @@ public struct Services: Sendable {
         self.partnerships = PartnershipService(partnerships: partnerships, matches: matches)
         self.rounds = RoundService(rounds: RoundRepository(pool: pool), organizations: organizations, reference: reference)
         self.tokens = TokenService(tokens: TokenRepository(pool: pool))
+        self.portal = PortalService(
+            portal: PortalRepository(pool: pool), organizations: organizations,
+            projects: ProjectRepository(pool: pool), reference: reference
+        )
+        self.openData = OpenDataService(openData: OpenDataRepository(pool: pool), reference: reference)
     }
 
     /// What must run beside the front doors: the exposure flusher.

@@ -80,13 +80,13 @@ extension DemoData {
     /// The partnerships told by `DemoStory.told`, one project each, in a fixed order.
     static func partnerships(organizations: [SeedOrganization], projects: [SeedProject]) -> [DemoPartnership] {
         var random = SeedRandom(seed: seed, stream: 8, index: 0)
-        let byID = Dictionary(uniqueKeysWithValues: organizations.map { ($0.id, $0) })
-        let featured = Set(["Kamkor", "Birlik", "Shapagat"])
-        func isFeatured(_ project: SeedProject) -> Bool {
-            featured.contains { (byID[project.fields.organizationID]?.fields.name.en ?? "").contains($0) }
+        // The featured NGOs (addFeaturedNGOs), by the email only they have; the first playable project of each goes first.
+        let featured = ["info@kamkor.kz", "info@birlik.kz", "info@shapagat.kz"].compactMap { email in
+            organizations.first { $0.fields.contactEmail == email }?.id
         }
         let playable = projects.filter { $0.fields.status == .open || $0.fields.status == .funded }
-        let chosen = playable.filter(isFeatured).prefix(3) + playable.filter { !isFeatured($0) }
+        let leading = featured.compactMap { ngo in playable.first { $0.fields.organizationID == ngo } }
+        let chosen = leading + playable.filter { project in !leading.contains { $0.id == project.id } }
         let businesses = organizations.filter { $0.fields.kind == .business }
         let akimats = Dictionary(
             organizations.filter { $0.fields.kind == .governmentBody && $0.fields.level != .national }

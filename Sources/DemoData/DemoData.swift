@@ -8,8 +8,9 @@ import Foundation
 struct DemoData: Sendable {
     let organizations: [SeedOrganization]
     let projects: [SeedProject]
+    let partnerships: [DemoPartnership]
 
-    private static let seed: UInt64 = 0x4153_4152_2025
+    static let seed: UInt64 = 0x4153_4152_2025
 
     static func make() -> DemoData {
         var builder = DemoBuilder(random: SeedRandom(seed: seed))
@@ -350,16 +351,28 @@ private struct DemoBuilder {
             let owner = number < ngos.count ? ngos[number] : random.pick(ngos)
             return project(owner: owner, position: number)
         }
-        return DemoData(organizations: organizations, projects: projects)
+        return DemoData(
+            organizations: organizations, projects: projects,
+            partnerships: DemoData.partnerships(organizations: organizations, projects: projects)
+        )
     }
 
     private mutating func project(owner: SeedOrganization, position: Int) -> SeedProject {
         let areas = random.sample(random.int(in: 1...min(2, owner.fields.focusAreas.count)), from: owner.fields.focusAreas)
         let idea = random.pick(SeedFocusArea.named(areas[0]).ideas)
-        let regions = owner.fields.regions.count > 1 && random.chance(0.3)
+        var regions = owner.fields.regions.count > 1 && random.chance(0.3)
             ? owner.fields.regions
             : [random.pick(owner.fields.regions)]
         let region = SeedRegion.named(regions[0])
+        // Half the projects run in one district of their region. A stream of its own, so the rows
+        // drawn before districts existed stay as they were.
+        var placing = SeedRandom(seed: DemoData.seed, stream: 7, index: position)
+        var place = (ru: region.centerRu, kk: region.centerKk, en: region.centerEn)
+        if placing.chance(0.5), let districts = SeedDistrict.byRegion[regions[0]], !districts.isEmpty {
+            let district = placing.pick(districts)
+            regions[0] = district.kato
+            place = (district.nameRu, district.nameKk, district.nameEn)
+        }
         let durationMonths = random.int(in: 3...24)
         let beneficiaries = Int(random.logSpread(20...5_000))
         let withKazakh = random.chance(0.6)
@@ -367,9 +380,9 @@ private struct DemoBuilder {
         var draft = ProjectDraft(
             organizationID: owner.id,
             title: LocalizedText(
-                kk: withKazakh ? "\(idea.title.kk ?? "") — \(region.centerKk)" : nil,
-                ru: "\(idea.title.ru ?? "") — \(region.centerRu)",
-                en: withEnglish ? "\(idea.title.en ?? "") — \(region.centerEn)" : nil
+                kk: withKazakh ? "\(idea.title.kk ?? "") — \(place.kk)" : nil,
+                ru: "\(idea.title.ru ?? "") — \(place.ru)",
+                en: withEnglish ? "\(idea.title.en ?? "") — \(place.en)" : nil
             ),
             fundingNeededKZT: random.logSpread(1_000_000...80_000_000, roundedTo: 50_000),
             durationMonths: durationMonths

@@ -8,10 +8,12 @@ import Postgres
 public struct SeedSummary: Sendable, Equatable {
     public let organizations: Int
     public let projects: Int
+    public let partnerships: Int
 
-    public init(organizations: Int, projects: Int) {
+    public init(organizations: Int, projects: Int, partnerships: Int = 0) {
         self.organizations = organizations
         self.projects = projects
+        self.partnerships = partnerships
     }
 
     public static let nothing = SeedSummary(organizations: 0, projects: 0)
@@ -28,8 +30,9 @@ public enum Seeder {
 
     /// Deterministic realistic demo data; when onlyIfEmpty and organizations already has rows, does nothing and returns zeros.
     ///
-    /// About 300 organizations (20 akimats, 3 national bodies, 120 NGOs, 120 businesses) and 150
-    /// NGO projects, in one transaction.
+    /// About 300 organizations (20 akimats, 3 national bodies, 120 NGOs, 120 businesses), 150 NGO
+    /// projects (half of them in a district) and partnerships at every stage with their event trails,
+    /// milestone reports and final evaluations, in one transaction.
     public static func loadDemo(into pool: ConnectionPool, onlyIfEmpty: Bool) async throws -> SeedSummary {
         let demo = DemoData.make()
         let issues = demo.organizations.flatMap { OrganizationRules.issues($0.fields) }
@@ -49,7 +52,8 @@ public enum Seeder {
                 "UPDATE organizations SET verification = 'verified' WHERE id = ANY ($1::uuid[])",
                 [demo.organizations.map(\.id)]
             )
-            return summary
+            let partnerships = try DemoPartnershipLoader.insert(demo.partnerships, on: connection)
+            return SeedSummary(organizations: summary.organizations, projects: summary.projects, partnerships: partnerships)
         }
     }
 

@@ -4,16 +4,32 @@ import Matching
 import NIOConcurrencyHelpers
 import Storage
 
-/// Regions and focus areas, loaded once: they change only with a migration.
+/// Regions, districts and focus areas, loaded once: they change only with a migration.
 public final class ReferenceData: Sendable {
     public struct Snapshot: Sendable {
+        /// The 20 top-level units (17 regions and 3 cities of republican significance).
         public let regions: [Region]
+        /// Second-level units (districts, cities of regional significance, city districts) by their region's KATO code, in code order.
+        public let districtsByRegion: [String: [Region]]
         public let focusAreas: [FocusArea]
         public let legalForms: [LegalForm]
+        /// Every known unit: regions and districts. Filters and records accept any of them.
         public let regionCodes: Set<String>
         public let focusAreaCodes: Set<String>
         public let taxonomy: FocusTaxonomy
         let vocabularies: [Language: Vocabulary]
+
+        /// The districts of a top-level region; empty for an unknown code or a district.
+        public func districts(of region: String) -> [Region] {
+            districtsByRegion[region] ?? []
+        }
+
+        /// A region or district by its code.
+        public func unit(_ kato: String) -> Region? {
+            units[kato]
+        }
+
+        let units: [String: Region]
 
         public func vocabulary(_ language: Language) -> Vocabulary {
             vocabularies[language] ?? Vocabulary(regionNames: [:], focusAreaNames: [:])
@@ -34,23 +50,26 @@ public final class ReferenceData: Sendable {
 
     public func snapshot() async throws -> Snapshot {
         if let snapshot = loaded.withLockedValue({ $0 }) { return snapshot }
-        let regions = try await repository.regions()
+        let units = try await repository.regions()
+        let regions = units.filter { $0.parentKATO == nil }
         let focusAreas = try await repository.focusAreas()
         var vocabularies: [Language: Vocabulary] = [:]
         for language in Language.allCases {
             vocabularies[language] = Vocabulary(
-                regionNames: Dictionary(uniqueKeysWithValues: regions.map { ($0.kato, $0.name.preferred(language)) }),
+                regionNames: Dictionary(uniqueKeysWithValues: units.map { ($0.kato, $0.name.preferred(language)) }),
                 focusAreaNames: Dictionary(uniqueKeysWithValues: focusAreas.map { ($0.code, $0.name.preferred(language)) })
             )
         }
         let snapshot = Snapshot(
             regions: regions,
+            districtsByRegion: Dictionary(grouping: units.filter { $0.parentKATO != nil }, by: { $0.parentKATO ?? "" }),
             focusAreas: focusAreas,
             legalForms: try await repository.legalForms(),
-            regionCodes: Set(regions.map(\.kato)),
+            regionCodes: Set(units.map(\.kato)),
             focusAreaCodes: Set(focusAreas.map(\.code)),
             taxonomy: FocusTaxonomy(focusAreas: focusAreas),
-            vocabularies: vocabularies
+            vocabularies: vocabularies,
+            units: Dictionary(uniqueKeysWithValues: units.map { ($0.kato, $0) })
         )
         loaded.withLockedValue { $0 = snapshot }
         return snapshot

@@ -19,6 +19,10 @@ public struct Services: Sendable {
     public let accounts: AccountService
     let accountConfiguration: AccountConfiguration
     let mailWakeup: MailWakeup
+    /// The public portal's pages: home figures, profiles, project pages, regions.
+    public let portal: PortalService
+    /// Open-data downloads: 360Giving and CSV.
+    public let openData: OpenDataService
     /// Impressions recorded by match lists, flushed by `backgroundServices`.
     let exposure: ExposureRecorder
     let pool: ConnectionPool
@@ -51,6 +55,11 @@ public struct Services: Sendable {
             people: PeopleRepository(pool: pool), sessions: SessionRepository(pool: pool), organizations: self.organizations,
             configuration: accounts, wakeup: wakeup
         )
+        self.portal = PortalService(
+            portal: PortalRepository(pool: pool), organizations: organizations,
+            projects: ProjectRepository(pool: pool), reference: reference
+        )
+        self.openData = OpenDataService(openData: OpenDataRepository(pool: pool), reference: reference)
     }
 
     /// The mail outbox's deliverer: to the configured relay, or to the log without one.

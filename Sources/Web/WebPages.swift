@@ -27,6 +27,7 @@ public struct WebPages: Sendable {
     public func addRoutes<Context: WebRequestContext>(to router: Router<Context>) {
         let pages = router.group().add(middleware: PageMiddleware<Context>(renderer: renderer, settings: settings) { _ in nil })
         PublicPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
+        PortalPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         let assets = self.assets
         router.get("/assets/{name}") { request, context -> Response in
             guard let name = context.parameters.get("name"), let asset = assets[name] else { throw HTTPError(.notFound) }

@@ -20,7 +20,9 @@ import TestSupport
         let request: @Sendable (AccessWorld) async throws -> (HTTPRequest.Method, String, String?)
     }
 
-    static let rows: [Row] = [
+    static let rows: [Row] = apiRows + pageRows + portalPageRows + accountPageRows
+
+    static let apiRows: [Row] = [
         Row(name: "GET /health", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/health", nil) },
         Row(name: "GET /ready", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/ready", nil) },
         Row(name: "GET /metrics", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/metrics", nil) },
@@ -133,6 +135,9 @@ import TestSupport
         Row(name: "POST /v1/rounds/{id}/accept", expected: [401, 404, 404, 200, 404, 200, 401]) { world in
             (.post, "/v1/rounds/\(try await world.round())/accept", nil)
         },
+    ]
+
+    static let pageRows: [Row] = [
         // Pages: a bearer token is the API's credential; pages read the session cookie, so every
         // token caller reads what anyone reads, and a revoked token is refused before the page.
         Row(name: "GET /", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/", nil) },

@@ -9,7 +9,7 @@ public struct Messages: Sendable {
         self.tables = tables
     }
 
-    /// Reads the three files shipped with the target.
+    /// Reads the files shipped with the target: `<code>.json` and any `<area>.<code>.json`.
     public static func bundled() throws -> Messages {
         guard let directory = Bundle.module.url(forResource: "Messages", withExtension: nil) else {
             throw CocoaError(.fileNoSuchFile)
@@ -19,9 +19,14 @@ public struct Messages: Sendable {
 
     public static func load(from directory: URL) throws -> Messages {
         var tables: [Language: [String: String]] = [:]
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         for language in Language.allCases {
-            let data = try Data(contentsOf: directory.appendingPathComponent("\(language.rawValue).json"))
-            tables[language] = try JSONDecoder().decode([String: String].self, from: data)
+            var table: [String: String] = [:]
+            for name in names where name == "\(language.rawValue).json" || name.hasSuffix(".\(language.rawValue).json") {
+                let data = try Data(contentsOf: directory.appendingPathComponent(name))
+                table.merge(try JSONDecoder().decode([String: String].self, from: data)) { _, new in new }
+            }
+            tables[language] = table
         }
         return Messages(tables: tables)
     }

@@ -1,0 +1,4 @@
+extension AuthorizationMatrixTests {
+    /// Sign-in, account and workspace pages.
+    static let accountPageRows: [Row] = []
+}

@@ -142,6 +142,7 @@ let package = Package(
             dependencies: [
                 "API", "UseCases", "Domain", "Storage", "Postgres", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ]
         ),
     ],

@@ -11,8 +11,11 @@ public struct AppRequestContext: RequestContext, WebRequestContext {
     /// The reader's language, CSRF token and signed-in person on page routes.
     public var page = PageState()
 
+    public let clientAddress: String
+
     public init(source: Source) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? ""
     }
 
     // The body limit is enforced per route by JSONBody; this is the framework's outer bound.

@@ -4,14 +4,14 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import Postgres
+import UseCases
 
 /// Runs around every page: picks the language, keeps the CSRF cookie, adds the security headers,
 /// and turns errors into pages in the reader's language (never problem+json).
 struct PageMiddleware<Context: WebRequestContext>: RouterMiddleware {
     let renderer: Renderer
     let settings: WebSettings
-    /// Resolves the session cookie into a caller and the person's name; nil when it is not valid.
-    let resolveSession: @Sendable (String) async throws -> (caller: Caller, personName: String)?
+    let accounts: AccountService
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -26,11 +26,14 @@ struct PageMiddleware<Context: WebRequestContext>: RouterMiddleware {
         }
         var response: Response
         do {
-            if let token = Cookies.value(Cookies.session, in: request), RandomToken.isWellFormed(token),
-               let session = try await resolveSession(token) {
-                context.caller = session.caller
-                context.page.personName = session.personName
+            if let token = Cookies.value(Cookies.session, in: request), token.utf8.count <= 200,
+               let session = try await accounts.session(token) {
+                context.page.session = session
                 context.page.sessionToken = token
+                if !session.secondFactorPending && !session.mustEnrollSecondFactor {
+                    context.caller = session.caller
+                    context.page.personName = session.person.displayName
+                }
             }
             response = try await next(request, context)
         } catch {
@@ -82,6 +85,8 @@ struct PageMiddleware<Context: WebRequestContext>: RouterMiddleware {
         let status: HTTPResponse.Status
         let message: String
         switch error {
+        case let redirect as PageRedirect:
+            return Response(status: .seeOther, headers: [.location: redirect.location, .cacheControl: "no-store"])
         case let error as PageError:
             status = error.status
             message = messages.text(error.messageKey, language)
@@ -113,6 +118,11 @@ struct PageMiddleware<Context: WebRequestContext>: RouterMiddleware {
         if status == .serviceUnavailable { response.headers[.retryAfter] = "5" }
         return response
     }
+}
+
+/// Sends the reader elsewhere (303), e.g. to sign in first.
+struct PageRedirect: Error {
+    let location: String
 }
 
 /// A refusal a page shows as an error page with a message key.

@@ -1,5 +1,6 @@
 import Domain
 import Hummingbird
+import UseCases
 
 /// What a request context must carry for the pages; the service's one context conforms.
 public protocol WebRequestContext: RequestContext {
@@ -7,6 +8,8 @@ public protocol WebRequestContext: RequestContext {
     var caller: Caller { get set }
     /// The reader's language, CSRF token and signed-in person, set by `PageMiddleware`.
     var page: PageState { get set }
+    /// The client's IP address, for sign-in throttling; empty when unknown.
+    var clientAddress: String { get }
 }
 
 /// Per-request facts every page needs.
@@ -18,7 +21,10 @@ public struct PageState: Sendable {
     var issuesCSRFCookie = false
     /// The signed-in person's name, shown in the header; nil when nobody is signed in.
     public var personName: String?
+    /// The session cookie's token, also while a second factor is still owed.
     public var sessionToken: String?
+    /// The session behind the cookie, fully signed in or not.
+    public var session: AccountService.SignedIn?
 
     public init() {}
 }

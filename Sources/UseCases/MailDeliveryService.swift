@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Mail
 import NIOConcurrencyHelpers
+import Postgres
 import ServiceLifecycle
 import Storage
 
@@ -98,6 +99,9 @@ public struct MailDeliveryService: Service {
             while !Task.isCancelled {
                 do {
                     _ = try await deliverDue()
+                } catch let error as PostgresError where error.sqlState == "42P01" {
+                    // undefined_table: the service starts beside the migrations that make the outbox.
+                    logger.debug("mail outbox not created yet", metadata: ["error": "\(String(reflecting: error))"])
                 } catch {
                     logger.warning("mail outbox unavailable", metadata: ["error": "\(String(reflecting: error))"])
                 }

@@ -147,7 +147,8 @@ public struct SMTPClient: Sendable {
     /// The message as sent after DATA (before dot-stuffing), lines ending in CRLF.
     static func render(_ message: MailMessage, date: Date, messageID: String) throws -> String {
         for (name, value) in [("From", message.from), ("To", message.to), ("Subject", message.subject)]
-        where value.contains(where: { $0 == "\r" || $0 == "\n" }) {
+        // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        where value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
             throw SMTPError.invalidMessage("\(name) holds a line break")
         }
         let formatter = DateFormatter()

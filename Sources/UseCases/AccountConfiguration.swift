@@ -10,6 +10,9 @@ public struct AccountConfiguration: Sendable {
     public var mailFrom = "ASAR <no-reply@asar.kz>"
     /// The relay (`SMTP_URL`); nil writes messages, links included, to the log instead.
     public var smtp: SMTPConfiguration?
+    /// An `SMTP_URL` that is not `smtp://host[:port]`: mail then goes to the log, and the
+    /// deliverer says so loudly at start.
+    public var unusableSMTPURL: String?
     /// The time now; tests replace it.
     public var now: @Sendable () -> Date = { Date() }
     /// A session ends after this long unused.
@@ -34,7 +37,10 @@ public struct AccountConfiguration: Sendable {
         var configuration = AccountConfiguration()
         if let url = environment["ASAR_PUBLIC_URL"], !url.isEmpty { configuration.publicURL = url }
         if let from = environment["MAIL_FROM"], !from.isEmpty { configuration.mailFrom = from }
-        if let url = environment["SMTP_URL"], !url.isEmpty { configuration.smtp = SMTPConfiguration(url: url) }
+        if let url = environment["SMTP_URL"], !url.isEmpty {
+            configuration.smtp = SMTPConfiguration(url: url)
+            if configuration.smtp == nil { configuration.unusableSMTPURL = url }
+        }
         return configuration
     }
 

@@ -177,7 +177,9 @@ public struct AccountService: Sendable {
             policy.wait(failures: counts.account, last: counts.lastForAccount, free: policy.freeFailuresPerAccount, now: now),
             policy.wait(failures: counts.address, last: counts.lastForAddress, free: policy.freeFailuresPerAddress, now: now),
         ].compactMap { $0 }
-        return waits.max().map { Int($0.rounded(.up)) }
+        // Failure times come back from PostgreSQL rounded to the microsecond, a hair later than
+        // they were: a millisecond of slack keeps a one-second wait from reading as two.
+        return waits.max().map { max(1, Int(($0 - 0.001).rounded(.up))) }
     }
 
     /// A bcrypt hash of cost 12 that no password matches in practice.

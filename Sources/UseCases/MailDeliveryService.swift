@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Mail
 import NIOConcurrencyHelpers
+import Postgres
 import ServiceLifecycle
 import Storage
 
@@ -64,14 +65,19 @@ public struct MailDeliveryService: Service {
     let interval: Duration
     let now: @Sendable () -> Date
     let logger: Logger
+    /// Where mail goes, for the start-up log line.
+    let relay: String?
+    let unusableSMTPURL: String?
 
     /// How long a claimed message stays hidden from other instances while it is being sent.
     static let lease: Duration = .seconds(120)
 
     public init(
         outbox: MailOutboxRepository, sender: Sender?, from: String, wakeup: MailWakeup, interval: Duration,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger, relay: String? = nil, unusableSMTPURL: String? = nil
     ) {
+        self.relay = relay
+        self.unusableSMTPURL = unusableSMTPURL
         self.outbox = outbox
         self.sender = sender
         self.from = from
@@ -82,10 +88,20 @@ public struct MailDeliveryService: Service {
     }
 
     public func run() async throws {
+        if let unusableSMTPURL {
+            logger.error("SMTP_URL is not smtp://host[:port]; mail goes to the log", metadata: ["smtp_url": "\(unusableSMTPURL)"])
+        } else if let relay {
+            logger.info("mail delivery started", metadata: ["relay": "\(relay)"])
+        } else {
+            logger.notice("no SMTP_URL: mail, links included, goes to the log")
+        }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     _ = try await deliverDue()
+                } catch let error as PostgresError where error.sqlState == "42P01" {
+                    // undefined_table: the service starts beside the migrations that make the outbox.
+                    logger.debug("mail outbox not created yet", metadata: ["error": "\(String(reflecting: error))"])
                 } catch {
                     logger.warning("mail outbox unavailable", metadata: ["error": "\(String(reflecting: error))"])
                 }

@@ -70,7 +70,8 @@ public struct Services: Sendable {
         }
         return MailDeliveryService(
             outbox: MailOutboxRepository(pool: pool), sender: sender, from: accountConfiguration.mailFrom, wakeup: mailWakeup,
-            interval: accountConfiguration.mailPollInterval, now: accountConfiguration.now, logger: logger
+            interval: accountConfiguration.mailPollInterval, now: accountConfiguration.now, logger: logger,
+            relay: accountConfiguration.smtp.map { "\($0.host):\($0.port)" }, unusableSMTPURL: accountConfiguration.unusableSMTPURL
         )
     }
 

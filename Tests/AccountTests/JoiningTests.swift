@@ -50,6 +50,19 @@ import TestSupport
             // The organization's insert was rolled back with the person's.
             let count = try await world.pool.withConnection { try $0.query("SELECT count(*) FROM organizations WHERE bin = $1", [bin]).rows[0].decode(Int.self, at: 0) }
             #expect(count == 0)
+            // A BIN taken by another organization rolls the new owner back too.
+            _ = try await world.accounts.registerOrganization(
+                Self.draft(bin: bin), owner: .init(email: "first@example.kz", name: "First", password: "Correct-Horse-9"), address: "", userAgent: ""
+            )
+            do {
+                _ = try await world.accounts.registerOrganization(
+                    Self.draft(bin: bin), owner: .init(email: "second@example.kz", name: "Second", password: "Correct-Horse-9"), address: "", userAgent: ""
+                )
+                Issue.record("a taken BIN registered")
+            } catch DomainError.invalid(let issues) {
+                #expect(issues.map(\.code) == ["duplicate_bin"])
+            }
+            #expect(try await PeopleRepository(pool: world.pool).credentials(email: "second@example.kz") == nil)
             // Field problems of both parts come together, the owner's under owner.*.
             do {
                 var bad = Self.draft(bin: "123")

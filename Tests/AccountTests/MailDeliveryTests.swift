@@ -48,6 +48,17 @@ import TestSupport
         }
     }
 
+    @Test func configurationComesFromTheEnvironment() {
+        let defaults = AccountConfiguration.fromEnvironment([:])
+        #expect(defaults.smtp == nil && defaults.mailFrom == "ASAR <no-reply@asar.kz>")
+        #expect(defaults.link("/password/reset?token=t") == "http://127.0.0.1:8080/password/reset?token=t")
+        let set = AccountConfiguration.fromEnvironment(["SMTP_URL": "smtp://127.0.0.1:2525", "ASAR_PUBLIC_URL": "https://asar.kz/", "MAIL_FROM": "x@asar.kz"])
+        #expect(set.smtp?.port == 2525 && set.mailFrom == "x@asar.kz" && set.unusableSMTPURL == nil)
+        #expect(set.link("/invitations/accept?token=t") == "https://asar.kz/invitations/accept?token=t")
+        let tls = AccountConfiguration.fromEnvironment(["SMTP_URL": "smtps://relay:465"])
+        #expect(tls.smtp == nil && tls.unusableSMTPURL == "smtps://relay:465")
+    }
+
     @Test func retriesBackOffUpToAnHour() {
         #expect(MailDeliveryService.retryDelay(afterAttempts: 1) == 5)
         #expect(MailDeliveryService.retryDelay(afterAttempts: 2) == 10)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TestSupport
 @testable import Mail
@@ -54,7 +57,7 @@ import TestSupport
         silent.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         silent.arguments = ["python3", "-c", "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', \(port))); s.listen(); c=s.accept(); time.sleep(30)"]
         try silent.run()
-        defer { silent.terminate() }
+        defer { kill(silent.processIdentifier, SIGKILL) }
         while !SMTPSink.accepts(port: port) { try await Task.sleep(for: .milliseconds(50)) }
         let client = SMTPClient(configuration: SMTPConfiguration(host: "127.0.0.1", port: port, timeout: .seconds(1)))
         let started = ContinuousClock.now

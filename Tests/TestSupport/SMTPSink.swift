@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A real SMTP server for tests: aiosmtpd (PyPI) storing every message in a Maildir, started
 /// as `python3 -m aiosmtpd -n -l 127.0.0.1:PORT -c aiosmtpd.handlers.Mailbox DIR`.
@@ -16,7 +19,7 @@ public final class SMTPSink: @unchecked Sendable {
     }
 
     deinit {
-        process?.terminate()
+        stop()
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -36,9 +39,10 @@ public final class SMTPSink: @unchecked Sendable {
         throw TestFailure("aiosmtpd did not listen on port \(port) within 10 s")
     }
 
+    /// Kills the server at once. aiosmtpd ignores SIGTERM, and `waitUntilExit` would block a
+    /// cooperative thread, so it is neither asked nor waited for.
     public func stop() {
-        process?.terminate()
-        process?.waitUntilExit()
+        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process = nil
     }
 
@@ -106,29 +110,47 @@ public final class SMTPSink: @unchecked Sendable {
         return String(data: bytes, encoding: .utf8) ?? value
     }
 
+    /// True when something accepts TCP connections on 127.0.0.1:`port`.
     public static func accepts(port: Int) -> Bool {
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(('127.0.0.1', \(port))))"]
-        probe.standardOutput = FileHandle.nullDevice
-        probe.standardError = FileHandle.nullDevice
-        guard (try? probe.run()) != nil else { return false }
-        probe.waitUntilExit()
-        return probe.terminationStatus == 0
+        withSocket { socket in
+            var address = loopback(port: port)
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+        } ?? false
     }
 
     /// A port nothing listens on now (the kernel's pick for an ephemeral bind).
     public static func freePort() throws -> Int {
-        let probe = Process()
-        let output = Pipe()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
-        probe.standardOutput = output
-        try probe.run()
-        probe.waitUntilExit()
-        let text = String(data: output.fileHandleForReading.readDataToEndOfFile(), encoding: .utf8) ?? ""
-        guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw TestFailure("no free port") }
+        let port = withSocket { socket -> Int? in
+            var address = loopback(port: 0)
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+            guard bound else { return nil }
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let named = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) == 0 }
+            }
+            return named ? Int(UInt16(bigEndian: address.sin_port)) : nil
+        } ?? nil
+        guard let port else { throw TestFailure("no free port") }
         return port
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+
+    private static func withSocket<T>(_ body: (Int32) -> T) -> T? {
+        let handle = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard handle >= 0 else { return nil }
+        defer { close(handle) }
+        return body(handle)
     }
 }
 

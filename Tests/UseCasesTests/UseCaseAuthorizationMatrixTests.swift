@@ -211,6 +211,17 @@ import TestSupport
             let issued = try await services.tokens.issue(for: world.ngo, label: "to revoke", expiresAt: nil, by: .admin)
             _ = try await services.tokens.revoke(issued.id, by: caller)
         },
+        // Accounts (the rest of AccountService works on session tokens, see Tests/AccountTests)
+        Row(name: "accounts.verificationQueue", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, _, caller in
+            _ = try await services.accounts.verificationQueue(limit: 10, by: caller)
+        },
+        Row(name: "accounts.verify", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.accounts.verify(world.spare, as: .suspended, by: caller)
+        },
+        Row(name: "accounts.createPerson", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            let account = AccountService.NewAccount(email: "matrix-\(UUID().uuidString.prefix(8))@example.kz", name: "Matrix", password: "Correct-Horse-9")
+            _ = try await services.accounts.createPerson(account, isAdmin: false, memberships: [(world.ngo, .viewer)], by: caller)
+        },
     ]
 
     @Test(arguments: rows.map(\.name))
@@ -242,6 +253,7 @@ import TestSupport
             "partnerships.feed", "partnerships.reviewQueue",
             "rounds.run", "rounds.find", "rounds.accept",
             "tokens.issue", "tokens.list", "tokens.revoke",
+            "accounts.verificationQueue", "accounts.verify", "accounts.createPerson",
         ]
         #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")
     }

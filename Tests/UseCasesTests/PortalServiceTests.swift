@@ -163,4 +163,28 @@ import TestSupport
             #expect(Set(inDistrict.map(\.id)).isSubset(of: inRegion))
         }
     }
+
+    @Test func figuresAreKeptThenRefreshedInTheBackground() async throws {
+        try await TestDatabase.with { database in
+            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+            let reference = ReferenceData(repository: ReferenceRepository(pool: database.pool))
+            let portal = PortalService(
+                portal: PortalRepository(pool: database.pool), organizations: OrganizationRepository(pool: database.pool),
+                projects: ProjectRepository(pool: database.pool), reference: reference, figuresFor: .milliseconds(300)
+            )
+            let first = try await portal.home(by: .anonymous)
+            try await database.pool.withConnection { connection in
+                try connection.execute("UPDATE projects SET status = 'open' WHERE id = (SELECT id FROM projects WHERE status = 'draft' ORDER BY id LIMIT 1)")
+            }
+            #expect(try await portal.home(by: .anonymous) == first, "kept within its lifetime")
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await portal.home(by: .anonymous) == first, "past it, answered at once while a refresh runs")
+            var fresh = first
+            for _ in 0..<50 where fresh == first {
+                try await Task.sleep(for: .milliseconds(50))
+                fresh = try await portal.home(by: .anonymous)
+            }
+            #expect(fresh.openProjects == first.openProjects + 1 && fresh.asOf > first.asOf)
+        }
+    }
 }

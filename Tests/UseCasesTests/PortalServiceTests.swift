@@ -79,6 +79,17 @@ import TestSupport
             let hidden = try await portal.projectPage(unapproved, by: .admin)
             #expect(hidden.partnerships.isEmpty && hidden.timeline.isEmpty && hidden.reports.isEmpty && hidden.pledgedKZT == 0)
 
+            // On every project with partnerships, only those past approval show, with only their trail and reports.
+            let withPartnerships = try await pool.withConnection { connection in
+                try connection.query("SELECT DISTINCT project_id FROM partnerships").rows.map { try $0.decode(UUID.self, at: 0) }
+            }
+            for id in withPartnerships {
+                let page = try await portal.projectPage(id, by: .anonymous)
+                let shown = Set(page.partnerships.map(\.id))
+                #expect(page.partnerships.allSatisfy { $0.state.isPublic })
+                #expect(Set(page.timeline.map(\.partnershipID)).isSubset(of: shown) && Set(page.reports.map(\.partnershipID)).isSubset(of: shown))
+            }
+
             let draft: UUID = try await Self.scalar(pool, "SELECT id FROM projects WHERE status = 'draft' ORDER BY id LIMIT 1")
             for caller in [Caller.anonymous, .admin] {
                 await #expect(throws: DomainError.notFound(resource: "project")) { try await portal.projectPage(draft, by: caller) }

@@ -246,8 +246,10 @@ INSERT INTO regions (kato, parent_kato, kind, name_en, name_ru, name_kk, code_so
 
 -- The portal's figures. Partnerships by stage and the funding placed read one narrow index.
 CREATE INDEX partnerships_state ON partnerships (state) INCLUDE (pledge_kzt, project_id);
--- Open need by region: the open projects alone, with what the sums need.
-CREATE INDEX projects_open_need ON projects (id) INCLUDE (funding_needed_kzt, region_scope) WHERE status = 'open';
+-- Figures by place and focus area scan narrow index entries instead of wide rows (index-only, once
+-- vacuumed): open projects with their need, places and focus areas; active organizations likewise.
+CREATE INDEX projects_open_need ON projects (id) INCLUDE (funding_needed_kzt, region_scope, focus_areas) WHERE status = 'open';
+CREATE INDEX organizations_active_kind ON organizations (kind) INCLUDE (region_scope, focus_areas) WHERE active;
 -- The open-data files say when they last changed.
 CREATE INDEX organizations_updated ON organizations (updated_at);
 CREATE INDEX projects_updated ON projects (updated_at);

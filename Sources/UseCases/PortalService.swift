@@ -14,7 +14,8 @@ public struct PortalService: Sendable {
     let cache: PortalCache
 
     /// Figures (home, regions, a region) are kept for `figuresFor` and carry the time they were read;
-    /// `.zero` reads them afresh every time.
+    /// past that they are still answered while one background read replaces them. `.zero` reads them
+    /// afresh every time.
     public init(
         portal: PortalRepository, organizations: OrganizationRepository, projects: ProjectRepository,
         reference: ReferenceData, figuresFor: Duration = .seconds(30)
@@ -155,7 +156,7 @@ public struct PortalService: Sendable {
     }
 
     public func regions(_ measure: PortalMeasure, by caller: Caller) async throws -> RegionsOverview {
-        let (figures, asOf) = try await cache.value(for: "regions") { (try await portal.placeFigures(in: nil), Date()) }
+        let (figures, asOf) = try await cache.value(for: "regions") { (try await portal.placeFigures(.regions), Date()) }
         return RegionsOverview(measure: measure, regions: figures, asOf: asOf)
     }
 
@@ -179,11 +180,11 @@ public struct PortalService: Sendable {
             throw DomainError.notFound(resource: "region")
         }
         return try await cache.value(for: "region:\(kato)") {
-            let totals = try await portal.placeFigures(in: nil).first { $0.code == kato }?.figures ?? PortalFigures()
+            let totals = try await portal.placeFigures(.unit(kato)).first?.figures ?? PortalFigures()
             return RegionPage(
                 region: region,
                 totals: totals,
-                districts: try await portal.placeFigures(in: kato),
+                districts: try await portal.placeFigures(.districts(of: kato)),
                 focusAreas: try await portal.focusFigures(in: kato),
                 largestUnfundedNeeds: try await portal.largestUnfundedNeeds(in: kato, limit: 10),
                 asOf: Date()
@@ -192,13 +193,15 @@ public struct PortalService: Sendable {
     }
 }
 
-/// Figures read within the last `lifetime`, by key. Two requests that miss at once both read;
-/// the later write wins, which is harmless for figures that only say "as of".
+/// Figures read within the last `lifetime`, by key. An older value is still answered at once while
+/// one background read replaces it, so a page waits for the aggregates only the first time; every
+/// value carries the time it was read ("as of").
 final class PortalCache: Sendable {
     private struct Entry: @unchecked Sendable {
         // Safe: every value stored is itself Sendable (`value(for:)` requires it); Any hides only the type.
         let value: Any
         let readAt: ContinuousClock.Instant
+        var refreshing = false
     }
 
     private let lifetime: Duration
@@ -208,15 +211,31 @@ final class PortalCache: Sendable {
         self.lifetime = lifetime
     }
 
-    func value<T: Sendable>(for key: String, read: () async throws -> T) async throws -> T {
+    func value<T: Sendable>(for key: String, read: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard lifetime > .zero else { return try await read() }
         let now = ContinuousClock.now
-        if lifetime > .zero, let entry = entries.withLockedValue({ $0[key] }),
-           now - entry.readAt < lifetime, let value = entry.value as? T {
+        // nil: nothing usable; otherwise the value, and whether this caller should refresh it.
+        let cached: (T, Bool)? = entries.withLockedValue { entries in
+            guard let entry = entries[key], let value = entry.value as? T else { return nil }
+            if now - entry.readAt < lifetime || entry.refreshing { return (value, false) }
+            entries[key]?.refreshing = true
+            return (value, true)
+        }
+        guard let (value, refresh) = cached else {
+            let value = try await read()
+            entries.withLockedValue { $0[key] = Entry(value: value, readAt: now) }
             return value
         }
-        let value = try await read()
-        if lifetime > .zero {
-            entries.withLockedValue { $0[key] = Entry(value: value, readAt: now) }
+        if refresh {
+            Task {
+                do {
+                    let fresh = try await read()
+                    entries.withLockedValue { $0[key] = Entry(value: fresh, readAt: ContinuousClock.now) }
+                } catch {
+                    // Keep answering the older figures; the next request past the lifetime tries again.
+                    entries.withLockedValue { $0[key]?.refreshing = false }
+                }
+            }
         }
         return value
     }

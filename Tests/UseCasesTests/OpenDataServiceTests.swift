@@ -126,6 +126,8 @@ import TestSupport
         #expect(CSV.field("@SUM(A1)") == "'@SUM(A1)")
         #expect(CSV.field("=A1,B1") == "\"'=A1,B1\"")
         #expect(CSV.field("Қамқор") == "Қамқор")
+        #expect(OpenDataService.timestamp(Date(timeIntervalSince1970: 1_764_565_734.9)) == "2025-12-01T05:08:54Z")
+        #expect(OpenDataService.day(Date(timeIntervalSince1970: 1_764_529_200)) == "2025-12-01", "19:00 UTC is already the next day in Kazakhstan")
         var csv = CSV(header: ["a", "b"])
         csv.append(["1", ""])
         #expect(String(decoding: csv.data, as: UTF8.self) == "a,b\r\n1,\r\n")

@@ -79,6 +79,17 @@ import TestSupport
             let hidden = try await portal.projectPage(unapproved, by: .admin)
             #expect(hidden.partnerships.isEmpty && hidden.timeline.isEmpty && hidden.reports.isEmpty && hidden.pledgedKZT == 0)
 
+            // On every project with partnerships, only those past approval show, with only their trail and reports.
+            let withPartnerships = try await pool.withConnection { connection in
+                try connection.query("SELECT DISTINCT project_id FROM partnerships").rows.map { try $0.decode(UUID.self, at: 0) }
+            }
+            for id in withPartnerships {
+                let page = try await portal.projectPage(id, by: .anonymous)
+                let shown = Set(page.partnerships.map(\.id))
+                #expect(page.partnerships.allSatisfy { $0.state.isPublic })
+                #expect(Set(page.timeline.map(\.partnershipID)).isSubset(of: shown) && Set(page.reports.map(\.partnershipID)).isSubset(of: shown))
+            }
+
             let draft: UUID = try await Self.scalar(pool, "SELECT id FROM projects WHERE status = 'draft' ORDER BY id LIMIT 1")
             for caller in [Caller.anonymous, .admin] {
                 await #expect(throws: DomainError.notFound(resource: "project")) { try await portal.projectPage(draft, by: caller) }
@@ -161,6 +172,30 @@ import TestSupport
             filter.region = kato
             let inRegion = Set(try await projects.list(filter, after: nil, limit: 100, by: .anonymous).items.map(\.id))
             #expect(Set(inDistrict.map(\.id)).isSubset(of: inRegion))
+        }
+    }
+
+    @Test func figuresAreKeptThenRefreshedInTheBackground() async throws {
+        try await TestDatabase.with { database in
+            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+            let reference = ReferenceData(repository: ReferenceRepository(pool: database.pool))
+            let portal = PortalService(
+                portal: PortalRepository(pool: database.pool), organizations: OrganizationRepository(pool: database.pool),
+                projects: ProjectRepository(pool: database.pool), reference: reference, figuresFor: .milliseconds(300)
+            )
+            let first = try await portal.home(by: .anonymous)
+            try await database.pool.withConnection { connection in
+                try connection.execute("UPDATE projects SET status = 'open' WHERE id = (SELECT id FROM projects WHERE status = 'draft' ORDER BY id LIMIT 1)")
+            }
+            #expect(try await portal.home(by: .anonymous) == first, "kept within its lifetime")
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await portal.home(by: .anonymous) == first, "past it, answered at once while a refresh runs")
+            var fresh = first
+            for _ in 0..<50 where fresh == first {
+                try await Task.sleep(for: .milliseconds(50))
+                fresh = try await portal.home(by: .anonymous)
+            }
+            #expect(fresh.openProjects == first.openProjects + 1 && fresh.asOf > first.asOf)
         }
     }
 }

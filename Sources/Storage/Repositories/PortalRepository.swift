@@ -56,17 +56,30 @@ public struct PortalRepository: Sendable {
 
     // MARK: - Figures by place and focus area
 
-    /// Figures for every top-level region (`region` nil) or for every district of `region`, in code order.
-    public func placeFigures(in region: String?) async throws -> [PortalPlaceFigures] {
+    /// Which places a figures query reports on.
+    public enum Places: Sendable {
+        /// The 20 top-level regions.
+        case regions
+        /// Every district of a top-level region.
+        case districts(of: String)
+        /// One unit (region or district) on its own.
+        case unit(String)
+    }
+
+    /// Figures for each of `places`, in code order.
+    public func placeFigures(_ places: Places) async throws -> [PortalPlaceFigures] {
         // Each place's projects and NGOs are found through region_scope, which holds every code a
         // record names and all the units above it: a project in a district counts in its region too.
-        let places = region == nil
-            ? "SELECT kato FROM regions WHERE parent_kato IS NULL"
-            : "SELECT kato FROM regions WHERE parent_kato = $1"
-        let within = region == nil ? "true" : "region_scope @> ARRAY[$1::text]"
-        let withinProject = region == nil ? "true" : "p.region_scope @> ARRAY[$1::text]"
+        let (placesSQL, within, withinProject, parameters): (String, String, String, [any PostgresEncodable]) = switch places {
+        case .regions:
+            ("SELECT kato FROM regions WHERE parent_kato IS NULL", "true", "true", [])
+        case .districts(let region):
+            ("SELECT kato FROM regions WHERE parent_kato = $1", "region_scope @> ARRAY[$1::text]", "p.region_scope @> ARRAY[$1::text]", [region])
+        case .unit(let code):
+            ("SELECT $1::text AS kato", "region_scope @> ARRAY[$1::text]", "p.region_scope @> ARRAY[$1::text]", [code])
+        }
         let sql = """
-            WITH places AS (\(places)),
+            WITH places AS (\(placesSQL)),
             need AS (
                 SELECT code, count(*) AS projects, sum(funding_needed_kzt) AS need
                 FROM projects, unnest(region_scope) AS code
@@ -95,7 +108,6 @@ public struct PortalRepository: Sendable {
             LEFT JOIN ngos ON ngos.code = places.kato
             ORDER BY places.kato
             """
-        let parameters: [any PostgresEncodable] = region.map { [$0] } ?? []
         return try await pool.withConnection { connection in
             try connection.query(sql, parameters).rows.map(Self.decodeFigures)
         }

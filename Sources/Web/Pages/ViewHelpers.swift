@@ -22,8 +22,7 @@ struct Vocabulary {
     }
 
     func regionName(_ kato: String) -> String {
-        guard let region = snapshot.regions.first(where: { $0.kato == kato }) else { return kato }
-        return region.name.preferred(language)
+        snapshot.unit(kato)?.name.preferred(language) ?? kato
     }
 
     func focusName(_ code: String) -> String {
@@ -41,16 +40,15 @@ struct Vocabulary {
             .map { ["value": $0.kato, "label": $0.name, "selected": $0.kato == selected] }
     }
 
-    /// Districts grouped under their region, for a select with optgroups.
+    /// Districts grouped under their region, for a select with optgroups; only the chosen
+    /// region's when one is chosen.
     func districtGroups(selected: String, region: String) -> [[String: Any]] {
-        let districts = snapshot.regions.filter { $0.level == 2 }
-        let parents = Dictionary(grouping: districts) { $0.parentKATO ?? "" }
-        return parents.keys
+        snapshot.districtsByRegion.keys
             .filter { region.isEmpty || $0 == region }
             .map { parent in (parent: parent, name: regionName(parent)) }
             .sorted { $0.name < $1.name }
             .map { group in
-                let options = (parents[group.parent] ?? [])
+                let options = snapshot.districts(of: group.parent)
                     .map { (kato: $0.kato, name: $0.name.preferred(language)) }
                     .sorted { $0.name < $1.name }
                     .map { ["value": $0.kato, "label": $0.name, "selected": $0.kato == selected] as [String: Any] }

@@ -515,6 +515,16 @@ public struct AccountService: Sendable {
     // MARK: - Helpers
 
     /// The row for a new person, or nil with the problems added to `issues`.
+    /// What is wrong with a new account's fields, without creating anything, so that a form can
+    /// show every problem at once even when others stop it first.
+    public static func issues(of account: NewAccount, prefix: String = "") -> [FieldIssue] {
+        var issues: [FieldIssue] = []
+        let email = AccountRules.email(account.email, field: prefix + "email", into: &issues)
+        _ = AccountRules.displayName(account.name, field: prefix + "name", into: &issues)
+        issues += AccountRules.passwordIssues(account.password, email: email, field: prefix + "password")
+        return issues
+    }
+
     private func validatedPerson(_ account: NewAccount, prefix: String, issues: inout [FieldIssue]) async throws -> PeopleRepository.NewPerson? {
         let before = issues.count
         let email = AccountRules.email(account.email, field: prefix + "email", into: &issues)

@@ -88,8 +88,8 @@ struct PublicPages<Context: WebRequestContext>: Sendable {
         let filters = SearchFilters(request, reference: words.snapshot)
         var view = filterView(filters, words: words, base: "/projects", api: "/v1/projects")
         view["statuses"] = words.statusOptions(selected: filters.status)
-        view["minNeed"] = filters.minNeed.map(String.init) ?? (request.uri.queryParameters["min_need"].map(String.init) ?? "")
-        view["maxNeed"] = filters.maxNeed.map(String.init) ?? (request.uri.queryParameters["max_need"].map(String.init) ?? "")
+        view["minNeed"] = filters.minNeed.map(String.init) ?? (FormData.query(of: request)["min_need"] ?? "")
+        view["maxNeed"] = filters.maxNeed.map(String.init) ?? (FormData.query(of: request)["max_need"] ?? "")
         if filters.errors.isEmpty {
             let page = try await services.projects.list(
                 filters.projectFilter, after: filters.cursor, limit: SearchFilters.pageSize, by: context.caller

@@ -8,6 +8,8 @@ deploy/browser sets the environment:
   ASAR_BROWSER_MAILDIR      the SMTP sink's Maildir
   ASAR_BROWSER_PROJECT, ASAR_BROWSER_ORGANIZATION, ASAR_BROWSER_REGION
                             a project with partnerships, its NGO and its region (from the database)
+  ASAR_BROWSER_UNTRANSLATED_PROJECT
+                            a project whose title has no English text
   ASAR_BROWSER_SEED_LOG     what `asar seed --demo` printed (the demo people may be listed there)
 The demo people (assumed until the demo data prints them):
   ASAR_DEMO_ADMIN_EMAIL     default admin@demo.asar.kz (a platform admin: has two-factor)
@@ -48,6 +50,7 @@ MAILDIR = os.environ.get("ASAR_BROWSER_MAILDIR", "")
 PROJECT_ID = os.environ.get("ASAR_BROWSER_PROJECT", "")
 ORGANIZATION_ID = os.environ.get("ASAR_BROWSER_ORGANIZATION", "")
 REGION = os.environ.get("ASAR_BROWSER_REGION", "") or "550000000"
+UNTRANSLATED_PROJECT_ID = os.environ.get("ASAR_BROWSER_UNTRANSLATED_PROJECT", "")
 SEED_LOG = os.environ.get("ASAR_BROWSER_SEED_LOG", "")
 
 ADMIN_EMAIL = os.environ.get("ASAR_DEMO_ADMIN_EMAIL", "admin@demo.asar.kz")
@@ -77,6 +80,10 @@ CSP_MESSAGES = {}
 OVERFLOW = {}
 # (lang, page) -> path, for the report
 VISITED = {}
+# (lang, page) -> other console errors (scripts that throw, assets that fail to load)
+CONSOLE_ERRORS = {}
+# (lang, page) -> ["status url"] of stylesheets, scripts and images that did not load
+BROKEN_ASSETS = {}
 
 
 def say(text=""):
@@ -324,6 +331,7 @@ class BrowserTest(unittest.TestCase):
 
     def go(self, path, page, status=200):
         """Opens PATH, checks its status and <html lang>, and captures it as PAGE."""
+        drain_console(self.d)
         self.d.get(BASE + path)
         self.loaded(page, status)
 
@@ -462,18 +470,39 @@ def _stale(element):
 # Capturing a page: screenshots, axe-core, CSP console messages, sideways overflow
 
 
+_last_key = [None]
+
+
+def drain_console(d, key=None):
+    """Files the browser console's messages since the last call under KEY (default: the page
+    captured last). "Failed to load resource" lines are left to the resource timing check."""
+    key = key or _last_key[0] or ("xx", "unknown")
+    _last_key[0] = key
+    try:
+        log = d.get_log("browser")
+    except WebDriverException:
+        log = []
+    for entry in log:
+        message = entry.get("message", "")
+        if "Content Security Policy" in message:
+            CSP_MESSAGES.setdefault(key, []).append(message)
+        elif entry.get("level") == "SEVERE" and "Failed to load resource" not in message:
+            CONSOLE_ERRORS.setdefault(key, []).append(message)
+
+
 def capture(test, page):
     """Screenshots at each width and an axe-core run, once per (language, page)."""
     d = test.d
     lang = test.lang() or "xx"
     # Console messages since the last capture belong to this page.
-    try:
-        messages = [m["message"] for m in d.get_log("browser") if "Content Security Policy" in m.get("message", "")]
-    except WebDriverException:
-        messages = []
     key = (lang, page)
-    if messages:
-        CSP_MESSAGES.setdefault(key, []).extend(messages)
+    drain_console(d, key)
+    broken = d.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".filter(r => ['link', 'script', 'img', 'css'].includes(r.initiatorType) && r.responseStatus >= 400)"
+        ".map(r => r.responseStatus + ' ' + r.name)")
+    if broken:
+        BROKEN_ASSETS.setdefault(key, []).extend(b for b in broken if b not in BROKEN_ASSETS.get(key, []))
     if key in VISITED:
         return
     VISITED[key] = test.path()
@@ -521,14 +550,31 @@ def run_axe(d):
     return [v for v in results if v.get("impact") in BLOCKING_IMPACTS]
 
 
-def describe_violations(key, violations):
-    lines = [f"  {key[0]}-{key[1]} ({VISITED.get(key, '?')}):"]
-    for v in violations:
-        targets = ", ".join(" ".join(n.get("target", [])) for n in v.get("nodes", [])[:4])
-        more = len(v.get("nodes", [])) - 4
-        lines.append(f"    [{v.get('impact')}] {v.get('id')}: {v.get('help')} -> {targets}"
-                     + (f" (+{more} more)" if more > 0 else ""))
+def axe_report(failing):
+    """Blocking violations grouped by rule: which pages (in which languages) and which elements."""
+    rules = {}
+    for (lang, page), violations in sorted(failing.items()):
+        for v in violations:
+            rule = rules.setdefault(v.get("id"), {"impact": v.get("impact"), "help": v.get("help"), "pages": {}, "targets": []})
+            rule["pages"].setdefault(page, []).append(lang)
+            for node in v.get("nodes", []):
+                target = " ".join(node.get("target", []))
+                if target not in rule["targets"]:
+                    rule["targets"].append(target)
+    lines = []
+    for name, rule in sorted(rules.items(), key=lambda item: (item[1]["impact"] != "critical", item[0])):
+        lines.append(f"  [{rule['impact']}] {name}: {rule['help']}")
+        lines.append("      pages: " + ", ".join(f"{page} ({' '.join(langs)})" for page, langs in rule["pages"].items()))
+        more = len(rule["targets"]) - 8
+        lines.append("      elements: " + ", ".join(rule["targets"][:8]) + (f" (+{more} more)" if more > 0 else ""))
     return "\n".join(lines)
+
+
+def write_axe_results(path):
+    """Every page's blocking violations as JSON (the full axe-core records), for a closer look."""
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump({f"{lang}-{page}": {"path": VISITED.get((lang, page)), "violations": v}
+                   for (lang, page), v in sorted(AXE_RESULTS.items())}, out, ensure_ascii=False, indent=1)
 
 
 def json_of(reply):

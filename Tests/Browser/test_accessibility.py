@@ -2,8 +2,11 @@
 already visited in a language are not visited again (their results are kept); this test visits the
 rest, then judges them all. Runs last (run.py orders it so)."""
 
-from harness import (AXE_RESULTS, AXE_VERSION, BASE, capture, LANGUAGES, NGO_EMAIL, OVERFLOW, ORGANIZATION_ID, PASSWORD, PROJECT_ID, REGION,
-                     VISITED, BrowserTest, describe_violations, say)
+import os
+
+from harness import (AXE_RESULTS, AXE_VERSION, BASE, BROKEN_ASSETS, CONSOLE_ERRORS, LANGUAGES, NGO_EMAIL, ORGANIZATION_ID, OVERFLOW, PASSWORD,
+                     PROJECT_ID, REGION, SCREENSHOTS, VISITED, BrowserTest, axe_report, capture, say,
+                     write_axe_results)
 
 PUBLIC = [("home", "/"), ("search", "/search?q=a"), ("organizations", "/organizations"), ("projects", "/projects"),
           ("regions", "/regions?measure=open_need"), ("region", f"/regions/{REGION}"), ("open-data", "/open-data"),
@@ -52,9 +55,10 @@ class Accessibility(BrowserTest):
         failing = {key: v for key, v in sorted(AXE_RESULTS.items()) if v}
         say(f"\naxe-core {''.join(AXE_VERSION)}: {len(AXE_RESULTS)} pages checked ({', '.join(sorted({p for _, p in AXE_RESULTS}))}),"
             f" {len(failing)} with serious or critical violations")
-        report = "\n".join(describe_violations(key, v) for key, v in failing.items())
-        if report:
-            say(report)
+        if failing:
+            say(axe_report(failing))
+            write_axe_results(os.path.join(SCREENSHOTS, "axe-violations.json"))
+            say(f"  (every violation in full: {os.path.join(SCREENSHOTS, 'axe-violations.json')})")
         problems = []
         if failing:
             problems.append(f"{len(failing)} pages with serious or critical axe-core violations (listed above)")
@@ -67,3 +71,15 @@ class Accessibility(BrowserTest):
         wide = [f"{lang}-{page} ({VISITED.get((lang, page))}): {width} px" for (lang, page), width in sorted(OVERFLOW.items())]
         self.assertTrue(VISITED, "no page was visited")
         self.assertFalse(wide, "pages wider than 375 px:\n  " + "\n  ".join(wide))
+
+    def test_pages_load_their_assets_without_errors(self):
+        """Every stylesheet, script and image a visited page asks for loads; no script error."""
+        self.assertTrue(VISITED, "no page was visited")
+        broken = sorted({f"{asset} (on {page})" for (_, page), assets in BROKEN_ASSETS.items() for asset in assets})
+        errors = sorted({f"{page}: {message}" for (_, page), messages in CONSOLE_ERRORS.items() for message in messages})
+        problems = []
+        if broken:
+            problems.append("assets that did not load:\n  " + "\n  ".join(broken[:20]))
+        if errors:
+            problems.append("console errors:\n  " + "\n  ".join(errors[:20]))
+        self.assertFalse(problems, "\n".join(problems))

@@ -8,8 +8,8 @@ import urllib.parse
 
 from selenium.webdriver.common.by import By
 
-from harness import (BASE, LANGUAGE_LABELS, LANGUAGES, ORGANIZATION_ID, PROJECT_ID, REGION, BrowserTest,
-                     http)
+from harness import (BASE, LANGUAGE_LABELS, LANGUAGES, ORGANIZATION_ID, PROJECT_ID, REGION,
+                     UNTRANSLATED_PROJECT_ID, BrowserTest, http)
 
 
 class Home(BrowserTest):
@@ -23,6 +23,7 @@ class Home(BrowserTest):
         form = self.el("form[action='/search']")
         self.el("input[name=q]", form)
         self.assertEqual((form.get_attribute("method") or "get").lower(), "get", "the search form is a GET form")
+        self.assert_form_conventions(form)
 
     def test_search_box_leads_to_results(self):
         self.go("/", "home")
@@ -68,6 +69,7 @@ class Search(BrowserTest):
         form = self.filter_form("/organizations")
         for name in ("q", "kind", "region", "district", "focus"):
             self.field(name, form)
+        self.assert_form_conventions(form)
         kind = "ngo"
         self.d.execute_script("arguments[0].value = arguments[1]", self.field("kind", form), kind)
         region = self.choose_first("region", form)
@@ -99,6 +101,7 @@ class Search(BrowserTest):
         form = self.filter_form("/projects")
         for name in ("q", "region", "district", "focus", "status", "min_need", "max_need"):
             self.field(name, form)
+        self.assert_form_conventions(form)
         self.d.execute_script("arguments[0].value = 'open'", self.field("status", form))
         self.type_into("min_need", "1000", form)
         self.submit(self.submit_button(form))
@@ -250,6 +253,17 @@ class Language(BrowserTest):
         self.d.get(BASE + f"/projects/{PROJECT_ID}")
         self.assertEqual(self.lang(), "ru", "the chosen language did not hold on the next page")
         self.check_switch()
+
+    def test_text_in_another_language_is_marked(self):
+        """A title with no English text, shown on an English page in Kazakh or Russian, carries that lang."""
+        self.assertTrue(UNTRANSLATED_PROJECT_ID, "the demo data has no project without an English title")
+        self.set_language("en")
+        self.go(f"/projects/{UNTRANSLATED_PROJECT_ID}", "project-untranslated")
+        self.assertEqual(self.lang(), "en")
+        marked = self.d.execute_script(
+            "const h = document.querySelector('main h1'); if (!h) return null;"
+            "const inner = h.querySelector('[lang]'); return (inner || h.closest('[lang]')).getAttribute('lang')")
+        self.assertIn(marked, ("kk", "ru"), f"the title shown instead of an English one is marked lang={marked!r}")
 
     def test_switch_refuses_to_leave_the_site(self):
         for target in ("https://evil.example/", "//evil.example/"):

@@ -11,12 +11,14 @@ deploy/browser sets the environment:
   ASAR_BROWSER_UNTRANSLATED_PROJECT
                             a project whose title has no English text
   ASAR_BROWSER_SEED_LOG     what `asar seed --demo` printed (the demo people may be listed there)
-The demo people (assumed until the demo data prints them):
+The demo people the tests sign in as; each setting wins over the table of demo people that
+`asar seed --demo` prints (email, role, organization, password, TOTP key), which wins over the
+defaults:
   ASAR_DEMO_ADMIN_EMAIL     default admin@demo.asar.kz (a platform admin: has two-factor)
   ASAR_DEMO_NGO_EMAIL       default ngo.owner@demo.asar.kz (an NGO owner without two-factor)
-  ASAR_DEMO_PASSWORD        default demo-password-2026 (both)
-  ASAR_DEMO_TOTP_SECRET     the admin's base32 TOTP secret (else an otpauth:// URI or a
-                            "secret" next to the admin's email in the seed output)
+  ASAR_DEMO_ADMIN_PASSWORD, ASAR_DEMO_NGO_PASSWORD, or ASAR_DEMO_PASSWORD for both
+                            default demo-password-2026
+  ASAR_DEMO_TOTP_SECRET     the admin's TOTP key, base32 as an authenticator app takes it
 """
 
 import base64
@@ -53,9 +55,28 @@ REGION = os.environ.get("ASAR_BROWSER_REGION", "") or "550000000"
 UNTRANSLATED_PROJECT_ID = os.environ.get("ASAR_BROWSER_UNTRANSLATED_PROJECT", "")
 SEED_LOG = os.environ.get("ASAR_BROWSER_SEED_LOG", "")
 
+
+
+def _seeded_people():
+    """email -> (password, TOTP key or None) from the table of demo people `asar seed --demo` prints
+    (columns email, role, organization, password, TOTP key; separated by two or more spaces)."""
+    people = {}
+    if SEED_LOG and os.path.exists(SEED_LOG):
+        for line in open(SEED_LOG, encoding="utf-8", errors="replace").read().splitlines():
+            cells = re.split(r"\s{2,}", line.strip())
+            if len(cells) >= 5 and "@" in cells[0] and " " not in cells[0]:
+                key = cells[-1] if re.fullmatch(r"[A-Z2-7]{16,}=*", cells[-1]) else None
+                people[cells[0].lower()] = (cells[-2], key)
+    return people
+
+
+SEEDED = _seeded_people()
 ADMIN_EMAIL = os.environ.get("ASAR_DEMO_ADMIN_EMAIL", "admin@demo.asar.kz")
 NGO_EMAIL = os.environ.get("ASAR_DEMO_NGO_EMAIL", "ngo.owner@demo.asar.kz")
-PASSWORD = os.environ.get("ASAR_DEMO_PASSWORD", "demo-password-2026")
+ADMIN_PASSWORD = (os.environ.get("ASAR_DEMO_ADMIN_PASSWORD") or os.environ.get("ASAR_DEMO_PASSWORD")
+                  or SEEDED.get(ADMIN_EMAIL.lower(), ("demo-password-2026",))[0])
+NGO_PASSWORD = (os.environ.get("ASAR_DEMO_NGO_PASSWORD") or os.environ.get("ASAR_DEMO_PASSWORD")
+                or SEEDED.get(NGO_EMAIL.lower(), ("demo-password-2026",))[0])
 
 LANGUAGES = ("kk", "ru", "en")
 LANGUAGE_LABELS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
@@ -214,22 +235,20 @@ def fresh_totp(secret, margin=4):
 
 
 def admin_totp_secret():
-    """The admin's TOTP secret: ASAR_DEMO_TOTP_SECRET, else found in what the seed printed."""
+    """The admin's TOTP key (base32): ASAR_DEMO_TOTP_SECRET, else the seed's table of demo people,
+    else an otpauth:// URI for the admin in the seed's output."""
     secret = os.environ.get("ASAR_DEMO_TOTP_SECRET", "").strip()
     if secret:
         return secret
+    if SEEDED.get(ADMIN_EMAIL.lower(), (None, None))[1]:
+        return SEEDED[ADMIN_EMAIL.lower()][1]
     if SEED_LOG and os.path.exists(SEED_LOG):
         text = open(SEED_LOG, encoding="utf-8", errors="replace").read()
         for uri in re.findall(r"otpauth://totp/[^\s\"'<>]+", text):
-            if urllib.parse.unquote(uri).find(ADMIN_EMAIL) >= 0 or ADMIN_EMAIL not in text:
+            if ADMIN_EMAIL in urllib.parse.unquote(uri):
                 found = urllib.parse.parse_qs(urllib.parse.urlsplit(uri).query).get("secret")
                 if found:
                     return found[0]
-        for line in text.splitlines():
-            if ADMIN_EMAIL in line:
-                found = re.search(r"(?:secret|totp)\W+([A-Z2-7]{16,})", line, flags=re.I)
-                if found:
-                    return found.group(1)
     return None
 
 

@@ -4,7 +4,7 @@ rest, then judges them all. Runs last (run.py orders it so)."""
 
 import os
 
-from harness import (AXE_RESULTS, AXE_VERSION, BASE, BROKEN_ASSETS, CONSOLE_ERRORS, LANGUAGES, NGO_EMAIL, ORGANIZATION_ID, OVERFLOW, PASSWORD,
+from harness import (AXE_RESULTS, AXE_VERSION, BASE, BROKEN_ASSETS, CONSOLE_ERRORS, LANGUAGES, NGO_EMAIL, ORGANIZATION_ID, OVERFLOW, NGO_PASSWORD,
                      PROJECT_ID, REGION, SCREENSHOTS, VISITED, BrowserTest, axe_report, capture, say,
                      write_axe_results)
 
@@ -44,7 +44,7 @@ class Accessibility(BrowserTest):
         # A signed-in page in every language.
         self.d.execute_cdp_cmd("Network.clearBrowserCookies", {})
         try:
-            self.sign_in(NGO_EMAIL, PASSWORD)
+            self.sign_in(NGO_EMAIL, NGO_PASSWORD)
             for lang in LANGUAGES:
                 if (lang, "account") not in VISITED:
                     self.switch_language(lang)

@@ -8,7 +8,7 @@ import urllib.parse
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from harness import (ADMIN_EMAIL, BASE, NGO_EMAIL, PASSWORD, LANGUAGES, BrowserTest, admin_totp_secret,
+from harness import (ADMIN_EMAIL, ADMIN_PASSWORD, BASE, NGO_EMAIL, NGO_PASSWORD, BrowserTest, admin_totp_secret,
                      fresh_totp, totp, valid_bin, wait_for_mail)
 
 
@@ -18,7 +18,7 @@ class SignIn(BrowserTest):
         form = self.form_for("/sign-in")
         self.assert_form_conventions(form)
         self.type_into("email", NGO_EMAIL, form)
-        self.type_into("password", PASSWORD + "-wrong", form)
+        self.type_into("password", NGO_PASSWORD + "-wrong", form)
         self.submit(self.submit_button(form))
         self.assertEqual(self.path_only(), "/sign-in", "a wrong password left /sign-in")
         self.loaded("sign-in-error", status=None)
@@ -27,7 +27,7 @@ class SignIn(BrowserTest):
         self.assertTrue(self.els("a[href*='#']", summary), "the error summary links to no field")
         self.assertEqual(self.value("email"), NGO_EMAIL, "the email typed was lost")
         form = self.form_for("/sign-in")
-        self.type_into("password", PASSWORD, form)
+        self.type_into("password", NGO_PASSWORD, form)
         self.submit(self.submit_button(form))
         self.assertEqual(self.path_only(), "/account", f"the right password did not land on /account ({self.describe()})")
         self.loaded("account")
@@ -36,20 +36,20 @@ class SignIn(BrowserTest):
         self.go("/sign-in", "sign-in")
         form = self.form_for("/sign-in")
         self.type_into("email", "nobody-" + str(int(time.time())) + "@demo.asar.kz", form)
-        self.type_into("password", PASSWORD, form)
+        self.type_into("password", NGO_PASSWORD, form)
         self.submit(self.submit_button(form))
         self.assertEqual(self.path_only(), "/sign-in")
         unknown = self.el("div.error-summary").text
         # The wrong-password answer for a real account, in the same language.
         form = self.form_for("/sign-in")
         self.type_into("email", NGO_EMAIL, form)
-        self.type_into("password", PASSWORD + "-wrong", form)
+        self.type_into("password", NGO_PASSWORD + "-wrong", form)
         self.submit(self.submit_button(form))
         self.assertEqual(self.el("div.error-summary").text, unknown,
                          "an unknown email and a wrong password get different answers")
 
     def test_sign_out(self):
-        self.sign_in(NGO_EMAIL, PASSWORD)
+        self.sign_in(NGO_EMAIL, NGO_PASSWORD)
         form = self.form_for("/sign-out")
         self.assertEqual((form.get_attribute("method") or "").lower(), "post", "sign-out is not a POST form")
         self.assert_form_conventions(form)
@@ -64,7 +64,7 @@ class SignIn(BrowserTest):
 
     def test_two_factor(self):
         secret = admin_totp_secret()
-        self.sign_in(ADMIN_EMAIL, PASSWORD, expect=None)
+        self.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, expect=None)
         self.assertEqual(self.path_only(), "/sign-in/code", f"an admin with two-factor was not asked for a code ({self.describe()})")
         self.loaded("sign-in-code")
         form = self.form_for("/sign-in/code")
@@ -115,7 +115,7 @@ class SignIn(BrowserTest):
         ActionChains(self.d).send_keys(NGO_EMAIL).perform()
         tab_to("password")
         old = self.d.find_element("tag name", "html")
-        ActionChains(self.d).send_keys(PASSWORD).send_keys(Keys.ENTER).perform()
+        ActionChains(self.d).send_keys(NGO_PASSWORD).send_keys(Keys.ENTER).perform()
         for _ in range(100):
             if self.path_only() != "/sign-in":
                 break

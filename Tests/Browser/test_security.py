@@ -4,7 +4,7 @@ import re
 import time
 import urllib.parse
 
-from harness import (BASE, CSP_MESSAGES, IMG_PAYLOAD, NGO_EMAIL, ORGANIZATION_ID, PASSWORD, PROJECT_ID, REGION,
+from harness import (BASE, CSP_MESSAGES, IMG_PAYLOAD, NGO_EMAIL, ORGANIZATION_ID, NGO_PASSWORD, PROJECT_ID, REGION,
                      RTL_PAYLOAD, SCRIPT_PAYLOAD, BrowserTest, hidden_value, http, valid_bin)
 
 PAYLOADS = (SCRIPT_PAYLOAD, IMG_PAYLOAD, RTL_PAYLOAD)
@@ -146,7 +146,7 @@ class Sessions(BrowserTest):
 
     def test_session_cookie_flags_and_a_new_id_at_sign_in(self):
         csrf, before = self.sign_in_form()
-        reply = http("POST", "/sign-in", data={"email": NGO_EMAIL, "password": PASSWORD, "csrf": csrf}, cookies=before)
+        reply = http("POST", "/sign-in", data={"email": NGO_EMAIL, "password": NGO_PASSWORD, "csrf": csrf}, cookies=before)
         self.assertIn(reply.status, (302, 303), f"sign-in answered {reply.status}: {reply.text[:300]}")
         self.assertTrue(reply.headers.get("Location", "").endswith("/account"), reply.headers.get("Location"))
         set_cookies = {k: v for k, v in reply.set_cookies().items() if k != "lang"}
@@ -170,8 +170,8 @@ class Sessions(BrowserTest):
 
     def test_post_without_csrf_is_refused(self):
         csrf, cookies = self.sign_in_form()
-        for data in ({"email": NGO_EMAIL, "password": PASSWORD},
-                     {"email": NGO_EMAIL, "password": PASSWORD, "csrf": "x" + csrf[1:] if csrf[:1] != "x" else "y" + csrf[1:]}):
+        for data in ({"email": NGO_EMAIL, "password": NGO_PASSWORD},
+                     {"email": NGO_EMAIL, "password": NGO_PASSWORD, "csrf": "x" + csrf[1:] if csrf[:1] != "x" else "y" + csrf[1:]}):
             reply = http("POST", "/sign-in", data=data, cookies=cookies)
             self.assertEqual(reply.status, 403, f"POST /sign-in with csrf={data.get('csrf')!r} answered {reply.status}")
         for path, data in (("/register", {"organization_name": "X", "bin": valid_bin(), "kind": "ngo",
@@ -186,5 +186,5 @@ class Sessions(BrowserTest):
         theirs, _ = self.sign_in_form()
         if mine == theirs:
             self.fail("two sessions got the same csrf token")
-        reply = http("POST", "/sign-in", data={"email": NGO_EMAIL, "password": PASSWORD, "csrf": theirs}, cookies=cookies)
+        reply = http("POST", "/sign-in", data={"email": NGO_EMAIL, "password": NGO_PASSWORD, "csrf": theirs}, cookies=cookies)
         self.assertEqual(reply.status, 403, f"a csrf token from another session answered {reply.status}")

@@ -6,6 +6,7 @@ visited), prints each test and a summary, and exits 1 on any failure or error.
   run.py test_people.SignIn    only these (unittest names)
 """
 
+import re
 import sys
 import time
 import unittest
@@ -36,6 +37,12 @@ class Result(unittest.TextTestResult):
     def addError(self, test, err):
         unittest.TestResult.addError(self, test, err)
         self.stream.write("ERROR" + self._took() + "\n")
+
+    def _exc_info_to_string(self, err, test):
+        # chromedriver's native stack ("#3 0x55d1... <unknown>") says nothing here.
+        text = super()._exc_info_to_string(err, test)
+        return "\n".join(line for line in text.splitlines()
+                         if not re.match(r"^#\d+ 0x[0-9a-f]+ <unknown>$", line) and line.strip() != "Stacktrace:") + "\n"
 
     def addSkip(self, test, reason):
         unittest.TestResult.addSkip(self, test, reason)

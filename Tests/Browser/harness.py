@@ -26,7 +26,6 @@ import email
 import email.policy
 import hashlib
 import hmac
-import http.cookies
 import json
 import mailbox
 import math

@@ -63,11 +63,11 @@ def main(names):
         harness.quit_driver()
     failed = [(test, "FAIL") for test, _ in result.failures] + [(test, "ERROR") for test, _ in result.errors]
     passed = result.testsRun - len(failed) - len(result.skipped)
-    print(f"\nBrowser tests: {passed} passed, {len(result.failures)} failed, {len(result.errors)} errors,"
-          f" {len(result.skipped)} skipped of {result.testsRun} in {time.monotonic() - started:.0f} s;"
-          f" {len(harness.VISITED)} pages captured into {harness.SCREENSHOTS}")
+    print(f"\n{result.testsRun} browser tests in {time.monotonic() - started:.0f} s"
+          f" ({len(result.errors)} of the failures are errors); {len(harness.VISITED)} pages captured into {harness.SCREENSHOTS}")
     for test, kind in failed:
         print(f"  {kind}: {test.id()}")
+    print(f"browser: {passed} passed, {len(failed)} failed, {len(result.skipped)} skipped")
     return 0 if result.wasSuccessful() and result.testsRun > 0 else 1
 
 

@@ -404,6 +404,30 @@ class BrowserTest(unittest.TestCase):
             "const s = arguments[0]; const o = [...s.options].find(o => o.value !== '');"
             "if (!o) return null; s.value = o.value; return o.value;", element)
 
+    def fill_registration(self, form, organization, person, address, password):
+        """Fills the registration form for a new NGO: the named fields, then every other visible
+        field with something plausible (an NGO's legal form, the first region, ...)."""
+        self.set_value("organization_name", organization, form)
+        self.type_into("bin", valid_bin(), form)
+        self.d.execute_script("arguments[0].value = 'ngo'", self.field("kind", form))
+        self.d.execute_script(
+            "const s = arguments[0].querySelector('select[name=legal_form]');"
+            "if (s && [...s.options].some(o => o.value === 'public_foundation')) s.value = 'public_foundation';", form)
+        self.type_into("email", address, form)
+        self.set_value("display_name", person, form)
+        for field in self.els("input[type=password]", form):
+            field.clear()
+            field.send_keys(password)
+        self.d.execute_script(
+            "for (const e of arguments[0].querySelectorAll('input, select, textarea')) {"
+            "  if (['hidden', 'submit', 'button'].includes(e.type)) continue;"
+            "  if (e.tagName === 'SELECT') { if (!e.value) { const o = [...e.options].find(o => o.value); if (o) e.value = o.value; } }"
+            "  else if (e.type === 'checkbox') { if (e.required) e.checked = true; }"
+            "  else if (e.type === 'radio') { if (!arguments[0].querySelector('input[name=\"' + e.name + '\"]:checked')) e.checked = true; }"
+            "  else if (!e.value) { e.value = e.type === 'number' ? '2010' : e.type === 'email' ? 'x@example.kz'"
+            "    : e.type === 'url' ? 'https://example.kz' : e.type === 'tel' ? '+77010000000' : 'Test'; }"
+            "}", form)
+
     def value(self, name, within=None):
         return self.field(name, within).get_attribute("value")
 

@@ -7,7 +7,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from harness import (ADMIN_EMAIL, ADMIN_PASSWORD, BASE, NGO_EMAIL, NGO_PASSWORD, BrowserTest, admin_totp_secret,
-                     fresh_totp, totp, valid_bin, wait_for_mail)
+                     fresh_totp, totp, wait_for_mail)
 
 
 class SignIn(BrowserTest):
@@ -120,18 +120,6 @@ class SignIn(BrowserTest):
 
 
 class Register(BrowserTest):
-    def fill_everything(self, form):
-        """Fills every visible field the test does not know with something plausible."""
-        self.d.execute_script(
-            "for (const e of arguments[0].querySelectorAll('input, select, textarea')) {"
-            "  if (['hidden', 'submit', 'button'].includes(e.type)) continue;"
-            "  if (e.tagName === 'SELECT') { if (!e.value) { const o = [...e.options].find(o => o.value); if (o) e.value = o.value; } }"
-            "  else if (e.type === 'checkbox') { if (e.required) e.checked = true; }"
-            "  else if (e.type === 'radio') { if (!arguments[0].querySelector('input[name=\"' + e.name + '\"]:checked')) e.checked = true; }"
-            "  else if (!e.value) { e.value = e.type === 'number' ? '2010' : e.type === 'email' ? 'x@example.kz'"
-            "    : e.type === 'url' ? 'https://example.kz' : e.type === 'tel' ? '+77010000000' : 'Test'; }"
-            "}", form)
-
     def test_errors_are_summarised_beside_fields_and_nothing_is_lost(self):
         self.go("/register", "register")
         form = self.form_for("/register")
@@ -158,17 +146,7 @@ class Register(BrowserTest):
         address = f"coordinator-{int(time.time() * 1000)}@example.kz"
         self.go("/register", "register")
         form = self.form_for("/register")
-        self.fill_everything(form)
-        self.type_into("organization_name", "Қамқор қоры " + address.split("@")[0], form)
-        self.type_into("bin", valid_bin(), form)
-        self.d.execute_script("arguments[0].value = 'ngo'", self.field("kind", form))
-        self.type_into("email", address, form)
-        self.type_into("display_name", "Dana Test", form)
-        self.type_into("password", "first-password-2026", form)
-        for other in self.els("input[type=password]", form):
-            if other.get_attribute("name") != "password":
-                other.clear()
-                other.send_keys("first-password-2026")
+        self.fill_registration(form, "Қамқор қоры " + address.split("@")[0], "Dana Test", address, "first-password-2026")
         self.submit(self.submit_button(form))
         self.assertFalse(self.els("div.error-summary"), f"registration refused: {self.describe()}")
         self.assertNotEqual(self.path_only(), "/register", "registration stayed on /register")

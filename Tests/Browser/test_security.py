@@ -53,19 +53,7 @@ class Escaping(BrowserTest):
         address = f"hostile-{int(time.time() * 1000)}@example.kz"
         self.go("/register", "register")
         form = self.form_for("/register")
-        self.d.execute_script(
-            "for (const e of arguments[0].querySelectorAll('select')) { if (!e.value) { const o = [...e.options].find(o => o.value); if (o) e.value = o.value; } }",
-            form)
-        self.set_value("organization_name", "Қор " + HOSTILE, form)
-        self.type_into("bin", valid_bin(), form)
-        self.d.execute_script("arguments[0].value = 'ngo'", self.field("kind", form))
-        self.type_into("email", address, form)
-        self.set_value("display_name", "Dana " + HOSTILE, form)
-        self.type_into("password", "hostile-password-2026", form)
-        for other in self.els("input[type=password]", form):
-            if other.get_attribute("name") != "password":
-                other.clear()
-                other.send_keys("hostile-password-2026")
+        self.fill_registration(form, "Қор " + HOSTILE, "Dana " + HOSTILE, address, "hostile-password-2026")
         self.submit(self.submit_button(form))
         self.assert_nothing_injected()
         if self.els("div.error-summary"):

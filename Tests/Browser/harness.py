@@ -104,6 +104,8 @@ VISITED = {}
 CONSOLE_ERRORS = {}
 # (lang, page) -> ["status url"] of stylesheets, scripts and images that did not load
 BROKEN_ASSETS = {}
+# time spent on screenshots and axe-core
+CAPTURE_SECONDS = [0.0]
 
 
 def say(text=""):
@@ -546,6 +548,7 @@ def capture(test, page):
         BROKEN_ASSETS.setdefault(key, []).extend(b for b in broken if b not in BROKEN_ASSETS.get(key, []))
     if key in VISITED:
         return
+    started = time.monotonic()
     VISITED[key] = test.path()
     os.makedirs(SCREENSHOTS, exist_ok=True)
     try:
@@ -567,6 +570,7 @@ def capture(test, page):
     finally:
         d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     AXE_RESULTS[key] = run_axe(d)
+    CAPTURE_SECONDS[0] += time.monotonic() - started
 
 
 _axe_source = None

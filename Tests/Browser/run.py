@@ -64,7 +64,8 @@ def main(names):
     failed = [(test, "FAIL") for test, _ in result.failures] + [(test, "ERROR") for test, _ in result.errors]
     passed = result.testsRun - len(failed) - len(result.skipped)
     print(f"\n{result.testsRun} browser tests in {time.monotonic() - started:.0f} s"
-          f" ({len(result.errors)} of the failures are errors); {len(harness.VISITED)} pages captured into {harness.SCREENSHOTS}")
+          f" ({len(result.errors)} of the failures are errors); {len(harness.VISITED)} pages captured"
+          f" (screenshots and axe-core: {harness.CAPTURE_SECONDS[0]:.0f} s) into {harness.SCREENSHOTS}")
     for test, kind in failed:
         print(f"  {kind}: {test.id()}")
     print(f"browser: {passed} passed, {len(failed)} failed, {len(result.skipped)} skipped")

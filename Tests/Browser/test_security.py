@@ -156,6 +156,7 @@ class Sessions(BrowserTest):
         # Signing out ends the session on the server, not only in the browser.
         account = http("GET", "/account", cookies=after)
         token = hidden_value(account.text, "csrf")
+        self.assertTrue(token, "/account has no form with a csrf token (the sign-out form)")
         out = http("POST", "/sign-out", data={"csrf": token}, cookies=after)
         self.assertIn(out.status, (302, 303), f"sign-out answered {out.status}")
         again = http("GET", "/account", cookies=after)

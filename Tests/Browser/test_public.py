@@ -86,6 +86,10 @@ class Search(BrowserTest):
         self.assertEqual(self.value("region"), region, "the region filter does not show what was chosen")
         results = self.els("ol.results li a")
         self.assertGreater(len(results), 0, f"no NGO in region {region}")
+        for link in self.els("a[rel=next], a[rel=prev]"):
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(link.get_attribute("href")).query)
+            self.assertEqual((query.get("kind"), query.get("region")), ([kind], [region]),
+                             f"the page link {link.get_attribute('href')} loses the filters")
         self.d.back()
         self.assertEqual(self.path(), before, "the back button does not return to the unfiltered list")
         self.assertEqual(len(self.els("ol.results li a")), unfiltered, "going back does not show the unfiltered list")

@@ -104,6 +104,8 @@ VISITED = {}
 CONSOLE_ERRORS = {}
 # (lang, page) -> ["status url"] of stylesheets, scripts and images that did not load
 BROKEN_ASSETS = {}
+# organization names with markup that registered (the admin's verification queue must show them as text)
+HOSTILE_NAMES = []
 # time spent on screenshots and axe-core
 CAPTURE_SECONDS = [0.0]
 

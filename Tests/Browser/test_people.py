@@ -6,7 +6,8 @@ import time
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from harness import (ADMIN_EMAIL, ADMIN_PASSWORD, BASE, NGO_EMAIL, NGO_PASSWORD, BrowserTest, admin_totp_secret,
+from harness import (ADMIN_EMAIL, ADMIN_PASSWORD, BASE, HOSTILE_NAMES, NGO_EMAIL, NGO_PASSWORD, SCRIPT_PAYLOAD,
+                     BrowserTest, admin_totp_secret,
                      fresh_totp, totp, wait_for_mail)
 
 
@@ -86,6 +87,13 @@ class SignIn(BrowserTest):
         self.submit(self.submit_button(form))
         self.assertEqual(self.path_only(), "/account", f"the right code did not land on /account ({self.describe()})")
         self.loaded("account-admin")
+        # The verification queue shows what organizations typed about themselves as text.
+        self.go("/admin/verification", "admin-verification")
+        self.assert_nothing_injected()
+        text = self.d.execute_script("return document.querySelector('main').innerText")
+        for name in HOSTILE_NAMES:
+            self.assertIn(name.replace("\u202e", "").split()[0], text, "a registered organization is missing from the queue")
+            self.assertIn(SCRIPT_PAYLOAD, text, "the queue does not show the markup typed into a name as text")
 
     def test_keyboard_only(self):
         """Tab to the skip link, the email, the password; Enter signs in. No clicks."""

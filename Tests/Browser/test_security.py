@@ -4,7 +4,7 @@ import re
 import time
 import urllib.parse
 
-from harness import (CSP_MESSAGES, IMG_PAYLOAD, NGO_EMAIL, ORGANIZATION_ID, NGO_PASSWORD, PROJECT_ID, REGION,
+from harness import (CSP_MESSAGES, HOSTILE_NAMES, IMG_PAYLOAD, NGO_EMAIL, ORGANIZATION_ID, NGO_PASSWORD, PROJECT_ID, REGION,
                      RTL_PAYLOAD, SCRIPT_PAYLOAD, BrowserTest, hidden_value, http, valid_bin)
 
 PAYLOADS = (SCRIPT_PAYLOAD, IMG_PAYLOAD, RTL_PAYLOAD)
@@ -62,6 +62,7 @@ class Escaping(BrowserTest):
             self.loaded("register-hostile-refused", status=None)
             self.assertEqual(self.value("display_name"), "Dana " + HOSTILE)
             return
+        HOSTILE_NAMES.append("Қор " + HOSTILE)
         if self.path_only() != "/account":
             self.sign_in(address, "hostile-password-2026")
         self.loaded("account-hostile", status=None)

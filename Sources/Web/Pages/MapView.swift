@@ -59,7 +59,7 @@ struct MapView {
         }
         svg += "</svg>"
         self.svg = svg
-        var legend: [[String: Any]] = (0..<Choropleth.classCount).compactMap { index in
+        var legend: [[String: Any]] = (0..<Choropleth.classCount).compactMap { index -> [String: Any]? in
             guard let values = members[index], let low = values.min(), let high = values.max() else { return nil }
             let range = low == high ? format(low) : "\(format(low)) – \(format(high))"
             return ["class": "c\(index)", "range": range]

@@ -122,7 +122,8 @@ extension PublicPages {
         view["beneficiaries"] = Format.integer(fields.beneficiaries)
         view["inKind"] = orFalse(fields.inKindNeeds.joined(separator: ", "))
         view["hasSummary"] = !ShownText(fields.summary, words.language).text.isEmpty
-        if fields.regions.isEmpty { view["places"] = false }
+        // Districts by name with their region (the list helper names top-level regions only).
+        view["places"] = orFalse(fields.regions.map(words.placeName).joined(separator: ", "))
         let need = fields.fundingNeededKZT
         let pledgedPercent = Format.percent(found.pledgedKZT, of: need)
         let disbursedPercent = Format.percent(found.disbursedKZT, of: need)
@@ -159,7 +160,7 @@ extension PublicPages {
     }
 
     func timelineEntry(_ entry: PortalTimelineEntry, words: Vocabulary) -> [String: Any] {
-        var view: [String: Any] = [
+        let view: [String: Any] = [
             "date": words.time(entry.at),
             "action": words.actionName(entry.action),
             "actorKind": words.actorKindName(entry.actorKind),

@@ -80,10 +80,13 @@ struct Vocabulary {
             "kind": kindName(fields.kind),
             "verified": organization.verification == .verified,
             "verification": t("verification_\(organization.verification.rawValue)"),
-            "places": fields.nationwide ? t("place_nationwide") : fields.regions.map(regionName).joined(separator: ", "),
-            "focus": fields.focusAreas.map(focusName).joined(separator: ", "),
+            "places": Self.shown(fields.nationwide ? t("place_nationwide") : fields.regions.map(regionName).joined(separator: ", ")),
+            "focus": Self.shown(fields.focusAreas.map(focusName).joined(separator: ", ")),
         ]
     }
+
+    /// Mustache opens a section for an empty string; false keeps `{{#x}}…{{/x}}` closed.
+    static func shown(_ text: String) -> Any { text.isEmpty ? false : text }
 
     func projectSummary(_ project: Project) -> [String: Any] {
         let fields = project.fields
@@ -93,8 +96,8 @@ struct Vocabulary {
             "summary": text(fields.summary),
             "need": Format.money(fields.fundingNeededKZT),
             "status": statusName(fields.status),
-            "places": fields.regions.map(regionName).joined(separator: ", "),
-            "focus": fields.focusAreas.map(focusName).joined(separator: ", "),
+            "places": Self.shown(fields.regions.map(regionName).joined(separator: ", ")),
+            "focus": Self.shown(fields.focusAreas.map(focusName).joined(separator: ", ")),
         ]
     }
 }

@@ -40,7 +40,10 @@ enum Format {
 
     /// ISO 8601 for `<time datetime>`.
     static func machineDate(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day())
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.day, .month, .year], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
     /// A percentage 0…100 for progress bars, clamped.

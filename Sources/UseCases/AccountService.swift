@@ -26,8 +26,10 @@ public struct AccountService: Sendable {
         self.configuration = configuration
         self.wakeup = wakeup
         // Computed once per process, off the first sign-in with an unknown email, whose answer
-        // would otherwise take twice as long as any other.
-        Task.detached(priority: .background) { _ = Self.dummyHash }
+        // would otherwise take twice as long as any other. On the thread pool like every hash:
+        // a second of bcrypt on a cooperative thread (or waiting for it in the static's lock)
+        // would stall every task scheduled behind it.
+        Task { _ = try? await NIOThreadPool.singleton.runIfActive { Self.dummyHash } }
     }
 
     /// bcrypt's cost: 2^12 rounds, about a quarter of a second per hash on a server core.
@@ -126,8 +128,8 @@ public struct AccountService: Sendable {
         if let wait = try await throttled(email: email, address: address, now: now) { return .throttled(retryAfterSeconds: wait) }
         let credentials = email.isEmpty ? nil : try await people.credentials(email: email)
         // Unknown emails are checked against a real hash too, so both answers take as long.
-        let hash = credentials?.passwordHash ?? Self.dummyHash
-        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        let hash = credentials?.passwordHash
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash ?? Self.dummyHash) }
         guard let credentials, matches, !credentials.person.disabled else {
             try await people.recordFailure(email: email, address: address, at: now)
             return .refused(message: Self.refusal)

@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -82,6 +83,7 @@ let package = Package(
                 "Domain",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Templates"), .copy("Messages"), .copy("Assets")]
@@ -132,11 +134,15 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Domain", "DemoData", "Postgres", "TestSupport"]),
         .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "Domain", "Storage", "Postgres", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "Domain"]),
+        // People, sessions and mail against PostgreSQL and a real SMTP sink (aiosmtpd from PyPI).
+        .testTarget(name: "AccountTests", dependencies: ["UseCases", "Mail", "Domain", "Storage", "Postgres", "TestSupport"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(
             name: "APITests",
             dependencies: [
                 "API", "UseCases", "Domain", "Storage", "Postgres", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ]
         ),
     ],

@@ -3,6 +3,7 @@ import Logging
 import Postgres
 import ServiceLifecycle
 import UseCases
+import Web
 
 /// What the service needs to run.
 public struct ServiceConfiguration: Sendable {
@@ -36,7 +37,7 @@ public func buildApplication(
     _ configuration: ServiceConfiguration,
     migrations: [Migration],
     metrics: ServiceMetrics = ServiceMetrics()
-) -> some ApplicationProtocol {
+) throws -> some ApplicationProtocol {
     let logger = {
         var logger = Logger(label: "asar")
         logger.logLevel = configuration.logLevel
@@ -44,7 +45,7 @@ public func buildApplication(
     }()
     let pool = ConnectionPool(configuration: configuration.database, logger: logger)
     let useCases = Services(pool: pool, matching: configuration.matching)
-    let router = buildRouter(useCases, pool: pool, expectedMigrations: migrations.map(\.version), metrics: metrics)
+    let router = try buildRouter(useCases, pool: pool, expectedMigrations: migrations.map(\.version), metrics: metrics)
     let services: [any Service] = [PoolService(pool: pool)] + useCases.backgroundServices(logger: logger)
     var app = Application(
         router: router,
@@ -66,7 +67,7 @@ public func buildApplication(
 /// All routes, in one place.
 func buildRouter(
     _ useCases: Services, pool: ConnectionPool, expectedMigrations: [Int], metrics: ServiceMetrics = ServiceMetrics()
-) -> Router<AppRequestContext> {
+) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let routes = RouteTable()
     router.add(middleware: ServerTimingMiddleware())
@@ -94,6 +95,7 @@ func buildRouter(
     MatchController(matches: useCases.matches, reference: useCases.reference).addRoutes(to: router)
     PartnershipController(partnerships: useCases.partnerships, reference: useCases.reference).addRoutes(to: router)
     RoundController(rounds: useCases.rounds, reference: useCases.reference).addRoutes(to: router)
+    try WebPages(services: useCases).addRoutes(to: router)
     routes.load(router.routes)
     return router
 }

@@ -18,13 +18,19 @@ public enum Caller: Sendable, Equatable {
         public let isNational: Bool
         /// A suspended organization keeps reading its own data but loses review rights.
         public let isSuspended: Bool
+        /// A person's role in the organization; an API token acts as a `.member`.
+        public let role: MembershipRole
 
-        public init(organizationID: UUID, kind: OrganizationKind, jurisdiction: String?, isNational: Bool, isSuspended: Bool) {
+        public init(
+            organizationID: UUID, kind: OrganizationKind, jurisdiction: String?, isNational: Bool, isSuspended: Bool,
+            role: MembershipRole = .member
+        ) {
             self.organizationID = organizationID
             self.kind = kind
             self.jurisdiction = jurisdiction
             self.isNational = isNational
             self.isSuspended = isSuspended
+            self.role = role
         }
     }
 
@@ -37,15 +43,29 @@ public enum Caller: Sendable, Equatable {
         return nil
     }
 
-    /// True for an admin, or for the organization itself.
+    /// True for an admin, or for the organization itself: who reads its private data (viewers included).
     public func speaksFor(_ organizationID: UUID) -> Bool {
         isAdmin || member?.organizationID == organizationID
     }
+
+    /// True for an admin, or for the organization itself in a role that changes things (not a viewer).
+    public func actsFor(_ organizationID: UUID) -> Bool {
+        isAdmin || (member?.organizationID == organizationID && member?.role != .viewer)
+    }
+
+    /// True for an owner of the organization (who manages its members); admins are not owners.
+    public func isOwner(of organizationID: UUID) -> Bool {
+        member?.organizationID == organizationID && member?.role == .owner
+    }
+
+    /// True for a viewer: a caller that reads but never writes.
+    public var isViewer: Bool { member?.role == .viewer }
 
     /// Where this caller reviews: a government body's jurisdiction (nil code for a national body);
     /// nil when it reviews nowhere. Admins review everywhere but are not a scope.
     public var reviewScope: (jurisdiction: String?, isNational: Bool)? {
         guard let member, member.kind == .governmentBody, !member.isSuspended else { return nil }
+        // A viewer of a government body reads its queue; acting on it is refused where it acts.
         return (member.isNational ? nil : member.jurisdiction, member.isNational)
     }
 

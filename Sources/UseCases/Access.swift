@@ -23,6 +23,29 @@ enum Access {
         }
     }
 
+    /// An admin or the organization itself in a role that writes (an owner or member, not a viewer).
+    static func requireActsFor(_ caller: Caller, _ organizationID: UUID, to action: String) throws {
+        try requireSpeaksFor(caller, organizationID, to: action)
+        guard caller.actsFor(organizationID) else { throw viewerRefused(action) }
+    }
+
+    /// An admin or an owner of the organization; otherwise 401 or 403.
+    static func requireOwner(_ caller: Caller, _ organizationID: UUID, to action: String) throws {
+        try requireSignedIn(caller)
+        guard caller.isAdmin || caller.isOwner(of: organizationID) else {
+            throw DomainError.forbidden(message: "Only an owner of the organization or an admin may \(action).")
+        }
+    }
+
+    /// Any caller but a viewer, who reads and never writes.
+    static func requireNotViewer(_ caller: Caller, to action: String) throws {
+        if caller.isViewer { throw viewerRefused(action) }
+    }
+
+    static func viewerRefused(_ action: String) -> DomainError {
+        .forbidden(message: "A viewer reads the organization's data but may not \(action).")
+    }
+
     /// Drafts are private to their NGO and admins: for anyone else they do not exist.
     static func requireVisible(_ status: ProjectStatus, owner: UUID, to caller: Caller) throws {
         if status == .draft && !caller.speaksFor(owner) { throw DomainError.notFound(resource: "project") }

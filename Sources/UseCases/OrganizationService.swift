@@ -40,7 +40,7 @@ public struct OrganizationService: Sendable {
     ) async throws -> View {
         try Access.requireSignedIn(caller)
         _ = try await organizations.find(id)
-        try Access.requireSpeaksFor(caller, id, to: "change it")
+        try Access.requireActsFor(caller, id, to: "change it")
         let isAdmin = caller.isAdmin
         let organization = try await organizations.update(id) { draft in
             let current = draft
@@ -62,7 +62,7 @@ public struct OrganizationService: Sendable {
     public func deactivate(_ id: UUID, by caller: Caller) async throws -> View {
         try Access.requireSignedIn(caller)
         _ = try await organizations.find(id)
-        try Access.requireSpeaksFor(caller, id, to: "deactivate it")
+        try Access.requireActsFor(caller, id, to: "deactivate it")
         return View(organization: try await organizations.deactivate(id), showsContact: true)
     }
 

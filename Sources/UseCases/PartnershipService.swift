@@ -24,6 +24,7 @@ public struct PartnershipService: Sendable {
             guard caller.speaksFor(subject.ngoID) || caller.speaksFor(draft.businessID) || caller.speaksFor(draft.governmentBodyID) else {
                 throw DomainError.forbidden(message: "Only the project's NGO, the sponsor or the government body may propose this partnership.")
             }
+            try Access.requireNotViewer(caller, to: "propose partnerships")
             var consents: Set<PartyRole> = []
             if let member = caller.member {
                 if member.organizationID == subject.ngoID { consents.insert(.ngo) }
@@ -139,6 +140,7 @@ public struct PartnershipService: Sendable {
         return try await partnerships.change(id) { current in
             let standing = Self.standing(of: caller, in: current)
             guard standing.isInvolved || current.state.isPublic else { throw DomainError.notFound(resource: "partnership") }
+            try Access.requireNotViewer(caller, to: "act on partnerships")
             if let ifMatch, !ifMatch.contains(current.version) {
                 throw DomainError.preconditionFailed(currentVersion: current.version)
             }

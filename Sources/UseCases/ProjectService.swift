@@ -16,6 +16,7 @@ public struct ProjectService: Sendable {
         guard caller.speaksFor(draft.organizationID) else {
             throw DomainError.forbidden(message: "A project is proposed by its own NGO (or an admin).")
         }
+        try Access.requireNotViewer(caller, to: "propose projects")
         return try await projects.create(draft)
     }
 
@@ -57,7 +58,7 @@ public struct ProjectService: Sendable {
     private func ownProject(_ id: UUID, _ caller: Caller, to action: String) async throws -> Project {
         try Access.requireSignedIn(caller)
         let current = try await find(id, by: caller)
-        try Access.requireSpeaksFor(caller, current.fields.organizationID, to: action)
+        try Access.requireActsFor(caller, current.fields.organizationID, to: action)
         return current
     }
 }

@@ -61,6 +61,7 @@ public struct RoundService: Sendable {
         guard caller.isAdmin || caller.reviewScope != nil else {
             throw DomainError.forbidden(message: "Funding rounds are run by government bodies.")
         }
+        try Access.requireNotViewer(caller, to: "run funding rounds")
         var issues = input.problems
         if caller.isAdmin && input.governmentBodyID == nil && !issues.contains(where: { $0.field == "government_body_id" }) {
             issues.append(FieldIssue(field: "government_body_id", code: "required", message: "government_body_id is required."))
@@ -111,6 +112,7 @@ public struct RoundService: Sendable {
     /// third party (its consent implied); a placement that cannot become one says why.
     public func accept(_ id: UUID, by caller: Caller) async throws -> ExplainedRound {
         let round = try await visibleRound(id, caller)
+        try Access.requireNotViewer(caller, to: "accept funding rounds")
         // The round's body proposes, whoever pressed accept for it.
         let proposer = Proposer(
             consents: [.governmentBody], proposedBy: round.governmentBodyID,

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Logging
+import Mail
 import Postgres
 import ServiceLifecycle
 import Storage
@@ -14,6 +15,10 @@ public struct Services: Sendable {
     public let partnerships: PartnershipService
     public let rounds: RoundService
     public let tokens: TokenService
+    /// People: sign-in, sessions, joining, password resets, the verification queue.
+    public let accounts: AccountService
+    let accountConfiguration: AccountConfiguration
+    let mailWakeup: MailWakeup
     /// The public portal's pages: home figures, profiles, project pages, regions.
     public let portal: PortalService
     /// Open-data downloads: 360Giving and CSV.
@@ -22,7 +27,10 @@ public struct Services: Sendable {
     let exposure: ExposureRecorder
     let pool: ConnectionPool
 
-    public init(pool: ConnectionPool, matching: MatchingConfiguration) {
+    public init(
+        pool: ConnectionPool, matching: MatchingConfiguration,
+        accounts: AccountConfiguration = .fromEnvironment(ProcessInfo.processInfo.environment)
+    ) {
         let reference = ReferenceData(repository: ReferenceRepository(pool: pool))
         let organizations = OrganizationRepository(pool: pool)
         let partnerships = PartnershipRepository(pool: pool)
@@ -40,6 +48,13 @@ public struct Services: Sendable {
         self.partnerships = PartnershipService(partnerships: partnerships, matches: matches)
         self.rounds = RoundService(rounds: RoundRepository(pool: pool), organizations: organizations, reference: reference)
         self.tokens = TokenService(tokens: TokenRepository(pool: pool))
+        let wakeup = MailWakeup()
+        self.mailWakeup = wakeup
+        self.accountConfiguration = accounts
+        self.accounts = AccountService(
+            people: PeopleRepository(pool: pool), sessions: SessionRepository(pool: pool), organizations: self.organizations,
+            configuration: accounts, wakeup: wakeup
+        )
         self.portal = PortalService(
             portal: PortalRepository(pool: pool), organizations: organizations,
             projects: ProjectRepository(pool: pool), reference: reference
@@ -47,8 +62,24 @@ public struct Services: Sendable {
         self.openData = OpenDataService(openData: OpenDataRepository(pool: pool), reference: reference)
     }
 
-    /// What must run beside the front doors: the exposure flusher.
+    /// The mail outbox's deliverer: to the configured relay, or to the log without one.
+    public func mailDelivery(logger: Logger) -> MailDeliveryService {
+        let sender: MailDeliveryService.Sender? = accountConfiguration.smtp.map { smtp in
+            let client = SMTPClient(configuration: smtp, logger: logger)
+            return { try await client.send($0) }
+        }
+        return MailDeliveryService(
+            outbox: MailOutboxRepository(pool: pool), sender: sender, from: accountConfiguration.mailFrom, wakeup: mailWakeup,
+            interval: accountConfiguration.mailPollInterval, now: accountConfiguration.now, logger: logger,
+            relay: accountConfiguration.smtp.map { "\($0.host):\($0.port)" }, unusableSMTPURL: accountConfiguration.unusableSMTPURL
+        )
+    }
+
+    /// What must run beside the front doors: the exposure flusher and the mail deliverer.
     public func backgroundServices(logger: Logger) -> [any Service] {
-        [ExposureFlushService(recorder: exposure, repository: ExposureRepository(pool: pool), interval: .seconds(2), logger: logger)]
+        [
+            ExposureFlushService(recorder: exposure, repository: ExposureRepository(pool: pool), interval: .seconds(2), logger: logger),
+            mailDelivery(logger: logger),
+        ]
     }
 }

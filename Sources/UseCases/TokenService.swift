@@ -20,7 +20,7 @@ public struct TokenService: Sendable {
         for organizationID: UUID?, label: String, expiresAt: Date?, by caller: Caller
     ) async throws -> TokenRepository.IssuedToken {
         if let organizationID {
-            try Access.requireSpeaksFor(caller, organizationID, to: "issue its tokens")
+            try Access.requireOwner(caller, organizationID, to: "issue its tokens")
         } else {
             try Access.requireAdmin(caller, to: "issue admin tokens")
         }
@@ -41,6 +41,9 @@ public struct TokenService: Sendable {
         let owner = try await tokens.owner(of: id)
         guard owner.exists, caller.isAdmin || (owner.organizationID.map(caller.speaksFor) ?? false) else {
             throw DomainError.notFound(resource: "token")
+        }
+        if let organizationID = owner.organizationID {
+            try Access.requireOwner(caller, organizationID, to: "revoke its tokens")
         }
         return try await tokens.revoke(id)
     }

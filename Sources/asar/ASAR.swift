@@ -14,7 +14,7 @@ struct ASAR: AsyncParsableCommand {
         commandName: "asar",
         abstract: "Matchmaking for tripartite social partnerships: businesses, NGOs and government bodies.",
         discussion: "The database comes from DATABASE_URL, or else libpq's PG* variables.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, Token.self, Bench.self],
+        subcommands: [Serve.self, Migrate.self, Seed.self, Token.self, User.self, Demo.self, Bench.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -39,7 +39,7 @@ struct Serve: AsyncParsableCommand {
         let metrics = ServiceMetrics()
         // One registry for ASAR's series and Hummingbird's, served at /metrics.
         MetricsSystem.bootstrap(metrics.factory)
-        let app = buildApplication(configuration, migrations: try SQLFiles.migrations(), metrics: metrics)
+        let app = try buildApplication(configuration, migrations: try SQLFiles.migrations(), metrics: metrics)
         try await app.runService()
     }
 }
@@ -77,7 +77,9 @@ struct Seed: AsyncParsableCommand {
             if let synthetic {
                 return try await Seeder.loadSynthetic(count: synthetic, into: pool)
             }
-            return try await Seeder.loadDemo(into: pool, onlyIfEmpty: ifEmpty)
+            let summary = try await Seeder.loadDemo(into: pool, onlyIfEmpty: ifEmpty)
+            print(try await DemoPeopleLoader.ensure(in: pool))
+            return summary
         }
         let elapsed = ContinuousClock.now - start
         if demo && ifEmpty && summary.organizations == 0 {

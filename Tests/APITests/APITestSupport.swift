@@ -21,7 +21,7 @@ func withService<T: Sendable>(
         logLevel: .warning
     )
     let admin = try await TokenRepository(pool: database.pool).issue(organizationID: nil, label: "tests").token
-    let app = buildApplication(configuration, migrations: TestDatabase.migrations)
+    let app = try buildApplication(configuration, migrations: TestDatabase.migrations)
     return try await app.test(.router) { client in
         try await body(APIClient(client: client, adminToken: admin, pool: database.pool))
     }

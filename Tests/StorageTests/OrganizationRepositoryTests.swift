@@ -50,13 +50,8 @@ import Domain
 
     @Test func regionFilterMatchesTheWholeSubtree() async throws {
         try await TestDatabase.with { database in
-            try await database.pool.withConnection { connection in
-                // A district of Almaty Region, to show that the filter covers levels below the region.
-                try connection.query(
-                    "INSERT INTO regions (kato, parent_kato, kind, name_en, name_ru, name_kk) VALUES ($1, $2, 'district', 'Talgar District', 'Талгарский район', 'Талғар ауданы')",
-                    ["195200000", "190000000"]
-                )
-            }
+            // Talgar District (195200000), a district of Almaty Region from the reference data, shows
+            // that the filter covers levels below the region.
             let repository = OrganizationRepository(pool: database.pool)
             let inDistrict = try await repository.create(Fixtures.ngo(1, regions: ["195200000"]))
             let inRegion = try await repository.create(Fixtures.ngo(2, regions: ["190000000"]))

@@ -20,7 +20,8 @@ public struct AccessWorld: Sendable {
     public let spare: UUID
     public let draftProject: UUID
     public let tokens: [String: String]
-    /// The callers behind the tokens, as the application layer sees them.
+    /// The callers behind the tokens, as the application layer sees them, and two viewers
+    /// (`ngo_viewer`, `government_inside_viewer`) as a person's session would give them.
     public let identities: [String: Caller]
     public let pool: ConnectionPool
 
@@ -71,6 +72,15 @@ public struct AccessWorld: Sendable {
         var identities: [String: Caller] = [:]
         for (name, token) in tokens where name != "revoked" {
             identities[name] = try await tokenRepository.authenticate(token)
+        }
+        // People who only read: a viewer of the NGO and one of the inside akimat.
+        for (name, base) in [("ngo_viewer", "ngo"), ("government_inside_viewer", "government_inside")] {
+            if let member = identities[base]?.member {
+                identities[name] = .organization(Caller.Member(
+                    organizationID: member.organizationID, kind: member.kind, jurisdiction: member.jurisdiction,
+                    isNational: member.isNational, isSuspended: member.isSuspended, role: .viewer
+                ))
+            }
         }
         return AccessWorld(
             ngo: ngo, business: business, akimatInside: akimatInside, akimatOutside: akimatOutside, spare: spareID,

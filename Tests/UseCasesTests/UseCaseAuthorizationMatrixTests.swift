@@ -195,7 +195,8 @@ import TestSupport
             _ = try await services.rounds.accept(try await world.round(), by: caller)
         },
         // Tokens
-        Row(name: "tokens.issue(organization)", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+        // Tokens are managed by an organization's owners: an API token acts as a member, not an owner.
+        Row(name: "tokens.issue(organization)", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.tokens.issue(for: world.ngo, label: "matrix", expiresAt: nil, by: caller)
         },
         Row(name: "tokens.issue(admin)", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, _, caller in
@@ -206,9 +207,20 @@ import TestSupport
             // An organization sees only its own tokens.
             if let member = caller.member { #expect(owners == [member.organizationID]) }
         },
-        Row(name: "tokens.revoke", expected: [.unauthenticated, .notFound, .ok, .notFound, .notFound, .ok]) { services, world, caller in
+        Row(name: "tokens.revoke", expected: [.unauthenticated, .notFound, .forbidden, .notFound, .notFound, .ok]) { services, world, caller in
             let issued = try await services.tokens.issue(for: world.ngo, label: "to revoke", expiresAt: nil, by: .admin)
             _ = try await services.tokens.revoke(issued.id, by: caller)
+        },
+        // Accounts (the rest of AccountService works on session tokens, see Tests/AccountTests)
+        Row(name: "accounts.verificationQueue", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, _, caller in
+            _ = try await services.accounts.verificationQueue(limit: 10, by: caller)
+        },
+        Row(name: "accounts.verify", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.accounts.verify(world.spare, as: .suspended, by: caller)
+        },
+        Row(name: "accounts.createPerson", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            let account = AccountService.NewAccount(email: "matrix-\(UUID().uuidString.prefix(8))@example.kz", name: "Matrix", password: "Correct-Horse-9")
+            _ = try await services.accounts.createPerson(account, isAdmin: false, memberships: [(world.ngo, .viewer)], by: caller)
         },
     ]
 
@@ -241,6 +253,7 @@ import TestSupport
             "partnerships.feed", "partnerships.reviewQueue",
             "rounds.run", "rounds.find", "rounds.accept",
             "tokens.issue", "tokens.list", "tokens.revoke",
+            "accounts.verificationQueue", "accounts.verify", "accounts.createPerson",
         ]
         #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")
     }

@@ -1,0 +1,84 @@
+import Domain
+import Foundation
+import Postgres
+
+/// One person of the demo, with the password and TOTP secret printed for whoever tries it out.
+public struct DemoPerson: Sendable {
+    public let email: String
+    public let name: String
+    public let password: String
+    public let language: Language
+    public let isAdmin: Bool
+    /// The kind of demo organization they belong to, and their role there; nil for the admin.
+    public let organization: (kind: OrganizationKind, role: MembershipRole)?
+    /// The TOTP shared secret, already enrolled; nil when they sign in with a password alone.
+    public let totpSecret: String?
+
+    /// What the person is, for the printed table.
+    public var roleLabel: String {
+        if isAdmin { return "platform admin" }
+        guard let organization else { return "-" }
+        let kind = switch organization.kind {
+        case .ngo: "NGO"
+        case .business: "business"
+        case .governmentBody: "akimat"
+        }
+        return "\(kind) \(organization.role.rawValue)"
+    }
+}
+
+/// The demo's people: one for each role, with fixed emails, passwords and TOTP secrets so that
+/// anyone can sign in as each of them. Never load them into a real deployment.
+public enum DemoPeople {
+    public static let people: [DemoPerson] = [
+        DemoPerson(
+            email: "admin@demo.asar.kz", name: "Dana Admin", password: "Steppe-Eagle-2026", language: .en, isAdmin: true,
+            organization: nil, totpSecret: "asar-demo-admin-totp"
+        ),
+        DemoPerson(
+            email: "ngo.owner@demo.asar.kz", name: "Айгүл Серікқызы", password: "Ngo-Owner-Pass1", language: .kk, isAdmin: false,
+            organization: (.ngo, .owner), totpSecret: nil
+        ),
+        DemoPerson(
+            email: "ngo.member@demo.asar.kz", name: "Марат Оспанов", password: "Ngo-Member-Pass1", language: .ru, isAdmin: false,
+            organization: (.ngo, .member), totpSecret: nil
+        ),
+        DemoPerson(
+            email: "ngo.viewer@demo.asar.kz", name: "Erlan Viewer", password: "Ngo-Viewer-Pass1", language: .en, isAdmin: false,
+            organization: (.ngo, .viewer), totpSecret: nil
+        ),
+        DemoPerson(
+            email: "business.owner@demo.asar.kz", name: "Светлана Ким", password: "Biz-Owner-Pass1", language: .ru, isAdmin: false,
+            organization: (.business, .owner), totpSecret: nil
+        ),
+        DemoPerson(
+            email: "akimat.member@demo.asar.kz", name: "Бауыржан Тоқтаров", password: "Akimat-Pass-2026", language: .kk, isAdmin: false,
+            organization: (.governmentBody, .member), totpSecret: "asar-demo-akimat-totp"
+        ),
+    ]
+
+    /// The demo organization of each kind people join: the verified, active one with the lowest
+    /// BIN (a regional akimat for government bodies), so it is the same on every run.
+    public static func organizations(in pool: ConnectionPool) async throws -> [OrganizationKind: (id: UUID, name: LocalizedText)] {
+        try await pool.withConnection { connection in
+            var found: [OrganizationKind: (id: UUID, name: LocalizedText)] = [:]
+            for kind in OrganizationKind.allCases {
+                let row = try connection.query(
+                    """
+                    SELECT id, name_kk, name_ru, name_en FROM organizations
+                    WHERE kind = $1 AND active AND verification = 'verified' AND ($1 <> 'government_body' OR level = 'region')
+                    ORDER BY bin LIMIT 1
+                    """,
+                    [kind.rawValue]
+                ).first
+                if let row {
+                    found[kind] = (
+                        try row.decode(UUID.self, at: 0),
+                        LocalizedText(kk: try row.decode(String?.self, at: 1), ru: try row.decode(String?.self, at: 2), en: try row.decode(String?.self, at: 3))
+                    )
+                }
+            }
+            return found
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+
+/// A submitted `application/x-www-form-urlencoded` form whose CSRF token matched the cookie.
+struct FormData: Sendable {
+    static let maxBytes = 64 * 1024
+    let values: [String: String]
+
+    subscript(_ name: String) -> String {
+        values[name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    }
+
+    /// The raw value, untrimmed (passwords).
+    func raw(_ name: String) -> String { values[name] ?? "" }
+
+    /// Reads the body and refuses it (403) unless its `csrf` field equals the cookie's token.
+    static func read<Context: WebRequestContext>(_ request: Request, context: Context) async throws -> FormData {
+        let buffer = try await request.body.collect(upTo: maxBytes)
+        let form = FormData(values: parse(String(buffer: buffer)))
+        let cookie = Cookies.value(Cookies.csrf, in: request) ?? ""
+        guard !cookie.isEmpty, RandomToken.constantTimeEquals(form.raw("csrf"), cookie) else {
+            throw PageError.csrf
+        }
+        return form
+    }
+
+    static func parse(_ body: String) -> [String: String] {
+        var values: [String: String] = [:]
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String {
+                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            let name = decode(parts[0])
+            values[name] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return values
+    }
+}

@@ -1,0 +1,119 @@
+import Domain
+import Foundation
+import UseCases
+
+/// Turns reference codes and domain values into what templates show, in one language.
+struct Vocabulary {
+    let snapshot: ReferenceData.Snapshot
+    let language: Language
+    let messages: Messages
+
+    func t(_ key: String, _ arguments: String...) -> String {
+        var text = messages.table(language)[key] ?? key
+        for (index, argument) in arguments.enumerated() {
+            text = text.replacingOccurrences(of: "{\(index)}", with: argument)
+        }
+        return text
+    }
+
+    func text(_ localized: LocalizedText) -> [String: Any] {
+        let shown = ShownText(localized, language)
+        return ["text": shown.text, "lang": shown.lang as Any]
+    }
+
+    func regionName(_ kato: String) -> String {
+        snapshot.unit(kato)?.name.preferred(language) ?? kato
+    }
+
+    func focusName(_ code: String) -> String {
+        snapshot.focusAreas.first { $0.code == code }?.name.preferred(language) ?? code
+    }
+
+    func kindName(_ kind: OrganizationKind) -> String { t("kind_\(kind.rawValue)") }
+    func statusName(_ status: ProjectStatus) -> String { t("project_status_\(status.rawValue)") }
+
+    /// Top-level regions for a select, with `selected` set.
+    func regionOptions(selected: String) -> [[String: Any]] {
+        snapshot.regions.filter { $0.level == 1 }
+            .map { (kato: $0.kato, name: $0.name.preferred(language)) }
+            .sorted { $0.name < $1.name }
+            .map { ["value": $0.kato, "label": $0.name, "selected": $0.kato == selected] }
+    }
+
+    /// Districts grouped under their region, for a select with optgroups; only the chosen
+    /// region's when one is chosen.
+    func districtGroups(selected: String, region: String) -> [[String: Any]] {
+        snapshot.districtsByRegion.keys
+            .filter { region.isEmpty || $0 == region }
+            .map { parent in (parent: parent, name: regionName(parent)) }
+            .sorted { $0.name < $1.name }
+            .map { group in
+                let options = snapshot.districts(of: group.parent)
+                    .map { (kato: $0.kato, name: $0.name.preferred(language)) }
+                    .sorted { $0.name < $1.name }
+                    .map { ["value": $0.kato, "label": $0.name, "selected": $0.kato == selected] as [String: Any] }
+                return ["label": group.name, "options": options]
+            }
+    }
+
+    func focusOptions(selected: String) -> [[String: Any]] {
+        snapshot.focusAreas
+            .map { (code: $0.code, name: $0.name.preferred(language)) }
+            .sorted { $0.name < $1.name }
+            .map { ["value": $0.code, "label": $0.name, "selected": $0.code == selected] }
+    }
+
+    func kindOptions(selected: OrganizationKind?) -> [[String: Any]] {
+        OrganizationKind.allCases.map { ["value": $0.rawValue, "label": kindName($0), "selected": $0 == selected] }
+    }
+
+    func statusOptions(selected: ProjectStatus?) -> [[String: Any]] {
+        ProjectStatus.allCases.filter { $0 != .draft }
+            .map { ["value": $0.rawValue, "label": statusName($0), "selected": $0 == selected] }
+    }
+
+    func organizationSummary(_ organization: Organization) -> [String: Any] {
+        let fields = organization.fields
+        return [
+            "id": organization.id.uuidString.lowercased(),
+            "name": text(fields.name),
+            "kind": kindName(fields.kind),
+            "verified": organization.verification == .verified,
+            "verification": t("verification_\(organization.verification.rawValue)"),
+            "places": fields.nationwide ? t("place_nationwide") : fields.regions.map(regionName).joined(separator: ", "),
+            "focus": fields.focusAreas.map(focusName).joined(separator: ", "),
+        ]
+    }
+
+    func projectSummary(_ project: Project) -> [String: Any] {
+        let fields = project.fields
+        return [
+            "id": project.id.uuidString.lowercased(),
+            "title": text(fields.title),
+            "summary": text(fields.summary),
+            "need": Format.money(fields.fundingNeededKZT),
+            "status": statusName(fields.status),
+            "places": fields.regions.map(regionName).joined(separator: ", "),
+            "focus": fields.focusAreas.map(focusName).joined(separator: ", "),
+        ]
+    }
+}
+
+/// An error summary at the top of a form and messages beside fields, as GOV.UK does it.
+struct FieldErrors {
+    private(set) var items: [(field: String, message: String)] = []
+
+    var isEmpty: Bool { items.isEmpty }
+
+    mutating func add(_ field: String, _ message: String) {
+        guard !items.contains(where: { $0.field == field }) else { return }
+        items.append((field, message))
+    }
+
+    /// What templates read: `errors.summary` (a list) and `errors.<field>` (one message).
+    var view: [String: Any] {
+        var view: [String: Any] = ["any": !items.isEmpty, "summary": items.map { ["field": $0.field, "message": $0.message] }]
+        for item in items { view[item.field] = item.message }
+        return view
+    }
+}

@@ -1,0 +1,209 @@
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdOTP
+import HummingbirdTesting
+import Storage
+import Testing
+import TestSupport
+import UseCases
+
+/// A browser's cookie jar over the test client: the CSRF cookie and, once signed in, the session.
+struct PageVisitor: Sendable {
+    let client: APIClient
+    var cookies: [String: String] = [:]
+
+    init(_ client: APIClient) { self.client = client }
+
+    var cookieHeader: String { cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
+    var csrf: String { cookies["asar_csrf"] ?? "" }
+
+    mutating func keep(_ response: TestResponse) {
+        for header in response.headers[values: .setCookie] {
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard pair.count == 2 else { continue }
+            if pair[1].isEmpty { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
+        }
+    }
+
+    mutating func get(_ path: String) async throws -> TestResponse {
+        var headers: HTTPFields = [.acceptLanguage: "en"]
+        if !cookies.isEmpty { headers[.cookie] = cookieHeader }
+        let response = try await client.execute(uri: path, method: .get, headers: headers)
+        keep(response)
+        return response
+    }
+
+    /// Posts a form with this visitor's CSRF token unless `csrf` overrides it.
+    mutating func post(_ path: String, _ fields: [(String, String)], csrf override: String? = nil) async throws -> TestResponse {
+        if cookies["asar_csrf"] == nil { _ = try await get("/sign-in") }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = ([("csrf", override ?? csrf)] + fields)
+            .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+            .joined(separator: "&")
+        let headers: HTTPFields = [.acceptLanguage: "en", .cookie: cookieHeader, .contentType: "application/x-www-form-urlencoded"]
+        let response = try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
+        keep(response)
+        return response
+    }
+
+    mutating func signIn(_ email: String, _ password: String, totp: String? = nil) async throws -> TestResponse {
+        let response = try await post("/sign-in", [("email", email), ("password", password)])
+        guard let totp, response.headers[.location] == "/sign-in/code" else { return response }
+        let code = TOTP(secret: totp).compute()
+        return try await post("/sign-in/code", [("code", String(format: "%06d", code))])
+    }
+}
+
+@Suite struct AccountPageTests {
+    static let password = "correct horse battery staple"
+
+    /// An NGO with an owner and a member, and an admin with a second factor.
+    struct People {
+        let ngo: UUID
+        let adminSecret = "account-page-tests-admin-secret"
+    }
+
+    static func people(_ database: TestDatabase, world: AccessWorld) async throws -> People {
+        let services = Services(pool: database.pool, matching: MatchingConfiguration())
+        let people = People(ngo: world.ngo)
+        _ = try await services.accounts.createPerson(
+            .init(email: "owner@ngo.example.kz", name: "Owner", password: password), isAdmin: false,
+            memberships: [(world.ngo, .owner)], by: .admin
+        )
+        _ = try await services.accounts.createPerson(
+            .init(email: "member@ngo.example.kz", name: "Member", password: password), isAdmin: false,
+            memberships: [(world.ngo, .member)], by: .admin
+        )
+        _ = try await services.accounts.createPerson(
+            .init(email: "admin@asar.example.kz", name: "Admin", password: password), isAdmin: true,
+            totpSecret: people.adminSecret, by: .admin
+        )
+        return people
+    }
+
+    @Test func aWrongPasswordAndAnUnknownEmailGetTheSameAnswerThenTheRightOneSignsIn() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                _ = try await Self.people(database, world: world)
+                var visitor = PageVisitor(client)
+                let wrong = try await visitor.signIn("owner@ngo.example.kz", "not the password")
+                let unknown = try await visitor.signIn("nobody@ngo.example.kz", "not the password")
+                #expect(wrong.status == .unauthorized)
+                #expect(unknown.status == wrong.status)
+                let message = { (r: TestResponse) in String(buffer: r.body).firstMatch(of: /id="email-error">([^<]*)</)?.output.1 }
+                #expect(message(wrong) != nil)
+                #expect(message(wrong) == message(unknown))
+                #expect(String(buffer: wrong.body).contains(#"value="owner@ngo.example.kz""#), "the typed email is kept")
+                #expect(visitor.cookies["asar_session"] == nil)
+
+                let right = try await visitor.signIn("owner@ngo.example.kz", Self.password)
+                #expect(right.status == .seeOther)
+                #expect(right.headers[.location] == "/account")
+                let cookie = try #require(right.headers[values: .setCookie].first { $0.hasPrefix("asar_session=") })
+                #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"))
+                let account = try await visitor.get("/account")
+                #expect(account.status == .ok)
+                #expect(account.headers[.cacheControl] == "no-store")
+                #expect(String(buffer: account.body).contains("owner@ngo.example.kz"))
+
+                _ = try await visitor.post("/sign-out", [])
+                #expect(visitor.cookies["asar_session"] == nil)
+                var stolen = visitor
+                stolen.cookies["asar_session"] = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)[1]
+                #expect(try await stolen.get("/account").status == .seeOther, "a signed-out session does not come back")
+            }
+        }
+    }
+
+    @Test func aFormWithoutTheCSRFTokenIsRefusedAndChangesNothing() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                _ = try await Self.people(database, world: world)
+                var visitor = PageVisitor(client)
+                #expect(try await visitor.signIn("owner@ngo.example.kz", Self.password).status == .seeOther)
+                let forged = try await visitor.post("/sign-out-everywhere", [], csrf: "")
+                #expect(forged.status == .forbidden)
+                #expect(try await visitor.get("/account").status == .ok, "still signed in")
+                let otherToken = try await visitor.post("/organizations/\(world.ngo)/tokens", [("label", "forged")], csrf: String(repeating: "A", count: 43))
+                #expect(otherToken.status == .forbidden)
+            }
+        }
+    }
+
+    @Test func onlyOwnersManageTokensAndInviteAndOnlyAdminsVerify() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                let people = try await Self.people(database, world: world)
+                var member = PageVisitor(client)
+                #expect(try await member.signIn("member@ngo.example.kz", Self.password).status == .seeOther)
+                #expect(try await member.get("/organizations/\(people.ngo)/tokens").status == .forbidden)
+                #expect(try await member.post("/organizations/\(people.ngo)/tokens", [("label", "x")]).status == .forbidden)
+                #expect(try await member.get("/organizations/\(people.ngo)/members").status == .forbidden)
+                #expect(try await member.get("/admin/verification").status == .forbidden)
+                #expect(try await member.get("/organizations/\(world.business)/tokens").status == .notFound)
+
+                var owner = PageVisitor(client)
+                #expect(try await owner.signIn("owner@ngo.example.kz", Self.password).status == .seeOther)
+                #expect(try await owner.get("/organizations/\(people.ngo)/tokens").status == .ok)
+                let issued = try await owner.post("/organizations/\(people.ngo)/tokens", [("label", "1C integration")])
+                #expect(issued.status == .ok)
+                let token = try #require(String(buffer: issued.body).firstMatch(of: /<code class="wrap">(asar_[A-Za-z0-9_-]+)<\/code>/)?.output.1)
+                #expect(try await client.send(.get, "/v1/organizations/\(people.ngo)", as: .token(String(token))).status == .ok)
+                let empty = try await owner.post("/organizations/\(people.ngo)/tokens", [("label", "")])
+                #expect(empty.status == .unprocessableContent)
+                #expect(String(buffer: empty.body).contains(#"id="label-error""#))
+                #expect(try await owner.get("/admin/verification").status == .forbidden)
+
+                var admin = PageVisitor(client)
+                let signedIn = try await admin.signIn("admin@asar.example.kz", Self.password, totp: people.adminSecret)
+                #expect(signedIn.headers[.location] == "/account")
+                #expect(try await admin.get("/admin/verification").status == .ok)
+            }
+        }
+    }
+
+    @Test func aPersonWhoOwesASecondFactorHasNoRightsUntilTheCodeIsRight() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                _ = try await Self.people(database, world: world)
+                var admin = PageVisitor(client)
+                let first = try await admin.signIn("admin@asar.example.kz", Self.password)
+                #expect(first.headers[.location] == "/sign-in/code")
+                #expect(try await admin.get("/admin/verification").headers[.location] == "/sign-in/code")
+                let wrong = try await admin.post("/sign-in/code", [("code", "000000")])
+                #expect(wrong.status == .unauthorized)
+                #expect(String(buffer: wrong.body).contains(#"id="code-error""#))
+                let malformed = try await admin.post("/sign-in/code", [("code", "12")])
+                #expect(malformed.status == .badRequest)
+            }
+        }
+    }
+
+    @Test func registrationErrorsShowBesideTheirFieldsAndKeepWhatWasTyped() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                var visitor = PageVisitor(client)
+                let response = try await visitor.post("/register", [
+                    ("kind", "ngo"), ("organization_name", #"<b>Fund</b> "quoted""#), ("bin", "123"), ("legal_form", ""),
+                    ("region", ""), ("display_name", "Aigerim"), ("email", "not-an-email"), ("password", "short"),
+                    ("password_confirmation", "short"),
+                ])
+                #expect(response.status == .unprocessableContent)
+                let html = String(buffer: response.body)
+                for field in ["bin", "legal_form", "region"] {
+                    #expect(html.contains(#"id="\#(field)-error""#), "\(field) has its message")
+                }
+                #expect(html.contains(#"class="error-summary""#))
+                #expect(html.contains("&lt;b&gt;Fund&lt;/b&gt; &quot;quoted&quot;"), "the typed name is kept, as text")
+                #expect(html.contains(#"value="Aigerim""#))
+            }
+        }
+    }
+}

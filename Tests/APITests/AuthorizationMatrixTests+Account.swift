@@ -1,0 +1,48 @@
+extension AuthorizationMatrixTests {
+    /// Sign-in, account and workspace pages. Pages act only for a person signed in with a session
+    /// cookie, so every token caller is anonymous here: private pages send them to sign in (303)
+    /// and every form posted without its CSRF token is refused (403) before anything else.
+    /// Who may do what once signed in is in AccountPageTests.
+    static let accountPageRows: [Row] = [
+        Row(name: "GET /sign-in", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/sign-in", nil) },
+        Row(name: "POST /sign-in", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/sign-in", nil) },
+        Row(name: "GET /sign-in/code", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/sign-in/code", nil) },
+        Row(name: "POST /sign-in/code", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/sign-in/code", nil) },
+        Row(name: "POST /sign-out", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/sign-out", nil) },
+        Row(name: "POST /sign-out-everywhere", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/sign-out-everywhere", nil) },
+        Row(name: "GET /account", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/account", nil) },
+        Row(name: "POST /account/organization", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/account/organization", nil) },
+        Row(name: "POST /account/sessions/{id}/end", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/account/sessions/\(world.ngo)/end", nil)
+        },
+        Row(name: "GET /account/two-factor", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/account/two-factor", nil) },
+        Row(name: "POST /account/two-factor", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/account/two-factor", nil) },
+        Row(name: "GET /register", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/register", nil) },
+        Row(name: "POST /register", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/register", nil) },
+        Row(name: "GET /password/forgot", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/password/forgot", nil) },
+        Row(name: "POST /password/forgot", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/password/forgot", nil) },
+        Row(name: "GET /password/reset", expected: [404, 404, 404, 404, 404, 404, 401]) { _ in (.get, "/password/reset?token=asar_r_unknown", nil) },
+        Row(name: "POST /password/reset", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/password/reset", nil) },
+        Row(name: "GET /invitations/accept", expected: [404, 404, 404, 404, 404, 404, 401]) { _ in (.get, "/invitations/accept?token=asar_i_unknown", nil) },
+        Row(name: "POST /invitations/accept", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/invitations/accept", nil) },
+        Row(name: "GET /organizations/{id}/members", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/organizations/\(world.ngo)/members", nil)
+        },
+        Row(name: "POST /organizations/{id}/members", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/organizations/\(world.ngo)/members", nil)
+        },
+        Row(name: "GET /organizations/{id}/tokens", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/organizations/\(world.ngo)/tokens", nil)
+        },
+        Row(name: "POST /organizations/{id}/tokens", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/organizations/\(world.ngo)/tokens", nil)
+        },
+        Row(name: "POST /organizations/{id}/tokens/{token}/revoke", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/organizations/\(world.ngo)/tokens/\(world.ngo)/revoke", nil)
+        },
+        Row(name: "GET /admin/verification", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/admin/verification", nil) },
+        Row(name: "POST /admin/verification/{id}", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/admin/verification/\(world.ngo)", nil)
+        },
+    ]
+}

@@ -473,6 +473,36 @@ public struct AccountService: Sendable {
         FieldIssue(field: "token", code: "reset_closed", message: "This link has expired or was used already; ask for a new one."),
     ])
 
+    // MARK: - Members
+
+    /// The organization's people and their roles: for its own people (viewers too) and admins.
+    public func members(of organizationID: UUID, by caller: Caller) async throws -> [PeopleRepository.Member] {
+        try Access.requireSpeaksFor(caller, organizationID, to: "see its members")
+        return try await people.members(of: organizationID)
+    }
+
+    /// An owner (or an admin) changes a member's role; the last owner cannot step down.
+    public func changeRole(of personID: UUID, in organizationID: UUID, to role: MembershipRole, by caller: Caller) async throws {
+        try Access.requireOwner(caller, organizationID, to: "change roles")
+        guard try await people.setRole(person: personID, organization: organizationID, to: role, check: Self.keepsAnOwner) else {
+            throw DomainError.notFound(resource: "member")
+        }
+    }
+
+    /// An owner (or an admin) removes a member; their rights end with their next request.
+    public func removeMember(_ personID: UUID, from organizationID: UUID, by caller: Caller) async throws {
+        try Access.requireOwner(caller, organizationID, to: "remove members")
+        guard try await people.setRole(person: personID, organization: organizationID, to: nil, check: Self.keepsAnOwner) else {
+            throw DomainError.notFound(resource: "member")
+        }
+    }
+
+    @Sendable static func keepsAnOwner(_ roles: [UUID: MembershipRole]) throws {
+        guard roles.values.contains(.owner) else {
+            throw DomainError.conflict(code: "last_owner", message: "An organization keeps at least one owner: make someone else owner first.")
+        }
+    }
+
     // MARK: - Administration
 
     /// A person made by an operator (`asar user create`) or the demo data: admins only.
@@ -515,6 +545,16 @@ public struct AccountService: Sendable {
     // MARK: - Helpers
 
     /// The row for a new person, or nil with the problems added to `issues`.
+    /// What is wrong with a new account's fields, without creating anything, so that a form can
+    /// show every problem at once even when others stop it first.
+    public static func issues(of account: NewAccount, prefix: String = "") -> [FieldIssue] {
+        var issues: [FieldIssue] = []
+        let email = AccountRules.email(account.email, field: prefix + "email", into: &issues)
+        _ = AccountRules.displayName(account.name, field: prefix + "name", into: &issues)
+        issues += AccountRules.passwordIssues(account.password, email: email, field: prefix + "password")
+        return issues
+    }
+
     private func validatedPerson(_ account: NewAccount, prefix: String, issues: inout [FieldIssue]) async throws -> PeopleRepository.NewPerson? {
         let before = issues.count
         let email = AccountRules.email(account.email, field: prefix + "email", into: &issues)

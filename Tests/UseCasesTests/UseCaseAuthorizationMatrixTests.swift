@@ -222,7 +222,29 @@ import TestSupport
             let account = AccountService.NewAccount(email: "matrix-\(UUID().uuidString.prefix(8))@example.kz", name: "Matrix", password: "Correct-Horse-9")
             _ = try await services.accounts.createPerson(account, isAdmin: false, memberships: [(world.ngo, .viewer)], by: caller)
         },
+        Row(name: "accounts.members", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.accounts.members(of: world.ngo, by: caller)
+        },
+        Row(name: "accounts.changeRole", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            // The NGO's token acts as a member, not an owner.
+            let person = try await person(in: world, services)
+            try await services.accounts.changeRole(of: person, in: world.ngo, to: .viewer, by: caller)
+        },
+        Row(name: "accounts.removeMember", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            let person = try await person(in: world, services)
+            try await services.accounts.removeMember(person, from: world.ngo, by: caller)
+        },
     ]
+
+    /// A member of the NGO beside an owner, so that changing the member keeps an owner.
+    static func person(in world: AccessWorld, _ services: Services) async throws -> UUID {
+        for role in [MembershipRole.owner, .member] {
+            let account = AccountService.NewAccount(email: "\(role.rawValue)-\(UUID().uuidString.prefix(8))@example.kz", name: "Matrix", password: "Correct-Horse-9")
+            let person = try await services.accounts.createPerson(account, isAdmin: false, memberships: [(world.ngo, role)], by: .admin)
+            if role == .member { return person.id }
+        }
+        throw TestFailure("no member made")
+    }
 
     @Test(arguments: rows.map(\.name))
     func eachCallerGetsExactlyItsOutcome(_ name: String) async throws {
@@ -254,6 +276,7 @@ import TestSupport
             "rounds.run", "rounds.find", "rounds.accept",
             "tokens.issue", "tokens.list", "tokens.revoke",
             "accounts.verificationQueue", "accounts.verify", "accounts.createPerson",
+            "accounts.members", "accounts.changeRole", "accounts.removeMember",
         ]
         #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")
     }

@@ -198,6 +198,58 @@ public struct PeopleRepository: Sendable {
         }
     }
 
+    /// A person in an organization, for its members page.
+    public struct Member: Sendable, Equatable {
+        public let person: Person
+        public let role: MembershipRole
+    }
+
+    /// The organization's people, owners first.
+    public func members(of organizationID: UUID) async throws -> [Member] {
+        try await pool.withConnection { connection in
+            try connection.query(
+                """
+                SELECT \(Self.personColumns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")), m.role
+                FROM memberships m JOIN people p ON p.id = m.person_id
+                WHERE m.organization_id = $1
+                ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'member' THEN 1 ELSE 2 END, lower(p.email)
+                """,
+                [organizationID]
+            ).rows.compactMap { row in
+                guard let role = MembershipRole(rawValue: try row.decode(String.self, at: 8)) else { return nil }
+                return Member(person: try Self.decodePerson(row), role: role)
+            }
+        }
+    }
+
+    /// Gives a member another role, or removes them (`role` nil), after `check` approved the
+    /// organization's roles as they would be, under a lock on its memberships. False when the
+    /// person was not a member.
+    public func setRole(
+        person personID: UUID, organization organizationID: UUID, to role: MembershipRole?,
+        check: @escaping @Sendable (_ rolesAfter: [UUID: MembershipRole]) throws -> Void
+    ) async throws -> Bool {
+        try await pool.withTransaction { connection in
+            var roles: [UUID: MembershipRole] = [:]
+            for row in try connection.query(
+                "SELECT person_id, role FROM memberships WHERE organization_id = $1 ORDER BY person_id FOR UPDATE", [organizationID]
+            ).rows {
+                roles[try row.decode(UUID.self, at: 0)] = MembershipRole(rawValue: try row.decode(String.self, at: 1))
+            }
+            guard roles[personID] != nil else { return false }
+            roles[personID] = role
+            try check(roles)
+            if let role {
+                try connection.query(
+                    "UPDATE memberships SET role = $3 WHERE person_id = $1 AND organization_id = $2", [personID, organizationID, role.rawValue]
+                )
+            } else {
+                try connection.query("DELETE FROM memberships WHERE person_id = $1 AND organization_id = $2", [personID, organizationID])
+            }
+            return true
+        }
+    }
+
     // MARK: - Sign-in failures
 
     /// Failures for one account and one address since a moment: how many, and the latest.

@@ -24,6 +24,12 @@ struct FormData: Sendable {
         return form
     }
 
+    /// A page's query string read as a browser's GET form writes it: `+` is a space. (Hummingbird's
+    /// `queryParameters` keeps `+`, so a two-word search would arrive joined by a plus.)
+    static func query(of request: Request) -> [String: String] {
+        parse(request.uri.query ?? "")
+    }
+
     static func parse(_ body: String) -> [String: String] {
         var values: [String: String] = [:]
         for pair in body.split(separator: "&") {

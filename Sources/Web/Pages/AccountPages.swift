@@ -247,7 +247,7 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
                 "owner": owner,
             ]
         }
-        let view: [String: Any] = [
+        var view: [String: Any] = [
             "name": session.person.displayName,
             "email": session.person.email,
             "admin": session.person.isAdmin,
@@ -261,8 +261,10 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
                     "device": String(info.userAgent.prefix(120)), "address": info.address,
                 ]
             },
-            "notice": request.uri.queryParameters["done"].map { words.t("account_done_\($0.filter { $0.isLetter || $0 == "_" })") } ?? "",
         ]
+        if let done = request.uri.queryParameters["done"] {
+            view["notice"] = words.t("account_done_\(done.filter { $0.isLetter || $0 == "_" })")
+        }
         return page("account", title: words.t("account_title"), view: view, request: request, context: context)
     }
 
@@ -355,6 +357,7 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
             // Report the use case's own checks too, so every problem shows at once.
             var issues = OrganizationRules.issues(draft)
             issues.removeAll { $0.field == "name" || $0.field == "regions" }
+            issues += AccountService.issues(of: owner, prefix: "owner.")
             add(issues, to: &errors, words: words, fields: Self.registrationFields)
         }
         return page(
@@ -484,7 +487,7 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
     }
 
     func membersView(_ membership: Membership, form: FormData?, errors: FieldErrors, words: Vocabulary, notice: String = "") -> [String: Any] {
-        [
+        var view: [String: Any] = [
             "id": membership.organizationID.uuidString.lowercased(),
             "organization": words.text(membership.organizationName),
             "email": form?["email"] ?? "",
@@ -492,8 +495,9 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
                 ["value": role.rawValue, "label": words.t("role_\(role.rawValue)"), "selected": role.rawValue == (form?["role"] ?? "member")]
             },
             "errors": errors.view,
-            "notice": notice,
         ]
+        if !notice.isEmpty { view["notice"] = notice }
+        return view
     }
 
     @Sendable func membersForm(_ request: Request, context: Context) async throws -> Response {
@@ -592,7 +596,7 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         _ = try signedIn(request, context)
         let words = try await words(context)
         let queue = try await accounts.verificationQueue(limit: 100, by: context.caller)
-        let view: [String: Any] = [
+        var view: [String: Any] = [
             "organizations": queue.map { organization -> [String: Any] in
                 var summary = words.organizationSummary(organization)
                 summary["bin"] = organization.fields.bin
@@ -600,8 +604,8 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
                 return summary
             },
             "empty": queue.isEmpty,
-            "notice": request.uri.queryParameters["done"] != nil ? words.t("verification_done") : "",
         ]
+        if request.uri.queryParameters["done"] != nil { view["notice"] = words.t("verification_done") }
         return page("verification", title: words.t("verification_title"), view: view, request: request, context: context)
     }
 

@@ -25,7 +25,8 @@ struct PublicPages<Context: WebRequestContext>: Sendable {
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
         let words = try await vocabulary(context)
-        let view: [String: Any] = ["q": ""]
+        let home = try await services.portal.home(by: context.caller)
+        let view: [String: Any] = ["q": "", "figures": homeFigures(home, words: words)]
         return page("home", title: words.t("home_title"), view: view, request: request, context: context)
     }
 
@@ -88,8 +89,8 @@ struct PublicPages<Context: WebRequestContext>: Sendable {
         let filters = SearchFilters(request, reference: words.snapshot)
         var view = filterView(filters, words: words, base: "/projects", api: "/v1/projects")
         view["statuses"] = words.statusOptions(selected: filters.status)
-        view["minNeed"] = filters.minNeed.map(String.init) ?? (request.uri.queryParameters["min_need"].map(String.init) ?? "")
-        view["maxNeed"] = filters.maxNeed.map(String.init) ?? (request.uri.queryParameters["max_need"].map(String.init) ?? "")
+        view["minNeed"] = filters.minNeed.map(String.init) ?? (FormData.query(of: request)["min_need"] ?? "")
+        view["maxNeed"] = filters.maxNeed.map(String.init) ?? (FormData.query(of: request)["max_need"] ?? "")
         if filters.errors.isEmpty {
             let page = try await services.projects.list(
                 filters.projectFilter, after: filters.cursor, limit: SearchFilters.pageSize, by: context.caller
@@ -125,31 +126,18 @@ struct PublicPages<Context: WebRequestContext>: Sendable {
     @Sendable func organization(_ request: Request, context: Context) async throws -> Response {
         let id = try Self.id(context)
         let words = try await vocabulary(context)
-        let found = try await services.organizations.find(id, by: context.caller)
-        var view = words.organizationSummary(found.organization)
-        let fields = found.organization.fields
-        view["bin"] = fields.bin
-        view["legalForm"] = fields.legalForm
-        view["founded"] = fields.foundedYear.map(String.init) ?? ""
-        view["description"] = fields.description
-        var projectFilter = ProjectFilter()
-        projectFilter.organizationID = id
-        let projects = try await services.projects.list(projectFilter, after: nil, limit: 50, by: context.caller)
-        view["projects"] = projects.items.map(words.projectSummary)
-        view["noProjects"] = projects.items.isEmpty
-        let title = ShownText(fields.name, context.page.language).text
+        let profile = try await services.portal.organizationProfile(id, by: context.caller)
+        let view = organizationView(profile, words: words)
+        let title = ShownText(profile.organization.fields.name, context.page.language).text
         return page("organization", title: title, view: view, request: request, context: context)
     }
 
     @Sendable func project(_ request: Request, context: Context) async throws -> Response {
         let id = try Self.id(context)
         let words = try await vocabulary(context)
-        let project = try await services.projects.find(id, by: context.caller)
-        var view = words.projectSummary(project)
-        view["organizationID"] = project.fields.organizationID.uuidString.lowercased()
-        view["durationMonths"] = project.fields.durationMonths
-        view["beneficiaries"] = Format.integer(project.fields.beneficiaries)
-        let title = ShownText(project.fields.title, context.page.language).text
+        let found = try await services.portal.projectPage(id, by: context.caller)
+        let view = projectView(found, words: words)
+        let title = ShownText(found.project.fields.title, context.page.language).text
         return page("project", title: title, view: view, request: request, context: context)
     }
 

@@ -22,9 +22,9 @@ struct SearchFilters {
     static let pageSize = 20
 
     init(_ request: Request, reference: ReferenceData.Snapshot) {
-        let query = request.uri.queryParameters
+        let query = FormData.query(of: request)
         func value(_ name: String) -> String {
-            query[name[...]].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+            query[name].map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         }
         q = String(value("q").prefix(200))
         let kindText = value("kind")

@@ -22,7 +22,8 @@ struct AccountWorld {
         configuration.throttle = throttle
         configuration.publicURL = "https://asar.example.kz/"
         if let port = sink?.port ?? smtpPort {
-            configuration.smtp = SMTPConfiguration(host: "127.0.0.1", port: port, timeout: .seconds(10))
+            // Generous: the sink is a Python process competing with the whole parallel suite for 2 cores.
+            configuration.smtp = SMTPConfiguration(host: "127.0.0.1", port: port, timeout: .seconds(30))
         }
         self.clock = clock
         self.pool = database.pool

@@ -467,7 +467,7 @@ public struct AccountService: Sendable {
         let issues = AccountRules.passwordIssues(newPassword, email: nil)
         if !issues.isEmpty { throw DomainError.invalid(issues) }
         guard try await people.resetIsOpen(token: token, now: configuration.now()) else { throw Self.closedReset }
-        let hash = try await Self.hash(newPassword)
+        let hash = try await Self.hash(newPassword, cost: configuration.passwordCost)
         guard try await people.reset(token: token, passwordHash: hash, now: configuration.now()) != nil else { throw Self.closedReset }
     }
 
@@ -563,12 +563,12 @@ public struct AccountService: Sendable {
         let name = AccountRules.displayName(account.name, field: prefix + "name", into: &issues)
         issues += AccountRules.passwordIssues(account.password, email: email, field: prefix + "password")
         guard issues.count == before else { return nil }
-        var row = PeopleRepository.NewPerson(email: email, displayName: name, passwordHash: try await Self.hash(account.password))
+        var row = PeopleRepository.NewPerson(email: email, displayName: name, passwordHash: try await Self.hash(account.password, cost: configuration.passwordCost))
         row.language = account.language
         return row
     }
 
-    static func hash(_ password: String) async throws -> String {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: bcryptCost) }
+    static func hash(_ password: String, cost: UInt8 = bcryptCost) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 }

@@ -15,11 +15,17 @@ struct AccountWorld {
     let pool: ConnectionPool
     var accounts: AccountService { services.accounts }
 
-    init(database: TestDatabase, sink: SMTPSink? = nil, smtpPort: Int? = nil, throttle: SignInThrottle = SignInThrottle()) {
+    /// `passwordCost` is bcrypt's: the service's 12 where passwords are the subject (SignInTests),
+    /// 4 elsewhere, so that hashing does not starve the timing tests that run beside these.
+    init(
+        database: TestDatabase, sink: SMTPSink? = nil, smtpPort: Int? = nil, throttle: SignInThrottle = SignInThrottle(),
+        passwordCost: UInt8 = 4
+    ) {
         let clock = TestClock()
         var configuration = AccountConfiguration()
         configuration.now = clock.function
         configuration.throttle = throttle
+        configuration.passwordCost = passwordCost
         configuration.publicURL = "https://asar.example.kz/"
         if let port = sink?.port ?? smtpPort {
             // Generous: the sink is a Python process competing with the whole parallel suite for 2 cores.

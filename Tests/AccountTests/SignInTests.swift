@@ -8,7 +8,7 @@ import TestSupport
 @Suite struct SignInTests {
     @Test func rightPasswordSignsInAndWrongOrUnknownGetTheSameRefusal() async throws {
         try await TestDatabase.with { database in
-            let world = AccountWorld(database: database)
+            let world = AccountWorld(database: database, passwordCost: 12)
             let ngo = try await world.organization(.ngo)
             try await world.person("Aigul@Example.kz", in: [(ngo, .member)])
 
@@ -30,7 +30,7 @@ import TestSupport
 
     @Test func unknownEmailsCostAsMuchAsWrongPasswords() async throws {
         try await TestDatabase.with { database in
-            let world = AccountWorld(database: database)
+            let world = AccountWorld(database: database, passwordCost: 12)
             try await world.person("timing@example.kz")
             // Warm the dummy hash, then compare the two paths.
             _ = try await world.accounts.signIn(email: "warm@example.kz", password: "x", address: "10.0.0.9", userAgent: "")
@@ -49,7 +49,7 @@ import TestSupport
 
     @Test func repeatedFailuresSlowAnAccountDownExponentially() async throws {
         try await TestDatabase.with { database in
-            let world = AccountWorld(database: database)
+            let world = AccountWorld(database: database, passwordCost: 12)
             try await world.person("slow@example.kz")
             for attempt in 1...5 {
                 let outcome = try await world.accounts.signIn(email: "slow@example.kz", password: "Guess-\(attempt)-abcdef", address: "10.0.0.\(attempt)", userAgent: "")
@@ -74,7 +74,7 @@ import TestSupport
         try await TestDatabase.with { database in
             var throttle = SignInThrottle()
             throttle.freeFailuresPerAddress = 3
-            let world = AccountWorld(database: database, throttle: throttle)
+            let world = AccountWorld(database: database, throttle: throttle, passwordCost: 12)
             try await world.person("victim@example.kz")
             for index in 1...3 {
                 _ = try await world.accounts.signIn(email: "spray\(index)@example.kz", password: "Spray-Pass-123", address: "192.0.2.7", userAgent: "")
@@ -99,7 +99,7 @@ import TestSupport
 
     @Test func passwordRulesNameTheirField() async throws {
         try await TestDatabase.with { database in
-            let world = AccountWorld(database: database)
+            let world = AccountWorld(database: database, passwordCost: 12)
             func issues(_ account: AccountService.NewAccount) async -> [FieldIssue] {
                 do {
                     _ = try await world.accounts.createPerson(account, isAdmin: false, by: .admin)

@@ -486,8 +486,20 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         return (session, membership)
     }
 
-    func membersView(_ membership: Membership, form: FormData?, errors: FieldErrors, words: Vocabulary, notice: String = "") -> [String: Any] {
+    /// The organization's people, when the person acts for it (the use case lists them only then).
+    func members(of membership: Membership, _ context: Context, words: Vocabulary) async -> [[String: Any]] {
+        let members = (try? await accounts.members(of: membership.organizationID, by: context.caller)) ?? []
+        return members.map { member in
+            ["name": member.person.displayName, "email": member.person.email, "role": words.t("role_\(member.role.rawValue)")]
+        }
+    }
+
+    func membersView(
+        _ membership: Membership, form: FormData?, errors: FieldErrors, words: Vocabulary, notice: String = "", people: [[String: Any]] = []
+    ) -> [String: Any] {
         var view: [String: Any] = [
+            "people": people,
+            "hasPeople": !people.isEmpty,
             "id": membership.organizationID.uuidString.lowercased(),
             "organization": words.text(membership.organizationName),
             "email": form?["email"] ?? "",
@@ -504,7 +516,8 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         let (_, membership) = try ownedOrganization(request, context)
         let words = try await words(context)
         guard membership.role == .owner else { throw PageError(status: .forbidden, messageKey: "error_forbidden") }
-        return page("members", title: words.t("members_title"), view: membersView(membership, form: nil, errors: FieldErrors(), words: words), request: request, context: context)
+        let people = await members(of: membership, context, words: words)
+        return page("members", title: words.t("members_title"), view: membersView(membership, form: nil, errors: FieldErrors(), words: words, people: people), request: request, context: context)
     }
 
     @Sendable func invite(_ request: Request, context: Context) async throws -> Response {
@@ -519,7 +532,8 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         do {
             try await accounts.invite(email: form["email"], role: role, to: membership.organizationID, by: session)
             let notice = words.t("members_invited", form["email"])
-            return page("members", title: words.t("members_title"), view: membersView(membership, form: nil, errors: errors, words: words, notice: notice), request: request, context: context)
+            let people = await members(of: membership, context, words: words)
+            return page("members", title: words.t("members_title"), view: membersView(membership, form: nil, errors: errors, words: words, notice: notice, people: people), request: request, context: context)
         } catch DomainError.invalid(let issues) {
             add(issues, to: &errors, words: words, fields: ["email": "email"])
         }

@@ -483,6 +483,11 @@ public struct AccountService: Sendable {
         return try await people.members(of: organizationID)
     }
 
+    /// Only an owner (or an admin) manages who belongs to the organization: the members page is theirs.
+    public func requireMemberManagement(of organizationID: UUID, by caller: Caller) throws {
+        try Access.requireOwner(caller, organizationID, to: "manage its members")
+    }
+
     /// An owner (or an admin) changes a member's role; the last owner cannot step down.
     public func changeRole(of personID: UUID, in organizationID: UUID, to role: MembershipRole, by caller: Caller) async throws {
         try Access.requireOwner(caller, organizationID, to: "change roles")

@@ -35,6 +35,12 @@ public struct TokenService: Sendable {
         return try await tokens.list(organizationID: member.organizationID)
     }
 
+    /// An organization's tokens, for its owners and admins. Secrets are never listed.
+    public func list(of organizationID: UUID, by caller: Caller) async throws -> [TokenRepository.TokenInfo] {
+        try Access.requireOwner(caller, organizationID, to: "see its tokens")
+        return try await tokens.list(organizationID: organizationID)
+    }
+
     /// True when the token existed and was not revoked already. Another organization's token does not exist for the caller.
     public func revoke(_ id: UUID, by caller: Caller) async throws -> Bool {
         try Access.requireSignedIn(caller)

@@ -116,6 +116,36 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         words.t("sign_in_throttled", String(seconds))
     }
 
+    /// What a submitted six-digit code led to: on to the account page, or the error beside the field.
+    struct CodeResult {
+        var signedIn: Response?
+        var errors = FieldErrors()
+        var status: HTTPResponse.Status = .badRequest
+    }
+
+    /// Checks the form's code (at sign-in or when setting up the authenticator) with `check`.
+    func checkCode(
+        _ form: FormData, words: Vocabulary, with check: (String) async throws -> AccountService.SecondFactorOutcome
+    ) async throws -> CodeResult {
+        var result = CodeResult()
+        let code = form["code"].filter(\.isNumber)
+        guard code.count == 6 else {
+            result.errors.add("code", words.t("issue_code_format"))
+            return result
+        }
+        switch try await check(code) {
+        case .signedIn(let newToken):
+            result.signedIn = redirect("/account", cookie: sessionCookie(newToken))
+        case .refused:
+            result.errors.add("code", words.t("issue_code_wrong"))
+            result.status = .unauthorized
+        case .throttled(let seconds):
+            result.errors.add("code", throttledMessage(seconds, words))
+            result.status = .tooManyRequests
+        }
+        return result
+    }
+
     // MARK: - Signing in
 
     @Sendable func signInForm(_ request: Request, context: Context) async throws -> Response {
@@ -164,19 +194,11 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         let form = try await FormData.read(request, context: context)
         let words = try await words(context)
         guard let token = context.page.sessionToken, context.page.session?.secondFactorPending == true else { return redirect("/sign-in") }
-        var errors = FieldErrors()
-        var status: HTTPResponse.Status = .badRequest
-        let code = form["code"].filter(\.isNumber)
-        if code.count != 6 {
-            errors.add("code", words.t("issue_code_format"))
-        } else {
-            switch try await accounts.verifySecondFactor(token, code: code, address: context.clientAddress) {
-            case .signedIn(let newToken): return redirect("/account", cookie: sessionCookie(newToken))
-            case .refused: errors.add("code", words.t("issue_code_wrong")); status = .unauthorized
-            case .throttled(let seconds): errors.add("code", throttledMessage(seconds, words)); status = .tooManyRequests
-            }
+        let checked = try await checkCode(form, words: words) { code in
+            try await accounts.verifySecondFactor(token, code: code, address: context.clientAddress)
         }
-        return page("sign-in-code", title: words.t("code_title"), view: ["errors": errors.view], request: request, context: context, status: status)
+        if let signedIn = checked.signedIn { return signedIn }
+        return page("sign-in-code", title: words.t("code_title"), view: ["errors": checked.errors.view], request: request, context: context, status: checked.status)
     }
 
     @Sendable func twoFactorForm(_ request: Request, context: Context) async throws -> Response {
@@ -199,21 +221,13 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         guard let token = context.page.sessionToken, let session = context.page.session, !session.secondFactorPending else {
             return redirect("/sign-in")
         }
-        var errors = FieldErrors()
-        var status: HTTPResponse.Status = .badRequest
-        let code = form["code"].filter(\.isNumber)
-        if code.count != 6 {
-            errors.add("code", words.t("issue_code_format"))
-        } else {
-            switch try await accounts.confirmSecondFactorEnrollment(token, code: code, address: context.clientAddress) {
-            case .signedIn(let newToken): return redirect("/account", cookie: sessionCookie(newToken))
-            case .refused: errors.add("code", words.t("issue_code_wrong")); status = .unauthorized
-            case .throttled(let seconds): errors.add("code", throttledMessage(seconds, words)); status = .tooManyRequests
-            }
+        let checked = try await checkCode(form, words: words) { code in
+            try await accounts.confirmSecondFactorEnrollment(token, code: code, address: context.clientAddress)
         }
+        if let signedIn = checked.signedIn { return signedIn }
         // The secret shown stays the one being confirmed, so the app already set up keeps working.
-        let view: [String: Any] = ["secret": form["secret"], "uri": "", "errors": errors.view, "required": session.mustEnrollSecondFactor]
-        return page("two-factor", title: words.t("two_factor_title"), view: view, request: request, context: context, status: status)
+        let view: [String: Any] = ["secret": form["secret"], "uri": "", "errors": checked.errors.view, "required": session.mustEnrollSecondFactor]
+        return page("two-factor", title: words.t("two_factor_title"), view: view, request: request, context: context, status: checked.status)
     }
 
     @Sendable func signOut(_ request: Request, context: Context) async throws -> Response {
@@ -479,24 +493,27 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
 
     // MARK: - Owners: members and tokens
 
-    func ownedOrganization(_ request: Request, _ context: Context) throws -> (AccountService.SignedIn, Membership) {
+    /// One of the person's organizations, named in the path. Use cases act for the organization
+    /// the person acts for now, so for another of theirs this answers "switch first" instead.
+    func ownOrganization(_ request: Request, _ context: Context) throws -> Membership? {
         let session = try signedIn(request, context)
-        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
-        guard let membership = session.memberships.first(where: { $0.organizationID == id }) else { throw PageError.notFound }
-        return (session, membership)
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let membership = session.memberships.first(where: { $0.organizationID == id }) else { throw PageError.notFound }
+        return session.actingOrganizationID == id || context.caller.isAdmin ? membership : nil
     }
 
-    /// The organization's people, when the person acts for it (the use case lists them only then).
-    func members(of membership: Membership, _ context: Context, words: Vocabulary) async -> [[String: Any]] {
-        let members = (try? await accounts.members(of: membership.organizationID, by: context.caller)) ?? []
-        return members.map { member in
-            ["name": member.person.displayName, "email": member.person.email, "role": words.t("role_\(member.role.rawValue)")]
-        }
+    /// Asks the person to act for the organization first (on the account page), then come back.
+    func switchFirst(title: String, words: Vocabulary, request: Request, context: Context) -> Response {
+        let view: [String: Any] = ["message": words.t("organization_switch_first"), "link": "/account", "linkLabel": words.t("account_title")]
+        return page("message", title: title, view: view, request: request, context: context, status: .conflict)
     }
 
     func membersView(
-        _ membership: Membership, form: FormData?, errors: FieldErrors, words: Vocabulary, notice: String = "", people: [[String: Any]] = []
-    ) -> [String: Any] {
+        _ membership: Membership, context: Context, words: Vocabulary, form: FormData? = nil, errors: FieldErrors = FieldErrors(), notice: String = ""
+    ) async throws -> [String: Any] {
+        let people = try await accounts.members(of: membership.organizationID, by: context.caller).map { member -> [String: Any] in
+            ["name": member.person.displayName, "email": member.person.email, "role": words.t("role_\(member.role.rawValue)")]
+        }
         var view: [String: Any] = [
             "people": people,
             "hasPeople": !people.isEmpty,
@@ -513,35 +530,40 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
     }
 
     @Sendable func membersForm(_ request: Request, context: Context) async throws -> Response {
-        let (_, membership) = try ownedOrganization(request, context)
         let words = try await words(context)
-        guard membership.role == .owner else { throw PageError(status: .forbidden, messageKey: "error_forbidden") }
-        let people = await members(of: membership, context, words: words)
-        return page("members", title: words.t("members_title"), view: membersView(membership, form: nil, errors: FieldErrors(), words: words, people: people), request: request, context: context)
+        guard let membership = try ownOrganization(request, context) else {
+            return switchFirst(title: words.t("members_title"), words: words, request: request, context: context)
+        }
+        try accounts.requireMemberManagement(of: membership.organizationID, by: context.caller)
+        let view = try await membersView(membership, context: context, words: words)
+        return page("members", title: words.t("members_title"), view: view, request: request, context: context)
     }
 
     @Sendable func invite(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request, context: context)
-        let (session, membership) = try ownedOrganization(request, context)
+        let session = try signedIn(request, context)
         let words = try await words(context)
+        guard let membership = try ownOrganization(request, context) else {
+            return switchFirst(title: words.t("members_title"), words: words, request: request, context: context)
+        }
         var errors = FieldErrors()
-        guard let role = MembershipRole(rawValue: form["role"]) else {
+        if let role = MembershipRole(rawValue: form["role"]) {
+            do {
+                try await accounts.invite(email: form["email"], role: role, to: membership.organizationID, by: session)
+                let view = try await membersView(membership, context: context, words: words, notice: words.t("members_invited", form["email"]))
+                return page("members", title: words.t("members_title"), view: view, request: request, context: context)
+            } catch DomainError.invalid(let issues) {
+                add(issues, to: &errors, words: words, fields: ["email": "email"])
+            }
+        } else {
             errors.add("role", words.t("issue_role_required"))
-            return page("members", title: words.t("members_title"), view: membersView(membership, form: form, errors: errors, words: words), request: request, context: context, status: .unprocessableContent)
         }
-        do {
-            try await accounts.invite(email: form["email"], role: role, to: membership.organizationID, by: session)
-            let notice = words.t("members_invited", form["email"])
-            let people = await members(of: membership, context, words: words)
-            return page("members", title: words.t("members_title"), view: membersView(membership, form: nil, errors: errors, words: words, notice: notice, people: people), request: request, context: context)
-        } catch DomainError.invalid(let issues) {
-            add(issues, to: &errors, words: words, fields: ["email": "email"])
-        }
-        return page("members", title: words.t("members_title"), view: membersView(membership, form: form, errors: errors, words: words), request: request, context: context, status: .unprocessableContent)
+        let view = try await membersView(membership, context: context, words: words, form: form, errors: errors)
+        return page("members", title: words.t("members_title"), view: view, request: request, context: context, status: .unprocessableContent)
     }
 
     func tokensView(_ membership: Membership, context: Context, words: Vocabulary, issued: String = "", form: FormData? = nil, errors: FieldErrors = FieldErrors()) async throws -> [String: Any] {
-        let tokens = try await services.tokens.list(by: context.caller).filter { $0.organizationID == membership.organizationID }
+        let tokens = try await services.tokens.list(of: membership.organizationID, by: context.caller)
         return [
             "id": membership.organizationID.uuidString.lowercased(),
             "organization": words.text(membership.organizationName),
@@ -560,27 +582,18 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
     }
 
     @Sendable func tokensPage(_ request: Request, context: Context) async throws -> Response {
-        let (_, membership) = try ownedOrganization(request, context)
         let words = try await words(context)
-        guard membership.role == .owner, context.caller.member?.organizationID == membership.organizationID else {
-            return try await switchFirst(membership, words: words, request: request, context: context)
+        guard let membership = try ownOrganization(request, context) else {
+            return switchFirst(title: words.t("tokens_title"), words: words, request: request, context: context)
         }
         return page("tokens", title: words.t("tokens_title"), view: try await tokensView(membership, context: context, words: words), request: request, context: context)
     }
 
-    /// Tokens belong to the organization the person acts for; owners of several switch first.
-    func switchFirst(_ membership: Membership, words: Vocabulary, request: Request, context: Context) async throws -> Response {
-        guard membership.role == .owner else { throw PageError(status: .forbidden, messageKey: "error_forbidden") }
-        let view: [String: Any] = ["message": words.t("tokens_switch_first"), "link": "/account", "linkLabel": words.t("account_title")]
-        return page("message", title: words.t("tokens_title"), view: view, request: request, context: context, status: .conflict)
-    }
-
     @Sendable func issueToken(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request, context: context)
-        let (_, membership) = try ownedOrganization(request, context)
         let words = try await words(context)
-        guard membership.role == .owner, context.caller.member?.organizationID == membership.organizationID else {
-            return try await switchFirst(membership, words: words, request: request, context: context)
+        guard let membership = try ownOrganization(request, context) else {
+            return switchFirst(title: words.t("tokens_title"), words: words, request: request, context: context)
         }
         var errors = FieldErrors()
         let label = form["label"]
@@ -598,7 +611,10 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
 
     @Sendable func revokeToken(_ request: Request, context: Context) async throws -> Response {
         _ = try await FormData.read(request, context: context)
-        let (_, membership) = try ownedOrganization(request, context)
+        let words = try await words(context)
+        guard let membership = try ownOrganization(request, context) else {
+            return switchFirst(title: words.t("tokens_title"), words: words, request: request, context: context)
+        }
         guard let id = context.parameters.get("token").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
         _ = try await services.tokens.revoke(id, by: context.caller)
         return redirect("/organizations/\(membership.organizationID.uuidString.lowercased())/tokens")

@@ -9,11 +9,7 @@ struct Vocabulary {
     let messages: Messages
 
     func t(_ key: String, _ arguments: String...) -> String {
-        var text = messages.table(language)[key] ?? key
-        for (index, argument) in arguments.enumerated() {
-            text = text.replacingOccurrences(of: "{\(index)}", with: argument)
-        }
-        return text
+        messages.text(key, language, arguments: arguments)
     }
 
     func text(_ localized: LocalizedText) -> [String: Any] {

@@ -38,6 +38,10 @@ public struct Messages: Sendable {
     /// The text for `key`; `{0}`, `{1}`… are replaced by `arguments`. A missing key shows itself,
     /// which the completeness test rules out for shipped keys.
     public func text(_ key: String, _ language: Language, _ arguments: String...) -> String {
+        text(key, language, arguments: arguments)
+    }
+
+    public func text(_ key: String, _ language: Language, arguments: [String]) -> String {
         var text = tables[language]?[key] ?? key
         for (index, argument) in arguments.enumerated() {
             text = text.replacingOccurrences(of: "{\(index)}", with: argument)

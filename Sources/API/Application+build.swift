@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import Postgres
@@ -14,6 +15,8 @@ public struct ServiceConfiguration: Sendable {
     public var migrateOnStart: Bool
     public var logLevel: Logger.Level
     public var matching: MatchingConfiguration
+    /// People and sessions: mail, lifetimes, bcrypt's cost (from the environment unless set).
+    public var accounts: AccountConfiguration
 
     public init(
         host: String = "127.0.0.1",
@@ -21,7 +24,8 @@ public struct ServiceConfiguration: Sendable {
         database: ConnectionPool.Configuration = .init(),
         migrateOnStart: Bool = true,
         logLevel: Logger.Level = .info,
-        matching: MatchingConfiguration = MatchingConfiguration()
+        matching: MatchingConfiguration = MatchingConfiguration(),
+        accounts: AccountConfiguration = .fromEnvironment(ProcessInfo.processInfo.environment)
     ) {
         self.host = host
         self.port = port
@@ -29,6 +33,7 @@ public struct ServiceConfiguration: Sendable {
         self.migrateOnStart = migrateOnStart
         self.logLevel = logLevel
         self.matching = matching
+        self.accounts = accounts
     }
 }
 
@@ -44,7 +49,7 @@ public func buildApplication(
         return logger
     }()
     let pool = ConnectionPool(configuration: configuration.database, logger: logger)
-    let useCases = Services(pool: pool, matching: configuration.matching)
+    let useCases = Services(pool: pool, matching: configuration.matching, accounts: configuration.accounts)
     let router = try buildRouter(useCases, pool: pool, expectedMigrations: migrations.map(\.version), metrics: metrics)
     let services: [any Service] = [PoolService(pool: pool)] + useCases.backgroundServices(logger: logger)
     var app = Application(

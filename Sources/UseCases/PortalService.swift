@@ -15,16 +15,16 @@ public struct PortalService: Sendable {
 
     /// Figures (home, regions, a region) are kept for `figuresFor` and carry the time they were read;
     /// past that they are still answered while one background read replaces them. `.zero` reads them
-    /// afresh every time.
+    /// afresh every time. `now` is the clock that ages them.
     public init(
         portal: PortalRepository, organizations: OrganizationRepository, projects: ProjectRepository,
-        reference: ReferenceData, figuresFor: Duration = .seconds(30)
+        reference: ReferenceData, figuresFor: Duration = .seconds(30), now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.portal = portal
         self.organizations = organizations
         self.projects = projects
         self.reference = reference
-        self.cache = PortalCache(lifetime: figuresFor)
+        self.cache = PortalCache(lifetime: figuresFor, now: now)
     }
 
     // MARK: - Home
@@ -200,24 +200,27 @@ final class PortalCache: Sendable {
     private struct Entry: @unchecked Sendable {
         // Safe: every value stored is itself Sendable (`value(for:)` requires it); Any hides only the type.
         let value: Any
-        let readAt: ContinuousClock.Instant
+        let readAt: Date
         var refreshing = false
     }
 
-    private let lifetime: Duration
+    private let lifetime: TimeInterval
+    private let now: @Sendable () -> Date
     private let entries = NIOLockedValueBox<[String: Entry]>([:])
 
-    init(lifetime: Duration) {
-        self.lifetime = lifetime
+    init(lifetime: Duration, now: @escaping @Sendable () -> Date) {
+        let (seconds, attoseconds) = lifetime.components
+        self.lifetime = TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+        self.now = now
     }
 
     func value<T: Sendable>(for key: String, read: @escaping @Sendable () async throws -> T) async throws -> T {
-        guard lifetime > .zero else { return try await read() }
-        let now = ContinuousClock.now
+        guard lifetime > 0 else { return try await read() }
+        let now = now()
         // nil: nothing usable; otherwise the value, and whether this caller should refresh it.
         let cached: (T, Bool)? = entries.withLockedValue { entries in
             guard let entry = entries[key], let value = entry.value as? T else { return nil }
-            if now - entry.readAt < lifetime || entry.refreshing { return (value, false) }
+            if now.timeIntervalSince(entry.readAt) < lifetime || entry.refreshing { return (value, false) }
             entries[key]?.refreshing = true
             return (value, true)
         }
@@ -230,7 +233,8 @@ final class PortalCache: Sendable {
             Task {
                 do {
                     let fresh = try await read()
-                    entries.withLockedValue { $0[key] = Entry(value: fresh, readAt: ContinuousClock.now) }
+                    let readAt = self.now()
+                    entries.withLockedValue { $0[key] = Entry(value: fresh, readAt: readAt) }
                 } catch {
                     // Keep answering the older figures; the next request past the lifetime tries again.
                     entries.withLockedValue { $0[key]?.refreshing = false }

@@ -16,10 +16,11 @@ func withService<T: Sendable>(
     _ database: TestDatabase,
     _ body: @Sendable (APIClient) async throws -> T
 ) async throws -> T {
-    let configuration = ServiceConfiguration(
-        database: .init(connectionString: database.connectionString, maxConnections: 4),
+    var configuration = ServiceConfiguration(
+        database: TestDatabase.loadedMachine(connectionString: database.connectionString, maxConnections: 4),
         logLevel: .warning
     )
+    configuration.accounts = .cheapHashes
     let admin = try await TokenRepository(pool: database.pool).issue(organizationID: nil, label: "tests").token
     let app = try buildApplication(configuration, migrations: TestDatabase.migrations)
     return try await app.test(.router) { client in

@@ -67,7 +67,7 @@ struct PageVisitor: Sendable {
     }
 
     static func people(_ database: TestDatabase, world: AccessWorld) async throws -> People {
-        let services = Services(pool: database.pool, matching: MatchingConfiguration())
+        let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
         let people = People(ngo: world.ngo)
         _ = try await services.accounts.createPerson(
             .init(email: "owner@ngo.example.kz", name: "Owner", password: password), isAdmin: false,

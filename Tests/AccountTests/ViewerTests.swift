@@ -10,7 +10,7 @@ import TestSupport
 @Suite(.serialized) struct ViewerTests {
     @Test func aViewerReadsPrivateDataButEveryWriteIsRefused() async throws {
         try await TestDatabase.with { database in
-            let services = Services(pool: database.pool, matching: MatchingConfiguration())
+            let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
             let admin = try await services.tokens.issue(for: nil, label: "admin", expiresAt: nil, by: .admin)
             let world = try await AccessWorld.build(pool: database.pool, adminToken: admin.token)
             let viewer = try #require(world.identities["ngo_viewer"])

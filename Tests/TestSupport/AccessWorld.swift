@@ -149,3 +149,14 @@ extension AccessWorld {
         return try await ProjectRepository(pool: pool).create(draft).id
     }
 }
+
+extension AccountConfiguration {
+    /// The environment's configuration with bcrypt's cheapest cost, for tests about rights and
+    /// pages rather than passwords: cost 12 (the service's) on two busy cores slows every test
+    /// beside them. SignInTests keep the service's cost.
+    public static var cheapHashes: AccountConfiguration {
+        var configuration = AccountConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+        configuration.passwordCost = 4
+        return configuration
+    }
+}

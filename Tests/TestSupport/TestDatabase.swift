@@ -15,6 +15,15 @@ public struct TestDatabase: Sendable {
 
     public var connectionString: String { "dbname=\(name)" }
 
+    /// Limits for a loaded CI machine, where a slow connect, lease or statement must not fail a
+    /// test; the tests about deadlines set their own.
+    public static func loadedMachine(connectionString: String, maxConnections: Int) -> ConnectionPool.Configuration {
+        .init(
+            connectionString: connectionString, maxConnections: maxConnections, connectTimeoutSeconds: 15,
+            leaseTimeout: .seconds(30), statementTimeout: .seconds(60)
+        )
+    }
+
     /// Runs `body` with a new database and drops it afterwards.
     public static func with<T: Sendable>(
         maxConnections: Int = 4,
@@ -25,8 +34,7 @@ public struct TestDatabase: Sendable {
         try await admin.withConnection { connection in
             try connection.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
         }
-        // A loaded CI machine must not turn a slow statement into a failed test; deadline tests set their own.
-        let pool = ConnectionPool(configuration: .init(connectionString: "dbname=\(name)", maxConnections: maxConnections, statementTimeout: .seconds(60)))
+        let pool = ConnectionPool(configuration: loadedMachine(connectionString: "dbname=\(name)", maxConnections: maxConnections))
         let database = TestDatabase(name: name, pool: pool)
         do {
             let value = try await body(database)

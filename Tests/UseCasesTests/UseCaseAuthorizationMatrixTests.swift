@@ -250,7 +250,7 @@ import TestSupport
     func eachCallerGetsExactlyItsOutcome(_ name: String) async throws {
         let row = try #require(Self.rows.first { $0.name == name })
         try await TestDatabase.with { database in
-            let services = Services(pool: database.pool, matching: MatchingConfiguration())
+            let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
             let admin = try await services.tokens.issue(for: nil, label: "matrix admin", expiresAt: nil, by: .admin)
             let world = try await AccessWorld.build(pool: database.pool, adminToken: admin.token)
             for (name, expected) in zip(Self.callers, row.expected) {

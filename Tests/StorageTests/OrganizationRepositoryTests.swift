@@ -89,6 +89,40 @@ import Domain
         }
     }
 
+    @Test func textListingsAreNewestFirstWhetherAWordIsRareOrCommon() async throws {
+        try await TestDatabase.with { database in
+            let repository = OrganizationRepository(pool: database.pool)
+            // More rows with the common word than the listing sorts itself, so it walks the index;
+            // the rare word is only in the oldest rows, which the walk would meet last.
+            let common = textMatchCap + 30
+            try await database.pool.withConnection { connection in
+                try connection.execute("""
+                    INSERT INTO organizations (kind, bin, legal_form, name_en, description, created_at)
+                    SELECT 'ngo', lpad(n::text, 12, '0'), 'public_foundation', 'Foundation ' || n,
+                           CASE WHEN n <= 3 THEN 'apiary beekeeping' ELSE 'community garden' END,
+                           timestamptz '2026-01-01' + n * interval '1 minute'
+                    FROM generate_series(1, \(common + 3)) AS n
+                    """)
+            }
+            func pages(_ phrase: String, size: Int) async throws -> [String] {
+                var filter = OrganizationFilter()
+                filter.text = TextQuery(phrase)
+                var names: [String] = []
+                var cursor: PageCursor?
+                repeat {
+                    let page = try await repository.list(filter, after: cursor, limit: size)
+                    names += page.items.compactMap(\.fields.name.en)
+                    cursor = page.nextCursor.flatMap(PageCursor.init(encoded:))
+                } while cursor != nil && names.count < 60
+                return names
+            }
+            let newestCommon = (common + 3 - 59...common + 3).reversed().map { "Foundation \($0)" }
+            #expect(try await pages("garden", size: 20) == newestCommon)
+            #expect(try await pages("apiary", size: 2) == ["Foundation 3", "Foundation 2", "Foundation 1"])
+            #expect(try await pages("космос", size: 10).isEmpty)
+        }
+    }
+
     @Test func paginationNeitherSkipsNorRepeatsUnderConcurrentInserts() async throws {
         try await TestDatabase.with(maxConnections: 4) { database in
             let repository = OrganizationRepository(pool: database.pool)

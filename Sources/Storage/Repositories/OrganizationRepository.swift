@@ -108,18 +108,13 @@ public struct OrganizationRepository: Sendable {
         if let region = filter.region { query.require("region_scope @> ARRAY[$::text]", region) }
         if !filter.focusAreas.isEmpty { query.require("focus_areas && $::text[]", filter.focusAreas) }
         if !filter.includeInactive { query.require("active") }
-        query.matchText(filter.text)
         query.resume(after: cursor)
-        let limitPlaceholder = query.placeholder(for: limit + 1)
-        let sql = """
-            SELECT \(Self.selectedColumns) FROM organizations
-            \(query.whereClause)
-            ORDER BY created_at DESC, id DESC
-            LIMIT \(limitPlaceholder)
-            """
-        let parameters = query.parameters
+        let filters = query
         return try await pool.withConnection { connection in
-            try page(connection.query(sql, parameters).rows, limit: limit, decode: Self.decode)
+            let rows = try listingRows(
+                table: "organizations", columns: Self.selectedColumns, filters: filters, text: filter.text, limit: limit + 1, on: connection
+            )
+            return try page(rows, limit: limit, decode: Self.decode)
         }
     }
 

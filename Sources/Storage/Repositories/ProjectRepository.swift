@@ -108,18 +108,13 @@ public struct ProjectRepository: Sendable {
                 query.require("status <> 'draft'")
             }
         }
-        query.matchText(filter.text)
         query.resume(after: cursor)
-        let limitPlaceholder = query.placeholder(for: limit + 1)
-        let sql = """
-            SELECT \(Self.selectedColumns) FROM projects
-            \(query.whereClause)
-            ORDER BY created_at DESC, id DESC
-            LIMIT \(limitPlaceholder)
-            """
-        let parameters = query.parameters
+        let filters = query
         return try await pool.withConnection { connection in
-            try page(connection.query(sql, parameters).rows, limit: limit, decode: Self.decode)
+            let rows = try listingRows(
+                table: "projects", columns: Self.selectedColumns, filters: filters, text: filter.text, limit: limit + 1, on: connection
+            )
+            return try page(rows, limit: limit, decode: Self.decode)
         }
     }
 

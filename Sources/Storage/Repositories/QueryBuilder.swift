@@ -29,6 +29,13 @@ struct QueryBuilder {
         return "$\(parameters.count)"
     }
 
+    /// A builder for another part of the same statement: its placeholders continue after this one's.
+    func continuing() -> QueryBuilder {
+        var next = QueryBuilder()
+        next.parameters = parameters
+        return next
+    }
+
     var whereClause: String {
         conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
     }

@@ -20,8 +20,7 @@ import TestSupport
     }
 
     func withDemo(_ body: @Sendable (TestClientProtocolBox, DemoIDs) async throws -> Void) async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             let ids = try await database.pool.withConnection { connection in
                 func one(_ sql: String) throws -> String {
                     try connection.query(sql).rows[0].decode(String.self, at: 0)

@@ -74,8 +74,7 @@ import TestSupport
     }
 
     @Test func theMapHasTwentyRegionLinksWithTitlesAndTheSameFiguresInATable() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             try await withService(database) { client in
                 for measure in ["open_need", "funding_placed", "active_partnerships", "ngos"] {
                     let page = try await client.send(.get, "/regions?measure=\(measure)", headers: Self.english)
@@ -128,8 +127,7 @@ import TestSupport
     }
 
     @Test func aRegionPageHasItsDistrictMapAndFiguresByDistrictAndFocusArea() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             let pool = database.pool
             let kato: String = try await Self.scalar(pool, """
                 SELECT rpad(substr(regions[1], 1, 2), 9, '0') FROM projects
@@ -154,8 +152,7 @@ import TestSupport
     }
 
     @Test func openDataFilesDownloadWithValidatorsAndTheRightTypes() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             try await withService(database) { client in
                 let page = try await client.send(.get, "/open-data", headers: Self.english)
                 #expect(page.status == .ok)
@@ -204,8 +201,7 @@ import TestSupport
     }
 
     @Test func aFilteredListDownloadsAsCSVWithTheSameFilters() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             let pool = database.pool
             let ngos: Int = try await Self.scalar(pool, "SELECT count(*)::int FROM organizations WHERE kind = 'ngo' AND active")
             let open: Int = try await Self.scalar(pool, "SELECT count(*)::int FROM projects WHERE status = 'open'")
@@ -238,8 +234,7 @@ import TestSupport
     }
 
     @Test func aProjectPageShowsProgressPartnersInThreeRolesTheTimelineAndReports() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             let pool = database.pool
             let project: UUID = try await Self.scalar(pool, "SELECT project_id FROM partnerships WHERE state = 'completed' ORDER BY id LIMIT 1")
             try await withService(database) { client in
@@ -261,8 +256,7 @@ import TestSupport
     }
 
     @Test func aProfileShowsPartnershipsFundingByYearAndReportsButNoContacts() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             let pool = database.pool
             let ngo: UUID = try await Self.scalar(pool, "SELECT ngo_id FROM partnerships WHERE state = 'completed' ORDER BY id LIMIT 1")
             let business: UUID = try await Self.scalar(pool, "SELECT business_id FROM partnerships WHERE state = 'completed' ORDER BY id LIMIT 1")
@@ -295,8 +289,7 @@ import TestSupport
     }
 
     @Test func theHomePageShowsLiveFiguresAsOfNow() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             let open: Int = try await Self.scalar(database.pool, "SELECT count(*)::int FROM projects WHERE status = 'open'")
             try await withService(database) { client in
                 let html = Self.html(try await client.send(.get, "/", headers: Self.english))

@@ -24,12 +24,14 @@ public struct TestDatabase: Sendable {
         )
     }
 
-    /// Runs `body` with a new database and drops it afterwards.
+    /// Runs `body` with a new database and drops it afterwards; with `demo`, the database holds the
+    /// demo data (`Seeder.loadDemo`), copied from a template loaded once per run instead of per test.
     public static func with<T: Sendable>(
         maxConnections: Int = 4,
+        demo: Bool = false,
         _ body: (TestDatabase) async throws -> T
     ) async throws -> T {
-        let template = try await templateName.value
+        let template = try await (demo ? demoTemplateName : templateName).value
         let name = "asar_test_\(UUID().uuidString.prefix(8).lowercased())_\(ProcessInfo.processInfo.processIdentifier)"
         try await admin.withConnection { connection in
             try connection.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
@@ -64,8 +66,24 @@ public struct TestDatabase: Sendable {
         let isLocal = host.isEmpty || host.hasPrefix("/") || ["localhost", "127.0.0.1", "::1"].contains(host)
         precondition(isLocal, "tests refuse PGHOST=\(host): run them through ./deploy/test against a local throwaway cluster")
         precondition(environment["DATABASE_URL"] == nil, "unset DATABASE_URL: tests make their own databases")
-        return ConnectionPool(configuration: .init(connectionString: "dbname=postgres", maxConnections: 2, leaseTimeout: .seconds(60)))
+        // Copying a template and dropping a database can take seconds while every core is busy.
+        var configuration = loadedMachine(connectionString: "dbname=postgres", maxConnections: 2)
+        configuration.leaseTimeout = .seconds(120)
+        return ConnectionPool(configuration: configuration)
     }()
+
+    private static let demoTemplateName: Task<String, any Error> = Task {
+        let template = try await templateName.value
+        let name = "asar_demo_template_\(ProcessInfo.processInfo.processIdentifier)"
+        try await admin.withConnection { connection in
+            try connection.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            try connection.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
+        }
+        let setup = ConnectionPool(configuration: loadedMachine(connectionString: "dbname=\(name)", maxConnections: 1))
+        _ = try await Seeder.loadDemo(into: setup, onlyIfEmpty: false)
+        await setup.shutdown()
+        return name
+    }
 
     private static let templateName: Task<String, any Error> = Task {
         let name = "asar_template_\(ProcessInfo.processInfo.processIdentifier)"

@@ -33,8 +33,7 @@ import TestSupport
     }
 
     @Test func grantsPackageValidatesAgainst360GivingAndNamesAllThreeParties() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             let file = try await Self.service(database.pool).grantsPackage(language: .ru, by: .anonymous)
             let (status, output) = try Self.python([Self.tools.appendingPathComponent("validate_360giving.py").path], input: file.data)
             #expect(status == 0, "\(output)")
@@ -64,8 +63,7 @@ import TestSupport
     }
 
     @Test func csvFilesParseAsRFC4180AndHoldOnlyWhatIsPublic() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             let service = Self.service(database.pool)
             // A name a spreadsheet would run as a formula, with a comma and a quote in it.
             try await database.pool.withConnection { connection in

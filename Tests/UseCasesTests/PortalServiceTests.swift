@@ -24,8 +24,7 @@ import TestSupport
     }
 
     @Test func homeCountsWhatIsPublic() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             let (portal, _) = Self.portal(database.pool)
             let home = try await portal.home(by: .anonymous)
             let pool = database.pool
@@ -47,8 +46,7 @@ import TestSupport
     }
 
     @Test func projectPageShowsPublicPartnershipsWithTheirTrail() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             let (portal, _) = Self.portal(database.pool)
             let pool = database.pool
             let completed: UUID = try await Self.scalar(pool, "SELECT project_id FROM partnerships WHERE state = 'completed' ORDER BY id LIMIT 1")
@@ -98,8 +96,7 @@ import TestSupport
     }
 
     @Test func profileShowsRegistryFactsFundingAndReportsButNoContactsOrDrafts() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             let (portal, _) = Self.portal(database.pool)
             let pool = database.pool
             let kamkor: UUID = try await Self.scalar(pool, "SELECT id FROM organizations WHERE name_en LIKE '%Kamkor%'")
@@ -127,8 +124,7 @@ import TestSupport
     }
 
     @Test func regionsAndDistrictsCountProjectsInDistrictsTowardTheirRegion() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             let (portal, reference) = Self.portal(database.pool)
             let pool = database.pool
             let overview = try await portal.regions(.openNeed, by: .anonymous)
@@ -176,8 +172,7 @@ import TestSupport
     }
 
     @Test func figuresAreKeptThenRefreshedInTheBackground() async throws {
-        try await TestDatabase.with { database in
-            _ = try await Seeder.loadDemo(into: database.pool, onlyIfEmpty: false)
+        try await TestDatabase.with(demo: true) { database in
             let reference = ReferenceData(repository: ReferenceRepository(pool: database.pool))
             let clock = TestClock()
             let portal = PortalService(

@@ -471,6 +471,29 @@ public struct AccountService: Sendable {
         guard try await people.reset(token: token, passwordHash: hash, now: configuration.now()) != nil else { throw Self.closedReset }
     }
 
+    /// A signed-in person changes their password, giving the current one; their other sessions end,
+    /// so whoever else knew the old password is signed out too. A wrong current password counts as a
+    /// failed sign-in for the throttle.
+    public func changePassword(_ token: String, current: String, new newPassword: String, address: String) async throws {
+        let signedIn = try await fullSession(token)
+        let now = configuration.now()
+        if let wait = try await throttled(email: signedIn.person.email, address: address, now: now) {
+            throw DomainError.invalid([FieldIssue(
+                field: "current_password", code: "throttled", message: "Too many wrong passwords: try again in \(wait) s."
+            )])
+        }
+        guard let credentials = try await people.credentials(id: signedIn.person.id) else { throw DomainError.unauthenticated }
+        let hash = credentials.passwordHash
+        guard try await NIOThreadPool.singleton.runIfActive({ Bcrypt.verify(current, hash: hash) }) else {
+            try await people.recordFailure(email: signedIn.person.email, address: address, at: now)
+            throw DomainError.invalid([FieldIssue(field: "current_password", code: "wrong", message: "This is not your current password.")])
+        }
+        let issues = AccountRules.passwordIssues(newPassword, email: signedIn.person.email, field: "password")
+        if !issues.isEmpty { throw DomainError.invalid(issues) }
+        let newHash = try await Self.hash(newPassword, cost: configuration.passwordCost)
+        try await sessions.changePassword(of: signedIn.person.id, to: newHash, keeping: signedIn.sessionID)
+    }
+
     static let closedReset = DomainError.invalid([
         FieldIssue(field: "token", code: "reset_closed", message: "This link has expired or was used already; ask for a new one."),
     ])

@@ -119,6 +119,37 @@ struct PageVisitor: Sendable {
         }
     }
 
+    @Test func aPersonChangesTheirPasswordAndTheirOtherSessionsEnd() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                _ = try await Self.people(database, world: world)
+                var here = PageVisitor(client), elsewhere = PageVisitor(client)
+                #expect(try await here.signIn("owner@ngo.example.kz", Self.password).status == .seeOther)
+                #expect(try await elsewhere.signIn("owner@ngo.example.kz", Self.password).status == .seeOther)
+                #expect(try await here.get("/account/password").status == .ok)
+                let wrong = try await here.post("/account/password", [
+                    ("current_password", "not my password"), ("password", "Brand-New-Horse-7"), ("password_confirmation", "Brand-New-Horse-7"),
+                ])
+                #expect(wrong.status == .unprocessableContent)
+                let page = String(buffer: wrong.body)
+                #expect(page.contains(#"id="current_password-error""#))
+                #expect(!page.contains("not my password") && !page.contains("Brand-New-Horse-7"), "passwords are never written back")
+                #expect(try await elsewhere.get("/account").status == .ok, "a refused change ends nothing")
+                let changed = try await here.post("/account/password", [
+                    ("current_password", Self.password), ("password", "Brand-New-Horse-7"), ("password_confirmation", "Brand-New-Horse-7"),
+                ])
+                #expect(changed.status == .seeOther)
+                #expect(changed.headers[.location] == "/account?done=password")
+                #expect(String(buffer: try await here.get("/account?done=password").body).contains("Your password is changed"))
+                #expect(try await elsewhere.get("/account").status == .seeOther, "the other session ended")
+                var later = PageVisitor(client)
+                #expect(try await later.signIn("owner@ngo.example.kz", Self.password).status == .unauthorized)
+                #expect(try await later.signIn("owner@ngo.example.kz", "Brand-New-Horse-7").status == .seeOther)
+            }
+        }
+    }
+
     @Test func aFormWithoutTheCSRFTokenIsRefusedAndChangesNothing() async throws {
         try await TestDatabase.with { database in
             try await withService(database) { client in

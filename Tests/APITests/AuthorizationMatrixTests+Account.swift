@@ -15,6 +15,8 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /account/sessions/{id}/end", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/account/sessions/\(world.ngo)/end", nil)
         },
+        Row(name: "GET /account/password", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/account/password", nil) },
+        Row(name: "POST /account/password", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/account/password", nil) },
         Row(name: "GET /account/two-factor", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/account/two-factor", nil) },
         Row(name: "POST /account/two-factor", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/account/two-factor", nil) },
         Row(name: "GET /register", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/register", nil) },

@@ -64,6 +64,34 @@ import TestSupport
         }
     }
 
+    @Test func changingThePasswordNeedsTheCurrentOneAndEndsTheOtherSessions() async throws {
+        try await TestDatabase.with { database in
+            let world = AccountWorld(database: database)
+            try await world.person("mover@example.kz")
+            let here = try await world.signedIn("mover@example.kz")
+            let elsewhere = try await world.signedIn("mover@example.kz")
+            func issues(_ current: String, _ new: String) async throws -> [String] {
+                do {
+                    try await world.accounts.changePassword(here, current: current, new: new, address: "10.0.0.1")
+                    return []
+                } catch DomainError.invalid(let issues) {
+                    return issues.map { "\($0.field).\($0.code)" }
+                }
+            }
+            #expect(try await issues("Wrong-Horse-9", "Brand-New-Horse-7") == ["current_password.wrong"])
+            #expect(try await issues("Correct-Horse-9", "short") == ["password.too_short"])
+            // Nothing changed so far: the other session lives and the old password still works.
+            #expect(try await world.accounts.session(elsewhere) != nil)
+            #expect(try await issues("Correct-Horse-9", "Brand-New-Horse-7") == [])
+            #expect(try await world.accounts.session(here) != nil, "this session stays")
+            #expect(try await world.accounts.session(elsewhere) == nil, "every other session ends")
+            #expect(try await world.accounts.signIn(email: "mover@example.kz", password: "Correct-Horse-9", address: "10.0.0.2", userAgent: "") == .refused(message: AccountService.refusal))
+            guard case .signedIn = try await world.accounts.signIn(email: "mover@example.kz", password: "Brand-New-Horse-7", address: "10.0.0.2", userAgent: "") else {
+                Issue.record("the new password does not sign in"); return
+            }
+        }
+    }
+
     @Test func aPersonSwitchesBetweenTheirOrganizationsAndActsWithTheRoleOfEach() async throws {
         try await TestDatabase.with { database in
             let world = AccountWorld(database: database)

@@ -112,6 +112,14 @@ public struct SessionRepository: Sendable {
         }
     }
 
+    /// Sets a person's password hash and ends every other session of theirs, in one transaction.
+    public func changePassword(of personID: UUID, to passwordHash: String, keeping sessionID: UUID) async throws {
+        try await pool.withTransaction { connection in
+            try connection.query("UPDATE people SET password_hash = $2 WHERE id = $1", [personID, passwordHash])
+            try connection.query("DELETE FROM sessions WHERE person_id = $1 AND id <> $2", [personID, sessionID])
+        }
+    }
+
     /// Ends every session of a person; how many there were.
     @discardableResult
     public func deleteAll(of personID: UUID) async throws -> Int {

@@ -23,6 +23,8 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         router.get("/account", use: account)
         router.post("/account/organization", use: switchOrganization)
         router.post("/account/sessions/{id}/end", use: endSession)
+        router.get("/account/password", use: passwordForm)
+        router.post("/account/password", use: changePassword)
         router.get("/account/two-factor", use: twoFactorForm)
         router.post("/account/two-factor", use: twoFactor)
         router.get("/register", use: registerForm)
@@ -276,10 +278,44 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
                 ]
             },
         ]
-        if let done = request.uri.queryParameters["done"] {
-            view["notice"] = words.t("account_done_\(done.filter { $0.isLetter || $0 == "_" })")
+        // Only the notices there are: any other `done` shows nothing.
+        if let done = request.uri.queryParameters["done"],
+           let notice = renderer.messages.table(words.language)["account_done_\(done.filter { $0.isLetter || $0 == "_" })"] {
+            view["notice"] = notice
         }
         return page("account", title: words.t("account_title"), view: view, request: request, context: context)
+    }
+
+    @Sendable func passwordForm(_ request: Request, context: Context) async throws -> Response {
+        _ = try signedIn(request, context)
+        let words = try await words(context)
+        return page("change-password", title: words.t("change_password_title"), view: ["errors": FieldErrors().view], request: request, context: context)
+    }
+
+    @Sendable func changePassword(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request, context: context)
+        _ = try signedIn(request, context)
+        let words = try await words(context)
+        var errors = FieldErrors()
+        if form.raw("current_password").isEmpty { errors.add("current_password", words.t("issue_current_password_required")) }
+        if form.raw("password") != form.raw("password_confirmation") {
+            errors.add("password_confirmation", words.t("issue_password_confirmation_mismatch"))
+        }
+        if errors.isEmpty, let token = context.page.sessionToken {
+            do {
+                try await accounts.changePassword(
+                    token, current: form.raw("current_password"), new: form.raw("password"), address: context.clientAddress
+                )
+                return redirect("/account?done=password")
+            } catch DomainError.invalid(let issues) {
+                add(issues, to: &errors, words: words, fields: ["password": "password", "current_password": "current_password"])
+            }
+        }
+        // Passwords are never written back into the form.
+        return page(
+            "change-password", title: words.t("change_password_title"), view: ["errors": errors.view], request: request, context: context,
+            status: .unprocessableContent
+        )
     }
 
     @Sendable func switchOrganization(_ request: Request, context: Context) async throws -> Response {

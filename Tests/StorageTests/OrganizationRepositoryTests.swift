@@ -92,9 +92,9 @@ import Domain
     @Test func textListingsAreNewestFirstWhetherAWordIsRareOrCommon() async throws {
         try await TestDatabase.with { database in
             let repository = OrganizationRepository(pool: database.pool)
-            // More rows with the common word than the listing sorts itself, so it walks the index;
-            // the rare word is only in the oldest rows, which the walk would meet last.
-            let common = textMatchCap + 30
+            // The common word fills more than the newest rows the listing searches first; the rare
+            // word is only in the oldest rows, which a walk of the listing index would meet last.
+            let common = textSearchWindow + 30
             try await database.pool.withConnection { connection in
                 try connection.execute("""
                     INSERT INTO organizations (kind, bin, legal_form, name_en, description, created_at)

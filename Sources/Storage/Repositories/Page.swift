@@ -115,40 +115,47 @@ extension QueryBuilder {
 /// when given, `text` matches.
 ///
 /// With a text the planner cannot tell how many rows match: it guesses 0.5% for every prefix term
-/// whatever the word. Either plan alone is slow for some words at 100,000 rows: walking the
-/// newest-first index reads the whole table for a word only old rows hold, and reading every match
-/// through the text index sorts half the table for a word in every name. So the matches are first
-/// read through the text index up to `textMatchCap`; fewer than that are sorted at once, and only
-/// a word matching more (at least 2% of 50,000 rows, so the walk soon meets a page of them) walks
-/// the index. BENCHMARKS.md, "Public pages", has the figures.
+/// whatever the word, and either plan alone is slow for some words at 100,000 rows. Walking the
+/// newest-first index reads the whole table for a word only a few rows hold; reading every match
+/// through the text index reads half the table for a word in every name. So the newest
+/// `textSearchWindow` rows are searched first, which finds a page of any word at least 2% of rows
+/// hold; only when they hold less than a page are all matches read through the text index, and
+/// then they are few. BENCHMARKS.md, "Public pages", has the figures.
 func listingRows(
     table: StaticString, columns: String, filters: QueryBuilder, text: TextQuery?, limit: Int, on connection: Connection
 ) throws -> [Row] {
-    func walk() throws -> [Row] {
+    let order = "ORDER BY created_at DESC, id DESC"
+    guard let text else {
         var query = filters
-        query.matchText(text)
         let limitPlaceholder = query.placeholder(for: limit)
-        let sql = "SELECT \(columns) FROM \(table) \(query.whereClause) ORDER BY created_at DESC, id DESC LIMIT \(limitPlaceholder)"
-        return try connection.query(sql, query.parameters).rows
+        return try connection.query("SELECT \(columns) FROM \(table) \(query.whereClause) \(order) LIMIT \(limitPlaceholder)", query.parameters).rows
     }
-    guard text != nil else { return try walk() }
-    var matches = filters
-    matches.matchText(text)
-    let cap = matches.placeholder(for: textMatchCap)
-    let limitPlaceholder = matches.placeholder(for: limit)
-    // MATERIALIZED keeps the LIMIT inside, so the planner reads matches, not the listing index.
-    let sql = """
-        WITH matches AS MATERIALIZED (SELECT \(columns) FROM \(table) \(matches.whereClause) LIMIT \(cap))
-        SELECT *, (SELECT count(*) FROM matches) AS matched FROM matches
-        ORDER BY created_at DESC, id DESC LIMIT \(limitPlaceholder)
+    var recent = filters
+    let window = recent.placeholder(for: textSearchWindow)
+    var matching = recent.continuing()
+    matching.matchText(text)
+    let pageLimit = matching.placeholder(for: limit)
+    let newest = try connection.query(
         """
-    let rows = try connection.query(sql, matches.parameters).rows
-    guard let first = rows.first, try first.decode(Int.self, "matched") >= textMatchCap else { return rows }
-    return try walk()
+        SELECT \(columns) FROM (SELECT \(columns), search FROM \(table) \(recent.whereClause) \(order) LIMIT \(window)) recent
+        \(matching.whereClause) \(order) LIMIT \(pageLimit)
+        """,
+        matching.parameters
+    ).rows
+    if newest.count == limit { return newest }
+    var all = filters
+    all.matchText(text)
+    let allLimit = all.placeholder(for: limit)
+    // MATERIALIZED keeps the sort outside, so the planner reads the matches through the text index
+    // instead of walking the listing index for them.
+    return try connection.query(
+        "WITH matches AS MATERIALIZED (SELECT \(columns) FROM \(table) \(all.whereClause)) SELECT * FROM matches \(order) LIMIT \(allLimit)",
+        all.parameters
+    ).rows
 }
 
-/// How many text matches `listingRows` sorts itself before it walks the listing index instead.
-let textMatchCap = 1000
+/// How many of the newest rows `listingRows` searches before it reads every match of a text.
+let textSearchWindow = 500
 
 /// Reads the rows of a listing fetched with one row more than the limit.
 func page<Item>(_ rows: [Row], limit: Int, decode: (Row) throws -> Item) throws -> Page<Item> {

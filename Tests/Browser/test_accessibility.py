@@ -41,16 +41,23 @@ class Accessibility(BrowserTest):
                     self.loaded("register-errors", status=None)
                 except AssertionError as error:
                     missing.append(f"{lang}-register-errors: {str(error).splitlines()[0]}")
-        # A signed-in page in every language.
+        # Signed-in pages in every language: the account, the password form, and that form with errors.
         self.d.execute_cdp_cmd("Network.clearBrowserCookies", {})
         try:
             self.sign_in(NGO_EMAIL, NGO_PASSWORD)
             for lang in LANGUAGES:
+                self.switch_language(lang)
                 if (lang, "account") not in VISITED:
-                    self.switch_language(lang)
                     self.loaded("account", status=None)
+                self.go("/account/password", "change-password")
+                form = self.form_for("/account/password")
+                self.type_into("password", "short", form)
+                self.submit(self.submit_button(form))
+                self.loaded("change-password-errors", status=422)
+                self.assert_error_summary(["current_password", "password_confirmation"])
+                self.d.get(BASE + "/account")
         except AssertionError as error:
-            missing.append(f"account: {str(error).splitlines()[0]}")
+            missing.append(f"signed-in pages: {str(error).splitlines()[0]}")
 
         failing = {key: v for key, v in sorted(AXE_RESULTS.items()) if v}
         say(f"\naxe-core {''.join(AXE_VERSION)}: {len(AXE_RESULTS)} pages checked ({', '.join(sorted({p for _, p in AXE_RESULTS}))}),"

@@ -18,7 +18,15 @@ struct DemoData: Sendable {
         builder.addFeaturedNGOs()
         builder.addNGOs(count: 117)
         builder.addBusinesses(count: 120)
-        return builder.finish(projectCount: 150)
+        let data = builder.finish(projectCount: 150)
+        // Added after everything else, from streams of their own, so the rows drawn before them
+        // stay as they were.
+        let bodies = DemoGovernment.districtAkimats(for: data.projects, regions: DemoGovernment.regionsWithDistrictAkimats)
+            + DemoGovernment.sectorMinistries
+        let added = bodies.enumerated().map { offset, draft in
+            DemoGovernment.organization(draft, position: data.organizations.count + offset)
+        }
+        return DemoData(organizations: data.organizations + added, projects: data.projects, partnerships: data.partnerships)
     }
 }
 

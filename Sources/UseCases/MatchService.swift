@@ -28,16 +28,32 @@ public struct MatchingConfiguration: Sendable {
     }
 }
 
+/// Where candidates may come from.
+public enum MatchScope: String, Sendable, CaseIterable {
+    /// Nearby first; a short list fills with the best from further away.
+    case all
+    /// Only partners working where the project is (or nationwide), as matching was before lists filled.
+    case local
+}
+
 /// Per-request switches.
 public struct MatchOptions: Sendable {
     public var limit: Int
     public var fairExposure: Bool
     public var diversify: Bool
+    public var scope: MatchScope
 
-    public init(limit: Int = 10, fairExposure: Bool = true, diversify: Bool = true) {
+    public init(limit: Int = 10, fairExposure: Bool = true, diversify: Bool = true, scope: MatchScope = .all) {
         self.limit = limit
         self.fairExposure = fairExposure
         self.diversify = diversify
+        self.scope = scope
+    }
+
+    /// Vetoes and diversification drop some candidates, so a list that is to be full asks for
+    /// three times its length before it fills from further away.
+    var reach: CandidateReach {
+        scope == .local ? .local : .filling(wanted: 3 * limit)
     }
 }
 
@@ -131,7 +147,7 @@ public struct MatchService: Sendable {
     /// Businesses or government bodies for a project; nil when there is no such project.
     func partners(forProject id: UUID, kind: PartnerKind, options: MatchOptions) async throws -> (ProjectCandidate, [RankedMatch<Subject>])? {
         let scorer = try await scorer(options)
-        guard let (project, candidates) = try await repository.candidates(forProject: id, kinds: [kind], taxonomy: scorer.taxonomy) else {
+        guard let (project, candidates) = try await repository.candidates(forProject: id, kinds: [kind], taxonomy: scorer.taxonomy, reach: options.reach) else {
             return nil
         }
         let scored = score(candidates[kind] ?? [], kind: kind, for: project, scorer: scorer)
@@ -142,7 +158,7 @@ public struct MatchService: Sendable {
     func triples(forProject id: UUID, options: MatchOptions) async throws -> (ProjectCandidate, [RankedMatch<Subject>])? {
         let scorer = try await scorer(options)
         guard let (project, candidates) = try await repository.candidates(
-            forProject: id, kinds: [.business, .governmentBody], taxonomy: scorer.taxonomy
+            forProject: id, kinds: [.business, .governmentBody], taxonomy: scorer.taxonomy, reach: options.reach
         ) else { return nil }
         let sponsors = Ranker.rank(
             score(candidates[.business] ?? [], kind: .business, for: project, scorer: scorer), limit: max(options.limit, 30), diversity: .off
@@ -169,7 +185,7 @@ public struct MatchService: Sendable {
         let scorer = try await scorer(options)
         let isSponsor = organization.profile.kind == .business
         let candidates = isSponsor
-            ? try await repository.projects(forSponsor: organization, description: description, taxonomy: scorer.taxonomy)
+            ? try await repository.projects(forSponsor: organization, description: description, taxonomy: scorer.taxonomy, reach: options.reach)
             : try await repository.projects(forGovernment: organization, description: description, taxonomy: scorer.taxonomy)
         let scored = candidates.map { candidate in
             let match = isSponsor
@@ -186,7 +202,7 @@ public struct MatchService: Sendable {
         let scorer = try await scorer(options)
         var best: [UUID: Ranker.Candidate<Subject>] = [:]
         for project in try await repository.openProjects(of: ngo, limit: 10) {
-            let sponsors = try await repository.sponsors(for: project, taxonomy: scorer.taxonomy)
+            let sponsors = try await repository.sponsors(for: project, taxonomy: scorer.taxonomy, reach: options.reach)
             let ranked = Ranker.rank(score(sponsors, kind: .business, for: project, scorer: scorer), limit: max(options.limit, 30), diversity: .off)
             for candidate in ranked {
                 guard case .partner(let sponsor) = candidate.item else { continue }

@@ -156,7 +156,7 @@ import TestSupport
                 #expect(response.status == .notFound, "\(path)")
                 #expect(response.isProblem)
             }
-            for query in ["kind=ngo", "kind=", "limit=0", "limit=1000", "fair_exposure=maybe", "colour=red"] {
+            for query in ["kind=ngo", "kind=", "limit=0", "limit=1000", "fair_exposure=maybe", "scope=nearby", "scope=", "colour=red"] {
                 let response = try await client.send(.get, "/v1/projects/\(ids.openProject)/matches?\(query)")
                 #expect(response.status == .unprocessableContent, "\(query)")
             }

@@ -18,7 +18,7 @@ struct MatchController {
 
     @Sendable func projectMatches(_ request: Request, context: AppRequestContext) async throws -> Reply<MatchList> {
         let query = QueryReader(request: request)
-        query.rejectUnknown(["kind", "limit", "fair_exposure", "diversify"])
+        query.rejectUnknown(["kind", "limit", "fair_exposure", "diversify", "scope"])
         let kind = query.enumeration("kind", MatchKind.self) ?? .business
         let options = options(query)
         try query.issues.throwIfAny()
@@ -30,7 +30,7 @@ struct MatchController {
 
     @Sendable func projectTriples(_ request: Request, context: AppRequestContext) async throws -> Reply<MatchList> {
         let query = QueryReader(request: request)
-        query.rejectUnknown(["limit", "fair_exposure", "diversify"])
+        query.rejectUnknown(["limit", "fair_exposure", "diversify", "scope"])
         let options = options(query)
         try query.issues.throwIfAny()
         let answer = try await matches.triples(forProject: try context.resourceID("project"), options: options, by: context.caller)
@@ -39,7 +39,7 @@ struct MatchController {
 
     @Sendable func organizationMatches(_ request: Request, context: AppRequestContext) async throws -> Reply<MatchList> {
         let query = QueryReader(request: request)
-        query.rejectUnknown(["limit", "fair_exposure", "diversify"])
+        query.rejectUnknown(["limit", "fair_exposure", "diversify", "scope"])
         let options = options(query)
         try query.issues.throwIfAny()
         let answer = try await matches.forOrganization(try context.resourceID("organization"), options: options, by: context.caller)
@@ -50,7 +50,8 @@ struct MatchController {
         MatchOptions(
             limit: query.integer("limit", in: 1...Int64(Self.maxLimit)).map(Int.init) ?? 10,
             fairExposure: query.bool("fair_exposure") ?? true,
-            diversify: query.bool("diversify") ?? true
+            diversify: query.bool("diversify") ?? true,
+            scope: query.enumeration("scope", MatchScope.self) ?? .all
         )
     }
 

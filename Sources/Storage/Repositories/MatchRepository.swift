@@ -22,6 +22,14 @@ public struct ProjectCandidate: Sendable {
     public let text: Double
 }
 
+/// How far candidate generation looks for sponsors and projects.
+public enum CandidateReach: Sendable, Equatable {
+    /// Only where the other side works: its top-level regions, or anywhere for a nationwide one.
+    case local
+    /// Local first; when that gives fewer than `wanted`, the best by focus from anywhere else fill up.
+    case filling(wanted: Int)
+}
+
 /// Reads candidates for matching. Candidates come from the narrow `*_reach` tables, best first by
 /// how many (region, focus area) pairs they share, capped, so the work grows with the number of
 /// plausible candidates and not with the size of the registry.
@@ -40,7 +48,7 @@ public struct MatchRepository: Sendable {
     /// The project and candidates of each kind, in one trip to the database; nil when there is no
     /// such project. A project that is not open gets no candidates.
     public func candidates(
-        forProject id: UUID, kinds: [PartnerKind], taxonomy: FocusTaxonomy
+        forProject id: UUID, kinds: [PartnerKind], taxonomy: FocusTaxonomy, reach: CandidateReach = .local
     ) async throws -> (project: ProjectCandidate, partners: [PartnerKind: [PartnerCandidate]])? {
         let limit = candidateLimit
         return try await pool.withConnection { connection in
@@ -49,7 +57,7 @@ public struct MatchRepository: Sendable {
             var partners: [PartnerKind: [PartnerCandidate]] = [:]
             if project.profile.isOpen {
                 for kind in kinds {
-                    partners[kind] = try Self.partners(connection, kind: kind, for: project, taxonomy: taxonomy, limit: limit)
+                    partners[kind] = try Self.partners(connection, kind: kind, for: project, taxonomy: taxonomy, limit: limit, reach: reach)
                 }
             }
             return (project, partners)
@@ -67,15 +75,16 @@ public struct MatchRepository: Sendable {
     }
 
     /// Sponsors (businesses) for a project.
-    public func sponsors(for project: ProjectCandidate, taxonomy: FocusTaxonomy) async throws -> [PartnerCandidate] {
+    public func sponsors(for project: ProjectCandidate, taxonomy: FocusTaxonomy, reach: CandidateReach = .local) async throws -> [PartnerCandidate] {
         let limit = candidateLimit
         return try await pool.withConnection { connection in
-            try Self.partners(connection, kind: .business, for: project, taxonomy: taxonomy, limit: limit)
+            try Self.partners(connection, kind: .business, for: project, taxonomy: taxonomy, limit: limit, reach: reach)
         }
     }
 
     private static func partners(
-        _ connection: Connection, kind: PartnerKind, for project: ProjectCandidate, taxonomy: FocusTaxonomy, limit: Int
+        _ connection: Connection, kind: PartnerKind, for project: ProjectCandidate, taxonomy: FocusTaxonomy, limit: Int,
+        reach: CandidateReach
     ) throws -> [PartnerCandidate] {
         let regions = topLevels(project.profile.regions) + ["*"]
         let exact = project.profile.focusAreas + project.owner.seeking
@@ -84,6 +93,9 @@ public struct MatchRepository: Sendable {
             texts: [project.title.kk, project.title.ru, project.title.en, project.summary.kk, project.summary.ru, project.summary.en],
             trigramText: project.summary.kk ?? project.title.kk ?? ""
         )
+        if kind == .governmentBody {
+            return try governmentRows(connection, for: project, focus: Array(Set(exact)).sorted(), signature: signature, limit: limit)
+        }
         var found = try partnerRows(connection, kind: kind, regions: regions, focus: Array(Set(exact)) + ["*"], signature: signature, limit: limit)
         // Widen to areas serving the same goals only when the exact areas give too few.
         if found.count < limit, !related.isEmpty {
@@ -92,19 +104,59 @@ public struct MatchRepository: Sendable {
                 .filter { !seen.contains($0.profile.id) }
                 .prefix(limit - found.count)
         }
+        // Fewer than wanted nearby: the best by focus from other regions fill the list; their
+        // geography component says they are further away.
+        if case .filling(let wanted) = reach, found.count < wanted {
+            let seen = Set(found.map(\.profile.id))
+            found += try partnerRows(connection, kind: kind, regions: nil, focus: Array(Set(exact).union(related)) + ["*"], signature: signature, limit: limit)
+                .filter { !seen.contains($0.profile.id) }
+                .prefix(limit - found.count)
+        }
         return found
     }
 
-    private static func partnerRows(
-        _ connection: Connection, kind: PartnerKind, regions: [String], focus: [String], signature: TextSignature, limit: Int
+    /// Government bodies whose jurisdiction covers the project, national ones included: those sharing
+    /// the most of its areas first, then the closest (district, then region or city, then national).
+    /// Not from the reach tables: a body that shares no area still reviews the project in its
+    /// territory, so it must be offered.
+    private static func governmentRows(
+        _ connection: Connection, for project: ProjectCandidate, focus: [String], signature: TextSignature, limit: Int
     ) throws -> [PartnerCandidate] {
+        let places = Set(project.profile.regions.flatMap { code in [code, KATO.topLevel(code)] + (KATO.district(code).map { [$0] } ?? []) })
+        return try connection.query(
+            """
+            WITH covering AS (
+                SELECT o.id,
+                    cardinality(ARRAY(SELECT unnest(o.focus_areas || o.seeking) INTERSECT SELECT unnest($2::text[]))) AS shared,
+                    CASE o.level WHEN 'district' THEN 3 WHEN 'city' THEN 2 WHEN 'region' THEN 2 ELSE 1 END AS closeness
+                FROM organizations o
+                WHERE o.kind = 'government_body' AND o.active
+                    AND (o.level = 'national' OR o.jurisdiction = ANY ($1::text[]))
+                ORDER BY shared DESC, closeness DESC, o.id
+                LIMIT $3
+            )
+            \(organizationColumns),
+                ts_rank(o.search, to_tsquery('simple', $4)) AS rank,
+                CASE WHEN $5 = '' THEN 0 ELSE similarity(o.description, $5) END AS trigram
+            FROM covering JOIN organizations o ON o.id = covering.id
+            \(partnerJoins)
+            ORDER BY covering.shared DESC, covering.closeness DESC, o.id
+            """,
+            [places.sorted(), focus, limit, signature.prefixQuery, signature.trigramText]
+        ).rows.map(decodePartner)
+    }
+
+    private static func partnerRows(
+        _ connection: Connection, kind: PartnerKind, regions: [String]?, focus: [String], signature: TextSignature, limit: Int
+    ) throws -> [PartnerCandidate] {
+        // Without regions, every region is in reach.
         try connection.query(
             """
             WITH hits AS (
                 SELECT organization_id,
                     sum(CASE WHEN focus = '*' THEN 1 ELSE 4 END) + max(CASE WHEN region <> '*' THEN 2 ELSE 0 END) AS weight
                 FROM organization_reach
-                WHERE kind = $1 AND region = ANY ($2::text[]) AND focus = ANY ($3::text[])
+                WHERE kind = $1 AND ($2::text[] IS NULL OR region = ANY ($2::text[])) AND focus = ANY ($3::text[])
                 GROUP BY organization_id
                 ORDER BY weight DESC, organization_id
                 LIMIT $4
@@ -141,10 +193,14 @@ public struct MatchRepository: Sendable {
     }
 
     /// Open projects a business might sponsor.
-    public func projects(forSponsor sponsor: PartnerCandidate, description: String, taxonomy: FocusTaxonomy) async throws -> [ProjectCandidate] {
+    public func projects(
+        forSponsor sponsor: PartnerCandidate, description: String, taxonomy: FocusTaxonomy, reach: CandidateReach = .local
+    ) async throws -> [ProjectCandidate] {
         let interests = sponsor.profile.focusAreas + sponsor.profile.seeking
         let regions = sponsor.profile.nationwide ? nil : Self.topLevels(sponsor.profile.regions)
-        return try await projects(regions: regions, within: nil, interests: interests, description: description, name: sponsor.name, taxonomy: taxonomy)
+        return try await projects(
+            regions: regions, within: nil, interests: interests, description: description, name: sponsor.name, taxonomy: taxonomy, reach: reach
+        )
     }
 
     /// Open projects in a government body's jurisdiction.
@@ -152,7 +208,10 @@ public struct MatchRepository: Sendable {
         let interests = body.profile.focusAreas + body.profile.seeking
         let jurisdiction = body.profile.isNational ? nil : body.profile.jurisdiction
         let regions = jurisdiction.map { [KATO.topLevel($0)] }
-        return try await projects(regions: regions, within: jurisdiction, interests: interests, description: description, name: body.name, taxonomy: taxonomy)
+        // A body acts only in its jurisdiction: its list is never filled from elsewhere.
+        return try await projects(
+            regions: regions, within: jurisdiction, interests: interests, description: description, name: body.name, taxonomy: taxonomy, reach: .local
+        )
     }
 
     /// Open projects of an NGO, newest first.
@@ -167,7 +226,7 @@ public struct MatchRepository: Sendable {
 
     private func projects(
         regions: [String]?, within jurisdiction: String?, interests: [String], description: String, name: LocalizedText,
-        taxonomy: FocusTaxonomy
+        taxonomy: FocusTaxonomy, reach: CandidateReach
     ) async throws -> [ProjectCandidate] {
         let exact = Array(Set(interests)) + ["*"]
         let related = taxonomy.related(to: interests).subtracting(interests)
@@ -181,6 +240,15 @@ public struct MatchRepository: Sendable {
                 found += try Self.projectRows(connection, regions: regions, within: jurisdiction, focus: related.sorted(), signature: signature, limit: limit)
                     .filter { !seen.contains($0.profile.id) }
                     .prefix(limit - found.count)
+            }
+            // Fewer than wanted in the sponsor's regions: the best by focus from elsewhere fill up.
+            if case .filling(let wanted) = reach, regions != nil, found.count < wanted {
+                let seen = Set(found.map(\.profile.id))
+                found += try Self.projectRows(
+                    connection, regions: nil, within: jurisdiction, focus: exact + related.sorted(), signature: signature, limit: limit
+                )
+                .filter { !seen.contains($0.profile.id) }
+                .prefix(limit - found.count)
             }
             return found
         }

@@ -1,0 +1,86 @@
+import Domain
+import Foundation
+import Matching
+import Postgres
+import Storage
+import Testing
+import TestSupport
+@testable import UseCases
+
+/// Matching on the demo data, as a new user meets it: lists that are full, and a government
+/// partner for every open project.
+@Suite struct MatchListTests {
+    static let plain = MatchOptions(limit: 10, fairExposure: false, diversify: false)
+
+    func ids(_ sql: String, _ database: TestDatabase) async throws -> [UUID] {
+        try await database.pool.withConnection { connection in
+            try connection.query(sql).rows.map { try $0.decode(UUID.self, at: 0) }
+        }
+    }
+
+    @Test func everyOpenProjectHasAGovernmentBodyWhoseJurisdictionCoversIt() async throws {
+        try await TestDatabase.with(demo: true) { database in
+            let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
+            let open = try await ids("SELECT id FROM projects WHERE status = 'open' ORDER BY id", database)
+            #expect(open.count > 100)
+            var without: [UUID] = []
+            for project in open {
+                let answer = try await services.matches.partners(forProject: project, kind: .governmentBody, options: Self.plain, by: .anonymous)
+                if answer.items.isEmpty { without.append(project) }
+                for item in answer.items {
+                    // Each says why it fits: where it may act, and what it works on or the funding gap.
+                    let components = Set(item.match.directions.flatMap(\.components).map(\.component))
+                    #expect(components.isSuperset(of: [.geography, .focus, .fundingGap]), "\(components)")
+                }
+            }
+            #expect(without.isEmpty, "\(without.count) open projects have no government candidate")
+        }
+    }
+
+    @Test func businessesAndNGOsGetFullListsFilledFromFurtherAway() async throws {
+        try await TestDatabase.with(demo: true) { database in
+            let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
+            let businesses = try await ids("SELECT id FROM organizations WHERE kind = 'business' AND active ORDER BY id", database)
+            let ngos = try await ids("SELECT DISTINCT organization_id FROM projects WHERE status = 'open' ORDER BY 1", database)
+            var short: [String] = []
+            var filledFromElsewhere = 0
+            for organization in businesses + ngos {
+                let full = try await services.matches.forOrganization(organization, options: Self.plain, by: .anonymous)
+                // A business with no budget left, or at its partnership limit, is vetoed everywhere:
+                // its list is empty by design, with no list to fill.
+                if full.items.isEmpty, businesses.contains(organization) { continue }
+                if full.items.count < 10 { short.append("\(organization): \(full.items.count)") }
+                var local = Self.plain
+                local.scope = .local
+                let nearby = try await services.matches.forOrganization(organization, options: local, by: .anonymous)
+                #expect(nearby.items.count <= full.items.count)
+                let reasons = full.items.flatMap { $0.match.directions.flatMap(\.components).map(\.reason) }
+                if full.items.count > nearby.items.count {
+                    filledFromElsewhere += 1
+                    #expect(reasons.contains(.differentRegion), "a list filled from elsewhere says so")
+                }
+            }
+            #expect(short.isEmpty, "lists shorter than 10: \(short.prefix(10))")
+            #expect(filledFromElsewhere > 0, "some lists needed filling, or this test proves nothing")
+        }
+    }
+
+    @Test func aLocalListOffersOnlyProjectsWhereTheBusinessWorks() async throws {
+        try await TestDatabase.with(demo: true) { database in
+            let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
+            let businesses = try await database.pool.withConnection { connection in
+                try connection.query("SELECT id, regions FROM organizations WHERE kind = 'business' AND NOT nationwide AND active ORDER BY id LIMIT 20")
+                    .rows.map { (try $0.decode(UUID.self, at: 0), try $0.decode([String].self, at: 1)) }
+            }
+            var local = Self.plain
+            local.scope = .local
+            for (business, regions) in businesses {
+                let tops = Set(regions.map(KATO.topLevel))
+                for item in try await services.matches.forOrganization(business, options: local, by: .anonymous).items {
+                    guard case .project(let project) = item.item else { Issue.record("not a project"); continue }
+                    #expect(!tops.isDisjoint(with: project.profile.regions.map(KATO.topLevel)))
+                }
+            }
+        }
+    }
+}

@@ -28,6 +28,37 @@ import Domain
         }
     }
 
+    @Test func aSharedAreaOrAMoveIntoTheProjectsDistrictNeverLowersARank() {
+        var generator = SplitMix(state: 7)
+        for _ in 0..<300 {
+            let owner = Sample.ngo(&generator)
+            var project = Sample.project(&generator, owner: owner.id)
+            project.regions = ["195230000"]
+            let sponsors = (0..<15).map { _ in Sample.business(&generator) }
+            func rank(of id: UUID, among list: [PartnerProfile]) -> Int? {
+                let ranked = Ranker.rank(list.map { sponsor in
+                    Ranker.Candidate(
+                        match: scorer.sponsorship(project: project, owner: owner, sponsor: sponsor, text: 0.2, listing: .partner),
+                        focusAreas: Set(sponsor.focusAreas), item: sponsor.id
+                    )
+                }, limit: list.count, diversity: .off)
+                return ranked.firstIndex { $0.item == id }
+            }
+            for index in sponsors.indices {
+                guard let before = rank(of: sponsors[index].id, among: sponsors) else { continue }
+                var moved = sponsors
+                moved[index].nationwide = false
+                moved[index].regions = ["195230000"]
+                #expect(rank(of: sponsors[index].id, among: moved).map { $0 <= before } ?? false, "moving into the district lowered a rank")
+                if let area = project.focusAreas.first(where: { !sponsors[index].focusAreas.contains($0) }) {
+                    var widened = sponsors
+                    widened[index].focusAreas.append(area)
+                    #expect(rank(of: sponsors[index].id, among: widened).map { $0 <= before } ?? false, "a shared area lowered a rank")
+                }
+            }
+        }
+    }
+
     @Test func harmonicCombinationPunishesOneSidedPairs() {
         // The arithmetic mean of 0.9 and 0.1 is 0.5; the harmonic mean is far lower.
         #expect(abs(harmonicMean([0.9, 0.1]) - 0.18) < 1e-9)

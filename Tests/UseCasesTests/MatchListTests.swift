@@ -18,22 +18,47 @@ import TestSupport
         }
     }
 
-    @Test func everyOpenProjectHasAGovernmentBodyWhoseJurisdictionCoversIt() async throws {
+    @Test func everyOpenProjectHasALocalGovernmentBodyAndOnlyBodiesThatMayActThere() async throws {
         try await TestDatabase.with(demo: true) { database in
             let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
-            let open = try await ids("SELECT id FROM projects WHERE status = 'open' ORDER BY id", database)
-            #expect(open.count > 100)
+            let open = try await database.pool.withConnection { connection in
+                try connection.query("SELECT id, regions FROM projects WHERE status = 'open' ORDER BY id").rows
+                    .map { (try $0.decode(UUID.self, at: 0), try $0.decode([String].self, at: 1)) }
+            }
+            let districtAkimats = try await database.pool.withConnection { connection in
+                try connection.query("SELECT id, jurisdiction FROM organizations WHERE kind = 'government_body' AND level = 'district'").rows
+                    .map { (try $0.decode(UUID.self, at: 0), try $0.decode(String.self, at: 1)) }
+            }
+            #expect(open.count > 100 && districtAkimats.count >= 6)
             var without: [UUID] = []
-            for project in open {
-                let answer = try await services.matches.partners(forProject: project, kind: .governmentBody, options: Self.plain, by: .anonymous)
-                if answer.items.isEmpty { without.append(project) }
+            var inTheirDistrict = 0
+            var options = Self.plain
+            options.limit = 20
+            for (project, regions) in open {
+                let answer = try await services.matches.partners(forProject: project, kind: .governmentBody, options: options, by: .anonymous)
+                let offered = answer.items.compactMap { item -> PartnerCandidate? in
+                    if case .partner(let body) = item.item { return body }
+                    return nil
+                }
+                // Only bodies that may act there: national ones, or a jurisdiction covering the project.
+                let offeredElsewhere = offered.filter { body in
+                    !body.profile.isNational && !regions.contains { KATO.covers(body.profile.jurisdiction ?? "", $0) }
+                }
+                #expect(offeredElsewhere.isEmpty, "bodies outside their jurisdiction offered for \(project)")
+                if offered.allSatisfy(\.profile.isNational) { without.append(project) }
+                // The district's own akimat is offered for a project in its district.
+                for (akimat, district) in districtAkimats where regions.contains(where: { KATO.covers(district, $0) }) {
+                    #expect(offered.contains { $0.profile.id == akimat }, "the akimat of \(district) is not offered for \(project)")
+                    inTheirDistrict += 1
+                }
                 for item in answer.items {
                     // Each says why it fits: where it may act, and what it works on or the funding gap.
                     let components = Set(item.match.directions.flatMap(\.components).map(\.component))
                     #expect(components.isSuperset(of: [.geography, .focus, .fundingGap]), "\(components)")
                 }
             }
-            #expect(without.isEmpty, "\(without.count) open projects have no government candidate")
+            #expect(without.isEmpty, "\(without.count) open projects have no local government candidate")
+            #expect(inTheirDistrict > 0, "no project lies in a district with its own akimat, so that was not tested")
         }
     }
 
@@ -81,6 +106,33 @@ import TestSupport
                     #expect(!tops.isDisjoint(with: project.profile.regions.map(KATO.topLevel)))
                 }
             }
+        }
+    }
+}
+
+@Suite struct MatchEvaluationTests {
+    @Test func recallCountsProposalsWhosePartnerIsInTheTopK() async throws {
+        try await TestDatabase.with(demo: true) { database in
+            let evaluation = MatchEvaluation(
+                repository: MatchRepository(pool: database.pool), reference: ReferenceData(repository: ReferenceRepository(pool: database.pool))
+            )
+            let proposed = try await database.pool.withConnection { connection in
+                try connection.query("SELECT count(*) FROM partnerships WHERE proposed_by = ngo_id").rows[0].decode(Int.self, at: 0)
+            }
+            let one = try await evaluation.run(k: 1)
+            let ten = try await evaluation.run(k: 10)
+            let fifty = try await evaluation.run(k: 50)
+            #expect(ten.proposals == proposed && proposed > 20)
+            #expect(ten.recalls.count == MatchEvaluation.variants.count)
+            for (index, recall) in ten.recalls.enumerated() {
+                // A longer list can only hold more of the partners people chose.
+                #expect(one.recalls[index].sponsors <= recall.sponsors && recall.sponsors <= fifty.recalls[index].sponsors, "\(recall.variant)")
+                #expect(one.recalls[index].governmentBodies <= recall.governmentBodies, "\(recall.variant)")
+                #expect((0...1).contains(recall.sponsors) && (0...1).contains(recall.governmentBodies))
+            }
+            // The demo's partnerships pair projects with sponsors and akimats that suit them.
+            let configured = try #require(ten.recalls.first)
+            #expect(configured.sponsors > 0 && configured.governmentBodies > 0.5, "\(configured)")
         }
     }
 }

@@ -110,7 +110,7 @@ public struct MatchRepository: Sendable {
             let seen = Set(found.map(\.profile.id))
             found += try partnerRows(connection, kind: kind, regions: nil, focus: Array(Set(exact).union(related)) + ["*"], signature: signature, limit: limit)
                 .filter { !seen.contains($0.profile.id) }
-                .prefix(limit - found.count)
+                .prefix(wanted - found.count)
         }
         return found
     }
@@ -122,7 +122,6 @@ public struct MatchRepository: Sendable {
     private static func governmentRows(
         _ connection: Connection, for project: ProjectCandidate, focus: [String], signature: TextSignature, limit: Int
     ) throws -> [PartnerCandidate] {
-        let places = Set(project.profile.regions.flatMap { code in [code, KATO.topLevel(code)] + (KATO.district(code).map { [$0] } ?? []) })
         return try connection.query(
             """
             WITH covering AS (
@@ -131,7 +130,7 @@ public struct MatchRepository: Sendable {
                     CASE o.level WHEN 'district' THEN 3 WHEN 'city' THEN 2 WHEN 'region' THEN 2 ELSE 1 END AS closeness
                 FROM organizations o
                 WHERE o.kind = 'government_body' AND o.active
-                    AND (o.level = 'national' OR o.jurisdiction = ANY ($1::text[]))
+                    AND (o.level = 'national' OR o.jurisdiction = ANY (kato_scope($1::text[])))
                 ORDER BY shared DESC, closeness DESC, o.id
                 LIMIT $3
             )
@@ -142,7 +141,7 @@ public struct MatchRepository: Sendable {
             \(partnerJoins)
             ORDER BY covering.shared DESC, covering.closeness DESC, o.id
             """,
-            [places.sorted(), focus, limit, signature.prefixQuery, signature.trigramText]
+            [project.profile.regions, focus, limit, signature.prefixQuery, signature.trigramText]
         ).rows.map(decodePartner)
     }
 
@@ -154,7 +153,8 @@ public struct MatchRepository: Sendable {
             """
             WITH hits AS (
                 SELECT organization_id,
-                    sum(CASE WHEN focus = '*' THEN 1 ELSE 4 END) + max(CASE WHEN region <> '*' THEN 2 ELSE 0 END) AS weight
+                    4 * count(DISTINCT focus) FILTER (WHERE focus <> '*') + count(DISTINCT focus) FILTER (WHERE focus = '*')
+                        + max(CASE WHEN region <> '*' THEN 2 ELSE 0 END) AS weight
                 FROM organization_reach
                 WHERE kind = $1 AND ($2::text[] IS NULL OR region = ANY ($2::text[])) AND focus = ANY ($3::text[])
                 GROUP BY organization_id
@@ -170,6 +170,26 @@ public struct MatchRepository: Sendable {
             """,
             [kind.rawValue, regions, focus, limit, signature.prefixQuery, signature.trigramText]
         ).rows.map(decodePartner)
+    }
+
+    // MARK: - History
+
+    /// A partnership its NGO proposed: the sponsor and the government body it chose for its project.
+    public struct Proposal: Sendable {
+        public let project: UUID
+        public let business: UUID
+        public let governmentBody: UUID
+    }
+
+    /// Every partnership its NGO proposed, oldest first, whatever became of it.
+    public func proposals() async throws -> [Proposal] {
+        try await pool.withConnection { connection in
+            try connection.query(
+                "SELECT project_id, business_id, government_body_id FROM partnerships WHERE proposed_by = ngo_id ORDER BY created_at, id"
+            ).rows.map { row in
+                Proposal(project: try row.decode(UUID.self, at: 0), business: try row.decode(UUID.self, at: 1), governmentBody: try row.decode(UUID.self, at: 2))
+            }
+        }
     }
 
     // MARK: - For an organization
@@ -248,7 +268,7 @@ public struct MatchRepository: Sendable {
                     connection, regions: nil, within: jurisdiction, focus: exact + related.sorted(), signature: signature, limit: limit
                 )
                 .filter { !seen.contains($0.profile.id) }
-                .prefix(limit - found.count)
+                .prefix(wanted - found.count)
             }
             return found
         }
@@ -261,7 +281,8 @@ public struct MatchRepository: Sendable {
         try connection.query(
             """
             WITH hits AS (
-                SELECT project_id, sum(CASE WHEN focus = '*' THEN 1 ELSE 4 END) AS weight
+                SELECT project_id,
+                    4 * count(DISTINCT focus) FILTER (WHERE focus <> '*') + count(DISTINCT focus) FILTER (WHERE focus = '*') AS weight
                 FROM project_reach
                 WHERE ($1::text[] IS NULL OR region = ANY ($1::text[])) AND focus = ANY ($2::text[])
                 GROUP BY project_id

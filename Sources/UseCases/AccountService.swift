@@ -471,8 +471,8 @@ public struct AccountService: Sendable {
         guard try await people.reset(token: token, passwordHash: hash, now: configuration.now()) != nil else { throw Self.closedReset }
     }
 
-    /// A signed-in person changes their password, giving the current one; their other sessions end,
-    /// so whoever else knew the old password is signed out too. A wrong current password counts as a
+    /// A signed-in person changes their password, giving the current one; their other sessions and
+    /// open reset links end, so whoever else knew the old password is signed out too. A wrong current password counts as a
     /// failed sign-in for the throttle.
     public func changePassword(_ token: String, current: String, new newPassword: String, address: String) async throws {
         let signedIn = try await fullSession(token)
@@ -491,7 +491,10 @@ public struct AccountService: Sendable {
         let issues = AccountRules.passwordIssues(newPassword, email: signedIn.person.email, field: "password")
         if !issues.isEmpty { throw DomainError.invalid(issues) }
         let newHash = try await Self.hash(newPassword, cost: configuration.passwordCost)
-        try await sessions.changePassword(of: signedIn.person.id, to: newHash, keeping: signedIn.sessionID)
+        guard try await sessions.changePassword(of: signedIn.person.id, from: hash, to: newHash, keeping: signedIn.sessionID, now: now) else {
+            // The password changed, or this session ended, while this request was checking.
+            throw DomainError.unauthenticated
+        }
     }
 
     static let closedReset = DomainError.invalid([

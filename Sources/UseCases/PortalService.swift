@@ -15,16 +15,17 @@ public struct PortalService: Sendable {
 
     /// Figures (home, regions, a region) are kept for `figuresFor` and carry the time they were read;
     /// past that they are still answered while one background read replaces them. `.zero` reads them
-    /// afresh every time. `now` is the clock that ages them.
+    /// afresh every time. `seconds` is the clock that ages them: monotonic, so a step of the wall
+    /// clock neither keeps stale figures nor drops fresh ones; tests move their own.
     public init(
         portal: PortalRepository, organizations: OrganizationRepository, projects: ProjectRepository,
-        reference: ReferenceData, figuresFor: Duration = .seconds(30), now: @escaping @Sendable () -> Date = Date.init
+        reference: ReferenceData, figuresFor: Duration = .seconds(30), seconds: @escaping @Sendable () -> TimeInterval = PortalCache.uptime
     ) {
         self.portal = portal
         self.organizations = organizations
         self.projects = projects
         self.reference = reference
-        self.cache = PortalCache(lifetime: figuresFor, now: now)
+        self.cache = PortalCache(lifetime: figuresFor, seconds: seconds)
     }
 
     // MARK: - Home
@@ -196,31 +197,34 @@ public struct PortalService: Sendable {
 /// Figures read within the last `lifetime`, by key. An older value is still answered at once while
 /// one background read replaces it, so a page waits for the aggregates only the first time; every
 /// value carries the time it was read ("as of").
-final class PortalCache: Sendable {
+public final class PortalCache: Sendable {
+    /// Seconds since boot, which only ever move forward.
+    public static let uptime: @Sendable () -> TimeInterval = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
     private struct Entry: @unchecked Sendable {
         // Safe: every value stored is itself Sendable (`value(for:)` requires it); Any hides only the type.
         let value: Any
-        let readAt: Date
+        let readAt: TimeInterval
         var refreshing = false
     }
 
     private let lifetime: TimeInterval
-    private let now: @Sendable () -> Date
+    private let seconds: @Sendable () -> TimeInterval
     private let entries = NIOLockedValueBox<[String: Entry]>([:])
 
-    init(lifetime: Duration, now: @escaping @Sendable () -> Date) {
-        let (seconds, attoseconds) = lifetime.components
-        self.lifetime = TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-        self.now = now
+    init(lifetime: Duration, seconds: @escaping @Sendable () -> TimeInterval) {
+        let (whole, attoseconds) = lifetime.components
+        self.lifetime = TimeInterval(whole) + TimeInterval(attoseconds) / 1e18
+        self.seconds = seconds
     }
 
     func value<T: Sendable>(for key: String, read: @escaping @Sendable () async throws -> T) async throws -> T {
         guard lifetime > 0 else { return try await read() }
-        let now = now()
+        let now = seconds()
         // nil: nothing usable; otherwise the value, and whether this caller should refresh it.
         let cached: (T, Bool)? = entries.withLockedValue { entries in
             guard let entry = entries[key], let value = entry.value as? T else { return nil }
-            if now.timeIntervalSince(entry.readAt) < lifetime || entry.refreshing { return (value, false) }
+            if now - entry.readAt < lifetime || entry.refreshing { return (value, false) }
             entries[key]?.refreshing = true
             return (value, true)
         }
@@ -233,7 +237,7 @@ final class PortalCache: Sendable {
             Task {
                 do {
                     let fresh = try await read()
-                    let readAt = self.now()
+                    let readAt = self.seconds()
                     entries.withLockedValue { $0[key] = Entry(value: fresh, readAt: readAt) }
                 } catch {
                     // Keep answering the older figures; the next request past the lifetime tries again.

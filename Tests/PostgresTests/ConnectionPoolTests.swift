@@ -358,7 +358,7 @@ import TestSupport
                 statementTimeout: .seconds(30)
             ))
             let holder = Task { try await pool.withConnection { _ = try $0.query("SELECT pg_sleep(6)") } }
-            for _ in 0..<200 where pool.statistics.leased == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            for _ in 0..<2000 where pool.statistics.leased == 0 { try await Task.sleep(for: .milliseconds(5)) }
             let start = ContinuousClock.now
             let waiter = Task {
                 withUnsafeCurrentTask { $0?.cancel() }

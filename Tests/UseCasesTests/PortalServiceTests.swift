@@ -177,7 +177,8 @@ import TestSupport
             let clock = TestClock()
             let portal = PortalService(
                 portal: PortalRepository(pool: database.pool), organizations: OrganizationRepository(pool: database.pool),
-                projects: ProjectRepository(pool: database.pool), reference: reference, figuresFor: .seconds(30), now: clock.function
+                projects: ProjectRepository(pool: database.pool), reference: reference, figuresFor: .seconds(30),
+                seconds: { clock.now.timeIntervalSinceReferenceDate }
             )
             let first = try await portal.home(by: .anonymous)
             try await database.pool.withConnection { connection in

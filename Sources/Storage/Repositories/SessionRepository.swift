@@ -112,11 +112,19 @@ public struct SessionRepository: Sendable {
         }
     }
 
-    /// Sets a person's password hash and ends every other session of theirs, in one transaction.
-    public func changePassword(of personID: UUID, to passwordHash: String, keeping sessionID: UUID) async throws {
+    /// Replaces a person's password hash, ends every other session of theirs and closes their open
+    /// reset links, in one transaction; false (and nothing changed) when the hash is no longer
+    /// `currentHash` or the kept session has ended meanwhile: then someone else changed the password
+    /// or signed this session out first.
+    public func changePassword(of personID: UUID, from currentHash: String, to passwordHash: String, keeping sessionID: UUID, now: Date) async throws -> Bool {
         try await pool.withTransaction { connection in
-            try connection.query("UPDATE people SET password_hash = $2 WHERE id = $1", [personID, passwordHash])
+            guard try connection.query("SELECT 1 FROM sessions WHERE id = $1 AND person_id = $2 FOR UPDATE", [sessionID, personID]).rows.count == 1,
+                  try connection.query(
+                      "UPDATE people SET password_hash = $3 WHERE id = $1 AND password_hash = $2", [personID, currentHash, passwordHash]
+                  ).affectedRows == 1 else { return false }
             try connection.query("DELETE FROM sessions WHERE person_id = $1 AND id <> $2", [personID, sessionID])
+            try connection.query("UPDATE password_resets SET used_at = $2 WHERE person_id = $1 AND used_at IS NULL", [personID, now])
+            return true
         }
     }
 

@@ -582,6 +582,7 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         guard let membership = try ownOrganization(request, context) else {
             return switchFirst(title: words.t("members_title"), words: words, request: request, context: context)
         }
+        try accounts.requireMemberManagement(of: membership.organizationID, by: context.caller)
         var errors = FieldErrors()
         if let role = MembershipRole(rawValue: form["role"]) {
             do {

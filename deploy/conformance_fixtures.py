@@ -47,7 +47,7 @@ def main():
         (projects[2 % len(projects)], businesses[0], ["consent", "approve", "activate"]),
         (projects[0], businesses[-1], ["consent", "approve"]),
     ]
-    made, refused = 0, 0
+    made, refused, interrupted = 0, 0, 0
     for project, business, moves in plans:
         status, body = call(base, token, "POST", "/v1/partnerships", {
             "project_id": project, "business_id": business, "government_body_id": akimat,
@@ -60,12 +60,18 @@ def main():
             continue
         if status != 201:
             sys.exit(f"proposing a partnership answered {status}: {body}")
+        partnership = body["id"]
         for move in moves:
-            status, body = call(base, token, "POST", f"/v1/partnerships/{body['id']}/{move}")
+            status, body = call(base, token, "POST", f"/v1/partnerships/{partnership}/{move}")
+            if status in (409, 422):
+                # The other lane's run moved, withdrew or deactivated it meanwhile: a documented answer.
+                interrupted += 1
+                break
             if status != 200:
                 sys.exit(f"{move} answered {status}: {body}")
         made += 1
-    print(f"fixtures: {made} partnerships made, {refused} refused (still open, or a party deactivated)")
+    print(f"fixtures: {made} partnerships made, {refused} refused (still open, or a party deactivated),"
+          f" {interrupted} moved on by another run")
 
 
 if __name__ == "__main__":

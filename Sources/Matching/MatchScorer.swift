@@ -64,7 +64,10 @@ public struct ExposureFairness: Sendable, Equatable {
 /// Scores pairs and triples. Pure: the same inputs always give the same scores.
 public struct MatchScorer: Sendable {
     public let taxonomy: FocusTaxonomy
+    /// For sponsor pairs.
     public var weights = Weights()
+    /// For government pairs.
+    public var governmentWeights = Weights.governmentView
     public var fairness = ExposureFairness()
 
     public init(taxonomy: FocusTaxonomy, fairness: ExposureFairness = ExposureFairness()) {
@@ -112,14 +115,14 @@ public struct MatchScorer: Sendable {
             return Match(candidateID: key, score: 0, directions: [], exposureFactor: 1, veto: veto)
         }
         let jurisdiction = jurisdictionFit(project: project, body: body)
-        let bodyView = direction(.governmentToProject, .governmentView, [
+        let bodyView = direction(.governmentToProject, governmentWeights, [
             focusFit(seeking: body.seeking + body.focusAreas, offered: project.focusAreas),
             jurisdiction,
             fundingGap(project),
             trackRecord(owner),
             textFit(text),
         ])
-        let projectView = direction(.projectToGovernment, .governmentView, [
+        let projectView = direction(.projectToGovernment, governmentWeights, [
             focusFit(seeking: project.focusAreas, offered: body.focusAreas + body.seeking),
             jurisdiction,
             trackRecord(body),

@@ -14,7 +14,7 @@ struct ASAR: AsyncParsableCommand {
         commandName: "asar",
         abstract: "Matchmaking for tripartite social partnerships: businesses, NGOs and government bodies.",
         discussion: "The database comes from DATABASE_URL, or else libpq's PG* variables.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, Token.self, User.self, Demo.self, Bench.self],
+        subcommands: [Serve.self, Migrate.self, Seed.self, Token.self, User.self, Demo.self, Bench.self, Evaluate.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -74,7 +74,7 @@ public struct MatchEvaluation: Sendable {
         for proposal in proposals {
             // Candidates do not depend on the weights: read them once, score them per variant.
             guard let (project, partners) = try await repository.candidates(
-                forProject: proposal.project, kinds: [.business, .governmentBody], taxonomy: taxonomy, reach: .filling(wanted: 3 * k)
+                forProject: proposal.project, kinds: [.business, .governmentBody], taxonomy: taxonomy, reach: .filling(wanted: 3 * k), evenIfNotOpen: true
             ) else { continue }
             var profile = project.profile
             profile.isOpen = true

@@ -46,16 +46,17 @@ public struct MatchRepository: Sendable {
     // MARK: - For a project
 
     /// The project and candidates of each kind, in one trip to the database; nil when there is no
-    /// such project. A project that is not open gets no candidates.
+    /// such project. A project that is not open gets no candidates, unless `evenIfNotOpen` (for
+    /// replaying the proposals of projects funded since).
     public func candidates(
-        forProject id: UUID, kinds: [PartnerKind], taxonomy: FocusTaxonomy, reach: CandidateReach = .local
+        forProject id: UUID, kinds: [PartnerKind], taxonomy: FocusTaxonomy, reach: CandidateReach = .local, evenIfNotOpen: Bool = false
     ) async throws -> (project: ProjectCandidate, partners: [PartnerKind: [PartnerCandidate]])? {
         let limit = candidateLimit
         return try await pool.withConnection { connection in
             guard let project = try connection.query("\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.id = $1", [id])
                 .first.map({ try Self.decodeProject($0, text: 0) }) else { return nil }
             var partners: [PartnerKind: [PartnerCandidate]] = [:]
-            if project.profile.isOpen {
+            if project.profile.isOpen || evenIfNotOpen {
                 for kind in kinds {
                     partners[kind] = try Self.partners(connection, kind: kind, for: project, taxonomy: taxonomy, limit: limit, reach: reach)
                 }

@@ -64,7 +64,8 @@ import TestSupport
         await #expect(throws: SMTPError.timedOut) {
             try await client.send(MailMessage(from: "no-reply@asar.kz", to: "a@example.kz", subject: "s", body: "b"))
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // The 1 s timeout ended it, not the silent server's 30 s; the margin is for a busy CI machine.
+        #expect(ContinuousClock.now - started < .seconds(15))
     }
 
     @Test func nobodyListeningFailsAtOnce() async throws {

@@ -193,8 +193,9 @@ import TestSupport
                 (error as? PostgresError)?.code == .deadlineExceeded && (error as? PostgresError)?.isUnavailable == true
             }
             let elapsed = ContinuousClock.now - start
-            // Far below the 10 s the statement asks for: the 0.3 s deadline ended it.
-            #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(5), "took \(elapsed)")
+            // Below the 10 s the statement asks for: the 0.3 s deadline ended it. A clean-checkout CI
+            // run once took over 5 s here, every core busy with the tests beside it.
+            #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(9), "took \(elapsed)")
             let one = try await pool.withConnection { try $0.query("SELECT 1").rows[0].decode(Int.self, at: 0) }
             #expect(one == 1)
             #expect(pool.statistics.open == 1)

@@ -83,7 +83,7 @@ func buildRouter(
     router.add(middleware: RouteMetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: AuthMiddleware(tokens: useCases.tokens))
-    HealthController(reference: useCases.reference, expectedMigrations: expectedMigrations).addRoutes(to: router)
+    HealthController(reference: useCases.reference, expectedMigrations: expectedMigrations, candidateIndex: useCases.candidateIndex).addRoutes(to: router)
     router.get("/metrics") { _, _ in
         Response(
             status: .ok,

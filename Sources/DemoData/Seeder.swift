@@ -41,6 +41,7 @@ public enum Seeder {
             // Two instances seeding at start-up queue here; the second then finds the rows and skips.
             try connection.execute("LOCK TABLE organizations IN SHARE ROW EXCLUSIVE MODE")
             if onlyIfEmpty, try hasOrganizations(connection) { return .nothing }
+            try connection.execute(MatchIndexRepository.bulkLoadStart)
             let summary = try reportingConflicts {
                 SeedSummary(
                     organizations: try connection.copyIn(SeedCopy.organizations, lines: demo.organizations.lazy.map(SeedCopy.line)),
@@ -53,6 +54,7 @@ public enum Seeder {
                 [demo.organizations.map(\.id)]
             )
             let partnerships = try DemoPartnershipLoader.insert(demo.partnerships, on: connection)
+            try connection.execute(MatchIndexRepository.bulkLoadEnd)
             return SeedSummary(organizations: summary.organizations, projects: summary.projects, partnerships: partnerships)
         }
     }
@@ -70,13 +72,7 @@ public enum Seeder {
             )])
         }
         let summary = try await pool.withTransaction(statementTimeout: Self.bulkStatementTimeout) { connection in
-            // Row triggers would maintain the matching reach tables one row at a time; for a bulk
-            // load one set-based insert afterwards is several times faster. The lock this takes
-            // holds other writers off until the load commits.
-            try connection.execute("""
-                ALTER TABLE organizations DISABLE TRIGGER organization_reach_refresh;
-                ALTER TABLE projects DISABLE TRIGGER project_reach_refresh
-                """)
+            try connection.execute(MatchIndexRepository.bulkLoadStart)
             let summary = try reportingConflicts {
                 let organizations = try connection.copyIn(
                     SeedCopy.organizations,
@@ -88,23 +84,13 @@ public enum Seeder {
                 )
                 return SeedSummary(organizations: organizations, projects: projects)
             }
-            try connection.execute("""
-                INSERT INTO organization_reach
-                SELECT r.* FROM organizations o, organization_reach_of(o) r
-                WHERE NOT EXISTS (SELECT 1 FROM organization_reach x WHERE x.organization_id = o.id);
-                INSERT INTO project_reach
-                SELECT r.* FROM projects p, project_reach_of(p) r
-                WHERE NOT EXISTS (SELECT 1 FROM project_reach x WHERE x.project_id = p.id);
-                ALTER TABLE organizations ENABLE TRIGGER organization_reach_refresh;
-                ALTER TABLE projects ENABLE TRIGGER project_reach_refresh
-                """)
+            try connection.execute(MatchIndexRepository.bulkLoadEnd)
             return summary
         }
-        // Fresh statistics, or the planner keeps treating the tables as empty until autovacuum runs;
-        // and a visibility map, so the reach tables serve index-only scans.
+        // Fresh statistics, or the planner keeps treating the tables as empty until autovacuum runs.
         try await pool.withConnection(statementTimeout: Self.bulkStatementTimeout) { connection in
             // One statement each: VACUUM refuses to run in the implicit transaction of a multi-statement string.
-            for table in ["organizations", "projects", "organization_reach", "project_reach"] {
+            for table in ["organizations", "projects"] {
                 try connection.execute("VACUUM ANALYZE \(table)")
             }
         }

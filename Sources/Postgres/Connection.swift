@@ -357,6 +357,34 @@ public final class Connection: @unchecked Sendable {
         String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Waits up to `timeout` for NOTIFY payloads on the channels this session listens to, in the
+    /// order the server sent them; empty when none came. Throws when the connection is lost.
+    func notifications(waitingUpTo timeout: Duration) throws -> [String] {
+        var payloads = takeNotifications()
+        guard payloads.isEmpty else { return payloads }
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { throw connectionError(.connectionLost) }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let ready = poll(&descriptor, 1, milliseconds)
+        if ready < 0, errno != EINTR { throw connectionError(.connectionLost) }
+        if ready > 0 {
+            guard PQconsumeInput(handle) == 1 else { throw connectionError(.connectionLost) }
+            payloads = takeNotifications()
+        }
+        lastUsed = ContinuousClock.now
+        return payloads
+    }
+
+    private func takeNotifications() -> [String] {
+        var payloads: [String] = []
+        while let notification = PQnotifies(handle) {
+            payloads.append(String(cString: notification.pointee.extra))
+            PQfreemem(notification)
+        }
+        return payloads
+    }
+
     private func connectionError(_ code: PostgresError.Code) -> PostgresError {
         isBroken = true
         let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)

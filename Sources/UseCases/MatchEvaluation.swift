@@ -14,10 +14,13 @@ import Storage
 public struct MatchEvaluation: Sendable {
     let repository: MatchRepository
     let reference: ReferenceData
+    /// Candidates come from the index as for every list; the weights are the evaluation's own.
+    let matches: MatchService
 
-    public init(repository: MatchRepository, reference: ReferenceData) {
+    public init(repository: MatchRepository, index: LiveCandidateIndex, reference: ReferenceData) {
         self.repository = repository
         self.reference = reference
+        matches = MatchService(repository: repository, index: index, reference: reference, configuration: MatchingConfiguration(), exposure: ExposureRecorder())
     }
 
     /// One way of weighting the components, applied to sponsor and government pairs alike: one
@@ -70,14 +73,21 @@ public struct MatchEvaluation: Sendable {
     public func run(k: Int = 10, variants: [Variant] = MatchEvaluation.variants) async throws -> Report {
         let taxonomy = try await reference.snapshot().taxonomy
         let proposals = try await repository.proposals()
+        let index = try await matches.index.snapshot()
         var hits = Array(repeating: (sponsors: 0, bodies: 0), count: variants.count)
         for proposal in proposals {
             // Candidates do not depend on the weights: read them once, score them per variant.
-            guard let (project, partners) = try await repository.candidates(
-                forProject: proposal.project, kinds: [.business, .governmentBody], taxonomy: taxonomy, reach: .filling(wanted: 3 * k), evenIfNotOpen: true
-            ) else { continue }
-            var profile = project.profile
+            guard let found = try await matches.projectSubject(proposal.project, in: index) else { continue }
+            var profile = found.project.profile
             profile.isOpen = true
+            let project = ProjectCandidate(
+                profile: profile, status: found.project.status, title: found.project.title, summary: found.project.summary,
+                owner: found.project.owner, ownerName: found.project.ownerName, text: 0
+            )
+            let partners = try await matches.partnerCandidates(
+                [.business, .governmentBody], for: MatchService.ProjectSubject(project: project, signature: found.signature), index: index,
+                scorer: MatchScorer(taxonomy: taxonomy, fairness: .off), reach: .anywhere, keep: [:]
+            )
             for (index, variant) in variants.enumerated() {
                 var scorer = MatchScorer(taxonomy: taxonomy, fairness: .off)
                 variant.apply(to: &scorer.weights)

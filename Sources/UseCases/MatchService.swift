@@ -50,11 +50,15 @@ public struct MatchOptions: Sendable {
         self.scope = scope
     }
 
-    /// Vetoes and diversification drop some candidates, so a list that is to be full asks for
-    /// three times its length before it fills from further away.
-    var reach: CandidateReach {
-        scope == .local ? .local : .filling(wanted: 3 * limit)
+    /// Vetoes and diversification drop some candidates, so a list that is to be full looks
+    /// further away whenever the nearby candidates are fewer than three times its length.
+    var reach: CandidateIndex.Reach {
+        scope == .local ? .local : .anywhere
     }
+
+    /// How many of the candidates scored on their profiles get their text relevance and exposure
+    /// read, and are scored again with them: room for text to reorder the top of the list.
+    var detailed: Int { 3 * limit + 10 }
 }
 
 /// A ranked result ready to render.
@@ -74,15 +78,22 @@ public struct MatchAnswer: Sendable {
     public let notice: String?
 }
 
-/// Every match question: fetches candidates, scores them with the pure engine and ranks them.
+/// Every match question: candidates from the instance's in-memory index, scored on their profiles
+/// by the pure engine; the best few get their texts, text relevance and exposure from the database
+/// (one statement), are scored again and ranked.
 public struct MatchService: Sendable {
     let repository: MatchRepository
+    let index: LiveCandidateIndex
     let reference: ReferenceData
     let configuration: MatchingConfiguration
     let exposure: ExposureRecorder
 
-    public init(repository: MatchRepository, reference: ReferenceData, configuration: MatchingConfiguration, exposure: ExposureRecorder) {
+    public init(
+        repository: MatchRepository, index: LiveCandidateIndex, reference: ReferenceData, configuration: MatchingConfiguration,
+        exposure: ExposureRecorder
+    ) {
         self.repository = repository
+        self.index = index
         self.reference = reference
         self.configuration = configuration
         self.exposure = exposure
@@ -112,15 +123,16 @@ public struct MatchService: Sendable {
     /// For a business: projects to sponsor; for an NGO: businesses to approach; for a government
     /// body: projects in its jurisdiction. Public, like the organization's profile.
     public func forOrganization(_ id: UUID, options: MatchOptions, by caller: Caller) async throws -> MatchAnswer {
-        guard let (organization, description) = try await repository.organization(id) else {
+        let index = try await index.snapshot()
+        guard let organization = try await organizationSubject(id, in: index) else {
             throw DomainError.notFound(resource: "organization")
         }
         guard organization.profile.isActive else { return MatchAnswer(items: [], notice: Self.inactive) }
         let items: [RankedMatch<Subject>] = switch organization.profile.kind {
         case .ngo:
-            try await sponsors(forNGO: id, options: options)
+            try await sponsors(forNGO: id, options: options, index: index)
         case .business, .governmentBody:
-            try await projects(for: organization, description: description, options: options)
+            try await projects(for: organization, options: options, index: index)
         }
         return MatchAnswer(items: items, notice: nil)
     }
@@ -139,29 +151,67 @@ public struct MatchService: Sendable {
         return MatchScorer(taxonomy: taxonomy, fairness: options.fairExposure ? configuration.fairness : .off)
     }
 
-
     private func diversity(_ options: MatchOptions) -> Diversity {
         options.diversify ? configuration.diversity : .off
     }
 
+    // MARK: - Subjects
+
+    /// A project to match partners for, with the text its candidates are compared with.
+    struct ProjectSubject {
+        let project: ProjectCandidate
+        let signature: TextSignature
+    }
+
+    /// From the index when open there; otherwise from the database (a draft or closed project, or
+    /// one opened a moment ago whose notification is still on its way).
+    func projectSubject(_ id: UUID, in index: CandidateIndex) async throws -> ProjectSubject? {
+        if let indexed = index.openProject(id), let owner = index.organization(indexed.profile.organizationID) {
+            let project = ProjectCandidate(
+                profile: indexed.profile, status: .open, title: LocalizedText(), summary: LocalizedText(),
+                owner: owner.profile, ownerName: LocalizedText(), text: 0
+            )
+            return ProjectSubject(project: project, signature: indexed.signature)
+        }
+        return try await repository.project(id).map { ProjectSubject(project: $0, signature: $0.signature) }
+    }
+
+    /// An organization to list candidates for, with its signature; from the database when the
+    /// index has not seen it yet.
+    private func organizationSubject(_ id: UUID, in index: CandidateIndex) async throws -> IndexedOrganization? {
+        if let indexed = index.organization(id) { return indexed }
+        return try await self.index.repository.organization(id)
+    }
+
+    // MARK: - Lists
+
     /// Businesses or government bodies for a project; nil when there is no such project.
     func partners(forProject id: UUID, kind: PartnerKind, options: MatchOptions) async throws -> (ProjectCandidate, [RankedMatch<Subject>])? {
         let scorer = try await scorer(options)
-        guard let (project, candidates) = try await repository.candidates(forProject: id, kinds: [kind], taxonomy: scorer.taxonomy, reach: options.reach) else {
-            return nil
-        }
-        let scored = score(candidates[kind] ?? [], kind: kind, for: project, scorer: scorer)
-        return (project, finish(Ranker.rank(scored, limit: options.limit, diversity: diversity(options))))
+        let index = try await index.snapshot()
+        guard let subject = try await projectSubject(id, in: index) else { return nil }
+        guard subject.project.profile.isOpen else { return (subject.project, []) }
+        let candidates = try await partnerCandidates(
+            [kind], for: subject, index: index, scorer: scorer, reach: options.reach, keep: [kind: options.detailed]
+        )
+        let scored = score(candidates[kind] ?? [], kind: kind, for: subject.project, scorer: scorer)
+        return (subject.project, finish(Ranker.rank(scored, limit: options.limit, diversity: diversity(options))))
     }
 
     /// Sponsor and government body pairs for a project: the best of each side, combined.
     func triples(forProject id: UUID, options: MatchOptions) async throws -> (ProjectCandidate, [RankedMatch<Subject>])? {
         let scorer = try await scorer(options)
-        guard let (project, candidates) = try await repository.candidates(
-            forProject: id, kinds: [.business, .governmentBody], taxonomy: scorer.taxonomy, reach: options.reach
-        ) else { return nil }
+        let index = try await index.snapshot()
+        guard let subject = try await projectSubject(id, in: index) else { return nil }
+        guard subject.project.profile.isOpen else { return (subject.project, []) }
+        let project = subject.project
+        let sponsorCount = max(options.limit, 30)
+        let candidates = try await partnerCandidates(
+            [.business, .governmentBody], for: subject, index: index, scorer: scorer, reach: options.reach,
+            keep: [.business: sponsorCount + 10, .governmentBody: 10]
+        )
         let sponsors = Ranker.rank(
-            score(candidates[.business] ?? [], kind: .business, for: project, scorer: scorer), limit: max(options.limit, 30), diversity: .off
+            score(candidates[.business] ?? [], kind: .business, for: project, scorer: scorer), limit: sponsorCount, diversity: .off
         )
         let bodies = Ranker.rank(
             score(candidates[.governmentBody] ?? [], kind: .governmentBody, for: project, scorer: scorer), limit: 10, diversity: .off
@@ -180,40 +230,115 @@ public struct MatchService: Sendable {
         return (project, finish(Ranker.rank(combined, limit: options.limit, diversity: diversity(options))))
     }
 
-    /// Open projects for a business or a government body to back.
-    func projects(for organization: PartnerCandidate, description: String, options: MatchOptions) async throws -> [RankedMatch<Subject>] {
-        let scorer = try await scorer(options)
-        let isSponsor = organization.profile.kind == .business
-        let candidates = isSponsor
-            ? try await repository.projects(forSponsor: organization, description: description, taxonomy: scorer.taxonomy, reach: options.reach)
-            : try await repository.projects(forGovernment: organization, description: description, taxonomy: scorer.taxonomy)
-        let scored = candidates.map { candidate in
-            let match = isSponsor
-                ? scorer.sponsorship(project: candidate.profile, owner: candidate.owner, sponsor: organization.profile, text: candidate.text, listing: .project)
-                : scorer.governmentPartnership(project: candidate.profile, owner: candidate.owner, body: organization.profile, text: candidate.text, listing: .project)
-            return Ranker.Candidate(match: match, focusAreas: Set(candidate.profile.focusAreas), item: Subject.project(candidate))
+    /// Candidates of each kind for a project: from the index, scored on their profiles, and the
+    /// best `keep[kind]` with their details. Not filtered by whether the project is open, so that
+    /// replays of past proposals can use it.
+    func partnerCandidates(
+        _ kinds: [PartnerKind], for subject: ProjectSubject, index: CandidateIndex, scorer: MatchScorer, reach: CandidateIndex.Reach,
+        keep: [PartnerKind: Int]
+    ) async throws -> [PartnerKind: [PartnerCandidate]] {
+        let project = subject.project
+        var kept: [PartnerKind: [PartnerProfile]] = [:]
+        for kind in kinds {
+            let profiles = kind == .business
+                ? index.sponsors(for: project.profile, owner: project.owner, taxonomy: scorer.taxonomy, reach: reach, limit: configuration.candidateLimit)
+                : index.governmentBodies(for: project.profile, owner: project.owner, limit: configuration.candidateLimit)
+            let ranked = Ranker.rank(
+                profiles.map { profile in
+                    let candidate = PartnerCandidate(profile: profile, name: LocalizedText(), text: 0)
+                    return score([candidate], kind: kind, for: project, scorer: scorer)[0]
+                },
+                limit: keep[kind] ?? configuration.candidateLimit, diversity: .off
+            )
+            kept[kind] = ranked.compactMap { if case .partner(let candidate) = $0.item { candidate.profile } else { nil } }
         }
-        return finish(Ranker.rank(scored, limit: options.limit, diversity: diversity(options)))
+        let requests = kept.values.joined().map { MatchRepository.DetailRequest(id: $0.id, signature: 0) }
+        let details = try await repository.partnerDetails(Array(Set(requests)), signatures: [subject.signature])
+        return kept.mapValues { profiles in
+            profiles.compactMap { profile in
+                details[MatchRepository.DetailRequest(id: profile.id, signature: 0)].map { Self.candidate(profile, $0) }
+            }
+        }
+    }
+
+    private static func candidate(_ profile: PartnerProfile, _ details: MatchRepository.PartnerDetails) -> PartnerCandidate {
+        var profile = profile
+        profile.recentImpressions = details.impressions
+        return PartnerCandidate(profile: profile, name: details.name, text: details.text)
+    }
+
+    /// Open projects for a business or a government body to back.
+    func projects(for organization: IndexedOrganization, options: MatchOptions, index: CandidateIndex) async throws -> [RankedMatch<Subject>] {
+        let scorer = try await scorer(options)
+        let profile = organization.profile
+        let isSponsor = profile.kind == .business
+        let found = isSponsor
+            ? index.projects(forSponsor: profile, taxonomy: scorer.taxonomy, reach: options.reach, limit: configuration.candidateLimit)
+            : index.projects(forGovernment: profile, taxonomy: scorer.taxonomy, limit: configuration.candidateLimit)
+        func scored(_ project: ProjectProfile, owner: PartnerProfile, text: Double) -> Match {
+            isSponsor
+                ? scorer.sponsorship(project: project, owner: owner, sponsor: profile, text: text, listing: .project)
+                : scorer.governmentPartnership(project: project, owner: owner, body: profile, text: text, listing: .project)
+        }
+        let onProfiles = Ranker.rank(found.compactMap { indexed -> Ranker.Candidate<(IndexedProject, PartnerProfile)>? in
+            guard let owner = index.organization(indexed.profile.organizationID)?.profile else { return nil }
+            return Ranker.Candidate(match: scored(indexed.profile, owner: owner, text: 0), focusAreas: [], item: (indexed, owner))
+        }, limit: options.detailed, diversity: .off)
+        let details = try await repository.projectDetails(onProfiles.map(\.item.0.profile.id), signature: organization.signature)
+        let candidates = onProfiles.compactMap { candidate -> Ranker.Candidate<Subject>? in
+            let (indexed, owner) = candidate.item
+            guard let detail = details[indexed.profile.id] else { return nil }
+            var project = indexed.profile
+            project.recentImpressions = detail.impressions
+            let item = ProjectCandidate(
+                profile: project, status: .open, title: detail.title, summary: detail.summary, owner: owner, ownerName: detail.ownerName, text: detail.text
+            )
+            return Ranker.Candidate(match: scored(project, owner: owner, text: detail.text), focusAreas: Set(project.focusAreas), item: .project(item))
+        }
+        return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity(options)))
     }
 
     /// Businesses an NGO could approach: the best sponsors over its open projects, each once,
     /// with the project it fits best.
-    func sponsors(forNGO ngo: UUID, options: MatchOptions) async throws -> [RankedMatch<Subject>] {
+    func sponsors(forNGO ngo: UUID, options: MatchOptions, index: CandidateIndex) async throws -> [RankedMatch<Subject>] {
         let scorer = try await scorer(options)
-        var best: [UUID: Ranker.Candidate<Subject>] = [:]
-        for project in try await repository.openProjects(of: ngo, limit: 10) {
-            let sponsors = try await repository.sponsors(for: project, taxonomy: scorer.taxonomy, reach: options.reach)
-            let ranked = Ranker.rank(score(sponsors, kind: .business, for: project, scorer: scorer), limit: max(options.limit, 30), diversity: .off)
-            for candidate in ranked {
-                guard case .partner(let sponsor) = candidate.item else { continue }
+        guard let owner = index.organization(ngo)?.profile else { return [] }
+        let projects = index.openProjects(of: ngo, limit: 10)
+        // On profiles alone first: per sponsor the project it fits best.
+        var best: [UUID: (match: Match, sponsor: PartnerProfile, project: Int)] = [:]
+        for (position, indexed) in projects.enumerated() {
+            let profiles = index.sponsors(
+                for: indexed.profile, owner: owner, taxonomy: scorer.taxonomy, reach: options.reach, limit: configuration.candidateLimit
+            )
+            for sponsor in profiles {
+                let match = scorer.sponsorship(project: indexed.profile, owner: owner, sponsor: sponsor, text: 0, listing: .partner)
+                guard !match.isVetoed else { continue }
                 // Projects come newest first, so on a tie the newer project keeps the sponsor.
-                if let current = best[sponsor.profile.id], current.match.score >= candidate.match.score { continue }
-                best[sponsor.profile.id] = Ranker.Candidate(
-                    match: candidate.match, focusAreas: candidate.focusAreas, item: .sponsorForProject(sponsor, project: project)
-                )
+                if let current = best[sponsor.id], current.match.score >= match.score { continue }
+                best[sponsor.id] = (match, sponsor, position)
             }
         }
-        return finish(Ranker.rank(Array(best.values), limit: options.limit, diversity: diversity(options)))
+        let onProfiles = Ranker.rank(best.values.map { entry in
+            Ranker.Candidate(match: entry.match, focusAreas: [], item: (entry.sponsor, entry.project))
+        }, limit: options.detailed, diversity: .off)
+        let requests = onProfiles.map { MatchRepository.DetailRequest(id: $0.item.0.id, signature: $0.item.1) }
+        async let sponsorDetails = repository.partnerDetails(requests, signatures: projects.map(\.signature))
+        async let projectDetails = repository.projectDetails(Array(Set(onProfiles.map { projects[$0.item.1].profile.id })), signature: .empty)
+        let (partners, projectTexts) = try await (sponsorDetails, projectDetails)
+        let candidates = onProfiles.compactMap { candidate -> Ranker.Candidate<Subject>? in
+            let (sponsor, position) = candidate.item
+            let indexed = projects[position]
+            guard let detail = partners[MatchRepository.DetailRequest(id: sponsor.id, signature: position)],
+                  let projectText = projectTexts[indexed.profile.id] else { return nil }
+            let partner = Self.candidate(sponsor, detail)
+            let project = ProjectCandidate(
+                profile: indexed.profile, status: .open, title: projectText.title, summary: projectText.summary,
+                owner: owner, ownerName: projectText.ownerName, text: 0
+            )
+            let match = scorer.sponsorship(project: project.profile, owner: owner, sponsor: partner.profile, text: partner.text, listing: .partner)
+            return Ranker.Candidate(match: match, focusAreas: Set(sponsor.focusAreas), item: .sponsorForProject(partner, project: project))
+        }
+        return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity(options)))
     }
 
     private func score(_ candidates: [PartnerCandidate], kind: PartnerKind, for project: ProjectCandidate, scorer: MatchScorer) -> [Ranker.Candidate<Subject>] {

@@ -45,11 +45,13 @@ public struct ExplainedRound: Sendable {
 /// Runs funding rounds: scope, scoring, allocation, and turning placements into proposals.
 public struct RoundService: Sendable {
     let rounds: RoundRepository
+    let index: LiveCandidateIndex
     let organizations: OrganizationRepository
     let reference: ReferenceData
 
-    public init(rounds: RoundRepository, organizations: OrganizationRepository, reference: ReferenceData) {
+    public init(rounds: RoundRepository, index: LiveCandidateIndex, organizations: OrganizationRepository, reference: ReferenceData) {
         self.rounds = rounds
+        self.index = index
         self.organizations = organizations
         self.reference = reference
     }
@@ -91,12 +93,15 @@ public struct RoundService: Sendable {
             jurisdiction: requested, national: scope.isNational && input.jurisdiction == nil,
             focusAreas: input.focusAreas, mode: input.mode, consentDeadline: deadline
         )
-        let (projects, sponsors) = try await rounds.scope(request)
+        // A round allocates money: it sees every change committed before it, not one still on its way.
+        try await index.catchUp()
+        let index = try await index.snapshot()
         let planner = RoundPlanner(taxonomy: try await reference.snapshot().taxonomy)
         let mode = request.mode
         // Up to seconds of CPU for a large round: off the event loops, which tasks run on.
         let outcome = try await NIOThreadPool.singleton.runIfActive {
-            let plan = planner.plan(projects: projects.map { ($0.profile, $0.owner) }, sponsors: sponsors.map(\.profile))
+            let (projects, sponsors) = index.roundScope(jurisdiction: request.national ? nil : request.jurisdiction, focusAreas: request.focusAreas)
+            let plan = planner.plan(projects: projects, sponsors: sponsors)
             let result = mode == .split ? Allocator.split(plan.problem) : Allocator.whole(plan.problem)
             return Self.outcome(projects: projects, sponsors: sponsors, plan: plan, result: result)
         }
@@ -168,27 +173,29 @@ public struct RoundService: Sendable {
         return ExplainedRound(round: round, projects: profiles.projects, sponsors: profiles.sponsors, placementMatches: matches)
     }
 
-    static func outcome(projects: [ProjectCandidate], sponsors: [PartnerCandidate], plan: RoundPlanner.Plan, result: AllocationResult) -> RoundOutcome {
+    static func outcome(
+        projects: [(project: ProjectProfile, owner: PartnerProfile)], sponsors: [PartnerProfile], plan: RoundPlanner.Plan, result: AllocationResult
+    ) -> RoundOutcome {
         var placed = [Int64](repeating: 0, count: projects.count)
         let placements = result.placements.map { placement -> RoundPlacement in
             placed[placement.project] += placement.amount
             return RoundPlacement(
-                projectID: projects[placement.project].profile.id, sponsorID: sponsors[placement.sponsor].profile.id,
+                projectID: projects[placement.project].project.id, sponsorID: sponsors[placement.sponsor].id,
                 amountKZT: placement.amount, score: plan.scores[placement.project]?[placement.sponsor] ?? 0
             )
         }
         var unfunded: [UnfundedProject] = []
-        for (index, project) in projects.enumerated() where placed[index] < project.profile.fundingGapKZT {
+        for (index, (project, _)) in projects.enumerated() where placed[index] < project.fundingGapKZT {
             let reason: UnfundedProject.Reason = placed[index] > 0 ? .partlyFunded
                 : (plan.scores[index]?.isEmpty ?? true) ? .noPlausibleSponsor : .outbid
-            unfunded.append(UnfundedProject(projectID: project.profile.id, needKZT: project.profile.fundingGapKZT, placedKZT: placed[index], reason: reason))
+            unfunded.append(UnfundedProject(projectID: project.id, needKZT: project.fundingGapKZT, placedKZT: placed[index], reason: reason))
         }
         return RoundOutcome(
             projectsInScope: projects.count, sponsorsInScope: sponsors.count, pairsScored: plan.pairsScored,
             objective: result.objective / RoundPlanner.weightScale, upperBound: result.upperBound / RoundPlanner.weightScale,
             blockingPairs: Allocator.blockingPairs(plan.problem, result),
             placements: placements, unfunded: unfunded,
-            needInScopeKZT: projects.reduce(0) { $0 + $1.profile.fundingGapKZT }
+            needInScopeKZT: projects.reduce(0) { $0 + $1.project.fundingGapKZT }
         )
     }
 }

@@ -25,6 +25,8 @@ public struct Services: Sendable {
     public let openData: OpenDataService
     /// Impressions recorded by match lists, flushed by `backgroundServices`.
     let exposure: ExposureRecorder
+    /// This instance's candidate index, followed by `backgroundServices`.
+    public let candidateIndex: LiveCandidateIndex
     let pool: ConnectionPool
 
     public init(
@@ -35,18 +37,19 @@ public struct Services: Sendable {
         let organizations = OrganizationRepository(pool: pool)
         let partnerships = PartnershipRepository(pool: pool)
         let exposure = ExposureRecorder()
+        let index = LiveCandidateIndex(repository: MatchIndexRepository(pool: pool))
         let matches = MatchService(
-            repository: MatchRepository(pool: pool, candidateLimit: matching.candidateLimit),
-            reference: reference, configuration: matching, exposure: exposure
+            repository: MatchRepository(pool: pool), index: index, reference: reference, configuration: matching, exposure: exposure
         )
         self.pool = pool
+        self.candidateIndex = index
         self.exposure = exposure
         self.reference = reference
         self.organizations = OrganizationService(organizations: organizations)
         self.projects = ProjectService(projects: ProjectRepository(pool: pool))
         self.matches = matches
         self.partnerships = PartnershipService(partnerships: partnerships, matches: matches)
-        self.rounds = RoundService(rounds: RoundRepository(pool: pool), organizations: organizations, reference: reference)
+        self.rounds = RoundService(rounds: RoundRepository(pool: pool), index: index, organizations: organizations, reference: reference)
         self.tokens = TokenService(tokens: TokenRepository(pool: pool))
         let wakeup = MailWakeup()
         self.mailWakeup = wakeup
@@ -75,9 +78,15 @@ public struct Services: Sendable {
         )
     }
 
-    /// What must run beside the front doors: the exposure flusher and the mail deliverer.
+    /// What must run beside the front doors: the candidate index's follower, the exposure flusher
+    /// and the mail deliverer.
     public func backgroundServices(logger: Logger) -> [any Service] {
         [
+            CandidateIndexService(
+                index: candidateIndex,
+                listener: NotificationListener(connectionString: pool.configuration.connectionString, channel: MatchIndexRepository.channel, logger: logger),
+                logger: logger
+            ),
             ExposureFlushService(recorder: exposure, repository: ExposureRepository(pool: pool), interval: .seconds(2), logger: logger),
             mailDelivery(logger: logger),
         ]

@@ -17,7 +17,9 @@ struct Evaluate: AsyncParsableCommand {
     func run() async throws {
         let report = try await withPool { pool in
             let reference = ReferenceData(repository: ReferenceRepository(pool: pool))
-            return try await MatchEvaluation(repository: MatchRepository(pool: pool), reference: reference).run(k: k)
+            return try await MatchEvaluation(
+                repository: MatchRepository(pool: pool), index: LiveCandidateIndex(repository: MatchIndexRepository(pool: pool)), reference: reference
+            ).run(k: k)
         }
         print("recall@\(report.k) over \(report.proposals) proposed partnerships (today's profiles; the project scored as open)")
         print("weights".padding(toLength: 24, withPad: " ", startingAt: 0) + "   sponsor   government body")

@@ -20,13 +20,16 @@ struct ReferenceController {
 struct HealthController {
     let reference: ReferenceData
     let expectedMigrations: [Int]
+    /// Matching answers from it, so an instance is ready once it is loaded.
+    let candidateIndex: LiveCandidateIndex
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/health") { _, _ in
             Reply(["status": "ok"])
         }
         router.get("/ready") { _, _ in
-            let ready = await reference.isReady(expectedMigrations: expectedMigrations)
+            let migrated = await reference.isReady(expectedMigrations: expectedMigrations)
+            let ready = migrated ? (try? await candidateIndex.snapshot()) != nil : false
             return Reply(["status": ready ? "ready" : "not ready"], status: ready ? .ok : .serviceUnavailable)
         }
     }

@@ -9,6 +9,12 @@ public struct PartnerCandidate: Sendable {
     public let name: LocalizedText
     /// Text relevance to the other side in [0, 1].
     public let text: Double
+
+    public init(profile: PartnerProfile, name: LocalizedText, text: Double) {
+        self.profile = profile
+        self.name = name
+        self.text = text
+    }
 }
 
 /// An open project that might be sponsored or backed, with its NGO.
@@ -20,48 +26,36 @@ public struct ProjectCandidate: Sendable {
     public let owner: PartnerProfile
     public let ownerName: LocalizedText
     public let text: Double
+
+    public init(
+        profile: ProjectProfile, status: ProjectStatus, title: LocalizedText, summary: LocalizedText,
+        owner: PartnerProfile, ownerName: LocalizedText, text: Double
+    ) {
+        self.profile = profile
+        self.status = status
+        self.title = title
+        self.summary = summary
+        self.owner = owner
+        self.ownerName = ownerName
+        self.text = text
+    }
 }
 
-/// How far candidate generation looks for sponsors and projects.
-public enum CandidateReach: Sendable, Equatable {
-    /// Only where the other side works: its top-level regions, or anywhere for a nationwide one.
-    case local
-    /// Local first; when that gives fewer than `wanted`, the best by focus from anywhere else fill up.
-    case filling(wanted: Int)
-}
-
-/// Reads candidates for matching. Candidates come from the narrow `*_reach` tables, best first by
-/// how many (region, focus area) pairs they share, capped, so the work grows with the number of
-/// plausible candidates and not with the size of the registry.
+/// Reads what the in-memory candidate index does not hold: names and texts for the few candidates
+/// a list shows, their text relevance to the subject and their current exposure; single profiles
+/// for explanations; the history of proposals.
 public struct MatchRepository: Sendable {
     let pool: ConnectionPool
-    /// How many candidates one query may return.
-    let candidateLimit: Int
 
-    public init(pool: ConnectionPool, candidateLimit: Int = 100) {
+    public init(pool: ConnectionPool) {
         self.pool = pool
-        self.candidateLimit = candidateLimit
     }
 
-    // MARK: - For a project
-
-    /// The project and candidates of each kind, in one trip to the database; nil when there is no
-    /// such project. A project that is not open gets no candidates, unless `evenIfNotOpen` (for
-    /// replaying the proposals of projects funded since).
-    public func candidates(
-        forProject id: UUID, kinds: [PartnerKind], taxonomy: FocusTaxonomy, reach: CandidateReach = .local, evenIfNotOpen: Bool = false
-    ) async throws -> (project: ProjectCandidate, partners: [PartnerKind: [PartnerCandidate]])? {
-        let limit = candidateLimit
-        return try await pool.withConnection { connection in
-            guard let project = try connection.query("\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.id = $1", [id])
-                .first.map({ try Self.decodeProject($0, text: 0) }) else { return nil }
-            var partners: [PartnerKind: [PartnerCandidate]] = [:]
-            if project.profile.isOpen || evenIfNotOpen {
-                for kind in kinds {
-                    partners[kind] = try Self.partners(connection, kind: kind, for: project, taxonomy: taxonomy, limit: limit, reach: reach)
-                }
-            }
-            return (project, partners)
+    /// The project as matching sees it, whatever its status; nil when there is none.
+    public func project(_ id: UUID) async throws -> ProjectCandidate? {
+        try await pool.withConnection { connection in
+            try connection.query("\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.id = $1", [id])
+                .first.map({ try Self.decodeProject($0, text: 0) })
         }
     }
 
@@ -73,104 +67,6 @@ public struct MatchRepository: Sendable {
             let partners = try Self.partners(ids: organizations, on: connection)
             return (project, Dictionary(uniqueKeysWithValues: partners.map { ($0.profile.id, $0) }))
         }
-    }
-
-    /// Sponsors (businesses) for a project.
-    public func sponsors(for project: ProjectCandidate, taxonomy: FocusTaxonomy, reach: CandidateReach = .local) async throws -> [PartnerCandidate] {
-        let limit = candidateLimit
-        return try await pool.withConnection { connection in
-            try Self.partners(connection, kind: .business, for: project, taxonomy: taxonomy, limit: limit, reach: reach)
-        }
-    }
-
-    private static func partners(
-        _ connection: Connection, kind: PartnerKind, for project: ProjectCandidate, taxonomy: FocusTaxonomy, limit: Int,
-        reach: CandidateReach
-    ) throws -> [PartnerCandidate] {
-        let regions = topLevels(project.profile.regions) + ["*"]
-        let exact = project.profile.focusAreas + project.owner.seeking
-        let related = taxonomy.related(to: exact).subtracting(exact)
-        let signature = TextSignature(
-            texts: [project.title.kk, project.title.ru, project.title.en, project.summary.kk, project.summary.ru, project.summary.en],
-            trigramText: project.summary.kk ?? project.title.kk ?? ""
-        )
-        if kind == .governmentBody {
-            return try governmentRows(connection, for: project, focus: Array(Set(exact)).sorted(), signature: signature, limit: limit)
-        }
-        var found = try partnerRows(connection, kind: kind, regions: regions, focus: Array(Set(exact)) + ["*"], signature: signature, limit: limit)
-        // Widen to areas serving the same goals only when the exact areas give too few.
-        if found.count < limit, !related.isEmpty {
-            let seen = Set(found.map(\.profile.id))
-            found += try partnerRows(connection, kind: kind, regions: regions, focus: related.sorted(), signature: signature, limit: limit)
-                .filter { !seen.contains($0.profile.id) }
-                .prefix(limit - found.count)
-        }
-        // Fewer than wanted nearby: the best by focus from other regions fill the list; their
-        // geography component says they are further away.
-        if case .filling(let wanted) = reach, found.count < wanted {
-            let seen = Set(found.map(\.profile.id))
-            found += try partnerRows(connection, kind: kind, regions: nil, focus: Array(Set(exact).union(related)) + ["*"], signature: signature, limit: limit)
-                .filter { !seen.contains($0.profile.id) }
-                .prefix(wanted - found.count)
-        }
-        return found
-    }
-
-    /// Government bodies whose jurisdiction covers the project, national ones included: those sharing
-    /// the most of its areas first, then the closest (district, then region or city, then national).
-    /// Not from the reach tables: a body that shares no area still reviews the project in its
-    /// territory, so it must be offered.
-    private static func governmentRows(
-        _ connection: Connection, for project: ProjectCandidate, focus: [String], signature: TextSignature, limit: Int
-    ) throws -> [PartnerCandidate] {
-        return try connection.query(
-            """
-            WITH covering AS (
-                SELECT o.id,
-                    cardinality(ARRAY(SELECT unnest(o.focus_areas || o.seeking) INTERSECT SELECT unnest($2::text[]))) AS shared,
-                    CASE o.level WHEN 'district' THEN 3 WHEN 'city' THEN 2 WHEN 'region' THEN 2 ELSE 1 END AS closeness
-                FROM organizations o
-                WHERE o.kind = 'government_body' AND o.active
-                    AND (o.level = 'national' OR o.jurisdiction = ANY (kato_scope($1::text[])))
-                ORDER BY shared DESC, closeness DESC, o.id
-                LIMIT $3
-            )
-            \(organizationColumns),
-                ts_rank(o.search, to_tsquery('simple', $4)) AS rank,
-                CASE WHEN $5 = '' THEN 0 ELSE similarity(o.description, $5) END AS trigram
-            FROM covering JOIN organizations o ON o.id = covering.id
-            \(partnerJoins)
-            ORDER BY covering.shared DESC, covering.closeness DESC, o.id
-            """,
-            [project.profile.regions, focus, limit, signature.prefixQuery, signature.trigramText]
-        ).rows.map(decodePartner)
-    }
-
-    private static func partnerRows(
-        _ connection: Connection, kind: PartnerKind, regions: [String]?, focus: [String], signature: TextSignature, limit: Int
-    ) throws -> [PartnerCandidate] {
-        // Without regions, every region is in reach.
-        try connection.query(
-            """
-            WITH hits AS (
-                SELECT organization_id,
-                    4 * count(DISTINCT focus) FILTER (WHERE focus <> '*') + count(DISTINCT focus) FILTER (WHERE focus = '*')
-                        + max(CASE WHEN region <> '*' THEN 2 ELSE 0 END) AS weight
-                FROM organization_reach
-                WHERE kind = $1 AND ($2::text[] IS NULL OR region = ANY ($2::text[])) AND focus = ANY ($3::text[])
-                GROUP BY organization_id
-                ORDER BY weight DESC, organization_id
-                LIMIT $4
-            )
-            \(organizationColumns),
-                ts_rank(o.search, to_tsquery('simple', $5)) AS rank,
-                CASE WHEN $6 = '' THEN 0 ELSE similarity(o.description, $6) END AS trigram
-            FROM hits JOIN organizations o ON o.id = hits.organization_id
-            \(partnerJoins)
-            ORDER BY hits.weight DESC, o.id
-            """,
-            [kind.rawValue, regions, focus, limit, signature.prefixQuery, signature.trigramText]
-        ).rows.map(decodePartner)
     }
 
     // MARK: - History
@@ -213,93 +109,100 @@ public struct MatchRepository: Sendable {
         ).rows.map(decodePartner)
     }
 
-    /// Open projects a business might sponsor.
-    public func projects(
-        forSponsor sponsor: PartnerCandidate, description: String, taxonomy: FocusTaxonomy, reach: CandidateReach = .local
-    ) async throws -> [ProjectCandidate] {
-        let interests = sponsor.profile.focusAreas + sponsor.profile.seeking
-        let regions = sponsor.profile.nationwide ? nil : Self.topLevels(sponsor.profile.regions)
-        return try await projects(
-            regions: regions, within: nil, interests: interests, description: description, name: sponsor.name, taxonomy: taxonomy, reach: reach
-        )
+    // MARK: - Details of the candidates a list shows
+
+    /// What a list shows of an organization and how it is ranked beyond its profile.
+    public struct PartnerDetails: Sendable {
+        public let name: LocalizedText
+        /// Text relevance to the subject in [0, 1].
+        public let text: Double
+        /// Decayed recent impressions, for exposure fairness.
+        public let impressions: Double
     }
 
-    /// Open projects in a government body's jurisdiction.
-    public func projects(forGovernment body: PartnerCandidate, description: String, taxonomy: FocusTaxonomy) async throws -> [ProjectCandidate] {
-        let interests = body.profile.focusAreas + body.profile.seeking
-        let jurisdiction = body.profile.isNational ? nil : body.profile.jurisdiction
-        let regions = jurisdiction.map { [KATO.topLevel($0)] }
-        // A body acts only in its jurisdiction: its list is never filled from elsewhere.
-        return try await projects(
-            regions: regions, within: jurisdiction, interests: interests, description: description, name: body.name, taxonomy: taxonomy, reach: .local
-        )
+    /// What a list shows of a project and its NGO.
+    public struct ProjectDetails: Sendable {
+        public let title: LocalizedText
+        public let summary: LocalizedText
+        public let ownerName: LocalizedText
+        public let text: Double
+        public let impressions: Double
     }
 
-    /// Open projects of an NGO, newest first.
-    public func openProjects(of ngo: UUID, limit: Int) async throws -> [ProjectCandidate] {
-        try await pool.withConnection { connection in
-            try connection.query(
-                "\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.organization_id = $1 AND p.status = 'open' ORDER BY p.created_at DESC, p.id DESC LIMIT $2",
-                [ngo, limit]
-            ).rows.map { try Self.decodeProject($0, text: 0) }
+    /// One candidate and the subject whose text it is compared with, by position in `signatures`.
+    public struct DetailRequest: Sendable, Hashable {
+        public let id: UUID
+        public let signature: Int
+
+        public init(id: UUID, signature: Int) {
+            self.id = id
+            self.signature = signature
         }
     }
 
-    private func projects(
-        regions: [String]?, within jurisdiction: String?, interests: [String], description: String, name: LocalizedText,
-        taxonomy: FocusTaxonomy, reach: CandidateReach
-    ) async throws -> [ProjectCandidate] {
-        let exact = Array(Set(interests)) + ["*"]
-        let related = taxonomy.related(to: interests).subtracting(interests)
-        // Trigrams are for Kazakh, which no stemmer joins; the organization's Kazakh name stands for its text.
-        let signature = TextSignature(texts: [name.kk, name.ru, name.en, description], trigramText: name.kk ?? "")
-        let limit = candidateLimit
+    /// Names, text relevance and exposure of organizations, each against its subject's signature,
+    /// in one statement; a request whose organization is gone is missing from the answer.
+    public func partnerDetails(_ requests: [DetailRequest], signatures: [TextSignature]) async throws -> [DetailRequest: PartnerDetails] {
+        guard !requests.isEmpty else { return [:] }
         return try await pool.withConnection { connection in
-            var found = try Self.projectRows(connection, regions: regions, within: jurisdiction, focus: exact, signature: signature, limit: limit)
-            if found.count < limit, !related.isEmpty {
-                let seen = Set(found.map(\.profile.id))
-                found += try Self.projectRows(connection, regions: regions, within: jurisdiction, focus: related.sorted(), signature: signature, limit: limit)
-                    .filter { !seen.contains($0.profile.id) }
-                    .prefix(limit - found.count)
-            }
-            // Fewer than wanted in the sponsor's regions: the best by focus from elsewhere fill up.
-            if case .filling(let wanted) = reach, regions != nil, found.count < wanted {
-                let seen = Set(found.map(\.profile.id))
-                found += try Self.projectRows(
-                    connection, regions: nil, within: jurisdiction, focus: exact + related.sorted(), signature: signature, limit: limit
+            let rows = try connection.query(
+                """
+                SELECT wanted.id, wanted.signature, o.name_kk, o.name_ru, o.name_en,
+                    ts_rank(o.search, to_tsquery('simple', ($3::text[])[wanted.signature + 1])) AS rank,
+                    CASE WHEN ($4::text[])[wanted.signature + 1] = '' THEN 0
+                        ELSE similarity(o.description, ($4::text[])[wanted.signature + 1]) END AS trigram,
+                    coalesce(exposure_now(e.impressions, e.updated_at), 0) AS impressions
+                FROM unnest($1::uuid[], $2::int[]) AS wanted(id, signature)
+                JOIN organizations o ON o.id = wanted.id
+                LEFT JOIN exposure e ON e.subject_id = o.id
+                """,
+                [requests.map(\.id), requests.map(\.signature), signatures.map(\.prefixQuery), signatures.map(\.trigramText)]
+            ).rows
+            var found: [DetailRequest: PartnerDetails] = [:]
+            for row in rows {
+                let request = DetailRequest(id: try row.decode(UUID.self, "id"), signature: try row.decode(Int.self, "signature"))
+                found[request] = PartnerDetails(
+                    name: LocalizedText(kk: try row.decode(String?.self, "name_kk"), ru: try row.decode(String?.self, "name_ru"), en: try row.decode(String?.self, "name_en")),
+                    text: try Self.textRelevance(row),
+                    impressions: try row.decode(Double.self, "impressions")
                 )
-                .filter { !seen.contains($0.profile.id) }
-                .prefix(wanted - found.count)
             }
             return found
         }
     }
 
-    private static func projectRows(
-        _ connection: Connection, regions: [String]?, within jurisdiction: String?, focus: [String], signature: TextSignature, limit: Int
-    ) throws -> [ProjectCandidate] {
-        // Without regions (a nationwide sponsor or a national body) every region is in reach.
-        try connection.query(
-            """
-            WITH hits AS (
-                SELECT project_id,
-                    4 * count(DISTINCT focus) FILTER (WHERE focus <> '*') + count(DISTINCT focus) FILTER (WHERE focus = '*') AS weight
-                FROM project_reach
-                WHERE ($1::text[] IS NULL OR region = ANY ($1::text[])) AND focus = ANY ($2::text[])
-                GROUP BY project_id
-                ORDER BY weight DESC, project_id
-                LIMIT $3
-            )
-            \(projectColumns),
-                ts_rank(p.search, to_tsquery('simple', $4)) AS rank,
-                CASE WHEN $5 = '' THEN 0 ELSE similarity(coalesce(p.summary_kk, p.title_kk, ''), $5) END AS trigram
-            \(projectsWithOwners)
-            JOIN hits ON hits.project_id = p.id
-            WHERE ($6::text IS NULL OR p.region_scope @> ARRAY[$6::text])
-            ORDER BY hits.weight DESC, p.id
-            """,
-            [regions, focus, limit, signature.prefixQuery, signature.trigramText, jurisdiction]
-        ).rows.map { try decodeProject($0, text: textRelevance($0)) }
+    /// Titles, summaries, NGO names, text relevance against `signature`, and exposure of projects.
+    public func projectDetails(_ ids: [UUID], signature: TextSignature) async throws -> [UUID: ProjectDetails] {
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.withConnection { connection in
+            let rows = try connection.query(
+                """
+                SELECT p.id, p.title_kk, p.title_ru, p.title_en, p.summary_kk, p.summary_ru, p.summary_en,
+                    o.name_kk, o.name_ru, o.name_en,
+                    ts_rank(p.search, to_tsquery('simple', $2)) AS rank,
+                    CASE WHEN $3 = '' THEN 0 ELSE similarity(coalesce(p.summary_kk, p.title_kk, ''), $3) END AS trigram,
+                    coalesce(exposure_now(e.impressions, e.updated_at), 0) AS impressions
+                FROM projects p JOIN organizations o ON o.id = p.organization_id
+                LEFT JOIN exposure e ON e.subject_id = p.id
+                WHERE p.id = ANY ($1::uuid[])
+                """,
+                [ids, signature.prefixQuery, signature.trigramText]
+            ).rows
+            var found: [UUID: ProjectDetails] = [:]
+            for row in rows {
+                func text(_ prefix: String) throws -> LocalizedText {
+                    LocalizedText(
+                        kk: try row.decode(String?.self, "\(prefix)_kk"), ru: try row.decode(String?.self, "\(prefix)_ru"),
+                        en: try row.decode(String?.self, "\(prefix)_en")
+                    )
+                }
+                found[try row.decode(UUID.self, "id")] = ProjectDetails(
+                    title: try text("title"), summary: try text("summary"), ownerName: try text("name"),
+                    text: try Self.textRelevance(row), impressions: try row.decode(Double.self, "impressions")
+                )
+            }
+            return found
+        }
     }
 
     // MARK: - Rows
@@ -421,31 +324,5 @@ public struct MatchRepository: Sendable {
         let rank = try row.decode(Double.self, "rank")
         let trigram = try row.decode(Double.self, "trigram")
         return max(rank / (rank + 0.1), min(1, 2 * trigram))
-    }
-
-    private static func topLevels(_ codes: [String]) -> [String] {
-        Array(Set(codes.map(KATO.topLevel))).sorted()
-    }
-}
-
-/// The words of one side's text as a prefix query for the other side's `search` vector.
-struct TextSignature: Sendable {
-    let prefixQuery: String
-    let trigramText: String
-
-    /// Prefixes stand in for stems: the same query finds Russian and Kazakh word forms.
-    init(texts: [String?], trigramText: String) {
-        var seen = Set<String>()
-        var terms: [String] = []
-        for text in texts.compactMap({ $0 }) {
-            for word in text.lowercased().split(whereSeparator: { !$0.isLetter }) where word.count >= 4 {
-                let prefix = String(word.prefix(max(4, min(word.count - 2, 6))))
-                if seen.insert(prefix).inserted { terms.append(prefix) }
-                if terms.count == 16 { break }
-            }
-        }
-        prefixQuery = terms.map { "\($0):*" }.joined(separator: " | ")
-        // Trigram similarity extracts the trigrams of both texts on every row: keep this one short.
-        self.trigramText = String(trigramText.prefix(200))
     }
 }

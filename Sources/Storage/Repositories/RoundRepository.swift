@@ -11,41 +11,6 @@ public struct RoundRepository: Sendable {
         self.pool = pool
     }
 
-    /// Open projects in the jurisdiction (and focus areas, if any) and the sponsors who work there
-    /// with budget and partnership slots left, both in a stable order. A sponsor's profile carries
-    /// `maxActivePartnerships` and its open (approved or active) partnerships, from which
-    /// `RoundPlanner.slots(of:)` counts the placements it may still get.
-    public func scope(_ request: RoundRequest) async throws -> (projects: [ProjectCandidate], sponsors: [PartnerCandidate]) {
-        let jurisdiction = request.national ? nil : request.jurisdiction
-        let topLevel = jurisdiction.map { [KATO.topLevel($0)] }
-        let focus = request.focusAreas.isEmpty ? nil : request.focusAreas
-        return try await pool.withConnection(statementTimeout: pool.configuration.longStatementTimeout) { connection in
-            let projects = try connection.query(
-                """
-                \(MatchRepository.projectColumns) \(MatchRepository.projectsWithOwners)
-                WHERE p.status = 'open' AND o.active AND o.verification <> 'suspended'
-                  AND ($1::text IS NULL OR p.region_scope @> ARRAY[$1::text])
-                  AND ($2::text[] IS NULL OR p.focus_areas && $2::text[])
-                ORDER BY p.id
-                """,
-                [jurisdiction, focus]
-            ).rows.map { try MatchRepository.decodeProject($0, text: 0) }
-            let sponsors = try connection.query(
-                """
-                \(MatchRepository.organizationColumns), 0::real AS rank, 0::real AS trigram
-                FROM organizations o \(MatchRepository.partnerJoins)
-                WHERE o.kind = 'business' AND o.active AND o.verification <> 'suspended'
-                  AND coalesce(o.annual_csr_budget_kzt, 0) > coalesce(st.pledged_kzt, 0)
-                  AND (o.max_active_partnerships IS NULL OR o.max_active_partnerships > coalesce(st.open_partnerships, 0))
-                  AND ($1::text[] IS NULL OR o.nationwide OR o.region_scope && $1::text[])
-                ORDER BY o.id
-                """,
-                [topLevel]
-            ).rows.map(MatchRepository.decodePartner)
-            return (projects, sponsors)
-        }
-    }
-
     /// Projects and sponsors by id, for explaining a stored round.
     public func profiles(projects: [UUID], sponsors: [UUID]) async throws -> (projects: [UUID: ProjectCandidate], sponsors: [UUID: PartnerCandidate]) {
         try await pool.withConnection { connection in

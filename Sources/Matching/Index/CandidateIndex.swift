@@ -1,0 +1,365 @@
+import Domain
+import Foundation
+
+/// A UUID as two integers, ordered as PostgreSQL and the ranker order ids (byte by byte).
+struct UUIDKey: Hashable, Comparable, Sendable {
+    let high: UInt64
+    let low: UInt64
+
+    init(_ id: UUID) {
+        let b = id.uuid
+        high = UInt64(b.0) << 56 | UInt64(b.1) << 48 | UInt64(b.2) << 40 | UInt64(b.3) << 32
+            | UInt64(b.4) << 24 | UInt64(b.5) << 16 | UInt64(b.6) << 8 | UInt64(b.7)
+        low = UInt64(b.8) << 56 | UInt64(b.9) << 48 | UInt64(b.10) << 40 | UInt64(b.11) << 32
+            | UInt64(b.12) << 24 | UInt64(b.13) << 16 | UInt64(b.14) << 8 | UInt64(b.15)
+    }
+
+    static func < (a: UUIDKey, b: UUIDKey) -> Bool {
+        a.high != b.high ? a.high < b.high : a.low < b.low
+    }
+}
+
+/// An organization as the index keeps it.
+public struct IndexedOrganization: Sendable, Equatable {
+    public var profile: PartnerProfile
+    /// Its names and description, for the text relevance of the projects listed to it.
+    public var signature: TextSignature
+
+    public init(profile: PartnerProfile, signature: TextSignature) {
+        self.profile = profile
+        self.signature = signature
+    }
+}
+
+/// An open project as the index keeps it.
+public struct IndexedProject: Sendable, Equatable {
+    public var profile: ProjectProfile
+    public var createdAt: Date
+    /// Its titles and summaries, for the text relevance of the partners listed to it.
+    public var signature: TextSignature
+
+    public init(profile: ProjectProfile, createdAt: Date, signature: TextSignature) {
+        self.profile = profile
+        self.createdAt = createdAt
+        self.signature = signature
+    }
+}
+
+/// The match-relevant profile of every organization and open project, in memory, and candidate
+/// generation over it: which few hundred of them are worth scoring in full for a question.
+///
+/// A value: readers keep the snapshot they took while the owner applies changes to its own copy.
+/// Each profile has a compact scan record (focus areas and top-level regions as bits, flags,
+/// remaining budget) in an array of its own, so a scan over 100,000 organizations reads a few
+/// megabytes instead of the profiles themselves.
+public struct CandidateIndex: Sendable {
+    struct ScanRecord: Sendable {
+        var id: UUIDKey
+        var focus: FocusBits
+        var regions: UInt64
+        /// Businesses: budget not yet pledged, or -1 when none is declared. Projects: the unfunded need.
+        var amount: Int64
+        /// Projects: the owner's slot.
+        var ownerSlot: Int32
+        var flags: UInt8
+
+        static let present: UInt8 = 1
+        static let active: UInt8 = 2
+        static let nationwide: UInt8 = 4
+        /// A sponsor with no budget or partnership slot left, which every sponsor list vetoes.
+        static let exhausted: UInt8 = 8
+        static let business: UInt8 = 16
+        static let ngo: UInt8 = 32
+        static let governmentBody: UInt8 = 64
+        static let national: UInt8 = 128
+
+        func has(_ flag: UInt8) -> Bool { flags & flag == flag }
+    }
+
+    private var vocabulary = IndexVocabulary()
+    private var organizations: [IndexedOrganization?] = []
+    private var organizationScan: [ScanRecord] = []
+    private var organizationSlots: [UUID: Int32] = [:]
+    private var organizationDistricts: [[String]] = []
+    private var projects: [IndexedProject?] = []
+    private var projectScan: [ScanRecord] = []
+    private var projectSlots: [UUID: Int32] = [:]
+    private var projectDistricts: [[String]] = []
+    private var openProjectsByOwner: [UUID: Set<UUID>] = [:]
+    /// The database's change counter this snapshot reflects.
+    public var version: Int64
+
+    public init(version: Int64 = 0) {
+        self.version = version
+    }
+
+    public var organizationCount: Int { organizationSlots.count }
+    public var openProjectCount: Int { projectSlots.count }
+
+    // MARK: - Reading one
+
+    public func organization(_ id: UUID) -> IndexedOrganization? {
+        organizationSlots[id].flatMap { organizations[Int($0)] }
+    }
+
+    public func openProject(_ id: UUID) -> IndexedProject? {
+        projectSlots[id].flatMap { projects[Int($0)] }
+    }
+
+    /// An NGO's open projects, newest first.
+    public func openProjects(of owner: UUID, limit: Int) -> [IndexedProject] {
+        let ids = openProjectsByOwner[owner] ?? []
+        let found = ids.compactMap(openProject)
+        return Array(found.sorted { ($0.createdAt, UUIDKey($0.profile.id)) > ($1.createdAt, UUIDKey($1.profile.id)) }.prefix(limit))
+    }
+
+    // MARK: - Changes
+
+    /// Adds or replaces an organization.
+    public mutating func upsert(_ organization: IndexedOrganization) {
+        let profile = organization.profile
+        var flags = ScanRecord.present
+        if profile.isActive { flags |= ScanRecord.active }
+        if profile.nationwide { flags |= ScanRecord.nationwide }
+        if profile.isNational { flags |= ScanRecord.national }
+        switch profile.kind {
+        case .business: flags |= ScanRecord.business
+        case .ngo: flags |= ScanRecord.ngo
+        case .governmentBody: flags |= ScanRecord.governmentBody
+        }
+        if profile.remainingBudgetKZT == 0 { flags |= ScanRecord.exhausted }
+        if let limit = profile.maxActivePartnerships, profile.activePartnerships >= limit { flags |= ScanRecord.exhausted }
+        let places = profile.kind == .governmentBody ? profile.jurisdiction.map { [$0] } ?? [] : profile.regions
+        let record = ScanRecord(
+            id: UUIDKey(profile.id),
+            focus: vocabulary.focusBits(profile.focusAreas + profile.seeking),
+            regions: vocabulary.regionBits(places),
+            amount: profile.remainingBudgetKZT ?? -1,
+            ownerSlot: -1,
+            flags: flags
+        )
+        let districts = places.compactMap(KATO.district)
+        if let slot = organizationSlots[profile.id] {
+            organizations[Int(slot)] = organization
+            organizationScan[Int(slot)] = record
+            organizationDistricts[Int(slot)] = districts
+        } else {
+            organizationSlots[profile.id] = Int32(organizations.count)
+            organizations.append(organization)
+            organizationScan.append(record)
+            organizationDistricts.append(districts)
+        }
+    }
+
+    /// Forgets an organization (deleted); its projects stay until they are removed themselves.
+    public mutating func removeOrganization(_ id: UUID) {
+        guard let slot = organizationSlots.removeValue(forKey: id) else { return }
+        organizations[Int(slot)] = nil
+        organizationScan[Int(slot)].flags = 0
+    }
+
+    /// Adds or replaces an open project; one that is no longer open is removed instead.
+    public mutating func upsert(_ project: IndexedProject) {
+        guard project.profile.isOpen else { return removeProject(project.profile.id) }
+        let profile = project.profile
+        let record = ScanRecord(
+            id: UUIDKey(profile.id),
+            focus: vocabulary.focusBits(profile.focusAreas),
+            regions: vocabulary.regionBits(profile.regions),
+            amount: profile.fundingGapKZT,
+            ownerSlot: organizationSlots[profile.organizationID] ?? -1,
+            flags: ScanRecord.present
+        )
+        let districts = profile.regions.compactMap(KATO.district)
+        if let slot = projectSlots[profile.id] {
+            if let previous = projects[Int(slot)], previous.profile.organizationID != profile.organizationID {
+                openProjectsByOwner[previous.profile.organizationID]?.remove(profile.id)
+            }
+            projects[Int(slot)] = project
+            projectScan[Int(slot)] = record
+            projectDistricts[Int(slot)] = districts
+        } else {
+            projectSlots[profile.id] = Int32(projects.count)
+            projects.append(project)
+            projectScan.append(record)
+            projectDistricts.append(districts)
+        }
+        openProjectsByOwner[profile.organizationID, default: []].insert(profile.id)
+    }
+
+    public mutating func removeProject(_ id: UUID) {
+        guard let slot = projectSlots.removeValue(forKey: id) else { return }
+        if let owner = projects[Int(slot)]?.profile.organizationID {
+            openProjectsByOwner[owner]?.remove(id)
+            if openProjectsByOwner[owner]?.isEmpty == true { openProjectsByOwner[owner] = nil }
+        }
+        projects[Int(slot)] = nil
+        projectScan[Int(slot)].flags = 0
+    }
+
+    /// How many removed entries still take a slot; a reload compacts them.
+    public var vacantSlots: Int {
+        organizations.count - organizationSlots.count + projects.count - projectSlots.count
+    }
+
+    // MARK: - Candidates
+
+    /// How far a list may look: only where the other side works, or anywhere to fill it.
+    public enum Reach: Sendable, Equatable {
+        case local
+        case anywhere
+    }
+
+    /// Businesses worth scoring for a project: plausible by focus (the same areas, areas serving the
+    /// same goals, or none named on either side), not vetoed, and near enough for `reach`; the best
+    /// `limit` by a cheap estimate of the score (shared areas, then closeness, then how much of the
+    /// gap the budget covers).
+    public func sponsors(for project: ProjectProfile, owner: PartnerProfile, taxonomy: FocusTaxonomy, reach: Reach, limit: Int) -> [PartnerProfile] {
+        let exact = vocabulary.knownFocusBits(project.focusAreas + owner.seeking)
+        let related = vocabulary.knownFocusBits(taxonomy.related(to: project.focusAreas + owner.seeking)).subtracting(exact)
+        let regions = vocabulary.knownRegionBits(project.regions)
+        let districts = project.regions.compactMap(KATO.district)
+        let namesNoArea = project.focusAreas.isEmpty && owner.seeking.isEmpty
+        let gap = project.fundingGapKZT
+        var top = TopSlots(capacity: limit)
+        let required = ScanRecord.present | ScanRecord.active | ScanRecord.business
+        for slot in organizationScan.indices {
+            let record = organizationScan[slot]
+            guard record.flags & required == required, record.flags & ScanRecord.exhausted == 0 else { continue }
+            guard let focus = Self.focusPoints(record.focus, exact: exact, related: related, subjectNamesNone: namesNoArea) else { continue }
+            let sameRegion = record.regions & regions != 0
+            let nationwide = record.has(ScanRecord.nationwide)
+            if reach == .local, !sameRegion, !nationwide { continue }
+            var estimate = focus + (sameRegion ? 2 : nationwide ? 1.5 : 0)
+            estimate += gap == 0 || record.amount < 0 ? 0.5 : min(1, Double(record.amount) / Double(gap))
+            // A shared district is worth one more point; only worth looking up when it could count.
+            guard top.admits(score: estimate + 1) else { continue }
+            if sameRegion, Self.shareDistrict(organizationDistricts[slot], districts) { estimate += 1 }
+            top.offer(score: estimate, id: record.id, slot: Int32(slot))
+        }
+        return top.sorted().compactMap { organizations[Int($0.slot)]?.profile }
+    }
+
+    /// Government bodies whose jurisdiction covers the project, national ones included: those
+    /// sharing the most of its areas first, then the closest. A body that shares no area still
+    /// reviews projects in its territory, so it is offered too.
+    public func governmentBodies(for project: ProjectProfile, owner: PartnerProfile, limit: Int) -> [PartnerProfile] {
+        let exact = vocabulary.knownFocusBits(project.focusAreas + owner.seeking)
+        let regions = vocabulary.knownRegionBits(project.regions)
+        var top = TopSlots(capacity: limit)
+        let required = ScanRecord.present | ScanRecord.active | ScanRecord.governmentBody
+        for slot in organizationScan.indices {
+            let record = organizationScan[slot]
+            guard record.flags & required == required else { continue }
+            let closeness: Double
+            if record.has(ScanRecord.national) {
+                closeness = 1
+            } else {
+                guard record.regions & regions != 0, let jurisdiction = organizations[slot]?.profile.jurisdiction,
+                      project.regions.contains(where: { KATO.covers(jurisdiction, $0) }) else { continue }
+                closeness = KATO.level(jurisdiction) >= 2 ? 3 : 2
+            }
+            top.offer(score: Double(record.focus.sharedCount(with: exact)) * 4 + closeness, id: record.id, slot: Int32(slot))
+        }
+        return top.sorted().compactMap { organizations[Int($0.slot)]?.profile }
+    }
+
+    /// Open projects worth scoring for a business: plausible by focus, near enough for `reach`
+    /// (a nationwide sponsor is near everywhere), of an active NGO; the best `limit` by estimate.
+    public func projects(forSponsor sponsor: PartnerProfile, taxonomy: FocusTaxonomy, reach: Reach, limit: Int) -> [IndexedProject] {
+        let interests = sponsor.focusAreas + sponsor.seeking
+        let exact = vocabulary.knownFocusBits(interests)
+        let related = vocabulary.knownFocusBits(taxonomy.related(to: interests)).subtracting(exact)
+        let regions = vocabulary.knownRegionBits(sponsor.regions)
+        let districts = sponsor.regions.compactMap(KATO.district)
+        let remaining = sponsor.remainingBudgetKZT
+        var top = TopSlots(capacity: limit)
+        for slot in projectScan.indices {
+            let record = projectScan[slot]
+            guard record.has(ScanRecord.present), ownerIsActive(record) else { continue }
+            guard let focus = Self.focusPoints(record.focus, exact: exact, related: related, subjectNamesNone: interests.isEmpty) else { continue }
+            let sameRegion = record.regions & regions != 0
+            if reach == .local, !sameRegion, !sponsor.nationwide { continue }
+            var estimate = focus + (sameRegion ? 2 : sponsor.nationwide ? 1.5 : 0)
+            estimate += record.amount == 0 ? 1 : remaining.map { min(1, Double($0) / Double(record.amount)) } ?? 0.5
+            guard top.admits(score: estimate + 1) else { continue }
+            if sameRegion, Self.shareDistrict(projectDistricts[slot], districts) { estimate += 1 }
+            top.offer(score: estimate, id: record.id, slot: Int32(slot))
+        }
+        return top.sorted().compactMap { projects[Int($0.slot)] }
+    }
+
+    /// Open projects in a government body's jurisdiction (anywhere for a national body), of an
+    /// active NGO; the best `limit` by shared areas, then by how much of the need is unfunded.
+    public func projects(forGovernment body: PartnerProfile, taxonomy: FocusTaxonomy, limit: Int) -> [IndexedProject] {
+        let interests = body.focusAreas + body.seeking
+        let exact = vocabulary.knownFocusBits(interests)
+        let related = vocabulary.knownFocusBits(taxonomy.related(to: interests)).subtracting(exact)
+        let jurisdiction = body.isNational ? nil : body.jurisdiction
+        guard body.isNational || jurisdiction != nil else { return [] }
+        let regions = jurisdiction.map { vocabulary.knownRegionBits([$0]) }
+        var top = TopSlots(capacity: limit)
+        for slot in projectScan.indices {
+            let record = projectScan[slot]
+            guard record.has(ScanRecord.present), ownerIsActive(record) else { continue }
+            if let regions, record.regions & regions == 0 { continue }
+            let focus = Self.focusPoints(record.focus, exact: exact, related: related, subjectNamesNone: interests.isEmpty) ?? 0
+            let need = Double(projects[slot]?.profile.fundingNeededKZT ?? 0)
+            let estimate = focus + (need > 0 ? Double(record.amount) / need : 0)
+            guard top.admits(score: estimate) else { continue }
+            if let jurisdiction, !(projects[slot]?.profile.regions.contains(where: { KATO.covers(jurisdiction, $0) }) ?? false) { continue }
+            top.offer(score: estimate, id: record.id, slot: Int32(slot))
+        }
+        return top.sorted().compactMap { projects[Int($0.slot)] }
+    }
+
+    /// What a funding round covers: open projects of active NGOs in the jurisdiction (anywhere when
+    /// nil) touching `focusAreas` (any when empty), and active sponsors working there (or
+    /// nationwide) with budget and partnership slots left; both ordered by id.
+    public func roundScope(jurisdiction: String?, focusAreas: [String]) -> (projects: [(project: ProjectProfile, owner: PartnerProfile)], sponsors: [PartnerProfile]) {
+        let focus = vocabulary.knownFocusBits(focusAreas)
+        let regions = jurisdiction.map { vocabulary.knownRegionBits([$0]) }
+        var inScope: [(project: ProjectProfile, owner: PartnerProfile)] = []
+        for slot in projectScan.indices {
+            let record = projectScan[slot]
+            guard record.has(ScanRecord.present), ownerIsActive(record), let project = projects[slot]?.profile else { continue }
+            if !focusAreas.isEmpty, record.focus.sharedCount(with: focus) == 0 || Set(project.focusAreas).isDisjoint(with: focusAreas) { continue }
+            if let jurisdiction {
+                guard let regions, record.regions & regions != 0, project.regions.contains(where: { KATO.covers(jurisdiction, $0) }) else { continue }
+            }
+            guard let owner = organizations[Int(record.ownerSlot)]?.profile else { continue }
+            inScope.append((project, owner))
+        }
+        var sponsors: [PartnerProfile] = []
+        let required = ScanRecord.present | ScanRecord.active | ScanRecord.business
+        for slot in organizationScan.indices {
+            let record = organizationScan[slot]
+            guard record.flags & required == required, record.flags & ScanRecord.exhausted == 0, record.amount > 0 else { continue }
+            if let regions, !record.has(ScanRecord.nationwide), record.regions & regions == 0 { continue }
+            if let profile = organizations[slot]?.profile { sponsors.append(profile) }
+        }
+        inScope.sort { UUIDKey($0.project.id) < UUIDKey($1.project.id) }
+        sponsors.sort { UUIDKey($0.id) < UUIDKey($1.id) }
+        return (inScope, sponsors)
+    }
+
+    // MARK: - Estimates
+
+    /// 4 and one per area for shared areas, 2 for related ones only, 1 when one side names none;
+    /// nil when neither: no such candidate is plausible.
+    private static func focusPoints(_ focus: FocusBits, exact: FocusBits, related: FocusBits, subjectNamesNone: Bool) -> Double? {
+        let shared = focus.sharedCount(with: exact)
+        if shared > 0 { return 4 + Double(shared) }
+        if focus.sharedCount(with: related) > 0 { return 2 }
+        if focus.isEmpty || subjectNamesNone { return 1 }
+        return nil
+    }
+
+    private static func shareDistrict(_ a: [String], _ b: [String]) -> Bool {
+        a.contains(where: b.contains)
+    }
+
+    private func ownerIsActive(_ record: ScanRecord) -> Bool {
+        record.ownerSlot >= 0 && organizationScan[Int(record.ownerSlot)].flags & (ScanRecord.present | ScanRecord.active) == ScanRecord.present | ScanRecord.active
+    }
+}

@@ -1,0 +1,98 @@
+import Domain
+import Foundation
+import Matching
+import Postgres
+
+/// What the in-memory candidate index is loaded from and kept current with (SQL/migrations/0012).
+public struct MatchIndexRepository: Sendable {
+    let pool: ConnectionPool
+
+    /// The channel every committed change is announced on.
+    public static let channel = "asar_match_index"
+
+    /// Inside a bulk load's transaction: its rows are not announced one by one…
+    public static let bulkLoadStart = "SET LOCAL asar.match_index_bulk = 'on'"
+    /// …but once at the end, telling every instance to reload.
+    public static let bulkLoadEnd = "SELECT match_index_reload()"
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    /// Every organization and open project, and the version they are as of, from one snapshot.
+    public func load() async throws -> CandidateIndex {
+        try await pool.withTransaction(isolation: .repeatableRead, statementTimeout: pool.configuration.longStatementTimeout) { connection in
+            var index = CandidateIndex(version: try Self.version(connection))
+            for organization in try Self.organizations(connection, ids: nil) { index.upsert(organization) }
+            for project in try Self.openProjects(connection, ids: nil) { index.upsert(project) }
+            return index
+        }
+    }
+
+    /// The organizations and open projects among `ids` as they are now; an id in neither is gone
+    /// (deleted, or a project no longer open).
+    public func changed(_ ids: [UUID]) async throws -> (organizations: [IndexedOrganization], openProjects: [IndexedProject]) {
+        try await pool.withConnection { connection in
+            (try Self.organizations(connection, ids: ids), try Self.openProjects(connection, ids: ids))
+        }
+    }
+
+    /// The version of the last committed change.
+    public func version() async throws -> Int64 {
+        try await pool.withConnection { try Self.version($0) }
+    }
+
+    /// An organization as the index keeps it, read directly: for a subject the index has not seen yet.
+    public func organization(_ id: UUID) async throws -> IndexedOrganization? {
+        try await pool.withConnection { try Self.organizations($0, ids: [id]).first }
+    }
+
+    static func version(_ connection: Connection) throws -> Int64 {
+        try connection.query("SELECT version FROM match_index_version").rows[0].decode(Int64.self, at: 0)
+    }
+
+    /// Every organization (ids nil) or those with the given ids.
+    static func organizations(_ connection: Connection, ids: [UUID]?) throws -> [IndexedOrganization] {
+        try connection.query(
+            """
+            \(MatchRepository.organizationColumns), 0::real AS rank, 0::real AS trigram, o.description
+            FROM organizations o \(MatchRepository.partnerJoins)
+            WHERE $1::uuid[] IS NULL OR o.id = ANY ($1::uuid[])
+            ORDER BY o.id
+            """,
+            [ids]
+        ).rows.map { row in
+            let candidate = try MatchRepository.decodePartner(row)
+            // Only the projects listed to businesses and government bodies are ranked by their text.
+            let signature = candidate.profile.kind == .ngo ? TextSignature.empty : TextSignature(
+                texts: [candidate.name.kk, candidate.name.ru, candidate.name.en, try row.decode(String.self, "description")],
+                trigramText: candidate.name.kk ?? ""
+            )
+            return IndexedOrganization(profile: candidate.profile, signature: signature)
+        }
+    }
+
+    static func openProjects(_ connection: Connection, ids: [UUID]?) throws -> [IndexedProject] {
+        try connection.query(
+            """
+            \(MatchRepository.projectColumns), p.created_at \(MatchRepository.projectsWithOwners)
+            WHERE p.status = 'open' AND ($1::uuid[] IS NULL OR p.id = ANY ($1::uuid[]))
+            ORDER BY p.id
+            """,
+            [ids]
+        ).rows.map { row in
+            let project = try MatchRepository.decodeProject(row, text: 0)
+            return IndexedProject(profile: project.profile, createdAt: try row.decode(Date.self, "created_at"), signature: project.signature)
+        }
+    }
+}
+
+extension ProjectCandidate {
+    /// Its titles and summaries; trigrams are for Kazakh, which no stemmer joins.
+    public var signature: TextSignature {
+        TextSignature(
+            texts: [title.kk, title.ru, title.en, summary.kk, summary.ru, summary.en],
+            trigramText: summary.kk ?? title.kk ?? ""
+        )
+    }
+}

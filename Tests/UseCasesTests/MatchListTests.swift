@@ -114,7 +114,8 @@ import TestSupport
     @Test func recallCountsProposalsWhosePartnerIsInTheTopK() async throws {
         try await TestDatabase.with(demo: true) { database in
             let evaluation = MatchEvaluation(
-                repository: MatchRepository(pool: database.pool), reference: ReferenceData(repository: ReferenceRepository(pool: database.pool))
+                repository: MatchRepository(pool: database.pool), reference: ReferenceData(repository: ReferenceRepository(pool: database.pool)),
+                partnerships: PartnershipRepository(pool: database.pool)
             )
             let proposed = try await database.pool.withConnection { connection in
                 try connection.query("SELECT count(*) FROM partnerships WHERE proposed_by = ngo_id").rows[0].decode(Int.self, at: 0)

@@ -82,6 +82,15 @@ import TestSupport
             // Amended terms clear the NGO's consent: it has not accepted these terms yet.
             _ = try await services.partnerships.amend(third, pledgeKZT: 2_000_000, inKind: nil, ifMatch: nil, by: business)
             try await expectAnswers(none, oneOfTwo, oneOfTwo, "new terms")
+
+            // Migration 0011's backfill computes, for partnerships made before it, what the trigger keeps.
+            let migration = try #require(TestDatabase.migrations.first { $0.version == 11 })
+            let backfill = try #require(migration.sql.range(of: "-- Existing partnerships"))
+            try await pool.withConnection { connection in
+                try connection.execute("UPDATE partnership_stats SET proposals_received = 0, proposals_accepted = 0")
+                try connection.execute(String(migration.sql[backfill.lowerBound...]))
+            }
+            try await expectAnswers(none, oneOfTwo, oneOfTwo, "the backfill")
         }
     }
 

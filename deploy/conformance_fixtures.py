@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Puts partnerships at several stages of their lifecycle in front of a conformance run.
+"""Puts partnerships at several stages of their lifecycle, and a dismissal, in front of a conformance run.
 
 The demo data has organizations and projects but no partnerships, so without these every
 partnership operation would only ever see ids that name nothing. Through the public API, as an
@@ -70,8 +70,15 @@ def main():
             if status != 200:
                 sys.exit(f"{move} answered {status}: {body}")
         made += 1
+    # A dismissal for the NGO, so that listing and undoing dismissals meet one (PUT is idempotent,
+    # so topping it up before each run is safe; a run may have undone it). The second business is
+    # dismissed: the partnerships above do not depend on the NGO's match lists.
+    status, body = call(base, token, "PUT", f"/v1/organizations/{ngo}/dismissals/{businesses[-1]}",
+                        {"reason": "conformance fixture"})
+    if status not in (200, 201):
+        sys.exit(f"dismissing a business for the NGO answered {status}: {body}")
     print(f"fixtures: {made} partnerships made, {refused} refused (still open, or a party deactivated),"
-          f" {interrupted} moved on by another run")
+          f" {interrupted} moved on by another run; a dismissal ({status})")
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ func buildRouter(
     ProjectController(projects: useCases.projects, reference: useCases.reference)
         .addRoutes(to: router.group("/v1/projects"))
     MatchController(matches: useCases.matches, reference: useCases.reference).addRoutes(to: router)
+    DismissalController(dismissals: useCases.dismissals).addRoutes(to: router)
     PartnershipController(partnerships: useCases.partnerships, reference: useCases.reference).addRoutes(to: router)
     RoundController(rounds: useCases.rounds, reference: useCases.reference).addRoutes(to: router)
     try WebPages(services: useCases).addRoutes(to: router)

@@ -35,7 +35,8 @@ public enum Reason: Sendable, Equatable {
     /// The project's need as a share of the NGO's yearly budget.
     case capacityFits(percent: Int)
     case capacityUnknown
-    case trackRecord(completed: Int, cancelled: Int)
+    /// Partnerships completed and cancelled; proposals from others accepted of those answered.
+    case trackRecord(completed: Int, cancelled: Int, accepted: Int, received: Int)
     case noTrackRecord
     case textSimilar
     case fundingGap(percent: Int)

@@ -267,15 +267,28 @@ public struct MatchScorer: Sendable {
         return ComponentScore(component: .resources, value: value, reason: .capacityFits(percent: Int(min(needShare, 99.99) * 100)))
     }
 
-    /// Laplace-smoothed completion rate; neutral 0.5 with no history.
+    /// How much a finished partnership counts against one answered proposal: finishing is the
+    /// stronger evidence, but saying yes to proposals is what a match list leads to first.
+    static let completionEvidence = 2
+
+    /// Completions and accepted proposals pooled into one Laplace-smoothed rate: neutral 0.5 with no
+    /// history. Pooling (not averaging two rates) keeps it monotone: one more completion or
+    /// acceptance adds to the numerator at least what it adds to the denominator of a fraction
+    /// that is at most 1, so it never lowers the value.
     func trackRecord(_ partner: PartnerProfile) -> ComponentScore {
-        let completed = partner.completedPartnerships
-        let cancelled = partner.cancelledPartnerships
-        guard completed + cancelled > 0 else {
+        let completed = max(0, partner.completedPartnerships)
+        let cancelled = max(0, partner.cancelledPartnerships)
+        let received = max(0, partner.proposalsReceived)
+        let accepted = min(max(0, partner.proposalsAccepted), received)
+        guard completed + cancelled + received > 0 else {
             return ComponentScore(component: .trackRecord, value: 0.5, reason: .noTrackRecord)
         }
-        let value = Double(completed + 1) / Double(completed + cancelled + 2)
-        return ComponentScore(component: .trackRecord, value: value, reason: .trackRecord(completed: completed, cancelled: cancelled))
+        let weight = Self.completionEvidence
+        let value = Double(weight * completed + accepted + 1) / Double(weight * (completed + cancelled) + received + 2)
+        return ComponentScore(
+            component: .trackRecord, value: value,
+            reason: .trackRecord(completed: completed, cancelled: cancelled, accepted: accepted, received: received)
+        )
     }
 
     func textFit(_ relevance: Double) -> ComponentScore {

@@ -60,6 +60,10 @@ public struct PartnerProfile: Sendable, Equatable {
     /// Partnerships it took part in that completed, and that were cancelled.
     public var completedPartnerships: Int
     public var cancelledPartnerships: Int
+    /// Proposals made to it by another party that it has answered, and those it consented to
+    /// (partnership_stats, migration 0011).
+    public var proposalsReceived: Int
+    public var proposalsAccepted: Int
     public var recentImpressions: Double
 
     public init(id: UUID, kind: PartnerKind) {
@@ -75,6 +79,8 @@ public struct PartnerProfile: Sendable, Equatable {
         isNational = false
         completedPartnerships = 0
         cancelledPartnerships = 0
+        proposalsReceived = 0
+        proposalsAccepted = 0
         recentImpressions = 0
     }
 

@@ -82,9 +82,8 @@ extension Reason {
         case (.capacityUnknown, .en): return "The NGO has not declared its yearly budget"
         case (.capacityUnknown, .ru): return "НКО не указала годовой бюджет"
         case (.capacityUnknown, .kk): return "ҮЕҰ жылдық бюджетін көрсетпеген"
-        case (.trackRecord(let completed, let cancelled), .en): return "\(completed) partnerships completed, \(cancelled) cancelled"
-        case (.trackRecord(let completed, let cancelled), .ru): return "Завершено партнёрств: \(completed), отменено: \(cancelled)"
-        case (.trackRecord(let completed, let cancelled), .kk): return "Аяқталған серіктестіктер: \(completed), тоқтатылғаны: \(cancelled)"
+        case (.trackRecord(let completed, let cancelled, let accepted, let received), _):
+            return Self.trackRecordText(completed: completed, cancelled: cancelled, accepted: accepted, received: received, language)
         case (.noTrackRecord, .en): return "No completed partnerships yet"
         case (.noTrackRecord, .ru): return "Пока нет завершённых партнёрств"
         case (.noTrackRecord, .kk): return "Әзірге аяқталған серіктестік жоқ"
@@ -95,5 +94,28 @@ extension Reason {
         case (.fundingGap(let percent), .ru): return "\(percent)% потребности ещё не профинансировано"
         case (.fundingGap(let percent), .kk): return "Қажеттіліктің \(percent)% әлі қаржыландырылмаған"
         }
+    }
+
+    /// Either half may be empty: an organization may have answered proposals and finished nothing yet.
+    static func trackRecordText(completed: Int, cancelled: Int, accepted: Int, received: Int, _ language: Language) -> String {
+        var parts: [String] = []
+        if completed + cancelled > 0 {
+            let finished: String = switch language {
+            case .en: "\(completed) partnerships completed, \(cancelled) cancelled"
+            case .ru: "Завершено партнёрств: \(completed), отменено: \(cancelled)"
+            case .kk: "Аяқталған серіктестіктер: \(completed), тоқтатылғаны: \(cancelled)"
+            }
+            parts.append(finished)
+        }
+        if received > 0 {
+            let answered: String = switch language {
+            case .en: "accepted \(accepted) of \(received) proposals from others"
+            case .ru: "принято предложений других сторон: \(accepted) из \(received)"
+            case .kk: "басқалардан келген ұсыныстардың \(received) ішінен \(accepted) қабылданды"
+            }
+            parts.append(answered)
+        }
+        let sentence = parts.joined(separator: "; ")
+        return sentence.prefix(1).uppercased() + sentence.dropFirst()
     }
 }

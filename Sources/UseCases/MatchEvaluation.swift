@@ -11,15 +11,20 @@ import Storage
 ///
 /// Profiles are today's, not those of the day of the proposal (ASAR keeps no history of them), so
 /// the project is scored as if still open, as `MatchService.explain` does.
+///
+/// Beside recall it reports what followed the proposals: how many were made from a list (the
+/// proposer had been shown its choice) and how far those got, against the others.
 public struct MatchEvaluation: Sendable {
     let repository: MatchRepository
     let reference: ReferenceData
+    let partnerships: PartnershipRepository
     /// Candidates come from the index as for every list; the weights are the evaluation's own.
     let matches: MatchService
 
-    public init(repository: MatchRepository, index: LiveCandidateIndex, reference: ReferenceData) {
+    public init(repository: MatchRepository, index: LiveCandidateIndex, reference: ReferenceData, partnerships: PartnershipRepository) {
         self.repository = repository
         self.reference = reference
+        self.partnerships = partnerships
         matches = MatchService(repository: repository, index: index, reference: reference, configuration: MatchingConfiguration(), exposure: ExposureRecorder())
     }
 
@@ -55,6 +60,8 @@ public struct MatchEvaluation: Sendable {
         public let proposals: Int
         public let k: Int
         public let recalls: [Recall]
+        /// Every partnership proposed, by whether it came from a list, and what became of it.
+        public let outcomes: ProposalOutcomesByOrigin
     }
 
     /// The configured weights, then each component off and doubled.
@@ -111,6 +118,30 @@ public struct MatchEvaluation: Sendable {
         let count = max(1, proposals.count)
         return Report(proposals: proposals.count, k: k, recalls: zip(variants, hits).map { variant, hit in
             Recall(variant: variant.name, sponsors: Double(hit.sponsors) / Double(count), governmentBodies: Double(hit.bodies) / Double(count))
-        })
+        }, outcomes: try await partnerships.outcomesByOrigin())
+    }
+}
+
+extension ProposalOutcomesByOrigin {
+    /// Proposals by origin and how far each group got, as shares of the group, as `asar evaluate` prints them.
+    public var table: [String] {
+        let outcomes = self
+        func share(_ part: Int, _ whole: Int) -> String {
+            whole == 0 ? "-" : String(format: "%.3f", Double(part) / Double(whole))
+        }
+        let recorded = outcomes.fromList.proposals + outcomes.notFromList.proposals
+        var lines = [
+            "\(outcomes.proposals) proposals; made from a list: \(outcomes.fromList.proposals) of \(recorded) recorded (\(share(outcomes.fromList.proposals, recorded)))"
+                + (outcomes.unrecorded.proposals > 0 ? ", \(outcomes.unrecorded.proposals) proposed before lists were recorded" : ""),
+            "origin".padding(toLength: 16, withPad: " ", startingAt: 0)
+                + ["proposals", "consented", "approved", "completed", "cancelled", "rejected", "withdrawn"]
+                    .map { $0.padding(toLength: 11, withPad: " ", startingAt: 0) }.joined(),
+        ]
+        for (name, group) in [("from a list", outcomes.fromList), ("not from a list", outcomes.notFromList)] {
+            let cells = [String(group.proposals)] + [group.consented, group.approved, group.completed, group.cancelled, group.rejected, group.withdrawn]
+                .map { share($0, group.proposals) }
+            lines.append(name.padding(toLength: 16, withPad: " ", startingAt: 0) + cells.map { $0.padding(toLength: 11, withPad: " ", startingAt: 0) }.joined())
+        }
+        return lines
     }
 }

@@ -12,6 +12,8 @@ public struct Services: Sendable {
     public let organizations: OrganizationService
     public let projects: ProjectService
     public let matches: MatchService
+    /// "Not interested": what an organization's match lists leave out.
+    public let dismissals: DismissalService
     public let partnerships: PartnershipService
     public let rounds: RoundService
     public let tokens: TokenService
@@ -48,6 +50,7 @@ public struct Services: Sendable {
         self.organizations = OrganizationService(organizations: organizations)
         self.projects = ProjectService(projects: ProjectRepository(pool: pool))
         self.matches = matches
+        self.dismissals = DismissalService(dismissals: DismissalRepository(pool: pool), organizations: organizations)
         self.partnerships = PartnershipService(partnerships: partnerships, matches: matches)
         self.rounds = RoundService(rounds: RoundRepository(pool: pool), index: index, organizations: organizations, reference: reference)
         self.tokens = TokenService(tokens: TokenRepository(pool: pool))

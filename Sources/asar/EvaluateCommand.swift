@@ -5,7 +5,7 @@ import UseCases
 
 struct Evaluate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Replay the partnerships proposed so far against today's matching and print recall@k, with each weight off and doubled."
+        abstract: "Replay the partnerships proposed so far against today's matching and print recall@k, with each weight off and doubled, and what followed proposals made from a match list."
     )
 
     @Option(help: "How long a list counts (recall@k).") var k = 10
@@ -18,7 +18,8 @@ struct Evaluate: AsyncParsableCommand {
         let report = try await withPool { pool in
             let reference = ReferenceData(repository: ReferenceRepository(pool: pool))
             return try await MatchEvaluation(
-                repository: MatchRepository(pool: pool), index: LiveCandidateIndex(repository: MatchIndexRepository(pool: pool)), reference: reference
+                repository: MatchRepository(pool: pool), index: LiveCandidateIndex(repository: MatchIndexRepository(pool: pool)), reference: reference,
+                partnerships: PartnershipRepository(pool: pool)
             ).run(k: k)
         }
         print("recall@\(report.k) over \(report.proposals) proposed partnerships (today's profiles; the project scored as open)")
@@ -33,5 +34,7 @@ struct Evaluate: AsyncParsableCommand {
             print(recall.variant.padding(toLength: 24, withPad: " ", startingAt: 0) + "   "
                 + cell(recall.sponsors, base?.sponsors) + cell(recall.governmentBodies, base?.governmentBodies))
         }
+        print("")
+        print(report.outcomes.table.joined(separator: "\n"))
     }
 }

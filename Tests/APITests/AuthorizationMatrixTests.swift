@@ -50,6 +50,17 @@ import TestSupport
         Row(name: "GET /v1/organizations/{id}/matches", expected: [200, 200, 200, 200, 200, 200, 401]) { world in
             (.get, "/v1/organizations/\(world.business)/matches", nil)
         },
+        Row(name: "GET /v1/organizations/{id}/dismissals", expected: [401, 403, 200, 403, 403, 200, 401]) { world in
+            (.get, "/v1/organizations/\(world.ngo)/dismissals", nil)
+        },
+        // A new project each time, so every caller allowed to dismiss dismisses it now (201).
+        Row(name: "PUT /v1/organizations/{id}/dismissals/{candidate_id}", expected: [401, 201, 403, 403, 403, 201, 401]) { world in
+            (.put, "/v1/organizations/\(world.business)/dismissals/\(try await world.openProject())", #"{"reason": "Not this year"}"#)
+        },
+        Row(name: "DELETE /v1/organizations/{id}/dismissals/{candidate_id}", expected: [401, 403, 204, 403, 403, 204, 401]) { world in
+            _ = try await DismissalRepository(pool: world.pool).put(organization: world.ngo, candidate: world.business, reason: nil, by: nil)
+            return (.delete, "/v1/organizations/\(world.ngo)/dismissals/\(world.business)", nil)
+        },
         Row(name: "GET /v1/projects", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/projects", nil) },
         Row(name: "POST /v1/projects", expected: [401, 403, 201, 403, 403, 201, 401]) { world in
             (.post, "/v1/projects", #"{"organization_id": "\#(world.ngo)", "title": {"ru": "Проект"}, "regions": ["550000000"], "funding_needed_kzt": 1000000, "duration_months": 6}"#)

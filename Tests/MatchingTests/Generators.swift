@@ -66,6 +66,8 @@ enum Sample {
         business.activePartnerships = Int.random(in: 0...4, using: &generator)
         business.completedPartnerships = Int.random(in: 0...6, using: &generator)
         business.cancelledPartnerships = Int.random(in: 0...2, using: &generator)
+        business.proposalsReceived = Int.random(in: 0...8, using: &generator)
+        business.proposalsAccepted = Int.random(in: 0...business.proposalsReceived, using: &generator)
         return business
     }
 

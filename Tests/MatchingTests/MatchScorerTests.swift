@@ -198,7 +198,7 @@ import Domain
                 case (.resources, .budgetCovers(let percent)): #expect(Int((component.value * 100).rounded(.down)) == percent)
                 case (.resources, .capacityFits): #expect(component.value >= 0.2)
                 case (.resources, .budgetUnknown), (.resources, .capacityUnknown): #expect(component.value == 0.5)
-                case (.trackRecord, .trackRecord(let completed, let cancelled)): #expect(completed + cancelled > 0)
+                case (.trackRecord, .trackRecord(let completed, let cancelled, _, let received)): #expect(completed + cancelled + received > 0)
                 case (.trackRecord, .noTrackRecord): #expect(component.value == 0.5)
                 case (.text, .textSimilar): #expect(component.value == 0.4)
                 default: Issue.record("reason \(component.reason) does not belong to \(component.component)")

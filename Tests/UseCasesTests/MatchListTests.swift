@@ -115,7 +115,7 @@ import TestSupport
         try await TestDatabase.with(demo: true) { database in
             let evaluation = MatchEvaluation(
                 repository: MatchRepository(pool: database.pool), index: LiveCandidateIndex(repository: MatchIndexRepository(pool: database.pool)),
-                reference: ReferenceData(repository: ReferenceRepository(pool: database.pool))
+                reference: ReferenceData(repository: ReferenceRepository(pool: database.pool)), partnerships: PartnershipRepository(pool: database.pool)
             )
             let proposed = try await database.pool.withConnection { connection in
                 try connection.query("SELECT count(*) FROM partnerships WHERE proposed_by = ngo_id").rows[0].decode(Int.self, at: 0)

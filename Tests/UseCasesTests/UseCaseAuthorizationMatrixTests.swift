@@ -114,6 +114,17 @@ import TestSupport
             _ = try await services.matches.forOrganization(world.business, options: MatchOptions(), by: caller)
         },
         // Partnerships
+        // Dismissals: the organization's own list, kept by whoever acts for it.
+        Row(name: "dismissals.list", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.dismissals.list(for: world.ngo, by: caller)
+        },
+        Row(name: "dismissals.dismiss", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.dismissals.dismiss(world.business, for: world.ngo, reason: "Not our focus", by: caller)
+        },
+        Row(name: "dismissals.undo", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await DismissalRepository(pool: world.pool).put(organization: world.ngo, candidate: world.business, reason: nil, by: nil)
+            try await services.dismissals.undo(world.business, for: world.ngo, by: caller)
+        },
         Row(name: "partnerships.propose", expected: [.unauthenticated, .ok, .ok, .ok, .forbidden, .ok]) { services, world, caller in
             _ = try await services.partnerships.propose(try await openPartnershipDraft(world), by: caller)
         },
@@ -269,6 +280,7 @@ import TestSupport
             "organizations.deactivate", "organizations.verify",
             "projects.propose", "projects.find", "projects.list", "projects.edit", "projects.publish", "projects.close",
             "matches.partners", "matches.triples", "matches.forOrganization",
+            "dismissals.list", "dismissals.dismiss", "dismissals.undo",
             "partnerships.propose", "partnerships.list", "partnerships.find", "partnerships.amend", "partnerships.consent",
             "partnerships.withdraw", "partnerships.approve", "partnerships.reject", "partnerships.return", "partnerships.activate",
             "partnerships.report", "partnerships.complete", "partnerships.cancel", "partnerships.events", "partnerships.reports",

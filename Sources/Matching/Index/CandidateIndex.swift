@@ -144,10 +144,15 @@ public struct CandidateIndex: Sendable {
             organizationScan[Int(slot)] = record
             organizationDistricts[Int(slot)] = districts
         } else {
-            organizationSlots[profile.id] = Int32(organizations.count)
+            let slot = Int32(organizations.count)
+            organizationSlots[profile.id] = slot
             organizations.append(organization)
             organizationScan.append(record)
             organizationDistricts.append(districts)
+            // Projects that arrived before their NGO (or outlived its removal) find it again.
+            for project in openProjectsByOwner[profile.id] ?? [] {
+                if let projectSlot = projectSlots[project] { projectScan[Int(projectSlot)].ownerSlot = slot }
+            }
         }
     }
 

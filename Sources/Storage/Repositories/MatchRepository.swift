@@ -214,6 +214,7 @@ public struct MatchRepository: Sendable {
             o.jurisdiction, o.level, o.name_kk, o.name_ru, o.name_en,
             coalesce(st.pledged_kzt, 0) AS pledged_kzt, coalesce(st.open_partnerships, 0) AS active_partnerships,
             coalesce(st.completed, 0) AS completed_partnerships, coalesce(st.cancelled, 0) AS cancelled_partnerships,
+            coalesce(st.proposals_received, 0) AS proposals_received, coalesce(st.proposals_accepted, 0) AS proposals_accepted,
             coalesce(exposure_now(e.impressions, e.updated_at), 0) AS impressions
         """
 
@@ -231,7 +232,8 @@ public struct MatchRepository: Sendable {
             o.kind, o.nationwide, o.regions AS owner_regions, o.focus_areas AS owner_focus_areas, o.seeking,
             o.annual_budget_kzt, o.staff_count, o.name_kk, o.name_ru, o.name_en,
             o.active AND o.verification <> 'suspended' AS owner_active,
-            coalesce(ost.completed, 0) AS completed_partnerships, coalesce(ost.cancelled, 0) AS cancelled_partnerships
+            coalesce(ost.completed, 0) AS completed_partnerships, coalesce(ost.cancelled, 0) AS cancelled_partnerships,
+            coalesce(ost.proposals_received, 0) AS proposals_received, coalesce(ost.proposals_accepted, 0) AS proposals_accepted
         """
 
     static let projectsWithOwners = """
@@ -259,6 +261,8 @@ public struct MatchRepository: Sendable {
         profile.activePartnerships = try row.decode(Int.self, "active_partnerships")
         profile.completedPartnerships = try row.decode(Int.self, "completed_partnerships")
         profile.cancelledPartnerships = try row.decode(Int.self, "cancelled_partnerships")
+        profile.proposalsReceived = try row.decode(Int.self, "proposals_received")
+        profile.proposalsAccepted = try row.decode(Int.self, "proposals_accepted")
         profile.recentImpressions = try row.decode(Double.self, "impressions")
         return PartnerCandidate(
             profile: profile,
@@ -295,6 +299,8 @@ public struct MatchRepository: Sendable {
         owner.staffCount = try row.decode(Int?.self, "staff_count")
         owner.completedPartnerships = try row.decode(Int.self, "completed_partnerships")
         owner.cancelledPartnerships = try row.decode(Int.self, "cancelled_partnerships")
+        owner.proposalsReceived = try row.decode(Int.self, "proposals_received")
+        owner.proposalsAccepted = try row.decode(Int.self, "proposals_accepted")
         return ProjectCandidate(
             profile: profile,
             status: ProjectStatus(rawValue: try row.decode(String.self, "status")) ?? .draft,

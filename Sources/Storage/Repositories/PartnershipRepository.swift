@@ -70,18 +70,28 @@ public struct PartnershipRepository: Sendable {
         if !issues.isEmpty { throw DomainError.invalid(issues) }
 
         let consents = proposer.consents
+        // from_list: had the proposer been shown, in a match list, what it chose? An NGO chooses a
+        // sponsor; a business or a government body chooses a project. An admin proposes for no
+        // organization and so from no list. Impressions are flushed every few seconds, so a
+        // proposal made within seconds of the list may not be traced to it.
+        let chosen: UUID? = switch proposer.proposedBy {
+        case ngoID?: draft.businessID
+        case draft.businessID?, draft.governmentBodyID?: draft.projectID
+        default: nil
+        }
         guard let id = try connection.query(
             """
             INSERT INTO partnerships (project_id, ngo_id, business_id, government_body_id, pledge_kzt, in_kind,
-                ngo_consent, business_consent, government_consent, proposed_by, round_id, consent_deadline)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                ngo_consent, business_consent, government_consent, proposed_by, round_id, consent_deadline, from_list)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                EXISTS (SELECT 1 FROM match_impressions WHERE viewer_id = $10 AND subject_id = $13))
             ON CONFLICT (project_id, business_id, government_body_id)
                 WHERE state IN ('proposed', 'under_review', 'approved', 'active') DO NOTHING
             RETURNING id
             """,
             [draft.projectID, ngoID, draft.businessID, draft.governmentBodyID, draft.pledgeKZT, draft.inKind,
              consents.contains(.ngo), consents.contains(.business), consents.contains(.governmentBody),
-             proposer.proposedBy, draft.roundID, draft.consentDeadline]
+             proposer.proposedBy, draft.roundID, draft.consentDeadline, chosen]
         ).first?.decode(UUID.self, at: 0) else {
             throw DomainError.conflict(
                 code: "duplicate_partnership",

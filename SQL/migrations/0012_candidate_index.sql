@@ -1,7 +1,8 @@
 -- Candidate generation moved into each service instance's memory (the candidate index). An instance
 -- loads every organization and open project at start and then follows changes: each committed
 -- change to a row matching reads sends one notification on the channel asar_match_index, with a
--- version number and the id of the changed organization or project.
+-- version number and the id of the changed organization or project (for a dismissal, the
+-- organization that dismissed).
 --
 -- The version is a single counter bumped by the same transaction at commit (the triggers are
 -- deferred), so its row lock orders commits: notifications arrive with versions 1, 2, 3, … and a
@@ -27,6 +28,8 @@ BEGIN
     -- Separate branches: PL/pgSQL resolves every field a statement names, even in a CASE branch not taken.
     IF TG_TABLE_NAME = 'partnership_stats' THEN
         IF TG_OP = 'DELETE' THEN changed_id := OLD.subject_id; ELSE changed_id := NEW.subject_id; END IF;
+    ELSIF TG_TABLE_NAME = 'match_dismissals' THEN
+        IF TG_OP = 'DELETE' THEN changed_id := OLD.organization_id; ELSE changed_id := NEW.organization_id; END IF;
     ELSE
         IF TG_OP = 'DELETE' THEN changed_id := OLD.id; ELSE changed_id := NEW.id; END IF;
     END IF;
@@ -59,6 +62,11 @@ CREATE CONSTRAINT TRIGGER projects_match_index
 -- Pledges, open partnerships and the track record of organizations and projects.
 CREATE CONSTRAINT TRIGGER partnership_stats_match_index
     AFTER INSERT OR UPDATE OR DELETE ON partnership_stats
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION match_index_changed();
+
+-- What an organization dismissed leaves its lists: the index holds every organization's dismissals.
+CREATE CONSTRAINT TRIGGER match_dismissals_match_index
+    AFTER INSERT OR UPDATE OR DELETE ON match_dismissals
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION match_index_changed();
 
 -- The reach tables were candidate generation in SQL; the index replaces them.

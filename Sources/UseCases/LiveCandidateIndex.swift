@@ -109,16 +109,20 @@ public final class LiveCandidateIndex: Sendable {
         }
         guard version > base.version else { return }
         let unique = Array(Set(ids))
-        let (organizations, projects) = try await repository.changed(unique)
+        let changes = try await repository.changed(unique)
         var next = base
-        let foundOrganizations = Set(organizations.map(\.profile.id))
-        let foundProjects = Set(projects.map(\.profile.id))
+        let foundOrganizations = Set(changes.organizations.map(\.profile.id))
+        let foundProjects = Set(changes.openProjects.map(\.profile.id))
         for id in unique {
-            if !foundOrganizations.contains(id) { next.removeOrganization(id) }
+            if !foundOrganizations.contains(id) {
+                next.removeOrganization(id)
+                next.setDismissed([], by: id)
+            }
             if !foundProjects.contains(id) { next.removeProject(id) }
         }
-        for organization in organizations { next.upsert(organization) }
-        for project in projects { next.upsert(project) }
+        for organization in changes.organizations { next.upsert(organization) }
+        for project in changes.openProjects { next.upsert(project) }
+        for (organization, candidates) in changes.dismissals { next.setDismissed(candidates, by: organization) }
         next.version = version
         let stored = state.withLockedValue { state -> Bool in
             // A reload may have stored a newer index meanwhile; it holds these changes already.

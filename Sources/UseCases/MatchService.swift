@@ -195,7 +195,7 @@ public struct MatchService: Sendable {
             [kind], for: subject, index: index, scorer: scorer, reach: options.reach, keep: [kind: options.detailed]
         )
         let scored = score(candidates[kind] ?? [], kind: kind, for: subject.project, scorer: scorer)
-        return (subject.project, finish(Ranker.rank(scored, limit: options.limit, diversity: diversity(options))))
+        return (subject.project, finish(Ranker.rank(scored, limit: options.limit, diversity: diversity(options)), shownTo: subject.project.owner.id))
     }
 
     /// Sponsor and government body pairs for a project: the best of each side, combined.
@@ -227,7 +227,7 @@ public struct MatchService: Sendable {
                 ))
             }
         }
-        return (project, finish(Ranker.rank(combined, limit: options.limit, diversity: diversity(options))))
+        return (project, finish(Ranker.rank(combined, limit: options.limit, diversity: diversity(options)), shownTo: project.owner.id))
     }
 
     /// Candidates of each kind for a project: from the index, scored on their profiles, and the
@@ -238,11 +238,16 @@ public struct MatchService: Sendable {
         keep: [PartnerKind: Int]
     ) async throws -> [PartnerKind: [PartnerCandidate]] {
         let project = subject.project
+        // The list is the NGO's: what it dismissed stays gone from it, whoever looks.
+        let dismissed = index.dismissed(by: project.owner.id)
         var kept: [PartnerKind: [PartnerProfile]] = [:]
         for kind in kinds {
             let profiles = kind == .business
-                ? index.sponsors(for: project.profile, owner: project.owner, taxonomy: scorer.taxonomy, reach: reach, limit: configuration.candidateLimit)
-                : index.governmentBodies(for: project.profile, owner: project.owner, limit: configuration.candidateLimit)
+                ? index.sponsors(
+                    for: project.profile, owner: project.owner, taxonomy: scorer.taxonomy, reach: reach, limit: configuration.candidateLimit,
+                    excluding: dismissed
+                )
+                : index.governmentBodies(for: project.profile, owner: project.owner, limit: configuration.candidateLimit, excluding: dismissed)
             let ranked = Ranker.rank(
                 profiles.map { profile in
                     let candidate = PartnerCandidate(profile: profile, name: LocalizedText(), text: 0)
@@ -295,7 +300,7 @@ public struct MatchService: Sendable {
             )
             return Ranker.Candidate(match: scored(project, owner: owner, text: detail.text), focusAreas: Set(project.focusAreas), item: .project(item))
         }
-        return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity(options)))
+        return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity(options)), shownTo: profile.id)
     }
 
     /// Businesses an NGO could approach: the best sponsors over its open projects, each once,
@@ -308,7 +313,8 @@ public struct MatchService: Sendable {
         var best: [UUID: (match: Match, sponsor: PartnerProfile, project: Int)] = [:]
         for (position, indexed) in projects.enumerated() {
             let profiles = index.sponsors(
-                for: indexed.profile, owner: owner, taxonomy: scorer.taxonomy, reach: options.reach, limit: configuration.candidateLimit
+                for: indexed.profile, owner: owner, taxonomy: scorer.taxonomy, reach: options.reach, limit: configuration.candidateLimit,
+                excluding: index.dismissed(by: ngo)
             )
             for sponsor in profiles {
                 let match = scorer.sponsorship(project: indexed.profile, owner: owner, sponsor: sponsor, text: 0, listing: .partner)
@@ -338,7 +344,7 @@ public struct MatchService: Sendable {
             let match = scorer.sponsorship(project: project.profile, owner: owner, sponsor: partner.profile, text: partner.text, listing: .partner)
             return Ranker.Candidate(match: match, focusAreas: Set(sponsor.focusAreas), item: .sponsorForProject(partner, project: project))
         }
-        return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity(options)))
+        return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity(options)), shownTo: ngo)
     }
 
     private func score(_ candidates: [PartnerCandidate], kind: PartnerKind, for project: ProjectCandidate, scorer: MatchScorer) -> [Ranker.Candidate<Subject>] {
@@ -363,8 +369,9 @@ public struct MatchService: Sendable {
         return RankedMatch(match: scorer.triple(sponsorship: sponsorship, government: government), item: .triple(sponsor: business, government: body))
     }
 
-    /// Counts what is shown, so often-shown names are discounted next time.
-    private func finish(_ ranked: [Ranker.Candidate<Subject>]) -> [RankedMatch<Subject>] {
+    /// Counts what is shown, and to which organization's list, so often-shown names are discounted
+    /// next time and a later proposal can be traced to the list.
+    private func finish(_ ranked: [Ranker.Candidate<Subject>], shownTo viewer: UUID) -> [RankedMatch<Subject>] {
         exposure.record(ranked.flatMap { candidate -> [UUID] in
             switch candidate.item {
             case .partner(let partner): [partner.profile.id]
@@ -372,7 +379,7 @@ public struct MatchService: Sendable {
             case .triple(let sponsor, let government): [sponsor.profile.id, government.profile.id]
             case .sponsorForProject(let sponsor, _): [sponsor.profile.id]
             }
-        })
+        }, shownTo: viewer)
         return ranked.map { RankedMatch(match: $0.match, item: $0.item) }
     }
 }

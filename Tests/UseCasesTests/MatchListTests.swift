@@ -137,3 +137,34 @@ import TestSupport
         }
     }
 }
+
+@Suite struct DismissedCandidateTests {
+    @Test func aDismissedSponsorLeavesTheNGOsListsUntilTakenBack() async throws {
+        try await TestDatabase.with(demo: true) { database in
+            let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
+            let (project, ngo) = try await database.pool.withConnection { connection in
+                let row = try connection.query("SELECT id, organization_id FROM projects WHERE status = 'open' ORDER BY id LIMIT 1").rows[0]
+                return (try row.decode(UUID.self, at: 0), try row.decode(UUID.self, at: 1))
+            }
+            func sponsors() async throws -> [UUID] {
+                try await services.matches.partners(forProject: project, kind: .business, options: MatchListTests.plain, by: .anonymous).items
+                    .compactMap { if case .partner(let sponsor) = $0.item { sponsor.profile.id } else { nil } }
+            }
+            func triples() async throws -> [UUID] {
+                try await services.matches.triples(forProject: project, options: MatchListTests.plain, by: .anonymous).items
+                    .compactMap { if case .triple(let sponsor, _) = $0.item { sponsor.profile.id } else { nil } }
+            }
+            let before = try await sponsors()
+            let first = try #require(before.first)
+            #expect(try await triples().contains(first))
+            _ = try await services.dismissals.dismiss(first, for: ngo, reason: "We work with them already.", by: .admin)
+            let after = try await sponsors()
+            let afterTriples = try await triples()
+            #expect(!after.contains(first) && !afterTriples.contains(first))
+            // The list stays full: the next candidate moves up.
+            #expect(after.count == before.count)
+            try await services.dismissals.undo(first, for: ngo, by: .admin)
+            #expect(try await sponsors().first == first)
+        }
+    }
+}

@@ -86,6 +86,8 @@ public struct CandidateIndex: Sendable {
     private var projectSlots: [UUID: Int32] = [:]
     private var projectDistricts: [[String]] = []
     private var openProjectsByOwner: [UUID: Set<UUID>] = [:]
+    /// What each organization said it is not interested in: gone from its lists.
+    private var dismissals: [UUID: Set<UUID>] = [:]
     /// The database's change counter this snapshot reflects.
     public var version: Int64
 
@@ -113,7 +115,17 @@ public struct CandidateIndex: Sendable {
         return Array(found.sorted { ($0.createdAt, UUIDKey($0.profile.id)) > ($1.createdAt, UUIDKey($1.profile.id)) }.prefix(limit))
     }
 
+    /// The candidates an organization dismissed.
+    public func dismissed(by organization: UUID) -> Set<UUID> {
+        dismissals[organization] ?? []
+    }
+
     // MARK: - Changes
+
+    /// Replaces what an organization dismissed.
+    public mutating func setDismissed(_ candidates: Set<UUID>, by organization: UUID) {
+        dismissals[organization] = candidates.isEmpty ? nil : candidates
+    }
 
     /// Adds or replaces an organization.
     public mutating func upsert(_ organization: IndexedOrganization) {
@@ -219,7 +231,9 @@ public struct CandidateIndex: Sendable {
     /// same goals, or none named on either side), not vetoed, and near enough for `reach`; the best
     /// `limit` by a cheap estimate of the score (shared areas, then closeness, then how much of the
     /// gap the budget covers).
-    public func sponsors(for project: ProjectProfile, owner: PartnerProfile, taxonomy: FocusTaxonomy, reach: Reach, limit: Int) -> [PartnerProfile] {
+    public func sponsors(
+        for project: ProjectProfile, owner: PartnerProfile, taxonomy: FocusTaxonomy, reach: Reach, limit: Int, excluding: Set<UUID> = []
+    ) -> [PartnerProfile] {
         let exact = vocabulary.knownFocusBits(project.focusAreas + owner.seeking)
         let related = vocabulary.knownFocusBits(taxonomy.related(to: project.focusAreas + owner.seeking)).subtracting(exact)
         let regions = vocabulary.knownRegionBits(project.regions)
@@ -240,6 +254,7 @@ public struct CandidateIndex: Sendable {
             // A shared district is worth one more point; only worth looking up when it could count.
             guard top.admits(score: estimate + 1) else { continue }
             if sameRegion, Self.shareDistrict(organizationDistricts[slot], districts) { estimate += 1 }
+            if !excluding.isEmpty, let id = organizations[slot]?.profile.id, excluding.contains(id) { continue }
             top.offer(score: estimate, id: record.id, slot: Int32(slot))
         }
         return top.sorted().compactMap { organizations[Int($0.slot)]?.profile }
@@ -248,7 +263,7 @@ public struct CandidateIndex: Sendable {
     /// Government bodies whose jurisdiction covers the project, national ones included: those
     /// sharing the most of its areas first, then the closest. A body that shares no area still
     /// reviews projects in its territory, so it is offered too.
-    public func governmentBodies(for project: ProjectProfile, owner: PartnerProfile, limit: Int) -> [PartnerProfile] {
+    public func governmentBodies(for project: ProjectProfile, owner: PartnerProfile, limit: Int, excluding: Set<UUID> = []) -> [PartnerProfile] {
         let exact = vocabulary.knownFocusBits(project.focusAreas + owner.seeking)
         let regions = vocabulary.knownRegionBits(project.regions)
         var top = TopSlots(capacity: limit)
@@ -264,6 +279,7 @@ public struct CandidateIndex: Sendable {
                       project.regions.contains(where: { KATO.covers(jurisdiction, $0) }) else { continue }
                 closeness = KATO.level(jurisdiction) >= 2 ? 3 : 2
             }
+            if !excluding.isEmpty, let id = organizations[slot]?.profile.id, excluding.contains(id) { continue }
             top.offer(score: Double(record.focus.sharedCount(with: exact)) * 4 + closeness, id: record.id, slot: Int32(slot))
         }
         return top.sorted().compactMap { organizations[Int($0.slot)]?.profile }
@@ -272,6 +288,7 @@ public struct CandidateIndex: Sendable {
     /// Open projects worth scoring for a business: plausible by focus, near enough for `reach`
     /// (a nationwide sponsor is near everywhere), of an active NGO; the best `limit` by estimate.
     public func projects(forSponsor sponsor: PartnerProfile, taxonomy: FocusTaxonomy, reach: Reach, limit: Int) -> [IndexedProject] {
+        let excluding = dismissed(by: sponsor.id)
         let interests = sponsor.focusAreas + sponsor.seeking
         let exact = vocabulary.knownFocusBits(interests)
         let related = vocabulary.knownFocusBits(taxonomy.related(to: interests)).subtracting(exact)
@@ -289,6 +306,7 @@ public struct CandidateIndex: Sendable {
             estimate += record.amount == 0 ? 1 : remaining.map { min(1, Double($0) / Double(record.amount)) } ?? 0.5
             guard top.admits(score: estimate + 1) else { continue }
             if sameRegion, Self.shareDistrict(projectDistricts[slot], districts) { estimate += 1 }
+            if !excluding.isEmpty, let id = projects[slot]?.profile.id, excluding.contains(id) { continue }
             top.offer(score: estimate, id: record.id, slot: Int32(slot))
         }
         return top.sorted().compactMap { projects[Int($0.slot)] }
@@ -297,6 +315,7 @@ public struct CandidateIndex: Sendable {
     /// Open projects in a government body's jurisdiction (anywhere for a national body), of an
     /// active NGO; the best `limit` by shared areas, then by how much of the need is unfunded.
     public func projects(forGovernment body: PartnerProfile, taxonomy: FocusTaxonomy, limit: Int) -> [IndexedProject] {
+        let excluding = dismissed(by: body.id)
         let interests = body.focusAreas + body.seeking
         let exact = vocabulary.knownFocusBits(interests)
         let related = vocabulary.knownFocusBits(taxonomy.related(to: interests)).subtracting(exact)
@@ -313,6 +332,7 @@ public struct CandidateIndex: Sendable {
             let estimate = focus + (need > 0 ? Double(record.amount) / need : 0)
             guard top.admits(score: estimate) else { continue }
             if let jurisdiction, !(projects[slot]?.profile.regions.contains(where: { KATO.covers(jurisdiction, $0) }) ?? false) { continue }
+            if !excluding.isEmpty, let id = projects[slot]?.profile.id, excluding.contains(id) { continue }
             top.offer(score: estimate, id: record.id, slot: Int32(slot))
         }
         return top.sorted().compactMap { projects[Int($0.slot)] }

@@ -25,16 +25,40 @@ public struct MatchIndexRepository: Sendable {
             var index = CandidateIndex(version: try Self.version(connection))
             for organization in try Self.organizations(connection, ids: nil) { index.upsert(organization) }
             for project in try Self.openProjects(connection, ids: nil) { index.upsert(project) }
+            for (organization, candidates) in try Self.dismissals(connection, of: nil) { index.setDismissed(candidates, by: organization) }
             return index
         }
     }
 
-    /// The organizations and open projects among `ids` as they are now; an id in neither is gone
-    /// (deleted, or a project no longer open).
-    public func changed(_ ids: [UUID]) async throws -> (organizations: [IndexedOrganization], openProjects: [IndexedProject]) {
+    /// What changed among `ids`, as it is now.
+    public struct Changes: Sendable {
+        /// An id in neither list is gone (deleted, or a project no longer open).
+        public let organizations: [IndexedOrganization]
+        public let openProjects: [IndexedProject]
+        /// For every organization among the ids: what it has dismissed (empty when nothing).
+        public let dismissals: [UUID: Set<UUID>]
+    }
+
+    public func changed(_ ids: [UUID]) async throws -> Changes {
         try await pool.withConnection { connection in
-            (try Self.organizations(connection, ids: ids), try Self.openProjects(connection, ids: ids))
+            let organizations = try Self.organizations(connection, ids: ids)
+            var dismissals = try Self.dismissals(connection, of: ids)
+            for organization in organizations where dismissals[organization.profile.id] == nil {
+                dismissals[organization.profile.id] = []
+            }
+            return Changes(organizations: organizations, openProjects: try Self.openProjects(connection, ids: ids), dismissals: dismissals)
         }
+    }
+
+    static func dismissals(_ connection: Connection, of organizations: [UUID]?) throws -> [UUID: Set<UUID>] {
+        var found: [UUID: Set<UUID>] = [:]
+        for row in try connection.query(
+            "SELECT organization_id, candidate_id FROM match_dismissals WHERE $1::uuid[] IS NULL OR organization_id = ANY ($1::uuid[])",
+            [organizations]
+        ).rows {
+            found[try row.decode(UUID.self, at: 0), default: []].insert(try row.decode(UUID.self, at: 1))
+        }
+        return found
     }
 
     /// The version of the last committed change.

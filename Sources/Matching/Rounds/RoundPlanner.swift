@@ -1,4 +1,6 @@
+import Dispatch
 import Domain
+import Foundation
 
 /// Builds the allocation problem of a funding round from profiles: scores the plausible pairs and
 /// keeps each project's best edges. Pure, so the service and the benchmark share it.
@@ -31,50 +33,127 @@ public struct RoundPlanner: Sendable {
     }
 
     public func plan(projects: [(project: ProjectProfile, owner: PartnerProfile)], sponsors: [PartnerProfile]) -> Plan {
-        // Focus areas as bits, so pre-ranking a sponsor is a few popcounts.
+        // Focus areas and top-level regions as bits, so pre-ranking a sponsor is a few popcounts.
         let allAreas = Set(projects.flatMap { $0.project.focusAreas + $0.owner.seeking } + sponsors.flatMap { $0.focusAreas + $0.seeking })
         let bitOfArea = Dictionary(uniqueKeysWithValues: allAreas.sorted().enumerated().map { ($1, $0) })
-        func mask(_ areas: some Sequence<String>) -> UInt64 {
+        let allRegions = Set(projects.flatMap { $0.project.regions.map(KATO.topLevel) } + sponsors.flatMap { $0.regions.map(KATO.topLevel) })
+        let bitOfRegion = Dictionary(uniqueKeysWithValues: allRegions.sorted().enumerated().map { ($1, min($0, 63)) })
+        @Sendable func mask(_ areas: some Sequence<String>) -> UInt64 {
             areas.reduce(0) { mask, area in
                 guard let bit = bitOfArea[area], bit < 64 else { return mask }
                 return mask | (1 << UInt64(bit))
             }
         }
+        @Sendable func regionMask(_ codes: [String]) -> UInt64 {
+            codes.reduce(0) { mask, code in bitOfRegion[KATO.topLevel(code)].map { mask | (1 << UInt64($0)) } ?? mask }
+        }
         let sponsorMasks = sponsors.map { mask($0.focusAreas + $0.seeking) }
-        let sponsorRegions = sponsors.map { Set($0.regions.map(KATO.topLevel)) }
+        let sponsorRegions = sponsors.map { regionMask($0.regions) }
         let remaining = sponsors.map { $0.remainingBudgetKZT ?? 0 }
+        let inputs = PlanInputs(sponsorMasks: sponsorMasks, sponsorRegions: sponsorRegions, remaining: remaining)
+
+        // Projects are planned independently: in chunks on every core, joined in project order, so
+        // the plan is the same however many cores there are.
+        let chunkSize = max(64, projects.count / (4 * max(1, ProcessInfo.processInfo.activeProcessorCount)) + 1)
+        let chunks = stride(from: 0, to: projects.count, by: chunkSize).map { $0..<min($0 + chunkSize, projects.count) }
+        let results = ChunkResults(count: chunks.count)
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { chunk in
+            var part = PlanPart()
+            for projectIndex in chunks[chunk] {
+                let entry = projects[projectIndex]
+                planProject(
+                    projectIndex, entry.project, entry.owner, exact: mask(entry.project.focusAreas + entry.owner.seeking),
+                    related: mask(scorer.taxonomy.related(to: entry.project.focusAreas)), places: regionMask(entry.project.regions),
+                    sponsors: sponsors, inputs: inputs, into: &part
+                )
+            }
+            results.store(part, at: chunk)
+        }
         var edges: [AllocationProblem.Edge] = []
         var scores: [Int: [Int: Double]] = [:]
         var pairsScored = 0
-        for (projectIndex, entry) in projects.enumerated() {
-            let exact = mask(entry.project.focusAreas + entry.owner.seeking)
-            let related = mask(scorer.taxonomy.related(to: entry.project.focusAreas))
-            let places = Set(entry.project.regions.map(KATO.topLevel))
-            var ranked: [(proxy: Int, sponsor: Int)] = []
-            for sponsorIndex in sponsors.indices where sponsorMasks[sponsorIndex] & related != 0 {
-                let proxy = 4 * (sponsorMasks[sponsorIndex] & exact).nonzeroBitCount
-                    + (sponsorMasks[sponsorIndex] & related).nonzeroBitCount
-                    + (sponsorRegions[sponsorIndex].isDisjoint(with: places) ? 0 : 2)
-                    + (remaining[sponsorIndex] >= entry.project.fundingGapKZT ? 1 : 0)
-                ranked.append((proxy, sponsorIndex))
-            }
-            ranked.sort { ($0.proxy, $1.sponsor) > ($1.proxy, $0.sponsor) }
-            var scored: [(score: Double, sponsor: Int)] = []
-            for (_, sponsorIndex) in ranked.prefix(candidatesPerProject) {
-                pairsScored += 1
-                let match = scorer.sponsorship(project: entry.project, owner: entry.owner, sponsor: sponsors[sponsorIndex], text: 0, listing: .partner)
-                if !match.isVetoed, match.score > 0 { scored.append((match.score, sponsorIndex)) }
-            }
-            scored.sort { ($0.score, $1.sponsor) > ($1.score, $0.sponsor) }
-            for (score, sponsorIndex) in scored.prefix(edgesPerProject) {
-                let weight = max(1, Int64((score * Self.weightScale).rounded()))
-                edges.append(AllocationProblem.Edge(sponsor: sponsorIndex, project: projectIndex, weight: weight))
-                scores[projectIndex, default: [:]][sponsorIndex] = score
-            }
+        for part in results.parts {
+            edges += part.edges
+            scores.merge(part.scores) { first, _ in first }
+            pairsScored += part.pairsScored
         }
         let problem = AllocationProblem(
             budgets: remaining, needs: projects.map(\.project.fundingGapKZT), edges: edges, slots: sponsors.map(Self.slots(of:))
         )
         return Plan(problem: problem, scores: scores, pairsScored: pairsScored)
+    }
+
+    private struct PlanInputs {
+        let sponsorMasks: [UInt64]
+        let sponsorRegions: [UInt64]
+        let remaining: [Int64]
+    }
+
+    private struct PlanPart {
+        var edges: [AllocationProblem.Edge] = []
+        var scores: [Int: [Int: Double]] = [:]
+        var pairsScored = 0
+    }
+
+    /// One slot per chunk, each written by exactly one iteration of `concurrentPerform` and read
+    /// after it returns: that rule is what makes the `@unchecked Sendable` safe.
+    private final class ChunkResults: @unchecked Sendable {
+        var parts: [PlanPart]
+        init(count: Int) { parts = Array(repeating: PlanPart(), count: count) }
+        func store(_ part: PlanPart, at index: Int) {
+            parts.withUnsafeMutableBufferPointer { $0[index] = part }
+        }
+    }
+
+    /// Pre-ranks every sponsor by a small integer (shared and related areas, the region, whether
+    /// its budget covers the gap), scores the best `candidatesPerProject` in full and keeps the
+    /// best `edgesPerProject` edges. The best by pre-rank are found by counting how many sponsors
+    /// have each value instead of sorting them all: the same order (value, then sponsor index).
+    private func planProject(
+        _ projectIndex: Int, _ project: ProjectProfile, _ owner: PartnerProfile, exact: UInt64, related: UInt64, places: UInt64,
+        sponsors: [PartnerProfile], inputs: PlanInputs, into part: inout PlanPart
+    ) {
+        var proxies = [Int8](repeating: -1, count: sponsors.count)
+        var countOf = [Int](repeating: 0, count: 128)
+        for sponsorIndex in sponsors.indices where inputs.sponsorMasks[sponsorIndex] & related != 0 {
+            let masks = inputs.sponsorMasks[sponsorIndex]
+            let proxy = 4 * (masks & exact).nonzeroBitCount + (masks & related).nonzeroBitCount
+                + (inputs.sponsorRegions[sponsorIndex] & places == 0 ? 0 : 2)
+                + (inputs.remaining[sponsorIndex] >= project.fundingGapKZT ? 1 : 0)
+            proxies[sponsorIndex] = Int8(min(proxy, 127))
+            countOf[min(proxy, 127)] += 1
+        }
+        // The lowest value still among the best, and how many of that value make it.
+        var threshold = 127
+        var above = 0
+        while threshold > 0, above + countOf[threshold] < candidatesPerProject {
+            above += countOf[threshold]
+            threshold -= 1
+        }
+        var atThreshold = candidatesPerProject - above
+        var picked: [(proxy: Int8, sponsor: Int)] = []
+        picked.reserveCapacity(candidatesPerProject)
+        for sponsorIndex in sponsors.indices {
+            let proxy = proxies[sponsorIndex]
+            guard proxy >= 0, Int(proxy) >= threshold else { continue }
+            if Int(proxy) == threshold {
+                guard atThreshold > 0 else { continue }
+                atThreshold -= 1
+            }
+            picked.append((proxy, sponsorIndex))
+        }
+        picked.sort { ($0.proxy, $1.sponsor) > ($1.proxy, $0.sponsor) }
+        var scored: [(score: Double, sponsor: Int)] = []
+        for (_, sponsorIndex) in picked {
+            part.pairsScored += 1
+            let match = scorer.sponsorship(project: project, owner: owner, sponsor: sponsors[sponsorIndex], text: 0, listing: .partner)
+            if !match.isVetoed, match.score > 0 { scored.append((match.score, sponsorIndex)) }
+        }
+        scored.sort { ($0.score, $1.sponsor) > ($1.score, $0.sponsor) }
+        for (score, sponsorIndex) in scored.prefix(edgesPerProject) {
+            let weight = max(1, Int64((score * Self.weightScale).rounded()))
+            part.edges.append(AllocationProblem.Edge(sponsor: sponsorIndex, project: projectIndex, weight: weight))
+            part.scores[projectIndex, default: [:]][sponsorIndex] = score
+        }
     }
 }

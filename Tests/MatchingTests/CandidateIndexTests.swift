@@ -1,0 +1,180 @@
+import Domain
+import Foundation
+import Testing
+@testable import Matching
+
+@Suite struct CandidateIndexTests {
+    let scorer = MatchScorer(taxonomy: Sample.taxonomy, fairness: .off)
+
+    func index(_ organizations: [PartnerProfile], _ projects: [ProjectProfile] = []) -> CandidateIndex {
+        var index = CandidateIndex()
+        for organization in organizations { index.upsert(IndexedOrganization(profile: organization, signature: .empty)) }
+        for project in projects { index.upsert(IndexedProject(profile: project, createdAt: Date(), signature: .empty)) }
+        return index
+    }
+
+    func business(_ id: Int, areas: [String], regions: [String], budget: Int64? = 50_000_000) -> PartnerProfile {
+        var business = PartnerProfile(id: UUID(uuidString: String(format: "00000000-0000-0000-0000-%012d", id))!, kind: .business)
+        business.focusAreas = areas
+        business.regions = regions
+        business.annualCSRBudgetKZT = budget
+        return business
+    }
+
+    @Test func sponsorsAreActivePlausibleWithBudgetLeftAndLocalUnlessFilling() {
+        var generator = SplitMix(state: 99)
+        let owner = Sample.ngo(&generator)
+        let project = ProjectProfile(
+            id: UUID(), organizationID: owner.id, focusAreas: ["education"], regions: ["195230000"], fundingNeededKZT: 10_000_000
+        )
+        let district = business(1, areas: ["education"], regions: ["195230000"])
+        let region = business(2, areas: ["education"], regions: ["190000000"])
+        let related = business(3, areas: ["youth"], regions: ["190000000"])
+        let unrelated = business(4, areas: ["culture"], regions: ["190000000"])
+        var inactive = business(5, areas: ["education"], regions: ["190000000"])
+        inactive.isActive = false
+        var spent = business(6, areas: ["education"], regions: ["190000000"])
+        spent.pledgedKZT = 50_000_000
+        let elsewhere = business(7, areas: ["education"], regions: ["750000000"])
+        var national = business(8, areas: ["education"], regions: [])
+        national.nationwide = true
+        var full = business(9, areas: ["education"], regions: ["190000000"])
+        full.maxActivePartnerships = 2
+        full.activePartnerships = 2
+        let index = index([owner, district, region, related, unrelated, inactive, spent, elsewhere, national, full])
+
+        let local = index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .local, limit: 10).map(\.id)
+        // Closest first among the same areas; a related area after; unrelated, inactive, spent and full never.
+        #expect(local == [district.id, region.id, national.id, related.id])
+        let anywhere = index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .anywhere, limit: 10).map(\.id)
+        #expect(Set(anywhere) == Set(local + [elsewhere.id]))
+        #expect(index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .anywhere, limit: 2).map(\.id) == [district.id, region.id])
+        #expect(!index.sponsors(
+            for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .local, limit: 10, excluding: [district.id]
+        ).map(\.id).contains(district.id))
+    }
+
+    @Test func governmentBodiesAreThoseWhoseJurisdictionCoversTheProject() {
+        var generator = SplitMix(state: 99)
+        let owner = Sample.ngo(&generator)
+        let project = ProjectProfile(
+            id: UUID(), organizationID: owner.id, focusAreas: ["education"], regions: ["195230000"], fundingNeededKZT: 10_000_000
+        )
+        let districtAkimat = Sample.akimat(&generator, jurisdiction: "195200000")
+        let regionAkimat = Sample.akimat(&generator, jurisdiction: "190000000")
+        let otherDistrict = Sample.akimat(&generator, jurisdiction: "195400000")
+        let otherRegion = Sample.akimat(&generator, jurisdiction: "750000000")
+        var ministry = PartnerProfile(id: UUID(), kind: .governmentBody)
+        ministry.isNational = true
+        ministry.jurisdiction = "000000000"
+        let found = Set(index([owner, districtAkimat, regionAkimat, otherDistrict, otherRegion, ministry])
+            .governmentBodies(for: project, owner: owner, limit: 10).map(\.id))
+        #expect(found == [districtAkimat.id, regionAkimat.id, ministry.id])
+    }
+
+    /// The index picks the few candidates scored in full; what it picks must keep the engine's
+    /// promise that a shared area or a move into the project's district never costs rank.
+    @Test func aSharedAreaOrAMoveIntoTheDistrictNeverLowersARankThroughTheIndex() {
+        var generator = SplitMix(state: 11)
+        for _ in 0..<200 {
+            let owner = Sample.ngo(&generator)
+            var project = Sample.project(&generator, owner: owner.id)
+            project.regions = ["195230000"]
+            let sponsors = (0..<40).map { _ in Sample.business(&generator) }
+            func rank(of id: UUID, among list: [PartnerProfile]) -> Int? {
+                // Fewer scored in full than there are sponsors, so the index's choice matters.
+                let picked = index([owner] + list).sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .anywhere, limit: 12)
+                let ranked = Ranker.rank(picked.map { sponsor in
+                    Ranker.Candidate(
+                        match: scorer.sponsorship(project: project, owner: owner, sponsor: sponsor, text: 0, listing: .partner),
+                        focusAreas: [], item: sponsor.id
+                    )
+                }, limit: 10, diversity: .off)
+                return ranked.firstIndex { $0.item == id }
+            }
+            for index in sponsors.indices {
+                guard let before = rank(of: sponsors[index].id, among: sponsors) else { continue }
+                var moved = sponsors
+                moved[index].nationwide = false
+                moved[index].regions = ["195230000"]
+                #expect(rank(of: sponsors[index].id, among: moved).map { $0 <= before } ?? false, "moving into the district lowered a rank")
+                if let area = project.focusAreas.first(where: { !sponsors[index].focusAreas.contains($0) }) {
+                    var widened = sponsors
+                    widened[index].focusAreas.append(area)
+                    #expect(rank(of: sponsors[index].id, among: widened).map { $0 <= before } ?? false, "a shared area lowered a rank")
+                }
+            }
+        }
+    }
+
+    @Test func theBestSlotsAreThoseAFullSortPutsFirst() {
+        var generator = SplitMix(state: 3)
+        for _ in 0..<200 {
+            let entries = (0..<Int.random(in: 0...300, using: &generator)).map { slot in
+                // Few distinct scores, so ties are common and must fall back to the id.
+                (score: Double(Int.random(in: 0...20, using: &generator)) / 4, id: UUIDKey(Sample.id(&generator)), slot: Int32(slot))
+            }
+            let capacity = Int.random(in: 0...50, using: &generator)
+            var top = TopSlots(capacity: capacity)
+            for entry in entries { top.offer(score: entry.score, id: entry.id, slot: entry.slot) }
+            let expected = entries.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }.prefix(capacity).map(\.slot)
+            #expect(top.sorted().map(\.slot) == Array(expected))
+        }
+    }
+
+    @Test func changesReplaceAndRemoveWhatTheIndexHolds() {
+        var generator = SplitMix(state: 99)
+        let owner = Sample.ngo(&generator)
+        var sponsor = business(1, areas: ["education"], regions: ["190000000"])
+        var project = ProjectProfile(id: UUID(), organizationID: owner.id, focusAreas: ["education"], regions: ["195230000"], fundingNeededKZT: 1_000_000)
+        // The project arrives before its NGO: it is found once the NGO is there.
+        var index = index([sponsor], [project])
+        #expect(index.projects(forSponsor: sponsor, taxonomy: Sample.taxonomy, reach: .local, limit: 10).isEmpty)
+        index.upsert(IndexedOrganization(profile: owner, signature: .empty))
+        #expect(index.projects(forSponsor: sponsor, taxonomy: Sample.taxonomy, reach: .local, limit: 10).map(\.profile.id) == [project.id])
+        #expect(index.openProjects(of: owner.id, limit: 10).map(\.profile.id) == [project.id])
+
+        index.setDismissed([project.id], by: sponsor.id)
+        #expect(index.projects(forSponsor: sponsor, taxonomy: Sample.taxonomy, reach: .local, limit: 10).isEmpty)
+        index.setDismissed([], by: sponsor.id)
+
+        sponsor.focusAreas = ["culture"]
+        index.upsert(IndexedOrganization(profile: sponsor, signature: .empty))
+        #expect(index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .local, limit: 10).isEmpty)
+
+        var inactiveOwner = owner
+        inactiveOwner.isActive = false
+        index.upsert(IndexedOrganization(profile: inactiveOwner, signature: .empty))
+        #expect(index.roundScope(jurisdiction: nil, focusAreas: []).projects.isEmpty)
+        index.upsert(IndexedOrganization(profile: owner, signature: .empty))
+
+        project.isOpen = false
+        index.upsert(IndexedProject(profile: project, createdAt: Date(), signature: .empty))
+        #expect(index.openProject(project.id) == nil && index.openProjects(of: owner.id, limit: 10).isEmpty)
+        index.removeOrganization(sponsor.id)
+        #expect(index.organization(sponsor.id) == nil && index.organizationCount == 1)
+    }
+
+    @Test func aRoundCoversTheJurisdictionAndSponsorsWithBudgetLeft() {
+        var generator = SplitMix(state: 99)
+        let owner = Sample.ngo(&generator)
+        let inDistrict = ProjectProfile(id: UUID(), organizationID: owner.id, focusAreas: ["health"], regions: ["195230000"], fundingNeededKZT: 1)
+        let inRegion = ProjectProfile(id: UUID(), organizationID: owner.id, focusAreas: ["education"], regions: ["190000000"], fundingNeededKZT: 1)
+        let elsewhere = ProjectProfile(id: UUID(), organizationID: owner.id, focusAreas: ["health"], regions: ["750000000"], fundingNeededKZT: 1)
+        let local = business(1, areas: ["health"], regions: ["195230000"])
+        let noBudget = business(2, areas: ["health"], regions: ["190000000"], budget: nil)
+        let far = business(3, areas: ["health"], regions: ["750000000"])
+        let index = index([owner, local, noBudget, far], [inDistrict, inRegion, elsewhere])
+
+        let district = index.roundScope(jurisdiction: "195200000", focusAreas: [])
+        #expect(district.projects.map(\.project.id) == [inDistrict.id])
+        // Sponsors anywhere in the district's region may fund it.
+        #expect(district.sponsors.map(\.id) == [local.id])
+        let region = index.roundScope(jurisdiction: "190000000", focusAreas: ["health"])
+        #expect(region.projects.map(\.project.id) == [inDistrict.id])
+        let national = index.roundScope(jurisdiction: nil, focusAreas: [])
+        #expect(Set(national.projects.map(\.project.id)) == [inDistrict.id, inRegion.id, elsewhere.id])
+        #expect(national.projects.map(\.project.id) == national.projects.map(\.project.id).sorted { UUIDKey($0) < UUIDKey($1) })
+        #expect(Set(national.sponsors.map(\.id)) == [local.id, far.id])
+    }
+}

@@ -57,8 +57,9 @@ public struct MatchOptions: Sendable {
     }
 
     /// How many of the candidates scored on their profiles get their text relevance and exposure
-    /// read, and are scored again with them: room for text to reorder the top of the list.
-    var detailed: Int { 3 * limit + 10 }
+    /// read, and are scored again with them: room for text and exposure to reorder the top of the
+    /// list, and for diversification to reach down.
+    var detailed: Int { 2 * limit + 5 }
 }
 
 /// A ranked result ready to render.

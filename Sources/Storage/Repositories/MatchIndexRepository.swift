@@ -89,8 +89,7 @@ public struct MatchIndexRepository: Sendable {
             let candidate = try MatchRepository.decodePartner(row)
             // Only the projects listed to businesses and government bodies are ranked by their text.
             let signature = candidate.profile.kind == .ngo ? TextSignature.empty : TextSignature(
-                texts: [candidate.name.kk, candidate.name.ru, candidate.name.en, try row.decode(String.self, "description")],
-                trigramText: candidate.name.kk ?? ""
+                texts: [candidate.name.kk, candidate.name.ru, candidate.name.en, try row.decode(String.self, "description")]
             )
             return IndexedOrganization(profile: candidate.profile, signature: signature)
         }
@@ -112,11 +111,8 @@ public struct MatchIndexRepository: Sendable {
 }
 
 extension ProjectCandidate {
-    /// Its titles and summaries; trigrams are for Kazakh, which no stemmer joins.
+    /// Its titles and summaries.
     public var signature: TextSignature {
-        TextSignature(
-            texts: [title.kk, title.ru, title.en, summary.kk, summary.ru, summary.en],
-            trigramText: summary.kk ?? title.kk ?? ""
-        )
+        TextSignature(texts: [title.kk, title.ru, title.en, summary.kk, summary.ru, summary.en])
     }
 }

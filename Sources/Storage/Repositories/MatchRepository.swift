@@ -149,21 +149,19 @@ public struct MatchRepository: Sendable {
                 """
                 SELECT wanted.id, wanted.signature, o.name_kk, o.name_ru, o.name_en,
                     ts_rank(o.search, to_tsquery('simple', ($3::text[])[wanted.signature + 1])) AS rank,
-                    CASE WHEN ($4::text[])[wanted.signature + 1] = '' THEN 0
-                        ELSE similarity(o.description, ($4::text[])[wanted.signature + 1]) END AS trigram,
                     coalesce(exposure_now(e.impressions, e.updated_at), 0) AS impressions
                 FROM unnest($1::uuid[], $2::int[]) AS wanted(id, signature)
                 JOIN organizations o ON o.id = wanted.id
                 LEFT JOIN exposure e ON e.subject_id = o.id
                 """,
-                [requests.map(\.id), requests.map(\.signature), signatures.map(\.prefixQuery), signatures.map(\.trigramText)]
+                [requests.map(\.id), requests.map(\.signature), signatures.map(\.prefixQuery)]
             ).rows
             var found: [DetailRequest: PartnerDetails] = [:]
             for row in rows {
                 let request = DetailRequest(id: try row.decode(UUID.self, "id"), signature: try row.decode(Int.self, "signature"))
                 found[request] = PartnerDetails(
                     name: LocalizedText(kk: try row.decode(String?.self, "name_kk"), ru: try row.decode(String?.self, "name_ru"), en: try row.decode(String?.self, "name_en")),
-                    text: try Self.textRelevance(row),
+                    text: Self.prefixRelevance(try row.decode(Double.self, "rank")),
                     impressions: try row.decode(Double.self, "impressions")
                 )
             }
@@ -180,13 +178,12 @@ public struct MatchRepository: Sendable {
                 SELECT p.id, p.title_kk, p.title_ru, p.title_en, p.summary_kk, p.summary_ru, p.summary_en,
                     o.name_kk, o.name_ru, o.name_en,
                     ts_rank(p.search, to_tsquery('simple', $2)) AS rank,
-                    CASE WHEN $3 = '' THEN 0 ELSE similarity(coalesce(p.summary_kk, p.title_kk, ''), $3) END AS trigram,
                     coalesce(exposure_now(e.impressions, e.updated_at), 0) AS impressions
                 FROM projects p JOIN organizations o ON o.id = p.organization_id
                 LEFT JOIN exposure e ON e.subject_id = p.id
                 WHERE p.id = ANY ($1::uuid[])
                 """,
-                [ids, signature.prefixQuery, signature.trigramText]
+                [ids, signature.prefixQuery]
             ).rows
             var found: [UUID: ProjectDetails] = [:]
             for row in rows {
@@ -198,7 +195,7 @@ public struct MatchRepository: Sendable {
                 }
                 found[try row.decode(UUID.self, "id")] = ProjectDetails(
                     title: try text("title"), summary: try text("summary"), ownerName: try text("name"),
-                    text: try Self.textRelevance(row), impressions: try row.decode(Double.self, "impressions")
+                    text: Self.prefixRelevance(try row.decode(Double.self, "rank")), impressions: try row.decode(Double.self, "impressions")
                 )
             }
             return found
@@ -322,6 +319,11 @@ public struct MatchRepository: Sendable {
             ),
             text: text
         )
+    }
+
+    /// ts_rank of a prefix query squashed into [0, 1).
+    static func prefixRelevance(_ rank: Double) -> Double {
+        rank / (rank + 0.1)
     }
 
     /// ts_rank of the prefix query squashed into [0, 1), or twice the trigram similarity of the

@@ -40,15 +40,11 @@ public struct OrganizationRepository: Sendable {
         }
     }
 
-    /// One statement outside a transaction, so it may share a round trip with others waiting
-    /// (`ConnectionPool.query`).
     public func find(_ id: UUID) async throws -> Organization {
-        guard let row = try await pool.query(Self.findSQL, [id]).first else { throw DomainError.notFound(resource: "organization") }
-        return try Self.decode(row)
+        try await pool.withConnection { connection in
+            try Self.find(id, on: connection, lock: false)
+        }
     }
-
-    /// The same text as `find(_:on:lock:)` without a lock, so both use one prepared statement.
-    static let findSQL = "SELECT \(selectedColumns) FROM organizations WHERE id = $1"
 
     /// Applies `change` to the current fields under a row lock, validates the result and saves it.
     public func update(

@@ -40,15 +40,11 @@ public struct ProjectRepository: Sendable {
         }
     }
 
-    /// One statement outside a transaction, so it may share a round trip with others waiting
-    /// (`ConnectionPool.query`).
     public func find(_ id: UUID) async throws -> Project {
-        guard let row = try await pool.query(Self.findSQL, [id]).first else { throw DomainError.notFound(resource: "project") }
-        return try Self.decode(row)
+        try await pool.withConnection { connection in
+            try Self.find(id, on: connection, lock: false)
+        }
     }
-
-    /// The same text as `find(_:on:lock:)` without a lock, so both use one prepared statement.
-    static let findSQL = "SELECT \(selectedColumns) FROM projects WHERE id = $1"
 
     /// Applies `change` under a row lock, validates the result and saves it.
     public func update(_ id: UUID, _ change: @escaping @Sendable (inout ProjectDraft) throws -> Void) async throws -> Project {

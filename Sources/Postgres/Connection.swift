@@ -99,11 +99,7 @@ public final class Connection: @unchecked Sendable {
     /// Runs one statement with `$n` parameters and returns its rows.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> QueryResult {
-        try query(sql, texts: parameters.map(\.postgresText))
-    }
-
-    /// Runs one statement whose parameters are already in PostgreSQL's text format.
-    func query(_ sql: String, texts: [String?]) throws -> QueryResult {
+        let texts = parameters.map(\.postgresText)
         let statementName = try preparedStatement(for: sql, parameterCount: texts.count)
         let sent = withOptionalCStringArray(texts) { pointers in
             PQsendQueryPrepared(handle, statementName, Int32(texts.count), pointers, nil, nil, 0)
@@ -115,59 +111,6 @@ public final class Connection: @unchecked Sendable {
     public func execute(_ sql: String) throws {
         _ = try consume(awaitResult(sent: PQsendQuery(handle, sql), deadline: deadline(after: statementTimeout)))
     }
-
-    /// Runs single statements in one round trip (libpq pipeline mode): all are sent, then all
-    /// results read. A sync follows each, so each runs in its own implicit transaction exactly as
-    /// if sent alone, and an error fails only its own statement. Each may take the statement
-    /// timeout, counted from when the one before it answered. Returns one result per statement, in
-    /// order; throws (and the connection is broken) only when the connection itself failed.
-    ///
-    /// The connection stays with the one thread that calls this: the statements belong to several
-    /// tasks, but none of them touches the connection, and each only receives its own rows.
-    func pipeline(_ statements: [(sql: String, texts: [String?])]) throws -> [Result<QueryResult, any Error>] {
-        var results = [Result<QueryResult, any Error>?](repeating: nil, count: statements.count)
-        // Statements new to this connection are prepared first, a round trip each, as `query` does.
-        var names = [String?](repeating: nil, count: statements.count)
-        for (index, statement) in statements.enumerated() {
-            do {
-                names[index] = try preparedStatement(for: statement.sql, parameterCount: statement.texts.count)
-            } catch {
-                if isBroken { throw error }
-                results[index] = .failure(error)
-            }
-        }
-        let sending = names.indices.filter { names[$0] != nil }
-        guard !sending.isEmpty else { return results.map { $0 ?? .failure(Self.missingResult) } }
-        guard PQenterPipelineMode(handle) == 1 else { throw connectionError(.connectionLost) }
-        for index in sending {
-            let texts = statements[index].texts
-            let sent = withOptionalCStringArray(texts) { pointers in
-                PQsendQueryPrepared(handle, names[index], Int32(texts.count), pointers, nil, nil, 0)
-            }
-            guard sent == 1, PQpipelineSync(handle) == 1 else { throw connectionError(.connectionLost) }
-        }
-        try flush(deadline: deadline(after: statementTimeout))
-        for index in sending {
-            let deadline = deadline(after: statementTimeout)
-            let result = try collectResults(deadline: deadline)
-            do {
-                results[index] = .success(try consume(result))
-            } catch {
-                if isBroken { throw error }
-                results[index] = .failure(error)
-            }
-            try waitUntilReadable(deadline: deadline)
-            guard let sync = PQgetResult(handle) else { throw connectionError(.connectionLost) }
-            let status = PQresultStatus(sync)
-            PQclear(sync)
-            guard status == PGRES_PIPELINE_SYNC else { throw connectionError(.connectionLost) }
-        }
-        guard PQexitPipelineMode(handle) == 1 else { throw connectionError(.connectionLost) }
-        return results.map { $0 ?? .failure(Self.missingResult) }
-    }
-
-    // Unreachable: every statement got a result or the whole pipeline threw.
-    private static let missingResult = PostgresError(.connectionLost, message: "no result for a pipelined statement")
 
     /// Streams rows into `COPY ... FROM STDIN` in text format; `lines` are already escaped rows.
     ///
@@ -258,40 +201,27 @@ public final class Connection: @unchecked Sendable {
     /// the last result; a COPY result at once, since the caller must feed it.
     private func awaitResult(sent: Int32, deadline: ContinuousClock.Instant?) throws -> OpaquePointer {
         guard sent == 1 else { throw connectionError(.connectionLost) }
-        try flush(deadline: deadline)
-        return try collectResults(deadline: deadline)
-    }
-
-    /// Sends everything libpq has queued for the server.
-    private func flush(deadline: ContinuousClock.Instant?) throws {
         while true {
             let flushed = PQflush(handle)
-            if flushed == 0 { return }
+            if flushed == 0 { break }
             if flushed < 0 { throw connectionError(.connectionLost) }
             if try waitForSocket(events: Int16(POLLIN | POLLOUT), deadline: deadline) & Int16(POLLIN) != 0 {
                 guard PQconsumeInput(handle) == 1 else { throw connectionError(.connectionLost) }
             }
         }
-    }
-
-    /// Waits until libpq can hand out the next result without blocking.
-    private func waitUntilReadable(deadline: ContinuousClock.Instant?) throws {
-        while PQisBusy(handle) == 1 {
-            _ = try waitForSocket(events: Int16(POLLIN), deadline: deadline)
-            guard PQconsumeInput(handle) == 1 else { throw connectionError(.connectionLost) }
-        }
-    }
-
-    /// Reads the results of one statement until libpq says there are no more: the first error
-    /// result, else the last result; a COPY result at once, since the caller must feed it.
-    private func collectResults(deadline: ContinuousClock.Instant?) throws -> OpaquePointer {
         var kept: OpaquePointer?
         while true {
-            do {
-                try waitUntilReadable(deadline: deadline)
-            } catch {
-                if let kept { PQclear(kept) }
-                throw error
+            while PQisBusy(handle) == 1 {
+                do {
+                    _ = try waitForSocket(events: Int16(POLLIN), deadline: deadline)
+                } catch {
+                    if let kept { PQclear(kept) }
+                    throw error
+                }
+                guard PQconsumeInput(handle) == 1 else {
+                    if let kept { PQclear(kept) }
+                    throw connectionError(.connectionLost)
+                }
             }
             guard let result = PQgetResult(handle) else { break }
             switch PQresultStatus(result) {

@@ -58,24 +58,12 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Work waiting for a connection. `execute` runs on a database thread and returns what
-    /// resumes the caller, called once the connection is back in the pool. A job from `query` also
-    /// carries its `statement`, so that it can share a round trip with others.
+    /// resumes the caller, called once the connection is back in the pool.
     private struct Job: Sendable {
         let execute: @Sendable (Connection) -> @Sendable () -> Void
         let fail: @Sendable (any Error) -> Void
         let ticket: Ticket
-        var statement: Statement? = nil
     }
-
-    /// One statement with its parameters in text format, and what hands its result to the caller.
-    private struct Statement: Sendable {
-        let sql: String
-        let texts: [String?]
-        let complete: @Sendable (Result<QueryResult, any Error>) -> Void
-    }
-
-    /// The most statements one round trip carries.
-    static let maxPipelineLength = 32
 
     /// Where a job waits, for its task's cancellation handler, which may run before the job is
     /// queued. Its fields are read and written only under the lock of `state`: that rule is what
@@ -90,7 +78,6 @@ public final class ConnectionPool: Sendable {
     public let configuration: Configuration
     private let threads: NIOThreadPool
     private let state: NIOLockedValueBox<State>
-    private let pipelined = NIOLockedValueBox((roundTrips: 0, statements: 0))
     private let logger: Logger
 
     public init(configuration: Configuration, logger: Logger = Logger(label: "asar.postgres")) {
@@ -105,36 +92,6 @@ public final class ConnectionPool: Sendable {
     /// Gauges for metrics and readiness.
     public var statistics: (open: Int, idle: Int, leased: Int, waiting: Int) {
         state.withLockedValue { ($0.openCount, $0.idle.count, $0.leasedCount, $0.waitingCount) }
-    }
-
-    /// Round trips that carried more than one statement of `query`, and how many statements they
-    /// carried in all.
-    public var pipelineStatistics: (roundTrips: Int, statements: Int) {
-        pipelined.withLockedValue { $0 }
-    }
-
-    /// Runs one statement outside any transaction, with the default statement timeout, and
-    /// returns its rows.
-    ///
-    /// While every connection is busy, statements from `query` that wait next in line are sent
-    /// together over the connection that comes free, in one round trip (libpq pipeline mode),
-    /// each in its own implicit transaction as if it ran alone: one thread hand-off, one write and
-    /// one read for all of them instead of one each.
-    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
-        let texts = parameters.map(\.postgresText)
-        let timeout = configuration.statementTimeout
-        return try await lease { continuation in
-            (
-                execute: { connection in
-                    let result = Result {
-                        try connection.setStatementTimeout(timeout)
-                        return try connection.query(sql, texts: texts)
-                    }
-                    return { continuation.resume(with: result) }
-                },
-                statement: Statement(sql: sql, texts: texts, complete: { continuation.resume(with: $0) })
-            )
-        }
     }
 
     /// Runs `body` with a connection of its own on a database thread.
@@ -152,32 +109,20 @@ public final class ConnectionPool: Sendable {
         _ body: @escaping @Sendable (Connection) throws -> T
     ) async throws -> T {
         let timeout = statementTimeout ?? configuration.statementTimeout
-        return try await lease { continuation in
-            (
-                execute: { connection in
-                    let result = Result {
-                        try connection.setStatementTimeout(timeout)
-                        return try body(connection)
-                    }
-                    return { continuation.resume(with: result) }
-                },
-                statement: nil
-            )
-        }
-    }
-
-    /// Queues the job `make` builds around the caller's continuation and waits for it; waiting for
-    /// a connection ends with `CancellationError` when the task is cancelled.
-    private func lease<T: Sendable>(
-        _ make: (CheckedContinuation<T, any Error>) -> (
-            execute: @Sendable (Connection) -> @Sendable () -> Void, statement: Statement?
-        )
-    ) async throws -> T {
         let ticket = Ticket()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                let (execute, statement) = make(continuation)
-                start(Job(execute: execute, fail: { continuation.resume(throwing: $0) }, ticket: ticket, statement: statement))
+                start(Job(
+                    execute: { connection in
+                        let result = Result {
+                            try connection.setStatementTimeout(timeout)
+                            return try body(connection)
+                        }
+                        return { continuation.resume(with: result) }
+                    },
+                    fail: { continuation.resume(throwing: $0) },
+                    ticket: ticket
+                ))
             }
         } onCancel: {
             let job = state.withLockedValue { state -> Job? in
@@ -298,7 +243,7 @@ public final class ConnectionPool: Sendable {
                     continue
                 }
             }
-            let resumeCaller = job.statement == nil ? job.execute(connection) : runStatements(job, on: connection)
+            let resumeCaller = job.execute(connection)
             let healthy = connection.isHealthy
             if !healthy { logger.warning("dropping broken database connection") }
             let next = state.withLockedValue { $0.giveBack(connection, healthy: healthy) }
@@ -313,25 +258,6 @@ public final class ConnectionPool: Sendable {
                 job = waiting
                 candidate = nil
             }
-        }
-    }
-
-    /// Runs on a database thread: `first`'s statement, with the statements of the jobs waiting next
-    /// in line, in one round trip; alone (as any job) when none waits.
-    private func runStatements(_ first: Job, on connection: Connection) -> @Sendable () -> Void {
-        let joining = state.withLockedValue { $0.popWaiters(upTo: Self.maxPipelineLength - 1, while: { $0.statement != nil }) }
-        guard !joining.isEmpty else { return first.execute(connection) }
-        let statements = ([first] + joining).compactMap(\.statement)
-        pipelined.withLockedValue { $0 = ($0.roundTrips + 1, $0.statements + statements.count) }
-        let results: [Result<QueryResult, any Error>]
-        do {
-            try connection.setStatementTimeout(configuration.statementTimeout)
-            results = try connection.pipeline(statements.map { ($0.sql, $0.texts) })
-        } catch {
-            results = Array(repeating: .failure(error), count: statements.count)
-        }
-        return {
-            for (statement, result) in zip(statements, results) { statement.complete(result) }
         }
     }
 

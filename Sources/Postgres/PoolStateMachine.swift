@@ -106,18 +106,6 @@ struct PoolStateMachine<Resource, Waiter> {
         return waiter
     }
 
-    /// Takes the oldest waiters, up to `limit`, for as long as each satisfies `canJoin`: work the
-    /// resource just handed out can carry in the same round trip. It stops at the first waiter
-    /// that does not qualify, so no waiter is overtaken by a later one.
-    mutating func popWaiters(upTo limit: Int, while canJoin: (Waiter) -> Bool) -> [Waiter] {
-        var taken: [Waiter] = []
-        while taken.count < limit, let id = oldestWaiterID(), let waiter = waiters[id], canJoin(waiter) {
-            taken.append(waiter)
-            _ = popOldestWaiter()
-        }
-        return taken
-    }
-
     /// Closes the pool: returns the idle resources to close and the waiters to fail, oldest first.
     mutating func close() -> (idle: [Resource], waiters: [Waiter]) {
         isClosed = true
@@ -134,16 +122,6 @@ struct PoolStateMachine<Resource, Waiter> {
         guard !isClosed, let waiter = popOldestWaiter() else { return .none }
         openCount += 1
         return .openFor(waiter)
-    }
-
-    /// The id of the oldest waiter still waiting; drops removed ids it passes.
-    private mutating func oldestWaiterID() -> Int? {
-        while queueHead < queue.count {
-            let id = queue[queueHead]
-            if waiters[id] != nil { return id }
-            queueHead += 1
-        }
-        return nil
     }
 
     private mutating func popOldestWaiter() -> Waiter? {

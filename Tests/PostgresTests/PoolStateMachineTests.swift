@@ -170,25 +170,4 @@ import Testing
         #expect(machine.waitingCount == 0)
         #expect(machine.queueStorageCount == 0)
     }
-
-    @Test func waitersJoinInArrivalOrderUntilOneCannot() {
-        var machine = Machine(capacity: 1)
-        _ = machine.lease(waiter: "holder")
-        var ids: [String: Int] = [:]
-        for name in ["q1", "gone", "q2", "q3", "tx", "q4"] {
-            guard case .wait(let id) = machine.lease(waiter: name) else { Issue.record("should wait"); return }
-            ids[name] = id
-        }
-        _ = machine.cancelWaiter(id: ids["gone"] ?? -1)
-        // A cancelled waiter is skipped; the limit holds; a waiter that cannot join stops the run,
-        // so the one behind it is not served before it.
-        #expect(machine.popWaiters(upTo: 2, while: { $0.hasPrefix("q") }) == ["q1", "q2"])
-        #expect(machine.popWaiters(upTo: 8, while: { $0.hasPrefix("q") }) == ["q3"])
-        #expect(machine.waitingCount == 2)
-        guard case .hand(_, let next) = machine.giveBack("conn", healthy: true) else { Issue.record("tx is next"); return }
-        #expect(next == "tx")
-        #expect(machine.popWaiters(upTo: 8, while: { $0.hasPrefix("q") }) == ["q4"])
-        #expect(machine.popWaiters(upTo: 8, while: { _ in true }) == [])
-        #expect(machine.waitingCount == 0)
-    }
 }

@@ -17,6 +17,10 @@ public struct ServiceConfiguration: Sendable {
     public var matching: MatchingConfiguration
     /// People and sessions: mail, lifetimes, bcrypt's cost (from the environment unless set).
     public var accounts: AccountConfiguration
+    /// Follow change notifications into the candidate index on a connection of its own. Off, every
+    /// match request compares the index's version with the database's instead: what tests running
+    /// hundreds of services at once use, so each does not hold one more connection.
+    public var followsIndexChanges = true
 
     public init(
         host: String = "127.0.0.1",
@@ -51,7 +55,8 @@ public func buildApplication(
     let pool = ConnectionPool(configuration: configuration.database, logger: logger)
     let useCases = Services(pool: pool, matching: configuration.matching, accounts: configuration.accounts)
     let router = try buildRouter(useCases, pool: pool, expectedMigrations: migrations.map(\.version), metrics: metrics)
-    let services: [any Service] = [PoolService(pool: pool)] + useCases.backgroundServices(logger: logger)
+    let services: [any Service] = [PoolService(pool: pool)]
+        + useCases.backgroundServices(logger: logger, followingIndexChanges: configuration.followsIndexChanges)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "asar"),

@@ -83,13 +83,13 @@ public struct Services: Sendable {
 
     /// What must run beside the front doors: the candidate index's follower, the exposure flusher
     /// and the mail deliverer.
-    public func backgroundServices(logger: Logger) -> [any Service] {
-        [
-            CandidateIndexService(
-                index: candidateIndex,
-                listener: NotificationListener(connectionString: pool.configuration.connectionString, channel: MatchIndexRepository.channel, logger: logger),
-                logger: logger
-            ),
+    public func backgroundServices(logger: Logger, followingIndexChanges: Bool = true) -> [any Service] {
+        let follower = CandidateIndexService(
+            index: candidateIndex,
+            listener: NotificationListener(connectionString: pool.configuration.connectionString, channel: MatchIndexRepository.channel, logger: logger),
+            logger: logger
+        )
+        return (followingIndexChanges ? [follower] : []) + [
             ExposureFlushService(recorder: exposure, repository: ExposureRepository(pool: pool), interval: .seconds(2), logger: logger),
             mailDelivery(logger: logger),
         ]

@@ -21,6 +21,8 @@ func withService<T: Sendable>(
         logLevel: .warning
     )
     configuration.accounts = .cheapHashes
+    // Hundreds of these run at once; CandidateIndexFollowingTests test following on their own.
+    configuration.followsIndexChanges = false
     let admin = try await TokenRepository(pool: database.pool).issue(organizationID: nil, label: "tests").token
     let app = try buildApplication(configuration, migrations: TestDatabase.migrations)
     return try await app.test(.router) { client in

@@ -30,27 +30,32 @@ public final class LiveCandidateIndex: Sendable {
     public func snapshot() async throws -> CandidateIndex {
         let (index, following) = state.withLockedValue { ($0.index, $0.isFollowing) }
         if let index, following { return index }
-        if let index, try await repository.version() == index.version { return index }
-        return try await reload()
+        let current = try await repository.version()
+        if let index, index.version >= current { return index }
+        return try await reload(atLeast: current)
     }
 
     /// Loads everything afresh (once, however many ask at the same time) and keeps it unless a
-    /// newer index was stored meanwhile.
+    /// newer index was stored meanwhile. A load already under way is joined, and when its snapshot
+    /// turns out older than `target` (it began before the caller's change committed), another follows.
     @discardableResult
-    public func reload() async throws -> CandidateIndex {
+    public func reload(atLeast target: Int64 = 0) async throws -> CandidateIndex {
         let repository = repository
-        let task = state.withLockedValue { state in
-            if let loading = state.loading { return loading }
-            let loading = Task { try await repository.load() }
-            state.loading = loading
-            return loading
-        }
-        do {
-            let loaded = try await task.value
-            return store(loaded, clearing: task)
-        } catch {
-            state.withLockedValue { if $0.loading == task { $0.loading = nil } }
-            throw error
+        while true {
+            let task = state.withLockedValue { state in
+                if let loading = state.loading { return loading }
+                let loading = Task { try await repository.load() }
+                state.loading = loading
+                return loading
+            }
+            let stored: CandidateIndex
+            do {
+                stored = store(try await task.value, clearing: task)
+            } catch {
+                state.withLockedValue { if $0.loading == task { $0.loading = nil } }
+                throw error
+            }
+            if stored.version >= target { return stored }
         }
     }
 
@@ -75,7 +80,7 @@ public final class LiveCandidateIndex: Sendable {
             guard following else { break }
             try await Task.sleep(for: .milliseconds(2))
         }
-        try await reload()
+        try await reload(atLeast: target)
     }
 
     // MARK: - Following changes
@@ -154,13 +159,15 @@ struct CandidateIndexService: Service {
                 do {
                     switch event {
                     case .listening:
-                        // Changes made while not listening were not announced to this instance.
+                        // Changes made while not listening were not announced to this instance, and a
+                        // load begun before LISTEN may have missed some: load at least what is there now.
                         index.setFollowing(false)
-                        try await index.reload()
+                        try await index.reload(atLeast: try await index.repository.version())
                         index.setFollowing(true)
                         aheadAtLastCheck = nil
                     case .notifications(let payloads):
                         try await index.apply(payloads)
+                        index.setFollowing(true)
                     case .quiet:
                         guard clock.now - lastCheck >= checkInterval else { continue }
                         lastCheck = clock.now
@@ -168,7 +175,9 @@ struct CandidateIndexService: Service {
                         // Ahead twice in a row: not a notification still on its way but a lost one.
                         if let held = index.version, database > held, let ahead = aheadAtLastCheck, ahead > held {
                             logger.warning("candidate index missed a change; reloading", metadata: ["held": "\(held)", "database": "\(database)"])
-                            try await index.reload()
+                            try await index.reload(atLeast: database)
+                            // A reload is as good as following from here, whatever failed before.
+                            index.setFollowing(true)
                             aheadAtLastCheck = nil
                         } else {
                             aheadAtLastCheck = index.version.flatMap { database > $0 ? database : nil }

@@ -131,7 +131,7 @@ public struct MatchService: Sendable {
         guard organization.profile.isActive else { return MatchAnswer(items: [], notice: Self.inactive) }
         let items: [RankedMatch<Subject>] = switch organization.profile.kind {
         case .ngo:
-            try await sponsors(forNGO: id, options: options, index: index)
+            try await sponsors(forNGO: organization.profile, options: options, index: index)
         case .business, .governmentBody:
             try await projects(for: organization, options: options, index: index)
         }
@@ -306,9 +306,9 @@ public struct MatchService: Sendable {
 
     /// Businesses an NGO could approach: the best sponsors over its open projects, each once,
     /// with the project it fits best.
-    func sponsors(forNGO ngo: UUID, options: MatchOptions, index: CandidateIndex) async throws -> [RankedMatch<Subject>] {
+    func sponsors(forNGO owner: PartnerProfile, options: MatchOptions, index: CandidateIndex) async throws -> [RankedMatch<Subject>] {
         let scorer = try await scorer(options)
-        guard let owner = index.organization(ngo)?.profile else { return [] }
+        let ngo = owner.id
         let projects = index.openProjects(of: ngo, limit: 10)
         // On profiles alone first: per sponsor the project it fits best.
         var best: [UUID: (match: Match, sponsor: PartnerProfile, project: Int)] = [:]

@@ -50,11 +50,6 @@ public final class ExposureRecorder: Sendable {
         }
     }
 
-    /// Counts for fair exposure only, with no viewer.
-    func record(_ ids: some Sequence<UUID>) {
-        record(Array(ids), shownTo: nil)
-    }
-
     func drain() -> Batch {
         pending.withLockedValue { batch in
             defer { batch = Batch() }

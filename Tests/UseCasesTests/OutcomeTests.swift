@@ -29,8 +29,7 @@ import TestSupport
     @Test func answerCountersFollowAProposalThroughItsLifecycle() async throws {
         try await TestDatabase.with { database in
             let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
-            let admin = try await services.tokens.issue(for: nil, label: "admin", expiresAt: nil, by: .admin)
-            let world = try await AccessWorld.build(pool: database.pool, adminToken: admin.token)
+            let world = try await AccessWorld.build(pool: database.pool)
             let ngo = try #require(world.identities["ngo"])
             let business = try #require(world.identities["business"])
             let akimat = try #require(world.identities["government_inside"])
@@ -97,8 +96,7 @@ import TestSupport
     @Test func aProposalRemembersWhetherTheProposerWasShownItsChoice() async throws {
         try await TestDatabase.with { database in
             let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
-            let admin = try await services.tokens.issue(for: nil, label: "admin", expiresAt: nil, by: .admin)
-            let world = try await AccessWorld.build(pool: database.pool, adminToken: admin.token)
+            let world = try await AccessWorld.build(pool: database.pool)
             let ngo = try #require(world.identities["ngo"])
             let business = try #require(world.identities["business"])
             let flusher = ExposureFlushService(
@@ -116,8 +114,8 @@ import TestSupport
             #expect(shown[world.business]?.times == 2 && shown[world.akimatInside]?.times == 1)
             #expect(try #require(shown[world.business]).firstShownAt <= shown[world.business]!.lastShownAt)
             #expect(try await ExposureRepository(pool: database.pool).shown(to: world.business).keys.sorted() == [projects[0]])
-            // The old entry point still counts exposure, and nothing per viewer.
-            services.exposure.record([projects[2]])
+            // Without a viewer it counts exposure, and nothing per viewer.
+            services.exposure.record([projects[2]], shownTo: nil)
             #expect(services.exposure.drain().shown.isEmpty)
 
             func propose(_ project: UUID, by caller: Caller) async throws -> UUID {

@@ -79,7 +79,7 @@ public struct MatchIndexRepository: Sendable {
     static func organizations(_ connection: Connection, ids: [UUID]?) throws -> [IndexedOrganization] {
         try connection.query(
             """
-            \(MatchRepository.organizationColumns), 0::real AS rank, 0::real AS trigram, o.description
+            \(MatchRepository.organizationColumns), o.description
             FROM organizations o \(MatchRepository.partnerJoins)
             WHERE $1::uuid[] IS NULL OR o.id = ANY ($1::uuid[])
             ORDER BY o.id
@@ -104,7 +104,7 @@ public struct MatchIndexRepository: Sendable {
             """,
             [ids]
         ).rows.map { row in
-            let project = try MatchRepository.decodeProject(row, text: 0)
+            let project = try MatchRepository.decodeProject(row)
             return IndexedProject(profile: project.profile, createdAt: try row.decode(Date.self, "created_at"), signature: project.signature)
         }
     }

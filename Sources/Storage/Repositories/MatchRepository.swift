@@ -53,17 +53,13 @@ public struct MatchRepository: Sendable {
 
     /// The project as matching sees it, whatever its status; nil when there is none.
     public func project(_ id: UUID) async throws -> ProjectCandidate? {
-        try await pool.withConnection { connection in
-            try connection.query("\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.id = $1", [id])
-                .first.map({ try Self.decodeProject($0, text: 0) })
-        }
+        try await pool.withConnection { try Self.project(id, on: $0) }
     }
 
     /// A project and the named organizations, for explaining one partnership; nil when the project is gone.
     public func profiles(project id: UUID, organizations: [UUID]) async throws -> (ProjectCandidate, [UUID: PartnerCandidate])? {
         try await pool.withConnection { connection in
-            guard let project = try connection.query("\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.id = $1", [id])
-                .first.map({ try Self.decodeProject($0, text: 0) }) else { return nil }
+            guard let project = try Self.project(id, on: connection) else { return nil }
             let partners = try Self.partners(ids: organizations, on: connection)
             return (project, Dictionary(uniqueKeysWithValues: partners.map { ($0.profile.id, $0) }))
         }
@@ -89,23 +85,14 @@ public struct MatchRepository: Sendable {
         }
     }
 
-    // MARK: - For an organization
-
-    /// The organization as the matching engine sees it, with its name; nil when there is none.
-    /// An organization as matching sees it, with the description its text search starts from.
-    public func organization(_ id: UUID) async throws -> (candidate: PartnerCandidate, description: String)? {
-        try await pool.withConnection { connection in
-            guard let candidate = try Self.partners(ids: [id], on: connection).first else { return nil }
-            let description = try connection.query("SELECT description FROM organizations WHERE id = $1", [id]).rows[0].decode(String.self, at: 0)
-            return (candidate, description)
-        }
+    static func project(_ id: UUID, on connection: Connection) throws -> ProjectCandidate? {
+        try connection.query("\(projectColumns) \(projectsWithOwners) WHERE p.id = $1", [id]).first.map(decodeProject)
     }
 
     /// Organizations by id as the matching engine sees them, without text relevance.
     static func partners(ids: [UUID], on connection: Connection) throws -> [PartnerCandidate] {
         try connection.query(
-            "\(organizationColumns), 0::real AS rank, 0::real AS trigram FROM organizations o \(partnerJoins) WHERE o.id = ANY ($1::uuid[])",
-            [ids]
+            "\(organizationColumns) FROM organizations o \(partnerJoins) WHERE o.id = ANY ($1::uuid[])", [ids]
         ).rows.map(decodePartner)
     }
 
@@ -177,7 +164,7 @@ public struct MatchRepository: Sendable {
                 """
                 SELECT p.id, p.title_kk, p.title_ru, p.title_en, p.summary_kk, p.summary_ru, p.summary_en,
                     o.name_kk, o.name_ru, o.name_en,
-                    ts_rank(p.search, to_tsquery('simple', $2)) AS rank,
+                    CASE WHEN $2 = '' THEN 0 ELSE ts_rank(p.search, to_tsquery('simple', $2)) END AS rank,
                     coalesce(exposure_now(e.impressions, e.updated_at), 0) AS impressions
                 FROM projects p JOIN organizations o ON o.id = p.organization_id
                 LEFT JOIN exposure e ON e.subject_id = p.id
@@ -268,11 +255,11 @@ public struct MatchRepository: Sendable {
                 ru: try row.decode(String?.self, "name_ru"),
                 en: try row.decode(String?.self, "name_en")
             ),
-            text: try textRelevance(row)
+            text: 0
         )
     }
 
-    static func decodeProject(_ row: Row, text: Double) throws -> ProjectCandidate {
+    static func decodeProject(_ row: Row) throws -> ProjectCandidate {
         let profile = ProjectProfile(
             id: try row.decode(UUID.self, "id"),
             organizationID: try row.decode(UUID.self, "organization_id"),
@@ -317,20 +304,12 @@ public struct MatchRepository: Sendable {
                 ru: try row.decode(String?.self, "name_ru"),
                 en: try row.decode(String?.self, "name_en")
             ),
-            text: text
+            text: 0
         )
     }
 
     /// ts_rank of a prefix query squashed into [0, 1).
     static func prefixRelevance(_ rank: Double) -> Double {
         rank / (rank + 0.1)
-    }
-
-    /// ts_rank of the prefix query squashed into [0, 1), or twice the trigram similarity of the
-    /// Kazakh texts, whichever says more: trigrams catch Kazakh word forms that no stemmer joins.
-    static func textRelevance(_ row: Row) throws -> Double {
-        let rank = try row.decode(Double.self, "rank")
-        let trigram = try row.decode(Double.self, "trigram")
-        return max(rank / (rank + 0.1), min(1, 2 * trigram))
     }
 }

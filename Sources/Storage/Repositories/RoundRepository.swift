@@ -17,7 +17,7 @@ public struct RoundRepository: Sendable {
             let projectRows = try connection.query(
                 "\(MatchRepository.projectColumns) \(MatchRepository.projectsWithOwners) WHERE p.id = ANY ($1::uuid[])",
                 [projects]
-            ).rows.map { try MatchRepository.decodeProject($0, text: 0) }
+            ).rows.map(MatchRepository.decodeProject)
             let sponsorRows = try MatchRepository.partners(ids: sponsors, on: connection)
             return (
                 Dictionary(uniqueKeysWithValues: projectRows.map { ($0.profile.id, $0) }),

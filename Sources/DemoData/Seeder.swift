@@ -72,12 +72,7 @@ public enum Seeder {
             )])
         }
         let summary = try await pool.withTransaction(statementTimeout: Self.bulkStatementTimeout) { connection in
-            // Queued per row, the change triggers alone took minutes at 150,000 rows; the load
-            // announces itself once at the end instead. The lock this takes holds other writers off.
-            try connection.execute("""
-                ALTER TABLE organizations DISABLE TRIGGER organizations_match_index;
-                ALTER TABLE projects DISABLE TRIGGER projects_match_index
-                """)
+            try connection.execute(MatchIndexRepository.bulkLoadStart)
             let summary = try reportingConflicts {
                 let organizations = try connection.copyIn(
                     SeedCopy.organizations,
@@ -89,10 +84,6 @@ public enum Seeder {
                 )
                 return SeedSummary(organizations: organizations, projects: projects)
             }
-            try connection.execute("""
-                ALTER TABLE organizations ENABLE TRIGGER organizations_match_index;
-                ALTER TABLE projects ENABLE TRIGGER projects_match_index
-                """)
             try connection.execute(MatchIndexRepository.bulkLoadEnd)
             return summary
         }

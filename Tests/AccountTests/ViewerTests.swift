@@ -11,8 +11,7 @@ import TestSupport
     @Test func aViewerReadsPrivateDataButEveryWriteIsRefused() async throws {
         try await TestDatabase.with { database in
             let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
-            let admin = try await services.tokens.issue(for: nil, label: "admin", expiresAt: nil, by: .admin)
-            let world = try await AccessWorld.build(pool: database.pool, adminToken: admin.token)
+            let world = try await AccessWorld.build(pool: database.pool)
             let viewer = try #require(world.identities["ngo_viewer"])
             let reviewerViewer = try #require(world.identities["government_inside_viewer"])
 

@@ -1,5 +1,6 @@
 import Foundation
 import Domain
+import Testing
 @testable import Matching
 
 /// A small seeded generator so that property tests are repeatable.
@@ -77,5 +78,25 @@ enum Sample {
         body.regions = [jurisdiction]
         body.focusAreas = someAreas(&generator)
         return body
+    }
+}
+
+/// The engine's promise: a sponsor that moves into the project's district, or gains one of its
+/// areas, never ranks lower. `rank` gives a sponsor's place in the list made from `among`, nil
+/// when it is not in it.
+func expectNoRankLostByMovingInOrSharingAnArea(
+    _ sponsors: [PartnerProfile], project: ProjectProfile, district: String, rank: (_ of: UUID, _ among: [PartnerProfile]) -> Int?
+) {
+    for index in sponsors.indices {
+        guard let before = rank(sponsors[index].id, sponsors) else { continue }
+        var moved = sponsors
+        moved[index].nationwide = false
+        moved[index].regions = [district]
+        #expect(rank(sponsors[index].id, moved).map { $0 <= before } ?? false, "moving into the district lowered a rank")
+        if let area = project.focusAreas.first(where: { !sponsors[index].focusAreas.contains($0) }) {
+            var widened = sponsors
+            widened[index].focusAreas.append(area)
+            #expect(rank(sponsors[index].id, widened).map { $0 <= before } ?? false, "a shared area lowered a rank")
+        }
     }
 }

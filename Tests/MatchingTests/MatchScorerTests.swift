@@ -44,18 +44,7 @@ import Domain
                 }, limit: list.count, diversity: .off)
                 return ranked.firstIndex { $0.item == id }
             }
-            for index in sponsors.indices {
-                guard let before = rank(of: sponsors[index].id, among: sponsors) else { continue }
-                var moved = sponsors
-                moved[index].nationwide = false
-                moved[index].regions = ["195230000"]
-                #expect(rank(of: sponsors[index].id, among: moved).map { $0 <= before } ?? false, "moving into the district lowered a rank")
-                if let area = project.focusAreas.first(where: { !sponsors[index].focusAreas.contains($0) }) {
-                    var widened = sponsors
-                    widened[index].focusAreas.append(area)
-                    #expect(rank(of: sponsors[index].id, among: widened).map { $0 <= before } ?? false, "a shared area lowered a rank")
-                }
-            }
+            expectNoRankLostByMovingInOrSharingAnArea(sponsors, project: project, district: "195230000", rank: rank)
         }
     }
 

@@ -27,6 +27,11 @@ public struct AccessWorld: Sendable {
 
     public static let callers = ["anonymous", "business", "ngo", "government_inside", "government_outside", "admin", "revoked"]
 
+    /// The world with an admin token of its own, for tests that call the use cases directly.
+    public static func build(pool: ConnectionPool) async throws -> AccessWorld {
+        try await build(pool: pool, adminToken: try await TokenRepository(pool: pool).issue(organizationID: nil, label: "admin").token)
+    }
+
     public static func build(pool: ConnectionPool, adminToken: String) async throws -> AccessWorld {
         let organizations = OrganizationRepository(pool: pool)
         func make(_ draft: OrganizationDraft) async throws -> UUID {

@@ -14,8 +14,7 @@ import TestSupport
     @Test func anNGODismissesASponsorOnceWithWhoAndWhyAndTakesItBack() async throws {
         try await TestDatabase.with { database in
             let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
-            let admin = try await services.tokens.issue(for: nil, label: "admin", expiresAt: nil, by: .admin)
-            let world = try await AccessWorld.build(pool: database.pool, adminToken: admin.token)
+            let world = try await AccessWorld.build(pool: database.pool)
             let ngo = try #require(world.identities["ngo"])
             let person = try await services.accounts.createPerson(
                 AccountService.NewAccount(email: "aigerim@example.kz", name: "Aigerim", password: "Correct-Horse-9"),
@@ -48,8 +47,7 @@ import TestSupport
     @Test func onlyWhatTheOrganizationsListsHoldMayBeDismissed() async throws {
         try await TestDatabase.with { database in
             let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
-            let admin = try await services.tokens.issue(for: nil, label: "admin", expiresAt: nil, by: .admin)
-            let world = try await AccessWorld.build(pool: database.pool, adminToken: admin.token)
+            let world = try await AccessWorld.build(pool: database.pool)
             let ngo = try #require(world.identities["ngo"])
             let business = try #require(world.identities["business"])
             let akimat = try #require(world.identities["government_inside"])

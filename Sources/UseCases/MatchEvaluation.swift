@@ -88,12 +88,12 @@ public struct MatchEvaluation: Sendable {
             var profile = found.project.profile
             profile.isOpen = true
             let project = ProjectCandidate(
-                profile: profile, status: found.project.status, title: found.project.title, summary: found.project.summary,
+                profile: profile, status: found.project.status, title: found.project.title,
                 owner: found.project.owner, ownerName: found.project.ownerName, text: 0
             )
-            let partners = try await matches.partnerCandidates(
+            let partners = matches.partnerCandidates(
                 [.business, .governmentBody], for: MatchService.ProjectSubject(project: project, signature: found.signature), index: index,
-                scorer: MatchScorer(taxonomy: taxonomy, fairness: .off), reach: .anywhere, keep: [:]
+                scorer: MatchScorer(taxonomy: taxonomy, fairness: .off), reach: .anywhere
             )
             for (index, variant) in variants.enumerated() {
                 var scorer = MatchScorer(taxonomy: taxonomy, fairness: .off)

@@ -56,10 +56,6 @@ public struct MatchOptions: Sendable {
         scope == .local ? .local : .anywhere
     }
 
-    /// How many of the candidates scored on their profiles get their text relevance and exposure
-    /// read, and are scored again with them: room for text and exposure to reorder the top of the
-    /// list, and for diversification to reach down.
-    var detailed: Int { 2 * limit + 5 }
 }
 
 /// A ranked result ready to render.
@@ -79,9 +75,9 @@ public struct MatchAnswer: Sendable {
     public let notice: String?
 }
 
-/// Every match question: candidates from the instance's in-memory index, scored on their profiles
-/// by the pure engine; the best few get their texts, text relevance and exposure from the database
-/// (one statement), are scored again and ranked.
+/// Every match question, answered from memory: candidates from the instance's in-memory index,
+/// with their text relevance from the index and their exposure from the recorder, scored by the
+/// pure engine and ranked. Only a subject the index does not hold (a draft or closed project) is read.
 public struct MatchService: Sendable {
     let repository: MatchRepository
     let index: LiveCandidateIndex
@@ -131,7 +127,7 @@ public struct MatchService: Sendable {
         guard organization.profile.isActive else { return MatchAnswer(items: [], notice: Self.inactive) }
         let items: [RankedMatch<Subject>] = switch organization.profile.kind {
         case .ngo:
-            try await sponsors(forNGO: organization.profile, options: options, index: index)
+            try await sponsors(forNGO: organization, options: options, index: index)
         case .business, .governmentBody:
             try await projects(for: organization, options: options, index: index)
         }
@@ -169,12 +165,11 @@ public struct MatchService: Sendable {
     func projectSubject(_ id: UUID, in index: CandidateIndex) async throws -> ProjectSubject? {
         if let indexed = index.openProject(id), let owner = index.organization(indexed.profile.organizationID) {
             let project = ProjectCandidate(
-                profile: indexed.profile, status: .open, title: LocalizedText(), summary: LocalizedText(),
-                owner: owner.profile, ownerName: LocalizedText(), text: 0
+                profile: indexed.profile, status: .open, title: indexed.title, owner: owner.profile, ownerName: owner.name, text: 0
             )
             return ProjectSubject(project: project, signature: indexed.signature)
         }
-        return try await repository.project(id).map { ProjectSubject(project: $0, signature: $0.signature) }
+        return try await repository.project(id).map { ProjectSubject(project: $0.project, signature: $0.signature) }
     }
 
     /// An organization to list candidates for, with its signature; from the database when the
@@ -192,9 +187,7 @@ public struct MatchService: Sendable {
         let index = try await index.snapshot()
         guard let subject = try await projectSubject(id, in: index) else { return nil }
         guard subject.project.profile.isOpen else { return (subject.project, []) }
-        let candidates = try await partnerCandidates(
-            [kind], for: subject, index: index, scorer: scorer, reach: options.reach, keep: [kind: options.detailed]
-        )
+        let candidates = partnerCandidates([kind], for: subject, index: index, scorer: scorer, reach: options.reach)
         let scored = score(candidates[kind] ?? [], kind: kind, for: subject.project, scorer: scorer)
         return (subject.project, finish(Ranker.rank(scored, limit: options.limit, diversity: diversity(options)), shownTo: subject.project.owner.id))
     }
@@ -207,10 +200,7 @@ public struct MatchService: Sendable {
         guard subject.project.profile.isOpen else { return (subject.project, []) }
         let project = subject.project
         let sponsorCount = max(options.limit, 30)
-        let candidates = try await partnerCandidates(
-            [.business, .governmentBody], for: subject, index: index, scorer: scorer, reach: options.reach,
-            keep: [.business: sponsorCount + 10, .governmentBody: 10]
-        )
+        let candidates = partnerCandidates([.business, .governmentBody], for: subject, index: index, scorer: scorer, reach: options.reach)
         let sponsors = Ranker.rank(
             score(candidates[.business] ?? [], kind: .business, for: project, scorer: scorer), limit: sponsorCount, diversity: .off
         )
@@ -231,46 +221,30 @@ public struct MatchService: Sendable {
         return (project, finish(Ranker.rank(combined, limit: options.limit, diversity: diversity(options)), shownTo: project.owner.id))
     }
 
-    /// Candidates of each kind for a project: from the index, scored on their profiles, and the
-    /// best `keep[kind]` with their details. Not filtered by whether the project is open, so that
-    /// replays of past proposals can use it.
+    /// Candidates of each kind for a project, from the index, with their text relevance and
+    /// exposure. Not filtered by whether the project is open, so that replays of past proposals can use it.
     func partnerCandidates(
-        _ kinds: [PartnerKind], for subject: ProjectSubject, index: CandidateIndex, scorer: MatchScorer, reach: CandidateIndex.Reach,
-        keep: [PartnerKind: Int]
-    ) async throws -> [PartnerKind: [PartnerCandidate]] {
+        _ kinds: [PartnerKind], for subject: ProjectSubject, index: CandidateIndex, scorer: MatchScorer, reach: CandidateIndex.Reach
+    ) -> [PartnerKind: [PartnerCandidate]] {
         let project = subject.project
         // The list is the NGO's: what it dismissed stays gone from it, whoever looks.
         let dismissed = index.dismissed(by: project.owner.id)
-        var kept: [PartnerKind: [PartnerProfile]] = [:]
+        var found: [PartnerKind: [PartnerCandidate]] = [:]
         for kind in kinds {
-            let profiles = kind == .business
+            let organizations = kind == .business
                 ? index.sponsors(
                     for: project.profile, owner: project.owner, taxonomy: scorer.taxonomy, reach: reach, limit: configuration.candidateLimit,
                     excluding: dismissed
                 )
                 : index.governmentBodies(for: project.profile, owner: project.owner, limit: configuration.candidateLimit, excluding: dismissed)
-            let ranked = Ranker.rank(
-                profiles.map { profile in
-                    let candidate = PartnerCandidate(profile: profile, name: LocalizedText(), text: 0)
-                    return score([candidate], kind: kind, for: project, scorer: scorer)[0]
-                },
-                limit: keep[kind] ?? configuration.candidateLimit, diversity: .off
-            )
-            kept[kind] = ranked.compactMap { if case .partner(let candidate) = $0.item { candidate.profile } else { nil } }
-        }
-        let requests = kept.values.joined().map { MatchRepository.DetailRequest(id: $0.id, signature: 0) }
-        let details = try await repository.partnerDetails(Array(Set(requests)), signatures: [subject.signature])
-        return kept.mapValues { profiles in
-            profiles.compactMap { profile in
-                details[MatchRepository.DetailRequest(id: profile.id, signature: 0)].map { Self.candidate(profile, $0) }
+            let impressions = exposure.impressions(of: organizations.map(\.id))
+            found[kind] = zip(organizations, impressions).map { organization, impressions in
+                var profile = organization.profile
+                profile.recentImpressions = impressions
+                return PartnerCandidate(profile: profile, name: organization.name, text: organization.words.relevance(to: subject.signature))
             }
         }
-    }
-
-    private static func candidate(_ profile: PartnerProfile, _ details: MatchRepository.PartnerDetails) -> PartnerCandidate {
-        var profile = profile
-        profile.recentImpressions = details.impressions
-        return PartnerCandidate(profile: profile, name: details.name, text: details.text)
+        return found
     }
 
     /// Open projects for a business or a government body to back.
@@ -281,69 +255,56 @@ public struct MatchService: Sendable {
         let found = isSponsor
             ? index.projects(forSponsor: profile, taxonomy: scorer.taxonomy, reach: options.reach, limit: configuration.candidateLimit)
             : index.projects(forGovernment: profile, taxonomy: scorer.taxonomy, limit: configuration.candidateLimit)
-        func scored(_ project: ProjectProfile, owner: PartnerProfile, text: Double) -> Match {
-            isSponsor
-                ? scorer.sponsorship(project: project, owner: owner, sponsor: profile, text: text, listing: .project)
-                : scorer.governmentPartnership(project: project, owner: owner, body: profile, text: text, listing: .project)
-        }
-        let onProfiles = Ranker.rank(found.compactMap { indexed -> Ranker.Candidate<(IndexedProject, PartnerProfile)>? in
-            guard let owner = index.organization(indexed.profile.organizationID)?.profile else { return nil }
-            return Ranker.Candidate(match: scored(indexed.profile, owner: owner, text: 0), focusAreas: [], item: (indexed, owner))
-        }, limit: options.detailed, diversity: .off)
-        let details = try await repository.projectDetails(onProfiles.map(\.item.0.profile.id), signature: organization.signature)
-        let candidates = onProfiles.compactMap { candidate -> Ranker.Candidate<Subject>? in
-            let (indexed, owner) = candidate.item
-            guard let detail = details[indexed.profile.id] else { return nil }
+        let impressions = exposure.impressions(of: found.map(\.profile.id))
+        let candidates = zip(found, impressions).compactMap { indexed, impressions -> Ranker.Candidate<Subject>? in
+            guard let owner = index.organization(indexed.profile.organizationID) else { return nil }
             var project = indexed.profile
-            project.recentImpressions = detail.impressions
+            project.recentImpressions = impressions
+            let text = indexed.words.relevance(to: organization.signature)
+            let match = isSponsor
+                ? scorer.sponsorship(project: project, owner: owner.profile, sponsor: profile, text: text, listing: .project)
+                : scorer.governmentPartnership(project: project, owner: owner.profile, body: profile, text: text, listing: .project)
             let item = ProjectCandidate(
-                profile: project, status: .open, title: detail.title, summary: detail.summary, owner: owner, ownerName: detail.ownerName, text: detail.text
+                profile: project, status: .open, title: indexed.title, owner: owner.profile, ownerName: owner.name, text: text
             )
-            return Ranker.Candidate(match: scored(project, owner: owner, text: detail.text), focusAreas: Set(project.focusAreas), item: .project(item))
+            return Ranker.Candidate(match: match, focusAreas: Set(project.focusAreas), item: .project(item))
         }
         return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity(options)), shownTo: profile.id)
     }
 
     /// Businesses an NGO could approach: the best sponsors over its open projects, each once,
     /// with the project it fits best.
-    func sponsors(forNGO owner: PartnerProfile, options: MatchOptions, index: CandidateIndex) async throws -> [RankedMatch<Subject>] {
+    func sponsors(forNGO owner: IndexedOrganization, options: MatchOptions, index: CandidateIndex) async throws -> [RankedMatch<Subject>] {
         let scorer = try await scorer(options)
         let ngo = owner.id
         let projects = index.openProjects(of: ngo, limit: 10)
-        // On profiles alone first: per sponsor the project it fits best.
-        var best: [UUID: (match: Match, sponsor: PartnerProfile, project: Int)] = [:]
+        let dismissed = index.dismissed(by: ngo)
+        var best: [UUID: (match: Match, sponsor: PartnerCandidate, project: Int)] = [:]
         for (position, indexed) in projects.enumerated() {
-            let profiles = index.sponsors(
-                for: indexed.profile, owner: owner, taxonomy: scorer.taxonomy, reach: options.reach, limit: configuration.candidateLimit,
-                excluding: index.dismissed(by: ngo)
+            let sponsors = index.sponsors(
+                for: indexed.profile, owner: owner.profile, taxonomy: scorer.taxonomy, reach: options.reach, limit: configuration.candidateLimit,
+                excluding: dismissed
             )
-            for sponsor in profiles {
-                let match = scorer.sponsorship(project: indexed.profile, owner: owner, sponsor: sponsor, text: 0, listing: .partner)
+            let impressions = exposure.impressions(of: sponsors.map(\.id))
+            for (sponsor, impressions) in zip(sponsors, impressions) {
+                var profile = sponsor.profile
+                profile.recentImpressions = impressions
+                let text = sponsor.words.relevance(to: indexed.signature)
+                let match = scorer.sponsorship(project: indexed.profile, owner: owner.profile, sponsor: profile, text: text, listing: .partner)
                 guard !match.isVetoed else { continue }
                 // Projects come newest first, so on a tie the newer project keeps the sponsor.
                 if let current = best[sponsor.id], current.match.score >= match.score { continue }
-                best[sponsor.id] = (match, sponsor, position)
+                best[sponsor.id] = (match, PartnerCandidate(profile: profile, name: sponsor.name, text: text), position)
             }
         }
-        let onProfiles = Ranker.rank(best.values.map { entry in
-            Ranker.Candidate(match: entry.match, focusAreas: [], item: (entry.sponsor, entry.project))
-        }, limit: options.detailed, diversity: .off)
-        let requests = onProfiles.map { MatchRepository.DetailRequest(id: $0.item.0.id, signature: $0.item.1) }
-        async let sponsorDetails = repository.partnerDetails(requests, signatures: projects.map(\.signature))
-        async let projectDetails = repository.projectDetails(Array(Set(onProfiles.map { projects[$0.item.1].profile.id })), signature: .empty)
-        let (partners, projectTexts) = try await (sponsorDetails, projectDetails)
-        let candidates = onProfiles.compactMap { candidate -> Ranker.Candidate<Subject>? in
-            let (sponsor, position) = candidate.item
-            let indexed = projects[position]
-            guard let detail = partners[MatchRepository.DetailRequest(id: sponsor.id, signature: position)],
-                  let projectText = projectTexts[indexed.profile.id] else { return nil }
-            let partner = Self.candidate(sponsor, detail)
+        let candidates = best.values.map { entry in
+            let indexed = projects[entry.project]
             let project = ProjectCandidate(
-                profile: indexed.profile, status: .open, title: projectText.title, summary: projectText.summary,
-                owner: owner, ownerName: projectText.ownerName, text: 0
+                profile: indexed.profile, status: .open, title: indexed.title, owner: owner.profile, ownerName: owner.name, text: 0
             )
-            let match = scorer.sponsorship(project: project.profile, owner: owner, sponsor: partner.profile, text: partner.text, listing: .partner)
-            return Ranker.Candidate(match: match, focusAreas: Set(sponsor.focusAreas), item: .sponsorForProject(partner, project: project))
+            return Ranker.Candidate(
+                match: entry.match, focusAreas: Set(entry.sponsor.profile.focusAreas), item: Subject.sponsorForProject(entry.sponsor, project: project)
+            )
         }
         return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity(options)), shownTo: ngo)
     }

@@ -86,13 +86,63 @@ import Testing
                 let picked = index([owner] + list).sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .anywhere, limit: 12)
                 let ranked = Ranker.rank(picked.map { sponsor in
                     Ranker.Candidate(
-                        match: scorer.sponsorship(project: project, owner: owner, sponsor: sponsor, text: 0, listing: .partner),
+                        match: scorer.sponsorship(project: project, owner: owner, sponsor: sponsor.profile, text: 0, listing: .partner),
                         focusAreas: [], item: sponsor.id
                     )
                 }, limit: 10, diversity: .off)
                 return ranked.firstIndex { $0.item == id }
             }
             expectNoRankLostByMovingInOrSharingAnArea(sponsors, project: project, district: "195230000", rank: rank)
+        }
+    }
+
+    /// Reading those sharing an area first and the rest only when they could still get in must not
+    /// change the answer: a short list is the head of a list long enough that nothing is skipped.
+    @Test func aShortListIsTheHeadOfTheFullOne() {
+        var generator = SplitMix(state: 21)
+        for _ in 0..<100 {
+            let owner = Sample.ngo(&generator)
+            let project = Sample.project(&generator, owner: owner.id)
+            let sponsors = (0..<Int.random(in: 20...120, using: &generator)).map { _ in Sample.business(&generator) }
+            let projects = (0..<Int.random(in: 20...120, using: &generator)).map { _ in Sample.project(&generator, owner: owner.id) }
+            let index = index([owner] + sponsors, projects)
+            let limit = Int.random(in: 1...15, using: &generator)
+            for reach in [CandidateIndex.Reach.local, .anywhere] {
+                let all = index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: reach, limit: 1_000).map(\.id)
+                let short = index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: reach, limit: limit).map(\.id)
+                #expect(short == Array(all.prefix(limit)))
+                let sponsor = sponsors[0]
+                let allProjects = index.projects(forSponsor: sponsor, taxonomy: Sample.taxonomy, reach: reach, limit: 1_000).map(\.profile.id)
+                let shortProjects = index.projects(forSponsor: sponsor, taxonomy: Sample.taxonomy, reach: reach, limit: limit).map(\.profile.id)
+                #expect(shortProjects == Array(allProjects.prefix(limit)))
+            }
+        }
+    }
+
+    /// An organization that leaves a region and comes back, or changes its areas, is listed once.
+    @Test func changedRegionsAndAreasNeitherDuplicateNorLinger() {
+        var generator = SplitMix(state: 5)
+        var owner = Sample.ngo(&generator)
+        owner.seeking = []
+        let project = ProjectProfile(id: UUID(), organizationID: owner.id, focusAreas: ["culture"], regions: ["190000000"], fundingNeededKZT: 1_000_000)
+        var sponsor = business(1, areas: ["culture"], regions: ["190000000"])
+        let others = (2...30).map { business($0, areas: ["culture", "sport"], regions: ["190000000"]) }
+        var index = index([owner, sponsor] + others)
+        let changes: [(areas: [String], regions: [String])] = [
+            (["culture"], ["750000000"]), (["culture"], ["190000000"]), (["culture"], ["190000000", "750000000"]),
+            (["sport"], ["190000000"]), (["culture", "sport"], ["190000000"]),
+        ]
+        for change in changes {
+            sponsor.focusAreas = change.areas
+            sponsor.regions = change.regions
+            index.upsert(IndexedOrganization(profile: sponsor))
+            let local = index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .local, limit: 100).map(\.id)
+            // Sport serves no goal culture serves: then it is not plausible at all.
+            let plausible = change.areas.contains("culture")
+            #expect(local.filter { $0 == sponsor.id }.count == (plausible && change.regions.contains("190000000") ? 1 : 0), "\(change)")
+            let anywhere = index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .anywhere, limit: 100).map(\.id)
+            #expect(anywhere.filter { $0 == sponsor.id }.count == (plausible ? 1 : 0), "\(change)")
+            #expect(Set(anywhere).count == anywhere.count)
         }
     }
 

@@ -14,6 +14,11 @@ struct PartnerSummary: Encodable {
     let focusAreas: [String]
     let jurisdiction: String?
 
+    enum CodingKeys: String, CodingKey {
+        case id, kind, name, nationwide, regions, jurisdiction
+        case focusAreas = "focus_areas"
+    }
+
     init(_ candidate: PartnerCandidate) {
         id = candidate.profile.id.lowercasedString
         kind = candidate.profile.kind.rawValue
@@ -38,6 +43,13 @@ struct ProjectSummary: Encodable {
     struct OrganizationName: Encodable {
         let id: String
         let name: LocalizedTextResource
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, regions, organization
+        case focusAreas = "focus_areas"
+        case fundingNeededKzt = "funding_needed_kzt"
+        case fundingGapKzt = "funding_gap_kzt"
     }
 
     init(_ candidate: ProjectCandidate) {
@@ -85,9 +97,18 @@ struct MatchItem: Encodable {
     let directions: [DirectionResource]
     /// The strongest reasons first, in the language asked for.
     let reasons: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case rank, score, organization, project, sponsor, directions, reasons
+        case governmentBody = "government_body"
+        case forProject = "for_project"
+        case exposureFactor = "exposure_factor"
+    }
 }
 
-struct MatchList: Encodable {
+/// Its keys and its parts' keys are spelled in snake_case already, so it is encoded without
+/// converting every key (a sixteenth of a match request's time, profiled).
+struct MatchList: Encodable, SnakeCaseKeys {
     let language: String
     let items: [MatchItem]
     /// Why the list is empty when the subject itself cannot be matched (a project that is not open).

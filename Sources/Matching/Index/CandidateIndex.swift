@@ -22,26 +22,40 @@ struct UUIDKey: Hashable, Comparable, Sendable {
 /// An organization as the index keeps it.
 public struct IndexedOrganization: Sendable, Equatable {
     public var profile: PartnerProfile
+    public var name: LocalizedText
     /// Its names and description, for the text relevance of the projects listed to it.
     public var signature: TextSignature
+    /// The same texts, for its own relevance when it is listed for a project.
+    public var words: TextWords
 
-    public init(profile: PartnerProfile, signature: TextSignature) {
+    public init(profile: PartnerProfile, name: LocalizedText = LocalizedText(), signature: TextSignature = .empty, words: TextWords = .empty) {
         self.profile = profile
+        self.name = name
         self.signature = signature
+        self.words = words
     }
+
+    public var id: UUID { profile.id }
 }
 
 /// An open project as the index keeps it.
 public struct IndexedProject: Sendable, Equatable {
     public var profile: ProjectProfile
+    public var title: LocalizedText
     public var createdAt: Date
     /// Its titles and summaries, for the text relevance of the partners listed to it.
     public var signature: TextSignature
+    /// The same texts, for its own relevance when it is listed for an organization.
+    public var words: TextWords
 
-    public init(profile: ProjectProfile, createdAt: Date, signature: TextSignature) {
+    public init(
+        profile: ProjectProfile, title: LocalizedText = LocalizedText(), createdAt: Date, signature: TextSignature = .empty, words: TextWords = .empty
+    ) {
         self.profile = profile
+        self.title = title
         self.createdAt = createdAt
         self.signature = signature
+        self.words = words
     }
 }
 
@@ -81,6 +95,14 @@ public struct CandidateIndex: Sendable {
     private var organizationScan: [ScanRecord] = []
     private var organizationSlots: [UUID: Int32] = [:]
     private var organizationDistricts: [[String]] = []
+    /// Slots of businesses and of government bodies: a list of one kind scans only that kind.
+    private var businessSlots: [Int32] = []
+    private var governmentSlots: [Int32] = []
+    /// Businesses and open projects by top-level region, and nationwide businesses: a list reads
+    /// those near the subject first.
+    private var sponsorsByRegion = RegionPostings()
+    private var nationwideSponsors: [Int32] = []
+    private var projectsByRegion = RegionPostings()
     private var projects: [IndexedProject?] = []
     private var projectScan: [ScanRecord] = []
     private var projectSlots: [UUID: Int32] = [:]
@@ -152,15 +174,29 @@ public struct CandidateIndex: Sendable {
         )
         let districts = places.compactMap(KATO.district)
         if let slot = organizationSlots[profile.id] {
+            let previous = organizationScan[Int(slot)]
             organizations[Int(slot)] = organization
             organizationScan[Int(slot)] = record
             organizationDistricts[Int(slot)] = districts
+            // A kind does not change once registered; if one ever did, scans check the flags.
+            if record.has(ScanRecord.business) {
+                if !previous.has(ScanRecord.business) { businessSlots.append(slot) }
+                sponsorsByRegion.add(slot, gained: record.regions & ~previous.regions, isNew: false)
+                if record.has(ScanRecord.nationwide), !nationwideSponsors.contains(slot) { nationwideSponsors.append(slot) }
+            }
+            if record.has(ScanRecord.governmentBody), !previous.has(ScanRecord.governmentBody) { governmentSlots.append(slot) }
         } else {
             let slot = Int32(organizations.count)
             organizationSlots[profile.id] = slot
             organizations.append(organization)
             organizationScan.append(record)
             organizationDistricts.append(districts)
+            if record.has(ScanRecord.business) {
+                businessSlots.append(slot)
+                sponsorsByRegion.add(slot, gained: record.regions, isNew: true)
+                if record.has(ScanRecord.nationwide) { nationwideSponsors.append(slot) }
+            }
+            if record.has(ScanRecord.governmentBody) { governmentSlots.append(slot) }
             // Projects that arrived before their NGO (or outlived its removal) find it again.
             for project in openProjectsByOwner[profile.id] ?? [] {
                 if let projectSlot = projectSlots[project] { projectScan[Int(projectSlot)].ownerSlot = slot }
@@ -192,14 +228,17 @@ public struct CandidateIndex: Sendable {
             if let previous = projects[Int(slot)], previous.profile.organizationID != profile.organizationID {
                 openProjectsByOwner[previous.profile.organizationID]?.remove(profile.id)
             }
+            projectsByRegion.add(slot, gained: record.regions & ~projectScan[Int(slot)].regions, isNew: false)
             projects[Int(slot)] = project
             projectScan[Int(slot)] = record
             projectDistricts[Int(slot)] = districts
         } else {
-            projectSlots[profile.id] = Int32(projects.count)
+            let slot = Int32(projects.count)
+            projectSlots[profile.id] = slot
             projects.append(project)
             projectScan.append(record)
             projectDistricts.append(districts)
+            projectsByRegion.add(slot, gained: record.regions, isNew: true)
         }
         openProjectsByOwner[profile.organizationID, default: []].insert(profile.id)
     }
@@ -233,42 +272,99 @@ public struct CandidateIndex: Sendable {
     /// gap the budget covers).
     public func sponsors(
         for project: ProjectProfile, owner: PartnerProfile, taxonomy: FocusTaxonomy, reach: Reach, limit: Int, excluding: Set<UUID> = []
-    ) -> [PartnerProfile] {
+    ) -> [IndexedOrganization] {
         let exact = vocabulary.knownFocusBits(project.focusAreas + owner.seeking)
-        let related = vocabulary.knownFocusBits(taxonomy.related(to: project.focusAreas + owner.seeking)).subtracting(exact)
-        let regions = vocabulary.knownRegionBits(project.regions)
-        let districts = project.regions.compactMap(KATO.district)
-        let namesNoArea = project.focusAreas.isEmpty && owner.seeking.isEmpty
+        let query = Query(
+            exact: exact,
+            related: vocabulary.knownFocusBits(taxonomy.related(to: project.focusAreas + owner.seeking)).subtracting(exact),
+            regions: vocabulary.knownRegionBits(project.regions),
+            districts: project.regions.compactMap(KATO.district),
+            namesNoArea: project.focusAreas.isEmpty && owner.seeking.isEmpty,
+            reach: reach,
+            excluding: excluding
+        )
         let gap = project.fundingGapKZT
         var top = TopSlots(capacity: limit)
-        let required = ScanRecord.present | ScanRecord.active | ScanRecord.business
-        for slot in organizationScan.indices {
-            let record = organizationScan[slot]
-            guard record.flags & required == required, record.flags & ScanRecord.exhausted == 0 else { continue }
-            guard let focus = Self.focusPoints(record.focus, exact: exact, related: related, subjectNamesNone: namesNoArea) else { continue }
-            let sameRegion = record.regions & regions != 0
-            let nationwide = record.has(ScanRecord.nationwide)
-            if reach == .local, !sameRegion, !nationwide { continue }
-            var estimate = focus + (sameRegion ? 2 : nationwide ? 1.5 : 0)
-            estimate += gap == 0 || record.amount < 0 ? 0.5 : min(1, Double(record.amount) / Double(gap))
-            // A shared district is worth one more point; only worth looking up when it could count.
-            guard top.admits(score: estimate + 1) else { continue }
-            if sameRegion, Self.shareDistrict(organizationDistricts[slot], districts) { estimate += 1 }
-            if !excluding.isEmpty, let id = organizations[slot]?.profile.id, excluding.contains(id) { continue }
-            top.offer(score: estimate, id: record.id, slot: Int32(slot))
+        // Those working in the project's regions first: a shared area there scores at least 7.
+        var visited: UInt64 = 0
+        forEachBit(of: query.regions) { bit in
+            for slot in sponsorsByRegion.slots(of: bit) {
+                let regions = organizationScan[Int(slot)].regions
+                guard regions & (1 << UInt64(bit)) != 0, regions & visited == 0 else { continue }
+                offerSponsor(Int(slot), query: query, gap: gap, top: &top)
+            }
+            visited |= 1 << UInt64(bit)
         }
-        return top.sorted().compactMap { organizations[Int($0.slot)]?.profile }
+        // Then nationwide ones, at most the best focus + 1.5 + 1; then the rest, at most the best focus + 1.
+        if top.admits(score: query.focusCeiling + 2.5) {
+            for slot in nationwideSponsors {
+                let record = organizationScan[Int(slot)]
+                guard record.has(ScanRecord.nationwide), record.regions & query.regions == 0 else { continue }
+                offerSponsor(Int(slot), query: query, gap: gap, top: &top)
+            }
+        }
+        if reach == .anywhere, top.admits(score: query.focusCeiling + 1) {
+            for slot in businessSlots {
+                let record = organizationScan[Int(slot)]
+                guard !record.has(ScanRecord.nationwide), record.regions & query.regions == 0 else { continue }
+                offerSponsor(Int(slot), query: query, gap: gap, top: &top)
+            }
+        }
+        return top.sorted().compactMap { organizations[Int($0.slot)] }
+    }
+
+    /// What a scan for one subject compares every candidate with.
+    struct Query {
+        let exact: FocusBits
+        let related: FocusBits
+        let regions: UInt64
+        let districts: [String]
+        let namesNoArea: Bool
+        let reach: Reach
+        let excluding: Set<UUID>
+
+        /// The most focus points any candidate can get (see `focusPoints`).
+        var focusCeiling: Double {
+            exact.isEmpty ? 2 : 4 + Double(exact.sharedCount(with: exact))
+        }
+    }
+
+    private func forEachBit(of bits: UInt64, _ body: (Int) -> Void) {
+        var remaining = bits
+        while remaining != 0 {
+            body(remaining.trailingZeroBitCount)
+            remaining &= remaining - 1
+        }
+    }
+
+    @inline(__always)
+    private func offerSponsor(_ slot: Int, query: Query, gap: Int64, top: inout TopSlots) {
+        let record = organizationScan[slot]
+        let required = ScanRecord.present | ScanRecord.active | ScanRecord.business
+        guard record.flags & required == required, record.flags & ScanRecord.exhausted == 0 else { return }
+        guard let focus = Self.focusPoints(record.focus, exact: query.exact, related: query.related, subjectNamesNone: query.namesNoArea) else { return }
+        let sameRegion = record.regions & query.regions != 0
+        let nationwide = record.has(ScanRecord.nationwide)
+        if query.reach == .local, !sameRegion, !nationwide { return }
+        var estimate = focus + (sameRegion ? 2 : nationwide ? 1.5 : 0)
+        estimate += gap == 0 || record.amount < 0 ? 0.5 : min(1, Double(record.amount) / Double(gap))
+        // A shared district is worth one more point; only worth looking up when it could count.
+        guard top.admits(score: estimate + 1) else { return }
+        if sameRegion, Self.shareDistrict(organizationDistricts[slot], query.districts) { estimate += 1 }
+        if !query.excluding.isEmpty, let id = organizations[slot]?.profile.id, query.excluding.contains(id) { return }
+        top.offer(score: estimate, id: record.id, slot: Int32(slot))
     }
 
     /// Government bodies whose jurisdiction covers the project, national ones included: those
     /// sharing the most of its areas first, then the closest. A body that shares no area still
     /// reviews projects in its territory, so it is offered too.
-    public func governmentBodies(for project: ProjectProfile, owner: PartnerProfile, limit: Int, excluding: Set<UUID> = []) -> [PartnerProfile] {
+    public func governmentBodies(for project: ProjectProfile, owner: PartnerProfile, limit: Int, excluding: Set<UUID> = []) -> [IndexedOrganization] {
         let exact = vocabulary.knownFocusBits(project.focusAreas + owner.seeking)
         let regions = vocabulary.knownRegionBits(project.regions)
         var top = TopSlots(capacity: limit)
         let required = ScanRecord.present | ScanRecord.active | ScanRecord.governmentBody
-        for slot in organizationScan.indices {
+        for governmentSlot in governmentSlots {
+            let slot = Int(governmentSlot)
             let record = organizationScan[slot]
             guard record.flags & required == required else { continue }
             let closeness: Double
@@ -282,34 +378,56 @@ public struct CandidateIndex: Sendable {
             if !excluding.isEmpty, let id = organizations[slot]?.profile.id, excluding.contains(id) { continue }
             top.offer(score: Double(record.focus.sharedCount(with: exact)) * 4 + closeness, id: record.id, slot: Int32(slot))
         }
-        return top.sorted().compactMap { organizations[Int($0.slot)]?.profile }
+        return top.sorted().compactMap { organizations[Int($0.slot)] }
     }
 
     /// Open projects worth scoring for a business: plausible by focus, near enough for `reach`
     /// (a nationwide sponsor is near everywhere), of an active NGO; the best `limit` by estimate.
     public func projects(forSponsor sponsor: PartnerProfile, taxonomy: FocusTaxonomy, reach: Reach, limit: Int) -> [IndexedProject] {
-        let excluding = dismissed(by: sponsor.id)
         let interests = sponsor.focusAreas + sponsor.seeking
         let exact = vocabulary.knownFocusBits(interests)
-        let related = vocabulary.knownFocusBits(taxonomy.related(to: interests)).subtracting(exact)
-        let regions = vocabulary.knownRegionBits(sponsor.regions)
-        let districts = sponsor.regions.compactMap(KATO.district)
-        let remaining = sponsor.remainingBudgetKZT
+        let query = Query(
+            exact: exact,
+            related: vocabulary.knownFocusBits(taxonomy.related(to: interests)).subtracting(exact),
+            regions: vocabulary.knownRegionBits(sponsor.regions),
+            districts: sponsor.regions.compactMap(KATO.district),
+            namesNoArea: interests.isEmpty,
+            reach: reach,
+            excluding: dismissed(by: sponsor.id)
+        )
         var top = TopSlots(capacity: limit)
-        for slot in projectScan.indices {
-            let record = projectScan[slot]
-            guard record.has(ScanRecord.present), ownerIsActive(record) else { continue }
-            guard let focus = Self.focusPoints(record.focus, exact: exact, related: related, subjectNamesNone: interests.isEmpty) else { continue }
-            let sameRegion = record.regions & regions != 0
-            if reach == .local, !sameRegion, !sponsor.nationwide { continue }
-            var estimate = focus + (sameRegion ? 2 : sponsor.nationwide ? 1.5 : 0)
-            estimate += record.amount == 0 ? 1 : remaining.map { min(1, Double($0) / Double(record.amount)) } ?? 0.5
-            guard top.admits(score: estimate + 1) else { continue }
-            if sameRegion, Self.shareDistrict(projectDistricts[slot], districts) { estimate += 1 }
-            if !excluding.isEmpty, let id = projects[slot]?.profile.id, excluding.contains(id) { continue }
-            top.offer(score: estimate, id: record.id, slot: Int32(slot))
+        // Projects where the sponsor works first, then the rest while one could still get in.
+        var visited: UInt64 = 0
+        forEachBit(of: query.regions) { bit in
+            for slot in projectsByRegion.slots(of: bit) {
+                let regions = projectScan[Int(slot)].regions
+                guard regions & (1 << UInt64(bit)) != 0, regions & visited == 0 else { continue }
+                offerProject(Int(slot), query: query, sponsor: sponsor, top: &top)
+            }
+            visited |= 1 << UInt64(bit)
+        }
+        let elsewhere = query.focusCeiling + (sponsor.nationwide ? 1.5 : 0) + 1
+        if reach == .anywhere || sponsor.nationwide, top.admits(score: elsewhere) {
+            for slot in projectScan.indices where projectScan[slot].regions & query.regions == 0 {
+                offerProject(slot, query: query, sponsor: sponsor, top: &top)
+            }
         }
         return top.sorted().compactMap { projects[Int($0.slot)] }
+    }
+
+    @inline(__always)
+    private func offerProject(_ slot: Int, query: Query, sponsor: PartnerProfile, top: inout TopSlots) {
+        let record = projectScan[slot]
+        guard record.has(ScanRecord.present), ownerIsActive(record) else { return }
+        guard let focus = Self.focusPoints(record.focus, exact: query.exact, related: query.related, subjectNamesNone: query.namesNoArea) else { return }
+        let sameRegion = record.regions & query.regions != 0
+        if query.reach == .local, !sameRegion, !sponsor.nationwide { return }
+        var estimate = focus + (sameRegion ? 2 : sponsor.nationwide ? 1.5 : 0)
+        estimate += record.amount == 0 ? 1 : sponsor.remainingBudgetKZT.map { min(1, Double($0) / Double(record.amount)) } ?? 0.5
+        guard top.admits(score: estimate + 1) else { return }
+        if sameRegion, Self.shareDistrict(projectDistricts[slot], query.districts) { estimate += 1 }
+        if !query.excluding.isEmpty, let id = projects[slot]?.profile.id, query.excluding.contains(id) { return }
+        top.offer(score: estimate, id: record.id, slot: Int32(slot))
     }
 
     /// Open projects in a government body's jurisdiction (anywhere for a national body), of an
@@ -357,7 +475,8 @@ public struct CandidateIndex: Sendable {
         }
         var sponsors: [PartnerProfile] = []
         let required = ScanRecord.present | ScanRecord.active | ScanRecord.business
-        for slot in organizationScan.indices {
+        for businessSlot in businessSlots {
+            let slot = Int(businessSlot)
             let record = organizationScan[slot]
             guard record.flags & required == required, record.flags & ScanRecord.exhausted == 0, record.amount > 0 else { continue }
             if let regions, !record.has(ScanRecord.nationwide), record.regions & regions == 0 { continue }

@@ -18,6 +18,41 @@ struct FocusBits: Sendable, Equatable {
     mutating func insert(bit: Int) {
         if bit < 64 { low |= 1 << UInt64(bit) } else { high |= 1 << UInt64(bit - 64) }
     }
+
+    func contains(bit: Int) -> Bool {
+        bit < 64 ? low & (1 << UInt64(bit)) != 0 : high & (1 << UInt64(bit - 64)) != 0
+    }
+
+    func intersects(_ other: FocusBits) -> Bool {
+        low & other.low != 0 || high & other.high != 0
+    }
+
+    /// The bit numbers set, lowest first.
+    var bits: [Int] {
+        (0..<128).filter(contains(bit:))
+    }
+}
+
+/// For each top-level region bit, the slots whose record has it: a question about a place reads
+/// the records working there first, and the rest only when they could still make the list.
+/// Slots are appended when a record gains a bit and never removed; a scan checks the record's
+/// current bits, so an entry left behind by a change or a removal is skipped, never counted twice.
+struct RegionPostings: Sendable {
+    private var slots = [[Int32]](repeating: [], count: 64)
+
+    /// A new slot is in no list yet; a changed one may still be in the list of a bit it lost and regained.
+    mutating func add(_ slot: Int32, gained: UInt64, isNew: Bool) {
+        var bits = gained
+        while bits != 0 {
+            let bit = bits.trailingZeroBitCount
+            bits &= bits - 1
+            if isNew || !slots[bit].contains(slot) { slots[bit].append(slot) }
+        }
+    }
+
+    func slots(of bit: Int) -> [Int32] {
+        slots[bit]
+    }
 }
 
 /// Bit numbers for focus areas and top-level regions, handed out as they are first seen. Past the

@@ -1,21 +1,83 @@
-/// The words of one side's text as a prefix query for the other side's `search` vector. Kept in the candidate index for every subject, so a match
-/// request needs no read of the subject's texts.
+/// The words of one side's text as prefix terms, compared with the other side's `TextWords`.
+/// Kept in the candidate index for every subject, so a match request needs no read of the
+/// subject's texts.
 public struct TextSignature: Sendable, Equatable {
-    public let prefixQuery: String
+    /// Hashes of up to 16 distinct word prefixes.
+    public let terms: [UInt32]
 
-    /// Prefixes stand in for stems: the same query finds Russian and Kazakh word forms.
+    /// Prefixes stand in for stems: the same term finds Russian and Kazakh word forms.
     public init(texts: [String?]) {
-        var seen = Set<String>()
-        var terms: [String] = []
-        for text in texts.compactMap({ $0 }) {
+        var seen = Set<UInt32>()
+        var terms: [UInt32] = []
+        words: for text in texts.compactMap({ $0 }) {
             for word in text.lowercased().split(whereSeparator: { !$0.isLetter }) where word.count >= 4 {
-                let prefix = String(word.prefix(max(4, min(word.count - 2, 6))))
-                if seen.insert(prefix).inserted { terms.append(prefix) }
-                if terms.count == 16 { break }
+                let term = TextWords.hash(word.unicodeScalars.prefix(max(4, min(word.count - 2, 6))))
+                if seen.insert(term).inserted { terms.append(term) }
+                if terms.count == 16 { break words }
             }
         }
-        prefixQuery = terms.map { "\($0):*" }.joined(separator: " | ")
+        self.terms = terms
     }
 
     public static let empty = TextSignature(texts: [])
+}
+
+/// Which word prefixes (4 to 6 letters) one side's texts contain, its names or titles apart from
+/// its descriptions: how relevant it is to another side's signature is answered in memory.
+public struct TextWords: Sendable, Equatable {
+    /// Sorted hashes.
+    private let titles: [UInt32]
+    private let bodies: [UInt32]
+
+    public init(titles: [String?], bodies: [String?]) {
+        self.titles = Self.prefixes(titles)
+        self.bodies = Self.prefixes(bodies)
+    }
+
+    public static let empty = TextWords(titles: [], bodies: [])
+
+    /// PostgreSQL's `ts_rank` of an OR query as the service used it before: each term found counts
+    /// its weight (1 in a name or title, 0.4 in a description: weights A and B), divided by the
+    /// number of terms, then squashed into [0, 1) as `rank / (rank + 0.1)`.
+    public func relevance(to signature: TextSignature) -> Double {
+        guard !signature.terms.isEmpty else { return 0 }
+        var found = 0.0
+        for term in signature.terms {
+            if Self.contains(titles, term) { found += 1 } else if Self.contains(bodies, term) { found += 0.4 }
+        }
+        let rank = found / Double(signature.terms.count)
+        return rank / (rank + 0.1)
+    }
+
+    private static func prefixes(_ texts: [String?]) -> [UInt32] {
+        var hashes = Set<UInt32>()
+        for text in texts.compactMap({ $0 }) {
+            for word in text.lowercased().split(whereSeparator: { !$0.isLetter }) where word.count >= 4 {
+                let scalars = word.unicodeScalars
+                for length in 4...min(6, scalars.count) {
+                    hashes.insert(hash(scalars.prefix(length)))
+                }
+            }
+        }
+        return hashes.sorted()
+    }
+
+    private static func contains(_ sorted: [UInt32], _ value: UInt32) -> Bool {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < sorted.count && sorted[low] == value
+    }
+
+    /// FNV-1a over the scalars: stable within a process, which is all an in-memory index needs.
+    static func hash(_ scalars: some Sequence<Unicode.Scalar>) -> UInt32 {
+        var hash: UInt32 = 2_166_136_261
+        for scalar in scalars {
+            hash = (hash ^ scalar.value) &* 16_777_619
+        }
+        return hash
+    }
 }

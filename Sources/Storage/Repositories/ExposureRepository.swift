@@ -10,6 +10,30 @@ public struct ExposureRepository: Sendable {
         self.pool = pool
     }
 
+    /// A subject's stored exposure: impressions as of `updatedAt`, decaying since.
+    public struct Stored: Sendable, Equatable {
+        public let impressions: Double
+        public let updatedAt: Date
+
+        public init(impressions: Double, updatedAt: Date) {
+            self.impressions = impressions
+            self.updatedAt = updatedAt
+        }
+    }
+
+    /// Every subject's exposure written after `since` (all when nil).
+    public func written(after since: Date?) async throws -> [UUID: Stored] {
+        try await pool.withConnection { connection in
+            var found: [UUID: Stored] = [:]
+            for row in try connection.query(
+                "SELECT subject_id, impressions, updated_at FROM exposure WHERE $1::timestamptz IS NULL OR updated_at > $1", [since]
+            ).rows {
+                found[try row.decode(UUID.self, at: 0)] = Stored(impressions: try row.decode(Double.self, at: 1), updatedAt: try row.decode(Date.self, at: 2))
+            }
+            return found
+        }
+    }
+
     /// Adds impressions, decaying what was there to now first.
     public func add(_ impressions: [UUID: Double]) async throws {
         guard !impressions.isEmpty else { return }

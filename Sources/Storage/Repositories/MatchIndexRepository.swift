@@ -87,11 +87,16 @@ public struct MatchIndexRepository: Sendable {
             [ids]
         ).rows.map { row in
             let candidate = try MatchRepository.decodePartner(row)
-            // Only the projects listed to businesses and government bodies are ranked by their text.
-            let signature = candidate.profile.kind == .ngo ? TextSignature.empty : TextSignature(
-                texts: [candidate.name.kk, candidate.name.ru, candidate.name.en, try row.decode(String.self, "description")]
+            // Only businesses and government bodies are compared by their texts, with projects.
+            guard candidate.profile.kind != .ngo else {
+                return IndexedOrganization(profile: candidate.profile, name: candidate.name, signature: .empty, words: .empty)
+            }
+            let names = [candidate.name.kk, candidate.name.ru, candidate.name.en]
+            let description = try row.decode(String.self, "description")
+            return IndexedOrganization(
+                profile: candidate.profile, name: candidate.name,
+                signature: TextSignature(texts: names + [description]), words: TextWords(titles: names, bodies: [description])
             )
-            return IndexedOrganization(profile: candidate.profile, signature: signature)
         }
     }
 
@@ -105,14 +110,11 @@ public struct MatchIndexRepository: Sendable {
             [ids]
         ).rows.map { row in
             let project = try MatchRepository.decodeProject(row)
-            return IndexedProject(profile: project.profile, createdAt: try row.decode(Date.self, "created_at"), signature: project.signature)
+            let texts = try MatchRepository.projectTexts(row)
+            return IndexedProject(
+                profile: project.profile, title: project.title, createdAt: try row.decode(Date.self, "created_at"),
+                signature: texts.signature, words: texts.words
+            )
         }
-    }
-}
-
-extension ProjectCandidate {
-    /// Its titles and summaries.
-    public var signature: TextSignature {
-        TextSignature(texts: [title.kk, title.ru, title.en, summary.kk, summary.ru, summary.en])
     }
 }

@@ -22,28 +22,24 @@ public struct ProjectCandidate: Sendable {
     public let profile: ProjectProfile
     public let status: ProjectStatus
     public let title: LocalizedText
-    public let summary: LocalizedText
     public let owner: PartnerProfile
     public let ownerName: LocalizedText
     public let text: Double
 
     public init(
-        profile: ProjectProfile, status: ProjectStatus, title: LocalizedText, summary: LocalizedText,
-        owner: PartnerProfile, ownerName: LocalizedText, text: Double
+        profile: ProjectProfile, status: ProjectStatus, title: LocalizedText, owner: PartnerProfile, ownerName: LocalizedText, text: Double
     ) {
         self.profile = profile
         self.status = status
         self.title = title
-        self.summary = summary
         self.owner = owner
         self.ownerName = ownerName
         self.text = text
     }
 }
 
-/// Reads what the in-memory candidate index does not hold: names and texts for the few candidates
-/// a list shows, their text relevance to the subject and their current exposure; single profiles
-/// for explanations; the history of proposals.
+/// Reads what the in-memory candidate index does not hold: projects that are not open, single
+/// profiles for explanations, the history of proposals.
 public struct MatchRepository: Sendable {
     let pool: ConnectionPool
 
@@ -51,9 +47,13 @@ public struct MatchRepository: Sendable {
         self.pool = pool
     }
 
-    /// The project as matching sees it, whatever its status; nil when there is none.
-    public func project(_ id: UUID) async throws -> ProjectCandidate? {
-        try await pool.withConnection { try Self.project(id, on: $0) }
+    /// The project as matching sees it, whatever its status, with the signature of its texts; nil when there is none.
+    public func project(_ id: UUID) async throws -> (project: ProjectCandidate, signature: TextSignature)? {
+        try await pool.withConnection { connection in
+            try connection.query("\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.id = $1", [id]).first.map { row in
+                (try Self.decodeProject(row), try Self.projectTexts(row).signature)
+            }
+        }
     }
 
     /// A project and the named organizations, for explaining one partnership; nil when the project is gone.
@@ -94,99 +94,6 @@ public struct MatchRepository: Sendable {
         try connection.query(
             "\(organizationColumns) FROM organizations o \(partnerJoins) WHERE o.id = ANY ($1::uuid[])", [ids]
         ).rows.map(decodePartner)
-    }
-
-    // MARK: - Details of the candidates a list shows
-
-    /// What a list shows of an organization and how it is ranked beyond its profile.
-    public struct PartnerDetails: Sendable {
-        public let name: LocalizedText
-        /// Text relevance to the subject in [0, 1].
-        public let text: Double
-        /// Decayed recent impressions, for exposure fairness.
-        public let impressions: Double
-    }
-
-    /// What a list shows of a project and its NGO.
-    public struct ProjectDetails: Sendable {
-        public let title: LocalizedText
-        public let summary: LocalizedText
-        public let ownerName: LocalizedText
-        public let text: Double
-        public let impressions: Double
-    }
-
-    /// One candidate and the subject whose text it is compared with, by position in `signatures`.
-    public struct DetailRequest: Sendable, Hashable {
-        public let id: UUID
-        public let signature: Int
-
-        public init(id: UUID, signature: Int) {
-            self.id = id
-            self.signature = signature
-        }
-    }
-
-    /// Names, text relevance and exposure of organizations, each against its subject's signature,
-    /// in one statement; a request whose organization is gone is missing from the answer.
-    public func partnerDetails(_ requests: [DetailRequest], signatures: [TextSignature]) async throws -> [DetailRequest: PartnerDetails] {
-        guard !requests.isEmpty else { return [:] }
-        return try await pool.withConnection { connection in
-            let rows = try connection.query(
-                """
-                SELECT wanted.id, wanted.signature, o.name_kk, o.name_ru, o.name_en,
-                    ts_rank(o.search, to_tsquery('simple', ($3::text[])[wanted.signature + 1])) AS rank,
-                    coalesce(exposure_now(e.impressions, e.updated_at), 0) AS impressions
-                FROM unnest($1::uuid[], $2::int[]) AS wanted(id, signature)
-                JOIN organizations o ON o.id = wanted.id
-                LEFT JOIN exposure e ON e.subject_id = o.id
-                """,
-                [requests.map(\.id), requests.map(\.signature), signatures.map(\.prefixQuery)]
-            ).rows
-            var found: [DetailRequest: PartnerDetails] = [:]
-            for row in rows {
-                let request = DetailRequest(id: try row.decode(UUID.self, "id"), signature: try row.decode(Int.self, "signature"))
-                found[request] = PartnerDetails(
-                    name: LocalizedText(kk: try row.decode(String?.self, "name_kk"), ru: try row.decode(String?.self, "name_ru"), en: try row.decode(String?.self, "name_en")),
-                    text: Self.prefixRelevance(try row.decode(Double.self, "rank")),
-                    impressions: try row.decode(Double.self, "impressions")
-                )
-            }
-            return found
-        }
-    }
-
-    /// Titles, summaries, NGO names, text relevance against `signature`, and exposure of projects.
-    public func projectDetails(_ ids: [UUID], signature: TextSignature) async throws -> [UUID: ProjectDetails] {
-        guard !ids.isEmpty else { return [:] }
-        return try await pool.withConnection { connection in
-            let rows = try connection.query(
-                """
-                SELECT p.id, p.title_kk, p.title_ru, p.title_en, p.summary_kk, p.summary_ru, p.summary_en,
-                    o.name_kk, o.name_ru, o.name_en,
-                    CASE WHEN $2 = '' THEN 0 ELSE ts_rank(p.search, to_tsquery('simple', $2)) END AS rank,
-                    coalesce(exposure_now(e.impressions, e.updated_at), 0) AS impressions
-                FROM projects p JOIN organizations o ON o.id = p.organization_id
-                LEFT JOIN exposure e ON e.subject_id = p.id
-                WHERE p.id = ANY ($1::uuid[])
-                """,
-                [ids, signature.prefixQuery]
-            ).rows
-            var found: [UUID: ProjectDetails] = [:]
-            for row in rows {
-                func text(_ prefix: String) throws -> LocalizedText {
-                    LocalizedText(
-                        kk: try row.decode(String?.self, "\(prefix)_kk"), ru: try row.decode(String?.self, "\(prefix)_ru"),
-                        en: try row.decode(String?.self, "\(prefix)_en")
-                    )
-                }
-                found[try row.decode(UUID.self, "id")] = ProjectDetails(
-                    title: try text("title"), summary: try text("summary"), ownerName: try text("name"),
-                    text: Self.prefixRelevance(try row.decode(Double.self, "rank")), impressions: try row.decode(Double.self, "impressions")
-                )
-            }
-            return found
-        }
     }
 
     // MARK: - Rows
@@ -293,11 +200,6 @@ public struct MatchRepository: Sendable {
                 ru: try row.decode(String?.self, "title_ru"),
                 en: try row.decode(String?.self, "title_en")
             ),
-            summary: LocalizedText(
-                kk: try row.decode(String?.self, "summary_kk"),
-                ru: try row.decode(String?.self, "summary_ru"),
-                en: try row.decode(String?.self, "summary_en")
-            ),
             owner: owner,
             ownerName: LocalizedText(
                 kk: try row.decode(String?.self, "name_kk"),
@@ -308,8 +210,10 @@ public struct MatchRepository: Sendable {
         )
     }
 
-    /// ts_rank of a prefix query squashed into [0, 1).
-    static func prefixRelevance(_ rank: Double) -> Double {
-        rank / (rank + 0.1)
+    /// A project's titles and summaries as the index compares them.
+    static func projectTexts(_ row: Row) throws -> (signature: TextSignature, words: TextWords) {
+        let titles = [try row.decode(String?.self, "title_kk"), try row.decode(String?.self, "title_ru"), try row.decode(String?.self, "title_en")]
+        let summaries = [try row.decode(String?.self, "summary_kk"), try row.decode(String?.self, "summary_ru"), try row.decode(String?.self, "summary_en")]
+        return (TextSignature(texts: titles + summaries), TextWords(titles: titles, bodies: summaries))
     }
 }

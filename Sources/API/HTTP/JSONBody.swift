@@ -134,13 +134,6 @@ enum JSONBody {
         return encoder
     }()
 
-    /// The same without converting keys, for bodies whose keys are snake_case already.
-    static let snakeCaseEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     private static let timestampFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
@@ -155,13 +148,13 @@ enum JSONBody {
 
     private static func encoded(_ value: some Encodable, status: HTTPResponse.Status, contentType: String, headers: HTTPFields) throws -> Response {
         // As Hummingbird's JSONEncoder conformance to ResponseEncoder does.
-        let buffer = ByteBuffer(bytes: try (value is any SnakeCaseKeys ? snakeCaseEncoder : encoder).encode(value))
+        let buffer = if let writable = value as? any JSONBytesWritable {
+            ByteBuffer(bytes: JSONBytes.written(writable))
+        } else {
+            ByteBuffer(bytes: try encoder.encode(value))
+        }
         var fields = headers
         fields[.contentType] = contentType
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: buffer))
     }
 }
-
-/// A response body whose coding keys, and those of everything in it, are snake_case already and
-/// which holds no dates.
-protocol SnakeCaseKeys {}

@@ -106,9 +106,7 @@ struct MatchItem: Encodable {
     }
 }
 
-/// Its keys and its parts' keys are spelled in snake_case already, so it is encoded without
-/// converting every key (a sixteenth of a match request's time, profiled).
-struct MatchList: Encodable, SnakeCaseKeys {
+struct MatchList: Encodable {
     let language: String
     let items: [MatchItem]
     /// Why the list is empty when the subject itself cannot be matched (a project that is not open).
@@ -187,5 +185,159 @@ extension Language {
             if quality > 0, adjusted > (best?.quality ?? -1) { best = (language, adjusted) }
         }
         return best?.language ?? .ru
+    }
+}
+
+// MARK: - Written as bytes (see JSONBytes)
+
+extension MatchList: JSONBytesWritable {
+    func write(to json: inout JSONBytes) {
+        json.beginObject()
+        json.key("items")
+        json.beginArray()
+        for item in items { item.write(to: &json) }
+        json.endArray()
+        json.key("language")
+        json.string(language)
+        if let notice {
+            json.key("notice")
+            json.string(notice)
+        }
+        json.endObject()
+    }
+}
+
+extension MatchItem {
+    func write(to json: inout JSONBytes) {
+        json.beginObject()
+        json.key("directions")
+        json.beginArray()
+        for direction in directions { direction.write(to: &json) }
+        json.endArray()
+        json.key("exposure_factor")
+        json.number(exposureFactor)
+        if let forProject {
+            json.key("for_project")
+            forProject.write(to: &json)
+        }
+        if let governmentBody {
+            json.key("government_body")
+            governmentBody.write(to: &json)
+        }
+        if let organization {
+            json.key("organization")
+            organization.write(to: &json)
+        }
+        if let project {
+            json.key("project")
+            project.write(to: &json)
+        }
+        json.key("rank")
+        json.number(rank)
+        json.key("reasons")
+        json.strings(reasons)
+        json.key("score")
+        json.number(score)
+        if let sponsor {
+            json.key("sponsor")
+            sponsor.write(to: &json)
+        }
+        json.endObject()
+    }
+}
+
+extension DirectionResource {
+    func write(to json: inout JSONBytes) {
+        json.beginObject()
+        json.key("components")
+        json.beginArray()
+        for component in components {
+            json.beginObject()
+            json.key("component")
+            json.string(component.component)
+            json.key("reason")
+            json.beginObject()
+            json.key("code")
+            json.string(component.reason.code)
+            json.key("component")
+            json.string(component.reason.component)
+            json.key("direction")
+            json.string(component.reason.direction)
+            json.key("text")
+            json.string(component.reason.text)
+            json.endObject()
+            json.key("value")
+            json.number(component.value)
+            json.key("weight")
+            json.number(component.weight)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("direction")
+        json.string(direction)
+        json.key("score")
+        json.number(score)
+        json.endObject()
+    }
+}
+
+extension PartnerSummary {
+    func write(to json: inout JSONBytes) {
+        json.beginObject()
+        json.key("focus_areas")
+        json.strings(focusAreas)
+        json.key("id")
+        json.string(id)
+        if let jurisdiction {
+            json.key("jurisdiction")
+            json.string(jurisdiction)
+        }
+        json.key("kind")
+        json.string(kind)
+        json.key("name")
+        name.write(to: &json)
+        json.key("nationwide")
+        json.bool(nationwide)
+        json.key("regions")
+        json.strings(regions)
+        json.endObject()
+    }
+}
+
+extension ProjectSummary {
+    func write(to json: inout JSONBytes) {
+        json.beginObject()
+        json.key("focus_areas")
+        json.strings(focusAreas)
+        json.key("funding_gap_kzt")
+        json.number(Int(fundingGapKzt))
+        json.key("funding_needed_kzt")
+        json.number(Int(fundingNeededKzt))
+        json.key("id")
+        json.string(id)
+        json.key("organization")
+        json.beginObject()
+        json.key("id")
+        json.string(organization.id)
+        json.key("name")
+        organization.name.write(to: &json)
+        json.endObject()
+        json.key("regions")
+        json.strings(regions)
+        json.key("title")
+        title.write(to: &json)
+        json.endObject()
+    }
+}
+
+extension LocalizedTextResource {
+    func write(to json: inout JSONBytes) {
+        json.beginObject()
+        for (key, value) in [("en" as StaticString, en), ("kk", kk), ("ru", ru)] {
+            guard let value else { continue }
+            json.key(key)
+            json.string(value)
+        }
+        json.endObject()
     }
 }

@@ -283,12 +283,22 @@ public struct MatchScorer: Sendable {
         guard completed + cancelled + received > 0 else {
             return ComponentScore(component: .trackRecord, value: 0.5, reason: .noTrackRecord)
         }
-        let weight = Self.completionEvidence
-        let value = Double(weight * completed + accepted + 1) / Double(weight * (completed + cancelled) + received + 2)
+        let value = Self.trackRecordValue(partner)
         return ComponentScore(
             component: .trackRecord, value: value,
             reason: .trackRecord(completed: completed, cancelled: cancelled, accepted: accepted, received: received)
         )
+    }
+
+    /// The track-record component's value alone (the candidate index keeps it for every organization).
+    static func trackRecordValue(_ partner: PartnerProfile) -> Double {
+        let completed = max(0, partner.completedPartnerships)
+        let cancelled = max(0, partner.cancelledPartnerships)
+        let received = max(0, partner.proposalsReceived)
+        let accepted = min(max(0, partner.proposalsAccepted), received)
+        guard completed + cancelled + received > 0 else { return 0.5 }
+        let weight = completionEvidence
+        return Double(weight * completed + accepted + 1) / Double(weight * (completed + cancelled) + received + 2)
     }
 
     func textFit(_ relevance: Double) -> ComponentScore {

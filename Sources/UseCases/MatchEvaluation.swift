@@ -93,7 +93,8 @@ public struct MatchEvaluation: Sendable {
             )
             let partners = matches.partnerCandidates(
                 [.business, .governmentBody], for: MatchService.ProjectSubject(project: project, signature: found.signature), index: index,
-                scorer: MatchScorer(taxonomy: taxonomy, fairness: .off), reach: .anywhere
+                scorer: MatchScorer(taxonomy: taxonomy, fairness: .off), reach: .anywhere,
+                count: MatchOptions(limit: k).candidates(cap: matches.configuration.candidateLimit)
             )
             for (index, variant) in variants.enumerated() {
                 var scorer = MatchScorer(taxonomy: taxonomy, fairness: .off)

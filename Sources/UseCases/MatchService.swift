@@ -56,6 +56,12 @@ public struct MatchOptions: Sendable {
         scope == .local ? .local : .anywhere
     }
 
+    /// How many candidates, picked by the index's estimate, are scored in full: enough for
+    /// diversification to reach three times down the list, and some to spare for the estimate's
+    /// misjudgements; at most `cap`.
+    public func candidates(cap: Int) -> Int {
+        min(cap, max(40, 4 * limit))
+    }
 }
 
 /// A ranked result ready to render.
@@ -187,7 +193,9 @@ public struct MatchService: Sendable {
         let index = try await index.snapshot()
         guard let subject = try await projectSubject(id, in: index) else { return nil }
         guard subject.project.profile.isOpen else { return (subject.project, []) }
-        let candidates = partnerCandidates([kind], for: subject, index: index, scorer: scorer, reach: options.reach)
+        let candidates = partnerCandidates(
+            [kind], for: subject, index: index, scorer: scorer, reach: options.reach, count: options.candidates(cap: configuration.candidateLimit)
+        )
         let scored = score(candidates[kind] ?? [], kind: kind, for: subject.project, scorer: scorer)
         return (subject.project, finish(Ranker.rank(scored, limit: options.limit, diversity: diversity(options)), shownTo: subject.project.owner.id))
     }
@@ -200,7 +208,10 @@ public struct MatchService: Sendable {
         guard subject.project.profile.isOpen else { return (subject.project, []) }
         let project = subject.project
         let sponsorCount = max(options.limit, 30)
-        let candidates = partnerCandidates([.business, .governmentBody], for: subject, index: index, scorer: scorer, reach: options.reach)
+        let candidates = partnerCandidates(
+            [.business, .governmentBody], for: subject, index: index, scorer: scorer, reach: options.reach,
+            count: max(sponsorCount + 10, options.candidates(cap: configuration.candidateLimit))
+        )
         let sponsors = Ranker.rank(
             score(candidates[.business] ?? [], kind: .business, for: project, scorer: scorer), limit: sponsorCount, diversity: .off
         )
@@ -224,7 +235,7 @@ public struct MatchService: Sendable {
     /// Candidates of each kind for a project, from the index, with their text relevance and
     /// exposure. Not filtered by whether the project is open, so that replays of past proposals can use it.
     func partnerCandidates(
-        _ kinds: [PartnerKind], for subject: ProjectSubject, index: CandidateIndex, scorer: MatchScorer, reach: CandidateIndex.Reach
+        _ kinds: [PartnerKind], for subject: ProjectSubject, index: CandidateIndex, scorer: MatchScorer, reach: CandidateIndex.Reach, count: Int
     ) -> [PartnerKind: [PartnerCandidate]] {
         let project = subject.project
         // The list is the NGO's: what it dismissed stays gone from it, whoever looks.
@@ -233,10 +244,10 @@ public struct MatchService: Sendable {
         for kind in kinds {
             let organizations = kind == .business
                 ? index.sponsors(
-                    for: project.profile, owner: project.owner, taxonomy: scorer.taxonomy, reach: reach, limit: configuration.candidateLimit,
+                    for: project.profile, owner: project.owner, signature: subject.signature, scorer: scorer, reach: reach, limit: count,
                     excluding: dismissed
                 )
-                : index.governmentBodies(for: project.profile, owner: project.owner, limit: configuration.candidateLimit, excluding: dismissed)
+                : index.governmentBodies(for: project.profile, owner: project.owner, limit: count, excluding: dismissed)
             let impressions = exposure.impressions(of: organizations.map(\.id))
             found[kind] = zip(organizations, impressions).map { organization, impressions in
                 var profile = organization.profile
@@ -252,9 +263,10 @@ public struct MatchService: Sendable {
         let scorer = try await scorer(options)
         let profile = organization.profile
         let isSponsor = profile.kind == .business
+        let count = options.candidates(cap: configuration.candidateLimit)
         let found = isSponsor
-            ? index.projects(forSponsor: profile, taxonomy: scorer.taxonomy, reach: options.reach, limit: configuration.candidateLimit)
-            : index.projects(forGovernment: profile, taxonomy: scorer.taxonomy, limit: configuration.candidateLimit)
+            ? index.projects(forSponsor: profile, taxonomy: scorer.taxonomy, reach: options.reach, limit: count)
+            : index.projects(forGovernment: profile, taxonomy: scorer.taxonomy, limit: count)
         let impressions = exposure.impressions(of: found.map(\.profile.id))
         let candidates = zip(found, impressions).compactMap { indexed, impressions -> Ranker.Candidate<Subject>? in
             guard let owner = index.organization(indexed.profile.organizationID) else { return nil }
@@ -282,8 +294,8 @@ public struct MatchService: Sendable {
         var best: [UUID: (match: Match, sponsor: PartnerCandidate, project: Int)] = [:]
         for (position, indexed) in projects.enumerated() {
             let sponsors = index.sponsors(
-                for: indexed.profile, owner: owner.profile, taxonomy: scorer.taxonomy, reach: options.reach, limit: configuration.candidateLimit,
-                excluding: dismissed
+                for: indexed.profile, owner: owner.profile, signature: indexed.signature, scorer: scorer, reach: options.reach,
+                limit: options.candidates(cap: configuration.candidateLimit), excluding: dismissed
             )
             let impressions = exposure.impressions(of: sponsors.map(\.id))
             for (sponsor, impressions) in zip(sponsors, impressions) {

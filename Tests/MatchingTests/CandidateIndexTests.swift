@@ -43,14 +43,14 @@ import Testing
         full.activePartnerships = 2
         let index = index([owner, district, region, related, unrelated, inactive, spent, elsewhere, national, full])
 
-        let local = index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .local, limit: 10).map(\.id)
+        let local = index.sponsors(for: project, owner: owner, scorer: scorer, reach: .local, limit: 10).map(\.id)
         // Closest first among the same areas; a related area after; unrelated, inactive, spent and full never.
         #expect(local == [district.id, region.id, national.id, related.id])
-        let anywhere = index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .anywhere, limit: 10).map(\.id)
+        let anywhere = index.sponsors(for: project, owner: owner, scorer: scorer, reach: .anywhere, limit: 10).map(\.id)
         #expect(Set(anywhere) == Set(local + [elsewhere.id]))
-        #expect(index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .anywhere, limit: 2).map(\.id) == [district.id, region.id])
+        #expect(index.sponsors(for: project, owner: owner, scorer: scorer, reach: .anywhere, limit: 2).map(\.id) == [district.id, region.id])
         #expect(!index.sponsors(
-            for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .local, limit: 10, excluding: [district.id]
+            for: project, owner: owner, scorer: scorer, reach: .local, limit: 10, excluding: [district.id]
         ).map(\.id).contains(district.id))
     }
 
@@ -83,7 +83,7 @@ import Testing
             let sponsors = (0..<40).map { _ in Sample.business(&generator) }
             func rank(of id: UUID, among list: [PartnerProfile]) -> Int? {
                 // Fewer scored in full than there are sponsors, so the index's choice matters.
-                let picked = index([owner] + list).sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .anywhere, limit: 12)
+                let picked = index([owner] + list).sponsors(for: project, owner: owner, scorer: scorer, reach: .anywhere, limit: 12)
                 let ranked = Ranker.rank(picked.map { sponsor in
                     Ranker.Candidate(
                         match: scorer.sponsorship(project: project, owner: owner, sponsor: sponsor.profile, text: 0, listing: .partner),
@@ -96,21 +96,58 @@ import Testing
         }
     }
 
-    /// Reading those sharing an area first and the rest only when they could still get in must not
-    /// change the answer: a short list is the head of a list long enough that nothing is skipped.
+    /// The index ranks businesses by the sponsorship score itself, computed from its bits: the same
+    /// order, and the same scores, as the scorer gives every plausible business from its profile.
+    @Test func sponsorsComeInTheScorersOrder() {
+        var generator = SplitMix(state: 8)
+        let words = ["образование", "инклюзия", "спорт", "экология", "детей", "музыка", "фермеры", "здоровье"]
+        func text(_ count: Int) -> String {
+            (0..<count).map { _ in words[Int.random(in: 0..<words.count, using: &generator)] }.joined(separator: " ")
+        }
+        for round in 0..<60 {
+            let owner = Sample.ngo(&generator)
+            var project = Sample.project(&generator, owner: owner.id)
+            project.pledgedKZT = Int64.random(in: 0...project.fundingNeededKZT, using: &generator)
+            if round % 7 == 0 { project.focusAreas = [] }
+            let signature = TextSignature(texts: [text(3)])
+            var index = index([owner])
+            var texts: [UUID: TextWords] = [:]
+            let sponsors = (0..<Int.random(in: 10...80, using: &generator)).map { _ in Sample.business(&generator) }
+            for sponsor in sponsors {
+                let words = TextWords(titles: [text(1)], bodies: [text(4)])
+                texts[sponsor.id] = words
+                index.upsert(IndexedOrganization(profile: sponsor, words: words))
+            }
+            let limit = Int.random(in: 1...20, using: &generator)
+            let found = index.sponsors(for: project, owner: owner, signature: signature, scorer: scorer, reach: .anywhere, limit: limit).map(\.id)
+            // Those working elsewhere come in only when the nearby ones are fewer than the list is long.
+            let nearby = Set(index.sponsors(for: project, owner: owner, scorer: scorer, reach: .local, limit: 1_000).map(\.id))
+            let plausible = nearby.count >= limit
+                ? nearby : Set(index.sponsors(for: project, owner: owner, scorer: scorer, reach: .anywhere, limit: 1_000).map(\.id))
+            let ranked = Ranker.rank(sponsors.filter { plausible.contains($0.id) }.map { sponsor in
+                Ranker.Candidate(
+                    match: scorer.sponsorship(
+                        project: project, owner: owner, sponsor: sponsor, text: texts[sponsor.id]?.relevance(to: signature) ?? 0, listing: .partner
+                    ),
+                    focusAreas: [], item: sponsor.id
+                )
+            }, limit: limit, diversity: .off)
+            #expect(found == ranked.map(\.item), "round \(round)")
+        }
+    }
+
+    /// Reading projects in the sponsor's regions first and the rest only when they could still get in
+    /// must not change the answer: a short list is the head of a list long enough that nothing is skipped.
     @Test func aShortListIsTheHeadOfTheFullOne() {
         var generator = SplitMix(state: 21)
         for _ in 0..<100 {
             let owner = Sample.ngo(&generator)
-            let project = Sample.project(&generator, owner: owner.id)
             let sponsors = (0..<Int.random(in: 20...120, using: &generator)).map { _ in Sample.business(&generator) }
             let projects = (0..<Int.random(in: 20...120, using: &generator)).map { _ in Sample.project(&generator, owner: owner.id) }
             let index = index([owner] + sponsors, projects)
             let limit = Int.random(in: 1...15, using: &generator)
             for reach in [CandidateIndex.Reach.local, .anywhere] {
-                let all = index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: reach, limit: 1_000).map(\.id)
-                let short = index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: reach, limit: limit).map(\.id)
-                #expect(short == Array(all.prefix(limit)))
+                // Sponsors: sponsorsComeInTheScorersOrder.
                 let sponsor = sponsors[0]
                 let allProjects = index.projects(forSponsor: sponsor, taxonomy: Sample.taxonomy, reach: reach, limit: 1_000).map(\.profile.id)
                 let shortProjects = index.projects(forSponsor: sponsor, taxonomy: Sample.taxonomy, reach: reach, limit: limit).map(\.profile.id)
@@ -136,11 +173,11 @@ import Testing
             sponsor.focusAreas = change.areas
             sponsor.regions = change.regions
             index.upsert(IndexedOrganization(profile: sponsor))
-            let local = index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .local, limit: 100).map(\.id)
+            let local = index.sponsors(for: project, owner: owner, scorer: scorer, reach: .local, limit: 100).map(\.id)
             // Sport serves no goal culture serves: then it is not plausible at all.
             let plausible = change.areas.contains("culture")
             #expect(local.filter { $0 == sponsor.id }.count == (plausible && change.regions.contains("190000000") ? 1 : 0), "\(change)")
-            let anywhere = index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .anywhere, limit: 100).map(\.id)
+            let anywhere = index.sponsors(for: project, owner: owner, scorer: scorer, reach: .anywhere, limit: 100).map(\.id)
             #expect(anywhere.filter { $0 == sponsor.id }.count == (plausible ? 1 : 0), "\(change)")
             #expect(Set(anywhere).count == anywhere.count)
         }
@@ -179,7 +216,7 @@ import Testing
 
         sponsor.focusAreas = ["culture"]
         index.upsert(IndexedOrganization(profile: sponsor, signature: .empty))
-        #expect(index.sponsors(for: project, owner: owner, taxonomy: Sample.taxonomy, reach: .local, limit: 10).isEmpty)
+        #expect(index.sponsors(for: project, owner: owner, scorer: scorer, reach: .local, limit: 10).isEmpty)
 
         var inactiveOwner = owner
         inactiveOwner.isActive = false

@@ -76,6 +76,8 @@ public struct CandidateIndex: Sendable {
         /// Projects: the owner's slot.
         var ownerSlot: Int32
         var flags: UInt8
+        /// Organizations: the value of the track-record component.
+        var track: Double
 
         static let present: UInt8 = 1
         static let active: UInt8 = 2
@@ -95,6 +97,8 @@ public struct CandidateIndex: Sendable {
     private var organizationScan: [ScanRecord] = []
     private var organizationSlots: [UUID: Int32] = [:]
     private var organizationDistricts: [[String]] = []
+    /// Beside the scan records, so that comparing a candidate's texts reads no profile.
+    private var organizationWords: [TextWords] = []
     /// Slots of businesses and of government bodies: a list of one kind scans only that kind.
     private var businessSlots: [Int32] = []
     private var governmentSlots: [Int32] = []
@@ -170,7 +174,8 @@ public struct CandidateIndex: Sendable {
             regions: vocabulary.regionBits(places),
             amount: profile.remainingBudgetKZT ?? -1,
             ownerSlot: -1,
-            flags: flags
+            flags: flags,
+            track: MatchScorer.trackRecordValue(profile)
         )
         let districts = places.compactMap(KATO.district)
         if let slot = organizationSlots[profile.id] {
@@ -178,6 +183,7 @@ public struct CandidateIndex: Sendable {
             organizations[Int(slot)] = organization
             organizationScan[Int(slot)] = record
             organizationDistricts[Int(slot)] = districts
+            organizationWords[Int(slot)] = organization.words
             // A kind does not change once registered; if one ever did, scans check the flags.
             if record.has(ScanRecord.business) {
                 if !previous.has(ScanRecord.business) { businessSlots.append(slot) }
@@ -191,6 +197,7 @@ public struct CandidateIndex: Sendable {
             organizations.append(organization)
             organizationScan.append(record)
             organizationDistricts.append(districts)
+            organizationWords.append(organization.words)
             if record.has(ScanRecord.business) {
                 businessSlots.append(slot)
                 sponsorsByRegion.add(slot, gained: record.regions, isNew: true)
@@ -221,7 +228,8 @@ public struct CandidateIndex: Sendable {
             regions: vocabulary.regionBits(profile.regions),
             amount: profile.fundingGapKZT,
             ownerSlot: organizationSlots[profile.organizationID] ?? -1,
-            flags: ScanRecord.present
+            flags: ScanRecord.present,
+            track: 0
         )
         let districts = profile.regions.compactMap(KATO.district)
         if let slot = projectSlots[profile.id] {
@@ -266,48 +274,54 @@ public struct CandidateIndex: Sendable {
         case anywhere
     }
 
-    /// Businesses worth scoring for a project: plausible by focus (the same areas, areas serving the
-    /// same goals, or none named on either side), not vetoed, and near enough for `reach`; the best
-    /// `limit` by a cheap estimate of the score (shared areas, then closeness, then how much of the
-    /// gap the budget covers).
+    /// Businesses for a project, best first by the sponsorship score itself (without exposure, which
+    /// only the service knows): the best `limit` of those plausible by focus (the same areas, areas
+    /// serving the same goals, or none named on either side) and not vetoed. Nearby ones (working in
+    /// the project's regions, or nationwide) come first; with `reach` anywhere, those working
+    /// elsewhere fill a list the nearby ones leave short, and then compete by score. Each
+    /// candidate's score is bounded from its scan record first, with the best text relevance
+    /// possible, and its text is compared only when it could still make the list; nationwide ones
+    /// are skipped when even their best possible score could not.
     public func sponsors(
-        for project: ProjectProfile, owner: PartnerProfile, taxonomy: FocusTaxonomy, reach: Reach, limit: Int, excluding: Set<UUID> = []
+        for project: ProjectProfile, owner: PartnerProfile, signature: TextSignature = .empty, scorer: MatchScorer, reach: Reach, limit: Int,
+        excluding: Set<UUID> = []
     ) -> [IndexedOrganization] {
+        // Every sponsor is vetoed then.
+        guard owner.kind == .ngo, owner.isActive, project.isOpen else { return [] }
         let exact = vocabulary.knownFocusBits(project.focusAreas + owner.seeking)
         let query = Query(
             exact: exact,
-            related: vocabulary.knownFocusBits(taxonomy.related(to: project.focusAreas + owner.seeking)).subtracting(exact),
+            related: vocabulary.knownFocusBits(scorer.taxonomy.related(to: project.focusAreas + owner.seeking)).subtracting(exact),
             regions: vocabulary.knownRegionBits(project.regions),
             districts: project.regions.compactMap(KATO.district),
             namesNoArea: project.focusAreas.isEmpty && owner.seeking.isEmpty,
             reach: reach,
             excluding: excluding
         )
-        let gap = project.fundingGapKZT
+        let fit = SponsorFit(project: project, owner: owner, signature: signature, scorer: scorer, vocabulary: vocabulary)
         var top = TopSlots(capacity: limit)
-        // Those working in the project's regions first: a shared area there scores at least 7.
         var visited: UInt64 = 0
         forEachBit(of: query.regions) { bit in
             for slot in sponsorsByRegion.slots(of: bit) {
                 let regions = organizationScan[Int(slot)].regions
                 guard regions & (1 << UInt64(bit)) != 0, regions & visited == 0 else { continue }
-                offerSponsor(Int(slot), query: query, gap: gap, top: &top)
+                offerSponsor(Int(slot), query: query, fit: fit, signature: signature, top: &top)
             }
             visited |= 1 << UInt64(bit)
         }
-        // Then nationwide ones, at most the best focus + 1.5 + 1; then the rest, at most the best focus + 1.
-        if top.admits(score: query.focusCeiling + 2.5) {
+        if top.admits(score: fit.ceiling(geography: SponsorFit.geography(sameRegion: false, sameDistrict: false, nationwide: true))) {
             for slot in nationwideSponsors {
                 let record = organizationScan[Int(slot)]
                 guard record.has(ScanRecord.nationwide), record.regions & query.regions == 0 else { continue }
-                offerSponsor(Int(slot), query: query, gap: gap, top: &top)
+                offerSponsor(Int(slot), query: query, fit: fit, signature: signature, top: &top)
             }
         }
-        if reach == .anywhere, top.admits(score: query.focusCeiling + 1) {
+        // Those working elsewhere only fill a list the nearby ones leave short.
+        if reach == .anywhere, !top.isFull {
             for slot in businessSlots {
                 let record = organizationScan[Int(slot)]
                 guard !record.has(ScanRecord.nationwide), record.regions & query.regions == 0 else { continue }
-                offerSponsor(Int(slot), query: query, gap: gap, top: &top)
+                offerSponsor(Int(slot), query: query, fit: fit, signature: signature, top: &top)
             }
         }
         return top.sorted().compactMap { organizations[Int($0.slot)] }
@@ -322,6 +336,18 @@ public struct CandidateIndex: Sendable {
         let namesNoArea: Bool
         let reach: Reach
         let excluding: Set<UUID>
+        let excludingKeys: Set<UUIDKey>
+
+        init(exact: FocusBits, related: FocusBits, regions: UInt64, districts: [String], namesNoArea: Bool, reach: Reach, excluding: Set<UUID>) {
+            self.exact = exact
+            self.related = related
+            self.regions = regions
+            self.districts = districts
+            self.namesNoArea = namesNoArea
+            self.reach = reach
+            self.excluding = excluding
+            excludingKeys = Set(excluding.map(UUIDKey.init))
+        }
 
         /// The most focus points any candidate can get (see `focusPoints`).
         var focusCeiling: Double {
@@ -338,21 +364,26 @@ public struct CandidateIndex: Sendable {
     }
 
     @inline(__always)
-    private func offerSponsor(_ slot: Int, query: Query, gap: Int64, top: inout TopSlots) {
+    private func offerSponsor(_ slot: Int, query: Query, fit: SponsorFit, signature: TextSignature, top: inout TopSlots) {
         let record = organizationScan[slot]
         let required = ScanRecord.present | ScanRecord.active | ScanRecord.business
         guard record.flags & required == required, record.flags & ScanRecord.exhausted == 0 else { return }
-        guard let focus = Self.focusPoints(record.focus, exact: query.exact, related: query.related, subjectNamesNone: query.namesNoArea) else { return }
+        guard Self.focusPoints(record.focus, exact: query.exact, related: query.related, subjectNamesNone: query.namesNoArea) != nil else { return }
         let sameRegion = record.regions & query.regions != 0
         let nationwide = record.has(ScanRecord.nationwide)
         if query.reach == .local, !sameRegion, !nationwide { return }
-        var estimate = focus + (sameRegion ? 2 : nationwide ? 1.5 : 0)
-        estimate += gap == 0 || record.amount < 0 ? 0.5 : min(1, Double(record.amount) / Double(gap))
-        // A shared district is worth one more point; only worth looking up when it could count.
-        guard top.admits(score: estimate + 1) else { return }
-        if sameRegion, Self.shareDistrict(organizationDistricts[slot], query.districts) { estimate += 1 }
-        if !query.excluding.isEmpty, let id = organizations[slot]?.profile.id, query.excluding.contains(id) { return }
-        top.offer(score: estimate, id: record.id, slot: Int32(slot))
+        let geography = SponsorFit.geography(
+            sameRegion: sameRegion, sameDistrict: sameRegion && Self.shareDistrict(organizationDistricts[slot], query.districts), nationwide: nationwide
+        )
+        let sponsorFocus = fit.sponsorFocus(record.focus)
+        let projectFocus = fit.projectFocus(record.focus)
+        let budget = fit.budget(remaining: record.amount)
+        func score(text: Double) -> Double {
+            fit.score(sponsorFocus: sponsorFocus, projectFocus: projectFocus, geography: geography, budget: budget, sponsorTrack: record.track, text: text)
+        }
+        guard top.admits(score: score(text: fit.textCeiling)) else { return }
+        if !query.excludingKeys.isEmpty, query.excludingKeys.contains(record.id) { return }
+        top.offer(score: score(text: organizationWords[slot].relevance(to: signature)), id: record.id, slot: Int32(slot))
     }
 
     /// Government bodies whose jurisdiction covers the project, national ones included: those

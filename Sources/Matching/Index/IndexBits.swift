@@ -140,6 +140,8 @@ struct TopSlots {
         }
     }
 
+    var isFull: Bool { heap.count >= capacity }
+
     /// Would a candidate with this score make it in? Lets a scan skip the rest of the work on it.
     func admits(score: Double) -> Bool {
         heap.count < capacity || score >= heap[0].score

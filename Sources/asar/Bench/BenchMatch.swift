@@ -6,6 +6,7 @@ import Matching
 import Postgres
 import Domain
 import Storage
+import UseCases
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -68,7 +69,7 @@ struct BenchMatch: AsyncParsableCommand {
             format: "candidate index: loaded in %.2f s, %.1f MB resident (%d organizations, %d open projects)",
             index.loadSeconds, index.megabytes, index.organizations, index.openProjects
         ))
-        print("candidate generation of project matches (in-process)  \(formatted(index.generation.p50)) \(formatted(index.generation.p95)) \(formatted(index.generation.p99))")
+        print("sponsor candidates of project matches (in-process)     \(formatted(index.generation.p50)) \(formatted(index.generation.p95)) \(formatted(index.generation.p99))")
         if let endpoint = projectMatchServer {
             print("")
             print(String(format: "project matches (server) / candidate generation: p50 %.2fx, p95 %.2fx", endpoint.p50 / index.generation.p50, endpoint.p95 / index.generation.p95))
@@ -102,22 +103,25 @@ struct BenchMatch: AsyncParsableCommand {
     /// resident set), and candidate generation for project matches alone: no scoring, no database.
     private func measureIndex(pool: ConnectionPool, projects: [String]) async throws
         -> (loadSeconds: Double, megabytes: Double, organizations: Int, openProjects: Int, generation: LatencyStats) {
-        let taxonomy = FocusTaxonomy(focusAreas: try await ReferenceRepository(pool: pool).focusAreas())
+        let scorer = MatchScorer(taxonomy: FocusTaxonomy(focusAreas: try await ReferenceRepository(pool: pool).focusAreas()))
         let before = residentBytes()
         let start = ContinuousClock.now
         let index = try await MatchIndexRepository(pool: pool).load()
         let loadSeconds = milliseconds(ContinuousClock.now - start) / 1_000
         let megabytes = Double(residentBytes() - before) / 1_048_576
-        let subjects = projects.compactMap(UUID.init(uuidString:)).compactMap { id -> (ProjectProfile, PartnerProfile)? in
+        let subjects = projects.compactMap(UUID.init(uuidString:)).compactMap { id -> (IndexedProject, PartnerProfile)? in
             guard let project = index.openProject(id), let owner = index.organization(project.profile.organizationID) else { return nil }
-            return (project.profile, owner.profile)
+            return (project, owner.profile)
         }
         guard !subjects.isEmpty else { throw ValidationError("none of the sampled projects is in the index") }
         var times: [Double] = []
         for round in 0..<(warmup + requests) {
             let (project, owner) = subjects[round % subjects.count]
             let start = ContinuousClock.now
-            _ = index.sponsors(for: project, owner: owner, taxonomy: taxonomy, reach: .anywhere, limit: 100)
+            _ = index.sponsors(
+                for: project.profile, owner: owner, signature: project.signature, scorer: scorer, reach: .anywhere,
+                limit: MatchOptions().candidates(cap: MatchingConfiguration().candidateLimit)
+            )
             if round >= warmup { times.append(milliseconds(ContinuousClock.now - start)) }
         }
         return (loadSeconds, megabytes, index.organizationCount, index.openProjectCount, LatencyStats(times))

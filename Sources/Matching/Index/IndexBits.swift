@@ -18,19 +18,6 @@ struct FocusBits: Sendable, Equatable {
     mutating func insert(bit: Int) {
         if bit < 64 { low |= 1 << UInt64(bit) } else { high |= 1 << UInt64(bit - 64) }
     }
-
-    func contains(bit: Int) -> Bool {
-        bit < 64 ? low & (1 << UInt64(bit)) != 0 : high & (1 << UInt64(bit - 64)) != 0
-    }
-
-    func intersects(_ other: FocusBits) -> Bool {
-        low & other.low != 0 || high & other.high != 0
-    }
-
-    /// The bit numbers set, lowest first.
-    var bits: [Int] {
-        (0..<128).filter(contains(bit:))
-    }
 }
 
 /// For each top-level region bit, the slots whose record has it: a question about a place reads

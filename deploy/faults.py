@@ -173,6 +173,9 @@ def port_accepts(port):
 
 
 class Service:
+    # Every service the current scenario started, so a scenario that crashes can show their logs.
+    started = []
+
     def __init__(self, name, db, port=None, env=None):
         self.name = name
         self.db = db
@@ -190,6 +193,7 @@ class Service:
         )
         with open(os.path.join(WORK, "pids"), "a") as pids:
             pids.write(f"{self.process.pid}\n")
+        Service.started.append(self)
         return self
 
     def wait_ready(self, timeout=60):
@@ -1389,11 +1393,16 @@ def main():
         title, run = runners[name]
         say(f"--> {title}")
         started = time.monotonic()
+        Service.started = []
         try:
             scenario = run()
             ok = not scenario.failures
         except Exception:  # noqa: BLE001 - a scenario that crashes has failed
             say(traceback.format_exc().rstrip())
+            for service in Service.started:
+                state = "running" if service.process.poll() is None else f"exited with {service.process.returncode}"
+                say(f"    service {service.name} ({state}), last lines of {service.log_path}:")
+                say("".join(f"      {line}" for line in service.tail(30).splitlines(keepends=True)).rstrip())
             ok = False
         elapsed = time.monotonic() - started
         say(f"    {'PASS' if ok else 'FAIL'}: {title} ({elapsed:.1f} s)")

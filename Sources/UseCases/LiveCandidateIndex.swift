@@ -151,7 +151,7 @@ struct CandidateIndexService: Service {
 
     func run() async throws {
         defer { index.setFollowing(false) }
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             let clock = ContinuousClock()
             var lastCheck = clock.now
             var aheadAtLastCheck: Int64?

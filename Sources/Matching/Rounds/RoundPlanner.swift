@@ -38,7 +38,7 @@ public struct RoundPlanner: Sendable {
         let bitOfArea = Dictionary(uniqueKeysWithValues: allAreas.sorted().enumerated().map { ($1, $0) })
         let allRegions = Set(projects.flatMap { $0.project.regions.map(KATO.topLevel) } + sponsors.flatMap { $0.regions.map(KATO.topLevel) })
         let bitOfRegion = Dictionary(uniqueKeysWithValues: allRegions.sorted().enumerated().map { ($1, min($0, 63)) })
-        @Sendable func mask(_ areas: some Sequence<String>) -> UInt64 {
+        @Sendable func mask(_ areas: [String]) -> UInt64 {
             areas.reduce(0) { mask, area in
                 guard let bit = bitOfArea[area], bit < 64 else { return mask }
                 return mask | (1 << UInt64(bit))
@@ -56,23 +56,22 @@ public struct RoundPlanner: Sendable {
         // the plan is the same however many cores there are.
         let chunkSize = max(64, projects.count / (4 * max(1, ProcessInfo.processInfo.activeProcessorCount)) + 1)
         let chunks = stride(from: 0, to: projects.count, by: chunkSize).map { $0..<min($0 + chunkSize, projects.count) }
-        let results = ChunkResults(count: chunks.count)
-        DispatchQueue.concurrentPerform(iterations: chunks.count) { chunk in
+        let parts = chunks.concurrentMap { range in
             var part = PlanPart()
-            for projectIndex in chunks[chunk] {
+            for projectIndex in range {
                 let entry = projects[projectIndex]
                 planProject(
                     projectIndex, entry.project, entry.owner, exact: mask(entry.project.focusAreas + entry.owner.seeking),
-                    related: mask(scorer.taxonomy.related(to: entry.project.focusAreas)), places: regionMask(entry.project.regions),
+                    related: mask(Array(scorer.taxonomy.related(to: entry.project.focusAreas))), places: regionMask(entry.project.regions),
                     sponsors: sponsors, inputs: inputs, into: &part
                 )
             }
-            results.store(part, at: chunk)
+            return part
         }
         var edges: [AllocationProblem.Edge] = []
         var scores: [Int: [Int: Double]] = [:]
         var pairsScored = 0
-        for part in results.parts {
+        for part in parts {
             edges += part.edges
             scores.merge(part.scores) { first, _ in first }
             pairsScored += part.pairsScored
@@ -93,16 +92,6 @@ public struct RoundPlanner: Sendable {
         var edges: [AllocationProblem.Edge] = []
         var scores: [Int: [Int: Double]] = [:]
         var pairsScored = 0
-    }
-
-    /// One slot per chunk, each written by exactly one iteration of `concurrentPerform` and read
-    /// after it returns: that rule is what makes the `@unchecked Sendable` safe.
-    private final class ChunkResults: @unchecked Sendable {
-        var parts: [PlanPart]
-        init(count: Int) { parts = Array(repeating: PlanPart(), count: count) }
-        func store(_ part: PlanPart, at index: Int) {
-            parts.withUnsafeMutableBufferPointer { $0[index] = part }
-        }
     }
 
     /// Pre-ranks every sponsor by a small integer (shared and related areas, the region, whether

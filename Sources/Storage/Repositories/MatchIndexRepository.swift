@@ -118,34 +118,3 @@ public struct MatchIndexRepository: Sendable {
         }
     }
 }
-
-extension Array where Element: Sendable {
-    /// `map` in chunks on every core: decoding rows and splitting their texts is most of the index's
-    /// load, and a service starting or reloading waits for it. Runs on the calling (connection) thread
-    /// and GCD's workers, never on the cooperative pool.
-    func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) throws -> T) throws -> [T] {
-        let chunkCount = Swift.min(count, 4 * ProcessInfo.processInfo.activeProcessorCount)
-        guard chunkCount > 1 else { return try map(transform) }
-        let chunkSize = (count + chunkCount - 1) / chunkCount
-        let chunks = ChunkResults<T>()
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            let range = (chunk * chunkSize)..<Swift.min(count, (chunk + 1) * chunkSize)
-            chunks.set(chunk, Result { try self[range].map(transform) })
-        }
-        return try (0..<chunkCount).flatMap { try chunks.get($0) }
-    }
-}
-
-/// The chunks' results as they finish; every access holds the lock.
-private final class ChunkResults<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Int: Result<[T], any Error>] = [:]
-
-    func set(_ chunk: Int, _ result: Result<[T], any Error>) {
-        lock.withLock { results[chunk] = result }
-    }
-
-    func get(_ chunk: Int) throws -> [T] {
-        try lock.withLock { results[chunk] }?.get() ?? []
-    }
-}

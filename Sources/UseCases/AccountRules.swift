@@ -1,6 +1,6 @@
 import Domain
 import Foundation
-import HummingbirdOTP
+import OneTimePassword
 
 /// What an email, a display name and a password must be; each problem names its field so a page
 /// shows it beside the input.
@@ -82,7 +82,6 @@ enum AccountRules {
 
 /// TOTP (RFC 6238: SHA-1, 6 digits, 30-second steps), as authenticator apps expect it.
 enum SecondFactor {
-    static let step: TimeInterval = 30
     static let issuer = "ASAR"
 
     /// A new shared secret: 32 characters from the secure generator (about 190 bits).
@@ -94,33 +93,15 @@ enum SecondFactor {
 
     /// The otpauth:// URL an authenticator app reads (as a QR code or a link).
     static func url(secret: String, account: String) -> String {
-        TOTP(secret: secret).createAuthenticatorURL(label: "\(issuer):\(account)", issuer: issuer)
+        TOTP(secret: Array(secret.utf8)).authenticatorURL(label: "\(issuer):\(account)", issuer: issuer)
     }
 
     /// The secret as a person types it into an app: the base32 of its bytes.
-    static func base32(_ secret: String) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-        var output = "", buffer = 0, bits = 0
-        for byte in secret.utf8 {
-            buffer = (buffer << 8) | Int(byte)
-            bits += 8
-            while bits >= 5 {
-                output.append(alphabet[(buffer >> (bits - 5)) & 31])
-                bits -= 5
-            }
-            buffer &= (1 << bits) - 1
-        }
-        if bits > 0 { output.append(alphabet[(buffer << (5 - bits)) & 31]) }
-        return output
-    }
+    static func base32(_ secret: String) -> String { TOTP.base32(Array(secret.utf8)) }
 
-    static func timeStep(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 / step).rounded(.down)) }
+    static func timeStep(_ date: Date) -> Int64 { TOTP.step(at: date) }
 
-    static func code(secret: String, step: Int64) -> String {
-        let value = TOTP(secret: secret).compute(date: Date(timeIntervalSince1970: Double(step) * Self.step))
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
-    }
+    static func code(secret: String, step: Int64) -> String { TOTP(secret: Array(secret.utf8)).code(step: step) }
 
     /// The time step whose code `code` is, within one step either side of `now`; every candidate
     /// is compared in full, so the time taken does not depend on which matched.

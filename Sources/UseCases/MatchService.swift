@@ -56,9 +56,9 @@ public struct MatchOptions: Sendable {
         scope == .local ? .local : .anywhere
     }
 
-    /// How many candidates, picked by the index's estimate, are scored in full: enough for
-    /// diversification to reach three times down the list, and some to spare for the estimate's
-    /// misjudgements; at most `cap`.
+    /// How many of the index's best candidates are scored in full (exposure, explanation): enough
+    /// for diversification to reach three times down the list, and, where the index ranks by an
+    /// estimate (government bodies, projects), some to spare for its misjudgements; at most `cap`.
     public func candidates(cap: Int) -> Int {
         min(cap, max(40, 4 * limit))
     }

@@ -2,7 +2,6 @@ import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdOTP
 import HummingbirdTesting
 import Storage
 import Testing
@@ -52,8 +51,7 @@ struct PageVisitor: Sendable {
     mutating func signIn(_ email: String, _ password: String, totp: String? = nil) async throws -> TestResponse {
         let response = try await post("/sign-in", [("email", email), ("password", password)])
         guard let totp, response.headers[.location] == "/sign-in/code" else { return response }
-        let code = TOTP(secret: totp).compute()
-        return try await post("/sign-in/code", [("code", String(format: "%06d", code))])
+        return try await post("/sign-in/code", [("code", AccountService.currentCode(for: totp))])
     }
 }
 

@@ -60,21 +60,24 @@ public struct DismissalRepository: Sendable {
         organization: UUID, candidate: UUID, reason: String?, by person: UUID?
     ) async throws -> (dismissal: Dismissal, created: Bool) {
         try await pool.withConnection { connection in
+            // One statement, so an undo arriving meanwhile cannot remove the row before it is read back.
             // xmax is 0 only on a row version this statement inserted.
-            let created = try connection.query(
+            let row = try connection.query(
                 """
-                INSERT INTO match_dismissals (organization_id, candidate_id, reason, dismissed_by)
-                VALUES ($1, $2, $3, $4)
-                ON CONFLICT (organization_id, candidate_id) DO UPDATE
-                SET reason = excluded.reason, dismissed_by = excluded.dismissed_by
-                RETURNING xmax = 0
+                WITH put AS (
+                    INSERT INTO match_dismissals (organization_id, candidate_id, reason, dismissed_by)
+                    VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (organization_id, candidate_id) DO UPDATE
+                    SET reason = excluded.reason, dismissed_by = excluded.dismissed_by
+                    RETURNING organization_id, candidate_id, reason, dismissed_by, dismissed_at, xmax = 0 AS created
+                )
+                SELECT d.organization_id, d.candidate_id, coalesce(o.kind, 'project') AS candidate_kind,
+                    d.reason, d.dismissed_by, d.dismissed_at, d.created
+                FROM put d LEFT JOIN organizations o ON o.id = d.candidate_id
                 """,
                 [organization, candidate, reason, person]
-            ).rows[0].decode(Bool.self, at: 0)
-            guard let row = try connection.query(
-                "\(Self.selectedColumns) WHERE d.organization_id = $1 AND d.candidate_id = $2", [organization, candidate]
-            ).first else { throw DomainError.notFound(resource: "candidate") }
-            return (try Self.decode(row), created)
+            ).rows[0]
+            return (try Self.decode(row), try row.decode(Bool.self, "created"))
         }
     }
 

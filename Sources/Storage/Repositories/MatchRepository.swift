@@ -50,7 +50,7 @@ public struct MatchRepository: Sendable {
     /// The project as matching sees it, whatever its status, with the signature of its texts; nil when there is none.
     public func project(_ id: UUID) async throws -> (project: ProjectCandidate, signature: TextSignature)? {
         try await pool.withConnection { connection in
-            try connection.query("\(Self.projectColumns) \(Self.projectsWithOwners) WHERE p.id = $1", [id]).first.map { row in
+            try Self.projectRow(id, on: connection).map { row in
                 (try Self.decodeProject(row), try Self.projectTexts(row).signature)
             }
         }
@@ -86,7 +86,11 @@ public struct MatchRepository: Sendable {
     }
 
     static func project(_ id: UUID, on connection: Connection) throws -> ProjectCandidate? {
-        try connection.query("\(projectColumns) \(projectsWithOwners) WHERE p.id = $1", [id]).first.map(decodeProject)
+        try projectRow(id, on: connection).map(decodeProject)
+    }
+
+    private static func projectRow(_ id: UUID, on connection: Connection) throws -> Row? {
+        try connection.query("\(projectColumns) \(projectsWithOwners) WHERE p.id = $1", [id]).first
     }
 
     /// Organizations by id as the matching engine sees them, without text relevance.

@@ -185,7 +185,10 @@ class Service:
         self.log_path = os.path.join(WORK, f"{name}.log")
 
     def start(self):
-        env = dict(os.environ, PGDATABASE=self.db, **self.env)
+        # A crash's backtrace without registers and images: the frames are what a failed run must show.
+        env = dict(os.environ, PGDATABASE=self.db,
+                   SWIFT_BACKTRACE="enable=yes,interactive=no,color=no,registers=none,images=none,limit=64,top=16",
+                   **self.env)
         self.log = open(self.log_path, "a")
         self.process = subprocess.Popen(
             [BIN, "serve", "--port", str(self.port)], env=env,
@@ -227,11 +230,16 @@ class Service:
         return self.process.returncode
 
     def tail(self, lines=20):
+        """The log's last lines; from a crash report's first line on when the process crashed."""
         try:
             with open(self.log_path, errors="replace") as f:
-                return "".join(f.readlines()[-lines:])
+                text = f.readlines()
         except OSError:
             return ""
+        for index, line in enumerate(text):
+            if "Program crashed" in line or "Fatal error" in line:
+                return "".join(text[max(0, index - 3):index + 120])
+        return "".join(text[-lines:])
 
     def get(self, path, **kw):
         return call(self.port, "GET", path, **kw)

@@ -6,9 +6,10 @@ extension Array where Element: Sendable {
     /// until every chunk is done, so call it from a thread of its own (a connection's, the NIO
     /// thread pool's), never from the cooperative pool.
     public func concurrentMap<T: Sendable, Failure: Error>(_ transform: @Sendable (Element) throws(Failure) -> T) throws(Failure) -> [T] {
-        let chunkCount = Swift.min(count, 4 * ProcessInfo.processInfo.activeProcessorCount)
+        let chunkSize = (count + 4 * ProcessInfo.processInfo.activeProcessorCount - 1) / (4 * ProcessInfo.processInfo.activeProcessorCount)
+        // Counted from the size, so that no chunk starts past the end: 9 elements in chunks of 2 are 5 chunks, not 8.
+        let chunkCount = chunkSize == 0 ? 0 : (count + chunkSize - 1) / chunkSize
         guard chunkCount > 1 else { return try map(transform) }
-        let chunkSize = (count + chunkCount - 1) / chunkCount
         let chunks = ChunkResults<T, Failure>(count: chunkCount)
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let range = (chunk * chunkSize)..<Swift.min(count, (chunk + 1) * chunkSize)

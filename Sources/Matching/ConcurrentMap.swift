@@ -6,7 +6,8 @@ extension Array where Element: Sendable {
     /// until every chunk is done, so call it from a thread of its own (a connection's, the NIO
     /// thread pool's), never from the cooperative pool.
     public func concurrentMap<T: Sendable, Failure: Error>(_ transform: @Sendable (Element) throws(Failure) -> T) throws(Failure) -> [T] {
-        let chunkSize = (count + 4 * ProcessInfo.processInfo.activeProcessorCount - 1) / (4 * ProcessInfo.processInfo.activeProcessorCount)
+        let mostChunks = 4 * ProcessInfo.processInfo.activeProcessorCount
+        let chunkSize = (count + mostChunks - 1) / mostChunks
         // Counted from the size, so that no chunk starts past the end: 9 elements in chunks of 2 are 5 chunks, not 8.
         let chunkCount = chunkSize == 0 ? 0 : (count + chunkSize - 1) / chunkSize
         guard chunkCount > 1 else { return try map(transform) }

@@ -99,15 +99,13 @@ enum SecondFactor {
     /// The secret as a person types it into an app: the base32 of its bytes.
     static func base32(_ secret: String) -> String { TOTP.base32(Array(secret.utf8)) }
 
-    static func timeStep(_ date: Date) -> Int64 { TOTP.step(at: date) }
-
     static func code(secret: String, step: Int64) -> String { TOTP(secret: Array(secret.utf8)).code(step: step) }
 
     /// The time step whose code `code` is, within one step either side of `now`; every candidate
     /// is compared in full, so the time taken does not depend on which matched.
     static func matchingStep(secret: String, code: String, at now: Date) -> Int64? {
         let typed = code.filter { !$0.isWhitespace }
-        let current = timeStep(now)
+        let current = TOTP.step(at: now)
         var matched: Int64?
         for candidate in [current - 1, current, current + 1] where AccountRules.constantTimeEquals(Self.code(secret: secret, step: candidate), typed) {
             matched = candidate

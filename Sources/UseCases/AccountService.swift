@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdBcrypt
 import Logging
 import NIOPosix
+import OneTimePassword
 import Storage
 
 /// People's accounts and sessions: sign-in with throttling and a second factor, sessions and the
@@ -572,7 +573,7 @@ public struct AccountService: Sendable {
 
     /// The TOTP code for `secret` at `date`, for tests and the demo.
     public static func currentCode(for secret: String, at date: Date = Date()) -> String {
-        SecondFactor.code(secret: secret, step: SecondFactor.timeStep(date))
+        SecondFactor.code(secret: secret, step: TOTP.step(at: date))
     }
 
     // MARK: - Helpers

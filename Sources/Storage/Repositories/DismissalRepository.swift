@@ -21,7 +21,7 @@ public struct DismissalRepository: Sendable {
     public func list(of organization: UUID) async throws -> [Dismissal] {
         try await pool.withConnection { connection in
             try connection.query(
-                "\(Self.selectedColumns) WHERE d.organization_id = $1 ORDER BY d.dismissed_at DESC, d.candidate_id",
+                "\(Self.selected()) WHERE d.organization_id = $1 ORDER BY d.dismissed_at DESC, d.candidate_id",
                 [organization]
             ).rows.map(Self.decode)
         }
@@ -71,9 +71,7 @@ public struct DismissalRepository: Sendable {
                     SET reason = excluded.reason, dismissed_by = excluded.dismissed_by
                     RETURNING organization_id, candidate_id, reason, dismissed_by, dismissed_at, xmax = 0 AS created
                 )
-                SELECT d.organization_id, d.candidate_id, coalesce(o.kind, 'project') AS candidate_kind,
-                    d.reason, d.dismissed_by, d.dismissed_at, d.created
-                FROM put d LEFT JOIN organizations o ON o.id = d.candidate_id
+                \(Self.selected(", d.created", from: "put"))
                 """,
                 [organization, candidate, reason, person]
             ).rows[0]
@@ -91,11 +89,15 @@ public struct DismissalRepository: Sendable {
         }
     }
 
-    static let selectedColumns = """
-        SELECT d.organization_id, d.candidate_id, coalesce(o.kind, 'project') AS candidate_kind,
-            d.reason, d.dismissed_by, d.dismissed_at
-        FROM match_dismissals d LEFT JOIN organizations o ON o.id = d.candidate_id
+    /// Dismissals with their candidates' kinds, read from `source` (the table, or the rows a
+    /// statement just wrote), with `extra` columns of it.
+    static func selected(_ extra: String = "", from source: String = "match_dismissals") -> String {
         """
+        SELECT d.organization_id, d.candidate_id, coalesce(o.kind, 'project') AS candidate_kind,
+            d.reason, d.dismissed_by, d.dismissed_at\(extra)
+        FROM \(source) d LEFT JOIN organizations o ON o.id = d.candidate_id
+        """
+    }
 
     static func decode(_ row: Row) throws -> Dismissal {
         guard let kind = Dismissal.CandidateKind(rawValue: try row.decode(String.self, "candidate_kind")) else {

@@ -187,6 +187,7 @@ public struct MatchScorer: Sendable {
         guard !sought.isEmpty, !offeredSet.isEmpty else {
             return ComponentScore(component: .focus, value: 0.5, reason: .noFocusOverlap)
         }
+        let offeredInOrder = offeredSet.sorted()
         var shared: [String] = []
         var related: (area: String, partnerArea: String, goal: Int)?
         var credits: [Double] = []
@@ -196,11 +197,11 @@ public struct MatchScorer: Sendable {
                 credits.append(1)
                 continue
             }
-            let goals = offeredSet.sorted().compactMap { other -> (String, Int)? in
+            let firstRelated = offeredInOrder.lazy.compactMap { other -> (String, Int)? in
                 if case .sharedGoal(let goal) = taxonomy.relation(area, other) { return (other, goal) }
                 return nil
-            }
-            if let (partnerArea, goal) = goals.first {
+            }.first
+            if let (partnerArea, goal) = firstRelated {
                 if related == nil { related = (area, partnerArea, goal) }
                 credits.append(0.5)
             } else {

@@ -124,13 +124,14 @@ enum PostgresTimestamp {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        let fractionText = String(fraction)
-        let paddedFraction = String(repeating: "0", count: 6 - fractionText.count) + fractionText
-        return String(
-            format: "%04d-%02d-%02d %02d:%02d:%02d.%@+00",
-            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), paddedFraction
-        )
+        // Digits by hand: String(format:) was most of the cost of a batch of impressions, profiled.
+        func digits(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        return digits(Int(parts.tm_year) + 1900, 4) + "-" + digits(Int(parts.tm_mon) + 1, 2) + "-" + digits(Int(parts.tm_mday), 2)
+            + " " + digits(Int(parts.tm_hour), 2) + ":" + digits(Int(parts.tm_min), 2) + ":" + digits(Int(parts.tm_sec), 2)
+            + "." + digits(Int(fraction), 6) + "+00"
     }
 
     static func parse(_ text: String) -> Date? {

@@ -109,10 +109,17 @@ import Testing
             var project = Sample.project(&generator, owner: owner.id)
             project.pledgedKZT = Int64.random(in: 0...project.fundingNeededKZT, using: &generator)
             if round % 7 == 0 { project.focusAreas = [] }
+            // Several regions on either side: a sponsor working in two of the project's regions, or
+            // nationwide and in one of them, is scored (and its text counted) once.
+            if round % 3 == 0 { project.regions.append(Sample.places.randomElement(using: &generator) ?? "750000000") }
             let signature = TextSignature(texts: [text(3)])
             var index = index([owner])
             var texts: [UUID: TextWords] = [:]
-            let sponsors = (0..<Int.random(in: 10...80, using: &generator)).map { _ in Sample.business(&generator) }
+            let sponsors = (0..<Int.random(in: 10...80, using: &generator)).map { _ in
+                var sponsor = Sample.business(&generator)
+                if Bool.random(using: &generator) { sponsor.regions.append(Sample.places.randomElement(using: &generator) ?? "750000000") }
+                return sponsor
+            }
             for sponsor in sponsors {
                 let words = TextWords(titles: [text(1)], bodies: [text(4)])
                 texts[sponsor.id] = words

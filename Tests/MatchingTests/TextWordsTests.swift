@@ -22,4 +22,26 @@ import Testing
         #expect(two.relevance(to: signature) <= all.relevance(to: signature))
         #expect(all.relevance(to: signature) < 1)
     }
+
+    /// The hand-written lowercase agrees with Unicode's wherever it answers, and words split the
+    /// same as from `String.lowercased()`.
+    @Test func lowercaseByHandAgreesWithUnicode() {
+        for value in UInt32(0)...0x052F {
+            guard let scalar = Unicode.Scalar(value), let lower = TextWords.lowercase(scalar) else { continue }
+            #expect(String(scalar).lowercased().unicodeScalars.map(\.value) == [lower.value], "U+\(String(value, radix: 16))")
+        }
+        let text = "ҚАЗАҚ күресі, Әлеуметтік ӨРКЕНИЕТ — ІСКЕР ҰЛТ; Ёлка Ђ Ѣ İstanbul ΣΟΦΊΑ Ӏ"
+        let split = TextWords.words(text).map { String(String.UnicodeScalarView($0)) }
+        var expected: [String] = []
+        var word = ""
+        for scalar in text.lowercased().unicodeScalars {
+            if TextWords.words(String(scalar)).count == 1 { word.unicodeScalars.append(scalar) } else if !word.isEmpty {
+                expected.append(word)
+                word = ""
+            }
+        }
+        if !word.isEmpty { expected.append(word) }
+        #expect(split == expected)
+    }
 }
+

@@ -90,6 +90,12 @@ public struct CandidateIndex: Sendable {
         static let national: UInt8 = 128
 
         func has(_ flag: UInt8) -> Bool { flags & flag == flag }
+
+        /// What every sponsor list asks of a business.
+        var isEligibleSponsor: Bool {
+            let required = Self.present | Self.active | Self.business
+            return flags & required == required && flags & Self.exhausted == 0
+        }
     }
 
     private var vocabulary = IndexVocabulary()
@@ -97,15 +103,15 @@ public struct CandidateIndex: Sendable {
     private var organizationScan: [ScanRecord] = []
     private var organizationSlots: [UUID: Int32] = [:]
     private var organizationDistricts: [[String]] = []
-    /// Beside the scan records, so that comparing a candidate's texts reads no profile.
-    private var organizationWords: [TextWords] = []
     /// Slots of businesses and of government bodies: a list of one kind scans only that kind.
     private var businessSlots: [Int32] = []
     private var governmentSlots: [Int32] = []
-    /// Businesses and open projects by top-level region, and nationwide businesses: a list reads
-    /// those near the subject first.
-    private var sponsorsByRegion = RegionPostings()
-    private var nationwideSponsors: [Int32] = []
+    /// Eligible sponsors by top-level region, nationwide, and all: a list reads those near the
+    /// subject first.
+    private var sponsorLists = SponsorLists()
+    /// Businesses' texts by word prefix.
+    private var sponsorTerms = TermPostings()
+    /// Open projects by top-level region.
     private var projectsByRegion = RegionPostings()
     private var projects: [IndexedProject?] = []
     private var projectScan: [ScanRecord] = []
@@ -178,18 +184,30 @@ public struct CandidateIndex: Sendable {
             track: MatchScorer.trackRecordValue(profile)
         )
         let districts = places.compactMap(KATO.district)
+        func sponsorEntry(_ slot: Int32) -> SponsorEntry? {
+            guard record.isEligibleSponsor else { return nil }
+            return SponsorEntry(
+                id: record.id, focus: record.focus, regions: record.regions, amount: record.amount, track: record.track,
+                districts: districts.reduce(0) { $0 | DistrictFilter.bit($1) }, slot: slot, nationwide: record.has(ScanRecord.nationwide)
+            )
+        }
         if let slot = organizationSlots[profile.id] {
             let previous = organizationScan[Int(slot)]
+            if previous.has(ScanRecord.business) || record.has(ScanRecord.business) {
+                sponsorTerms.replace(
+                    slot: slot, previous: previous.has(ScanRecord.business) ? organizations[Int(slot)]?.words : nil,
+                    with: record.has(ScanRecord.business) ? organization.words : nil
+                )
+            }
             organizations[Int(slot)] = organization
             organizationScan[Int(slot)] = record
             organizationDistricts[Int(slot)] = districts
-            organizationWords[Int(slot)] = organization.words
+            sponsorLists.replace(
+                slot: slot, previous: previous.isEligibleSponsor ? (previous.regions, previous.has(ScanRecord.nationwide)) : nil,
+                with: sponsorEntry(slot)
+            )
             // A kind does not change once registered; if one ever did, scans check the flags.
-            if record.has(ScanRecord.business) {
-                if !previous.has(ScanRecord.business) { businessSlots.append(slot) }
-                sponsorsByRegion.add(slot, gained: record.regions & ~previous.regions, isNew: false)
-                if record.has(ScanRecord.nationwide), !nationwideSponsors.contains(slot) { nationwideSponsors.append(slot) }
-            }
+            if record.has(ScanRecord.business), !previous.has(ScanRecord.business) { businessSlots.append(slot) }
             if record.has(ScanRecord.governmentBody), !previous.has(ScanRecord.governmentBody) { governmentSlots.append(slot) }
         } else {
             let slot = Int32(organizations.count)
@@ -197,12 +215,9 @@ public struct CandidateIndex: Sendable {
             organizations.append(organization)
             organizationScan.append(record)
             organizationDistricts.append(districts)
-            organizationWords.append(organization.words)
-            if record.has(ScanRecord.business) {
-                businessSlots.append(slot)
-                sponsorsByRegion.add(slot, gained: record.regions, isNew: true)
-                if record.has(ScanRecord.nationwide) { nationwideSponsors.append(slot) }
-            }
+            sponsorLists.replace(slot: slot, previous: nil, with: sponsorEntry(slot))
+            if record.has(ScanRecord.business) { sponsorTerms.replace(slot: slot, previous: nil, with: organization.words) }
+            if record.has(ScanRecord.business) { businessSlots.append(slot) }
             if record.has(ScanRecord.governmentBody) { governmentSlots.append(slot) }
             // Projects that arrived before their NGO (or outlived its removal) find it again.
             for project in openProjectsByOwner[profile.id] ?? [] {
@@ -214,6 +229,11 @@ public struct CandidateIndex: Sendable {
     /// Forgets an organization (deleted); its projects stay until they are removed themselves.
     public mutating func removeOrganization(_ id: UUID) {
         guard let slot = organizationSlots.removeValue(forKey: id) else { return }
+        let previous = organizationScan[Int(slot)]
+        if previous.isEligibleSponsor {
+            sponsorLists.replace(slot: slot, previous: (previous.regions, previous.has(ScanRecord.nationwide)), with: nil)
+        }
+        if previous.has(ScanRecord.business) { sponsorTerms.replace(slot: slot, previous: organizations[Int(slot)]?.words, with: nil) }
         organizations[Int(slot)] = nil
         organizationScan[Int(slot)].flags = 0
     }
@@ -299,32 +319,27 @@ public struct CandidateIndex: Sendable {
             excluding: excluding
         )
         let fit = SponsorFit(project: project, owner: owner, signature: signature, scorer: scorer, vocabulary: vocabulary)
-        var top = TopSlots(capacity: limit)
-        var visited: UInt64 = 0
-        forEachBit(of: query.regions) { bit in
-            for slot in sponsorsByRegion.slots(of: bit) {
-                let regions = organizationScan[Int(slot)].regions
-                guard regions & (1 << UInt64(bit)) != 0, regions & visited == 0 else { continue }
-                offerSponsor(Int(slot), query: query, fit: fit, signature: signature, top: &top)
+        return sponsorTerms.withRelevance(to: signature, slots: organizations.count) { relevance in
+            var top = TopSlots(capacity: limit)
+            // A sponsor working in several of the project's regions is offered from the first of them only.
+            forEachBit(of: query.regions) { bit in
+                for entry in sponsorLists.inRegion(bit) where (entry.regions & query.regions).trailingZeroBitCount == bit {
+                    offerSponsor(entry, sameRegion: true, query: query, fit: fit, relevance: relevance, top: &top)
+                }
             }
-            visited |= 1 << UInt64(bit)
-        }
-        if top.admits(score: fit.ceiling(geography: SponsorFit.geography(sameRegion: false, sameDistrict: false, nationwide: true))) {
-            for slot in nationwideSponsors {
-                let record = organizationScan[Int(slot)]
-                guard record.has(ScanRecord.nationwide), record.regions & query.regions == 0 else { continue }
-                offerSponsor(Int(slot), query: query, fit: fit, signature: signature, top: &top)
+            if top.admits(score: fit.ceiling(geography: SponsorFit.geography(sameRegion: false, sameDistrict: false, nationwide: true))) {
+                for entry in sponsorLists.nationwide.entries where entry.regions & query.regions == 0 {
+                    offerSponsor(entry, sameRegion: false, query: query, fit: fit, relevance: relevance, top: &top)
+                }
             }
-        }
-        // Those working elsewhere only fill a list the nearby ones leave short.
-        if reach == .anywhere, !top.isFull {
-            for slot in businessSlots {
-                let record = organizationScan[Int(slot)]
-                guard !record.has(ScanRecord.nationwide), record.regions & query.regions == 0 else { continue }
-                offerSponsor(Int(slot), query: query, fit: fit, signature: signature, top: &top)
+            // Those working elsewhere only fill a list the nearby ones leave short.
+            if reach == .anywhere, !top.isFull {
+                for entry in sponsorLists.all.entries where !entry.nationwide && entry.regions & query.regions == 0 {
+                    offerSponsor(entry, sameRegion: false, query: query, fit: fit, relevance: relevance, top: &top)
+                }
             }
+            return top.sorted().compactMap { organizations[Int($0.slot)] }
         }
-        return top.sorted().compactMap { organizations[Int($0.slot)] }
     }
 
     /// What a scan for one subject compares every candidate with.
@@ -333,6 +348,7 @@ public struct CandidateIndex: Sendable {
         let related: FocusBits
         let regions: UInt64
         let districts: [String]
+        let districtFilter: UInt64
         let namesNoArea: Bool
         let reach: Reach
         let excluding: Set<UUID>
@@ -343,6 +359,7 @@ public struct CandidateIndex: Sendable {
             self.related = related
             self.regions = regions
             self.districts = districts
+            districtFilter = districts.reduce(0) { $0 | DistrictFilter.bit($1) }
             self.namesNoArea = namesNoArea
             self.reach = reach
             self.excluding = excluding
@@ -364,26 +381,21 @@ public struct CandidateIndex: Sendable {
     }
 
     @inline(__always)
-    private func offerSponsor(_ slot: Int, query: Query, fit: SponsorFit, signature: TextSignature, top: inout TopSlots) {
-        let record = organizationScan[slot]
-        let required = ScanRecord.present | ScanRecord.active | ScanRecord.business
-        guard record.flags & required == required, record.flags & ScanRecord.exhausted == 0 else { return }
-        guard Self.focusPoints(record.focus, exact: query.exact, related: query.related, subjectNamesNone: query.namesNoArea) != nil else { return }
-        let sameRegion = record.regions & query.regions != 0
-        let nationwide = record.has(ScanRecord.nationwide)
-        if query.reach == .local, !sameRegion, !nationwide { return }
-        let geography = SponsorFit.geography(
-            sameRegion: sameRegion, sameDistrict: sameRegion && Self.shareDistrict(organizationDistricts[slot], query.districts), nationwide: nationwide
+    private func offerSponsor(
+        _ entry: SponsorEntry, sameRegion: Bool, query: Query, fit: SponsorFit, relevance: (Int32) -> Double, top: inout TopSlots
+    ) {
+        guard Self.focusPoints(entry.focus, exact: query.exact, related: query.related, subjectNamesNone: query.namesNoArea) != nil else { return }
+        if query.reach == .local, !sameRegion, !entry.nationwide { return }
+        let sameDistrict = sameRegion && entry.districts & query.districtFilter != 0
+            && Self.shareDistrict(organizationDistricts[Int(entry.slot)], query.districts)
+        let score = fit.score(
+            sponsorFocus: fit.sponsorFocus(entry.focus), projectFocus: fit.projectFocus(entry.focus),
+            geography: SponsorFit.geography(sameRegion: sameRegion, sameDistrict: sameDistrict, nationwide: entry.nationwide),
+            budget: fit.budget(remaining: entry.amount), sponsorTrack: entry.track, text: relevance(entry.slot)
         )
-        let sponsorFocus = fit.sponsorFocus(record.focus)
-        let projectFocus = fit.projectFocus(record.focus)
-        let budget = fit.budget(remaining: record.amount)
-        func score(text: Double) -> Double {
-            fit.score(sponsorFocus: sponsorFocus, projectFocus: projectFocus, geography: geography, budget: budget, sponsorTrack: record.track, text: text)
-        }
-        guard top.admits(score: score(text: fit.textCeiling)) else { return }
-        if !query.excludingKeys.isEmpty, query.excludingKeys.contains(record.id) { return }
-        top.offer(score: score(text: organizationWords[slot].relevance(to: signature)), id: record.id, slot: Int32(slot))
+        guard top.admits(score: score) else { return }
+        if !query.excludingKeys.isEmpty, query.excludingKeys.contains(entry.id) { return }
+        top.offer(score: score, id: entry.id, slot: entry.slot)
     }
 
     /// Government bodies whose jurisdiction covers the project, national ones included: those

@@ -7,10 +7,14 @@ public struct TextSignature: Sendable, Equatable {
 
     /// Prefixes stand in for stems: the same term finds Russian and Kazakh word forms.
     public init(texts: [String?]) {
+        self.init(splitTexts: texts.compactMap { $0 }.map(TextWords.words))
+    }
+
+    init(splitTexts: [[[Unicode.Scalar]]]) {
         var seen = Set<UInt32>()
         var terms: [UInt32] = []
-        words: for text in texts.compactMap({ $0 }) {
-            for word in TextWords.words(text) where word.count >= 4 {
+        words: for words in splitTexts {
+            for word in words where word.count >= 4 {
                 let term = TextWords.hash(word.prefix(max(4, min(word.count - 2, 6))))
                 if seen.insert(term).inserted { terms.append(term) }
                 if terms.count == 16 { break words }
@@ -30,8 +34,25 @@ public struct TextWords: Sendable, Equatable {
     private let bodies: [UInt32]
 
     public init(titles: [String?], bodies: [String?]) {
-        self.titles = Self.prefixes(titles)
-        self.bodies = Self.prefixes(bodies)
+        self.init(splitTitles: titles.compactMap { $0 }.map(Self.words), splitBodies: bodies.compactMap { $0 }.map(Self.words))
+    }
+
+    init(splitTitles: [[[Unicode.Scalar]]], splitBodies: [[[Unicode.Scalar]]]) {
+        titles = Self.prefixes(splitTitles)
+        bodies = Self.prefixes(splitBodies)
+    }
+
+    /// The signature of titles and bodies (in that order) and their words, splitting each text once.
+    public static func signatureAndWords(titles: [String?], bodies: [String?]) -> (signature: TextSignature, words: TextWords) {
+        let splitTitles = titles.compactMap { $0 }.map(words)
+        let splitBodies = bodies.compactMap { $0 }.map(words)
+        return (TextSignature(splitTexts: splitTitles + splitBodies), TextWords(splitTitles: splitTitles, splitBodies: splitBodies))
+    }
+
+    /// Every prefix once, with what finding it is worth to `relevance(to:)`: 1 in a title, 0.4
+    /// only in a body. What the index's `TermPostings` are built from.
+    var weightedTerms: [(term: UInt32, weight: Double)] {
+        titles.map { ($0, 1) } + bodies.filter { !Self.contains(titles, $0) }.map { ($0, 0.4) }
     }
 
     public static let empty = TextWords(titles: [], bodies: [])
@@ -45,14 +66,19 @@ public struct TextWords: Sendable, Equatable {
         for term in signature.terms {
             if Self.contains(titles, term) { found += 1 } else if Self.contains(bodies, term) { found += 0.4 }
         }
-        let rank = found / Double(signature.terms.count)
+        return Self.squashed(found: found, of: signature.terms.count)
+    }
+
+    /// `found` is the sum over the signature's terms of what each is worth, in the signature's order.
+    static func squashed(found: Double, of count: Int) -> Double {
+        let rank = found / Double(count)
         return rank / (rank + 0.1)
     }
 
-    private static func prefixes(_ texts: [String?]) -> [UInt32] {
+    private static func prefixes(_ splitTexts: [[[Unicode.Scalar]]]) -> [UInt32] {
         var hashes = Set<UInt32>()
-        for text in texts.compactMap({ $0 }) {
-            for word in words(text) where word.count >= 4 {
+        for words in splitTexts {
+            for word in words where word.count >= 4 {
                 for length in 4...min(6, word.count) {
                     hashes.insert(hash(word.prefix(length)))
                 }
@@ -72,12 +98,13 @@ public struct TextWords: Sendable, Equatable {
     }
 
     /// The lowercased words of a text: runs of letters. Loading the index splits the texts of every
-    /// organization and project, so the letters of Kazakh, Russian and English are told apart without
-    /// a Unicode property lookup (which took a third of the load, profiled).
+    /// organization and project, so the letters of Kazakh, Russian and English are told apart and
+    /// lowercased without a Unicode property lookup (which took a third of the load, and
+    /// `String.lowercased()` another quarter, profiled).
     static func words(_ text: String) -> [[Unicode.Scalar]] {
         var words: [[Unicode.Scalar]] = []
         var word: [Unicode.Scalar] = []
-        for scalar in text.lowercased().unicodeScalars {
+        func take(_ scalar: Unicode.Scalar) {
             if isLetter(scalar) {
                 word.append(scalar)
             } else if !word.isEmpty {
@@ -85,8 +112,31 @@ public struct TextWords: Sendable, Equatable {
                 word.removeAll(keepingCapacity: true)
             }
         }
+        for scalar in text.unicodeScalars {
+            if let lower = lowercase(scalar) {
+                take(lower)
+            } else {
+                for lower in scalar.properties.lowercaseMapping.unicodeScalars { take(lower) }
+            }
+        }
         if !word.isEmpty { words.append(word) }
         return words
+    }
+
+    /// The lowercase of Latin and Cyrillic letters (Kazakh's included) and of anything already
+    /// lowercase or caseless in those blocks; nil elsewhere, where Unicode's mapping decides.
+    static func lowercase(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        let value = scalar.value
+        let lower: UInt32? = switch value {
+        case 0x41...0x5A: value + 0x20
+        case 0...0x7F, 0x0430...0x045F: value
+        case 0x0400...0x040F: value + 0x50
+        case 0x0410...0x042F: value + 0x20
+        // Pairs with the capital first: Cyrillic's historic letters and most of Kazakh's (Ғ Қ Ң Ү Ұ Һ Ә Ө).
+        case 0x0460...0x0481, 0x048A...0x04BF, 0x04D0...0x04FF: value | 1
+        default: nil
+        }
+        return lower.flatMap(Unicode.Scalar.init)
     }
 
     private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {

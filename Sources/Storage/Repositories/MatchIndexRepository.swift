@@ -93,10 +93,8 @@ public struct MatchIndexRepository: Sendable {
             }
             let names = [candidate.name.kk, candidate.name.ru, candidate.name.en]
             let description = try row.decode(String.self, "description")
-            return IndexedOrganization(
-                profile: candidate.profile, name: candidate.name,
-                signature: TextSignature(texts: names + [description]), words: TextWords(titles: names, bodies: [description])
-            )
+            let texts = TextWords.signatureAndWords(titles: names, bodies: [description])
+            return IndexedOrganization(profile: candidate.profile, name: candidate.name, signature: texts.signature, words: texts.words)
         }
     }
 

@@ -218,6 +218,6 @@ public struct MatchRepository: Sendable {
     static func projectTexts(_ row: Row) throws -> (signature: TextSignature, words: TextWords) {
         let titles = [try row.decode(String?.self, "title_kk"), try row.decode(String?.self, "title_ru"), try row.decode(String?.self, "title_en")]
         let summaries = [try row.decode(String?.self, "summary_kk"), try row.decode(String?.self, "summary_ru"), try row.decode(String?.self, "summary_en")]
-        return (TextSignature(texts: titles + summaries), TextWords(titles: titles, bodies: summaries))
+        return TextWords.signatureAndWords(titles: titles, bodies: summaries)
     }
 }

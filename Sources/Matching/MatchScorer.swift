@@ -182,17 +182,17 @@ public struct MatchScorer: Sendable {
     /// different area that serves the same goal. Mostly the best single match, partly the coverage
     /// of everything sought, so adding an area the other side shares never lowers the score.
     func focusFit(seeking: [String], offered: [String]) -> ComponentScore {
-        let sought = Array(Set(seeking)).sorted()
-        let offeredSet = Set(offered)
-        guard !sought.isEmpty, !offeredSet.isEmpty else {
+        // A profile names a few areas: sorted arrays beat sets, whose string hashing was most of this.
+        let sought = Self.distinctSorted(seeking)
+        let offeredInOrder = Self.distinctSorted(offered)
+        guard !sought.isEmpty, !offeredInOrder.isEmpty else {
             return ComponentScore(component: .focus, value: 0.5, reason: .noFocusOverlap)
         }
-        let offeredInOrder = offeredSet.sorted()
         var shared: [String] = []
         var related: (area: String, partnerArea: String, goal: Int)?
         var credits: [Double] = []
         for area in sought {
-            if offeredSet.contains(area) {
+            if offeredInOrder.contains(area) {
                 shared.append(area)
                 credits.append(1)
                 continue
@@ -215,6 +215,15 @@ public struct MatchScorer: Sendable {
             else if let related { .relatedFocus(area: related.area, partnerArea: related.partnerArea, goal: related.goal) }
             else { .noFocusOverlap }
         return ComponentScore(component: .focus, value: value, reason: reason)
+    }
+
+    private static func distinctSorted(_ areas: [String]) -> [String] {
+        var sorted = areas.sorted()
+        var index = 1
+        while index < sorted.count {
+            if sorted[index] == sorted[index - 1] { sorted.remove(at: index) } else { index += 1 }
+        }
+        return sorted
     }
 
     /// Same district > same region > a nationwide partner > elsewhere.

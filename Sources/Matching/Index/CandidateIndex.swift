@@ -76,7 +76,7 @@ public struct CandidateIndex: Sendable {
         /// Projects: the owner's slot.
         var ownerSlot: Int32
         var flags: UInt8
-        /// Organizations: the value of the track-record component.
+        /// Organizations: the value of the track-record component. Projects: the unfunded share of the need.
         var track: Double
 
         static let present: UInt8 = 1
@@ -103,6 +103,8 @@ public struct CandidateIndex: Sendable {
     private var organizationScan: [ScanRecord] = []
     private var organizationSlots: [UUID: Int32] = [:]
     private var organizationDistricts: [[String]] = []
+    /// Government bodies' jurisdictions by slot (nil for others), so a scan copies no profile.
+    private var organizationJurisdictions: [String?] = []
     /// Slots of businesses and of government bodies: a list of one kind scans only that kind.
     private var businessSlots: [Int32] = []
     private var governmentSlots: [Int32] = []
@@ -202,6 +204,7 @@ public struct CandidateIndex: Sendable {
             organizations[Int(slot)] = organization
             organizationScan[Int(slot)] = record
             organizationDistricts[Int(slot)] = districts
+            organizationJurisdictions[Int(slot)] = profile.kind == .governmentBody ? profile.jurisdiction : nil
             sponsorLists.replace(
                 slot: slot, previous: previous.isEligibleSponsor ? (previous.regions, previous.has(ScanRecord.nationwide)) : nil,
                 with: sponsorEntry(slot)
@@ -215,6 +218,7 @@ public struct CandidateIndex: Sendable {
             organizations.append(organization)
             organizationScan.append(record)
             organizationDistricts.append(districts)
+            organizationJurisdictions.append(profile.kind == .governmentBody ? profile.jurisdiction : nil)
             sponsorLists.replace(slot: slot, previous: nil, with: sponsorEntry(slot))
             if record.has(ScanRecord.business) { sponsorTerms.replace(slot: slot, previous: nil, with: organization.words) }
             if record.has(ScanRecord.business) { businessSlots.append(slot) }
@@ -249,7 +253,7 @@ public struct CandidateIndex: Sendable {
             amount: profile.fundingGapKZT,
             ownerSlot: organizationSlots[profile.organizationID] ?? -1,
             flags: ScanRecord.present,
-            track: 0
+            track: profile.fundingNeededKZT > 0 ? Double(profile.fundingGapKZT) / Double(profile.fundingNeededKZT) : 0
         )
         let districts = profile.regions.compactMap(KATO.district)
         if let slot = projectSlots[profile.id] {
@@ -404,6 +408,7 @@ public struct CandidateIndex: Sendable {
     public func governmentBodies(for project: ProjectProfile, owner: PartnerProfile, limit: Int, excluding: Set<UUID> = []) -> [IndexedOrganization] {
         let exact = vocabulary.knownFocusBits(project.focusAreas + owner.seeking)
         let regions = vocabulary.knownRegionBits(project.regions)
+        let excludingKeys = Set(excluding.map(UUIDKey.init))
         var top = TopSlots(capacity: limit)
         let required = ScanRecord.present | ScanRecord.active | ScanRecord.governmentBody
         for governmentSlot in governmentSlots {
@@ -414,11 +419,11 @@ public struct CandidateIndex: Sendable {
             if record.has(ScanRecord.national) {
                 closeness = 1
             } else {
-                guard record.regions & regions != 0, let jurisdiction = organizations[slot]?.profile.jurisdiction,
+                guard record.regions & regions != 0, let jurisdiction = organizationJurisdictions[slot],
                       project.regions.contains(where: { KATO.covers(jurisdiction, $0) }) else { continue }
                 closeness = KATO.level(jurisdiction) >= 2 ? 3 : 2
             }
-            if !excluding.isEmpty, let id = organizations[slot]?.profile.id, excluding.contains(id) { continue }
+            if !excludingKeys.isEmpty, excludingKeys.contains(record.id) { continue }
             top.offer(score: Double(record.focus.sharedCount(with: exact)) * 4 + closeness, id: record.id, slot: Int32(slot))
         }
         return top.sorted().compactMap { organizations[Int($0.slot)] }
@@ -469,14 +474,14 @@ public struct CandidateIndex: Sendable {
         estimate += record.amount == 0 ? 1 : sponsor.remainingBudgetKZT.map { min(1, Double($0) / Double(record.amount)) } ?? 0.5
         guard top.admits(score: estimate + 1) else { return }
         if sameRegion, Self.shareDistrict(projectDistricts[slot], query.districts) { estimate += 1 }
-        if !query.excluding.isEmpty, let id = projects[slot]?.profile.id, query.excluding.contains(id) { return }
+        if !query.excludingKeys.isEmpty, query.excludingKeys.contains(record.id) { return }
         top.offer(score: estimate, id: record.id, slot: Int32(slot))
     }
 
     /// Open projects in a government body's jurisdiction (anywhere for a national body), of an
     /// active NGO; the best `limit` by shared areas, then by how much of the need is unfunded.
     public func projects(forGovernment body: PartnerProfile, taxonomy: FocusTaxonomy, limit: Int) -> [IndexedProject] {
-        let excluding = dismissed(by: body.id)
+        let excluding = Set(dismissed(by: body.id).map(UUIDKey.init))
         let interests = body.focusAreas + body.seeking
         let exact = vocabulary.knownFocusBits(interests)
         let related = vocabulary.knownFocusBits(taxonomy.related(to: interests)).subtracting(exact)
@@ -489,11 +494,10 @@ public struct CandidateIndex: Sendable {
             guard record.has(ScanRecord.present), ownerIsActive(record) else { continue }
             if let regions, record.regions & regions == 0 { continue }
             let focus = Self.focusPoints(record.focus, exact: exact, related: related, subjectNamesNone: interests.isEmpty) ?? 0
-            let need = Double(projects[slot]?.profile.fundingNeededKZT ?? 0)
-            let estimate = focus + (need > 0 ? Double(record.amount) / need : 0)
+            let estimate = focus + record.track
             guard top.admits(score: estimate) else { continue }
             if let jurisdiction, !(projects[slot]?.profile.regions.contains(where: { KATO.covers(jurisdiction, $0) }) ?? false) { continue }
-            if !excluding.isEmpty, let id = projects[slot]?.profile.id, excluding.contains(id) { continue }
+            if !excluding.isEmpty, excluding.contains(record.id) { continue }
             top.offer(score: estimate, id: record.id, slot: Int32(slot))
         }
         return top.sorted().compactMap { projects[Int($0.slot)] }

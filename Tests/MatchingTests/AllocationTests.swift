@@ -350,6 +350,36 @@ import Domain
         }
     }
 
+    /// Scoring a round's candidates from bits gives the edges and scores that scoring their
+    /// profiles gives, vetoes, districts and nationwide sponsors included.
+    @Test func aRoundScoredFromBitsIsTheRoundScoredFromProfiles() {
+        var generator = SplitMix(state: 31)
+        for round in 0..<20 {
+            let owners = (0..<5).map { _ in Sample.ngo(&generator) }
+            let projects = (0..<Int.random(in: 5...60, using: &generator)).map { index -> (project: ProjectProfile, owner: PartnerProfile) in
+                let owner = owners[index % owners.count]
+                var project = Sample.project(&generator, owner: owner.id)
+                project.pledgedKZT = Int64.random(in: 0...project.fundingNeededKZT, using: &generator)
+                return (project, owner)
+            }
+            let sponsors = (0..<Int.random(in: 5...80, using: &generator)).map { _ in
+                var sponsor = Sample.business(&generator)
+                if Bool.random(using: &generator) { sponsor.regions.append(Sample.places.randomElement(using: &generator) ?? "195230000") }
+                if Int.random(in: 0..<8, using: &generator) == 0 { sponsor.annualCSRBudgetKZT = nil }
+                if Int.random(in: 0..<8, using: &generator) == 0 { sponsor.isActive = false }
+                return sponsor
+            }
+            var planner = RoundPlanner(taxonomy: Sample.taxonomy)
+            planner.candidatesPerProject = Int.random(in: 3...20, using: &generator)
+            planner.edgesPerProject = Int.random(in: 1...planner.candidatesPerProject, using: &generator)
+            let fromBits = planner.plan(projects: projects, sponsors: sponsors)
+            planner.scoresFromBits = false
+            let fromProfiles = planner.plan(projects: projects, sponsors: sponsors)
+            #expect(fromBits.scores == fromProfiles.scores, "round \(round)")
+            #expect(fromBits.problem.edges.map { [$0.sponsor, $0.project, Int($0.weight)] } == fromProfiles.problem.edges.map { [$0.sponsor, $0.project, Int($0.weight)] })
+        }
+    }
+
     // MARK: - Helpers
 
     private func checkFeasible(_ result: AllocationResult, _ problem: AllocationProblem, sourceLocation: SourceLocation = #_sourceLocation) {

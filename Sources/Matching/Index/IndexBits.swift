@@ -86,6 +86,11 @@ struct IndexVocabulary: Sendable {
         return bits
     }
 
+    /// True while no two areas and no two regions share a bit.
+    var givesEveryValueABit: Bool {
+        focus.count <= 128 && regions.count <= 64
+    }
+
     func knownRegionBits(_ codes: some Sequence<String>) -> UInt64 {
         codes.reduce(0) { bits, code in
             regions[KATO.topLevel(code)].map { bits | 1 << UInt64($0) } ?? bits

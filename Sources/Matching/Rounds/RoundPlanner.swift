@@ -9,6 +9,8 @@ public struct RoundPlanner: Sendable {
     public var candidatesPerProject = 40
     /// Edges per project handed to the allocator.
     public var edgesPerProject = 20
+    /// Scores from the candidate index's bits when exact; off, from profiles (what tests compare with).
+    var scoresFromBits = true
     /// Scores become integer weights, for an exact integral allocation.
     public static let weightScale = 1_000_000.0
 
@@ -50,7 +52,19 @@ public struct RoundPlanner: Sendable {
         let sponsorMasks = sponsors.map { mask($0.focusAreas + $0.seeking) }
         let sponsorRegions = sponsors.map { regionMask($0.regions) }
         let remaining = sponsors.map { $0.remainingBudgetKZT ?? 0 }
-        let inputs = PlanInputs(sponsorMasks: sponsorMasks, sponsorRegions: sponsorRegions, remaining: remaining)
+        // The candidates are scored from the same bits as the candidate index ranks sponsors by:
+        // exact while every area and region has a bit of its own (`SponsorFit`), and a fiftieth of
+        // the cost of scoring profiles (`asar bench round`).
+        var vocabulary = IndexVocabulary()
+        let sponsorFocus = sponsors.map { vocabulary.focusBits($0.focusAreas + $0.seeking) }
+        let sponsorRegionBits = sponsors.map { vocabulary.regionBits($0.regions) }
+        _ = projects.map { vocabulary.focusBits($0.project.focusAreas + $0.owner.seeking) }
+        _ = projects.map { vocabulary.regionBits($0.project.regions) }
+        let fits = scoresFromBits && vocabulary.givesEveryValueABit ? SponsorFits(
+            vocabulary: vocabulary, focus: sponsorFocus, regions: sponsorRegionBits,
+            districts: sponsors.map { $0.regions.compactMap(KATO.district) }, track: sponsors.map(MatchScorer.trackRecordValue)
+        ) : nil
+        let inputs = PlanInputs(sponsorMasks: sponsorMasks, sponsorRegions: sponsorRegions, remaining: remaining, fits: fits)
 
         // Projects are planned independently: in chunks on every core, joined in project order, so
         // the plan is the same however many cores there are.
@@ -86,6 +100,16 @@ public struct RoundPlanner: Sendable {
         let sponsorMasks: [UInt64]
         let sponsorRegions: [UInt64]
         let remaining: [Int64]
+        let fits: SponsorFits?
+    }
+
+    /// What `SponsorFit` reads of each sponsor, by sponsor index.
+    private struct SponsorFits {
+        let vocabulary: IndexVocabulary
+        let focus: [FocusBits]
+        let regions: [UInt64]
+        let districts: [[String]]
+        let track: [Double]
     }
 
     private struct PlanPart {
@@ -133,10 +157,32 @@ public struct RoundPlanner: Sendable {
         }
         picked.sort { ($0.proxy, $1.sponsor) > ($1.proxy, $0.sponsor) }
         var scored: [(score: Double, sponsor: Int)] = []
-        for (_, sponsorIndex) in picked {
-            part.pairsScored += 1
-            let match = scorer.sponsorship(project: project, owner: owner, sponsor: sponsors[sponsorIndex], text: 0, listing: .partner)
-            if !match.isVetoed, match.score > 0 { scored.append((match.score, sponsorIndex)) }
+        if let fits = inputs.fits {
+            let fit = SponsorFit(project: project, owner: owner, signature: .empty, scorer: scorer, vocabulary: fits.vocabulary)
+            let projectRegions = fits.vocabulary.knownRegionBits(project.regions)
+            let projectDistricts = project.regions.compactMap(KATO.district)
+            for (_, sponsorIndex) in picked {
+                part.pairsScored += 1
+                let sponsor = sponsors[sponsorIndex]
+                guard scorer.sponsorVeto(project: project, owner: owner, sponsor: sponsor) == nil else { continue }
+                let focus = fits.focus[sponsorIndex]
+                let sameRegion = fits.regions[sponsorIndex] & projectRegions != 0
+                let score = fit.score(
+                    sponsorFocus: fit.sponsorFocus(focus), projectFocus: fit.projectFocus(focus),
+                    geography: SponsorFit.geography(
+                        sameRegion: sameRegion, sameDistrict: sameRegion && fits.districts[sponsorIndex].contains(where: projectDistricts.contains),
+                        nationwide: sponsor.nationwide
+                    ),
+                    budget: fit.budget(remaining: sponsor.remainingBudgetKZT ?? -1), sponsorTrack: fits.track[sponsorIndex], text: 0
+                )
+                if score > 0 { scored.append((score, sponsorIndex)) }
+            }
+        } else {
+            for (_, sponsorIndex) in picked {
+                part.pairsScored += 1
+                let match = scorer.sponsorship(project: project, owner: owner, sponsor: sponsors[sponsorIndex], text: 0, listing: .partner)
+                if !match.isVetoed, match.score > 0 { scored.append((match.score, sponsorIndex)) }
+            }
         }
         scored.sort { ($0.score, $1.sponsor) > ($1.score, $0.sponsor) }
         for (score, sponsorIndex) in scored.prefix(edgesPerProject) {

@@ -466,13 +466,14 @@ public struct CandidateIndex: Sendable {
     @inline(__always)
     private func offerProject(_ slot: Int, query: Query, sponsor: PartnerProfile, top: inout TopSlots) {
         let record = projectScan[slot]
-        guard record.has(ScanRecord.present), ownerIsActive(record) else { return }
+        guard record.has(ScanRecord.present) else { return }
         guard let focus = Self.focusPoints(record.focus, exact: query.exact, related: query.related, subjectNamesNone: query.namesNoArea) else { return }
         let sameRegion = record.regions & query.regions != 0
         if query.reach == .local, !sameRegion, !sponsor.nationwide { return }
         var estimate = focus + (sameRegion ? 2 : sponsor.nationwide ? 1.5 : 0)
         estimate += record.amount == 0 ? 1 : sponsor.remainingBudgetKZT.map { min(1, Double($0) / Double(record.amount)) } ?? 0.5
-        guard top.admits(score: estimate + 1) else { return }
+        // The owner's record is elsewhere in memory: read only for a project that could get in.
+        guard top.admits(score: estimate + 1), ownerIsActive(record) else { return }
         if sameRegion, Self.shareDistrict(projectDistricts[slot], query.districts) { estimate += 1 }
         if !query.excludingKeys.isEmpty, query.excludingKeys.contains(record.id) { return }
         top.offer(score: estimate, id: record.id, slot: Int32(slot))
@@ -491,11 +492,11 @@ public struct CandidateIndex: Sendable {
         var top = TopSlots(capacity: limit)
         for slot in projectScan.indices {
             let record = projectScan[slot]
-            guard record.has(ScanRecord.present), ownerIsActive(record) else { continue }
+            guard record.has(ScanRecord.present) else { continue }
             if let regions, record.regions & regions == 0 { continue }
             let focus = Self.focusPoints(record.focus, exact: exact, related: related, subjectNamesNone: interests.isEmpty) ?? 0
             let estimate = focus + record.track
-            guard top.admits(score: estimate) else { continue }
+            guard top.admits(score: estimate), ownerIsActive(record) else { continue }
             if let jurisdiction, !(projects[slot]?.profile.regions.contains(where: { KATO.covers(jurisdiction, $0) }) ?? false) { continue }
             if !excluding.isEmpty, excluding.contains(record.id) { continue }
             top.offer(score: estimate, id: record.id, slot: Int32(slot))

@@ -126,8 +126,11 @@ enum PostgresTimestamp {
         gmtime_r(&time, &parts)
         // Digits by hand: String(format:) was most of the cost of a batch of impressions, profiled.
         func digits(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+            // As %0*d: the sign first, then zeros to the width.
+            let text = String(value.magnitude)
+            let sign = value < 0 ? "-" : ""
+            let padding = max(0, width - sign.count - text.count)
+            return sign + String(repeating: "0", count: padding) + text
         }
         return digits(Int(parts.tm_year) + 1900, 4) + "-" + digits(Int(parts.tm_mon) + 1, 2) + "-" + digits(Int(parts.tm_mday), 2)
             + " " + digits(Int(parts.tm_hour), 2) + ":" + digits(Int(parts.tm_min), 2) + ":" + digits(Int(parts.tm_sec), 2)

@@ -190,6 +190,57 @@ import Testing
         }
     }
 
+    /// An index kept current through many changes (activity, budget, partnership slots, regions,
+    /// nationwide, texts, removals and returns) answers as one built afresh from the same profiles,
+    /// question after question on the same index (the relevance sums are reused between questions).
+    @Test func anIndexKeptCurrentAnswersAsOneBuiltAfresh() {
+        var generator = SplitMix(state: 41)
+        let words = ["образование", "инклюзия", "спорт", "экология", "детей", "музыка", "фермеры", "здоровье", "компания"]
+        func text(_ count: Int) -> String {
+            (0..<count).map { _ in words[Int.random(in: 0..<words.count, using: &generator)] }.joined(separator: " ")
+        }
+        let owner = Sample.ngo(&generator)
+        var sponsors = (0..<60).map { _ in
+            IndexedOrganization(profile: Sample.business(&generator), words: TextWords(titles: [text(1)], bodies: [text(3)]))
+        }
+        var present = Set(sponsors.indices)
+        var kept = index([owner])
+        for sponsor in sponsors { kept.upsert(sponsor) }
+        for step in 0..<300 {
+            let changed = Int.random(in: 0..<sponsors.count, using: &generator)
+            var profile = sponsors[changed].profile
+            switch step % 7 {
+            case 0: profile.isActive.toggle()
+            case 1: profile.pledgedKZT = Bool.random(using: &generator) ? profile.annualCSRBudgetKZT ?? 0 : 0
+            case 2: profile.activePartnerships = Int.random(in: 0...(profile.maxActivePartnerships ?? 5), using: &generator)
+            case 3: profile.regions = (0..<Int.random(in: 0...2, using: &generator)).map { _ in Sample.places.randomElement(using: &generator) ?? "750000000" }
+            case 4: profile.nationwide.toggle()
+            case 5: sponsors[changed].words = TextWords(titles: [text(1)], bodies: [text(3)])
+            default:
+                if present.contains(changed) {
+                    kept.removeOrganization(profile.id)
+                    present.remove(changed)
+                    continue
+                }
+                present.insert(changed)
+            }
+            sponsors[changed].profile = profile
+            if present.contains(changed) { kept.upsert(sponsors[changed]) }
+            var fresh = index([owner])
+            for position in sponsors.indices where present.contains(position) { fresh.upsert(sponsors[position]) }
+            for _ in 0..<2 {
+                var project = Sample.project(&generator, owner: owner.id)
+                if Bool.random(using: &generator) { project.regions.append(Sample.places.randomElement(using: &generator) ?? "750000000") }
+                let signature = TextSignature(texts: [text(3)])
+                for reach in [CandidateIndex.Reach.local, .anywhere] {
+                    let expected = fresh.sponsors(for: project, owner: owner, signature: signature, scorer: scorer, reach: reach, limit: 15).map(\.id)
+                    let found = kept.sponsors(for: project, owner: owner, signature: signature, scorer: scorer, reach: reach, limit: 15).map(\.id)
+                    #expect(found == expected, "step \(step)")
+                }
+            }
+        }
+    }
+
     @Test func theBestSlotsAreThoseAFullSortPutsFirst() {
         var generator = SplitMix(state: 3)
         for _ in 0..<200 {

@@ -26,7 +26,7 @@ import Testing
     /// The hand-written lowercase agrees with Unicode's wherever it answers, and words split the
     /// same as from `String.lowercased()`.
     @Test func lowercaseByHandAgreesWithUnicode() {
-        for value in UInt32(0)...0x052F {
+        for value in Array(UInt32(0)...0x052F) + Array(0x2000...0x206F) {
             guard let scalar = Unicode.Scalar(value), let lower = TextWords.lowercase(scalar) else { continue }
             #expect(String(scalar).lowercased().unicodeScalars.map(\.value) == [lower.value], "U+\(String(value, radix: 16))")
         }

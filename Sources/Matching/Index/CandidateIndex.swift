@@ -220,8 +220,10 @@ public struct CandidateIndex: Sendable {
             organizationDistricts.append(districts)
             organizationJurisdictions.append(profile.kind == .governmentBody ? profile.jurisdiction : nil)
             sponsorLists.replace(slot: slot, previous: nil, with: sponsorEntry(slot))
-            if record.has(ScanRecord.business) { sponsorTerms.replace(slot: slot, previous: nil, with: organization.words) }
-            if record.has(ScanRecord.business) { businessSlots.append(slot) }
+            if record.has(ScanRecord.business) {
+                sponsorTerms.replace(slot: slot, previous: nil, with: organization.words)
+                businessSlots.append(slot)
+            }
             if record.has(ScanRecord.governmentBody) { governmentSlots.append(slot) }
             // Projects that arrived before their NGO (or outlived its removal) find it again.
             for project in openProjectsByOwner[profile.id] ?? [] {
@@ -303,9 +305,8 @@ public struct CandidateIndex: Sendable {
     /// serving the same goals, or none named on either side) and not vetoed. Nearby ones (working in
     /// the project's regions, or nationwide) come first; with `reach` anywhere, those working
     /// elsewhere fill a list the nearby ones leave short, and then compete by score. Each
-    /// candidate's score is bounded from its scan record first, with the best text relevance
-    /// possible, and its text is compared only when it could still make the list; nationwide ones
-    /// are skipped when even their best possible score could not.
+    /// candidate's score is computed from its sponsor entry and its text relevance from the term
+    /// postings; nationwide ones are skipped when even their best possible score could not make it.
     public func sponsors(
         for project: ProjectProfile, owner: PartnerProfile, signature: TextSignature = .empty, scorer: MatchScorer, reach: Reach, limit: Int,
         excluding: Set<UUID> = []
@@ -355,7 +356,6 @@ public struct CandidateIndex: Sendable {
         let districtFilter: UInt64
         let namesNoArea: Bool
         let reach: Reach
-        let excluding: Set<UUID>
         let excludingKeys: Set<UUIDKey>
 
         init(exact: FocusBits, related: FocusBits, regions: UInt64, districts: [String], namesNoArea: Bool, reach: Reach, excluding: Set<UUID>) {
@@ -366,7 +366,6 @@ public struct CandidateIndex: Sendable {
             districtFilter = districts.reduce(0) { $0 | DistrictFilter.bit($1) }
             self.namesNoArea = namesNoArea
             self.reach = reach
-            self.excluding = excluding
             excludingKeys = Set(excluding.map(UUIDKey.init))
         }
 

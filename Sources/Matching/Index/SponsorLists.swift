@@ -2,7 +2,7 @@
 /// works in, of nationwide sponsors, and of all sponsors, so that a scan streams through one
 /// contiguous array instead of jumping from a slot number to each candidate's record and its
 /// districts (the jumps were most of a scan's time, profiled).
-struct SponsorEntry: Sendable {
+struct SponsorEntry: Sendable, Equatable {
     var id: UUIDKey
     var focus: FocusBits
     var regions: UInt64
@@ -39,6 +39,9 @@ struct SponsorLists: Sendable {
     /// Takes the sponsor out of the lists it was in (when it was eligible), then puts its new
     /// entry in (when it is).
     mutating func replace(slot: Int32, previous: (regions: UInt64, nationwide: Bool)?, with entry: SponsorEntry?) {
+        // Most changes to a business (its partnership counters) leave its entry as it was: copying
+        // the lists of a snapshot for nothing would cost every batch of notifications.
+        if previous != nil, let entry, all.entry(of: slot) == entry { return }
         if let previous {
             Self.forEachBit(of: previous.regions) { byRegion[$0].remove(slot) }
             if previous.nationwide { nationwide.remove(slot) }
@@ -65,6 +68,10 @@ struct SponsorLists: Sendable {
 struct SlotList: Sendable {
     private(set) var entries: [SponsorEntry] = []
     private var positions: [Int32: Int32] = [:]
+
+    func entry(of slot: Int32) -> SponsorEntry? {
+        positions[slot].map { entries[Int($0)] }
+    }
 
     mutating func append(_ entry: SponsorEntry) {
         positions[entry.slot] = Int32(entries.count)

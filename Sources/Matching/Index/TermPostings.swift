@@ -54,6 +54,8 @@ struct TermPostings: Sendable {
 
 /// Zeroed arrays of sums, one per concurrent question, kept between questions: allocating and
 /// zeroing 800 KB for each would cost more than the sums. Every user leaves its array zeroed.
+/// Sendable by its lock: `free` is read and written only under it, and an array taken from it
+/// belongs to one caller until it is put back, so copies of an index may share one pool.
 final class RelevanceScratch: @unchecked Sendable {
     private let lock = NSLock()
     private var free: [[Double]] = []

@@ -129,7 +129,8 @@ public struct TextWords: Sendable, Equatable {
         let value = scalar.value
         let lower: UInt32? = switch value {
         case 0x41...0x5A: value + 0x20
-        case 0...0x7F, 0x0430...0x045F: value
+        // ASCII's other characters, Latin-1's punctuation and signs, and general punctuation have no case.
+        case 0...0x7F, 0x80...0xBF, 0x2000...0x206F, 0x0430...0x045F: value
         case 0x0400...0x040F: value + 0x50
         case 0x0410...0x042F: value + 0x20
         // Pairs with the capital first: Cyrillic's historic letters and most of Kazakh's (Ғ Қ Ң Ү Ұ Һ Ә Ө).

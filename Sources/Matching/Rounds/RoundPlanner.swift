@@ -25,6 +25,8 @@ public struct RoundPlanner: Sendable {
         /// The match score of each kept edge, by project then sponsor index.
         public let scores: [Int: [Int: Double]]
         public let pairsScored: Int
+        /// Whether the candidates were scored from bits (see `scoresFromBits`).
+        let scoredFromBits: Bool
     }
 
     /// How many placements a sponsor may get in a round: its `maxActivePartnerships` less the
@@ -53,8 +55,8 @@ public struct RoundPlanner: Sendable {
         let sponsorRegions = sponsors.map { regionMask($0.regions) }
         let remaining = sponsors.map { $0.remainingBudgetKZT ?? 0 }
         // The candidates are scored from the same bits as the candidate index ranks sponsors by:
-        // exact while every area and region has a bit of its own (`SponsorFit`), and a fiftieth of
-        // the cost of scoring profiles (`asar bench round`).
+        // exact while every area and region has a bit of its own (`SponsorFit`), and at 20,000 x
+        // 5,000 a quarter of the time scoring profiles took (`asar bench round`, BENCHMARKS.md).
         var vocabulary = IndexVocabulary()
         let sponsorFocus = sponsors.map { vocabulary.focusBits($0.focusAreas + $0.seeking) }
         let sponsorRegionBits = sponsors.map { vocabulary.regionBits($0.regions) }
@@ -93,7 +95,7 @@ public struct RoundPlanner: Sendable {
         let problem = AllocationProblem(
             budgets: remaining, needs: projects.map(\.project.fundingGapKZT), edges: edges, slots: sponsors.map(Self.slots(of:))
         )
-        return Plan(problem: problem, scores: scores, pairsScored: pairsScored)
+        return Plan(problem: problem, scores: scores, pairsScored: pairsScored, scoredFromBits: fits != nil)
     }
 
     private struct PlanInputs {

@@ -205,10 +205,7 @@ public struct CandidateIndex: Sendable {
             organizationScan[Int(slot)] = record
             organizationDistricts[Int(slot)] = districts
             organizationJurisdictions[Int(slot)] = profile.kind == .governmentBody ? profile.jurisdiction : nil
-            sponsorLists.replace(
-                slot: slot, previous: previous.isEligibleSponsor ? (previous.regions, previous.has(ScanRecord.nationwide)) : nil,
-                with: sponsorEntry(slot)
-            )
+            sponsorLists.replace(slot: slot, with: sponsorEntry(slot))
             // A kind does not change once registered; if one ever did, scans check the flags.
             if record.has(ScanRecord.business), !previous.has(ScanRecord.business) { businessSlots.append(slot) }
             if record.has(ScanRecord.governmentBody), !previous.has(ScanRecord.governmentBody) { governmentSlots.append(slot) }
@@ -219,7 +216,7 @@ public struct CandidateIndex: Sendable {
             organizationScan.append(record)
             organizationDistricts.append(districts)
             organizationJurisdictions.append(profile.kind == .governmentBody ? profile.jurisdiction : nil)
-            sponsorLists.replace(slot: slot, previous: nil, with: sponsorEntry(slot))
+            sponsorLists.replace(slot: slot, with: sponsorEntry(slot))
             if record.has(ScanRecord.business) {
                 sponsorTerms.replace(slot: slot, previous: nil, with: organization.words)
                 businessSlots.append(slot)
@@ -236,9 +233,7 @@ public struct CandidateIndex: Sendable {
     public mutating func removeOrganization(_ id: UUID) {
         guard let slot = organizationSlots.removeValue(forKey: id) else { return }
         let previous = organizationScan[Int(slot)]
-        if previous.isEligibleSponsor {
-            sponsorLists.replace(slot: slot, previous: (previous.regions, previous.has(ScanRecord.nationwide)), with: nil)
-        }
+        sponsorLists.replace(slot: slot, with: nil)
         if previous.has(ScanRecord.business) { sponsorTerms.replace(slot: slot, previous: organizations[Int(slot)]?.words, with: nil) }
         organizations[Int(slot)] = nil
         organizationScan[Int(slot)].flags = 0
@@ -392,9 +387,8 @@ public struct CandidateIndex: Sendable {
         let sameDistrict = sameRegion && entry.districts & query.districtFilter != 0
             && Self.shareDistrict(organizationDistricts[Int(entry.slot)], query.districts)
         let score = fit.score(
-            sponsorFocus: fit.sponsorFocus(entry.focus), projectFocus: fit.projectFocus(entry.focus),
-            geography: SponsorFit.geography(sameRegion: sameRegion, sameDistrict: sameDistrict, nationwide: entry.nationwide),
-            budget: fit.budget(remaining: entry.amount), sponsorTrack: entry.track, text: relevance(entry.slot)
+            sponsorAreas: entry.focus, sameRegion: sameRegion, sameDistrict: sameDistrict, nationwide: entry.nationwide,
+            remaining: entry.amount, track: entry.track, text: relevance(entry.slot)
         )
         guard top.admits(score: score) else { return }
         if !query.excludingKeys.isEmpty, query.excludingKeys.contains(entry.id) { return }

@@ -83,6 +83,18 @@ struct SponsorFit {
         return 2 / (0 + 1 / sponsorView + 1 / projectView)
     }
 
+    /// The score of a sponsor from what its bits tell: what the candidate index and round planning
+    /// both rank sponsors by. `remaining` is -1 when the sponsor declared no budget.
+    func score(
+        sponsorAreas: FocusBits, sameRegion: Bool, sameDistrict: Bool, nationwide: Bool, remaining: Int64, track: Double, text: Double
+    ) -> Double {
+        score(
+            sponsorFocus: sponsorFocus(sponsorAreas), projectFocus: projectFocus(sponsorAreas),
+            geography: Self.geography(sameRegion: sameRegion, sameDistrict: sameDistrict, nationwide: nationwide),
+            budget: budget(remaining: remaining), sponsorTrack: track, text: text
+        )
+    }
+
     /// The best score a candidate could have with the given geography at most.
     func ceiling(geography: Double) -> Double {
         score(sponsorFocus: 1, projectFocus: 1, geography: geography, budget: 1, sponsorTrack: 1, text: textCeiling)

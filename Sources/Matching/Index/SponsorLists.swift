@@ -36,12 +36,13 @@ struct SponsorLists: Sendable {
         byRegion[bit].entries
     }
 
-    /// Takes the sponsor out of the lists it was in (when it was eligible), then puts its new
-    /// entry in (when it is).
-    mutating func replace(slot: Int32, previous: (regions: UInt64, nationwide: Bool)?, with entry: SponsorEntry?) {
+    /// Takes the slot's entry out of the lists it is in, if any, then puts `entry` in (nil: a
+    /// business that cannot sponsor now, or is gone).
+    mutating func replace(slot: Int32, with entry: SponsorEntry?) {
+        let previous = all.entry(of: slot)
         // Most changes to a business (its partnership counters) leave its entry as it was: copying
         // the lists of a snapshot for nothing would cost every batch of notifications.
-        if previous != nil, let entry, all.entry(of: slot) == entry { return }
+        if previous == entry { return }
         if let previous {
             Self.forEachBit(of: previous.regions) { byRegion[$0].remove(slot) }
             if previous.nationwide { nationwide.remove(slot) }

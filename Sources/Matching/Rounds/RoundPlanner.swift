@@ -37,36 +37,22 @@ public struct RoundPlanner: Sendable {
     }
 
     public func plan(projects: [(project: ProjectProfile, owner: PartnerProfile)], sponsors: [PartnerProfile]) -> Plan {
-        // Focus areas and top-level regions as bits, so pre-ranking a sponsor is a few popcounts.
-        let allAreas = Set(projects.flatMap { $0.project.focusAreas + $0.owner.seeking } + sponsors.flatMap { $0.focusAreas + $0.seeking })
-        let bitOfArea = Dictionary(uniqueKeysWithValues: allAreas.sorted().enumerated().map { ($1, $0) })
-        let allRegions = Set(projects.flatMap { $0.project.regions.map(KATO.topLevel) } + sponsors.flatMap { $0.regions.map(KATO.topLevel) })
-        let bitOfRegion = Dictionary(uniqueKeysWithValues: allRegions.sorted().enumerated().map { ($1, min($0, 63)) })
-        @Sendable func mask(_ areas: [String]) -> UInt64 {
-            areas.reduce(0) { mask, area in
-                guard let bit = bitOfArea[area], bit < 64 else { return mask }
-                return mask | (1 << UInt64(bit))
-            }
-        }
-        @Sendable func regionMask(_ codes: [String]) -> UInt64 {
-            codes.reduce(0) { mask, code in bitOfRegion[KATO.topLevel(code)].map { mask | (1 << UInt64($0)) } ?? mask }
-        }
-        let sponsorMasks = sponsors.map { mask($0.focusAreas + $0.seeking) }
-        let sponsorRegions = sponsors.map { regionMask($0.regions) }
-        let remaining = sponsors.map { $0.remainingBudgetKZT ?? 0 }
-        // The candidates are scored from the same bits as the candidate index ranks sponsors by:
-        // exact while every area and region has a bit of its own (`SponsorFit`), and at 20,000 x
-        // 5,000 a quarter of the time scoring profiles took (`asar bench round`, BENCHMARKS.md).
+        // Focus areas and top-level regions as the candidate index's bits: pre-ranking a sponsor is
+        // a few popcounts, and while every area and region has a bit of its own the candidates are
+        // scored from them exactly (`SponsorFit`), at 20,000 x 5,000 in a quarter of the time
+        // scoring profiles took (`asar bench round`, BENCHMARKS.md).
         var vocabulary = IndexVocabulary()
         let sponsorFocus = sponsors.map { vocabulary.focusBits($0.focusAreas + $0.seeking) }
-        let sponsorRegionBits = sponsors.map { vocabulary.regionBits($0.regions) }
-        _ = projects.map { vocabulary.focusBits($0.project.focusAreas + $0.owner.seeking) }
-        _ = projects.map { vocabulary.regionBits($0.project.regions) }
+        let sponsorRegions = sponsors.map { vocabulary.regionBits($0.regions) }
+        for (project, owner) in projects {
+            _ = vocabulary.focusBits(project.focusAreas + owner.seeking)
+            _ = vocabulary.regionBits(project.regions)
+        }
+        let remaining = sponsors.map { $0.remainingBudgetKZT ?? 0 }
         let fits = scoresFromBits && vocabulary.givesEveryValueABit ? SponsorFits(
-            vocabulary: vocabulary, focus: sponsorFocus, regions: sponsorRegionBits,
             districts: sponsors.map { $0.regions.compactMap(KATO.district) }, track: sponsors.map(MatchScorer.trackRecordValue)
         ) : nil
-        let inputs = PlanInputs(sponsorMasks: sponsorMasks, sponsorRegions: sponsorRegions, remaining: remaining, fits: fits)
+        let inputs = PlanInputs(vocabulary: vocabulary, sponsorFocus: sponsorFocus, sponsorRegions: sponsorRegions, remaining: remaining, fits: fits)
 
         // Projects are planned independently: in chunks on every core, joined in project order, so
         // the plan is the same however many cores there are.
@@ -77,8 +63,9 @@ public struct RoundPlanner: Sendable {
             for projectIndex in range {
                 let entry = projects[projectIndex]
                 planProject(
-                    projectIndex, entry.project, entry.owner, exact: mask(entry.project.focusAreas + entry.owner.seeking),
-                    related: mask(Array(scorer.taxonomy.related(to: entry.project.focusAreas))), places: regionMask(entry.project.regions),
+                    projectIndex, entry.project, entry.owner, exact: inputs.vocabulary.knownFocusBits(entry.project.focusAreas + entry.owner.seeking),
+                    related: inputs.vocabulary.knownFocusBits(scorer.taxonomy.related(to: entry.project.focusAreas)),
+                    places: inputs.vocabulary.knownRegionBits(entry.project.regions),
                     sponsors: sponsors, inputs: inputs, into: &part
                 )
             }
@@ -99,17 +86,15 @@ public struct RoundPlanner: Sendable {
     }
 
     private struct PlanInputs {
-        let sponsorMasks: [UInt64]
+        let vocabulary: IndexVocabulary
+        let sponsorFocus: [FocusBits]
         let sponsorRegions: [UInt64]
         let remaining: [Int64]
         let fits: SponsorFits?
     }
 
-    /// What `SponsorFit` reads of each sponsor, by sponsor index.
+    /// What `SponsorFit` reads of each sponsor besides its bits, by sponsor index.
     private struct SponsorFits {
-        let vocabulary: IndexVocabulary
-        let focus: [FocusBits]
-        let regions: [UInt64]
         let districts: [[String]]
         let track: [Double]
     }
@@ -125,14 +110,14 @@ public struct RoundPlanner: Sendable {
     /// best `edgesPerProject` edges. The best by pre-rank are found by counting how many sponsors
     /// have each value instead of sorting them all: the same order (value, then sponsor index).
     private func planProject(
-        _ projectIndex: Int, _ project: ProjectProfile, _ owner: PartnerProfile, exact: UInt64, related: UInt64, places: UInt64,
+        _ projectIndex: Int, _ project: ProjectProfile, _ owner: PartnerProfile, exact: FocusBits, related: FocusBits, places: UInt64,
         sponsors: [PartnerProfile], inputs: PlanInputs, into part: inout PlanPart
     ) {
         var proxies = [Int8](repeating: -1, count: sponsors.count)
         var countOf = [Int](repeating: 0, count: 128)
-        for sponsorIndex in sponsors.indices where inputs.sponsorMasks[sponsorIndex] & related != 0 {
-            let masks = inputs.sponsorMasks[sponsorIndex]
-            let proxy = 4 * (masks & exact).nonzeroBitCount + (masks & related).nonzeroBitCount
+        for sponsorIndex in sponsors.indices where inputs.sponsorFocus[sponsorIndex].sharedCount(with: related) > 0 {
+            let areas = inputs.sponsorFocus[sponsorIndex]
+            let proxy = 4 * areas.sharedCount(with: exact) + areas.sharedCount(with: related)
                 + (inputs.sponsorRegions[sponsorIndex] & places == 0 ? 0 : 2)
                 + (inputs.remaining[sponsorIndex] >= project.fundingGapKZT ? 1 : 0)
             proxies[sponsorIndex] = Int8(min(proxy, 127))
@@ -160,22 +145,17 @@ public struct RoundPlanner: Sendable {
         picked.sort { ($0.proxy, $1.sponsor) > ($1.proxy, $0.sponsor) }
         var scored: [(score: Double, sponsor: Int)] = []
         if let fits = inputs.fits {
-            let fit = SponsorFit(project: project, owner: owner, signature: .empty, scorer: scorer, vocabulary: fits.vocabulary)
-            let projectRegions = fits.vocabulary.knownRegionBits(project.regions)
+            let fit = SponsorFit(project: project, owner: owner, signature: .empty, scorer: scorer, vocabulary: inputs.vocabulary)
             let projectDistricts = project.regions.compactMap(KATO.district)
             for (_, sponsorIndex) in picked {
                 part.pairsScored += 1
                 let sponsor = sponsors[sponsorIndex]
                 guard scorer.sponsorVeto(project: project, owner: owner, sponsor: sponsor) == nil else { continue }
-                let focus = fits.focus[sponsorIndex]
-                let sameRegion = fits.regions[sponsorIndex] & projectRegions != 0
+                let sameRegion = inputs.sponsorRegions[sponsorIndex] & places != 0
                 let score = fit.score(
-                    sponsorFocus: fit.sponsorFocus(focus), projectFocus: fit.projectFocus(focus),
-                    geography: SponsorFit.geography(
-                        sameRegion: sameRegion, sameDistrict: sameRegion && fits.districts[sponsorIndex].contains(where: projectDistricts.contains),
-                        nationwide: sponsor.nationwide
-                    ),
-                    budget: fit.budget(remaining: sponsor.remainingBudgetKZT ?? -1), sponsorTrack: fits.track[sponsorIndex], text: 0
+                    sponsorAreas: inputs.sponsorFocus[sponsorIndex], sameRegion: sameRegion,
+                    sameDistrict: sameRegion && fits.districts[sponsorIndex].contains(where: projectDistricts.contains),
+                    nationwide: sponsor.nationwide, remaining: sponsor.remainingBudgetKZT ?? -1, track: fits.track[sponsorIndex], text: 0
                 )
                 if score > 0 { scored.append((score, sponsorIndex)) }
             }

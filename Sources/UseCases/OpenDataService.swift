@@ -72,7 +72,7 @@ public struct OpenDataService: Sendable {
         let title = partnership.projectTitle.preferred(language)
         let summary = grant.projectSummary.preferred(language)
         var fields: [String: Any] = [
-            "id": "360G-ASAR-\(partnership.id.uuidString.lowercased())",
+            "id": "360G-ASAR-\(partnership.id.lowercasedString)",
             "title": title,
             "description": summary.isEmpty ? title : summary,
             "currency": "KZT",
@@ -88,7 +88,7 @@ public struct OpenDataService: Sendable {
             },
             "asarGovernmentPartner": [organization(partnership.governmentBody)],
             "asarState": partnership.state.rawValue,
-            "asarPartnershipId": partnership.id.uuidString.lowercased(),
+            "asarPartnershipId": partnership.id.lowercasedString,
         ]
         if partnership.disbursedKZT > 0 { fields["amountDisbursed"] = partnership.disbursedKZT }
         if !grant.focusAreas.isEmpty {
@@ -120,7 +120,7 @@ public struct OpenDataService: Sendable {
             let title = p.projectTitle.preferred(language)
             let summary = grant.projectSummary.preferred(language)
             csv.append([
-                "360G-ASAR-\(p.id.uuidString.lowercased())", title, summary.isEmpty ? title : summary, "KZT",
+                "360G-ASAR-\(p.id.lowercasedString)", title, summary.isEmpty ? title : summary, "KZT",
                 String(p.pledgeKZT), String(p.disbursedKZT), Self.day(p.decidedAt ?? p.updatedAt), p.state.rawValue,
                 Self.orgID(p.ngo), p.ngo.name.preferred(language), Self.orgID(p.business), p.business.name.preferred(language),
                 Self.orgID(p.governmentBody), p.governmentBody.name.preferred(language),
@@ -144,7 +144,7 @@ public struct OpenDataService: Sendable {
         ])
         for o in organizations {
             csv.append([
-                o.id.uuidString.lowercased(), "KZ-BIN-\(o.bin)", o.kind.rawValue, o.bin, o.legalForm,
+                o.id.lowercasedString, "KZ-BIN-\(o.bin)", o.kind.rawValue, o.bin, o.legalForm,
                 o.name.kk ?? "", o.name.ru ?? "", o.name.en ?? "", o.website ?? "", o.nationwide ? "true" : "false",
                 o.regions.joined(separator: ";"), o.focusAreas.joined(separator: ";"), o.foundedYear.map(String.init) ?? "",
                 o.jurisdiction ?? "", o.level ?? "", o.verification.rawValue, Self.timestamp(o.createdAt), Self.timestamp(o.updatedAt),
@@ -167,7 +167,7 @@ public struct OpenDataService: Sendable {
         for item in projects {
             let f = item.project.fields
             csv.append([
-                item.project.id.uuidString.lowercased(), "KZ-BIN-\(item.ngoBIN)", f.status.rawValue,
+                item.project.id.lowercasedString, "KZ-BIN-\(item.ngoBIN)", f.status.rawValue,
                 f.title.kk ?? "", f.title.ru ?? "", f.title.en ?? "", f.summary.kk ?? "", f.summary.ru ?? "", f.summary.en ?? "",
                 f.focusAreas.joined(separator: ";"), f.regions.joined(separator: ";"), String(f.fundingNeededKZT),
                 String(item.pledgedKZT), String(f.durationMonths), String(f.beneficiaries),

@@ -30,7 +30,7 @@ struct Token: AsyncParsableCommand {
                 try await TokenRepository(pool: pool).issue(organizationID: organization, label: label, expiresAt: expiry)
             }
             print(issued.token)
-            FileHandle.standardError.write(Data("token id \(issued.id.uuidString.lowercased())\(expiry.map { ", expires \($0)" } ?? ""); keep the token secret, it is not shown again\n".utf8))
+            FileHandle.standardError.write(Data("token id \(issued.id.lowercasedString)\(expiry.map { ", expires \($0)" } ?? ""); keep the token secret, it is not shown again\n".utf8))
         }
     }
 
@@ -53,9 +53,9 @@ struct Token: AsyncParsableCommand {
         func run() async throws {
             let tokens = try await withPool { try await TokenRepository(pool: $0).list() }
             for token in tokens {
-                let owner = token.isAdmin ? "admin" : "org \(token.organizationID?.uuidString.lowercased() ?? "-")"
+                let owner = token.isAdmin ? "admin" : "org \(token.organizationID?.lowercasedString ?? "-")"
                 let status = token.revokedAt != nil ? "revoked" : (token.expiresAt.map { $0 < Date() ? "expired" : "expires \($0)" } ?? "active")
-                print("\(token.id.uuidString.lowercased())  \(owner)  \(status)  \(token.label)")
+                print("\(token.id.lowercasedString)  \(owner)  \(status)  \(token.label)")
             }
         }
     }

@@ -53,7 +53,7 @@ struct User: AsyncParsableCommand {
                 if case DomainError.notFound = failure.underlying { throw ValidationError("No organization has this id.") }
                 throw failure
             }
-            print("Created \(person.email) (\(person.id.uuidString.lowercased())).")
+            print("Created \(person.email) (\(person.id.lowercasedString)).")
             if admin {
                 print("An admin sets up a TOTP authenticator app at first sign-in, before anything else.")
             }

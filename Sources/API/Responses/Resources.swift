@@ -181,8 +181,3 @@ struct PageResource<Item: Encodable>: Encodable {
 struct ListResource<Item: Encodable>: Encodable {
     let items: [Item]
 }
-
-extension UUID {
-    /// The canonical lowercase form (RFC 9562) used in every URL and body.
-    var lowercasedString: String { uuidString.lowercased() }
-}

@@ -44,7 +44,7 @@ public struct PageCursor: Sendable, Equatable {
     }
 
     public var encoded: String {
-        "\(microseconds).\(id.uuidString.lowercased())"
+        "\(microseconds).\(id.lowercasedString)"
     }
 
     /// Exact: a Double would lose the microseconds that tell rows of one instant apart.

@@ -255,7 +255,7 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         let memberships: [[String: Any]] = session.memberships.map { membership in
             let owner = membership.role == .owner
             return [
-                "id": membership.organizationID.uuidString.lowercased(),
+                "id": membership.organizationID.lowercasedString,
                 "name": words.text(membership.organizationName),
                 "kind": words.kindName(membership.kind),
                 "role": words.t("role_\(membership.role.rawValue)"),
@@ -272,7 +272,7 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
             "noMemberships": memberships.isEmpty,
             "sessions": sessions.map { info -> [String: Any] in
                 [
-                    "id": info.id.uuidString.lowercased(), "current": info.isCurrent,
+                    "id": info.id.lowercasedString, "current": info.isCurrent,
                     "started": Format.dateTime(info.createdAt), "lastSeen": Format.dateTime(info.lastSeenAt),
                     "device": String(info.userAgent.prefix(120)), "address": info.address,
                 ]
@@ -553,7 +553,7 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         var view: [String: Any] = [
             "people": people,
             "hasPeople": !people.isEmpty,
-            "id": membership.organizationID.uuidString.lowercased(),
+            "id": membership.organizationID.lowercasedString,
             "organization": words.text(membership.organizationName),
             "email": form?["email"] ?? "",
             "roles": MembershipRole.allCases.map { role -> [String: Any] in
@@ -602,11 +602,11 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
     func tokensView(_ membership: Membership, context: Context, words: Vocabulary, issued: String = "", form: FormData? = nil, errors: FieldErrors = FieldErrors()) async throws -> [String: Any] {
         let tokens = try await services.tokens.list(of: membership.organizationID, by: context.caller)
         return [
-            "id": membership.organizationID.uuidString.lowercased(),
+            "id": membership.organizationID.lowercasedString,
             "organization": words.text(membership.organizationName),
             "tokens": tokens.map { token -> [String: Any] in
                 [
-                    "id": token.id.uuidString.lowercased(), "label": token.label, "created": Format.date(token.createdAt),
+                    "id": token.id.lowercasedString, "label": token.label, "created": Format.date(token.createdAt),
                     "expires": token.expiresAt.map(Format.date) ?? words.t("tokens_never"),
                     "revoked": token.revokedAt.map(Format.date) ?? "", "active": token.revokedAt == nil,
                 ]
@@ -654,7 +654,7 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         }
         guard let id = context.parameters.get("token").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
         _ = try await services.tokens.revoke(id, by: context.caller)
-        return redirect("/organizations/\(membership.organizationID.uuidString.lowercased())/tokens")
+        return redirect("/organizations/\(membership.organizationID.lowercasedString)/tokens")
     }
 
     // MARK: - Admins: the verification queue

@@ -122,7 +122,7 @@ struct PortalPages<Context: WebRequestContext>: Sendable {
         }.sorted { ($0["name"] as? String ?? "") < ($1["name"] as? String ?? "") }
         let needs: [[String: Any]] = found.largestUnfundedNeeds.map { need in
             [
-                "id": need.projectID.uuidString.lowercased(),
+                "id": need.projectID.lowercasedString,
                 "title": words.text(need.title),
                 "ngo": words.party(need.ngo),
                 "need": Format.money(need.needKZT),
@@ -291,11 +291,11 @@ struct PortalPages<Context: WebRequestContext>: Sendable {
                 let o = item.organization
                 let f = o.fields
                 csv.append([
-                    o.id.uuidString.lowercased(), "KZ-BIN-\(f.bin)", f.kind.rawValue, f.bin, f.legalForm,
+                    o.id.lowercasedString, "KZ-BIN-\(f.bin)", f.kind.rawValue, f.bin, f.legalForm,
                     f.name.kk ?? "", f.name.ru ?? "", f.name.en ?? "", f.website ?? "", f.nationwide ? "true" : "false",
                     f.regions.joined(separator: ";"), f.focusAreas.joined(separator: ";"), f.foundedYear.map(String.init) ?? "",
                     o.verification.rawValue, PortalFormat.timestamp(o.createdAt), PortalFormat.timestamp(o.updatedAt),
-                    "/organizations/\(o.id.uuidString.lowercased())",
+                    "/organizations/\(o.id.lowercasedString)",
                 ])
             }
             count += page.items.count
@@ -324,12 +324,12 @@ struct PortalPages<Context: WebRequestContext>: Sendable {
             for project in page.items {
                 let f = project.fields
                 csv.append([
-                    project.id.uuidString.lowercased(), f.organizationID.uuidString.lowercased(), f.status.rawValue,
+                    project.id.lowercasedString, f.organizationID.lowercasedString, f.status.rawValue,
                     f.title.kk ?? "", f.title.ru ?? "", f.title.en ?? "", f.summary.kk ?? "", f.summary.ru ?? "", f.summary.en ?? "",
                     f.focusAreas.joined(separator: ";"), f.regions.joined(separator: ";"), String(f.fundingNeededKZT),
                     String(f.durationMonths), String(f.beneficiaries),
                     PortalFormat.timestamp(project.createdAt), PortalFormat.timestamp(project.updatedAt),
-                    "/projects/\(project.id.uuidString.lowercased())",
+                    "/projects/\(project.id.lowercasedString)",
                 ])
             }
             count += page.items.count

@@ -93,7 +93,7 @@ extension Vocabulary {
     /// A party of a partnership: its name (with `lang` when in another language) and profile link.
     func party(_ party: PortalParty, current: UUID? = nil) -> [String: Any] {
         [
-            "id": party.id.uuidString.lowercased(),
+            "id": party.id.lowercasedString,
             "name": text(party.name),
             "kind": kindName(party.kind),
             "isCurrent": party.id == current,

@@ -80,8 +80,8 @@ extension PublicPages {
 
     func partnershipRow(_ partnership: PortalPartnership, words: Vocabulary, current: UUID? = nil) -> [String: Any] {
         var row: [String: Any] = [
-            "id": partnership.id.uuidString.lowercased(),
-            "projectID": partnership.projectID.uuidString.lowercased(),
+            "id": partnership.id.lowercasedString,
+            "projectID": partnership.projectID.lowercasedString,
             "projectTitle": words.text(partnership.projectTitle),
             "stage": words.stageName(partnership.state),
             "ngo": words.party(partnership.ngo, current: current),
@@ -104,7 +104,7 @@ extension PublicPages {
             "beneficiaries": Format.integer(r.beneficiariesReached),
             "text": orFalse(r.text),
             "withProject": withProject,
-            "projectID": report.projectID.uuidString.lowercased(),
+            "projectID": report.projectID.lowercasedString,
             "projectTitle": words.text(report.projectTitle),
         ]
         view["rating"] = orFalse(r.rating.map { words.t("report_rating_value", String($0)) })

@@ -71,7 +71,7 @@ struct Vocabulary {
     func organizationSummary(_ organization: Organization) -> [String: Any] {
         let fields = organization.fields
         return [
-            "id": organization.id.uuidString.lowercased(),
+            "id": organization.id.lowercasedString,
             "name": text(fields.name),
             "kind": kindName(fields.kind),
             "verified": organization.verification == .verified,
@@ -87,7 +87,7 @@ struct Vocabulary {
     func projectSummary(_ project: Project) -> [String: Any] {
         let fields = project.fields
         return [
-            "id": project.id.uuidString.lowercased(),
+            "id": project.id.lowercasedString,
             "title": text(fields.title),
             "summary": text(fields.summary),
             "need": Format.money(fields.fundingNeededKZT),

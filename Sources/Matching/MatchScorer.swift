@@ -82,7 +82,7 @@ public struct MatchScorer: Sendable {
     public func sponsorship(
         project: ProjectProfile, owner: PartnerProfile, sponsor: PartnerProfile, text: Double, listing: Listed
     ) -> Match {
-        let key = listing == .partner ? PairKey(sponsor.id.uuidString.lowercased()) : PairKey(project.id.uuidString.lowercased())
+        let key = listing == .partner ? PairKey(sponsor.id.lowercasedString) : PairKey(project.id.lowercasedString)
         let impressions = listing == .partner ? sponsor.recentImpressions : project.recentImpressions
         if let veto = sponsorVeto(project: project, owner: owner, sponsor: sponsor) {
             return Match(candidateID: key, score: 0, directions: [], exposureFactor: 1, veto: veto)
@@ -109,7 +109,7 @@ public struct MatchScorer: Sendable {
     public func governmentPartnership(
         project: ProjectProfile, owner: PartnerProfile, body: PartnerProfile, text: Double, listing: Listed
     ) -> Match {
-        let key = listing == .partner ? PairKey(body.id.uuidString.lowercased()) : PairKey(project.id.uuidString.lowercased())
+        let key = listing == .partner ? PairKey(body.id.lowercasedString) : PairKey(project.id.lowercasedString)
         let impressions = listing == .partner ? body.recentImpressions : project.recentImpressions
         if let veto = governmentVeto(project: project, owner: owner, body: body) {
             return Match(candidateID: key, score: 0, directions: [], exposureFactor: 1, veto: veto)
@@ -144,6 +144,17 @@ public struct MatchScorer: Sendable {
             candidateID: key, score: harmonicMean(directions.map(\.value)) * factor,
             directions: directions, exposureFactor: factor, veto: nil
         )
+    }
+
+    /// `triple(sponsorship:government:).score` alone, computed the same way, so a list can choose
+    /// which pairs to build as triples.
+    public func tripleScore(sponsorship: Match, government: Match) -> Double {
+        if sponsorship.veto != nil || government.veto != nil { return 0 }
+        var values: [Double] = []
+        values.reserveCapacity(sponsorship.directions.count + government.directions.count)
+        for direction in sponsorship.directions { values.append(direction.value) }
+        for direction in government.directions { values.append(direction.value) }
+        return harmonicMean(values) * (sponsorship.exposureFactor * government.exposureFactor)
     }
 
     /// Who is being listed, so whose exposure counts.

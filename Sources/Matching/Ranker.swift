@@ -27,6 +27,13 @@ public enum Ranker {
         }
     }
 
+    /// How many of the best candidates `rank` considers: all it returns, or with diversification
+    /// the pool it picks from.
+    public static func poolSize(limit: Int, diversity: Diversity) -> Int {
+        guard diversity.lambda < 1, limit > 1 else { return limit }
+        return limit * max(1, diversity.poolFactor)
+    }
+
     public static func rank<Item>(_ candidates: [Candidate<Item>], limit: Int, diversity: Diversity) -> [Candidate<Item>] {
         // Positions are sorted, not candidates: a candidate carries its explanation and item, and
         // moving those through a sort's swaps cost more than the comparisons (profiled).
@@ -37,42 +44,46 @@ public enum Ranker {
                 scores[a] != scores[b] ? scores[a] > scores[b] : candidates[a].match.candidateID < candidates[b].match.candidateID
             }
         guard diversity.lambda < 1, limit > 1 else { return order.prefix(limit).map { candidates[$0] } }
-        var pool = order.prefix(limit * max(1, diversity.poolFactor)).map { candidates[$0] }
+        // Positions again: picking moves no candidate, only marks its position taken.
+        let pool = Array(order.prefix(poolSize(limit: limit, diversity: diversity)))
         // Focus areas as bits, so each similarity is two popcounts instead of set operations.
         var bitOfArea: [String: Int] = [:]
-        for area in pool.flatMap(\.focusAreas) where bitOfArea[area] == nil {
-            bitOfArea[area] = bitOfArea.count
+        for position in pool {
+            for area in candidates[position].focusAreas where bitOfArea[area] == nil {
+                bitOfArea[area] = bitOfArea.count
+            }
         }
         let words = max(1, (bitOfArea.count + 63) / 64)
-        var masks = pool.map { candidate in
-            candidate.focusAreas.reduce(into: [UInt64](repeating: 0, count: words)) { mask, area in
+        let masks = pool.map { position in
+            candidates[position].focusAreas.reduce(into: [UInt64](repeating: 0, count: words)) { mask, area in
                 let bit = bitOfArea[area] ?? 0
                 mask[bit / 64] |= 1 << UInt64(bit % 64)
             }
         }
-        var picked: [Candidate<Item>] = []
+        var picked: [Int] = []
+        var taken = [Bool](repeating: false, count: pool.count)
         // Each candidate's greatest similarity to anything picked so far, updated with each pick
         // rather than recomputed over all picks.
         var redundancy = [Double](repeating: 0, count: pool.count)
-        while picked.count < limit, !pool.isEmpty {
-            var bestIndex = 0
+        while picked.count < min(limit, pool.count) {
+            var best = -1
             var bestValue = -Double.infinity
-            for index in pool.indices {
-                let value = diversity.lambda * pool[index].match.score - (1 - diversity.lambda) * redundancy[index]
+            for index in pool.indices where !taken[index] {
+                let value = diversity.lambda * scores[pool[index]] - (1 - diversity.lambda) * redundancy[index]
                 // Strictly greater keeps the earlier (better scored, lower id) candidate on ties.
                 if value > bestValue {
                     bestValue = value
-                    bestIndex = index
+                    best = index
                 }
             }
-            picked.append(pool.remove(at: bestIndex))
-            redundancy.remove(at: bestIndex)
-            let pickedMask = masks.remove(at: bestIndex)
-            for index in masks.indices {
-                redundancy[index] = max(redundancy[index], similarity(pickedMask, masks[index]))
+            guard best >= 0 else { break }
+            taken[best] = true
+            picked.append(pool[best])
+            for index in pool.indices where !taken[index] {
+                redundancy[index] = max(redundancy[index], similarity(masks[best], masks[index]))
             }
         }
-        return picked
+        return picked.map { candidates[$0] }
     }
 
     /// Jaccard similarity of two focus-area bit sets.

@@ -193,11 +193,13 @@ public struct MatchService: Sendable {
         let index = try await index.snapshot()
         guard let subject = try await projectSubject(id, in: index) else { return nil }
         guard subject.project.profile.isOpen else { return (subject.project, []) }
+        let diversity = diversity(options)
         let candidates = partnerCandidates(
-            [kind], for: subject, index: index, scorer: scorer, reach: options.reach, count: options.candidates(cap: configuration.candidateLimit)
+            [kind], for: subject, index: index, scorer: scorer, reach: options.reach, count: options.candidates(cap: configuration.candidateLimit),
+            keep: Ranker.poolSize(limit: options.limit, diversity: diversity)
         )
         let scored = score(candidates[kind] ?? [], kind: kind, for: subject.project, scorer: scorer)
-        return (subject.project, finish(Ranker.rank(scored, limit: options.limit, diversity: diversity(options)), shownTo: subject.project.owner.id))
+        return (subject.project, finish(Ranker.rank(scored, limit: options.limit, diversity: diversity), shownTo: subject.project.owner.id))
     }
 
     /// Sponsor and government body pairs for a project: the best of each side, combined.
@@ -210,7 +212,7 @@ public struct MatchService: Sendable {
         let sponsorCount = max(options.limit, 30)
         let candidates = partnerCandidates(
             [.business, .governmentBody], for: subject, index: index, scorer: scorer, reach: options.reach,
-            count: max(sponsorCount + 10, options.candidates(cap: configuration.candidateLimit))
+            count: max(sponsorCount + 10, options.candidates(cap: configuration.candidateLimit)), keep: sponsorCount
         )
         let sponsors = Ranker.rank(
             score(candidates[.business] ?? [], kind: .business, for: project, scorer: scorer), limit: sponsorCount, diversity: .off
@@ -218,30 +220,60 @@ public struct MatchService: Sendable {
         let bodies = Ranker.rank(
             score(candidates[.governmentBody] ?? [], kind: .governmentBody, for: project, scorer: scorer), limit: 10, diversity: .off
         )
-        var combined: [Ranker.Candidate<Subject>] = []
-        for sponsor in sponsors {
-            for body in bodies {
-                guard case .partner(let sponsorCandidate) = sponsor.item, case .partner(let bodyCandidate) = body.item else { continue }
-                combined.append(Ranker.Candidate(
-                    match: scorer.triple(sponsorship: sponsor.match, government: body.match),
-                    focusAreas: Set(sponsorCandidate.profile.focusAreas),
-                    item: .triple(sponsor: sponsorCandidate, government: bodyCandidate)
-                ))
+        // Of the 300 pairs, only those the ranker would consider (its pool: the best by score, ties
+        // by id) are built as triples; building all of them was most of a triples list's time.
+        let diversity = diversity(options)
+        let pool = Ranker.poolSize(limit: options.limit, diversity: diversity)
+        var pairs: [(score: Double, sponsor: Int, body: Int)] = []
+        pairs.reserveCapacity(sponsors.count * bodies.count)
+        for (sponsorPosition, sponsor) in sponsors.enumerated() {
+            for (bodyPosition, body) in bodies.enumerated() {
+                let score = scorer.tripleScore(sponsorship: sponsor.match, government: body.match)
+                if score > 0 { pairs.append((score, sponsorPosition, bodyPosition)) }
             }
         }
-        return (project, finish(Ranker.rank(combined, limit: options.limit, diversity: diversity(options)), shownTo: project.owner.id))
+        let key = { (pair: (score: Double, sponsor: Int, body: Int)) in
+            sponsors[pair.sponsor].match.candidateID.ids + bodies[pair.body].match.candidateID.ids
+        }
+        pairs.sort { a, b in a.score != b.score ? a.score > b.score : key(a).lexicographicallyPrecedes(key(b)) }
+        let combined = pairs.prefix(pool).compactMap { pair -> Ranker.Candidate<Subject>? in
+            let sponsor = sponsors[pair.sponsor]
+            let body = bodies[pair.body]
+            guard case .partner(let sponsorCandidate) = sponsor.item, case .partner(let bodyCandidate) = body.item else { return nil }
+            return Ranker.Candidate(
+                match: scorer.triple(sponsorship: sponsor.match, government: body.match),
+                focusAreas: sponsor.focusAreas,
+                item: .triple(sponsor: sponsorCandidate, government: bodyCandidate)
+            )
+        }
+        return (project, finish(Ranker.rank(combined, limit: options.limit, diversity: diversity), shownTo: project.owner.id))
     }
 
     /// Candidates of each kind for a project, from the index, with their text relevance and
     /// exposure. Not filtered by whether the project is open, so that replays of past proposals can use it.
+    /// With `keep`, businesses are `count` from the index cut to the best `keep` by their score with
+    /// exposure, so only those are scored in full (and explained) when the index's fits are exact.
     func partnerCandidates(
-        _ kinds: [PartnerKind], for subject: ProjectSubject, index: CandidateIndex, scorer: MatchScorer, reach: CandidateIndex.Reach, count: Int
+        _ kinds: [PartnerKind], for subject: ProjectSubject, index: CandidateIndex, scorer: MatchScorer, reach: CandidateIndex.Reach, count: Int,
+        keep: Int? = nil
     ) -> [PartnerKind: [PartnerCandidate]] {
         let project = subject.project
         // The list is the NGO's: what it dismissed stays gone from it, whoever looks.
         let dismissed = index.dismissed(by: project.owner.id)
         var found: [PartnerKind: [PartnerCandidate]] = [:]
         for kind in kinds {
+            if kind == .business, let keep, index.fitsAreExact {
+                let scored = index.scoredSponsors(
+                    for: project.profile, owner: project.owner, signature: subject.signature, scorer: scorer, reach: reach, limit: count,
+                    excluding: dismissed
+                )
+                found[kind] = best(scored, keep: keep, scorer: scorer).map { entry in
+                    var profile = entry.organization.profile
+                    profile.recentImpressions = entry.impressions
+                    return PartnerCandidate(profile: profile, name: entry.organization.name, text: entry.organization.words.relevance(to: subject.signature))
+                }
+                continue
+            }
             let organizations = kind == .business
                 ? index.sponsors(
                     for: project.profile, owner: project.owner, signature: subject.signature, scorer: scorer, reach: reach, limit: count,
@@ -256,6 +288,20 @@ public struct MatchService: Sendable {
             }
         }
         return found
+    }
+
+    /// The best `keep` of scored sponsors by the score the scorer will give them (the fit times the
+    /// exposure discount), ties by id as the ranker breaks them, with their impressions.
+    private func best(_ scored: [CandidateIndex.Scored], keep: Int, scorer: MatchScorer) -> [(organization: IndexedOrganization, impressions: Double, score: Double)] {
+        let impressions = exposure.impressions(of: scored.map(\.organization.id))
+        var entries = zip(scored, impressions).map { scored, impressions in
+            (organization: scored.organization, impressions: impressions, score: scored.fit * scorer.fairness.factor(impressions: impressions))
+        }
+        entries.removeAll { $0.score <= 0 }
+        entries.sort { a, b in
+            a.score != b.score ? a.score > b.score : a.organization.id.lowercasedString < b.organization.id.lowercasedString
+        }
+        return Array(entries.prefix(keep))
     }
 
     /// Open projects for a business or a government body to back.
@@ -291,6 +337,40 @@ public struct MatchService: Sendable {
         let ngo = owner.id
         let projects = index.openProjects(of: ngo, limit: 10)
         let dismissed = index.dismissed(by: ngo)
+        let diversity = diversity(options)
+        if index.fitsAreExact {
+            // Scores from the index's fits: only the sponsors the ranker will consider are scored in full.
+            var best: [UUID: (organization: IndexedOrganization, impressions: Double, score: Double, project: Int)] = [:]
+            for (position, indexed) in projects.enumerated() {
+                let scored = index.scoredSponsors(
+                    for: indexed.profile, owner: owner.profile, signature: indexed.signature, scorer: scorer, reach: options.reach,
+                    limit: options.candidates(cap: configuration.candidateLimit), excluding: dismissed
+                )
+                for entry in self.best(scored, keep: scored.count, scorer: scorer) {
+                    // Projects come newest first, so on a tie the newer project keeps the sponsor.
+                    if let current = best[entry.organization.id], current.score >= entry.score { continue }
+                    best[entry.organization.id] = (entry.organization, entry.impressions, entry.score, position)
+                }
+            }
+            let pool = best.values.sorted { a, b in
+                a.score != b.score ? a.score > b.score : a.organization.id.lowercasedString < b.organization.id.lowercasedString
+            }.prefix(Ranker.poolSize(limit: options.limit, diversity: diversity))
+            let candidates = pool.map { entry in
+                let indexed = projects[entry.project]
+                var profile = entry.organization.profile
+                profile.recentImpressions = entry.impressions
+                let text = entry.organization.words.relevance(to: indexed.signature)
+                let match = scorer.sponsorship(project: indexed.profile, owner: owner.profile, sponsor: profile, text: text, listing: .partner)
+                let project = ProjectCandidate(
+                    profile: indexed.profile, status: .open, title: indexed.title, owner: owner.profile, ownerName: owner.name, text: 0
+                )
+                return Ranker.Candidate(
+                    match: match, focusAreas: Set(profile.focusAreas),
+                    item: Subject.sponsorForProject(PartnerCandidate(profile: profile, name: entry.organization.name, text: text), project: project)
+                )
+            }
+            return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity), shownTo: ngo)
+        }
         var best: [UUID: (match: Match, sponsor: PartnerCandidate, project: Int)] = [:]
         for (position, indexed) in projects.enumerated() {
             let sponsors = index.sponsors(
@@ -318,7 +398,7 @@ public struct MatchService: Sendable {
                 match: entry.match, focusAreas: Set(entry.sponsor.profile.focusAreas), item: Subject.sponsorForProject(entry.sponsor, project: project)
             )
         }
-        return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity(options)), shownTo: ngo)
+        return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity), shownTo: ngo)
     }
 
     private func score(_ candidates: [PartnerCandidate], kind: PartnerKind, for project: ProjectCandidate, scorer: MatchScorer) -> [Ranker.Candidate<Subject>] {

@@ -103,11 +103,10 @@ public struct CandidateIndex: Sendable {
     private var organizationScan: [ScanRecord] = []
     private var organizationSlots: [UUID: Int32] = [:]
     private var organizationDistricts: [[String]] = []
-    /// Government bodies' jurisdictions by slot (nil for others), so a scan copies no profile.
-    private var organizationJurisdictions: [String?] = []
-    /// Slots of businesses and of government bodies: a list of one kind scans only that kind.
+    /// Slots of businesses: a round's sponsors are read from them.
     private var businessSlots: [Int32] = []
-    private var governmentSlots: [Int32] = []
+    /// Active government bodies by the region of their jurisdiction, and the national ones.
+    private var governmentLists = GovernmentLists()
     /// Eligible sponsors by top-level region, nationwide, and all: a list reads those near the
     /// subject first.
     private var sponsorLists = SponsorLists()
@@ -193,6 +192,15 @@ public struct CandidateIndex: Sendable {
                 districts: districts.reduce(0) { $0 | DistrictFilter.bit($1) }, slot: slot, nationwide: record.has(ScanRecord.nationwide)
             )
         }
+        func listGovernmentBody(_ slot: Int32) {
+            let entry = record.flags & (ScanRecord.active | ScanRecord.governmentBody) == ScanRecord.active | ScanRecord.governmentBody
+                ? GovernmentEntry(
+                    id: record.id, focus: record.focus, jurisdiction: profile.jurisdiction, national: record.has(ScanRecord.national), slot: slot
+                )
+                : nil
+            let regionBit = record.has(ScanRecord.national) || record.regions == 0 ? nil : record.regions.trailingZeroBitCount
+            governmentLists.replace(slot: slot, with: entry, regionBit: regionBit)
+        }
         if let slot = organizationSlots[profile.id] {
             let previous = organizationScan[Int(slot)]
             if previous.has(ScanRecord.business) || record.has(ScanRecord.business) {
@@ -204,24 +212,22 @@ public struct CandidateIndex: Sendable {
             organizations[Int(slot)] = organization
             organizationScan[Int(slot)] = record
             organizationDistricts[Int(slot)] = districts
-            organizationJurisdictions[Int(slot)] = profile.kind == .governmentBody ? profile.jurisdiction : nil
             sponsorLists.replace(slot: slot, with: sponsorEntry(slot))
+            listGovernmentBody(slot)
             // A kind does not change once registered; if one ever did, scans check the flags.
             if record.has(ScanRecord.business), !previous.has(ScanRecord.business) { businessSlots.append(slot) }
-            if record.has(ScanRecord.governmentBody), !previous.has(ScanRecord.governmentBody) { governmentSlots.append(slot) }
         } else {
             let slot = Int32(organizations.count)
             organizationSlots[profile.id] = slot
             organizations.append(organization)
             organizationScan.append(record)
             organizationDistricts.append(districts)
-            organizationJurisdictions.append(profile.kind == .governmentBody ? profile.jurisdiction : nil)
             sponsorLists.replace(slot: slot, with: sponsorEntry(slot))
+            listGovernmentBody(slot)
             if record.has(ScanRecord.business) {
                 sponsorTerms.replace(slot: slot, previous: nil, with: organization.words)
                 businessSlots.append(slot)
             }
-            if record.has(ScanRecord.governmentBody) { governmentSlots.append(slot) }
             // Projects that arrived before their NGO (or outlived its removal) find it again.
             for project in openProjectsByOwner[profile.id] ?? [] {
                 if let projectSlot = projectSlots[project] { projectScan[Int(projectSlot)].ownerSlot = slot }
@@ -234,6 +240,7 @@ public struct CandidateIndex: Sendable {
         guard let slot = organizationSlots.removeValue(forKey: id) else { return }
         let previous = organizationScan[Int(slot)]
         sponsorLists.replace(slot: slot, with: nil)
+        governmentLists.replace(slot: slot, with: nil, regionBit: nil)
         if previous.has(ScanRecord.business) { sponsorTerms.replace(slot: slot, previous: organizations[Int(slot)]?.words, with: nil) }
         organizations[Int(slot)] = nil
         organizationScan[Int(slot)].flags = 0
@@ -306,6 +313,27 @@ public struct CandidateIndex: Sendable {
         for project: ProjectProfile, owner: PartnerProfile, signature: TextSignature = .empty, scorer: MatchScorer, reach: Reach, limit: Int,
         excluding: Set<UUID> = []
     ) -> [IndexedOrganization] {
+        scoredSponsors(for: project, owner: owner, signature: signature, scorer: scorer, reach: reach, limit: limit, excluding: excluding)
+            .map(\.organization)
+    }
+
+    /// A candidate with the score the index ranked it by.
+    public struct Scored: Sendable {
+        public let organization: IndexedOrganization
+        /// `MatchScorer.sponsorship(...).score` before the exposure discount: equal to it, bit for
+        /// bit, while `fitsAreExact`.
+        public let fit: Double
+    }
+
+    /// Whether the fits of `scoredSponsors` equal the scorer's scores: while the vocabulary gives
+    /// every focus area and top-level region a bit of its own.
+    public var fitsAreExact: Bool { vocabulary.givesEveryValueABit }
+
+    /// `sponsors(for:...)` with their fits.
+    public func scoredSponsors(
+        for project: ProjectProfile, owner: PartnerProfile, signature: TextSignature = .empty, scorer: MatchScorer, reach: Reach, limit: Int,
+        excluding: Set<UUID> = []
+    ) -> [Scored] {
         // Every sponsor is vetoed then.
         guard owner.kind == .ngo, owner.isActive, project.isOpen else { return [] }
         let exact = vocabulary.knownFocusBits(project.focusAreas + owner.seeking)
@@ -338,7 +366,7 @@ public struct CandidateIndex: Sendable {
                     offerSponsor(entry, sameRegion: false, query: query, fit: fit, relevance: relevance, top: &top)
                 }
             }
-            return top.sorted().compactMap { organizations[Int($0.slot)] }
+            return top.sorted().compactMap { entry in organizations[Int(entry.slot)].map { Scored(organization: $0, fit: entry.score) } }
         }
     }
 
@@ -380,15 +408,21 @@ public struct CandidateIndex: Sendable {
 
     @inline(__always)
     private func offerSponsor(
-        _ entry: SponsorEntry, sameRegion: Bool, query: Query, fit: SponsorFit, relevance: (Int32) -> Double, top: inout TopSlots
+        _ entry: SponsorEntry, sameRegion: Bool, query: Query, fit: SponsorFit, relevance: Relevance, top: inout TopSlots
     ) {
         guard Self.focusPoints(entry.focus, exact: query.exact, related: query.related, subjectNamesNone: query.namesNoArea) != nil else { return }
         if query.reach == .local, !sameRegion, !entry.nationwide { return }
         let sameDistrict = sameRegion && entry.districts & query.districtFilter != 0
             && Self.shareDistrict(organizationDistricts[Int(entry.slot)], query.districts)
+        let text = relevance(entry.slot)
+        if let threshold = top.threshold, !fit.mightReach(
+            threshold, sponsorAreas: entry.focus,
+            geography: SponsorFit.geography(sameRegion: sameRegion, sameDistrict: sameDistrict, nationwide: entry.nationwide),
+            remaining: entry.amount, track: entry.track, text: text
+        ) { return }
         let score = fit.score(
             sponsorAreas: entry.focus, sameRegion: sameRegion, sameDistrict: sameDistrict, nationwide: entry.nationwide,
-            remaining: entry.amount, track: entry.track, text: relevance(entry.slot)
+            remaining: entry.amount, track: entry.track, text: text
         )
         guard top.admits(score: score) else { return }
         if !query.excludingKeys.isEmpty, query.excludingKeys.contains(entry.id) { return }
@@ -400,24 +434,23 @@ public struct CandidateIndex: Sendable {
     /// reviews projects in its territory, so it is offered too.
     public func governmentBodies(for project: ProjectProfile, owner: PartnerProfile, limit: Int, excluding: Set<UUID> = []) -> [IndexedOrganization] {
         let exact = vocabulary.knownFocusBits(project.focusAreas + owner.seeking)
-        let regions = vocabulary.knownRegionBits(project.regions)
+        let places = project.regions.compactMap(GovernmentEntry.code)
         let excludingKeys = Set(excluding.map(UUIDKey.init))
         var top = TopSlots(capacity: limit)
-        let required = ScanRecord.present | ScanRecord.active | ScanRecord.governmentBody
-        for governmentSlot in governmentSlots {
-            let slot = Int(governmentSlot)
-            let record = organizationScan[slot]
-            guard record.flags & required == required else { continue }
-            let closeness: Double
-            if record.has(ScanRecord.national) {
-                closeness = 1
-            } else {
-                guard record.regions & regions != 0, let jurisdiction = organizationJurisdictions[slot],
-                      project.regions.contains(where: { KATO.covers(jurisdiction, $0) }) else { continue }
-                closeness = KATO.level(jurisdiction) >= 2 ? 3 : 2
+        func offer(_ entry: GovernmentEntry) {
+            let score = Double(entry.focus.sharedCount(with: exact)) * 4 + entry.closeness
+            guard top.admits(score: score) else { return }
+            if !excludingKeys.isEmpty, excludingKeys.contains(entry.id) { return }
+            top.offer(score: score, id: entry.id, slot: entry.slot)
+        }
+        for entry in governmentLists.national.entries {
+            offer(entry)
+        }
+        // A body's jurisdiction lies in one top-level region, so each is met once.
+        forEachBit(of: vocabulary.knownRegionBits(project.regions)) { bit in
+            for entry in governmentLists.inRegion(bit) where places.contains(where: entry.covers) {
+                offer(entry)
             }
-            if !excludingKeys.isEmpty, excludingKeys.contains(record.id) { continue }
-            top.offer(score: Double(record.focus.sharedCount(with: exact)) * 4 + closeness, id: record.id, slot: Int32(slot))
         }
         return top.sorted().compactMap { organizations[Int($0.slot)] }
     }
@@ -483,16 +516,24 @@ public struct CandidateIndex: Sendable {
         guard body.isNational || jurisdiction != nil else { return [] }
         let regions = jurisdiction.map { vocabulary.knownRegionBits([$0]) }
         var top = TopSlots(capacity: limit)
-        for slot in projectScan.indices {
+        func offer(_ slot: Int) {
             let record = projectScan[slot]
-            guard record.has(ScanRecord.present) else { continue }
-            if let regions, record.regions & regions == 0 { continue }
+            guard record.has(ScanRecord.present) else { return }
+            if let regions, record.regions & regions == 0 { return }
             let focus = Self.focusPoints(record.focus, exact: exact, related: related, subjectNamesNone: interests.isEmpty) ?? 0
             let estimate = focus + record.track
-            guard top.admits(score: estimate), ownerIsActive(record) else { continue }
-            if let jurisdiction, !(projects[slot]?.profile.regions.contains(where: { KATO.covers(jurisdiction, $0) }) ?? false) { continue }
-            if !excluding.isEmpty, excluding.contains(record.id) { continue }
+            guard top.admits(score: estimate), ownerIsActive(record) else { return }
+            if let jurisdiction, !(projects[slot]?.profile.regions.contains(where: { KATO.covers(jurisdiction, $0) }) ?? false) { return }
+            if !excluding.isEmpty, excluding.contains(record.id) { return }
             top.offer(score: estimate, id: record.id, slot: Int32(slot))
+        }
+        if let regions {
+            // A jurisdiction lies in one top-level region: only the projects listed under it can be in it.
+            forEachBit(of: regions) { bit in
+                for slot in projectsByRegion.slots(of: bit) { offer(Int(slot)) }
+            }
+        } else {
+            for slot in projectScan.indices { offer(slot) }
         }
         return top.sorted().compactMap { projects[Int($0.slot)] }
     }

@@ -11,6 +11,26 @@ struct FocusBits: Sendable, Equatable {
         (low & other.low).nonzeroBitCount + (high & other.high).nonzeroBitCount
     }
 
+    /// The bit numbers set, lowest first.
+    var bits: [Int] {
+        var result: [Int] = []
+        var word = low
+        while word != 0 {
+            result.append(word.trailingZeroBitCount)
+            word &= word - 1
+        }
+        word = high
+        while word != 0 {
+            result.append(64 + word.trailingZeroBitCount)
+            word &= word - 1
+        }
+        return result
+    }
+
+    func union(_ other: FocusBits) -> FocusBits {
+        FocusBits(low: low | other.low, high: high | other.high)
+    }
+
     func subtracting(_ other: FocusBits) -> FocusBits {
         FocusBits(low: low & ~other.low, high: high & ~other.high)
     }
@@ -133,6 +153,9 @@ struct TopSlots {
     }
 
     var isFull: Bool { heap.count >= capacity }
+
+    /// The score a candidate needs to make it in once the list is full (ties go by id).
+    var threshold: Double? { heap.count < capacity ? nil : heap[0].score }
 
     /// Would a candidate with this score make it in? Lets a scan skip the rest of the work on it.
     func admits(score: Double) -> Bool {

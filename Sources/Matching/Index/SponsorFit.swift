@@ -22,6 +22,15 @@ struct SponsorFit {
     private let gap: Int64
     /// The highest text relevance any candidate could have: every term found in its name.
     let textCeiling: Double
+    /// For `mightReach`: every area the project's view looks for, those serving their goals, and
+    /// reciprocals that replace its divisions.
+    private let soughtAreas: FocusBits
+    private let relatedToSought: FocusBits
+    private let soughtReciprocal: Double
+    /// False when two sought areas share a bit (past the vocabulary's last): a shared bit may then
+    /// stand for several, so the bound counts it as all of them.
+    private let soughtBitsDistinct: Bool
+    private let gapReciprocal: Double
 
     init(project: ProjectProfile, owner: PartnerProfile, signature: TextSignature, scorer: MatchScorer, vocabulary: IndexVocabulary) {
         weights = scorer.weights
@@ -32,6 +41,11 @@ struct SponsorFit {
             let bit = vocabulary.knownFocusBits([area])
             return (bit, vocabulary.knownFocusBits(scorer.taxonomy.related(to: [area])).subtracting(bit))
         }
+        soughtAreas = sought.reduce(FocusBits()) { $0.union($1.bit) }
+        relatedToSought = sought.reduce(FocusBits()) { $0.union($1.related) }
+        soughtReciprocal = sought.isEmpty ? 0 : 1 / Double(sought.count)
+        soughtBitsDistinct = soughtAreas.sharedCount(with: soughtAreas) == sought.filter { !$0.bit.isEmpty }.count
+        gapReciprocal = project.fundingGapKZT > 0 ? 1 / Double(project.fundingGapKZT) : 0
         capacity = scorer.ngoCapacity(owner: owner, project: project).value
         ownerTrack = MatchScorer.trackRecordValue(owner)
         gap = project.fundingGapKZT
@@ -94,6 +108,42 @@ struct SponsorFit {
             budget: budget(remaining: remaining), sponsorTrack: track, text: text
         )
     }
+
+    /// False only when a sponsor's score is surely below `threshold`: a bound on it with
+    /// multiplications only, checked before the exact score, whose divisions were most of a
+    /// sponsor scan's time (profiled). The focus values are bounded by counting shared areas
+    /// alone, and the harmonic mean is compared multiplied out, with a margin for rounding.
+    func mightReach(_ threshold: Double, sponsorAreas: FocusBits, geography: Double, remaining: Int64, track: Double, text: Double) -> Bool {
+        let sponsorFocus: Double
+        if sponsorAreas.isEmpty || !projectNamesAreas {
+            sponsorFocus = 0.5
+        } else {
+            let shared = sponsorAreas.sharedCount(with: projectAreas)
+            let count = sponsorAreas.sharedCount(with: sponsorAreas)
+            sponsorFocus = shared > 0
+                ? 0.85 + 0.15 * Double(shared) * Self.reciprocals[min(count, Self.reciprocals.count - 1)]
+                : sponsorAreas.sharedCount(with: relatedToProject) > 0 ? 0.5 : 0
+        }
+        let projectFocus: Double
+        if soughtAreas.isEmpty && relatedToSought.isEmpty || sponsorAreas.isEmpty {
+            projectFocus = sought.isEmpty || sponsorAreas.isEmpty ? 0.5 : 0
+        } else {
+            let shared = sponsorAreas.sharedCount(with: soughtAreas)
+            projectFocus = shared > 0
+                ? (soughtBitsDistinct ? min(1, 0.85 + 0.15 * Double(shared) * soughtReciprocal) : 1)
+                : sponsorAreas.sharedCount(with: relatedToSought) > 0 ? 0.5 : 0
+        }
+        let budget = gap <= 0 ? 1 : remaining < 0 ? 0.5 : remaining >= gap ? 1 : Double(remaining) * gapReciprocal * (1 + 1e-9)
+        let w = weights
+        let sponsorView = w.focus * sponsorFocus + w.geography * geography + w.resources * capacity + w.trackRecord * ownerTrack + w.text * text
+        let projectView = w.focus * projectFocus + w.geography * geography + w.resources * budget + w.trackRecord * track + w.text * text
+        let total = w.focus + w.geography + w.resources + w.trackRecord + w.text
+        // 2 / (total / s + total / p) >= threshold, multiplied out.
+        return 2 * sponsorView * projectView >= threshold * total * (sponsorView + projectView) * (1 - 1e-9)
+    }
+
+    /// 1/n for the few areas a profile names.
+    private static let reciprocals: [Double] = (0...128).map { $0 == 0 ? 0 : 1 / Double($0) }
 
     /// The best score a candidate could have with the given geography at most.
     func ceiling(geography: Double) -> Double {

@@ -1,8 +1,10 @@
+import Domain
+
 /// A business as a sponsor scan reads it. Copies sit in the list of every top-level region it
 /// works in, of nationwide sponsors, and of all sponsors, so that a scan streams through one
 /// contiguous array instead of jumping from a slot number to each candidate's record and its
 /// districts (the jumps were most of a scan's time, profiled).
-struct SponsorEntry: Sendable, Equatable {
+struct SponsorEntry: SlotListed {
     var id: UUIDKey
     var focus: FocusBits
     var regions: UInt64
@@ -28,9 +30,9 @@ enum DistrictFilter {
 /// The sponsors a scan may offer: active businesses with budget and a partnership slot left.
 /// Every change is a removal and an append, so a list's order is arbitrary; scans break ties by id.
 struct SponsorLists: Sendable {
-    private var byRegion = [SlotList](repeating: SlotList(), count: 64)
-    private(set) var nationwide = SlotList()
-    private(set) var all = SlotList()
+    private var byRegion = [SlotList<SponsorEntry>](repeating: SlotList(), count: 64)
+    private(set) var nationwide = SlotList<SponsorEntry>()
+    private(set) var all = SlotList<SponsorEntry>()
 
     func inRegion(_ bit: Int) -> [SponsorEntry] {
         byRegion[bit].entries
@@ -65,16 +67,21 @@ struct SponsorLists: Sendable {
     }
 }
 
+/// What a `SlotList` holds: a copy of what a scan reads of one organization, by its slot.
+protocol SlotListed: Sendable, Equatable {
+    var slot: Int32 { get }
+}
+
 /// Entries with a position per slot, so one is found and removed without a search.
-struct SlotList: Sendable {
-    private(set) var entries: [SponsorEntry] = []
+struct SlotList<Entry: SlotListed>: Sendable {
+    private(set) var entries: [Entry] = []
     private var positions: [Int32: Int32] = [:]
 
-    func entry(of slot: Int32) -> SponsorEntry? {
+    func entry(of slot: Int32) -> Entry? {
         positions[slot].map { entries[Int($0)] }
     }
 
-    mutating func append(_ entry: SponsorEntry) {
+    mutating func append(_ entry: Entry) {
         positions[entry.slot] = Int32(entries.count)
         entries.append(entry)
     }
@@ -85,6 +92,78 @@ struct SlotList: Sendable {
         if position < entries.count {
             entries[position] = last
             positions[last.slot] = Int32(position)
+        }
+    }
+}
+
+/// A government body as a government scan reads it: in the list of the top-level region of its
+/// jurisdiction, or in the national list. Its jurisdiction is a number, so whether it covers a
+/// project's place is a division rather than a string comparison.
+struct GovernmentEntry: SlotListed {
+    var id: UUIDKey
+    var focus: FocusBits
+    /// The jurisdiction's code as a number and the power of ten that cuts it to its significant
+    /// prefix (`KATO.prefix`); 0 and 1 for a national body.
+    var jurisdiction: UInt32
+    var divisor: UInt32
+    /// The geography points of the estimate: a district or city body knows a project better than a region's.
+    var closeness: Double
+    var slot: Int32
+
+    init?(id: UUIDKey, focus: FocusBits, jurisdiction: String?, national: Bool, slot: Int32) {
+        self.id = id
+        self.focus = focus
+        self.slot = slot
+        if national {
+            self.jurisdiction = 0
+            divisor = 1
+            closeness = 1
+            return
+        }
+        guard let jurisdiction, let code = Self.code(jurisdiction) else { return nil }
+        let level = KATO.level(jurisdiction)
+        let significant = level == 1 ? 2 : level == 2 ? 4 : level == 3 ? 6 : 9
+        divisor = (0..<(9 - significant)).reduce(1) { power, _ in power * 10 }
+        self.jurisdiction = code / divisor
+        closeness = level >= 2 ? 3 : 2
+    }
+
+    /// A nine-digit KATO code as a number; nil for anything else.
+    static func code(_ place: String) -> UInt32? {
+        guard place.utf8.count == 9, place.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        return UInt32(place)
+    }
+
+    /// True when the jurisdiction is or contains a place (as `KATO.covers`).
+    func covers(_ place: UInt32) -> Bool {
+        place / divisor == jurisdiction
+    }
+}
+
+/// Active government bodies by the top-level region of their jurisdiction, and the national ones.
+struct GovernmentLists: Sendable {
+    private var byRegion = [SlotList<GovernmentEntry>](repeating: SlotList(), count: 64)
+    private(set) var national = SlotList<GovernmentEntry>()
+    /// Where each listed slot is: its region bit, or -1 for the national list.
+    private var placeOf: [Int32: Int] = [:]
+
+    func inRegion(_ bit: Int) -> [GovernmentEntry] {
+        byRegion[bit].entries
+    }
+
+    /// Takes the slot out of its list, if any, then puts `entry` in the list of `regionBit` (nil:
+    /// national). A nil entry: a body inactive now, without a jurisdiction, or gone.
+    mutating func replace(slot: Int32, with entry: GovernmentEntry?, regionBit: Int?) {
+        if let place = placeOf.removeValue(forKey: slot) {
+            if place < 0 { national.remove(slot) } else { byRegion[place].remove(slot) }
+        }
+        guard let entry else { return }
+        if let regionBit {
+            byRegion[regionBit].append(entry)
+            placeOf[slot] = regionBit
+        } else {
+            national.append(entry)
+            placeOf[slot] = -1
         }
     }
 }

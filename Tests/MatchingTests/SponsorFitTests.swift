@@ -1,0 +1,65 @@
+import Domain
+import Foundation
+import Testing
+@testable import Matching
+
+@Suite struct SponsorFitTests {
+    let scorer = MatchScorer(taxonomy: Sample.taxonomy, fairness: .off)
+
+    /// The bound a sponsor scan checks first must never turn away a sponsor whose exact score
+    /// reaches the threshold: tried at the exact score itself, over random projects and sponsors,
+    /// with areas named on neither, one or both sides, and budgets declared or not.
+    @Test func theBoundNeverTurnsAwayAScoreThatReachesTheThreshold() {
+        var generator = SplitMix(state: 31)
+        var vocabulary = IndexVocabulary()
+        _ = vocabulary.focusBits(Sample.areas)
+        var turnedAway = 0
+        var checked = 0
+        for round in 0..<400 {
+            let owner = Sample.ngo(&generator)
+            var project = Sample.project(&generator, owner: owner.id)
+            if round % 9 == 0 { project.focusAreas = [] }
+            if round % 11 == 0 { project.pledgedKZT = project.fundingNeededKZT }
+            let fit = SponsorFit(project: project, owner: owner, signature: .empty, scorer: scorer, vocabulary: vocabulary)
+            for _ in 0..<30 {
+                let areas = Int.random(in: 0..<8, using: &generator) == 0 ? [] : Sample.someAreas(&generator)
+                let bits = vocabulary.knownFocusBits(areas)
+                let geography: Double = [0.1, 0.6, 0.8, 1.0].randomElement(using: &generator) ?? 1
+                let remaining: Int64 = Bool.random(using: &generator) ? -1 : Int64.random(in: 0...100_000_000, using: &generator)
+                let track = Double.random(in: 0...1, using: &generator)
+                let text = Double.random(in: 0...0.9, using: &generator)
+                let score = fit.score(
+                    sponsorFocus: fit.sponsorFocus(bits), projectFocus: fit.projectFocus(bits), geography: geography,
+                    budget: fit.budget(remaining: remaining), sponsorTrack: track, text: text
+                )
+                checked += 1
+                #expect(fit.mightReach(score, sponsorAreas: bits, geography: geography, remaining: remaining, track: track, text: text))
+                // And it is a bound worth checking: it turns away some of those clearly below.
+                if !fit.mightReach(score + 0.05, sponsorAreas: bits, geography: geography, remaining: remaining, track: track, text: text) {
+                    turnedAway += 1
+                }
+            }
+        }
+        #expect(turnedAway > checked / 4, "turned away \(turnedAway) of \(checked)")
+    }
+
+    /// The fits the index hands on with its sponsors are the scorer's scores, bit for bit.
+    @Test func theIndexsFitsAreTheScorersScores() {
+        var generator = SplitMix(state: 32)
+        for _ in 0..<60 {
+            let owner = Sample.ngo(&generator)
+            let project = Sample.project(&generator, owner: owner.id)
+            var index = CandidateIndex()
+            index.upsert(IndexedOrganization(profile: owner))
+            let sponsors = (0..<Int.random(in: 10...60, using: &generator)).map { _ in Sample.business(&generator) }
+            for sponsor in sponsors { index.upsert(IndexedOrganization(profile: sponsor)) }
+            #expect(index.fitsAreExact)
+            let byID = Dictionary(uniqueKeysWithValues: sponsors.map { ($0.id, $0) })
+            for scored in index.scoredSponsors(for: project, owner: owner, scorer: scorer, reach: .anywhere, limit: 15) {
+                let sponsor = byID[scored.organization.id]!
+                let match = scorer.sponsorship(project: project, owner: owner, sponsor: sponsor, text: 0, listing: .partner)
+                #expect(scored.fit == match.score)
+            }
+        }
+    }
+}

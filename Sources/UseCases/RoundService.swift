@@ -181,13 +181,13 @@ public struct RoundService: Sendable {
             placed[placement.project] += placement.amount
             return RoundPlacement(
                 projectID: projects[placement.project].project.id, sponsorID: sponsors[placement.sponsor].id,
-                amountKZT: placement.amount, score: plan.scores[placement.project]?[placement.sponsor] ?? 0
+                amountKZT: placement.amount, score: plan.score(project: placement.project, sponsor: placement.sponsor) ?? 0
             )
         }
         var unfunded: [UnfundedProject] = []
         for (index, (project, _)) in projects.enumerated() where placed[index] < project.fundingGapKZT {
             let reason: UnfundedProject.Reason = placed[index] > 0 ? .partlyFunded
-                : (plan.scores[index]?.isEmpty ?? true) ? .noPlausibleSponsor : .outbid
+                : plan.hasEdges(project: index) ? .outbid : .noPlausibleSponsor
             unfunded.append(UnfundedProject(projectID: project.id, needKZT: project.fundingGapKZT, placedKZT: placed[index], reason: reason))
         }
         return RoundOutcome(

@@ -383,6 +383,77 @@ import Domain
         }
     }
 
+    /// Candidates read from the per-area lists are the candidates a pre-rank over every sponsor
+    /// picks, whether the lists sufficed (many sponsors, few candidates) or not.
+    @Test func aRoundPreRankedFromAreaListsIsTheRoundPreRankedOverEverySponsor() {
+        var generator = SplitMix(state: 37)
+        var fromLists = 0
+        var projectCount = 0
+        for round in 0..<30 {
+            let owners = (0..<5).map { _ in Sample.ngo(&generator) }
+            let projects = (0..<Int.random(in: 5...40, using: &generator)).map { index -> (project: ProjectProfile, owner: PartnerProfile) in
+                let owner = owners[index % owners.count]
+                var project = Sample.project(&generator, owner: owner.id)
+                project.pledgedKZT = Int64.random(in: 0...project.fundingNeededKZT, using: &generator)
+                return (project, owner)
+            }
+            let sponsors = (0..<Int.random(in: 5...600, using: &generator)).map { _ in
+                var sponsor = Sample.business(&generator)
+                if Bool.random(using: &generator) { sponsor.regions.append(Sample.places.randomElement(using: &generator) ?? "195230000") }
+                if Int.random(in: 0..<8, using: &generator) == 0 { sponsor.annualCSRBudgetKZT = nil }
+                return sponsor
+            }
+            var planner = RoundPlanner(taxonomy: Sample.taxonomy)
+            planner.candidatesPerProject = Int.random(in: 1...30, using: &generator)
+            planner.edgesPerProject = Int.random(in: 1...planner.candidatesPerProject, using: &generator)
+            let quick = planner.plan(projects: projects, sponsors: sponsors)
+            planner.preRanksFromAreaLists = false
+            let full = planner.plan(projects: projects, sponsors: sponsors)
+            fromLists += quick.preRankedFromLists
+            projectCount += projects.count
+            #expect(full.preRankedFromLists == 0)
+            #expect(quick.pairsScored == full.pairsScored, "round \(round)")
+            #expect(quick.scores == full.scores, "round \(round)")
+            #expect(quick.problem.edges.map { [$0.sponsor, $0.project, Int($0.weight)] } == full.problem.edges.map { [$0.sponsor, $0.project, Int($0.weight)] })
+        }
+        // Both ways were taken.
+        #expect(fromLists > 0 && fromLists < projectCount, "\(fromLists) of \(projectCount) from the lists")
+
+        // A sponsor sharing none of the project's areas can still make the candidates on a tie: one
+        // working in the project's region, with a budget covering it, in two areas serving the same
+        // goal (pre-rank 2 + 2 + 1), against ones sharing the area elsewhere with small budgets (4 + 1).
+        var owner = Sample.ngo(&generator)
+        owner.seeking = []
+        var project = Sample.project(&generator, owner: owner.id)
+        project.focusAreas = ["health"]
+        project.regions = ["750000000"]
+        var nearby = Sample.business(&generator)
+        nearby.focusAreas = ["sport", "elderly"]
+        nearby.seeking = []
+        nearby.nationwide = false
+        nearby.regions = ["750000000"]
+        nearby.annualCSRBudgetKZT = 900_000_000
+        nearby.pledgedKZT = 0
+        let elsewhere = (0..<6).map { _ in
+            var sponsor = Sample.business(&generator)
+            sponsor.focusAreas = ["health"]
+            sponsor.seeking = []
+            sponsor.nationwide = false
+            sponsor.regions = ["550000000"]
+            sponsor.annualCSRBudgetKZT = 10_000
+            sponsor.pledgedKZT = 0
+            return sponsor
+        }
+        var planner = RoundPlanner(taxonomy: Sample.taxonomy)
+        planner.candidatesPerProject = 3
+        planner.edgesPerProject = 3
+        let quick = planner.plan(projects: [(project, owner)], sponsors: [nearby] + elsewhere)
+        planner.preRanksFromAreaLists = false
+        let full = planner.plan(projects: [(project, owner)], sponsors: [nearby] + elsewhere)
+        #expect(full.scores[0]?[0] != nil, "the nearby sponsor is a candidate")
+        #expect(quick.scores == full.scores)
+    }
+
     // MARK: - Helpers
 
     private func checkFeasible(_ result: AllocationResult, _ problem: AllocationProblem, sourceLocation: SourceLocation = #_sourceLocation) {

@@ -30,6 +30,7 @@ struct BenchRound: AsyncParsableCommand {
         let plan = planner.plan(projects: projectProfiles, sponsors: sponsorProfiles)
         let scoring = seconds(clock.now - start)
         print(String(format: "scoring: %d pairs scored, %d edges kept in %.3f s", plan.pairsScored, plan.problem.edges.count, scoring))
+        print("candidates of \(plan.preRankedFromLists) of \(plan.problem.needs.count) projects read from the per-area lists")
 
         let need = plan.problem.needs.reduce(0, +)
         let budget = plan.problem.budgets.reduce(0, +)

@@ -3,8 +3,8 @@
 public enum KATO {
     /// 1 for a region or city of republican significance, 2 district, 3 rural okrug, 4 settlement.
     public static func level(_ code: String) -> Int {
-        // Read in place: matching asks this of every candidate's places, and copying the digits
-        // into an array was a tenth of a government body list's time, profiled.
+        // Read in place: matching asks this of candidates' places, and copying the digits into an
+        // array was a tenth of a government body list's time, profiled.
         var count = 0
         var lastNonZero = -1
         for digit in code.utf8 {

@@ -138,11 +138,10 @@ public struct MatchScorer: Sendable {
         if let veto = sponsorship.veto ?? government.veto {
             return Match(candidateID: key, score: 0, directions: [], exposureFactor: 1, veto: veto)
         }
-        let directions = sponsorship.directions + government.directions
-        let factor = sponsorship.exposureFactor * government.exposureFactor
         return Match(
-            candidateID: key, score: harmonicMean(directions.map(\.value)) * factor,
-            directions: directions, exposureFactor: factor, veto: nil
+            candidateID: key, score: tripleScore(sponsorship: sponsorship, government: government),
+            directions: sponsorship.directions + government.directions,
+            exposureFactor: sponsorship.exposureFactor * government.exposureFactor, veto: nil
         )
     }
 

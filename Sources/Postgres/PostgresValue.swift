@@ -76,7 +76,7 @@ extension Bool: PostgresEncodable, PostgresDecodable {
 }
 
 extension UUID: PostgresEncodable, PostgresDecodable {
-    public var postgresText: String? { uuidString }
+    public var postgresText: String? { uuidString.lowercased() }
     public init(postgresText: String) throws {
         guard let value = UUID(uuidString: postgresText) else { throw decodingError(postgresText, UUID.self) }
         self = value

@@ -267,7 +267,7 @@ public struct MatchService: Sendable {
                     for: project.profile, owner: project.owner, signature: subject.signature, scorer: scorer, reach: reach, limit: count,
                     excluding: dismissed
                 )
-                found[kind] = best(scored, keep: keep, scorer: scorer).map { entry in
+                found[kind] = byFinalScore(scored, keep: keep, scorer: scorer).map { entry in
                     var profile = entry.organization.profile
                     profile.recentImpressions = entry.impressions
                     return PartnerCandidate(profile: profile, name: entry.organization.name, text: entry.organization.words.relevance(to: subject.signature))
@@ -292,7 +292,7 @@ public struct MatchService: Sendable {
 
     /// The best `keep` of scored sponsors by the score the scorer will give them (the fit times the
     /// exposure discount), ties by id as the ranker breaks them, with their impressions.
-    private func best(_ scored: [CandidateIndex.Scored], keep: Int, scorer: MatchScorer) -> [(organization: IndexedOrganization, impressions: Double, score: Double)] {
+    private func byFinalScore(_ scored: [CandidateIndex.Scored], keep: Int, scorer: MatchScorer) -> [(organization: IndexedOrganization, impressions: Double, score: Double)] {
         let impressions = exposure.impressions(of: scored.map(\.organization.id))
         var entries = zip(scored, impressions).map { scored, impressions in
             (organization: scored.organization, impressions: impressions, score: scored.fit * scorer.fairness.factor(impressions: impressions))
@@ -346,7 +346,7 @@ public struct MatchService: Sendable {
                     for: indexed.profile, owner: owner.profile, signature: indexed.signature, scorer: scorer, reach: options.reach,
                     limit: options.candidates(cap: configuration.candidateLimit), excluding: dismissed
                 )
-                for entry in self.best(scored, keep: scored.count, scorer: scorer) {
+                for entry in byFinalScore(scored, keep: scored.count, scorer: scorer) {
                     // Projects come newest first, so on a tie the newer project keeps the sponsor.
                     if let current = best[entry.organization.id], current.score >= entry.score { continue }
                     best[entry.organization.id] = (entry.organization, entry.impressions, entry.score, position)

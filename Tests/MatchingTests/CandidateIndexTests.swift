@@ -241,6 +241,65 @@ import Testing
         }
     }
 
+    /// Government bodies kept current through changes (active or not, jurisdiction, national or
+    /// not, areas, counters, removals and returns) answer as in an index built afresh: the bodies
+    /// for a project, and the projects for a body.
+    @Test func governmentBodiesKeptCurrentAnswerAsOnesBuiltAfresh() {
+        var generator = SplitMix(state: 43)
+        let owner = Sample.ngo(&generator)
+        let projects = (0..<40).map { _ in
+            var project = Sample.project(&generator, owner: owner.id)
+            if Bool.random(using: &generator) { project.regions.append(Sample.places.randomElement(using: &generator) ?? "750000000") }
+            return project
+        }
+        var bodies = (0..<30).map { _ in Sample.akimat(&generator, jurisdiction: Sample.places.randomElement(using: &generator) ?? "750000000") }
+        var present = Set(bodies.indices)
+        var kept = index([owner], projects)
+        for body in bodies { kept.upsert(IndexedOrganization(profile: body)) }
+        for step in 0..<240 {
+            let changed = Int.random(in: 0..<bodies.count, using: &generator)
+            var body = bodies[changed]
+            switch step % 6 {
+            case 0: body.isActive.toggle()
+            case 1:
+                body.jurisdiction = Sample.places.randomElement(using: &generator) ?? "750000000"
+                body.regions = body.jurisdiction.map { [$0] } ?? []
+            case 2: body.isNational.toggle()
+            case 3: body.focusAreas = Sample.someAreas(&generator)
+            case 4: body.activePartnerships += 1
+            default:
+                if present.contains(changed) {
+                    kept.removeOrganization(body.id)
+                    present.remove(changed)
+                    continue
+                }
+                present.insert(changed)
+            }
+            bodies[changed] = body
+            if present.contains(changed) { kept.upsert(IndexedOrganization(profile: body)) }
+            var fresh = index([owner], projects)
+            for position in bodies.indices where present.contains(position) { fresh.upsert(IndexedOrganization(profile: bodies[position])) }
+            let project = projects[step % projects.count]
+            #expect(
+                kept.governmentBodies(for: project, owner: owner, limit: 12).map(\.id) == fresh.governmentBodies(for: project, owner: owner, limit: 12).map(\.id),
+                "step \(step)"
+            )
+            // And they are the active bodies covering the project, by KATO's own rule.
+            let covering = Set(bodies.indices.filter { position in
+                let body = bodies[position]
+                return present.contains(position) && body.isActive
+                    && (body.isNational || body.jurisdiction.map { jurisdiction in project.regions.contains { KATO.covers(jurisdiction, $0) } } ?? false)
+            }.map { bodies[$0].id })
+            #expect(Set(kept.governmentBodies(for: project, owner: owner, limit: 100).map(\.id)) == covering, "step \(step)")
+            let asker = bodies[Int.random(in: 0..<bodies.count, using: &generator)]
+            #expect(
+                kept.projects(forGovernment: asker, taxonomy: Sample.taxonomy, limit: 10).map(\.profile.id)
+                    == fresh.projects(forGovernment: asker, taxonomy: Sample.taxonomy, limit: 10).map(\.profile.id),
+                "step \(step)"
+            )
+        }
+    }
+
     @Test func theBestSlotsAreThoseAFullSortPutsFirst() {
         var generator = SplitMix(state: 3)
         for _ in 0..<200 {

@@ -8,15 +8,21 @@ import Testing
 
     /// The bound a sponsor scan checks first must never turn away a sponsor whose exact score
     /// reaches the threshold: tried at the exact score itself, over random projects and sponsors,
-    /// with areas named on neither, one or both sides, and budgets declared or not.
+    /// with areas named on neither, one or both sides, NGOs seeking nothing, budgets declared or
+    /// not, and a vocabulary past its last bit, where areas share one.
     @Test func theBoundNeverTurnsAwayAScoreThatReachesTheThreshold() {
         var generator = SplitMix(state: 31)
-        var vocabulary = IndexVocabulary()
-        _ = vocabulary.focusBits(Sample.areas)
+        var distinct = IndexVocabulary()
+        _ = distinct.focusBits(Sample.areas)
+        var crowded = IndexVocabulary()
+        _ = crowded.focusBits((0..<120).map { "filler-\($0)" } + Sample.areas)
+        #expect(distinct.givesEveryValueABit && !crowded.givesEveryValueABit)
         var turnedAway = 0
         var checked = 0
-        for round in 0..<400 {
-            let owner = Sample.ngo(&generator)
+        for round in 0..<600 {
+            let vocabulary = round % 3 == 2 ? crowded : distinct
+            var owner = Sample.ngo(&generator)
+            if round % 4 == 0 { owner.seeking = [] }
             var project = Sample.project(&generator, owner: owner.id)
             if round % 9 == 0 { project.focusAreas = [] }
             if round % 11 == 0 { project.pledgedKZT = project.fundingNeededKZT }

@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct ValueCodingTests {
     @Test func arrayLiteralsRoundTrip() throws {
-        let values = ["plain", "with space", "quote\"inside", "back\\slash", "comma,here", "", "NULL", "{brace}"]
+        // A quote or backslash followed by a combining mark is one character with it, and must be
+        // escaped all the same.
+        let values = ["plain", "with space", "quote\"inside", "back\\slash", "comma,here", "", "NULL", "{brace}", "\"\u{301}é", "\\\u{301}", "Қазақ"]
         let literal = try #require(values.postgresText)
         #expect(try [String](postgresText: literal) == values)
     }

@@ -98,13 +98,14 @@ struct SlotList<Entry: SlotListed>: Sendable {
 
 /// A government body as a government scan reads it: in the list of the top-level region of its
 /// jurisdiction, or in the national list. Its jurisdiction is a number, so whether it covers a
-/// project's place is a division rather than a string comparison.
+/// project's place is a division rather than a string comparison. Codes are nine digits (the
+/// database and the reference check hold them so); a body or place with any other code is in no list.
 struct GovernmentEntry: SlotListed {
     var id: UUIDKey
     var focus: FocusBits
-    /// The jurisdiction's code as a number and the power of ten that cuts it to its significant
-    /// prefix (`KATO.prefix`); 0 and 1 for a national body.
-    var jurisdiction: UInt32
+    /// The jurisdiction's significant prefix (`KATO.prefix`) as a number, and the power of ten that
+    /// cuts a code to it; 0 and 1 for a national body.
+    var prefix: UInt32
     var divisor: UInt32
     /// The geography points of the estimate: a district or city body knows a project better than a region's.
     var closeness: Double
@@ -115,7 +116,7 @@ struct GovernmentEntry: SlotListed {
         self.focus = focus
         self.slot = slot
         if national {
-            self.jurisdiction = 0
+            prefix = 0
             divisor = 1
             closeness = 1
             return
@@ -124,7 +125,7 @@ struct GovernmentEntry: SlotListed {
         let level = KATO.level(jurisdiction)
         let significant = level == 1 ? 2 : level == 2 ? 4 : level == 3 ? 6 : 9
         divisor = (0..<(9 - significant)).reduce(1) { power, _ in power * 10 }
-        self.jurisdiction = code / divisor
+        prefix = code / divisor
         closeness = level >= 2 ? 3 : 2
     }
 
@@ -136,7 +137,7 @@ struct GovernmentEntry: SlotListed {
 
     /// True when the jurisdiction is or contains a place (as `KATO.covers`).
     func covers(_ place: UInt32) -> Bool {
-        place / divisor == jurisdiction
+        place / divisor == prefix
     }
 }
 
@@ -154,6 +155,12 @@ struct GovernmentLists: Sendable {
     /// Takes the slot out of its list, if any, then puts `entry` in the list of `regionBit` (nil:
     /// national). A nil entry: a body inactive now, without a jurisdiction, or gone.
     mutating func replace(slot: Int32, with entry: GovernmentEntry?, regionBit: Int?) {
+        // Most changes to a body (its partnership counters) leave its entry as it was: copying the
+        // lists of a snapshot for nothing would cost every batch of notifications.
+        if let place = placeOf[slot], place == (regionBit ?? -1),
+           (place < 0 ? national.entry(of: slot) : byRegion[place].entry(of: slot)) == entry {
+            return
+        }
         if let place = placeOf.removeValue(forKey: slot) {
             if place < 0 { national.remove(slot) } else { byRegion[place].remove(slot) }
         }

@@ -50,8 +50,8 @@ public struct RoundPlanner: Sendable {
             firstEdge.indices.contains(project + 1) && firstEdge[project + 1] > firstEdge[project]
         }
 
-        /// Every kept edge's score, by project then sponsor index.
-        public var scores: [Int: [Int: Double]] {
+        /// Every kept edge's score, by project then sponsor index (for tests to compare plans).
+        var scores: [Int: [Int: Double]] {
             var scores: [Int: [Int: Double]] = [:]
             for (edge, score) in zip(problem.edges, edgeScores) { scores[edge.project, default: [:]][edge.sponsor] = score }
             return scores

@@ -49,22 +49,37 @@ import Testing
         #expect(turnedAway > checked / 4, "turned away \(turnedAway) of \(checked)")
     }
 
-    /// The fits the index hands on with its sponsors are the scorer's scores, bit for bit.
+    /// The fits the index hands on with its sponsors, times the exposure discount, are the scorer's
+    /// scores bit for bit, with text relevance and impressions: what lets a list score in full only
+    /// the ranker's pool.
     @Test func theIndexsFitsAreTheScorersScores() {
         var generator = SplitMix(state: 32)
+        let words = ["образование", "инклюзия", "спорт", "экология", "детей", "музыка", "фермеры", "здоровье"]
+        func text(_ count: Int) -> String {
+            (0..<count).map { _ in words[Int.random(in: 0..<words.count, using: &generator)] }.joined(separator: " ")
+        }
+        let discounting = MatchScorer(taxonomy: Sample.taxonomy)
+        #expect(discounting.fairness.maxDiscount > 0)
         for _ in 0..<60 {
             let owner = Sample.ngo(&generator)
             let project = Sample.project(&generator, owner: owner.id)
+            let signature = TextSignature(texts: [text(3)])
             var index = CandidateIndex()
             index.upsert(IndexedOrganization(profile: owner))
-            let sponsors = (0..<Int.random(in: 10...60, using: &generator)).map { _ in Sample.business(&generator) }
-            for sponsor in sponsors { index.upsert(IndexedOrganization(profile: sponsor)) }
+            let sponsors = (0..<Int.random(in: 10...60, using: &generator)).map { _ in
+                IndexedOrganization(profile: Sample.business(&generator), words: TextWords(titles: [text(1)], bodies: [text(4)]))
+            }
+            for sponsor in sponsors { index.upsert(sponsor) }
             #expect(index.fitsAreExact)
             let byID = Dictionary(uniqueKeysWithValues: sponsors.map { ($0.id, $0) })
-            for scored in index.scoredSponsors(for: project, owner: owner, scorer: scorer, reach: .anywhere, limit: 15) {
+            for scored in index.scoredSponsors(for: project, owner: owner, signature: signature, scorer: discounting, reach: .anywhere, limit: 15) {
                 let sponsor = byID[scored.organization.id]!
-                let match = scorer.sponsorship(project: project, owner: owner, sponsor: sponsor, text: 0, listing: .partner)
-                #expect(scored.fit == match.score)
+                var profile = sponsor.profile
+                profile.recentImpressions = Double(Int.random(in: 0...400, using: &generator))
+                let match = discounting.sponsorship(
+                    project: project, owner: owner, sponsor: profile, text: sponsor.words.relevance(to: signature), listing: .partner
+                )
+                #expect(scored.fit * discounting.fairness.factor(impressions: profile.recentImpressions) == match.score)
             }
         }
     }

@@ -252,7 +252,7 @@ public struct MatchService: Sendable {
     /// Candidates of each kind for a project, from the index, with their text relevance and
     /// exposure. Not filtered by whether the project is open, so that replays of past proposals can use it.
     /// With `keep`, businesses are `count` from the index cut to the best `keep` by their score with
-    /// exposure, so only those are scored in full (and explained) when the index's fits are exact.
+    /// exposure, so only those are scored in full with their explanations.
     func partnerCandidates(
         _ kinds: [PartnerKind], for subject: ProjectSubject, index: CandidateIndex, scorer: MatchScorer, reach: CandidateIndex.Reach, count: Int,
         keep: Int? = nil
@@ -262,12 +262,15 @@ public struct MatchService: Sendable {
         let dismissed = index.dismissed(by: project.owner.id)
         var found: [PartnerKind: [PartnerCandidate]] = [:]
         for kind in kinds {
-            if kind == .business, let keep, index.fitsAreExact {
+            if kind == .business, let keep {
                 let scored = index.scoredSponsors(
                     for: project.profile, owner: project.owner, signature: subject.signature, scorer: scorer, reach: reach, limit: count,
                     excluding: dismissed
                 )
-                found[kind] = byFinalScore(scored, keep: keep, scorer: scorer).map { entry in
+                let best = byFinalScore(
+                    scored, keep: keep, for: project.profile, owner: project.owner, signature: subject.signature, index: index, scorer: scorer
+                )
+                found[kind] = best.map { entry in
                     var profile = entry.organization.profile
                     profile.recentImpressions = entry.impressions
                     return PartnerCandidate(profile: profile, name: entry.organization.name, text: entry.organization.words.relevance(to: subject.signature))
@@ -290,17 +293,41 @@ public struct MatchService: Sendable {
         return found
     }
 
-    /// The best `keep` of scored sponsors by the score the scorer will give them (the fit times the
-    /// exposure discount), ties by id as the ranker breaks them, with their impressions.
-    private func byFinalScore(_ scored: [CandidateIndex.Scored], keep: Int, scorer: MatchScorer) -> [(organization: IndexedOrganization, impressions: Double, score: Double)] {
-        let impressions = exposure.impressions(of: scored.map(\.organization.id))
-        var entries = zip(scored, impressions).map { scored, impressions in
-            (organization: scored.organization, impressions: impressions, score: scored.fit * scorer.fairness.factor(impressions: impressions))
-        }
-        entries.removeAll { $0.score <= 0 }
-        entries.sort { a, b in
+    /// A sponsor with the score the scorer gives it for one project, exposure included.
+    struct ScoredSponsor {
+        let organization: IndexedOrganization
+        let impressions: Double
+        let score: Double
+
+        /// Better first: by score, ties by id as the ranker breaks them.
+        static func ranksBefore(_ a: ScoredSponsor, _ b: ScoredSponsor) -> Bool {
             a.score != b.score ? a.score > b.score : a.organization.id.lowercasedString < b.organization.id.lowercasedString
         }
+    }
+
+    /// The best `keep` of the index's sponsors for a project by the score the scorer will give
+    /// them: their fit times the exposure discount while the index's fits are exact (then no
+    /// profile is scored for it), scored from profiles otherwise.
+    private func byFinalScore(
+        _ scored: [CandidateIndex.Scored], keep: Int, for project: ProjectProfile, owner: PartnerProfile, signature: TextSignature,
+        index: CandidateIndex, scorer: MatchScorer
+    ) -> [ScoredSponsor] {
+        let impressions = exposure.impressions(of: scored.map(\.organization.id))
+        var entries = zip(scored, impressions).map { scored, impressions in
+            let score: Double
+            if index.fitsAreExact {
+                score = scored.fit * scorer.fairness.factor(impressions: impressions)
+            } else {
+                var profile = scored.organization.profile
+                profile.recentImpressions = impressions
+                score = scorer.sponsorship(
+                    project: project, owner: owner, sponsor: profile, text: scored.organization.words.relevance(to: signature), listing: .partner
+                ).score
+            }
+            return ScoredSponsor(organization: scored.organization, impressions: impressions, score: score)
+        }
+        entries.removeAll { $0.score <= 0 }
+        entries.sort(by: ScoredSponsor.ranksBefore)
         return Array(entries.prefix(keep))
     }
 
@@ -338,64 +365,36 @@ public struct MatchService: Sendable {
         let projects = index.openProjects(of: ngo, limit: 10)
         let dismissed = index.dismissed(by: ngo)
         let diversity = diversity(options)
-        if index.fitsAreExact {
-            // Scores from the index's fits: only the sponsors the ranker will consider are scored in full.
-            var best: [UUID: (organization: IndexedOrganization, impressions: Double, score: Double, project: Int)] = [:]
-            for (position, indexed) in projects.enumerated() {
-                let scored = index.scoredSponsors(
-                    for: indexed.profile, owner: owner.profile, signature: indexed.signature, scorer: scorer, reach: options.reach,
-                    limit: options.candidates(cap: configuration.candidateLimit), excluding: dismissed
-                )
-                for entry in byFinalScore(scored, keep: scored.count, scorer: scorer) {
-                    // Projects come newest first, so on a tie the newer project keeps the sponsor.
-                    if let current = best[entry.organization.id], current.score >= entry.score { continue }
-                    best[entry.organization.id] = (entry.organization, entry.impressions, entry.score, position)
-                }
-            }
-            let pool = best.values.sorted { a, b in
-                a.score != b.score ? a.score > b.score : a.organization.id.lowercasedString < b.organization.id.lowercasedString
-            }.prefix(Ranker.poolSize(limit: options.limit, diversity: diversity))
-            let candidates = pool.map { entry in
-                let indexed = projects[entry.project]
-                var profile = entry.organization.profile
-                profile.recentImpressions = entry.impressions
-                let text = entry.organization.words.relevance(to: indexed.signature)
-                let match = scorer.sponsorship(project: indexed.profile, owner: owner.profile, sponsor: profile, text: text, listing: .partner)
-                let project = ProjectCandidate(
-                    profile: indexed.profile, status: .open, title: indexed.title, owner: owner.profile, ownerName: owner.name, text: 0
-                )
-                return Ranker.Candidate(
-                    match: match, focusAreas: Set(profile.focusAreas),
-                    item: Subject.sponsorForProject(PartnerCandidate(profile: profile, name: entry.organization.name, text: text), project: project)
-                )
-            }
-            return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity), shownTo: ngo)
-        }
-        var best: [UUID: (match: Match, sponsor: PartnerCandidate, project: Int)] = [:]
+        // Only the sponsors the ranker will consider are scored in full, with their explanations.
+        var best: [UUID: (sponsor: ScoredSponsor, project: Int)] = [:]
         for (position, indexed) in projects.enumerated() {
-            let sponsors = index.sponsors(
+            let scored = index.scoredSponsors(
                 for: indexed.profile, owner: owner.profile, signature: indexed.signature, scorer: scorer, reach: options.reach,
                 limit: options.candidates(cap: configuration.candidateLimit), excluding: dismissed
             )
-            let impressions = exposure.impressions(of: sponsors.map(\.id))
-            for (sponsor, impressions) in zip(sponsors, impressions) {
-                var profile = sponsor.profile
-                profile.recentImpressions = impressions
-                let text = sponsor.words.relevance(to: indexed.signature)
-                let match = scorer.sponsorship(project: indexed.profile, owner: owner.profile, sponsor: profile, text: text, listing: .partner)
-                guard !match.isVetoed else { continue }
+            let ranked = byFinalScore(
+                scored, keep: scored.count, for: indexed.profile, owner: owner.profile, signature: indexed.signature, index: index, scorer: scorer
+            )
+            for sponsor in ranked {
                 // Projects come newest first, so on a tie the newer project keeps the sponsor.
-                if let current = best[sponsor.id], current.match.score >= match.score { continue }
-                best[sponsor.id] = (match, PartnerCandidate(profile: profile, name: sponsor.name, text: text), position)
+                if let current = best[sponsor.organization.id], current.sponsor.score >= sponsor.score { continue }
+                best[sponsor.organization.id] = (sponsor, position)
             }
         }
-        let candidates = best.values.map { entry in
+        let pool = best.values.sorted { ScoredSponsor.ranksBefore($0.sponsor, $1.sponsor) }
+            .prefix(Ranker.poolSize(limit: options.limit, diversity: diversity))
+        let candidates = pool.map { entry in
             let indexed = projects[entry.project]
+            var profile = entry.sponsor.organization.profile
+            profile.recentImpressions = entry.sponsor.impressions
+            let text = entry.sponsor.organization.words.relevance(to: indexed.signature)
+            let match = scorer.sponsorship(project: indexed.profile, owner: owner.profile, sponsor: profile, text: text, listing: .partner)
             let project = ProjectCandidate(
                 profile: indexed.profile, status: .open, title: indexed.title, owner: owner.profile, ownerName: owner.name, text: 0
             )
             return Ranker.Candidate(
-                match: entry.match, focusAreas: Set(entry.sponsor.profile.focusAreas), item: Subject.sponsorForProject(entry.sponsor, project: project)
+                match: match, focusAreas: Set(profile.focusAreas),
+                item: Subject.sponsorForProject(PartnerCandidate(profile: profile, name: entry.sponsor.organization.name, text: text), project: project)
             )
         }
         return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity), shownTo: ngo)

@@ -180,10 +180,9 @@ public struct RoundPlanner: Sendable {
         var preRankedFromLists = 0
     }
 
-    /// Pre-ranks every sponsor by a small integer (shared and related areas, the region, whether
-    /// its budget covers the gap), scores the best `candidatesPerProject` in full and keeps the
-    /// best `edgesPerProject` edges. The best by pre-rank are found by counting how many sponsors
-    /// have each value instead of sorting them all: the same order (value, then sponsor index).
+    /// Pre-ranks sponsors by a small integer (shared and related areas, the region, whether its
+    /// budget covers the gap), scores the best `candidatesPerProject` in full and keeps the best
+    /// `edgesPerProject` edges.
     private func planProject(
         _ projectIndex: Int, _ project: ProjectProfile, _ owner: PartnerProfile, exact: FocusBits, related: FocusBits, places: UInt64,
         sponsors: [PartnerProfile], inputs: PlanInputs, seen: inout SeenSponsors, into part: inout PlanPart
@@ -226,8 +225,25 @@ public struct RoundPlanner: Sendable {
             }
         }
         guard found.count >= candidatesPerProject else { return nil }
-        // The best by counting, not by sorting all of them (which was most of this, profiled): the
-        // lowest pre-rank still among the best, and how many of it make it, the lowest indices first.
+        let best = bestByPreRank(found)
+        return best.lowest > othersReach ? best.picked : nil
+    }
+
+    /// The best `candidatesPerProject` sponsors by pre-rank, then by index, over every sponsor.
+    private func preRanked(
+        _ project: ProjectProfile, exact: FocusBits, related: FocusBits, places: UInt64, sponsors: [PartnerProfile], inputs: PlanInputs
+    ) -> [(proxy: Int8, sponsor: Int)] {
+        let found = sponsors.indices.compactMap { sponsorIndex in
+            proxy(of: sponsorIndex, project, exact: exact, related: related, places: places, inputs: inputs).map { (Int8($0), sponsorIndex) }
+        }
+        return bestByPreRank(found).picked
+    }
+
+    /// The best `candidatesPerProject` of `found` by pre-rank, then by index, best first, and the
+    /// lowest pre-rank among them. Found by counting how many have each value instead of sorting
+    /// them all (sorting was most of a round's pre-ranking, profiled): only those at the lowest
+    /// value that makes it are sorted, for the lowest indices.
+    private func bestByPreRank(_ found: [(proxy: Int8, sponsor: Int)]) -> (picked: [(proxy: Int8, sponsor: Int)], lowest: Int) {
         var countOf = [Int](repeating: 0, count: 128)
         for entry in found { countOf[Int(entry.proxy)] += 1 }
         var threshold = 127
@@ -236,7 +252,6 @@ public struct RoundPlanner: Sendable {
             above += countOf[threshold]
             threshold -= 1
         }
-        guard threshold > othersReach else { return nil }
         var picked: [(proxy: Int8, sponsor: Int)] = []
         picked.reserveCapacity(candidatesPerProject)
         var tied: [Int] = []
@@ -250,41 +265,7 @@ public struct RoundPlanner: Sendable {
         tied.sort()
         for sponsor in tied.prefix(candidatesPerProject - above) { picked.append((Int8(threshold), sponsor)) }
         picked.sort { ($0.proxy, $1.sponsor) > ($1.proxy, $0.sponsor) }
-        return picked
-    }
-
-    /// The best `candidatesPerProject` sponsors by pre-rank, then by index, over every sponsor.
-    private func preRanked(
-        _ project: ProjectProfile, exact: FocusBits, related: FocusBits, places: UInt64, sponsors: [PartnerProfile], inputs: PlanInputs
-    ) -> [(proxy: Int8, sponsor: Int)] {
-        var proxies = [Int8](repeating: -1, count: sponsors.count)
-        var countOf = [Int](repeating: 0, count: 128)
-        for sponsorIndex in sponsors.indices {
-            guard let proxy = proxy(of: sponsorIndex, project, exact: exact, related: related, places: places, inputs: inputs) else { continue }
-            proxies[sponsorIndex] = Int8(proxy)
-            countOf[proxy] += 1
-        }
-        // The lowest value still among the best, and how many of that value make it.
-        var threshold = 127
-        var above = 0
-        while threshold > 0, above + countOf[threshold] < candidatesPerProject {
-            above += countOf[threshold]
-            threshold -= 1
-        }
-        var atThreshold = candidatesPerProject - above
-        var picked: [(proxy: Int8, sponsor: Int)] = []
-        picked.reserveCapacity(candidatesPerProject)
-        for sponsorIndex in sponsors.indices {
-            let proxy = proxies[sponsorIndex]
-            guard proxy >= 0, Int(proxy) >= threshold else { continue }
-            if Int(proxy) == threshold {
-                guard atThreshold > 0 else { continue }
-                atThreshold -= 1
-            }
-            picked.append((proxy, sponsorIndex))
-        }
-        picked.sort { ($0.proxy, $1.sponsor) > ($1.proxy, $0.sponsor) }
-        return picked
+        return (picked, threshold)
     }
 
     /// Scores the picked sponsors in full and keeps the best `edgesPerProject` edges.

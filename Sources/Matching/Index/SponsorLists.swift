@@ -122,11 +122,9 @@ struct GovernmentEntry: SlotListed {
             return
         }
         guard let jurisdiction, let code = Self.code(jurisdiction) else { return nil }
-        let level = KATO.level(jurisdiction)
-        let significant = level == 1 ? 2 : level == 2 ? 4 : level == 3 ? 6 : 9
-        divisor = (0..<(9 - significant)).reduce(1) { power, _ in power * 10 }
+        divisor = (KATO.prefix(jurisdiction).count..<9).reduce(1) { power, _ in power * 10 }
         prefix = code / divisor
-        closeness = level >= 2 ? 3 : 2
+        closeness = KATO.level(jurisdiction) >= 2 ? 3 : 2
     }
 
     /// A nine-digit KATO code as a number; nil for anything else.

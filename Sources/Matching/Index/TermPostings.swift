@@ -92,7 +92,7 @@ struct RelevanceSums: Sendable {
 
     @inline(__always)
     func sum(at slot: Int) -> Double {
-        slot < stamps.count && stamps[slot] == current && current != 0 ? sums[slot] : 0
+        slot < stamps.count && stamps[slot] == current ? sums[slot] : 0
     }
 }
 

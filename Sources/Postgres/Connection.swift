@@ -9,6 +9,10 @@ import Foundation
 public final class Connection: @unchecked Sendable {
     private let handle: OpaquePointer
     private var preparedNames: [String: String] = [:]
+    /// The result columns of each prepared statement, by its name, once it has answered: a
+    /// statement's result shape cannot change while it stays prepared (the server refuses that),
+    /// and indexing the names again for every result was a tenth of a lookup's cost on this side.
+    private var resultColumns: [String: ColumnIndex] = [:]
     private var isBroken = false
     /// When the connection last ran a statement; the pool re-checks one idle for long.
     private(set) var lastUsed = ContinuousClock.now
@@ -104,7 +108,106 @@ public final class Connection: @unchecked Sendable {
         let sent = withOptionalCStringArray(texts) { pointers in
             PQsendQueryPrepared(handle, statementName, Int32(texts.count), pointers, nil, nil, 0)
         }
-        return try consume(awaitResult(sent: sent, deadline: deadline(after: statementTimeout)))
+        return try consume(awaitResult(sent: sent, deadline: deadline(after: statementTimeout)), statement: statementName)
+    }
+
+    /// Runs independent statements in one pipeline: all are sent before any answer is read, so
+    /// the server and this thread wake once for the lot instead of once per statement. Each
+    /// statement is its own transaction, as a lone `query` outside one would be, and its error
+    /// fails it alone. With `genericPlans` the server reuses one plan per statement instead of
+    /// planning for each set of parameters, which is right only where the best plan does not
+    /// depend on the parameters (a row by its key); the session's custom plans are restored after.
+    ///
+    /// Throws (and the connection is given up) only when the connection itself fails; then none
+    /// of the statements has an answer.
+    public func pipeline(
+        _ statements: [(sql: String, parameters: [String?])], genericPlans: Bool
+    ) throws -> [Result<QueryResult, any Error>] {
+        guard PQtransactionStatus(handle) == PQTRANS_IDLE else {
+            throw PostgresError(.server, message: "a pipeline runs outside a transaction")
+        }
+        var names: [String] = []
+        names.reserveCapacity(statements.count)
+        for statement in statements {
+            names.append(try preparedStatement(for: statement.sql, parameterCount: statement.parameters.count))
+        }
+        let deadline = deadline(after: statementTimeout)
+        guard PQenterPipelineMode(handle) == 1 else { throw connectionError(.connectionLost) }
+        // Whatever goes wrong from here leaves the connection mid-pipeline: it is not used again.
+        do {
+            return try runPipeline(statements, names: names, genericPlans: genericPlans, deadline: deadline)
+        } catch {
+            isBroken = true
+            throw error
+        }
+    }
+
+    private func runPipeline(
+        _ statements: [(sql: String, parameters: [String?])], names: [String], genericPlans: Bool, deadline: ContinuousClock.Instant?
+    ) throws -> [Result<QueryResult, any Error>] {
+        var segments = 0
+        func sendSetting(_ sql: String) throws {
+            guard PQsendQueryParams(handle, sql, 0, nil, nil, nil, nil, 0) == 1, PQpipelineSync(handle) == 1 else {
+                throw connectionError(.connectionLost)
+            }
+            segments += 1
+        }
+        if genericPlans { try sendSetting("SET plan_cache_mode = force_generic_plan") }
+        for (statement, name) in zip(statements, names) {
+            let sent = withOptionalCStringArray(statement.parameters) { pointers in
+                PQsendQueryPrepared(handle, name, Int32(statement.parameters.count), pointers, nil, nil, 0)
+            }
+            guard sent == 1, PQpipelineSync(handle) == 1 else { throw connectionError(.connectionLost) }
+            segments += 1
+        }
+        if genericPlans { try sendSetting("SET plan_cache_mode = force_custom_plan") }
+        try flush(deadline: deadline)
+        var answers: [Result<QueryResult, any Error>] = []
+        answers.reserveCapacity(statements.count)
+        for segment in 0..<segments {
+            // A segment: the statement's result, the end of its results (nil), then the sync's.
+            let isSetting = genericPlans && (segment == 0 || segment == segments - 1)
+            let statement = isSetting ? nil : names[segment - (genericPlans ? 1 : 0)]
+            let answer = Result { try consume(try nextResult(deadline: deadline), statement: statement) }
+            if try nextResult(deadline: deadline) != nil { throw unexpectedPipelineResult() }
+            guard let sync = try nextResult(deadline: deadline), PQresultStatus(sync) == PGRES_PIPELINE_SYNC else {
+                throw unexpectedPipelineResult()
+            }
+            PQclear(sync)
+            if isSetting {
+                _ = try answer.get()
+            } else {
+                answers.append(answer)
+            }
+        }
+        guard PQexitPipelineMode(handle) == 1 else { throw connectionError(.connectionLost) }
+        return answers
+    }
+
+    /// Sends what libpq holds, reading whatever arrives meanwhile so neither side stalls.
+    private func flush(deadline: ContinuousClock.Instant?) throws {
+        while true {
+            let flushed = PQflush(handle)
+            if flushed == 0 { return }
+            if flushed < 0 { throw connectionError(.connectionLost) }
+            if try waitForSocket(events: Int16(POLLIN | POLLOUT), deadline: deadline) & Int16(POLLIN) != 0 {
+                guard PQconsumeInput(handle) == 1 else { throw connectionError(.connectionLost) }
+            }
+        }
+    }
+
+    /// The next result of a pipeline, waiting for it until `deadline`; nil ends one statement's results.
+    private func nextResult(deadline: ContinuousClock.Instant?) throws -> OpaquePointer? {
+        while PQisBusy(handle) == 1 {
+            _ = try waitForSocket(events: Int16(POLLIN), deadline: deadline)
+            guard PQconsumeInput(handle) == 1 else { throw connectionError(.connectionLost) }
+        }
+        return PQgetResult(handle)
+    }
+
+    private func unexpectedPipelineResult() -> PostgresError {
+        isBroken = true
+        return PostgresError(.connectionLost, message: "the server's answers to a pipeline were out of order")
     }
 
     /// Runs SQL text that may hold several statements and no parameters (migrations, SET, BEGIN).
@@ -201,14 +304,7 @@ public final class Connection: @unchecked Sendable {
     /// the last result; a COPY result at once, since the caller must feed it.
     private func awaitResult(sent: Int32, deadline: ContinuousClock.Instant?) throws -> OpaquePointer {
         guard sent == 1 else { throw connectionError(.connectionLost) }
-        while true {
-            let flushed = PQflush(handle)
-            if flushed == 0 { break }
-            if flushed < 0 { throw connectionError(.connectionLost) }
-            if try waitForSocket(events: Int16(POLLIN | POLLOUT), deadline: deadline) & Int16(POLLIN) != 0 {
-                guard PQconsumeInput(handle) == 1 else { throw connectionError(.connectionLost) }
-            }
-        }
+        try flush(deadline: deadline)
         var kept: OpaquePointer?
         while true {
             while PQisBusy(handle) == 1 {
@@ -288,7 +384,8 @@ public final class Connection: @unchecked Sendable {
 
     // MARK: Results
 
-    private func consume(_ result: OpaquePointer?) throws -> QueryResult {
+    /// The result as rows, or its error thrown; `statement` names the prepared statement it answers.
+    private func consume(_ result: OpaquePointer?, statement: String? = nil) throws -> QueryResult {
         lastUsed = ContinuousClock.now
         guard let result else { throw connectionError(.connectionLost) }
         defer { PQclear(result) }
@@ -296,7 +393,7 @@ public final class Connection: @unchecked Sendable {
         case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             return QueryResult(rows: [], affectedRows: affectedRows(result))
         case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
-            return QueryResult(rows: rows(of: result), affectedRows: affectedRows(result))
+            return QueryResult(rows: rows(of: result, statement: statement), affectedRows: affectedRows(result))
         default:
             if PQstatus(handle) != CONNECTION_OK {
                 throw connectionError(.connectionLost)
@@ -314,7 +411,10 @@ public final class Connection: @unchecked Sendable {
             if sqlState == "57014" {
                 throw PostgresError(.deadlineExceeded, sqlState: sqlState, message: resultMessage(result))
             }
-            if sqlState == "26000" { preparedNames.removeAll() }
+            if sqlState == "26000" {
+                preparedNames.removeAll()
+                resultColumns.removeAll()
+            }
             throw PostgresError(
                 .server,
                 sqlState: sqlState,
@@ -324,10 +424,16 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
-    private func rows(of result: OpaquePointer) -> [Row] {
+    private func rows(of result: OpaquePointer, statement: String?) -> [Row] {
         let rowCount = Int(PQntuples(result))
         let columnCount = Int(PQnfields(result))
-        let columns = ColumnIndex(names: (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) })
+        let columns: ColumnIndex
+        if let statement, let known = resultColumns[statement], known.names.count == columnCount {
+            columns = known
+        } else {
+            columns = ColumnIndex(names: (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) })
+            if let statement { resultColumns[statement] = columns }
+        }
         var rows: [Row] = []
         rows.reserveCapacity(rowCount)
         for rowIndex in 0..<Int32(rowCount) {

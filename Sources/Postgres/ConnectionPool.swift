@@ -40,12 +40,20 @@ public final class ConnectionPool: Sendable {
             self.longStatementTimeout = longStatementTimeout
         }
 
-        /// `DATABASE_URL` when set, otherwise libpq's own `PG*` defaults; `ASAR_DB_POOL_SIZE`,
+        /// How many connections at most carry `lookup`s at once, each as pipelines.
+        public var lookupRunners = 2
+        /// The most lookups one pipeline carries.
+        public var lookupBatch = 64
+
+        /// `DATABASE_URL` when set, otherwise libpq's own `PG*` defaults; `ASAR_DB_POOL_SIZE`, `ASAR_DB_LOOKUP_RUNNERS`,
         /// `ASAR_STATEMENT_TIMEOUT_MS` and `ASAR_LONG_STATEMENT_TIMEOUT_MS` when set to positive numbers.
         public static func fromEnvironment(_ environment: [String: String]) -> Configuration {
             var configuration = Configuration(connectionString: environment["DATABASE_URL"] ?? "")
             if let size = environment["ASAR_DB_POOL_SIZE"].flatMap(Int.init), size > 0 {
                 configuration.maxConnections = size
+            }
+            if let runners = environment["ASAR_DB_LOOKUP_RUNNERS"].flatMap(Int.init), runners > 0 {
+                configuration.lookupRunners = runners
             }
             if let milliseconds = environment["ASAR_STATEMENT_TIMEOUT_MS"].flatMap(Int.init), milliseconds > 0 {
                 configuration.statementTimeout = .milliseconds(milliseconds)
@@ -75,15 +83,26 @@ public final class ConnectionPool: Sendable {
 
     private typealias State = PoolStateMachine<Connection, Job>
 
+    /// A statement waiting for a lookup runner; its parameters already in their text form.
+    private struct Lookup: Sendable {
+        let sql: String
+        let parameters: [String?]
+        let continuation: CheckedContinuation<QueryResult, any Error>
+    }
+
     public let configuration: Configuration
     private let threads: NIOThreadPool
     private let state: NIOLockedValueBox<State>
+    private let lookups: NIOLockedValueBox<LookupQueue<Lookup>>
     private let logger: Logger
 
     public init(configuration: Configuration, logger: Logger = Logger(label: "asar.postgres")) {
         self.configuration = configuration
         self.logger = logger
         self.state = NIOLockedValueBox(State(capacity: configuration.maxConnections))
+        self.lookups = NIOLockedValueBox(LookupQueue(
+            maxRunners: min(configuration.lookupRunners, configuration.maxConnections), maxBatch: configuration.lookupBatch
+        ))
         // One thread per connection: a job that has a connection never waits for a thread.
         self.threads = NIOThreadPool(numberOfThreads: configuration.maxConnections)
         threads.start()
@@ -143,6 +162,66 @@ public final class ConnectionPool: Sendable {
     ) async throws -> T {
         try await withConnection(statementTimeout: statementTimeout) { connection in
             try connection.transaction(isolation: isolation) { try body(connection) }
+        }
+    }
+
+    /// Lookups run so far, and the pipelines that carried them.
+    public var lookupStatistics: (lookups: Int, pipelines: Int) {
+        lookups.withLockedValue { ($0.lookupsTaken, $0.batchesTaken) }
+    }
+
+    /// Runs one statement that reads by key, such as a row by its id, batched with the others
+    /// waiting into one pipeline on a connection of the pool (see `Connection.pipeline`).
+    ///
+    /// For statements whose best plan does not depend on their parameters: the server keeps one
+    /// plan for each. Under 16 clients, a query per request cost the round trip's thread and
+    /// process switches and a fresh plan each time; gathered, one switch serves many.
+    /// Not for statements that must see a transaction's own writes: each runs on its own.
+    public func lookup(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
+        let texts = parameters.map(\.postgresText)
+        return try await withCheckedThrowingContinuation { continuation in
+            let startsRunner = lookups.withLockedValue {
+                $0.add(Lookup(sql: sql, parameters: texts, continuation: continuation))
+            }
+            if startsRunner { startLookupRunner() }
+        }
+    }
+
+    private func startLookupRunner() {
+        start(Job(
+            execute: { [self] connection in
+                runLookups(on: connection)
+                return {}
+            },
+            fail: { [self] error in
+                for lookup in lookups.withLockedValue({ $0.runnerFailed() }) {
+                    lookup.continuation.resume(throwing: error)
+                }
+            },
+            ticket: Ticket()
+        ))
+    }
+
+    /// Runs on a database thread: the waiting lookups in pipelines until none wait. A broken
+    /// connection fails its batch and hands the rest to a new runner on another connection.
+    private func runLookups(on connection: Connection) {
+        while true {
+            let batch = lookups.withLockedValue { $0.nextBatch() }
+            guard !batch.isEmpty else { return }
+            do {
+                try connection.setStatementTimeout(configuration.statementTimeout)
+                let answers = try connection.pipeline(batch.map { ($0.sql, $0.parameters) }, genericPlans: true)
+                for (lookup, answer) in zip(batch, answers) {
+                    lookup.continuation.resume(with: answer)
+                }
+            } catch {
+                for lookup in batch { lookup.continuation.resume(throwing: error) }
+                guard connection.isHealthy else {
+                    logger.warning("dropping broken database connection")
+                    if lookups.withLockedValue({ $0.runnerStopped() }) { startLookupRunner() }
+                    return
+                }
+            }
         }
     }
 

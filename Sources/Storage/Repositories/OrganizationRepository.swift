@@ -41,9 +41,7 @@ public struct OrganizationRepository: Sendable {
     }
 
     public func find(_ id: UUID) async throws -> Organization {
-        try await pool.withConnection { connection in
-            try Self.find(id, on: connection, lock: false)
-        }
+        try Self.decode(try await lookUpRow(table: "organizations", columns: Self.selectedColumns, id: id, resource: "organization", in: pool))
     }
 
     /// Applies `change` to the current fields under a row lock, validates the result and saves it.

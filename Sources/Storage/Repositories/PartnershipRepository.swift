@@ -126,9 +126,10 @@ public struct PartnershipRepository: Sendable {
     // MARK: - Reading
 
     public func find(_ id: UUID) async throws -> Partnership {
-        try await pool.withConnection { connection in
-            try Self.find(id, on: connection, lock: false)
+        guard let row = try await pool.lookup("\(Self.selectedColumns) WHERE p.id = $1", [id]).first else {
+            throw DomainError.notFound(resource: "partnership")
         }
+        return try Self.decode(row)
     }
 
     /// Partnerships in `scope`, newest first.

@@ -41,9 +41,7 @@ public struct ProjectRepository: Sendable {
     }
 
     public func find(_ id: UUID) async throws -> Project {
-        try await pool.withConnection { connection in
-            try Self.find(id, on: connection, lock: false)
-        }
+        try Self.decode(try await lookUpRow(table: "projects", columns: Self.selectedColumns, id: id, resource: "project", in: pool))
     }
 
     /// Applies `change` under a row lock, validates the result and saves it.

@@ -49,3 +49,11 @@ func findRow(
     guard let row = try connection.query(sql, [id]).first else { throw DomainError.notFound(resource: resource) }
     return row
 }
+
+/// One row by primary key, as a pooled lookup (batched with others, one plan kept); `DomainError.notFound` when there is none.
+func lookUpRow(table: StaticString, columns: String, id: UUID, resource: String, in pool: ConnectionPool) async throws -> Row {
+    guard let row = try await pool.lookup("SELECT \(columns) FROM \(table) WHERE id = $1", [id]).first else {
+        throw DomainError.notFound(resource: resource)
+    }
+    return row
+}

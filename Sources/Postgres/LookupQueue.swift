@@ -1,0 +1,60 @@
+/// Lookups waiting for a pipeline, and how many runners take them; no I/O, so it can be tested alone.
+///
+/// A runner holds one pooled connection and sends every lookup waiting when it comes round as one
+/// pipeline. Under load lookups gather while a pipeline is out, so each round trip carries many.
+struct LookupQueue<Lookup> {
+    let maxRunners: Int
+    let maxBatch: Int
+    private(set) var pending: [Lookup] = []
+    private(set) var runners = 0
+    /// Batches and lookups handed to runners so far: their ratio is the mean lookups per round trip.
+    private(set) var batchesTaken = 0
+    private(set) var lookupsTaken = 0
+
+    init(maxRunners: Int, maxBatch: Int) {
+        precondition(maxRunners > 0 && maxBatch > 0, "lookups need a runner and room in a batch")
+        self.maxRunners = maxRunners
+        self.maxBatch = maxBatch
+    }
+
+    /// Queues a lookup; true when the caller must start a runner, already counted.
+    mutating func add(_ lookup: Lookup) -> Bool {
+        pending.append(lookup)
+        guard runners < maxRunners else { return false }
+        runners += 1
+        return true
+    }
+
+    /// The next batch, oldest first; empty when none wait, and then the runner is counted off.
+    mutating func nextBatch() -> [Lookup] {
+        guard !pending.isEmpty else {
+            runners -= 1
+            return []
+        }
+        let batch = Array(pending.prefix(maxBatch))
+        pending.removeFirst(batch.count)
+        batchesTaken += 1
+        lookupsTaken += batch.count
+        return batch
+    }
+
+    /// A runner stops early (its connection broke); true when the caller must start another for
+    /// the lookups still waiting, already counted.
+    mutating func runnerStopped() -> Bool {
+        runners -= 1
+        guard !pending.isEmpty else { return false }
+        runners += 1
+        return true
+    }
+
+    /// A runner got no connection. The lookups waiting are returned to fail when no other runner
+    /// is left to take them.
+    mutating func runnerFailed() -> [Lookup] {
+        runners -= 1
+        guard runners == 0 else { return [] }
+        defer { pending = [] }
+        return pending
+    }
+}
+
+extension LookupQueue: Sendable where Lookup: Sendable {}

@@ -118,10 +118,10 @@ public final class Connection: @unchecked Sendable {
     /// planning for each set of parameters, which is right only where the best plan does not
     /// depend on the parameters (a row by its key); the session's custom plans are restored after.
     ///
-    /// Throws (and the connection is given up) only when the connection itself fails; then none
-    /// of the statements has an answer.
+    /// Throws (and the connection is given up) only when the connection itself fails or no answer
+    /// came by `deadline` (nil: the statement timeout from now); then none of the statements has an answer.
     public func pipeline(
-        _ statements: [(sql: String, parameters: [String?])], genericPlans: Bool
+        _ statements: [(sql: String, parameters: [String?])], genericPlans: Bool, deadline: ContinuousClock.Instant? = nil
     ) throws -> [Result<QueryResult, any Error>] {
         guard PQtransactionStatus(handle) == PQTRANS_IDLE else {
             throw PostgresError(.server, message: "a pipeline runs outside a transaction")
@@ -131,7 +131,7 @@ public final class Connection: @unchecked Sendable {
         for statement in statements {
             names.append(try preparedStatement(for: statement.sql, parameterCount: statement.parameters.count))
         }
-        let deadline = deadline(after: statementTimeout)
+        let deadline = deadline ?? self.deadline(after: statementTimeout)
         guard PQenterPipelineMode(handle) == 1 else { throw connectionError(.connectionLost) }
         // Whatever goes wrong from here leaves the connection mid-pipeline: it is not used again.
         do {

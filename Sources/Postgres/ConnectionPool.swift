@@ -88,6 +88,9 @@ public final class ConnectionPool: Sendable {
         let sql: String
         let parameters: [String?]
         let continuation: CheckedContinuation<QueryResult, any Error>
+        /// The statement timeout counts from when the lookup was asked for, not from when a runner
+        /// took it: behind a frozen server, a lookup waits no longer than one sent at once.
+        let deadline: ContinuousClock.Instant
     }
 
     public let configuration: Configuration
@@ -181,13 +184,17 @@ public final class ConnectionPool: Sendable {
         let texts = parameters.map(\.postgresText)
         return try await withCheckedThrowingContinuation { continuation in
             let startsRunner = lookups.withLockedValue {
-                $0.add(Lookup(sql: sql, parameters: texts, continuation: continuation))
+                $0.add(Lookup(sql: sql, parameters: texts, continuation: continuation, deadline: .now + configuration.statementTimeout))
             }
             if startsRunner { startLookupRunner() }
         }
     }
 
+    /// Starts a runner on a pooled connection, and a sweep that fails the lookups still waiting at
+    /// their deadline: behind a frozen server, getting a connection may take a lease timeout and
+    /// then a connect timeout, and a lookup must still end when its statement timeout is up.
     private func startLookupRunner() {
+        scheduleLookupSweep()
         start(Job(
             execute: { [self] connection in
                 runLookups(on: connection)
@@ -202,15 +209,46 @@ public final class ConnectionPool: Sendable {
         ))
     }
 
+    private func scheduleLookupSweep() {
+        let firstDeadline = lookups.withLockedValue { queue -> ContinuousClock.Instant? in
+            guard !queue.sweepScheduled, let deadline = queue.pending.first?.deadline else { return nil }
+            queue.sweepScheduled = true
+            return deadline
+        }
+        guard let firstDeadline else { return }
+        MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(max(.zero, firstDeadline - .now))) { [weak self] in
+            guard let self else { return }
+            let now = ContinuousClock.now
+            let expired = self.lookups.withLockedValue { queue in
+                queue.sweepScheduled = false
+                return queue.removePending { $0.deadline <= now }
+            }
+            for lookup in expired {
+                lookup.continuation.resume(throwing: PostgresError(
+                    .deadlineExceeded, message: "no connection answered within the statement timeout"
+                ))
+            }
+            self.scheduleLookupSweep()
+        }
+    }
+
     /// Runs on a database thread: the waiting lookups in pipelines until none wait. A broken
     /// connection fails its batch and hands the rest to a new runner on another connection.
     private func runLookups(on connection: Connection) {
         while true {
-            let batch = lookups.withLockedValue { $0.nextBatch() }
-            guard !batch.isEmpty else { return }
+            let taken = lookups.withLockedValue { $0.nextBatch() }
+            guard !taken.isEmpty else { return }
+            let now = ContinuousClock.now
+            for lookup in taken where lookup.deadline <= now {
+                lookup.continuation.resume(throwing: PostgresError(
+                    .deadlineExceeded, message: "no answer from the server within the statement timeout"
+                ))
+            }
+            let batch = taken.filter { $0.deadline > now }
+            guard let deadline = batch.map(\.deadline).min() else { continue }
             do {
                 try connection.setStatementTimeout(configuration.statementTimeout)
-                let answers = try connection.pipeline(batch.map { ($0.sql, $0.parameters) }, genericPlans: true)
+                let answers = try connection.pipeline(batch.map { ($0.sql, $0.parameters) }, genericPlans: true, deadline: deadline)
                 for (lookup, answer) in zip(batch, answers) {
                     lookup.continuation.resume(with: answer)
                 }

@@ -47,6 +47,16 @@ struct LookupQueue<Lookup> {
         return true
     }
 
+    /// Whether a sweep for lookups past their deadline is scheduled (the pool keeps one at most).
+    var sweepScheduled = false
+
+    /// Takes the waiting lookups `isExpired` picks, to fail them: those no runner took in time.
+    mutating func removePending(where isExpired: (Lookup) -> Bool) -> [Lookup] {
+        let expired = pending.filter(isExpired)
+        if !expired.isEmpty { pending.removeAll(where: isExpired) }
+        return expired
+    }
+
     /// A runner got no connection. The lookups waiting are returned to fail when no other runner
     /// is left to take them.
     mutating func runnerFailed() -> [Lookup] {

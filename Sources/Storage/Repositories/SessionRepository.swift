@@ -84,11 +84,10 @@ public struct SessionRepository: Sendable {
     /// The session behind a token, expired or not; nil when there is none.
     public func find(token: String) async throws -> Record? {
         guard SecretToken.isPlausible(token, prefix: Self.prefix) else { return nil }
-        return try await pool.withConnection { connection in
-            try connection.query(
-                "SELECT \(Self.columns) FROM sessions WHERE token_hash = sha256(convert_to($1, 'UTF8'))", [token]
-            ).first.map(Self.decode)
-        }
+        // A read by key on every page request with a session: a pooled lookup.
+        return try await pool.lookup(
+            "SELECT \(Self.columns) FROM sessions WHERE token_hash = sha256(convert_to($1, 'UTF8'))", [token]
+        ).first.map(Self.decode)
     }
 
     /// Moves the idle expiry forward.

@@ -52,27 +52,26 @@ public struct TokenRepository: Sendable {
     public func authenticate(_ token: String) async throws -> Caller? {
         // Anything that is not shaped like our tokens cannot match, so skip the database.
         guard token.hasPrefix("asar_"), token.utf8.count <= 100 else { return nil }
-        return try await pool.withConnection { connection in
-            guard let row = try connection.query(
-                """
-                SELECT t.id, t.is_admin, t.organization_id, o.kind, o.jurisdiction, o.level, o.verification
-                FROM api_tokens t LEFT JOIN organizations o ON o.id = t.organization_id
-                WHERE t.token_hash = sha256(convert_to($1, 'UTF8'))
-                  AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-                  AND (t.is_admin OR o.active)
-                """,
-                [token]
-            ).first else { return nil }
-            if try row.decode(Bool.self, at: 1) { return .admin }
-            guard let organizationID = try row.decode(UUID?.self, at: 2),
-                  let kind = OrganizationKind(rawValue: try row.decode(String.self, at: 3)) else { return nil }
-            return .organization(Caller.Member(
-                organizationID: organizationID, kind: kind,
-                jurisdiction: try row.decode(String?.self, at: 4),
-                isNational: try row.decode(String?.self, at: 5) == GovernmentLevel.national.rawValue,
-                isSuspended: try row.decode(String?.self, at: 6) == Verification.suspended.rawValue
-            ))
-        }
+        // A read by key on every request that carries a token: a pooled lookup.
+        guard let row = try await pool.lookup(
+            """
+            SELECT t.id, t.is_admin, t.organization_id, o.kind, o.jurisdiction, o.level, o.verification
+            FROM api_tokens t LEFT JOIN organizations o ON o.id = t.organization_id
+            WHERE t.token_hash = sha256(convert_to($1, 'UTF8'))
+              AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+              AND (t.is_admin OR o.active)
+            """,
+            [token]
+        ).first else { return nil }
+        if try row.decode(Bool.self, at: 1) { return .admin }
+        guard let organizationID = try row.decode(UUID?.self, at: 2),
+              let kind = OrganizationKind(rawValue: try row.decode(String.self, at: 3)) else { return nil }
+        return .organization(Caller.Member(
+            organizationID: organizationID, kind: kind,
+            jurisdiction: try row.decode(String?.self, at: 4),
+            isNational: try row.decode(String?.self, at: 5) == GovernmentLevel.national.rawValue,
+            isSuspended: try row.decode(String?.self, at: 6) == Verification.suspended.rawValue
+        ))
     }
 
     /// The organization a token acts for (nil for an admin token); nil when no token has this id.

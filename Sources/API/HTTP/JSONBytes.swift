@@ -1,5 +1,3 @@
-import Foundation
-
 /// JSON written straight into bytes, for the few bodies where JSONEncoder's generic machinery
 /// costs more than the work behind them: a match list of 10 is about 34 kB of explanations,
 /// and encoding it took a fifth of a project-match request's time (profiled on
@@ -100,61 +98,9 @@ struct JSONBytes {
         }
     }
 
-    /// A UTC timestamp with milliseconds, as the API's encoder writes dates: 2026-12-02T08:18:22.312Z.
-    /// Milliseconds are cut, not rounded, and taken from the date's own reference-date seconds, as
-    /// Foundation's ISO 8601 style does, so both write the same text for every date.
-    mutating func timestamp(_ date: Date) {
-        separate()
-        let sinceReference = date.timeIntervalSinceReferenceDate
-        let wholeSeconds = sinceReference.rounded(.down)
-        let milliseconds = min(999, Int((sinceReference - wholeSeconds) * 1000))
-        let seconds = Int(wholeSeconds) + 978_307_200
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Days to a civil date (H. Hinnant, "chrono-compatible low-level date algorithms").
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        bytes.append(UInt8(ascii: "\""))
-        appendDigits(year, count: 4)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(month, count: 2)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(day, count: 2)
-        bytes.append(UInt8(ascii: "T"))
-        appendDigits(secondOfDay / 3600, count: 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay / 60 % 60, count: 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, count: 2)
-        bytes.append(UInt8(ascii: "."))
-        appendDigits(milliseconds, count: 3)
-        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
-    }
-
-    private mutating func appendDigits(_ value: Int, count: Int) {
-        var divisor = 1
-        for _ in 1..<count { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-            divisor /= 10
-        }
-    }
-
     mutating func bool(_ value: Bool) {
         separate()
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
-    }
-
-    mutating func null() {
-        separate()
-        bytes.append(contentsOf: "null".utf8)
     }
 
     mutating func strings(_ values: [String]) {

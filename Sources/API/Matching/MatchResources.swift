@@ -338,3 +338,15 @@ extension ProjectSummary {
         json.endObject()
     }
 }
+
+extension LocalizedTextResource {
+    func write(to json: inout JSONBytes) {
+        json.beginObject()
+        for (key, value) in [("en" as StaticString, en), ("kk", kk), ("ru", ru)] {
+            guard let value else { continue }
+            json.key(key)
+            json.string(value)
+        }
+        json.endObject()
+    }
+}

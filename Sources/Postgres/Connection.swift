@@ -9,9 +9,11 @@ import Foundation
 public final class Connection: @unchecked Sendable {
     private let handle: OpaquePointer
     private var preparedNames: [String: String] = [:]
+    private var preparedCount = 0
     /// The result columns of each prepared statement, by its name, once it has answered: a
     /// statement's result shape cannot change while it stays prepared (the server refuses that),
     /// and indexing the names again for every result was a tenth of a lookup's cost on this side.
+    /// The column count is still compared, as a cheap guard against a stale entry.
     private var resultColumns: [String: ColumnIndex] = [:]
     private var isBroken = false
     /// When the connection last ran a statement; the pool re-checks one idle for long.
@@ -111,31 +113,35 @@ public final class Connection: @unchecked Sendable {
         return try consume(awaitResult(sent: sent, deadline: deadline(after: statementTimeout)), statement: statementName)
     }
 
-    /// Runs independent statements in one pipeline: all are sent before any answer is read, so
-    /// the server and this thread wake once for the lot instead of once per statement. Each
-    /// statement is its own transaction, as a lone `query` outside one would be, and its error
-    /// fails it alone. With `genericPlans` the server reuses one plan per statement instead of
-    /// planning for each set of parameters, which is right only where the best plan does not
-    /// depend on the parameters (a row by its key); the session's custom plans are restored after.
+    /// Runs independent reads by key in one pipeline: all are sent before any answer is read, so
+    /// this thread waits once for the lot and the server runs them back to back without waiting
+    /// for the client in between. Each statement is its own transaction, as a lone `query` outside
+    /// one would be, and its error (preparing or running it) fails it alone. The server reuses one
+    /// plan per statement (`force_generic_plan`) instead of planning for each set of parameters,
+    /// which is right only where the best plan does not depend on them; the session's custom plans
+    /// are set back at the end of the same pipeline.
     ///
-    /// Throws (and the connection is given up) only when the connection itself fails or no answer
-    /// came by `deadline` (nil: the statement timeout from now); then none of the statements has an answer.
+    /// Throws, and the connection is given up, only when the connection itself fails or no answer
+    /// came by `deadline`; then none of the statements has an answer.
     public func pipeline(
-        _ statements: [(sql: String, parameters: [String?])], genericPlans: Bool, deadline: ContinuousClock.Instant? = nil
+        _ statements: [(sql: String, parameters: [String?])], deadline: ContinuousClock.Instant
     ) throws -> [Result<QueryResult, any Error>] {
         guard PQtransactionStatus(handle) == PQTRANS_IDLE else {
+            isBroken = true
             throw PostgresError(.server, message: "a pipeline runs outside a transaction")
         }
-        var names: [String] = []
+        var names: [Result<String, any Error>] = []
         names.reserveCapacity(statements.count)
         for statement in statements {
-            names.append(try preparedStatement(for: statement.sql, parameterCount: statement.parameters.count))
+            let name = Result { try preparedStatement(for: statement.sql, parameterCount: statement.parameters.count) }
+            // A statement the server refuses fails alone; a connection that failed fails them all.
+            if case .failure(let error) = name, !isHealthy { throw error }
+            names.append(name)
         }
-        let deadline = deadline ?? self.deadline(after: statementTimeout)
         guard PQenterPipelineMode(handle) == 1 else { throw connectionError(.connectionLost) }
         // Whatever goes wrong from here leaves the connection mid-pipeline: it is not used again.
         do {
-            return try runPipeline(statements, names: names, genericPlans: genericPlans, deadline: deadline)
+            return try runPipeline(statements, names: names, deadline: deadline)
         } catch {
             isBroken = true
             throw error
@@ -143,45 +149,56 @@ public final class Connection: @unchecked Sendable {
     }
 
     private func runPipeline(
-        _ statements: [(sql: String, parameters: [String?])], names: [String], genericPlans: Bool, deadline: ContinuousClock.Instant?
+        _ statements: [(sql: String, parameters: [String?])], names: [Result<String, any Error>], deadline: ContinuousClock.Instant
     ) throws -> [Result<QueryResult, any Error>] {
-        var segments = 0
+        // Segments in order: nil for a setting, else the prepared statement a lookup runs.
+        var segments: [String?] = []
         func sendSetting(_ sql: String) throws {
             guard PQsendQueryParams(handle, sql, 0, nil, nil, nil, nil, 0) == 1, PQpipelineSync(handle) == 1 else {
                 throw connectionError(.connectionLost)
             }
-            segments += 1
+            segments.append(nil)
         }
-        if genericPlans { try sendSetting("SET plan_cache_mode = force_generic_plan") }
+        try sendSetting("SET plan_cache_mode = force_generic_plan")
         for (statement, name) in zip(statements, names) {
+            guard case .success(let name) = name else { continue }
             let sent = withOptionalCStringArray(statement.parameters) { pointers in
                 PQsendQueryPrepared(handle, name, Int32(statement.parameters.count), pointers, nil, nil, 0)
             }
             guard sent == 1, PQpipelineSync(handle) == 1 else { throw connectionError(.connectionLost) }
-            segments += 1
+            segments.append(name)
         }
-        if genericPlans { try sendSetting("SET plan_cache_mode = force_custom_plan") }
+        try sendSetting("SET plan_cache_mode = force_custom_plan")
         try flush(deadline: deadline)
         var answers: [Result<QueryResult, any Error>] = []
         answers.reserveCapacity(statements.count)
-        for segment in 0..<segments {
+        for statement in segments {
             // A segment: the statement's result, the end of its results (nil), then the sync's.
-            let isSetting = genericPlans && (segment == 0 || segment == segments - 1)
-            let statement = isSetting ? nil : names[segment - (genericPlans ? 1 : 0)]
             let answer = Result { try consume(try nextResult(deadline: deadline), statement: statement) }
-            if try nextResult(deadline: deadline) != nil { throw unexpectedPipelineResult() }
-            guard let sync = try nextResult(deadline: deadline), PQresultStatus(sync) == PGRES_PIPELINE_SYNC else {
+            if !isHealthy, case .failure(let error) = answer { throw error }
+            if let unexpected = try nextResult(deadline: deadline) {
+                PQclear(unexpected)
                 throw unexpectedPipelineResult()
             }
+            guard let sync = try nextResult(deadline: deadline) else { throw unexpectedPipelineResult() }
+            let synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
             PQclear(sync)
-            if isSetting {
+            guard synced else { throw unexpectedPipelineResult() }
+            if statement == nil {
                 _ = try answer.get()
             } else {
                 answers.append(answer)
             }
         }
         guard PQexitPipelineMode(handle) == 1 else { throw connectionError(.connectionLost) }
-        return answers
+        // Answers in the order asked, statements that could not be prepared failed in their place.
+        var sent = answers.makeIterator()
+        return names.map { name in
+            switch name {
+            case .success: sent.next()!
+            case .failure(let error): .failure(error)
+            }
+        }
     }
 
     /// Sends what libpq holds, reading whatever arrives meanwhile so neither side stalls.
@@ -285,7 +302,9 @@ public final class Connection: @unchecked Sendable {
 
     private func preparedStatement(for sql: String, parameterCount: Int) throws -> String {
         if let name = preparedNames[sql] { return name }
-        let name = "s\(preparedNames.count)"
+        // Never reused: after the server dropped our statements (26000) it may still hold a name.
+        preparedCount += 1
+        let name = "s\(preparedCount)"
         let sent = PQsendPrepare(handle, name, sql, Int32(parameterCount), nil)
         _ = try consume(awaitResult(sent: sent, deadline: deadline(after: statementTimeout)))
         preparedNames[sql] = name

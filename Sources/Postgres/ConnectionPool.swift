@@ -104,7 +104,8 @@ public final class ConnectionPool: Sendable {
         self.logger = logger
         self.state = NIOLockedValueBox(State(capacity: configuration.maxConnections))
         self.lookups = NIOLockedValueBox(LookupQueue(
-            maxRunners: min(configuration.lookupRunners, configuration.maxConnections), maxBatch: configuration.lookupBatch
+            // One connection always stays for transactions and other work.
+            maxRunners: max(1, min(configuration.lookupRunners, configuration.maxConnections - 1)), maxBatch: configuration.lookupBatch
         ))
         // One thread per connection: a job that has a connection never waits for a thread.
         self.threads = NIOThreadPool(numberOfThreads: configuration.maxConnections)
@@ -169,7 +170,7 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Lookups run so far, and the pipelines that carried them.
-    public var lookupStatistics: (lookups: Int, pipelines: Int) {
+    var lookupStatistics: (lookups: Int, pipelines: Int) {
         lookups.withLockedValue { ($0.lookupsTaken, $0.batchesTaken) }
     }
 
@@ -183,18 +184,16 @@ public final class ConnectionPool: Sendable {
     public func lookup(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
         let texts = parameters.map(\.postgresText)
         return try await withCheckedThrowingContinuation { continuation in
-            let startsRunner = lookups.withLockedValue {
-                $0.add(Lookup(sql: sql, parameters: texts, continuation: continuation, deadline: .now + configuration.statementTimeout))
+            let lookup = Lookup(sql: sql, parameters: texts, continuation: continuation, deadline: .now + configuration.statementTimeout)
+            let (startsRunner, armsSweep) = lookups.withLockedValue { queue in
+                (queue.add(lookup), queue.armSweep())
             }
+            if armsSweep { scheduleLookupSweep(at: lookup.deadline) }
             if startsRunner { startLookupRunner() }
         }
     }
 
-    /// Starts a runner on a pooled connection, and a sweep that fails the lookups still waiting at
-    /// their deadline: behind a frozen server, getting a connection may take a lease timeout and
-    /// then a connect timeout, and a lookup must still end when its statement timeout is up.
     private func startLookupRunner() {
-        scheduleLookupSweep()
         start(Job(
             execute: { [self] connection in
                 runLookups(on: connection)
@@ -209,56 +208,61 @@ public final class ConnectionPool: Sendable {
         ))
     }
 
-    private func scheduleLookupSweep() {
-        let firstDeadline = lookups.withLockedValue { queue -> ContinuousClock.Instant? in
-            guard !queue.sweepScheduled, let deadline = queue.pending.first?.deadline else { return nil }
-            queue.sweepScheduled = true
-            return deadline
-        }
-        guard let firstDeadline else { return }
-        MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(max(.zero, firstDeadline - .now))) { [weak self] in
+    /// Fails, at `deadline`, the lookups still waiting past theirs, and schedules itself again while
+    /// any wait: behind a frozen server, getting a runner a connection may take a lease timeout and
+    /// then a connect timeout, and a lookup must still end when its statement timeout is up.
+    private func scheduleLookupSweep(at deadline: ContinuousClock.Instant) {
+        MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(max(.zero, deadline - .now))) { [weak self] in
             guard let self else { return }
             let now = ContinuousClock.now
-            let expired = self.lookups.withLockedValue { queue in
-                queue.sweepScheduled = false
-                return queue.removePending { $0.deadline <= now }
+            let (expired, next) = self.lookups.withLockedValue { queue in
+                let (expired, rearm) = queue.sweep { $0.deadline <= now }
+                return (expired, rearm ? queue.pending.first?.deadline : nil)
             }
             for lookup in expired {
                 lookup.continuation.resume(throwing: PostgresError(
                     .deadlineExceeded, message: "no connection answered within the statement timeout"
                 ))
             }
-            self.scheduleLookupSweep()
+            if let next { self.scheduleLookupSweep(at: next) }
         }
     }
 
-    /// Runs on a database thread: the waiting lookups in pipelines until none wait. A broken
-    /// connection fails its batch and hands the rest to a new runner on another connection.
+    /// Runs on a database thread: the waiting lookups in pipelines until none wait, or until other
+    /// work waits for a connection (then another runner queues behind it, so lookups cannot starve
+    /// transactions). A broken connection fails its batch and hands the rest to a new runner.
     private func runLookups(on connection: Connection) {
+        var servedBatch = false
         while true {
+            // After a batch at least, so a runner that waited for its connection always gets on.
+            let makesWay = servedBatch && state.withLockedValue { $0.waitingCount } > 0
+            guard connection.isHealthy, !makesWay else {
+                if !connection.isHealthy { logger.warning("dropping broken database connection") }
+                if lookups.withLockedValue({ $0.runnerStopped() }) { startLookupRunner() }
+                return
+            }
+            servedBatch = true
             let taken = lookups.withLockedValue { $0.nextBatch() }
             guard !taken.isEmpty else { return }
+            // A lookup with little of its timeout left fails now rather than set a short deadline
+            // for the whole batch: a deadline missed costs the connection and every answer in it.
             let now = ContinuousClock.now
-            for lookup in taken where lookup.deadline <= now {
+            let latestStart = now + configuration.statementTimeout / 4
+            for lookup in taken where lookup.deadline <= latestStart {
                 lookup.continuation.resume(throwing: PostgresError(
-                    .deadlineExceeded, message: "no answer from the server within the statement timeout"
+                    .deadlineExceeded, message: "no connection was free within the statement timeout"
                 ))
             }
-            let batch = taken.filter { $0.deadline > now }
+            let batch = taken.filter { $0.deadline > latestStart }
             guard let deadline = batch.map(\.deadline).min() else { continue }
             do {
                 try connection.setStatementTimeout(configuration.statementTimeout)
-                let answers = try connection.pipeline(batch.map { ($0.sql, $0.parameters) }, genericPlans: true, deadline: deadline)
+                let answers = try connection.pipeline(batch.map { ($0.sql, $0.parameters) }, deadline: deadline)
                 for (lookup, answer) in zip(batch, answers) {
                     lookup.continuation.resume(with: answer)
                 }
             } catch {
                 for lookup in batch { lookup.continuation.resume(throwing: error) }
-                guard connection.isHealthy else {
-                    logger.warning("dropping broken database connection")
-                    if lookups.withLockedValue({ $0.runnerStopped() }) { startLookupRunner() }
-                    return
-                }
             }
         }
     }

@@ -10,6 +10,8 @@ struct LookupQueue<Lookup> {
     /// Batches and lookups handed to runners so far: their ratio is the mean lookups per round trip.
     private(set) var batchesTaken = 0
     private(set) var lookupsTaken = 0
+    /// Whether a sweep for lookups past their deadline is scheduled: one at most, while any wait.
+    private(set) var sweepArmed = false
 
     init(maxRunners: Int, maxBatch: Int) {
         precondition(maxRunners > 0 && maxBatch > 0, "lookups need a runner and room in a batch")
@@ -38,23 +40,13 @@ struct LookupQueue<Lookup> {
         return batch
     }
 
-    /// A runner stops early (its connection broke); true when the caller must start another for
-    /// the lookups still waiting, already counted.
+    /// A runner stops early (its connection broke, or it makes way for other work); true when the
+    /// caller must start another for the lookups still waiting, already counted.
     mutating func runnerStopped() -> Bool {
         runners -= 1
         guard !pending.isEmpty else { return false }
         runners += 1
         return true
-    }
-
-    /// Whether a sweep for lookups past their deadline is scheduled (the pool keeps one at most).
-    var sweepScheduled = false
-
-    /// Takes the waiting lookups `isExpired` picks, to fail them: those no runner took in time.
-    mutating func removePending(where isExpired: (Lookup) -> Bool) -> [Lookup] {
-        let expired = pending.filter(isExpired)
-        if !expired.isEmpty { pending.removeAll(where: isExpired) }
-        return expired
     }
 
     /// A runner got no connection. The lookups waiting are returned to fail when no other runner
@@ -64,6 +56,22 @@ struct LookupQueue<Lookup> {
         guard runners == 0 else { return [] }
         defer { pending = [] }
         return pending
+    }
+
+    /// True when the caller must schedule a sweep, now counted as scheduled: none is, and lookups wait.
+    mutating func armSweep() -> Bool {
+        guard !sweepArmed, !pending.isEmpty else { return false }
+        sweepArmed = true
+        return true
+    }
+
+    /// A sweep ran: takes the waiting lookups `isExpired` picks, to fail them (those no runner took
+    /// in time); `rearm` is true when lookups still wait and the caller must schedule the next sweep.
+    mutating func sweep(where isExpired: (Lookup) -> Bool) -> (expired: [Lookup], rearm: Bool) {
+        sweepArmed = false
+        let expired = pending.filter(isExpired)
+        if !expired.isEmpty { pending.removeAll(where: isExpired) }
+        return (expired, armSweep())
     }
 }
 

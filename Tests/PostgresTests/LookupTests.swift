@@ -50,6 +50,8 @@ import TestSupport
                 #expect(try await pool.lookup(sql, [id]).rows[0].decode(String.self, at: 0) == "n\(id)")
             }
             #expect(try await pool.lookup(sql, [5000]).rows.isEmpty)
+            // A failing statement does not keep the session in generic plans.
+            await #expect(throws: PostgresError.self) { try await pool.lookup("SELECT 1 / $1::int", [0]) }
             let plans = try await pool.withConnection { connection in
                 let row = try connection.query(
                     "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1", [sql]
@@ -59,6 +61,65 @@ import TestSupport
             }
             #expect(plans.generic == 11 && plans.custom == 0)
             #expect(plans.mode == "force_custom_plan")
+        }
+    }
+
+    @Test func statementsTheServerCannotPrepareFailAloneAndColumnsFollowTheirStatement() async throws {
+        try await TestDatabase.with(maxConnections: 2) { database in
+            let pool = database.pool
+            let statements = [
+                "SELECT $1::int AS n, 'a' AS letter",
+                "SELECT 'b' AS letter, $1::int * 10 AS n",
+                "SELECT n FROM no_such_table WHERE n = $1",
+            ]
+            let answers = await withTaskGroup(of: (Int, Result<(Int, String), any Error>).self) { group in
+                for number in 0..<90 {
+                    group.addTask {
+                        do {
+                            let row = try await pool.lookup(statements[number % 3], [number]).rows[0]
+                            return (number, .success((try row.decode(Int.self, "n"), try row.decode(String.self, "letter"))))
+                        } catch {
+                            return (number, .failure(error))
+                        }
+                    }
+                }
+                return await group.reduce(into: [Int: Result<(Int, String), any Error>]()) { $0[$1.0] = $1.1 }
+            }
+            for (number, answer) in answers {
+                switch (number % 3, answer) {
+                case (0, .success(let value)): #expect(value == (number, "a"))
+                case (1, .success(let value)): #expect(value == (number * 10, "b"))
+                case (2, .failure(let error)): #expect((error as? PostgresError)?.sqlState == "42P01")
+                default: Issue.record("lookup \(number): \(answer)")
+                }
+            }
+            #expect(pool.lookupStatistics.pipelines < 90)
+        }
+    }
+
+    @Test func aLookupNoConnectionServesFailsAtItsOwnDeadline() async throws {
+        try await TestDatabase.with { database in
+            let pool = ConnectionPool(configuration: .init(
+                connectionString: database.connectionString, maxConnections: 1, leaseTimeout: .seconds(30),
+                statementTimeout: .milliseconds(300)
+            ))
+            let released = Flag()
+            // The only connection is busy for far longer than a lookup may wait.
+            let holder = Task {
+                try await pool.withConnection(statementTimeout: .seconds(10)) { _ = try $0.query("SELECT pg_sleep(3)") }
+                released.set()
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            await #expect {
+                try await pool.lookup("SELECT 1")
+            } throws: { error in
+                (error as? PostgresError)?.code == .deadlineExceeded
+            }
+            // The sweep ended it, not the connection coming free.
+            #expect(!released.isSet)
+            try await holder.value
+            #expect(try await pool.lookup("SELECT 1").rows[0].decode(Int.self, at: 0) == 1)
+            await pool.shutdown()
         }
     }
 
@@ -114,6 +175,22 @@ import TestSupport
         #expect(queue.pending.isEmpty && queue.runners == 0)
     }
 
+    @Test func oneSweepIsArmedWhileLookupsWaitAndTakesOnlyTheExpired() {
+        var queue = LookupQueue<Int>(maxRunners: 1, maxBatch: 8)
+        let armedEmpty = queue.armSweep()
+        #expect(!armedEmpty)
+        _ = queue.add(1)
+        let armedFirst = queue.armSweep()
+        _ = queue.add(5)
+        let armedSecond = queue.armSweep()
+        #expect(armedFirst && !armedSecond)
+        let first = queue.sweep { $0 < 3 }
+        #expect(first.expired == [1] && first.rearm && queue.pending == [5])
+        _ = queue.nextBatch()
+        let second = queue.sweep { $0 < 3 }
+        #expect(second.expired == [] && !second.rearm && !queue.sweepArmed)
+    }
+
     @Test func aRunnerThatStopsEarlyIsReplacedWhileLookupsWait() {
         var queue = LookupQueue<Int>(maxRunners: 1, maxBatch: 1)
         _ = [1, 2].map { queue.add($0) }
@@ -124,4 +201,12 @@ import TestSupport
         let replacedAgain = queue.runnerStopped()
         #expect(second == [2] && !replacedAgain && queue.runners == 0)
     }
+}
+
+/// A flag one task sets and another reads.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

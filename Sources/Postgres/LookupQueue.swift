@@ -43,10 +43,9 @@ struct LookupQueue<Lookup> {
     /// A runner stops early (its connection broke, or it makes way for other work); true when the
     /// caller must start another for the lookups still waiting, already counted.
     mutating func runnerStopped() -> Bool {
+        guard pending.isEmpty else { return true }
         runners -= 1
-        guard !pending.isEmpty else { return false }
-        runners += 1
-        return true
+        return false
     }
 
     /// A runner got no connection. The lookups waiting are returned to fail when no other runner

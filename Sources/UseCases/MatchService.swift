@@ -270,11 +270,7 @@ public struct MatchService: Sendable {
                 let best = byFinalScore(
                     scored, keep: keep, for: project.profile, owner: project.owner, signature: subject.signature, index: index, scorer: scorer
                 )
-                found[kind] = best.map { entry in
-                    var profile = entry.organization.profile
-                    profile.recentImpressions = entry.impressions
-                    return PartnerCandidate(profile: profile, name: entry.organization.name, text: entry.organization.words.relevance(to: subject.signature))
-                }
+                found[kind] = best.map { Self.candidate($0.organization, impressions: $0.impressions, against: subject.signature) }
                 continue
             }
             let organizations = kind == .business
@@ -284,13 +280,17 @@ public struct MatchService: Sendable {
                 )
                 : index.governmentBodies(for: project.profile, owner: project.owner, limit: count, excluding: dismissed)
             let impressions = exposure.impressions(of: organizations.map(\.id))
-            found[kind] = zip(organizations, impressions).map { organization, impressions in
-                var profile = organization.profile
-                profile.recentImpressions = impressions
-                return PartnerCandidate(profile: profile, name: organization.name, text: organization.words.relevance(to: subject.signature))
-            }
+            found[kind] = zip(organizations, impressions).map { Self.candidate($0, impressions: $1, against: subject.signature) }
         }
         return found
+    }
+
+    /// An indexed organization as a candidate: with its recent impressions, and its text's relevance
+    /// to the other side's.
+    private static func candidate(_ organization: IndexedOrganization, impressions: Double, against signature: TextSignature) -> PartnerCandidate {
+        var profile = organization.profile
+        profile.recentImpressions = impressions
+        return PartnerCandidate(profile: profile, name: organization.name, text: organization.words.relevance(to: signature))
     }
 
     /// A sponsor with the score the scorer gives it for one project, exposure included.
@@ -313,16 +313,14 @@ public struct MatchService: Sendable {
         index: CandidateIndex, scorer: MatchScorer
     ) -> [ScoredSponsor] {
         let impressions = exposure.impressions(of: scored.map(\.organization.id))
+        let fitsAreExact = index.fitsAreExact
         var entries = zip(scored, impressions).map { scored, impressions in
             let score: Double
-            if index.fitsAreExact {
+            if fitsAreExact {
                 score = scored.fit * scorer.fairness.factor(impressions: impressions)
             } else {
-                var profile = scored.organization.profile
-                profile.recentImpressions = impressions
-                score = scorer.sponsorship(
-                    project: project, owner: owner, sponsor: profile, text: scored.organization.words.relevance(to: signature), listing: .partner
-                ).score
+                let sponsor = Self.candidate(scored.organization, impressions: impressions, against: signature)
+                score = scorer.sponsorship(project: project, owner: owner, sponsor: sponsor.profile, text: sponsor.text, listing: .partner).score
             }
             return ScoredSponsor(organization: scored.organization, impressions: impressions, score: score)
         }
@@ -385,16 +383,13 @@ public struct MatchService: Sendable {
             .prefix(Ranker.poolSize(limit: options.limit, diversity: diversity))
         let candidates = pool.map { entry in
             let indexed = projects[entry.project]
-            var profile = entry.sponsor.organization.profile
-            profile.recentImpressions = entry.sponsor.impressions
-            let text = entry.sponsor.organization.words.relevance(to: indexed.signature)
-            let match = scorer.sponsorship(project: indexed.profile, owner: owner.profile, sponsor: profile, text: text, listing: .partner)
+            let sponsor = Self.candidate(entry.sponsor.organization, impressions: entry.sponsor.impressions, against: indexed.signature)
+            let match = scorer.sponsorship(project: indexed.profile, owner: owner.profile, sponsor: sponsor.profile, text: sponsor.text, listing: .partner)
             let project = ProjectCandidate(
                 profile: indexed.profile, status: .open, title: indexed.title, owner: owner.profile, ownerName: owner.name, text: 0
             )
             return Ranker.Candidate(
-                match: match, focusAreas: Set(profile.focusAreas),
-                item: Subject.sponsorForProject(PartnerCandidate(profile: profile, name: entry.sponsor.organization.name, text: text), project: project)
+                match: match, focusAreas: Set(sponsor.profile.focusAreas), item: Subject.sponsorForProject(sponsor, project: project)
             )
         }
         return finish(Ranker.rank(candidates, limit: options.limit, diversity: diversity), shownTo: ngo)

@@ -126,7 +126,7 @@ public struct PartnershipRepository: Sendable {
     // MARK: - Reading
 
     public func find(_ id: UUID) async throws -> Partnership {
-        guard let row = try await pool.lookup("\(Self.selectedColumns) WHERE p.id = $1", [id]).first else {
+        guard let row = try await pool.lookup(Self.byID(lock: false), [id]).first else {
             throw DomainError.notFound(resource: "partnership")
         }
         return try Self.decode(row)
@@ -332,9 +332,12 @@ public struct PartnershipRepository: Sendable {
         """
 
     static func find(_ id: UUID, on connection: Connection, lock: Bool) throws -> Partnership {
-        let sql = lock ? "\(selectedColumns) WHERE p.id = $1 FOR UPDATE OF p" : "\(selectedColumns) WHERE p.id = $1"
-        guard let row = try connection.query(sql, [id]).first else { throw DomainError.notFound(resource: "partnership") }
+        guard let row = try connection.query(byID(lock: lock), [id]).first else { throw DomainError.notFound(resource: "partnership") }
         return try decode(row)
+    }
+
+    private static func byID(lock: Bool) -> String {
+        "\(selectedColumns) WHERE p.id = $1" + (lock ? " FOR UPDATE OF p" : "")
     }
 
     static func decode(_ row: Row) throws -> Partnership {

@@ -45,15 +45,20 @@ struct QueryBuilder {
 func findRow(
     table: StaticString, columns: String, id: UUID, lock: Bool, resource: String, on connection: Connection
 ) throws -> Row {
-    let sql = "SELECT \(columns) FROM \(table) WHERE id = $1" + (lock ? " FOR UPDATE" : "")
-    guard let row = try connection.query(sql, [id]).first else { throw DomainError.notFound(resource: resource) }
+    guard let row = try connection.query(rowByID(table: table, columns: columns, lock: lock), [id]).first else {
+        throw DomainError.notFound(resource: resource)
+    }
     return row
 }
 
 /// One row by primary key, as a pooled lookup (batched with others, one plan kept); `DomainError.notFound` when there is none.
 func lookUpRow(table: StaticString, columns: String, id: UUID, resource: String, in pool: ConnectionPool) async throws -> Row {
-    guard let row = try await pool.lookup("SELECT \(columns) FROM \(table) WHERE id = $1", [id]).first else {
+    guard let row = try await pool.lookup(rowByID(table: table, columns: columns, lock: false), [id]).first else {
         throw DomainError.notFound(resource: resource)
     }
     return row
+}
+
+private func rowByID(table: StaticString, columns: String, lock: Bool) -> String {
+    "SELECT \(columns) FROM \(table) WHERE id = $1" + (lock ? " FOR UPDATE" : "")
 }

@@ -129,3 +129,40 @@ extension PartnershipLifecycle.Action {
         }
     }
 }
+
+extension PartnershipLifecycle {
+    /// What a partnership waits for next, and from whom.
+    public enum NextStep: Sendable, Equatable {
+        /// The parties that have not consented yet.
+        case consent([PartyRole])
+        /// A decision by a government body whose jurisdiction holds the project.
+        case review
+        /// The NGO or the sponsor starts the work.
+        case activation
+        /// Milestone reports from the NGO, then its final evaluation.
+        case reports
+        /// Nothing: the partnership has ended.
+        case none
+    }
+
+    public static func nextStep(state: PartnershipState, consents: Set<PartyRole>) -> NextStep {
+        switch state {
+        case .proposed: .consent(PartyRole.allCases.filter { !consents.contains($0) })
+        case .underReview: .review
+        case .approved: .activation
+        case .active: .reports
+        case .rejected, .completed, .cancelled, .withdrawn: .none
+        }
+    }
+
+    /// The moves a party's page offers, in the order a partnership goes through them: those the
+    /// lifecycle allows `standing` now (reviewers decide on the review page).
+    public static let partyActions: [Action] = [.consent, .activate, .report, .complete, .withdraw, .cancel]
+
+    public static func available(to standing: Standing, state: PartnershipState, consents: Set<PartyRole>) -> [Action] {
+        partyActions.filter { action in
+            if case .success = apply(action, by: standing, state: state, consents: consents) { return true }
+            return false
+        }
+    }
+}

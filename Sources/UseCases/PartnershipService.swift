@@ -117,16 +117,71 @@ public struct PartnershipService: Sendable {
         let now = Date()
         var items: [ReviewItem] = []
         for partnership in try await partnerships.underReview(in: jurisdiction, limit: limit) {
-            let match = try await matches.explain(
-                project: partnership.projectID, sponsor: partnership.businessID, governmentBody: partnership.governmentBodyID
-            )
-            items.append(ReviewItem(
-                partnership: partnership,
-                waitingSeconds: Int(now.timeIntervalSince(partnership.submittedAt ?? partnership.createdAt)),
-                match: match
-            ))
+            items.append(try await reviewItem(partnership, now: now))
         }
         return items
+    }
+
+    /// One partnership as its reviewer weighs it, whatever its state: for the government bodies
+    /// whose jurisdiction covers its project, and admins. Hidden from those it is hidden from.
+    public func reviewItem(_ id: UUID, by caller: Caller) async throws -> ReviewItem {
+        let partnership = try await find(id, by: caller)
+        let standing = Self.standing(of: caller, in: partnership)
+        guard standing.isReviewer || standing.isAdmin else {
+            throw DomainError.forbidden(message: "Only the government bodies whose jurisdiction covers the project review this partnership.")
+        }
+        return try await reviewItem(partnership, now: Date())
+    }
+
+    private func reviewItem(_ partnership: Partnership, now: Date) async throws -> ReviewItem {
+        let match = try await matches.explain(
+            project: partnership.projectID, sponsor: partnership.businessID, governmentBody: partnership.governmentBodyID
+        )
+        return ReviewItem(
+            partnership: partnership,
+            waitingSeconds: Int(now.timeIntervalSince(partnership.submittedAt ?? partnership.createdAt)),
+            match: match
+        )
+    }
+
+    /// A partnership as one of its parties sees it: the caller's roles in it, what it waits for
+    /// next and from whom, and the moves the caller may make now (none for a viewer).
+    public struct PartyView: Sendable {
+        public let partnership: Partnership
+        public let roles: Set<PartyRole>
+        public let nextStep: PartnershipLifecycle.NextStep
+        public let actions: [PartnershipLifecycle.Action]
+    }
+
+    public func partyView(of partnership: Partnership, by caller: Caller) -> PartyView {
+        let standing = Self.standing(of: caller, in: partnership)
+        // A party's page offers the party's moves; reviewing has its own page.
+        let asParty = PartnershipLifecycle.Standing(roles: standing.roles, isReviewer: false, isAdmin: standing.isAdmin)
+        return PartyView(
+            partnership: partnership,
+            roles: standing.roles,
+            nextStep: PartnershipLifecycle.nextStep(state: partnership.state, consents: partnership.consents),
+            actions: caller.isViewer ? [] : PartnershipLifecycle.available(to: asParty, state: partnership.state, consents: partnership.consents)
+        )
+    }
+
+    /// One partnership in a party's workspace: for its parties (viewers included, who only read)
+    /// and admins.
+    public func partyView(_ id: UUID, by caller: Caller) async throws -> PartyView {
+        let partnership = try await find(id, by: caller)
+        let standing = Self.standing(of: caller, in: partnership)
+        guard !standing.roles.isEmpty || standing.isAdmin else {
+            throw DomainError.forbidden(message: "Only the partnership's parties work on it in their workspace.")
+        }
+        return partyView(of: partnership, by: caller)
+    }
+
+    /// The partnerships the caller's organization takes part in, as its workspace lists them.
+    public func partyViews(limit: Int, by caller: Caller) async throws -> [PartyView] {
+        try Access.requireSignedIn(caller)
+        guard let organization = caller.member?.organizationID else { return [] }
+        return try await partnerships.list(in: .involving(organizationID: organization, reviewJurisdiction: nil, reviewsNationally: false), state: nil, limit: limit)
+            .map { partyView(of: $0, by: caller) }
     }
 
     // MARK: - Rules

@@ -29,6 +29,8 @@ public struct WebPages: Sendable {
         PublicPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         PortalPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         AccountPages<Context>(services: services, renderer: renderer, settings: settings).addRoutes(to: pages)
+        ReviewPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
+        PartnershipPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         let assets = self.assets
         router.get("/assets/{name}") { request, context -> Response in
             guard let name = context.parameters.get("name"), let asset = assets[name] else { throw HTTPError(.notFound) }

@@ -42,6 +42,23 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /organizations/{id}/tokens/{token}/revoke", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/organizations/\(world.ngo)/tokens/\(world.ngo)/revoke", nil)
         },
+        Row(name: "GET /workspace/partnerships", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/partnerships", nil) },
+        Row(name: "GET /workspace/partnerships/{id}", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/workspace/partnerships/\(world.ngo)", nil)
+        },
+        Row(name: "POST /workspace/partnerships/{id}", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/partnerships/\(world.ngo)", nil)
+        },
+        Row(name: "POST /workspace/partnerships/{id}/reports", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/partnerships/\(world.ngo)/reports", nil)
+        },
+        Row(name: "GET /workspace/reviews", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/reviews", nil) },
+        Row(name: "GET /workspace/reviews/{id}", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/workspace/reviews/\(world.ngo)", nil)
+        },
+        Row(name: "POST /workspace/reviews/{id}", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/reviews/\(world.ngo)", nil)
+        },
         Row(name: "GET /admin/verification", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/admin/verification", nil) },
         Row(name: "POST /admin/verification/{id}", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/admin/verification/\(world.ngo)", nil)

@@ -186,6 +186,18 @@ import TestSupport
         Row(name: "partnerships.feed", expected: [.unauthenticated, .ok, .ok, .ok, .ok, .ok]) { services, _, caller in
             _ = try await services.partnerships.feed(after: 0, limit: 10, by: caller)
         },
+        Row(name: "partnerships.reviewItem(under_review)", expected: [.notFound, .forbidden, .forbidden, .ok, .notFound, .ok]) { services, world, caller in
+            _ = try await services.partnerships.reviewItem(try await world.partnership(in: .underReview), by: caller)
+        },
+        Row(name: "partnerships.partyView(proposed)", expected: [.notFound, .ok, .ok, .ok, .notFound, .ok]) { services, world, caller in
+            _ = try await services.partnerships.partyView(try await world.partnership(in: .proposed), by: caller)
+        },
+        Row(name: "partnerships.partyViews", expected: [.unauthenticated, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            let id = try await world.partnership(in: .proposed)
+            let listed = try await services.partnerships.partyViews(limit: 100, by: caller).map(\.partnership.id)
+            // Only the parties' workspaces list it; an admin acts for no organization.
+            #expect(listed.contains(id) == [world.ngo, world.business, world.akimatInside].contains(caller.member?.organizationID))
+        },
         Row(name: "partnerships.reviewQueue", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .ok, .ok]) { services, world, caller in
             let id = try await world.partnership(in: .underReview)
             let queue = try await services.partnerships.reviewQueue(limit: 100, by: caller).map(\.partnership.id)
@@ -284,7 +296,7 @@ import TestSupport
             "partnerships.propose", "partnerships.list", "partnerships.find", "partnerships.amend", "partnerships.consent",
             "partnerships.withdraw", "partnerships.approve", "partnerships.reject", "partnerships.return", "partnerships.activate",
             "partnerships.report", "partnerships.complete", "partnerships.cancel", "partnerships.events", "partnerships.reports",
-            "partnerships.feed", "partnerships.reviewQueue",
+            "partnerships.feed", "partnerships.reviewQueue", "partnerships.reviewItem", "partnerships.partyView", "partnerships.partyViews",
             "rounds.run", "rounds.find", "rounds.accept",
             "tokens.issue", "tokens.list", "tokens.revoke",
             "accounts.verificationQueue", "accounts.verify", "accounts.createPerson",

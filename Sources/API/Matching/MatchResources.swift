@@ -159,20 +159,9 @@ enum MatchRendering {
 
     /// Reasons ordered by how much their component added, each sentence once.
     static func topReasons(_ directions: [DirectionResource], count: Int = 4) -> [String] {
-        // Ties compare the sentences' bytes, which order NFC text (as the message catalogs are) as
-        // String does, without the Unicode-aware comparison and hashing, which were a visible share
-        // of a match list's time in a profile.
-        let ranked = directions.flatMap(\.components)
-            .filter { $0.value >= 0.5 }
-            .map { (contribution: $0.weight * $0.value, text: $0.reason.text) }
-            .sorted { a, b in
-                a.contribution != b.contribution ? a.contribution > b.contribution : a.text.utf8.lexicographicallyPrecedes(b.text.utf8)
-            }
-        var reasons: [String] = []
-        for reason in ranked where reasons.count < count && !reasons.contains(reason.text) {
-            reasons.append(reason.text)
-        }
-        return reasons
+        TopReasons.pick(directions.flatMap(\.components).map {
+            TopReasons.Entry(weight: $0.weight, value: $0.value, text: $0.reason.text)
+        }, count: count)
     }
 
     /// Scores and shares to four decimals: finer digits are noise to a reader.

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 import Mustache
+import UseCases
 
 /// Renders a page template inside the layout, in the reader's language.
 public struct Renderer: Sendable {
@@ -87,6 +88,10 @@ struct Layout {
             link("nav_home", "/"), link("nav_organizations", "/organizations"), link("nav_projects", "/projects"),
             link("nav_regions", "/regions"), link("nav_open_data", "/open-data"),
         ]
+        if let session = context.page.session, !session.secondFactorPending, !session.mustEnrollSecondFactor {
+            if session.actingOrganizationID != nil { navigation.append(link("nav_partnerships", "/workspace/partnerships")) }
+            if Self.reviews(session) { navigation.append(link("nav_reviews", "/workspace/reviews")) }
+        }
         if context.page.personName != nil {
             navigation.append(link("nav_account", "/account"))
         } else {
@@ -96,5 +101,11 @@ struct Layout {
         self.signedIn = context.page.personName != nil
         self.personName = context.page.personName ?? ""
         self.csrf = context.page.csrfToken
+    }
+
+    /// Whether the person reviews partnerships: an admin, or acting for a government body.
+    static func reviews(_ session: AccountService.SignedIn) -> Bool {
+        session.caller.isAdmin
+            || session.memberships.contains { $0.organizationID == session.actingOrganizationID && $0.kind == .governmentBody }
     }
 }

@@ -1,0 +1,236 @@
+import Domain
+import Foundation
+import Hummingbird
+import UseCases
+
+/// A party's partnerships: each with what it waits for next and from whom, and one partnership's
+/// page with the moves the person may make now (consent, start the work, withdraw, cancel) and its
+/// milestone reports and final evaluation. Every move carries the version the page showed.
+struct PartnershipPages<Context: WebRequestContext>: Sendable {
+    let services: Services
+    let renderer: Renderer
+
+    var views: PartnershipViews<Context> { PartnershipViews(services: services) }
+
+    func addRoutes(to router: RouterGroup<Context>) {
+        router.get("/workspace/partnerships", use: list)
+        router.get("/workspace/partnerships/{id}", use: show)
+        router.post("/workspace/partnerships/{id}", use: act)
+        router.post("/workspace/partnerships/{id}/reports", use: report)
+    }
+
+    func words(_ context: Context) async throws -> Vocabulary {
+        Vocabulary(snapshot: try await services.reference.snapshot(), language: context.page.language, messages: renderer.messages)
+    }
+
+    func page(_ template: String, title: String, view: [String: Any], request: Request, context: Context, status: HTTPResponse.Status = .ok) -> Response {
+        var response = renderer.render(template, title: title, view: view, request: request, context: context, status: status)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    func requireSignedIn(_ request: Request, _ context: Context) throws {
+        guard let session = context.page.session, !session.secondFactorPending, !session.mustEnrollSecondFactor else {
+            if context.page.session?.mustEnrollSecondFactor == true { throw PageRedirect(location: "/account/two-factor") }
+            if context.page.session?.secondFactorPending == true { throw PageRedirect(location: "/sign-in/code") }
+            throw PageRedirect(location: "/sign-in?next=" + AccountPages<Context>.encoded(request.uri.path))
+        }
+    }
+
+    func partnershipID(_ context: Context) throws -> UUID {
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
+        return id
+    }
+
+    // MARK: - The list
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        try requireSignedIn(request, context)
+        let words = try await words(context)
+        let entries = try await services.partnerships.partyViews(limit: 200, by: context.caller)
+        var rows: [[String: Any]] = []
+        for entry in entries {
+            let parties = try await views.parties(of: entry.partnership, match: nil, context: context)
+            rows.append([
+                "id": entry.partnership.id.lowercasedString,
+                "partnership": views.facts(of: entry.partnership, parties: parties, words: words),
+                "roles": roles(entry.roles, words),
+                "next": nextStep(entry, words),
+                "yourTurn": !entry.actions.isEmpty,
+            ])
+        }
+        var view: [String: Any] = ["items": rows, "empty": rows.isEmpty, "count": Format.integer(rows.count)]
+        if let done = request.uri.queryParameters["done"].flatMap({ PartnershipLifecycle.Action(rawValue: String($0)) }) {
+            view["notice"] = words.t("partnership_done_\(done.rawValue)")
+        }
+        return page("partnerships", title: words.t("partnerships_title"), view: view, request: request, context: context)
+    }
+
+    func roles(_ roles: Set<PartyRole>, _ words: Vocabulary) -> String {
+        PartyRole.allCases.filter(roles.contains).map(words.roleName).joined(separator: ", ")
+    }
+
+    /// What the partnership waits for and from whom, saying so when it is the reader's turn.
+    func nextStep(_ entry: PartnershipService.PartyView, _ words: Vocabulary) -> String {
+        switch entry.nextStep {
+        case .consent(let missing):
+            let yours = missing.contains { entry.roles.contains($0) }
+            let others = missing.filter { !entry.roles.contains($0) }.map(words.roleName).joined(separator: ", ")
+            if yours { return others.isEmpty ? words.t("next_your_consent") : words.t("next_your_consent_and", others) }
+            return words.t("next_consent", others)
+        case .review: return words.t("next_review")
+        case .activation: return words.t(entry.actions.contains(.activate) ? "next_your_activation" : "next_activation")
+        case .reports: return words.t(entry.actions.contains(.report) ? "next_your_reports" : "next_reports")
+        case .none: return words.t("next_none")
+        }
+    }
+
+    // MARK: - One partnership
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        try requireSignedIn(request, context)
+        let words = try await words(context)
+        let entry = try await services.partnerships.partyView(try partnershipID(context), by: context.caller)
+        var view = try await detailView(entry, words: words, context: context)
+        if let done = request.uri.queryParameters["done"].flatMap({ PartnershipLifecycle.Action(rawValue: String($0)) }) {
+            view["notice"] = words.t("partnership_done_\(done.rawValue)")
+        }
+        return page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context)
+    }
+
+    @Sendable func act(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request, context: context)
+        try requireSignedIn(request, context)
+        let words = try await words(context)
+        let id = try partnershipID(context)
+        guard let action = PartnershipLifecycle.Action(rawValue: form["action"]), [.consent, .activate, .withdraw, .cancel].contains(action),
+              let version = Int(form["version"]) else { throw PageError.badRequest }
+        let comment = form["comment"].trimmingCharacters(in: .whitespacesAndNewlines)
+        var errors = FieldErrors()
+        let problem: String
+        let status: HTTPResponse.Status
+        do {
+            _ = try await services.partnerships.perform(action, on: id, comment: comment.isEmpty ? nil : comment, ifMatch: [version], by: context.caller)
+            return redirect(id, done: action)
+        } catch DomainError.invalid(let issues) where issues.contains(where: { $0.field == "comment" }) {
+            errors.add("comment", words.t("issue_partnership_comment_required"))
+            problem = ""
+            status = .unprocessableContent
+        } catch DomainError.preconditionFailed {
+            problem = words.t("partnership_stale")
+            status = .conflict
+        } catch DomainError.conflict(let code, _) {
+            problem = words.t(code == "consent_deadline_passed" ? "partnership_consent_lapsed" : "partnership_not_possible")
+            status = .conflict
+        }
+        let entry = try await services.partnerships.partyView(id, by: context.caller)
+        var view = try await detailView(entry, words: words, context: context, comment: comment, errors: errors)
+        if !problem.isEmpty { view["problem"] = problem }
+        return page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
+    }
+
+    /// A milestone report, or (kind "final") the final evaluation that completes the partnership.
+    @Sendable func report(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request, context: context)
+        try requireSignedIn(request, context)
+        let words = try await words(context)
+        let id = try partnershipID(context)
+        guard let version = Int(form["version"]) else { throw PageError.badRequest }
+        let final = form["kind"] == "final"
+        var errors = FieldErrors()
+        let amount = Self.whole(form["amount_disbursed_kzt"])
+        if amount == nil { errors.add("amount_disbursed_kzt", words.t("issue_report_amount")) }
+        let reached = Self.whole(form["beneficiaries_reached"])
+        if reached == nil || reached! > 100_000_000 { errors.add("beneficiaries_reached", words.t("issue_report_beneficiaries")) }
+        let text = form["text"].trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty || text.count > 10_000 { errors.add("text", words.t("issue_report_text")) }
+        let rating = Int(form["rating"])
+        if final, rating.map({ !(1...5).contains($0) }) ?? true { errors.add("rating", words.t("issue_report_rating")) }
+        var problem = ""
+        var status = HTTPResponse.Status.unprocessableContent
+        if errors.isEmpty, let amount, let reached {
+            let draft = ReportDraft(amountDisbursedKZT: amount, beneficiariesReached: Int(reached), text: text, rating: final ? rating : nil)
+            do {
+                if final {
+                    _ = try await services.partnerships.perform(.complete, on: id, comment: nil, finalEvaluation: draft, ifMatch: [version], by: context.caller)
+                    return redirect(id, done: .complete)
+                }
+                _ = try await services.partnerships.report(id, draft, ifMatch: [version], by: context.caller)
+                return redirect(id, done: .report)
+            } catch DomainError.invalid(let issues) where issues.contains(where: { $0.field == "amount_disbursed_kzt" }) {
+                errors.add("amount_disbursed_kzt", words.t("issue_report_over_pledge"))
+            } catch DomainError.preconditionFailed {
+                problem = words.t("partnership_stale")
+                status = .conflict
+            } catch DomainError.conflict {
+                problem = words.t("partnership_not_possible")
+                status = .conflict
+            }
+        }
+        let entry = try await services.partnerships.partyView(id, by: context.caller)
+        var view = try await detailView(entry, words: words, context: context, report: form, errors: errors)
+        if !problem.isEmpty { view["problem"] = problem }
+        return page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
+    }
+
+    /// A whole non-negative number as people type it: digits, with spaces between groups allowed.
+    static func whole(_ text: String) -> Int64? {
+        let digits = text.filter { !$0.isWhitespace && $0 != "\u{202F}" && $0 != "\u{00A0}" }
+        guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
+        return Int64(digits)
+    }
+
+    func redirect(_ id: UUID, done: PartnershipLifecycle.Action) -> Response {
+        Response(status: .seeOther, headers: [.location: "/workspace/partnerships/\(id.lowercasedString)?done=\(done.rawValue)", .cacheControl: "no-store"])
+    }
+
+    func detailView(
+        _ entry: PartnershipService.PartyView, words: Vocabulary, context: Context, comment: String = "", report: FormData? = nil,
+        errors: FieldErrors = FieldErrors()
+    ) async throws -> [String: Any] {
+        let partnership = entry.partnership
+        let parties = try await views.parties(of: partnership, match: nil, context: context)
+        let history = try await views.history(of: partnership, parties: parties, words: words, context: context)
+        let moves = entry.actions.filter { [.consent, .activate, .withdraw, .cancel].contains($0) }
+        let reports = try await services.partnerships.reports(of: partnership.id, by: context.caller).map { report -> [String: Any] in
+            [
+                "kind": words.reportKindName(report.kind),
+                "date": words.time(report.createdAt),
+                "disbursed": Format.money(report.amountDisbursedKZT),
+                "reached": Format.integer(report.beneficiariesReached),
+                "text": report.text,
+                "rating": Vocabulary.shown(report.rating.map { String($0) } ?? ""),
+            ]
+        }
+        let canReport = entry.actions.contains(.report)
+        let canComplete = entry.actions.contains(.complete)
+        let kind = report?["kind"] == "final" && canComplete ? "final" : "milestone"
+        return [
+            "id": partnership.id.lowercasedString,
+            "version": String(partnership.version),
+            "partnership": views.facts(of: partnership, parties: parties, words: words),
+            "roles": roles(entry.roles, words),
+            "next": nextStep(entry, words),
+            "history": history,
+            "hasHistory": !history.isEmpty,
+            "reports": reports,
+            "hasReports": !reports.isEmpty,
+            "moves": moves.map { action -> [String: Any] in
+                ["action": action.rawValue, "label": words.t("partnership_move_\(action.rawValue)"), "warning": action == .cancel || action == .withdraw]
+            },
+            "hasMoves": !moves.isEmpty,
+            "comment": comment,
+            "canReport": canReport,
+            "canComplete": canComplete,
+            "finalChosen": kind == "final",
+            "amount": report?["amount_disbursed_kzt"] ?? "",
+            "reached": report?["beneficiaries_reached"] ?? "",
+            "text": report?["text"] ?? "",
+            "ratings": (1...5).map { value -> [String: Any] in
+                ["value": String(value), "label": words.t("report_rating_\(value)"), "selected": report?["rating"] == String(value)]
+            },
+            "remaining": Format.money(partnership.pledgeKZT - partnership.totals.amountDisbursedKZT),
+            "errors": errors.view,
+        ]
+    }
+}

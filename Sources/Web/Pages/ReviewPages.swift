@@ -1,0 +1,182 @@
+import Domain
+import Foundation
+import Hummingbird
+import Matching
+import UseCases
+
+/// A government body's review work: the queue of partnerships waiting in its jurisdiction, and one
+/// partnership with everything a decision rests on (the triple's fit, the sponsor's budget, the
+/// history) and the decision itself. Every decision carries the version the reviewer saw, so a
+/// colleague's decision in the meantime is shown instead of being overwritten.
+struct ReviewPages<Context: WebRequestContext>: Sendable {
+    let services: Services
+    let renderer: Renderer
+
+    var views: PartnershipViews<Context> { PartnershipViews(services: services) }
+
+    func addRoutes(to router: RouterGroup<Context>) {
+        router.get("/workspace/reviews", use: queue)
+        router.get("/workspace/reviews/{id}", use: review)
+        router.post("/workspace/reviews/{id}", use: decide)
+    }
+
+    func words(_ context: Context) async throws -> Vocabulary {
+        Vocabulary(snapshot: try await services.reference.snapshot(), language: context.page.language, messages: renderer.messages)
+    }
+
+    /// A private page: never stored by a browser or proxy.
+    func page(_ template: String, title: String, view: [String: Any], request: Request, context: Context, status: HTTPResponse.Status = .ok) -> Response {
+        var response = renderer.render(template, title: title, view: view, request: request, context: context, status: status)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// The fully signed-in person, or a redirect to sign in and come back.
+    func requireSignedIn(_ request: Request, _ context: Context) throws {
+        guard let session = context.page.session, !session.secondFactorPending, !session.mustEnrollSecondFactor else {
+            if context.page.session?.mustEnrollSecondFactor == true { throw PageRedirect(location: "/account/two-factor") }
+            if context.page.session?.secondFactorPending == true { throw PageRedirect(location: "/sign-in/code") }
+            throw PageRedirect(location: "/sign-in?next=" + AccountPages<Context>.encoded(request.uri.path))
+        }
+    }
+
+    // MARK: - The queue
+
+    @Sendable func queue(_ request: Request, context: Context) async throws -> Response {
+        try requireSignedIn(request, context)
+        let words = try await words(context)
+        let items = try await services.partnerships.reviewQueue(limit: 100, by: context.caller)
+        var rows: [[String: Any]] = []
+        for item in items {
+            let parties = try await views.parties(of: item.partnership, match: item.match, context: context)
+            rows.append([
+                "id": item.partnership.id.lowercasedString,
+                "project": words.text(parties.projectTitle),
+                "ngo": words.text(parties.ngo),
+                "sponsor": words.text(parties.sponsor),
+                "pledge": Format.money(item.partnership.pledgeKZT),
+                "waiting": waiting(item.waitingSeconds, words),
+                "submitted": words.time(item.partnership.submittedAt ?? item.partnership.createdAt),
+                "score": item.match.map { Format.integer(Int(($0.match.score * 100).rounded())) } ?? "—",
+                "budget": budgetCheck(item, words).short,
+                "budgetFits": budgetCheck(item, words).fits,
+            ])
+        }
+        var view: [String: Any] = ["items": rows, "empty": rows.isEmpty, "count": Format.integer(rows.count)]
+        if let done = request.uri.queryParameters["done"].flatMap({ PartnershipLifecycle.Action(rawValue: String($0)) }),
+           ReviewDecision.actions.contains(done) {
+            view["notice"] = words.t("review_done_\(done.rawValue)")
+        }
+        return page("reviews", title: words.t("reviews_title"), view: view, request: request, context: context)
+    }
+
+    // MARK: - One partnership
+
+    @Sendable func review(_ request: Request, context: Context) async throws -> Response {
+        try requireSignedIn(request, context)
+        let words = try await words(context)
+        let item = try await services.partnerships.reviewItem(try partnershipID(context), by: context.caller)
+        let view = try await reviewView(item, words: words, context: context)
+        return page("review", title: words.t("review_title"), view: view, request: request, context: context)
+    }
+
+    @Sendable func decide(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request, context: context)
+        try requireSignedIn(request, context)
+        let words = try await words(context)
+        let id = try partnershipID(context)
+        guard let action = PartnershipLifecycle.Action(rawValue: form["action"]), ReviewDecision.actions.contains(action),
+              let version = Int(form["version"]) else { throw PageError.badRequest }
+        let comment = form["comment"].trimmingCharacters(in: .whitespacesAndNewlines)
+        var errors = FieldErrors()
+        var notice = ""
+        let status: HTTPResponse.Status
+        do {
+            _ = try await services.partnerships.perform(
+                action, on: id, comment: comment.isEmpty ? nil : comment, ifMatch: [version], by: context.caller
+            )
+            return Response(status: .seeOther, headers: [.location: "/workspace/reviews?done=\(action.rawValue)", .cacheControl: "no-store"])
+        } catch DomainError.invalid(let issues) {
+            for issue in issues where issue.field == "comment" { errors.add("comment", words.t("issue_review_comment_required")) }
+            if errors.isEmpty { throw DomainError.invalid(issues) }
+            status = .unprocessableContent
+        } catch DomainError.preconditionFailed {
+            notice = words.t("review_stale")
+            status = .conflict
+        } catch DomainError.conflict(let code, _) {
+            notice = words.t(code == "budget_exceeded" ? "review_budget_exceeded" : "review_not_possible")
+            status = .conflict
+        }
+        let item = try await services.partnerships.reviewItem(id, by: context.caller)
+        var view = try await reviewView(item, words: words, context: context, comment: comment, errors: errors)
+        if !notice.isEmpty { view["problem"] = notice }
+        return page("review", title: words.t("review_title"), view: view, request: request, context: context, status: status)
+    }
+
+    func partnershipID(_ context: Context) throws -> UUID {
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
+        return id
+    }
+
+    func reviewView(
+        _ item: PartnershipService.ReviewItem, words: Vocabulary, context: Context, comment: String = "", errors: FieldErrors = FieldErrors()
+    ) async throws -> [String: Any] {
+        let partnership = item.partnership
+        let parties = try await views.parties(of: item.partnership, match: item.match, context: context)
+        let history = try await views.history(of: partnership, parties: parties, words: words, context: context)
+        let reasons = item.match.map { $0.match.topReasons(words.language, words.snapshot.vocabulary(words.language)) } ?? []
+        let budget = budgetCheck(item, words)
+        let waitsForReview = partnership.state == .underReview
+        var view: [String: Any] = [
+            "id": partnership.id.lowercasedString,
+            "version": String(partnership.version),
+            "stage": words.stageName(partnership.state),
+            "waiting": waiting(item.waitingSeconds, words),
+            "waitsForReview": waitsForReview,
+            "score": item.match.map { Format.integer(Int(($0.match.score * 100).rounded())) } ?? "",
+            "veto": Vocabulary.shown(item.match?.match.veto.map { words.t("review_veto", words.t("veto_\($0.rawValue)")) } ?? ""),
+            "hasReasons": !reasons.isEmpty,
+            "reasons": reasons,
+            "budget": budget.sentence,
+            "budgetFits": budget.fits,
+            "history": history,
+            "hasHistory": !history.isEmpty,
+            "partnership": views.facts(of: partnership, parties: parties, words: words),
+            "comment": comment,
+            "errors": errors.view,
+        ]
+        if !waitsForReview { view["notWaiting"] = words.t("review_not_waiting", words.stageName(partnership.state)) }
+        return view
+    }
+
+    /// Whether approving fits the sponsor's budget as the database will check it: pledges of
+    /// approved and active partnerships plus this one within the declared budget.
+    func budgetCheck(_ item: PartnershipService.ReviewItem, _ words: Vocabulary) -> (fits: Bool, short: String, sentence: String) {
+        let pledge = item.partnership.pledgeKZT
+        guard case .triple(let business, _)? = item.match?.item else {
+            return (false, words.t("review_budget_unknown_short"), words.t("review_budget_unknown"))
+        }
+        guard let remaining = business.profile.remainingBudgetKZT else {
+            return (false, words.t("review_budget_none_short"), words.t("review_budget_none"))
+        }
+        // An approved or active partnership's pledge is already counted in what remains.
+        let counted = [.approved, .active].contains(item.partnership.state)
+        let left = counted ? remaining + pledge : remaining
+        let fits = pledge <= left
+        return (
+            fits,
+            words.t(fits ? "review_budget_fits_short" : "review_budget_exceeds_short", Format.money(left)),
+            words.t(fits ? "review_budget_fits" : "review_budget_exceeds", Format.money(left), Format.money(pledge))
+        )
+    }
+
+    func waiting(_ seconds: Int, _ words: Vocabulary) -> String {
+        let days = max(0, seconds) / 86_400
+        return days == 0 ? words.t("review_waiting_today") : words.t("review_waiting_days", Format.integer(days))
+    }
+}
+
+/// What a reviewer decides on the review page.
+enum ReviewDecision {
+    static let actions: [PartnershipLifecycle.Action] = [.approve, .return, .reject]
+}

@@ -1,0 +1,109 @@
+"""Workspaces (issue 13): an akimat's reviewer works through the review queue in the browser,
+and a decision taken from a page opened before a colleague's is refused and explained."""
+
+from harness import BASE, LANGUAGES, NGO_EMAIL, NGO_PASSWORD, SEEDED, BrowserTest, fresh_totp
+
+AKIMAT_EMAIL = "akimat.member@demo.asar.kz"
+
+
+class Reviews(BrowserTest):
+    def sign_in_reviewer(self):
+        password, key = SEEDED.get(AKIMAT_EMAIL, ("Akimat-Pass-2026", None))
+        self.assertTrue(key, "no TOTP key for the demo akimat member in the seed's table of people")
+        self.sign_in(AKIMAT_EMAIL, password, expect="/sign-in/code")
+        form = self.form_for("/sign-in/code")
+        self.type_into("code", fresh_totp(key), form)
+        self.submit(self.submit_button(form))
+        self.assertEqual(self.path_only(), "/account", f"the akimat member did not land on /account ({self.describe()})")
+
+    def test_return_with_comments_and_a_stale_page_cannot_approve(self):
+        self.sign_in_reviewer()
+        self.follow(self.el("nav.site-nav a[href='/workspace/reviews']"))
+        self.assertEqual(self.path_only(), "/workspace/reviews")
+        for lang in LANGUAGES:
+            self.switch_language(lang)
+            self.loaded("reviews")
+        rows = self.els("table tbody tr")
+        self.assertTrue(rows, "the demo akimat has nothing to review")
+        link = self.el("th[scope=row] a", rows[0])
+        path = link.get_attribute("pathname")
+        self.follow(link)
+        for lang in LANGUAGES:
+            self.switch_language(lang)
+            self.loaded("review")
+        form = self.form_for(path)
+        self.assert_form_conventions(form)
+        for section in ("fit-heading", "budget-heading", "history-heading", "decision-heading"):
+            self.el(f"#{section}")
+
+        # Returning without a comment: the message beside the field and in the summary.
+        self.submit(self.el("button[value=return]", form))
+        self.assertEqual(self.path_only(), path)
+        self.loaded("review-error", status=422)
+        self.assert_error_summary(["comment"])
+
+        # A colleague (here: a second tab) returns it with comments first…
+        mine = self.d.current_window_handle
+        self.d.switch_to.new_window("tab")
+        self.d.get(BASE + path)
+        comment = "Please lower the pledge to what the sponsor has left"
+        self.type_into("comment", comment, self.form_for(path))
+        self.submit(self.el("button[value=return]", self.form_for(path)))
+        self.assertEqual(self.path_only(), "/workspace/reviews")
+        self.loaded("reviews-done")
+        self.el("div.notice[role=status]")
+        self.assertFalse(self.els(f"a[href='{path}']"), "a returned partnership is still in the queue")
+        self.d.close()
+        self.d.switch_to.window(mine)
+
+        # …and the page opened before cannot approve it: refused, explained, the comment shown.
+        self.submit(self.el("button[value=approve]", self.form_for(path)))
+        self.loaded("review-stale", status=409)
+        self.assertEqual(self.el("div.problem").get_attribute("role"), "alert")
+        self.assertIn(comment, self.el("ol.timeline").text, "the history does not show the colleague's comment")
+        self.assertFalse(self.els("button[value=approve]"), "a partnership no longer under review still offers a decision")
+
+
+class Partnerships(BrowserTest):
+    def test_the_ngo_files_a_milestone_report_that_the_public_page_shows(self):
+        self.sign_in(NGO_EMAIL, NGO_PASSWORD)
+        self.follow(self.el("nav.site-nav a[href='/workspace/partnerships']"))
+        self.assertEqual(self.path_only(), "/workspace/partnerships")
+        for lang in LANGUAGES:
+            self.switch_language(lang)
+            self.loaded("partnerships")
+        self.switch_language("en")
+        active = [row for row in self.els("table tbody tr") if "Your milestone reports" in row.text]
+        self.assertTrue(active, "the demo NGO has no active partnership waiting for its reports")
+        link = self.el("th[scope=row] a", active[0])
+        path = link.get_attribute("pathname")
+        self.follow(link)
+        for lang in LANGUAGES:
+            self.switch_language(lang)
+            self.loaded("partnership")
+        self.switch_language("en")
+        form = self.form_for(path + "/reports")
+        self.assert_form_conventions(form)
+
+        # Wrong numbers: said beside each field and in the summary; the text typed stays.
+        self.type_into("amount_disbursed_kzt", "a lot", form)
+        self.type_into("beneficiaries_reached", "", form)
+        self.type_into("text", "Third workshop held in Talgar", form)
+        self.submit(self.submit_button(form))
+        self.loaded("partnership-error", status=422)
+        self.assert_error_summary(["amount_disbursed_kzt", "beneficiaries_reached"])
+        self.assertEqual(self.value("text"), "Third workshop held in Talgar", "the report's text was lost")
+
+        form = self.form_for(path + "/reports")
+        self.type_into("amount_disbursed_kzt", "150 000", form)
+        self.type_into("beneficiaries_reached", "35", form)
+        self.submit(self.submit_button(form))
+        self.assertEqual(self.path_only(), path)
+        self.loaded("partnership-done")
+        self.el("div.notice[role=status]")
+        project = self.el("dl.facts a[href^='/projects/']").get_attribute("pathname")
+
+        # Everyone sees the report on the project's public page.
+        self.d.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        self.go(project, "project")
+        self.assertIn("Third workshop held in Talgar", self.el("main").text, "the public project page does not show the report")

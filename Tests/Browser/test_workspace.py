@@ -6,7 +6,16 @@ from harness import BASE, LANGUAGES, NGO_EMAIL, NGO_PASSWORD, SEEDED, BrowserTes
 AKIMAT_EMAIL = "akimat.member@demo.asar.kz"
 
 
-class Reviews(BrowserTest):
+class WorkspaceTest(BrowserTest):
+    def in_every_language(self, page):
+        """Captures the page in kk, ru and en, and stays in English for the assertions."""
+        for lang in LANGUAGES:
+            self.switch_language(lang)
+            self.loaded(page)
+        self.switch_language("en")
+
+
+class Reviews(WorkspaceTest):
     def sign_in_reviewer(self):
         password, key = SEEDED.get(AKIMAT_EMAIL, ("Akimat-Pass-2026", None))
         self.assertTrue(key, "no TOTP key for the demo akimat member in the seed's table of people")
@@ -20,17 +29,13 @@ class Reviews(BrowserTest):
         self.sign_in_reviewer()
         self.follow(self.el("nav.site-nav a[href='/workspace/reviews']"))
         self.assertEqual(self.path_only(), "/workspace/reviews")
-        for lang in LANGUAGES:
-            self.switch_language(lang)
-            self.loaded("reviews")
+        self.in_every_language("reviews")
         rows = self.els("table tbody tr")
         self.assertTrue(rows, "the demo akimat has nothing to review")
         link = self.el("th[scope=row] a", rows[0])
         path = link.get_attribute("pathname")
         self.follow(link)
-        for lang in LANGUAGES:
-            self.switch_language(lang)
-            self.loaded("review")
+        self.in_every_language("review")
         form = self.form_for(path)
         self.assert_form_conventions(form)
         for section in ("fit-heading", "budget-heading", "history-heading", "decision-heading"):
@@ -64,24 +69,18 @@ class Reviews(BrowserTest):
         self.assertFalse(self.els("button[value=approve]"), "a partnership no longer under review still offers a decision")
 
 
-class Partnerships(BrowserTest):
+class Partnerships(WorkspaceTest):
     def test_the_ngo_files_a_milestone_report_that_the_public_page_shows(self):
         self.sign_in(NGO_EMAIL, NGO_PASSWORD)
         self.follow(self.el("nav.site-nav a[href='/workspace/partnerships']"))
         self.assertEqual(self.path_only(), "/workspace/partnerships")
-        for lang in LANGUAGES:
-            self.switch_language(lang)
-            self.loaded("partnerships")
-        self.switch_language("en")
+        self.in_every_language("partnerships")
         active = [row for row in self.els("table tbody tr") if "Your milestone reports" in row.text]
         self.assertTrue(active, "the demo NGO has no active partnership waiting for its reports")
         link = self.el("th[scope=row] a", active[0])
         path = link.get_attribute("pathname")
         self.follow(link)
-        for lang in LANGUAGES:
-            self.switch_language(lang)
-            self.loaded("partnership")
-        self.switch_language("en")
+        self.in_every_language("partnership")
         form = self.form_for(path + "/reports")
         self.assert_form_conventions(form)
 

@@ -47,16 +47,14 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
     // MARK: - Helpers
 
     func words(_ context: Context) async throws -> Vocabulary {
-        Vocabulary(snapshot: try await services.reference.snapshot(), language: context.page.language, messages: renderer.messages)
+        try await WorkspacePage<Context>(services: services, renderer: renderer).words(context)
     }
 
     /// A private page: never stored by a browser or proxy.
     func page(
         _ template: String, title: String, view: [String: Any], request: Request, context: Context, status: HTTPResponse.Status = .ok
     ) -> Response {
-        var response = renderer.render(template, title: title, view: view, request: request, context: context, status: status)
-        response.headers[.cacheControl] = "no-store"
-        return response
+        WorkspacePage<Context>(services: services, renderer: renderer).page(template, title: title, view: view, request: request, context: context, status: status)
     }
 
     func redirect(_ location: String, cookie: String? = nil) -> Response {
@@ -75,12 +73,7 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
 
     /// The fully signed-in person, or a redirect to sign in and come back.
     func signedIn(_ request: Request, _ context: Context) throws -> AccountService.SignedIn {
-        guard let session = context.page.session, !session.secondFactorPending, !session.mustEnrollSecondFactor else {
-            if context.page.session?.mustEnrollSecondFactor == true { throw PageRedirect(location: "/account/two-factor") }
-            if context.page.session?.secondFactorPending == true { throw PageRedirect(location: "/sign-in/code") }
-            throw PageRedirect(location: "/sign-in?next=" + Self.encoded(request.uri.path))
-        }
-        return session
+        try WorkspacePage<Context>.signedIn(request, context)
     }
 
     static func encoded(_ text: String) -> String {

@@ -11,6 +11,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
     let renderer: Renderer
 
     var views: PartnershipViews<Context> { PartnershipViews(services: services) }
+    var workspace: WorkspacePage<Context> { WorkspacePage(services: services, renderer: renderer) }
 
     func addRoutes(to router: RouterGroup<Context>) {
         router.get("/workspace/partnerships", use: list)
@@ -19,34 +20,11 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         router.post("/workspace/partnerships/{id}/reports", use: report)
     }
 
-    func words(_ context: Context) async throws -> Vocabulary {
-        Vocabulary(snapshot: try await services.reference.snapshot(), language: context.page.language, messages: renderer.messages)
-    }
-
-    func page(_ template: String, title: String, view: [String: Any], request: Request, context: Context, status: HTTPResponse.Status = .ok) -> Response {
-        var response = renderer.render(template, title: title, view: view, request: request, context: context, status: status)
-        response.headers[.cacheControl] = "no-store"
-        return response
-    }
-
-    func requireSignedIn(_ request: Request, _ context: Context) throws {
-        guard let session = context.page.session, !session.secondFactorPending, !session.mustEnrollSecondFactor else {
-            if context.page.session?.mustEnrollSecondFactor == true { throw PageRedirect(location: "/account/two-factor") }
-            if context.page.session?.secondFactorPending == true { throw PageRedirect(location: "/sign-in/code") }
-            throw PageRedirect(location: "/sign-in?next=" + AccountPages<Context>.encoded(request.uri.path))
-        }
-    }
-
-    func partnershipID(_ context: Context) throws -> UUID {
-        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
-        return id
-    }
-
     // MARK: - The list
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try requireSignedIn(request, context)
-        let words = try await words(context)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
         let entries = try await services.partnerships.partyViews(limit: 200, by: context.caller)
         var rows: [[String: Any]] = []
         for entry in entries {
@@ -63,7 +41,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         if let done = request.uri.queryParameters["done"].flatMap({ PartnershipLifecycle.Action(rawValue: String($0)) }) {
             view["notice"] = words.t("partnership_done_\(done.rawValue)")
         }
-        return page("partnerships", title: words.t("partnerships_title"), view: view, request: request, context: context)
+        return workspace.page("partnerships", title: words.t("partnerships_title"), view: view, request: request, context: context)
     }
 
     func roles(_ roles: Set<PartyRole>, _ words: Vocabulary) -> String {
@@ -88,21 +66,21 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
     // MARK: - One partnership
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
-        try requireSignedIn(request, context)
-        let words = try await words(context)
-        let entry = try await services.partnerships.partyView(try partnershipID(context), by: context.caller)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let entry = try await services.partnerships.partyView(try workspace.id(context), by: context.caller)
         var view = try await detailView(entry, words: words, context: context)
         if let done = request.uri.queryParameters["done"].flatMap({ PartnershipLifecycle.Action(rawValue: String($0)) }) {
             view["notice"] = words.t("partnership_done_\(done.rawValue)")
         }
-        return page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context)
+        return workspace.page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context)
     }
 
     @Sendable func act(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request, context: context)
-        try requireSignedIn(request, context)
-        let words = try await words(context)
-        let id = try partnershipID(context)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let id = try workspace.id(context)
         guard let action = PartnershipLifecycle.Action(rawValue: form["action"]), [.consent, .activate, .withdraw, .cancel].contains(action),
               let version = Int(form["version"]) else { throw PageError.badRequest }
         let comment = form["comment"].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -126,15 +104,15 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         let entry = try await services.partnerships.partyView(id, by: context.caller)
         var view = try await detailView(entry, words: words, context: context, comment: comment, errors: errors)
         if !problem.isEmpty { view["problem"] = problem }
-        return page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
+        return workspace.page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
     }
 
     /// A milestone report, or (kind "final") the final evaluation that completes the partnership.
     @Sendable func report(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request, context: context)
-        try requireSignedIn(request, context)
-        let words = try await words(context)
-        let id = try partnershipID(context)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let id = try workspace.id(context)
         guard let version = Int(form["version"]) else { throw PageError.badRequest }
         let final = form["kind"] == "final"
         var errors = FieldErrors()
@@ -170,7 +148,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         let entry = try await services.partnerships.partyView(id, by: context.caller)
         var view = try await detailView(entry, words: words, context: context, report: form, errors: errors)
         if !problem.isEmpty { view["problem"] = problem }
-        return page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
+        return workspace.page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
     }
 
     /// A whole non-negative number as people type it: digits, with spaces between groups allowed.

@@ -13,6 +13,7 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
     let renderer: Renderer
 
     var views: PartnershipViews<Context> { PartnershipViews(services: services) }
+    var workspace: WorkspacePage<Context> { WorkspacePage(services: services, renderer: renderer) }
 
     func addRoutes(to router: RouterGroup<Context>) {
         router.get("/workspace/reviews", use: queue)
@@ -20,31 +21,11 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
         router.post("/workspace/reviews/{id}", use: decide)
     }
 
-    func words(_ context: Context) async throws -> Vocabulary {
-        Vocabulary(snapshot: try await services.reference.snapshot(), language: context.page.language, messages: renderer.messages)
-    }
-
-    /// A private page: never stored by a browser or proxy.
-    func page(_ template: String, title: String, view: [String: Any], request: Request, context: Context, status: HTTPResponse.Status = .ok) -> Response {
-        var response = renderer.render(template, title: title, view: view, request: request, context: context, status: status)
-        response.headers[.cacheControl] = "no-store"
-        return response
-    }
-
-    /// The fully signed-in person, or a redirect to sign in and come back.
-    func requireSignedIn(_ request: Request, _ context: Context) throws {
-        guard let session = context.page.session, !session.secondFactorPending, !session.mustEnrollSecondFactor else {
-            if context.page.session?.mustEnrollSecondFactor == true { throw PageRedirect(location: "/account/two-factor") }
-            if context.page.session?.secondFactorPending == true { throw PageRedirect(location: "/sign-in/code") }
-            throw PageRedirect(location: "/sign-in?next=" + AccountPages<Context>.encoded(request.uri.path))
-        }
-    }
-
     // MARK: - The queue
 
     @Sendable func queue(_ request: Request, context: Context) async throws -> Response {
-        try requireSignedIn(request, context)
-        let words = try await words(context)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
         let items = try await services.partnerships.reviewQueue(limit: 100, by: context.caller)
         var rows: [[String: Any]] = []
         for item in items {
@@ -67,24 +48,24 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
            ReviewDecision.actions.contains(done) {
             view["notice"] = words.t("review_done_\(done.rawValue)")
         }
-        return page("reviews", title: words.t("reviews_title"), view: view, request: request, context: context)
+        return workspace.page("reviews", title: words.t("reviews_title"), view: view, request: request, context: context)
     }
 
     // MARK: - One partnership
 
     @Sendable func review(_ request: Request, context: Context) async throws -> Response {
-        try requireSignedIn(request, context)
-        let words = try await words(context)
-        let item = try await services.partnerships.reviewItem(try partnershipID(context), by: context.caller)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let item = try await services.partnerships.reviewItem(try workspace.id(context), by: context.caller)
         let view = try await reviewView(item, words: words, context: context)
-        return page("review", title: words.t("review_title"), view: view, request: request, context: context)
+        return workspace.page("review", title: words.t("review_title"), view: view, request: request, context: context)
     }
 
     @Sendable func decide(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request, context: context)
-        try requireSignedIn(request, context)
-        let words = try await words(context)
-        let id = try partnershipID(context)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let id = try workspace.id(context)
         guard let action = PartnershipLifecycle.Action(rawValue: form["action"]), ReviewDecision.actions.contains(action),
               let version = Int(form["version"]) else { throw PageError.badRequest }
         let comment = form["comment"].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -110,12 +91,7 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
         let item = try await services.partnerships.reviewItem(id, by: context.caller)
         var view = try await reviewView(item, words: words, context: context, comment: comment, errors: errors)
         if !notice.isEmpty { view["problem"] = notice }
-        return page("review", title: words.t("review_title"), view: view, request: request, context: context, status: status)
-    }
-
-    func partnershipID(_ context: Context) throws -> UUID {
-        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
-        return id
+        return workspace.page("review", title: words.t("review_title"), view: view, request: request, context: context, status: status)
     }
 
     func reviewView(

@@ -167,3 +167,26 @@ public struct PartnershipEvent: Sendable, Equatable {
         self.at = at
     }
 }
+
+/// A sponsor's money as the database counts it: pledges of approved and active partnerships must
+/// stay within the declared budget (migration 0006); proposals and reviews are not counted yet.
+public struct SponsorBudget: Sendable, Equatable {
+    /// Nil when the sponsor declared none (then nothing can be approved).
+    public let declaredKZT: Int64?
+    /// Pledged in approved and active partnerships: what the declared budget must cover.
+    public let committedKZT: Int64
+    /// Pledged in proposals and partnerships under review, counted once approved.
+    public let waitingKZT: Int64
+    /// Reported as disbursed in the sponsor's partnerships.
+    public let disbursedKZT: Int64
+
+    public init(declaredKZT: Int64?, committedKZT: Int64, waitingKZT: Int64, disbursedKZT: Int64) {
+        self.declaredKZT = declaredKZT
+        self.committedKZT = committedKZT
+        self.waitingKZT = waitingKZT
+        self.disbursedKZT = disbursedKZT
+    }
+
+    /// What further approvals may still pledge.
+    public var remainingKZT: Int64 { max(0, (declaredKZT ?? 0) - committedKZT) }
+}

@@ -165,6 +165,15 @@ public struct PartnershipService: Sendable {
         )
     }
 
+    /// A business's budget against its pledges and disbursements: for the business itself
+    /// (viewers included) and admins.
+    public func budget(of business: UUID, by caller: Caller) async throws -> SponsorBudget {
+        try Access.requireSignedIn(caller)
+        guard caller.speaksFor(business) else { throw DomainError.forbidden(message: "Only the business itself reads its budget here.") }
+        guard let budget = try await partnerships.budget(of: business) else { throw DomainError.forbidden(message: "Only businesses declare a CSR budget.") }
+        return budget
+    }
+
     /// One partnership in a party's workspace: for its parties (viewers included, who only read)
     /// and admins.
     public func partyView(_ id: UUID, by caller: Caller) async throws -> PartyView {

@@ -31,6 +31,7 @@ public struct WebPages: Sendable {
         AccountPages<Context>(services: services, renderer: renderer, settings: settings).addRoutes(to: pages)
         ReviewPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         PartnershipPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
+        BudgetPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         let assets = self.assets
         router.get("/assets/{name}") { request, context -> Response in
             guard let name = context.parameters.get("name"), let asset = assets[name] else { throw HTTPError(.notFound) }

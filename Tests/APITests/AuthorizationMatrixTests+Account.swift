@@ -52,6 +52,8 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /workspace/partnerships/{id}/reports", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/workspace/partnerships/\(world.ngo)/reports", nil)
         },
+        Row(name: "GET /workspace/budget", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/budget", nil) },
+        Row(name: "POST /workspace/budget", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/workspace/budget", nil) },
         Row(name: "GET /workspace/reviews", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/reviews", nil) },
         Row(name: "GET /workspace/reviews/{id}", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
             (.get, "/workspace/reviews/\(world.ngo)", nil)

@@ -22,6 +22,7 @@ import UseCases
             ("member@ngo.example.kz", world.ngo, .member),
             ("viewer@ngo.example.kz", world.ngo, .viewer),
             ("owner@business.example.kz", world.business, .owner),
+            ("viewer@business.example.kz", world.business, .viewer),
             ("member@inside.example.kz", world.akimatInside, .member),
             ("member@spare.example.kz", world.spare, .member),
         ] {
@@ -181,6 +182,49 @@ import UseCases
                 #expect(cancel.status == .forbidden)
                 #expect(try await Self.row(id, database).state == "active")
                 #expect(try await Self.row(id, database).reports == 0)
+            }
+        }
+    }
+
+    @Test func theBudgetPageRefusesWhatTheDatabaseWouldWithTheReason() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                try await Self.people(database, world: world)
+                _ = try await world.partnership(in: .approved, pledge: 10_000_000)
+                func declared() async throws -> Int64? {
+                    try await database.pool.withConnection {
+                        try $0.query("SELECT annual_csr_budget_kzt FROM organizations WHERE id = $1", [world.business]).rows[0].decode(Int64?.self, at: 0)
+                    }
+                }
+                let before = try await declared()
+
+                var owner = try await Self.signedIn(client, "owner@business.example.kz")
+                let page = try await owner.get("/workspace/budget")
+                #expect(page.status == .ok)
+                #expect(String(buffer: page.body).contains("Pledged in approved and active partnerships"))
+                #expect(String(buffer: page.body).contains(#"href="/workspace/budget""#), "the header links a business to its budget")
+
+                let below = try await owner.post("/workspace/budget", [("annual_csr_budget_kzt", "5 000 000")])
+                #expect(below.status == .unprocessableContent)
+                let belowHTML = String(buffer: below.body)
+                #expect(belowHTML.contains(#"id="annual_csr_budget_kzt-error""#) && belowHTML.contains("cannot go below"))
+                #expect(belowHTML.contains(#"value="5 000 000""#), "what was typed is kept")
+                #expect(try await declared() == before)
+
+                #expect(try await owner.post("/workspace/budget", [("annual_csr_budget_kzt", "lots")]).status == .unprocessableContent)
+                let saved = try await owner.post("/workspace/budget", [("annual_csr_budget_kzt", "20 000 000")])
+                #expect(saved.status == .seeOther)
+                #expect(try await declared() == 20_000_000)
+
+                var viewer = try await Self.signedIn(client, "viewer@business.example.kz")
+                let viewed = String(buffer: try await viewer.get("/workspace/budget").body)
+                #expect(viewed.contains("Pledged in approved and active partnerships") && !viewed.contains(#"action="/workspace/budget""#))
+                #expect(try await viewer.post("/workspace/budget", [("annual_csr_budget_kzt", "30 000 000")]).status == .forbidden)
+                #expect(try await declared() == 20_000_000)
+
+                var ngo = try await Self.signedIn(client, "owner@ngo.example.kz")
+                #expect(try await ngo.get("/workspace/budget").status == .forbidden)
             }
         }
     }

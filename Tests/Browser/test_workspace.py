@@ -4,6 +4,7 @@ and a decision taken from a page opened before a colleague's is refused and expl
 from harness import BASE, LANGUAGES, NGO_EMAIL, NGO_PASSWORD, SEEDED, BrowserTest, fresh_totp
 
 AKIMAT_EMAIL = "akimat.member@demo.asar.kz"
+BUSINESS_EMAIL = "business.owner@demo.asar.kz"
 
 
 class WorkspaceTest(BrowserTest):
@@ -106,3 +107,26 @@ class Partnerships(WorkspaceTest):
         self.d.execute_cdp_cmd("Network.clearBrowserCookies", {})
         self.go(project, "project")
         self.assertIn("Third workshop held in Talgar", self.el("main").text, "the public project page does not show the report")
+
+
+class Budget(WorkspaceTest):
+    def test_a_business_changes_its_declared_budget_with_errors_beside_the_field(self):
+        password = SEEDED.get(BUSINESS_EMAIL, ("Biz-Owner-Pass1", None))[0]
+        self.sign_in(BUSINESS_EMAIL, password)
+        self.follow(self.el("nav.site-nav a[href='/workspace/budget']"))
+        self.assertEqual(self.path_only(), "/workspace/budget")
+        self.in_every_language("budget")
+        form = self.form_for("/workspace/budget")
+        self.assert_form_conventions(form)
+        self.type_into("annual_csr_budget_kzt", "about a million", form)
+        self.submit(self.submit_button(form))
+        self.loaded("budget-error", status=422)
+        self.assert_error_summary(["annual_csr_budget_kzt"])
+        self.assertEqual(self.value("annual_csr_budget_kzt"), "about a million", "what was typed was lost")
+        form = self.form_for("/workspace/budget")
+        self.type_into("annual_csr_budget_kzt", "250 000 000", form)
+        self.submit(self.submit_button(form))
+        self.assertEqual(self.path_only(), "/workspace/budget")
+        self.loaded("budget-done")
+        self.el("div.notice[role=status]")
+        self.assertEqual(self.value("annual_csr_budget_kzt"), "250000000")

@@ -198,6 +198,9 @@ import TestSupport
             // Only the parties' workspaces list it; an admin acts for no organization.
             #expect(listed.contains(id) == [world.ngo, world.business, world.akimatInside].contains(caller.member?.organizationID))
         },
+        Row(name: "partnerships.budget", expected: [.unauthenticated, .ok, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.partnerships.budget(of: world.business, by: caller)
+        },
         Row(name: "partnerships.reviewQueue", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .ok, .ok]) { services, world, caller in
             let id = try await world.partnership(in: .underReview)
             let queue = try await services.partnerships.reviewQueue(limit: 100, by: caller).map(\.partnership.id)
@@ -296,7 +299,7 @@ import TestSupport
             "partnerships.propose", "partnerships.list", "partnerships.find", "partnerships.amend", "partnerships.consent",
             "partnerships.withdraw", "partnerships.approve", "partnerships.reject", "partnerships.return", "partnerships.activate",
             "partnerships.report", "partnerships.complete", "partnerships.cancel", "partnerships.events", "partnerships.reports",
-            "partnerships.feed", "partnerships.reviewQueue", "partnerships.reviewItem", "partnerships.partyView", "partnerships.partyViews",
+            "partnerships.feed", "partnerships.reviewQueue", "partnerships.reviewItem", "partnerships.partyView", "partnerships.partyViews", "partnerships.budget",
             "rounds.run", "rounds.find", "rounds.accept",
             "tokens.issue", "tokens.list", "tokens.revoke",
             "accounts.verificationQueue", "accounts.verify", "accounts.createPerson",

@@ -171,6 +171,31 @@ public struct PartnershipRepository: Sendable {
         }
     }
 
+    /// A business's budget and what its partnerships pledge and disbursed; nil when `business` is
+    /// no business.
+    public func budget(of business: UUID) async throws -> SponsorBudget? {
+        try await pool.withConnection { connection in
+            let rows = try connection.query(
+                """
+                SELECT o.annual_csr_budget_kzt,
+                       coalesce(sum(p.pledge_kzt) FILTER (WHERE p.state IN ('approved', 'active')), 0)::bigint AS committed,
+                       coalesce(sum(p.pledge_kzt) FILTER (WHERE p.state IN ('proposed', 'under_review')), 0)::bigint AS waiting,
+                       (SELECT coalesce(sum(r.amount_disbursed_kzt), 0)::bigint FROM partnership_reports r
+                          JOIN partnerships q ON q.id = r.partnership_id WHERE q.business_id = o.id) AS disbursed
+                FROM organizations o LEFT JOIN partnerships p ON p.business_id = o.id
+                WHERE o.id = $1 AND o.kind = 'business'
+                GROUP BY o.id
+                """,
+                [business]
+            ).rows
+            guard let row = rows.first else { return nil }
+            return SponsorBudget(
+                declaredKZT: try row.decode(Int64?.self, at: 0), committedKZT: try row.decode(Int64.self, at: 1),
+                waitingKZT: try row.decode(Int64.self, at: 2), disbursedKZT: try row.decode(Int64.self, at: 3)
+            )
+        }
+    }
+
     public func reports(of id: UUID) async throws -> [PartnershipReport] {
         try await pool.withConnection { connection in
             try connection.query(

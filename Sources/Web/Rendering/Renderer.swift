@@ -90,6 +90,9 @@ struct Layout {
         ]
         if let session = context.page.session, !session.secondFactorPending, !session.mustEnrollSecondFactor {
             if session.actingOrganizationID != nil { navigation.append(link("nav_partnerships", "/workspace/partnerships")) }
+            if session.memberships.contains(where: { $0.organizationID == session.actingOrganizationID && $0.kind == .business }) {
+                navigation.append(link("nav_budget", "/workspace/budget"))
+            }
             if Self.reviews(session) { navigation.append(link("nav_reviews", "/workspace/reviews")) }
         }
         if context.page.personName != nil {

@@ -417,6 +417,43 @@ public struct MatchService: Sendable {
         return RankedMatch(match: scorer.triple(sponsorship: sponsorship, government: government), item: .triple(sponsor: business, government: body))
     }
 
+    /// What a proposal from a recommendation starts from.
+    public struct ProposalTerms: Sendable {
+        public let projectTitle: LocalizedText
+        public let sponsorName: LocalizedText
+        public let governmentBodyName: LocalizedText?
+        /// The project's need not yet pledged in approved, active or completed partnerships.
+        public let fundingGapKZT: Int64
+        /// Nil when the sponsor declared no budget.
+        public let sponsorRemainingKZT: Int64?
+        /// The triple's fit, when a government body is named.
+        public let match: RankedMatch<Subject>?
+
+        /// The pledge a proposal starts at: no more than the project needs or the sponsor has left.
+        public var suggestedPledgeKZT: Int64 { max(0, min(fundingGapKZT, sponsorRemainingKZT ?? fundingGapKZT)) }
+    }
+
+    /// For anyone signed in who may see the project (a draft only its own NGO).
+    public func proposalTerms(project id: UUID, sponsor: UUID, governmentBody: UUID?, by caller: Caller) async throws -> ProposalTerms {
+        try Access.requireSignedIn(caller)
+        let index = try await index.snapshot()
+        guard let subject = try await projectSubject(id, in: index) else { throw DomainError.notFound(resource: "project") }
+        try Access.requireVisible(subject.project.status, owner: subject.project.owner.id, to: caller)
+        guard let business = try await organizationSubject(sponsor, in: index), business.profile.kind == .business else {
+            throw DomainError.notFound(resource: "organization")
+        }
+        var body: IndexedOrganization?
+        var match: RankedMatch<Subject>?
+        if let governmentBody {
+            body = try await organizationSubject(governmentBody, in: index)
+            match = try await explain(project: id, sponsor: sponsor, governmentBody: governmentBody)
+        }
+        return ProposalTerms(
+            projectTitle: subject.project.title, sponsorName: business.name, governmentBodyName: body?.name,
+            fundingGapKZT: subject.project.profile.fundingGapKZT, sponsorRemainingKZT: business.profile.remainingBudgetKZT, match: match
+        )
+    }
+
     /// Counts what is shown, and to which organization's list, so often-shown names are discounted
     /// next time and a later proposal can be traced to the list.
     private func finish(_ ranked: [Ranker.Candidate<Subject>], shownTo viewer: UUID) -> [RankedMatch<Subject>] {

@@ -32,6 +32,8 @@ public struct WebPages: Sendable {
         ReviewPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         PartnershipPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         BudgetPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
+        ProjectPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
+        ProposePages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         let assets = self.assets
         router.get("/assets/{name}") { request, context -> Response in
             guard let name = context.parameters.get("name"), let asset = assets[name] else { throw HTTPError(.notFound) }

@@ -52,6 +52,21 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /workspace/partnerships/{id}/reports", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/workspace/partnerships/\(world.ngo)/reports", nil)
         },
+        Row(name: "GET /workspace/projects", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/projects", nil) },
+        Row(name: "GET /workspace/projects/{id}", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/workspace/projects/\(world.draftProject)", nil)
+        },
+        Row(name: "POST /workspace/projects/{id}/publish", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/projects/\(world.draftProject)/publish", nil)
+        },
+        Row(name: "POST /workspace/projects/{id}/close", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/projects/\(world.draftProject)/close", nil)
+        },
+        Row(name: "GET /workspace/recommendations", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/recommendations", nil) },
+        Row(name: "GET /workspace/propose", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/workspace/propose?project_id=\(world.draftProject)&business_id=\(world.business)", nil)
+        },
+        Row(name: "POST /workspace/propose", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/workspace/propose", nil) },
         Row(name: "GET /workspace/budget", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/budget", nil) },
         Row(name: "POST /workspace/budget", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/workspace/budget", nil) },
         Row(name: "GET /workspace/reviews", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/reviews", nil) },

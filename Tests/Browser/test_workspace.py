@@ -130,3 +130,41 @@ class Budget(WorkspaceTest):
         self.loaded("budget-done")
         self.el("div.notice[role=status]")
         self.assertEqual(self.value("annual_csr_budget_kzt"), "250000000")
+
+
+class Proposing(WorkspaceTest):
+    def test_a_business_proposes_from_its_recommendations(self):
+        password = SEEDED.get(BUSINESS_EMAIL, ("Biz-Owner-Pass1", None))[0]
+        self.sign_in(BUSINESS_EMAIL, password)
+        self.follow(self.el("nav.site-nav a[href='/workspace/recommendations']"))
+        self.in_every_language("recommendations")
+        propose = self.els("ol.results a.button")
+        self.assertTrue(propose, "the demo business has no recommended project")
+        self.follow(propose[0])
+        self.assertEqual(self.path_only(), "/workspace/propose")
+        self.in_every_language("propose")
+        form = self.form_for("/workspace/propose")
+        self.assert_form_conventions(form)
+        self.assertTrue(self.value("pledge_kzt", form), "the pledge is not prefilled")
+
+        self.type_into("pledge_kzt", "", form)
+        self.submit(self.submit_button(form))
+        self.loaded("propose-error", status=422)
+        self.assert_error_summary(["pledge_kzt"])
+
+        form = self.form_for("/workspace/propose")
+        self.type_into("pledge_kzt", "500 000", form)
+        self.submit(self.submit_button(form))
+        self.assertTrue(self.path_only().startswith("/workspace/partnerships/"), f"proposing did not land on the partnership ({self.describe()})")
+        self.loaded("partnership-proposed")
+        self.el("div.notice[role=status]")
+
+    def test_the_ngo_sees_its_projects_and_the_partners_recommended_for_one(self):
+        self.sign_in(NGO_EMAIL, NGO_PASSWORD)
+        self.follow(self.el("nav.site-nav a[href='/workspace/projects']"))
+        self.in_every_language("workspace-projects")
+        partners = [a for a in self.els("table tbody td a") if a.get_attribute("pathname").startswith("/workspace/projects/")]
+        self.assertTrue(partners, "the demo NGO has no open project")
+        self.follow(partners[0])
+        self.in_every_language("workspace-project")
+        self.assertTrue(self.els("ol.results a.button[href^='/workspace/propose?']"), "no partners recommended for the NGO's open project")

@@ -198,6 +198,15 @@ import TestSupport
             // Only the parties' workspaces list it; an admin acts for no organization.
             #expect(listed.contains(id) == [world.ngo, world.business, world.akimatInside].contains(caller.member?.organizationID))
         },
+        Row(name: "matches.proposalTerms(open)", expected: [.unauthenticated, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            let terms = try await services.matches.proposalTerms(
+                project: try await world.openProject(), sponsor: world.business, governmentBody: world.akimatInside, by: caller
+            )
+            #expect(terms.suggestedPledgeKZT == 20_000_000, "the open project's whole need, within the sponsor's budget")
+        },
+        Row(name: "matches.proposalTerms(draft)", expected: [.unauthenticated, .notFound, .ok, .notFound, .notFound, .ok]) { services, world, caller in
+            _ = try await services.matches.proposalTerms(project: world.draftProject, sponsor: world.business, governmentBody: nil, by: caller)
+        },
         Row(name: "partnerships.budget", expected: [.unauthenticated, .ok, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.partnerships.budget(of: world.business, by: caller)
         },
@@ -294,7 +303,7 @@ import TestSupport
             "organizations.register", "organizations.find", "organizations.list", "organizations.update",
             "organizations.deactivate", "organizations.verify",
             "projects.propose", "projects.find", "projects.list", "projects.edit", "projects.publish", "projects.close",
-            "matches.partners", "matches.triples", "matches.forOrganization",
+            "matches.partners", "matches.triples", "matches.forOrganization", "matches.proposalTerms",
             "dismissals.list", "dismissals.dismiss", "dismissals.undo",
             "partnerships.propose", "partnerships.list", "partnerships.find", "partnerships.amend", "partnerships.consent",
             "partnerships.withdraw", "partnerships.approve", "partnerships.reject", "partnerships.return", "partnerships.activate",

@@ -38,10 +38,14 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
             ])
         }
         var view: [String: Any] = ["items": rows, "empty": rows.isEmpty, "count": Format.integer(rows.count)]
-        if let done = request.uri.queryParameters["done"].flatMap({ PartnershipLifecycle.Action(rawValue: String($0)) }) {
-            view["notice"] = words.t("partnership_done_\(done.rawValue)")
-        }
+        if let done = Self.done(request) { view["notice"] = words.t("partnership_done_\(done)") }
         return workspace.page("partnerships", title: words.t("partnerships_title"), view: view, request: request, context: context)
+    }
+
+    /// What the page says was just done, from the redirect's query: a move or a proposal.
+    static func done(_ request: Request) -> String? {
+        let moves = ["propose", "consent", "activate", "withdraw", "cancel", "report", "complete"]
+        return request.uri.queryParameters["done"].map(String.init).flatMap { moves.contains($0) ? $0 : nil }
     }
 
     func roles(_ roles: Set<PartyRole>, _ words: Vocabulary) -> String {
@@ -70,9 +74,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         let words = try await workspace.words(context)
         let entry = try await services.partnerships.partyView(try workspace.id(context), by: context.caller)
         var view = try await detailView(entry, words: words, context: context)
-        if let done = request.uri.queryParameters["done"].flatMap({ PartnershipLifecycle.Action(rawValue: String($0)) }) {
-            view["notice"] = words.t("partnership_done_\(done.rawValue)")
-        }
+        if let done = Self.done(request) { view["notice"] = words.t("partnership_done_\(done)") }
         return workspace.page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context)
     }
 

@@ -89,10 +89,11 @@ struct Layout {
             link("nav_regions", "/regions"), link("nav_open_data", "/open-data"),
         ]
         if let session = context.page.session, !session.secondFactorPending, !session.mustEnrollSecondFactor {
-            if session.actingOrganizationID != nil { navigation.append(link("nav_partnerships", "/workspace/partnerships")) }
-            if session.memberships.contains(where: { $0.organizationID == session.actingOrganizationID && $0.kind == .business }) {
-                navigation.append(link("nav_budget", "/workspace/budget"))
-            }
+            let acting = session.memberships.first { $0.organizationID == session.actingOrganizationID }
+            if acting?.kind == .ngo { navigation.append(link("nav_projects_workspace", "/workspace/projects")) }
+            if acting?.kind == .business { navigation.append(link("nav_recommendations", "/workspace/recommendations")) }
+            if acting != nil { navigation.append(link("nav_partnerships", "/workspace/partnerships")) }
+            if acting?.kind == .business { navigation.append(link("nav_budget", "/workspace/budget")) }
             if Self.reviews(session) { navigation.append(link("nav_reviews", "/workspace/reviews")) }
         }
         if context.page.personName != nil {

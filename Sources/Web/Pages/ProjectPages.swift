@@ -1,0 +1,129 @@
+import Domain
+import Foundation
+import Hummingbird
+import Storage
+import UseCases
+
+/// An NGO's projects: publish a draft, close an open one, and for each open project the sponsor
+/// and government body pairs ASAR recommends, each a step from a proposal. For a business: the
+/// projects ASAR recommends to it, each a step from a proposal.
+struct ProjectPages<Context: WebRequestContext>: Sendable {
+    let services: Services
+    let renderer: Renderer
+
+    var workspace: WorkspacePage<Context> { WorkspacePage(services: services, renderer: renderer) }
+
+    func addRoutes(to router: RouterGroup<Context>) {
+        router.get("/workspace/projects", use: list)
+        router.get("/workspace/projects/{id}", use: partners)
+        router.post("/workspace/projects/{id}/publish", use: publish)
+        router.post("/workspace/projects/{id}/close", use: close)
+        router.get("/workspace/recommendations", use: recommendations)
+    }
+
+    /// The organization the person acts for, when it is of `kind`.
+    func acting(_ kind: OrganizationKind, _ context: Context) throws -> UUID {
+        guard let member = context.caller.member, member.kind == kind else {
+            throw DomainError.forbidden(message: kind == .ngo ? "Projects belong to NGOs." : "Recommendations of projects are for businesses.")
+        }
+        return member.organizationID
+    }
+
+    // MARK: - An NGO's projects
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        var filter = ProjectFilter()
+        filter.organizationID = try acting(.ngo, context)
+        let projects = try await services.projects.list(filter, after: nil, limit: 100, by: context.caller).items
+        let acts = !context.caller.isViewer
+        let rows = projects.map { project -> [String: Any] in
+            let status = project.fields.status
+            let places: String = project.fields.regions.map(words.placeName).joined(separator: ", ")
+            var row: [String: Any] = ["id": project.id.lowercasedString, "title": words.text(project.fields.title)]
+            row["status"] = words.statusName(status)
+            row["need"] = Format.money(project.fields.fundingNeededKZT)
+            row["places"] = places
+            row["canPublish"] = acts && status == .draft
+            row["canClose"] = acts && status == .open
+            row["isOpen"] = status == .open
+            return row
+        }
+        var view: [String: Any] = ["items": rows, "empty": rows.isEmpty, "count": Format.integer(rows.count)]
+        if let done = request.uri.queryParameters["done"], ["publish", "close"].contains(String(done)) {
+            view["notice"] = words.t("projects_done_\(done)")
+        }
+        return workspace.page("workspace-projects", title: words.t("projects_workspace_title"), view: view, request: request, context: context)
+    }
+
+    @Sendable func publish(_ request: Request, context: Context) async throws -> Response {
+        _ = try await FormData.read(request, context: context)
+        try workspace.requireSignedIn(request, context)
+        _ = try await services.projects.publish(try workspace.id(context), by: context.caller)
+        return Response(status: .seeOther, headers: [.location: "/workspace/projects?done=publish", .cacheControl: "no-store"])
+    }
+
+    @Sendable func close(_ request: Request, context: Context) async throws -> Response {
+        _ = try await FormData.read(request, context: context)
+        try workspace.requireSignedIn(request, context)
+        _ = try await services.projects.close(try workspace.id(context), by: context.caller)
+        return Response(status: .seeOther, headers: [.location: "/workspace/projects?done=close", .cacheControl: "no-store"])
+    }
+
+    /// The pairs of a sponsor and a government body ASAR recommends for one of the NGO's projects.
+    @Sendable func partners(_ request: Request, context: Context) async throws -> Response {
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let ngo = try acting(.ngo, context)
+        let project = try await services.projects.find(try workspace.id(context), by: context.caller)
+        guard project.fields.organizationID == ngo else { throw DomainError.forbidden(message: "This project belongs to another NGO.") }
+        let answer = try await services.matches.triples(forProject: project.id, options: MatchOptions(limit: 10), by: context.caller)
+        let vocabulary = words.snapshot.vocabulary(words.language)
+        let rows = answer.items.compactMap { ranked -> [String: Any]? in
+            guard case .triple(let sponsor, let body) = ranked.item else { return nil }
+            let link = "/workspace/propose?project_id=\(project.id.lowercasedString)&business_id=\(sponsor.profile.id.lowercasedString)"
+                + "&government_body_id=\(body.profile.id.lowercasedString)"
+            return [
+                "sponsorID": sponsor.profile.id.lowercasedString, "sponsor": words.text(sponsor.name),
+                "bodyID": body.profile.id.lowercasedString, "body": words.text(body.name),
+                "score": Format.integer(Int((ranked.match.score * 100).rounded())),
+                "reasons": ranked.match.topReasons(words.language, vocabulary, count: 3),
+                "propose": link, "canPropose": !context.caller.isViewer,
+            ]
+        }
+        let view: [String: Any] = [
+            "id": project.id.lowercasedString,
+            "title": words.text(project.fields.title),
+            "status": words.statusName(project.fields.status),
+            "isOpen": project.fields.status == .open,
+            "items": rows, "empty": rows.isEmpty,
+        ]
+        return workspace.page("workspace-project", title: words.t("project_partners_title"), view: view, request: request, context: context)
+    }
+
+    // MARK: - A business's recommendations
+
+    @Sendable func recommendations(_ request: Request, context: Context) async throws -> Response {
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let business = try acting(.business, context)
+        let answer = try await services.matches.forOrganization(business, options: MatchOptions(limit: 20), by: context.caller)
+        let vocabulary = words.snapshot.vocabulary(words.language)
+        let rows = answer.items.compactMap { ranked -> [String: Any]? in
+            guard case .project(let project) = ranked.item else { return nil }
+            return [
+                "id": project.profile.id.lowercasedString, "title": words.text(project.title),
+                "ngo": words.text(project.ownerName),
+                "places": project.profile.regions.map(words.placeName).joined(separator: ", "),
+                "gap": Format.money(project.profile.fundingGapKZT),
+                "score": Format.integer(Int((ranked.match.score * 100).rounded())),
+                "reasons": ranked.match.topReasons(words.language, vocabulary, count: 3),
+                "propose": "/workspace/propose?project_id=\(project.profile.id.lowercasedString)&business_id=\(business.lowercasedString)",
+                "canPropose": !context.caller.isViewer,
+            ]
+        }
+        let view: [String: Any] = ["items": rows, "empty": rows.isEmpty, "notice": answer.notice ?? false]
+        return workspace.page("recommendations", title: words.t("recommendations_title"), view: view, request: request, context: context)
+    }
+}

@@ -1,0 +1,115 @@
+import Domain
+import Foundation
+import Hummingbird
+import Storage
+import UseCases
+
+/// Proposing a partnership from a recommendation: the project, the sponsor and the government
+/// body come from the list the person was reading; the pledge starts at what the project still
+/// needs or what the sponsor has left, whichever is smaller, and can be changed before proposing.
+struct ProposePages<Context: WebRequestContext>: Sendable {
+    let services: Services
+    let renderer: Renderer
+
+    var workspace: WorkspacePage<Context> { WorkspacePage(services: services, renderer: renderer) }
+
+    func addRoutes(to router: RouterGroup<Context>) {
+        router.get("/workspace/propose", use: form)
+        router.post("/workspace/propose", use: propose)
+    }
+
+    /// The triple named by the query or the form; a government body left open is the project's best.
+    struct Choice {
+        let project: UUID
+        let sponsor: UUID
+        let governmentBody: UUID?
+    }
+
+    func choice(_ fields: (String) -> String?) throws -> Choice {
+        guard let project = fields("project_id").flatMap(UUID.init(uuidString:)),
+              let sponsor = fields("business_id").flatMap(UUID.init(uuidString:)) else { throw PageError.badRequest }
+        return Choice(project: project, sponsor: sponsor, governmentBody: fields("government_body_id").flatMap(UUID.init(uuidString:)))
+    }
+
+    @Sendable func form(_ request: Request, context: Context) async throws -> Response {
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let query = request.uri.queryParameters
+        let choice = try choice { query[Substring($0)].map(String.init) }
+        let view = try await proposeView(choice, words: words, context: context, pledge: nil)
+        return workspace.page("propose", title: words.t("propose_title"), view: view, request: request, context: context)
+    }
+
+    @Sendable func propose(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request, context: context)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let choice = try choice { form[$0].isEmpty ? nil : form[$0] }
+        var errors = FieldErrors()
+        let typed = form["pledge_kzt"]
+        let pledge = PartnershipPages<Context>.whole(typed)
+        if pledge == nil || pledge == 0 { errors.add("pledge_kzt", words.t("issue_propose_pledge")) }
+        if choice.governmentBody == nil { errors.add("government_body_id", words.t("issue_propose_government_body")) }
+        if errors.isEmpty, let pledge, let body = choice.governmentBody {
+            do {
+                let partnership = try await services.partnerships.propose(
+                    PartnershipDraft(projectID: choice.project, businessID: choice.sponsor, governmentBodyID: body, pledgeKZT: pledge), by: context.caller
+                )
+                return Response(
+                    status: .seeOther,
+                    headers: [.location: "/workspace/partnerships/\(partnership.id.lowercasedString)?done=propose", .cacheControl: "no-store"]
+                )
+            } catch DomainError.invalid(let issues) {
+                for issue in issues {
+                    switch issue.field {
+                    case "pledge_kzt" where issue.code == "over_budget": errors.add("pledge_kzt", words.t("issue_propose_over_budget", Format.money(pledge)))
+                    case "government_body_id": errors.add("government_body_id", words.t("issue_propose_government_body"))
+                    default: errors.add("pledge_kzt", issue.message)
+                    }
+                }
+            } catch DomainError.conflict(let code, let message) {
+                errors.add("pledge_kzt", code == "duplicate_partnership" ? words.t("issue_propose_duplicate") : message)
+            }
+        }
+        var view = try await proposeView(choice, words: words, context: context, pledge: typed)
+        view["errors"] = errors.view
+        return workspace.page("propose", title: words.t("propose_title"), view: view, request: request, context: context, status: .unprocessableContent)
+    }
+
+    func proposeView(_ choice: Choice, words: Vocabulary, context: Context, pledge: String?) async throws -> [String: Any] {
+        // The project's government bodies as ASAR ranks them: the one named first, else the best.
+        let bodies = try await services.matches.partners(
+            forProject: choice.project, kind: .governmentBody, options: MatchOptions(limit: 10, fairExposure: false, diversify: false),
+            by: context.caller
+        ).items.compactMap { ranked -> PartnerCandidate? in
+            if case .partner(let body) = ranked.item { return body }
+            return nil
+        }
+        let body = choice.governmentBody ?? bodies.first?.profile.id
+        let terms = try await services.matches.proposalTerms(
+            project: choice.project, sponsor: choice.sponsor, governmentBody: body, by: context.caller
+        )
+        var options = bodies.map { candidate -> [String: Any] in
+            ["value": candidate.profile.id.lowercasedString, "label": words.text(candidate.name), "selected": candidate.profile.id == body]
+        }
+        if let body, !bodies.contains(where: { $0.profile.id == body }), let name = terms.governmentBodyName {
+            options.insert(["value": body.lowercasedString, "label": words.text(name), "selected": true], at: 0)
+        }
+        let reasons = terms.match.map { $0.match.topReasons(words.language, words.snapshot.vocabulary(words.language)) } ?? []
+        return [
+            "projectID": choice.project.lowercasedString,
+            "project": words.text(terms.projectTitle),
+            "sponsorID": choice.sponsor.lowercasedString,
+            "sponsor": words.text(terms.sponsorName),
+            "bodies": options,
+            "hasBodies": !options.isEmpty,
+            "gap": Format.money(terms.fundingGapKZT),
+            "remaining": terms.sponsorRemainingKZT.map(Format.money) ?? words.t("budget_none"),
+            "pledge": pledge ?? String(terms.suggestedPledgeKZT),
+            "score": terms.match.map { Format.integer(Int(($0.match.score * 100).rounded())) } ?? "",
+            "reasons": reasons,
+            "hasReasons": !reasons.isEmpty,
+            "errors": FieldErrors().view,
+        ]
+    }
+}

@@ -1,0 +1,94 @@
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Storage
+import Testing
+import TestSupport
+import UseCases
+
+/// An NGO's projects and a proposal made from a recommendation, through the pages, on a real database.
+@Suite struct ProjectPageTests {
+    static func status(of project: UUID, _ database: TestDatabase) async throws -> String {
+        try await database.pool.withConnection { try $0.query("SELECT status FROM projects WHERE id = $1", [project]).rows[0].decode(String.self, at: 0) }
+    }
+
+    @Test func anNGOPublishesADraftAndSeesItsRecommendedPartners() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                try await PartnershipPageTests.people(database, world: world)
+                let draft = world.draftProject.lowercasedString
+
+                var viewer = try await PartnershipPageTests.signedIn(client, "viewer@ngo.example.kz")
+                let viewed = String(buffer: try await viewer.get("/workspace/projects").body)
+                #expect(viewed.contains("/workspace/projects/\(draft)") && !viewed.contains("/workspace/projects/\(draft)/publish"))
+                #expect(try await viewer.post("/workspace/projects/\(draft)/publish", []).status == .forbidden)
+                #expect(try await Self.status(of: world.draftProject, database) == "draft")
+
+                var owner = try await PartnershipPageTests.signedIn(client, "owner@ngo.example.kz")
+                let list = String(buffer: try await owner.get("/workspace/projects").body)
+                #expect(list.contains(#"action="/workspace/projects/\#(draft)/publish""#))
+                #expect(list.contains(#"href="/workspace/projects""#), "the header links an NGO to its projects")
+                let draftPage = String(buffer: try await owner.get("/workspace/projects/\(draft)").body)
+                #expect(draftPage.contains("publish it first"))
+                let published = try await owner.post("/workspace/projects/\(draft)/publish", [])
+                #expect(published.status == .seeOther && published.headers[.location] == "/workspace/projects?done=publish")
+                #expect(try await Self.status(of: world.draftProject, database) == "open")
+                #expect(try await owner.get("/workspace/projects/\(draft)").status == .ok)
+
+                // Someone else's project is not this NGO's to work on; businesses have no projects page.
+                var business = try await PartnershipPageTests.signedIn(client, "owner@business.example.kz")
+                #expect(try await business.get("/workspace/projects").status == .forbidden)
+                #expect(try await business.post("/workspace/projects/\(draft)/close", []).status == .forbidden)
+                #expect(try await Self.status(of: world.draftProject, database) == "open")
+                #expect(try await owner.get("/workspace/recommendations").status == .forbidden)
+            }
+        }
+    }
+
+    @Test func aBusinessProposesFromARecommendationWithThePledgePrefilled() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                try await PartnershipPageTests.people(database, world: world)
+                let project = try await world.openProject()
+                var business = try await PartnershipPageTests.signedIn(client, "owner@business.example.kz")
+                #expect(try await business.get("/workspace/recommendations").status == .ok)
+
+                let query = "project_id=\(project.lowercasedString)&business_id=\(world.business.lowercasedString)"
+                let form = String(buffer: try await business.get("/workspace/propose?\(query)").body)
+                #expect(form.contains(#"name="pledge_kzt" value="20000000""#), "the project's whole need, within the sponsor's budget")
+                #expect(form.contains(#"<option value="\#(world.akimatInside.lowercasedString)" selected"#), "the body covering the project comes first")
+
+                let fields = [("project_id", project.lowercasedString), ("business_id", world.business.lowercasedString)]
+                let bad = try await business.post("/workspace/propose", fields + [("government_body_id", ""), ("pledge_kzt", "twenty")])
+                #expect(bad.status == .unprocessableContent)
+                let badHTML = String(buffer: bad.body)
+                #expect(badHTML.contains(#"id="pledge_kzt-error""#) && badHTML.contains(#"id="government_body_id-error""#))
+                #expect(badHTML.contains(#"value="twenty""#), "what was typed is kept")
+
+                let body = ("government_body_id", world.akimatInside.lowercasedString)
+                let proposed = try await business.post("/workspace/propose", fields + [body, ("pledge_kzt", "15 000 000")])
+                #expect(proposed.status == .seeOther)
+                let location = try #require(proposed.headers[.location])
+                #expect(location.hasPrefix("/workspace/partnerships/") && location.hasSuffix("?done=propose"))
+                #expect(String(buffer: try await business.get(location).body).contains("Your proposal is made."))
+                let (pledge, consent) = try await database.pool.withConnection { connection in
+                    let row = try connection.query("SELECT pledge_kzt, business_consent FROM partnerships WHERE project_id = $1", [project]).rows[0]
+                    return (try row.decode(Int64.self, at: 0), try row.decode(Bool.self, at: 1))
+                }
+                #expect(pledge == 15_000_000 && consent, "proposing is the sponsor's consent")
+
+                let again = try await business.post("/workspace/propose", fields + [body, ("pledge_kzt", "15 000 000")])
+                #expect(again.status == .unprocessableContent)
+                #expect(String(buffer: again.body).contains("already have a partnership"))
+
+                // The NGO finds it waiting for its consent.
+                var ngo = try await PartnershipPageTests.signedIn(client, "owner@ngo.example.kz")
+                #expect(String(buffer: try await ngo.get("/workspace/partnerships").body).contains("Your consent"))
+            }
+        }
+    }
+}

@@ -188,7 +188,8 @@ public struct MatchService: Sendable {
     // MARK: - Lists
 
     /// Businesses or government bodies for a project; nil when there is no such project.
-    func partners(forProject id: UUID, kind: PartnerKind, options: MatchOptions) async throws -> (ProjectCandidate, [RankedMatch<Subject>])? {
+    /// `record` false: nobody is shown the list (a form's choices), so no impression is counted.
+    func partners(forProject id: UUID, kind: PartnerKind, options: MatchOptions, record: Bool = true) async throws -> (ProjectCandidate, [RankedMatch<Subject>])? {
         let scorer = try await scorer(options)
         let index = try await index.snapshot()
         guard let subject = try await projectSubject(id, in: index) else { return nil }
@@ -199,7 +200,9 @@ public struct MatchService: Sendable {
             keep: Ranker.poolSize(limit: options.limit, diversity: diversity)
         )
         let scored = score(candidates[kind] ?? [], kind: kind, for: subject.project, scorer: scorer)
-        return (subject.project, finish(Ranker.rank(scored, limit: options.limit, diversity: diversity), shownTo: subject.project.owner.id))
+        let ranked = Ranker.rank(scored, limit: options.limit, diversity: diversity)
+        guard record else { return (subject.project, ranked.map { RankedMatch(match: $0.match, item: $0.item) }) }
+        return (subject.project, finish(ranked, shownTo: subject.project.owner.id))
     }
 
     /// Sponsor and government body pairs for a project: the best of each side, combined.
@@ -421,16 +424,21 @@ public struct MatchService: Sendable {
     public struct ProposalTerms: Sendable {
         public let projectTitle: LocalizedText
         public let sponsorName: LocalizedText
+        /// The government body named, or else the best one covering the project.
+        public let governmentBodyID: UUID?
         public let governmentBodyName: LocalizedText?
-        /// The project's need not yet pledged in approved, active or completed partnerships.
+        /// The project's need not yet pledged in approved and active partnerships (partnership_stats).
         public let fundingGapKZT: Int64
         /// Nil when the sponsor declared no budget.
         public let sponsorRemainingKZT: Int64?
         /// The triple's fit, when a government body is named.
         public let match: RankedMatch<Subject>?
+        /// The government bodies whose jurisdiction covers the project, ASAR's best first.
+        public let governmentBodies: [PartnerCandidate]
 
-        /// The pledge a proposal starts at: no more than the project needs or the sponsor has left.
-        public var suggestedPledgeKZT: Int64 { max(0, min(fundingGapKZT, sponsorRemainingKZT ?? fundingGapKZT)) }
+        /// The pledge a proposal starts at: no more than the project needs or the sponsor has left
+        /// (nothing, when it declared no budget: the database counts that as 0).
+        public var suggestedPledgeKZT: Int64 { max(0, min(fundingGapKZT, sponsorRemainingKZT ?? 0)) }
     }
 
     /// For anyone signed in who may see the project (a draft only its own NGO).
@@ -442,15 +450,24 @@ public struct MatchService: Sendable {
         guard let business = try await organizationSubject(sponsor, in: index), business.profile.kind == .business else {
             throw DomainError.notFound(resource: "organization")
         }
+        let ranked = try await partners(
+            forProject: id, kind: .governmentBody, options: MatchOptions(limit: 10, fairExposure: false, diversify: false), record: false
+        )?.1 ?? []
+        let bodies = ranked.compactMap { candidate -> PartnerCandidate? in
+            if case .partner(let body) = candidate.item { return body }
+            return nil
+        }
+        let chosen = governmentBody ?? bodies.first?.profile.id
         var body: IndexedOrganization?
         var match: RankedMatch<Subject>?
-        if let governmentBody {
-            body = try await organizationSubject(governmentBody, in: index)
-            match = try await explain(project: id, sponsor: sponsor, governmentBody: governmentBody)
+        if let chosen {
+            body = try await organizationSubject(chosen, in: index)
+            match = try await explain(project: id, sponsor: sponsor, governmentBody: chosen)
         }
         return ProposalTerms(
-            projectTitle: subject.project.title, sponsorName: business.name, governmentBodyName: body?.name,
-            fundingGapKZT: subject.project.profile.fundingGapKZT, sponsorRemainingKZT: business.profile.remainingBudgetKZT, match: match
+            projectTitle: subject.project.title, sponsorName: business.name, governmentBodyID: chosen, governmentBodyName: body?.name,
+            fundingGapKZT: subject.project.profile.fundingGapKZT, sponsorRemainingKZT: business.profile.remainingBudgetKZT, match: match,
+            governmentBodies: bodies
         )
     }
 

@@ -99,6 +99,10 @@ public struct PartnershipService: Sendable {
         public let partnership: Partnership
         public let waitingSeconds: Int
         public let match: RankedMatch<MatchService.Subject>?
+        /// Whether the caller may approve, return or reject it now.
+        public let mayDecide: Bool
+        /// The sponsor's budget as approval will check it (nil when the sponsor is gone).
+        public let sponsorBudget: SponsorBudget?
     }
 
     /// A government body's review queue in its jurisdiction, oldest first; admins see every one.
@@ -117,7 +121,7 @@ public struct PartnershipService: Sendable {
         let now = Date()
         var items: [ReviewItem] = []
         for partnership in try await partnerships.underReview(in: jurisdiction, limit: limit) {
-            items.append(try await reviewItem(partnership, now: now))
+            items.append(try await reviewItem(partnership, by: caller, now: now))
         }
         return items
     }
@@ -130,17 +134,26 @@ public struct PartnershipService: Sendable {
         guard standing.isReviewer || standing.isAdmin else {
             throw DomainError.forbidden(message: "Only the government bodies whose jurisdiction covers the project review this partnership.")
         }
-        return try await reviewItem(partnership, now: Date())
+        return try await reviewItem(partnership, by: caller, now: Date())
     }
 
-    private func reviewItem(_ partnership: Partnership, now: Date) async throws -> ReviewItem {
+    private func reviewItem(_ partnership: Partnership, by caller: Caller, now: Date) async throws -> ReviewItem {
         let match = try await matches.explain(
             project: partnership.projectID, sponsor: partnership.businessID, governmentBody: partnership.governmentBodyID
         )
+        let standing = Self.standing(of: caller, in: partnership)
+        let decides: Bool
+        if case .success = PartnershipLifecycle.apply(.approve, by: standing, state: partnership.state, consents: partnership.consents) {
+            decides = !caller.isViewer
+        } else {
+            decides = false
+        }
         return ReviewItem(
             partnership: partnership,
             waitingSeconds: Int(now.timeIntervalSince(partnership.submittedAt ?? partnership.createdAt)),
-            match: match
+            match: match,
+            mayDecide: decides,
+            sponsorBudget: try await partnerships.budget(of: partnership.businessID)
         )
     }
 
@@ -151,6 +164,17 @@ public struct PartnershipService: Sendable {
         public let roles: Set<PartyRole>
         public let nextStep: PartnershipLifecycle.NextStep
         public let actions: [PartnershipLifecycle.Action]
+
+        /// Whether the next step is the caller's own: its consent, starting the work, its reports
+        /// (withdrawing or cancelling, always possible, is not a step anyone waits for).
+        public var waitsOnCaller: Bool {
+            switch nextStep {
+            case .consent: actions.contains(.consent)
+            case .activation: actions.contains(.activate)
+            case .reports: actions.contains(.report)
+            case .review, .none: false
+            }
+        }
     }
 
     public func partyView(of partnership: Partnership, by caller: Caller) -> PartyView {

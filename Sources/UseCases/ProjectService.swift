@@ -35,6 +35,25 @@ public struct ProjectService: Sendable {
         return try await projects.list(filter, after: cursor, limit: limit)
     }
 
+    /// The projects of the NGO the caller acts for, drafts included: its workspace.
+    public func own(limit: Int, by caller: Caller) async throws -> [Project] {
+        try Access.requireSignedIn(caller)
+        guard let member = caller.member, member.kind == .ngo else { throw DomainError.forbidden(message: "Projects belong to NGOs.") }
+        var filter = ProjectFilter()
+        filter.organizationID = member.organizationID
+        filter.draftsOf = member.organizationID
+        return try await projects.list(filter, after: nil, limit: limit).items
+    }
+
+    /// One of the caller's NGO's projects, for its workspace (viewers included, who only read).
+    public func findOwn(_ id: UUID, by caller: Caller) async throws -> Project {
+        let project = try await find(id, by: caller)
+        guard caller.member?.organizationID == project.fields.organizationID else {
+            throw DomainError.forbidden(message: "This project belongs to another organization.")
+        }
+        return project
+    }
+
     public func edit(_ id: UUID, by caller: Caller, _ change: @escaping @Sendable (inout ProjectDraft) throws -> Void) async throws -> Project {
         let current = try await ownProject(id, caller, to: "change this project")
         return try await projects.update(current.id, change)

@@ -69,6 +69,10 @@ import UseCases
                 #expect(list.contains("Consent from: Business sponsor, Government body"), "the NGO consented when it proposed")
                 #expect(list.contains(#"href="/workspace/partnerships""#), "the header links to the workspace")
 
+                var businessViewer = try await Self.signedIn(client, "viewer@business.example.kz")
+                let viewed = String(buffer: try await businessViewer.get("/workspace/partnerships").body)
+                #expect(viewed.contains("Consent from: Business sponsor, Government body"), "a viewer cannot consent, so it is not their turn")
+
                 var business = try await Self.signedIn(client, "owner@business.example.kz")
                 let page = String(buffer: try await business.get(path).body)
                 #expect(page.contains("Your consent, and consent from: Government body"))

@@ -43,7 +43,17 @@ import UseCases
                 #expect(try await business.get("/workspace/projects").status == .forbidden)
                 #expect(try await business.post("/workspace/projects/\(draft)/close", []).status == .forbidden)
                 #expect(try await Self.status(of: world.draftProject, database) == "open")
-                #expect(try await owner.get("/workspace/recommendations").status == .forbidden)
+                #expect(try await owner.get("/workspace/recommendations").headers[.location] == "/workspace/projects")
+
+                // A project with a partnership under way stays open, and the list says why.
+                let busy = try await world.partnership(in: .active)
+                let project = try await database.pool.withConnection {
+                    try $0.query("SELECT project_id FROM partnerships WHERE id = $1", [busy]).rows[0].decode(UUID.self, at: 0)
+                }
+                let refused = try await owner.post("/workspace/projects/\(project.lowercasedString)/close", [])
+                #expect(refused.headers[.location] == "/workspace/projects?problem=close")
+                #expect(String(buffer: try await owner.get("/workspace/projects?problem=close").body).contains("cannot be closed while partnerships"))
+                #expect(try await Self.status(of: project, database) == "open")
             }
         }
     }
@@ -54,6 +64,13 @@ import UseCases
                 let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
                 try await PartnershipPageTests.people(database, world: world)
                 let project = try await world.openProject()
+                // Signing in from a proposal link comes back to the same proposal.
+                let link = "/workspace/propose?project_id=\(project.lowercasedString)&business_id=\(world.business.lowercasedString)"
+                var anonymous = PageVisitor(client)
+                let signedOut = try await anonymous.get(link)
+                #expect(signedOut.status == .seeOther)
+                #expect(signedOut.headers[.location] == "/sign-in?next=" + (link.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+
                 var business = try await PartnershipPageTests.signedIn(client, "owner@business.example.kz")
                 #expect(try await business.get("/workspace/recommendations").status == .ok)
 
@@ -83,7 +100,7 @@ import UseCases
 
                 let again = try await business.post("/workspace/propose", fields + [body, ("pledge_kzt", "15 000 000")])
                 #expect(again.status == .unprocessableContent)
-                #expect(String(buffer: again.body).contains("already have a partnership"))
+                #expect(String(buffer: again.body).contains("already have a partnership in progress"))
 
                 // The NGO finds it waiting for its consent.
                 var ngo = try await PartnershipPageTests.signedIn(client, "owner@ngo.example.kz")

@@ -20,6 +20,7 @@ import UseCases
         for (email, organization, role) in [
             ("reviewer@inside.example.kz", world.akimatInside, MembershipRole.member),
             ("colleague@inside.example.kz", world.akimatInside, .member),
+            ("viewer@inside.example.kz", world.akimatInside, .viewer),
             ("reviewer@outside.example.kz", world.akimatOutside, .member),
             ("owner@ngo.example.kz", world.ngo, .owner),
         ] {
@@ -66,6 +67,11 @@ import UseCases
                 #expect(html.contains("/workspace/reviews/\(waiting.lowercasedString)"))
                 #expect(!html.contains("/workspace/reviews/\(approved.lowercasedString)"), "an approved partnership waits for nobody")
                 #expect(html.contains(#"href="/workspace/reviews""#), "the header links the reviewer to the queue")
+
+                // A viewer of the reviewing body reads the review page and is offered no decision.
+                var viewer = try await Self.signedIn(client, "viewer@inside.example.kz")
+                let viewed = String(buffer: try await viewer.get("/workspace/reviews/\(waiting.lowercasedString)").body)
+                #expect(viewed.contains("Budget check") && !viewed.contains("Approve partnership"))
 
                 var outside = try await Self.signedIn(client, "reviewer@outside.example.kz")
                 let elsewhere = String(buffer: try await outside.get("/workspace/reviews").body)

@@ -6,6 +6,14 @@ struct FormData: Sendable {
     static let maxBytes = 64 * 1024
     let values: [String: String]
 
+    /// A whole non-negative number as people type it, spaces between digit groups allowed; nil
+    /// for anything else or beyond Int64.
+    func whole(_ name: String) -> Int64? {
+        let digits = self[name].filter { !$0.isWhitespace }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int64(digits)
+    }
+
     subscript(_ name: String) -> String {
         values[name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
     }

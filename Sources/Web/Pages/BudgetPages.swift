@@ -42,14 +42,14 @@ struct BudgetPages<Context: WebRequestContext>: Sendable {
         let budget = try await services.partnerships.budget(of: id, by: context.caller)
         var errors = FieldErrors()
         let typed = form["annual_csr_budget_kzt"]
-        if let declared = PartnershipPages<Context>.whole(typed) {
+        if let declared = form.whole("annual_csr_budget_kzt") {
             do {
                 _ = try await services.organizations.update(id, by: context.caller) { $0.annualCSRBudgetKZT = declared }
-                return Response(status: .seeOther, headers: [.location: "/workspace/budget?done=1", .cacheControl: "no-store"])
+                return workspace.redirect("/workspace/budget?done=1")
             } catch DomainError.conflict(code: "budget_below_pledges", _) {
                 errors.add("annual_csr_budget_kzt", words.t("issue_budget_below_pledges", Format.money(budget.committedKZT)))
-            } catch DomainError.invalid(let issues) {
-                errors.add("annual_csr_budget_kzt", issues.first?.message ?? words.t("issue_budget_amount"))
+            } catch DomainError.invalid {
+                errors.add("annual_csr_budget_kzt", words.t("issue_budget_amount"))
             }
         } else {
             errors.add("annual_csr_budget_kzt", words.t("issue_budget_amount"))

@@ -34,7 +34,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
                 "partnership": views.facts(of: entry.partnership, parties: parties, words: words),
                 "roles": roles(entry.roles, words),
                 "next": nextStep(entry, words),
-                "yourTurn": !entry.actions.isEmpty,
+                "yourTurn": entry.waitsOnCaller,
             ])
         }
         var view: [String: Any] = ["items": rows, "empty": rows.isEmpty, "count": Format.integer(rows.count)]
@@ -56,8 +56,9 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
     func nextStep(_ entry: PartnershipService.PartyView, _ words: Vocabulary) -> String {
         switch entry.nextStep {
         case .consent(let missing):
-            let yours = missing.contains { entry.roles.contains($0) }
-            let others = missing.filter { !entry.roles.contains($0) }.map(words.roleName).joined(separator: ", ")
+            // A viewer cannot consent: for them every missing consent is someone else's.
+            let yours = entry.waitsOnCaller
+            let others = missing.filter { !yours || !entry.roles.contains($0) }.map(words.roleName).joined(separator: ", ")
             if yours { return others.isEmpty ? words.t("next_your_consent") : words.t("next_your_consent_and", others) }
             return words.t("next_consent", others)
         case .review: return words.t("next_review")
@@ -118,11 +119,11 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         guard let version = Int(form["version"]) else { throw PageError.badRequest }
         let final = form["kind"] == "final"
         var errors = FieldErrors()
-        let amount = Self.whole(form["amount_disbursed_kzt"])
+        let amount = form.whole("amount_disbursed_kzt")
         if amount == nil { errors.add("amount_disbursed_kzt", words.t("issue_report_amount")) }
-        let reached = Self.whole(form["beneficiaries_reached"])
+        let reached = form.whole("beneficiaries_reached")
         if reached == nil || reached! > 100_000_000 { errors.add("beneficiaries_reached", words.t("issue_report_beneficiaries")) }
-        let text = form["text"].trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = form["text"]
         if text.isEmpty || text.count > 10_000 { errors.add("text", words.t("issue_report_text")) }
         let rating = Int(form["rating"])
         if final, rating.map({ !(1...5).contains($0) }) ?? true { errors.add("rating", words.t("issue_report_rating")) }
@@ -153,15 +154,8 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         return workspace.page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
     }
 
-    /// A whole non-negative number as people type it: digits, with spaces between groups allowed.
-    static func whole(_ text: String) -> Int64? {
-        let digits = text.filter { !$0.isWhitespace && $0 != "\u{202F}" && $0 != "\u{00A0}" }
-        guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
-        return Int64(digits)
-    }
-
     func redirect(_ id: UUID, done: PartnershipLifecycle.Action) -> Response {
-        Response(status: .seeOther, headers: [.location: "/workspace/partnerships/\(id.lowercasedString)?done=\(done.rawValue)", .cacheControl: "no-store"])
+        workspace.redirect("/workspace/partnerships/\(id.lowercasedString)?done=\(done.rawValue)")
     }
 
     func detailView(

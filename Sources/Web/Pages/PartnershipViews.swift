@@ -16,15 +16,23 @@ struct PartnershipViews<Context: WebRequestContext>: Sendable {
     }
 
     /// The match's candidates already carry the sponsor's and the government body's names.
+    /// A project set back to draft after its partnerships ended is hidden from the other parties;
+    /// its partnership still lists, under a stand-in name, rather than failing the whole page.
     func parties(of partnership: Partnership, match: RankedMatch<MatchService.Subject>?, context: Context) async throws -> Parties {
-        let project = try await services.projects.find(partnership.projectID, by: context.caller)
+        let hidden = LocalizedText(kk: "—", ru: "—", en: "—")
+        let title: LocalizedText
+        do {
+            title = try await services.projects.find(partnership.projectID, by: context.caller).fields.title
+        } catch DomainError.notFound {
+            title = hidden
+        }
         let ngo = try await services.organizations.find(partnership.ngoID, by: context.caller).organization.fields.name
         if case .triple(let business, let government)? = match?.item {
-            return Parties(projectTitle: project.fields.title, ngo: ngo, sponsor: business.name, governmentBody: government.name)
+            return Parties(projectTitle: title, ngo: ngo, sponsor: business.name, governmentBody: government.name)
         }
         let sponsor = try await services.organizations.find(partnership.businessID, by: context.caller).organization.fields.name
         let body = try await services.organizations.find(partnership.governmentBodyID, by: context.caller).organization.fields.name
-        return Parties(projectTitle: project.fields.title, ngo: ngo, sponsor: sponsor, governmentBody: body)
+        return Parties(projectTitle: title, ngo: ngo, sponsor: sponsor, governmentBody: body)
     }
 
     /// The partial `partnership-facts` reads these.

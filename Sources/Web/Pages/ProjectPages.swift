@@ -21,11 +21,9 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
         router.get("/workspace/recommendations", use: recommendations)
     }
 
-    /// The organization the person acts for, when it is of `kind`.
-    func acting(_ kind: OrganizationKind, _ context: Context) throws -> UUID {
-        guard let member = context.caller.member, member.kind == kind else {
-            throw DomainError.forbidden(message: kind == .ngo ? "Projects belong to NGOs." : "Recommendations of projects are for businesses.")
-        }
+    /// The organization the person acts for: a business, or a government body (projects in its jurisdiction).
+    func business(_ context: Context) throws -> UUID {
+        guard let member = context.caller.member else { throw DomainError.forbidden(message: "Act for a business to see its recommendations.") }
         return member.organizationID
     }
 
@@ -34,9 +32,7 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         try workspace.requireSignedIn(request, context)
         let words = try await workspace.words(context)
-        var filter = ProjectFilter()
-        filter.organizationID = try acting(.ngo, context)
-        let projects = try await services.projects.list(filter, after: nil, limit: 100, by: context.caller).items
+        let projects = try await services.projects.own(limit: 100, by: context.caller)
         let acts = !context.caller.isViewer
         let rows = projects.map { project -> [String: Any] in
             let status = project.fields.status
@@ -54,30 +50,38 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
         if let done = request.uri.queryParameters["done"], ["publish", "close"].contains(String(done)) {
             view["notice"] = words.t("projects_done_\(done)")
         }
+        if let problem = request.uri.queryParameters["problem"], ["publish", "close"].contains(String(problem)) {
+            view["problem"] = words.t("projects_problem_\(problem)")
+        }
         return workspace.page("workspace-projects", title: words.t("projects_workspace_title"), view: view, request: request, context: context)
     }
 
     @Sendable func publish(_ request: Request, context: Context) async throws -> Response {
-        _ = try await FormData.read(request, context: context)
-        try workspace.requireSignedIn(request, context)
-        _ = try await services.projects.publish(try workspace.id(context), by: context.caller)
-        return Response(status: .seeOther, headers: [.location: "/workspace/projects?done=publish", .cacheControl: "no-store"])
+        try await change(request, context, "publish") { try await services.projects.publish($0, by: context.caller) }
     }
 
     @Sendable func close(_ request: Request, context: Context) async throws -> Response {
+        try await change(request, context, "close") { try await services.projects.close($0, by: context.caller) }
+    }
+
+    /// Publishing or closing; when the project cannot (a draft missing what publishing needs,
+    /// partnerships still in progress), the list says so.
+    func change(_ request: Request, _ context: Context, _ name: String, _ move: (UUID) async throws -> Project) async throws -> Response {
         _ = try await FormData.read(request, context: context)
         try workspace.requireSignedIn(request, context)
-        _ = try await services.projects.close(try workspace.id(context), by: context.caller)
-        return Response(status: .seeOther, headers: [.location: "/workspace/projects?done=close", .cacheControl: "no-store"])
+        do {
+            _ = try await move(try workspace.id(context))
+            return workspace.redirect("/workspace/projects?done=\(name)")
+        } catch DomainError.invalid, DomainError.conflict {
+            return workspace.redirect("/workspace/projects?problem=\(name)")
+        }
     }
 
     /// The pairs of a sponsor and a government body ASAR recommends for one of the NGO's projects.
     @Sendable func partners(_ request: Request, context: Context) async throws -> Response {
         try workspace.requireSignedIn(request, context)
         let words = try await workspace.words(context)
-        let ngo = try acting(.ngo, context)
-        let project = try await services.projects.find(try workspace.id(context), by: context.caller)
-        guard project.fields.organizationID == ngo else { throw DomainError.forbidden(message: "This project belongs to another NGO.") }
+        let project = try await services.projects.findOwn(try workspace.id(context), by: context.caller)
         let answer = try await services.matches.triples(forProject: project.id, options: MatchOptions(limit: 10), by: context.caller)
         let vocabulary = words.snapshot.vocabulary(words.language)
         let rows = answer.items.compactMap { ranked -> [String: Any]? in
@@ -87,7 +91,7 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
             return [
                 "sponsorID": sponsor.profile.id.lowercasedString, "sponsor": words.text(sponsor.name),
                 "bodyID": body.profile.id.lowercasedString, "body": words.text(body.name),
-                "score": Format.integer(Int((ranked.match.score * 100).rounded())),
+                "score": Format.score(ranked.match.score),
                 "reasons": ranked.match.topReasons(words.language, vocabulary, count: 3),
                 "propose": link, "canPropose": !context.caller.isViewer,
             ]
@@ -107,7 +111,9 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
     @Sendable func recommendations(_ request: Request, context: Context) async throws -> Response {
         try workspace.requireSignedIn(request, context)
         let words = try await workspace.words(context)
-        let business = try acting(.business, context)
+        // An NGO's recommendations are per project, on its projects' pages.
+        if context.caller.member?.kind == .ngo { return workspace.redirect("/workspace/projects") }
+        let business = try business(context)
         let answer = try await services.matches.forOrganization(business, options: MatchOptions(limit: 20), by: context.caller)
         let vocabulary = words.snapshot.vocabulary(words.language)
         let rows = answer.items.compactMap { ranked -> [String: Any]? in
@@ -117,13 +123,13 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
                 "ngo": words.text(project.ownerName),
                 "places": project.profile.regions.map(words.placeName).joined(separator: ", "),
                 "gap": Format.money(project.profile.fundingGapKZT),
-                "score": Format.integer(Int((ranked.match.score * 100).rounded())),
+                "score": Format.score(ranked.match.score),
                 "reasons": ranked.match.topReasons(words.language, vocabulary, count: 3),
                 "propose": "/workspace/propose?project_id=\(project.profile.id.lowercasedString)&business_id=\(business.lowercasedString)",
-                "canPropose": !context.caller.isViewer,
+                "canPropose": !context.caller.isViewer && context.caller.member?.kind == .business,
             ]
         }
-        let view: [String: Any] = ["items": rows, "empty": rows.isEmpty, "notice": answer.notice ?? false]
+        let view: [String: Any] = ["items": rows, "empty": rows.isEmpty, "notice": answer.notice == nil ? false : words.t("recommendations_inactive")]
         return workspace.page("recommendations", title: words.t("recommendations_title"), view: view, request: request, context: context)
     }
 }

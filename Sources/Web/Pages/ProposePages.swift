@@ -1,7 +1,6 @@
 import Domain
 import Foundation
 import Hummingbird
-import Storage
 import UseCases
 
 /// Proposing a partnership from a recommendation: the project, the sponsor and the government
@@ -47,7 +46,7 @@ struct ProposePages<Context: WebRequestContext>: Sendable {
         let choice = try choice { form[$0].isEmpty ? nil : form[$0] }
         var errors = FieldErrors()
         let typed = form["pledge_kzt"]
-        let pledge = PartnershipPages<Context>.whole(typed)
+        let pledge = form.whole("pledge_kzt")
         if pledge == nil || pledge == 0 { errors.add("pledge_kzt", words.t("issue_propose_pledge")) }
         if choice.governmentBody == nil { errors.add("government_body_id", words.t("issue_propose_government_body")) }
         if errors.isEmpty, let pledge, let body = choice.governmentBody {
@@ -55,20 +54,14 @@ struct ProposePages<Context: WebRequestContext>: Sendable {
                 let partnership = try await services.partnerships.propose(
                     PartnershipDraft(projectID: choice.project, businessID: choice.sponsor, governmentBodyID: body, pledgeKZT: pledge), by: context.caller
                 )
-                return Response(
-                    status: .seeOther,
-                    headers: [.location: "/workspace/partnerships/\(partnership.id.lowercasedString)?done=propose", .cacheControl: "no-store"]
-                )
+                return workspace.redirect("/workspace/partnerships/\(partnership.id.lowercasedString)?done=propose")
             } catch DomainError.invalid(let issues) {
                 for issue in issues {
-                    switch issue.field {
-                    case "pledge_kzt" where issue.code == "over_budget": errors.add("pledge_kzt", words.t("issue_propose_over_budget", Format.money(pledge)))
-                    case "government_body_id": errors.add("government_body_id", words.t("issue_propose_government_body"))
-                    default: errors.add("pledge_kzt", issue.message)
-                    }
+                    let (field, key) = Self.message(for: issue)
+                    errors.add(field, words.t(key, Format.money(pledge)))
                 }
-            } catch DomainError.conflict(let code, let message) {
-                errors.add("pledge_kzt", code == "duplicate_partnership" ? words.t("issue_propose_duplicate") : message)
+            } catch DomainError.conflict(let code, _) {
+                errors.add("pledge_kzt", words.t(code == "duplicate_partnership" ? "issue_propose_duplicate" : "issue_propose_not_possible"))
             }
         }
         var view = try await proposeView(choice, words: words, context: context, pledge: typed)
@@ -76,23 +69,25 @@ struct ProposePages<Context: WebRequestContext>: Sendable {
         return workspace.page("propose", title: words.t("propose_title"), view: view, request: request, context: context, status: .unprocessableContent)
     }
 
+    /// Where a refused proposal's reason is shown, and in which words.
+    static func message(for issue: FieldIssue) -> (field: String, key: String) {
+        switch (issue.field, issue.code) {
+        case ("pledge_kzt", "over_budget"): ("pledge_kzt", "issue_propose_over_budget")
+        case ("government_body_id", "outside_jurisdiction"): ("government_body_id", "issue_propose_outside_jurisdiction")
+        case ("government_body_id", _): ("government_body_id", "issue_propose_government_body")
+        case ("project_id", _): ("pledge_kzt", "issue_propose_project_not_open")
+        default: ("pledge_kzt", "issue_propose_partner_unavailable")
+        }
+    }
+
     func proposeView(_ choice: Choice, words: Vocabulary, context: Context, pledge: String?) async throws -> [String: Any] {
-        // The project's government bodies as ASAR ranks them: the one named first, else the best.
-        let bodies = try await services.matches.partners(
-            forProject: choice.project, kind: .governmentBody, options: MatchOptions(limit: 10, fairExposure: false, diversify: false),
-            by: context.caller
-        ).items.compactMap { ranked -> PartnerCandidate? in
-            if case .partner(let body) = ranked.item { return body }
-            return nil
-        }
-        let body = choice.governmentBody ?? bodies.first?.profile.id
         let terms = try await services.matches.proposalTerms(
-            project: choice.project, sponsor: choice.sponsor, governmentBody: body, by: context.caller
+            project: choice.project, sponsor: choice.sponsor, governmentBody: choice.governmentBody, by: context.caller
         )
-        var options = bodies.map { candidate -> [String: Any] in
-            ["value": candidate.profile.id.lowercasedString, "label": words.text(candidate.name), "selected": candidate.profile.id == body]
+        var options = terms.governmentBodies.map { candidate -> [String: Any] in
+            ["value": candidate.profile.id.lowercasedString, "label": words.text(candidate.name), "selected": candidate.profile.id == terms.governmentBodyID]
         }
-        if let body, !bodies.contains(where: { $0.profile.id == body }), let name = terms.governmentBodyName {
+        if let body = terms.governmentBodyID, !terms.governmentBodies.contains(where: { $0.profile.id == body }), let name = terms.governmentBodyName {
             options.insert(["value": body.lowercasedString, "label": words.text(name), "selected": true], at: 0)
         }
         let reasons = terms.match.map { $0.match.topReasons(words.language, words.snapshot.vocabulary(words.language)) } ?? []
@@ -106,7 +101,7 @@ struct ProposePages<Context: WebRequestContext>: Sendable {
             "gap": Format.money(terms.fundingGapKZT),
             "remaining": terms.sponsorRemainingKZT.map(Format.money) ?? words.t("budget_none"),
             "pledge": pledge ?? String(terms.suggestedPledgeKZT),
-            "score": terms.match.map { Format.integer(Int(($0.match.score * 100).rounded())) } ?? "",
+            "score": Vocabulary.shown(terms.match.map { Format.score($0.match.score) } ?? ""),
             "reasons": reasons,
             "hasReasons": !reasons.isEmpty,
             "errors": FieldErrors().view,

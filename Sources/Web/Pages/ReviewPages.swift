@@ -38,7 +38,7 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
                 "pledge": Format.money(item.partnership.pledgeKZT),
                 "waiting": waiting(item.waitingSeconds, words),
                 "submitted": words.time(item.partnership.submittedAt ?? item.partnership.createdAt),
-                "score": item.match.map { Format.integer(Int(($0.match.score * 100).rounded())) } ?? "—",
+                "score": item.match.map { Format.score($0.match.score) } ?? "—",
                 "budget": budgetCheck(item, words).short,
                 "budgetFits": budgetCheck(item, words).fits,
             ])
@@ -76,7 +76,7 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
             _ = try await services.partnerships.perform(
                 action, on: id, comment: comment.isEmpty ? nil : comment, ifMatch: [version], by: context.caller
             )
-            return Response(status: .seeOther, headers: [.location: "/workspace/reviews?done=\(action.rawValue)", .cacheControl: "no-store"])
+            return workspace.redirect("/workspace/reviews?done=\(action.rawValue)")
         } catch DomainError.invalid(let issues) {
             for issue in issues where issue.field == "comment" { errors.add("comment", words.t("issue_review_comment_required")) }
             if errors.isEmpty { throw DomainError.invalid(issues) }
@@ -103,18 +103,20 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
         let reasons = item.match.map { $0.match.topReasons(words.language, words.snapshot.vocabulary(words.language)) } ?? []
         let budget = budgetCheck(item, words)
         let waitsForReview = partnership.state == .underReview
+        let mayDecide = item.mayDecide
         var view: [String: Any] = [
             "id": partnership.id.lowercasedString,
             "version": String(partnership.version),
             "stage": words.stageName(partnership.state),
             "waiting": waiting(item.waitingSeconds, words),
             "waitsForReview": waitsForReview,
-            "score": item.match.map { Format.integer(Int(($0.match.score * 100).rounded())) } ?? "",
+            "mayDecide": mayDecide,
+            "score": Vocabulary.shown(item.match.map { Format.score($0.match.score) } ?? ""),
             "veto": Vocabulary.shown(item.match?.match.veto.map { words.t("review_veto", words.t("veto_\($0.rawValue)")) } ?? ""),
             "hasReasons": !reasons.isEmpty,
             "reasons": reasons,
-            "budget": budget.sentence,
-            "budgetFits": budget.fits,
+            "budget": waitsForReview ? budget.sentence : words.t("review_budget_decided"),
+            "budgetFits": budget.fits || !waitsForReview,
             "history": history,
             "hasHistory": !history.isEmpty,
             "partnership": views.facts(of: partnership, parties: parties, words: words),
@@ -129,20 +131,17 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
     /// approved and active partnerships plus this one within the declared budget.
     func budgetCheck(_ item: PartnershipService.ReviewItem, _ words: Vocabulary) -> (fits: Bool, short: String, sentence: String) {
         let pledge = item.partnership.pledgeKZT
-        guard case .triple(let business, _)? = item.match?.item else {
+        guard let budget = item.sponsorBudget else {
             return (false, words.t("review_budget_unknown_short"), words.t("review_budget_unknown"))
         }
-        guard let remaining = business.profile.remainingBudgetKZT else {
+        guard budget.declaredKZT != nil || pledge == 0 else {
             return (false, words.t("review_budget_none_short"), words.t("review_budget_none"))
         }
-        // An approved or active partnership's pledge is already counted in what remains.
-        let counted = [.approved, .active].contains(item.partnership.state)
-        let left = counted ? remaining + pledge : remaining
-        let fits = pledge <= left
+        let fits = pledge <= budget.remainingKZT
         return (
             fits,
-            words.t(fits ? "review_budget_fits_short" : "review_budget_exceeds_short", Format.money(left)),
-            words.t(fits ? "review_budget_fits" : "review_budget_exceeds", Format.money(left), Format.money(pledge))
+            words.t(fits ? "review_budget_fits_short" : "review_budget_exceeds_short", Format.money(budget.remainingKZT)),
+            words.t(fits ? "review_budget_fits" : "review_budget_exceeds", Format.money(budget.remainingKZT), Format.money(pledge))
         )
     }
 

@@ -24,13 +24,20 @@ struct WorkspacePage<Context: WebRequestContext>: Sendable {
         guard let session = context.page.session, !session.secondFactorPending, !session.mustEnrollSecondFactor else {
             if context.page.session?.mustEnrollSecondFactor == true { throw PageRedirect(location: "/account/two-factor") }
             if context.page.session?.secondFactorPending == true { throw PageRedirect(location: "/sign-in/code") }
-            throw PageRedirect(location: "/sign-in?next=" + AccountPages<Context>.encoded(request.uri.path))
+            // The query too: a link to a proposal names its project and sponsor there.
+            let here = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            throw PageRedirect(location: "/sign-in?next=" + AccountPages<Context>.encoded(here))
         }
         return session
     }
 
     func requireSignedIn(_ request: Request, _ context: Context) throws {
         _ = try Self.signedIn(request, context)
+    }
+
+    /// After a form that changed something: see the result, and never store it.
+    func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
     }
 
     func id(_ context: Context) throws -> UUID {

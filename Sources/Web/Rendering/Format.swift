@@ -24,6 +24,9 @@ enum Format {
 
     static func money(_ value: Int64) -> String { integer(value) + "\u{00A0}₸" }
 
+    /// A match score in [0, 1] as points out of 100.
+    static func score(_ value: Double) -> String { integer(Int((value * 100).rounded())) }
+
     static func date(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone

@@ -10,6 +10,15 @@ public struct LocalizedText: Sendable, Equatable, Hashable {
         self.en = en
     }
 
+    /// Text given in one language only.
+    public init(_ language: Language, _ text: String) {
+        switch language {
+        case .kk: self.init(kk: text)
+        case .ru: self.init(ru: text)
+        case .en: self.init(en: text)
+        }
+    }
+
     public var isEmpty: Bool { kk == nil && ru == nil && en == nil }
 
     /// The text in `language`, falling back to Russian, Kazakh, then English.

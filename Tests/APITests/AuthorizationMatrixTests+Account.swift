@@ -53,6 +53,8 @@ extension AuthorizationMatrixTests {
             (.post, "/workspace/partnerships/\(world.ngo)/reports", nil)
         },
         Row(name: "GET /workspace/projects", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/projects", nil) },
+        Row(name: "GET /workspace/projects/new", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/projects/new", nil) },
+        Row(name: "POST /workspace/projects/new", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/workspace/projects/new", nil) },
         Row(name: "GET /workspace/projects/{id}", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
             (.get, "/workspace/projects/\(world.draftProject)", nil)
         },

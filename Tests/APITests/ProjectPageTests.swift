@@ -108,4 +108,50 @@ import UseCases
             }
         }
     }
+
+    @Test func anNGOSavesANewDraftWithErrorsBesideTheFields() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                try await PartnershipPageTests.people(database, world: world)
+                var owner = try await PartnershipPageTests.signedIn(client, "owner@ngo.example.kz")
+                #expect(try await owner.get("/workspace/projects/new").status == .ok)
+
+                let bad = try await owner.post("/workspace/projects/new", [
+                    ("title", "Reading club"), ("description", ""), ("region", "550000000"), ("district", "751210000"), ("focus", "nothing"),
+                    ("funding_needed_kzt", "a lot"), ("duration_months", "40"), ("beneficiaries", ""),
+                ])
+                #expect(bad.status == .unprocessableContent)
+                let html = String(buffer: bad.body)
+                for field in ["district", "focus", "funding_needed_kzt", "duration_months"] {
+                    #expect(html.contains(#"id="\#(field)-error""#), "\(field) has its message")
+                }
+                #expect(html.contains(#"value="Reading club""#), "the title typed is kept")
+                #expect(!html.contains(#"id="description-error""#) && !html.contains(#"id="title-error""#), "no message beside fields that are right")
+
+                let district = try await database.pool.withConnection {
+                    try $0.query("SELECT kato FROM regions WHERE parent_kato = '550000000' ORDER BY kato LIMIT 1").rows[0].decode(String.self, at: 0)
+                }
+                let saved = try await owner.post("/workspace/projects/new", [
+                    ("title", "Reading club"), ("description", "Weekly sessions"), ("region", "550000000"), ("district", district), ("focus", "inclusion"),
+                    ("funding_needed_kzt", "3 000 000"), ("duration_months", "10"), ("beneficiaries", "120"),
+                ])
+                #expect(saved.status == .seeOther)
+                #expect(saved.headers[.location]?.hasPrefix("/workspace/projects?done=created") == true)
+                let (status, regions, title) = try await database.pool.withConnection { connection in
+                    let row = try connection.query(
+                        "SELECT status, regions, title_en FROM projects WHERE organization_id = $1 AND title_en = 'Reading club'", [world.ngo]
+                    ).rows[0]
+                    return (try row.decode(String.self, at: 0), try row.decode([String].self, at: 1), try row.decode(String?.self, at: 2))
+                }
+                #expect(status == "draft" && regions == [district] && title == "Reading club", "saved in the page's language, in the district")
+
+                var viewer = try await PartnershipPageTests.signedIn(client, "viewer@ngo.example.kz")
+                let refused = try await viewer.post("/workspace/projects/new", [
+                    ("title", "Not mine to make"), ("region", "550000000"), ("focus", "inclusion"), ("funding_needed_kzt", "1"), ("duration_months", "1"),
+                ])
+                #expect(refused.status == .forbidden)
+            }
+        }
+    }
 }

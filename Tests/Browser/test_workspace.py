@@ -159,6 +159,36 @@ class Proposing(WorkspaceTest):
         self.loaded("partnership-proposed")
         self.el("div.notice[role=status]")
 
+    def test_the_ngo_writes_a_draft_and_publishes_it(self):
+        self.sign_in(NGO_EMAIL, NGO_PASSWORD)
+        self.go("/workspace/projects", "workspace-projects")
+        self.follow(self.el("a.button[href='/workspace/projects/new']"))
+        self.in_every_language("project-form")
+        form = self.form_for("/workspace/projects/new")
+        self.assert_form_conventions(form)
+        self.type_into("title", "Chess club for village schools", form)
+        self.type_into("duration_months", "", form)
+        self.submit(self.submit_button(form))
+        self.loaded("project-form-error", status=422)
+        self.assert_error_summary(["region", "focus", "funding_needed_kzt", "duration_months"])
+        self.assertEqual(self.value("title"), "Chess club for village schools", "the title typed was lost")
+
+        form = self.form_for("/workspace/projects/new")
+        self.choose_first("region", form)
+        self.choose_first("focus", form)
+        self.type_into("funding_needed_kzt", "2 400 000", form)
+        self.type_into("duration_months", "9", form)
+        self.submit(self.submit_button(form))
+        self.assertEqual(self.path_only(), "/workspace/projects")
+        self.loaded("workspace-projects-created")
+        row = [r for r in self.els("table tbody tr") if "Chess club for village schools" in r.text]
+        self.assertTrue(row, "the new draft is not in the list")
+        self.submit(self.el("form[action$='/publish'] button", row[0]))
+        self.assertEqual(self.path_only(), "/workspace/projects")
+        self.el("div.notice[role=status]")
+        row = [r for r in self.els("table tbody tr") if "Chess club for village schools" in r.text]
+        self.assertFalse(self.els("form[action$='/publish']", row[0]), "the published project still offers to publish")
+
     def test_the_ngo_sees_its_projects_and_the_partners_recommended_for_one(self):
         self.sign_in(NGO_EMAIL, NGO_PASSWORD)
         self.follow(self.el("nav.site-nav a[href='/workspace/projects']"))

@@ -135,7 +135,8 @@ import TestSupport
             ))
             // The holder keeps the only connection far longer than the bound below, so a wait that
             // ends within it was ended by the lease timeout, however slow a loaded machine is.
-            async let holder: Void = pool.withConnection { _ = try $0.query("SELECT pg_sleep(5)") }
+            // 10 s against a 6 s bound: a loaded 2-core machine once stalled this wait 4.4 s.
+            async let holder: Void = pool.withConnection { _ = try $0.query("SELECT pg_sleep(10)") }
             for _ in 0..<2000 where pool.statistics.leased == 0 { try await Task.sleep(for: .milliseconds(5)) }
             let start = ContinuousClock.now
             await #expect {
@@ -143,7 +144,7 @@ import TestSupport
             } throws: { error in
                 (error as? PostgresError)?.code == .poolTimeout
             }
-            #expect(ContinuousClock.now - start < .seconds(3))
+            #expect(ContinuousClock.now - start < .seconds(6))
             try await holder
             await pool.shutdown()
         }
@@ -360,20 +361,21 @@ import TestSupport
                 connectionString: database.connectionString, maxConnections: 1, leaseTimeout: .seconds(30),
                 statementTimeout: .seconds(30)
             ))
-            let holder = Task { try await pool.withConnection { _ = try $0.query("SELECT pg_sleep(6)") } }
+            // 12 s against a 6 s bound: a loaded 2-core machine once stalled this wait 4.3 s.
+            let holder = Task { try await pool.withConnection { _ = try $0.query("SELECT pg_sleep(12)") } }
             for _ in 0..<2000 where pool.statistics.leased == 0 { try await Task.sleep(for: .milliseconds(5)) }
             let start = ContinuousClock.now
             let waiter = Task {
                 withUnsafeCurrentTask { $0?.cancel() }
                 return try await pool.withConnection { try $0.query("SELECT 1") }
             }
-            // A queued waiter would be served when the holder ends, 6 s away.
-            switch await result(of: waiter, within: .seconds(4)) {
-            case nil: Issue.record("the cancelled task's lease did not end within 4 s")
+            // A queued waiter would be served when the holder ends, 12 s away.
+            switch await result(of: waiter, within: .seconds(8)) {
+            case nil: Issue.record("the cancelled task's lease did not end within 8 s")
             case .success?: Issue.record("the cancelled task was served")
             case .failure(let error)?: #expect(error is CancellationError, "\(error)")
             }
-            #expect(ContinuousClock.now - start < .seconds(3))
+            #expect(ContinuousClock.now - start < .seconds(6))
             #expect(pool.statistics.waiting == 0)
             try await holder.value
             await pool.shutdown()

@@ -15,6 +15,8 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
 
     func addRoutes(to router: RouterGroup<Context>) {
         router.get("/workspace/projects", use: list)
+        router.get("/workspace/projects/new", use: newForm)
+        router.post("/workspace/projects/new", use: create)
         router.get("/workspace/projects/{id}", use: partners)
         router.post("/workspace/projects/{id}/publish", use: publish)
         router.post("/workspace/projects/{id}/close", use: close)
@@ -46,14 +48,93 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
             row["isOpen"] = status == .open
             return row
         }
-        var view: [String: Any] = ["items": rows, "empty": rows.isEmpty, "count": Format.integer(rows.count)]
-        if let done = request.uri.queryParameters["done"], ["publish", "close"].contains(String(done)) {
+        var view: [String: Any] = ["items": rows, "empty": rows.isEmpty, "count": Format.integer(rows.count), "canCreate": acts]
+        if let done = request.uri.queryParameters["done"], ["publish", "close", "created"].contains(String(done)) {
             view["notice"] = words.t("projects_done_\(done)")
         }
         if let problem = request.uri.queryParameters["problem"], ["publish", "close"].contains(String(problem)) {
             view["problem"] = words.t("projects_problem_\(problem)")
         }
         return workspace.page("workspace-projects", title: words.t("projects_workspace_title"), view: view, request: request, context: context)
+    }
+
+    // MARK: - A new project
+
+    @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        return workspace.page("project-form", title: words.t("project_form_title"), view: formView(nil, words: words), request: request, context: context)
+    }
+
+    /// A draft in the reader's language, where one region (or one of its districts) and one focus
+    /// area start it; the project is published from the list once it is ready.
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request, context: context)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        guard let ngo = context.caller.member?.organizationID else { throw DomainError.forbidden(message: "Projects belong to NGOs.") }
+        var errors = FieldErrors()
+        let title = form["title"]
+        if title.isEmpty || title.count > 300 { errors.add("title", words.t("issue_project_title")) }
+        // Not "summary": the error view's summary list has that name.
+        let summary = form["description"]
+        if summary.count > 5000 { errors.add("description", words.t("issue_project_summary")) }
+        let region = form["region"]
+        if words.snapshot.unit(region)?.parentKATO != nil || words.snapshot.unit(region) == nil { errors.add("region", words.t("issue_project_region")) }
+        let district = form["district"]
+        if !district.isEmpty, words.snapshot.unit(district)?.parentKATO != region { errors.add("district", words.t("issue_project_district")) }
+        let focus = form["focus"]
+        if !words.snapshot.focusAreas.contains(where: { $0.code == focus }) { errors.add("focus", words.t("issue_project_focus")) }
+        let need = form.whole("funding_needed_kzt")
+        if need == nil { errors.add("funding_needed_kzt", words.t("issue_project_need")) }
+        let months = form.whole("duration_months")
+        if months.map({ !(1...36).contains($0) }) ?? true { errors.add("duration_months", words.t("issue_project_duration")) }
+        let beneficiaries = form["beneficiaries"].isEmpty ? 0 : form.whole("beneficiaries")
+        if beneficiaries.map({ $0 > 100_000_000 }) ?? true { errors.add("beneficiaries", words.t("issue_project_beneficiaries")) }
+        if errors.isEmpty, let need, let months, let beneficiaries {
+            var draft = ProjectDraft(
+                organizationID: ngo, title: LocalizedText(words.language, title), fundingNeededKZT: need, durationMonths: Int(months)
+            )
+            if !summary.isEmpty { draft.summary = LocalizedText(words.language, summary) }
+            draft.regions = [district.isEmpty ? region : district]
+            draft.focusAreas = [focus]
+            draft.beneficiaries = Int(beneficiaries)
+            do {
+                let project = try await services.projects.propose(draft, by: context.caller)
+                return workspace.redirect("/workspace/projects?done=created#project-\(project.id.lowercasedString)")
+            } catch DomainError.invalid(let issues) {
+                for issue in issues { errors.add(Self.formField(issue.field), words.t("issue_project_rejected")) }
+            }
+        }
+        var view = formView(form, words: words)
+        view["errors"] = errors.view
+        return workspace.page("project-form", title: words.t("project_form_title"), view: view, request: request, context: context, status: .unprocessableContent)
+    }
+
+    /// The form field a use case's issue belongs beside.
+    static func formField(_ field: String) -> String {
+        switch field {
+        case "regions": "region"
+        case "focus_areas": "focus"
+        case "summary": "description"
+        case "funding_needed_kzt", "duration_months", "beneficiaries", "title": field
+        default: "title"
+        }
+    }
+
+    func formView(_ form: FormData?, words: Vocabulary) -> [String: Any] {
+        let region = form?["region"] ?? ""
+        return [
+            "title": form?["title"] ?? "",
+            "description": form?["description"] ?? "",
+            "regions": words.regionOptions(selected: region),
+            "districtGroups": words.districtGroups(selected: form?["district"] ?? "", region: ""),
+            "focusAreas": words.focusOptions(selected: form?["focus"] ?? ""),
+            "need": form?["funding_needed_kzt"] ?? "",
+            "months": form?["duration_months"] ?? "12",
+            "beneficiaries": form?["beneficiaries"] ?? "",
+            "errors": FieldErrors().view,
+        ]
     }
 
     @Sendable func publish(_ request: Request, context: Context) async throws -> Response {

@@ -39,6 +39,7 @@ struct BudgetPages<Context: WebRequestContext>: Sendable {
         try workspace.requireSignedIn(request, context)
         let words = try await workspace.words(context)
         let id = try business(context)
+        // Read first: the use case refuses anyone but a business, before any update is tried.
         let budget = try await services.partnerships.budget(of: id, by: context.caller)
         var errors = FieldErrors()
         let typed = form["annual_csr_budget_kzt"]

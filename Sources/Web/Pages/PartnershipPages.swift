@@ -84,7 +84,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         try workspace.requireSignedIn(request, context)
         let words = try await workspace.words(context)
         let id = try workspace.id(context)
-        guard let action = PartnershipLifecycle.Action(rawValue: form["action"]), [.consent, .activate, .withdraw, .cancel].contains(action),
+        guard let action = PartnershipLifecycle.Action(rawValue: form["action"]), PartyMoves.fromDecisionForm.contains(action),
               let version = Int(form["version"]) else { throw PageError.badRequest }
         let comment = form["comment"].trimmingCharacters(in: .whitespacesAndNewlines)
         var errors = FieldErrors()
@@ -165,7 +165,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         let partnership = entry.partnership
         let parties = try await views.parties(of: partnership, match: nil, context: context)
         let history = try await views.history(of: partnership, parties: parties, words: words, context: context)
-        let moves = entry.actions.filter { [.consent, .activate, .withdraw, .cancel].contains($0) }
+        let moves = entry.actions.filter(PartyMoves.fromDecisionForm.contains)
         let reports = try await services.partnerships.reports(of: partnership.id, by: context.caller).map { report -> [String: Any] in
             [
                 "kind": words.reportKindName(report.kind),
@@ -207,4 +207,9 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
             "errors": errors.view,
         ]
     }
+}
+
+/// The moves made from a partnership page's decision form; reports and the final evaluation have a form of their own.
+enum PartyMoves {
+    static let fromDecisionForm: [PartnershipLifecycle.Action] = [.consent, .activate, .withdraw, .cancel]
 }

@@ -24,7 +24,7 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
     }
 
     /// The organization the person acts for: a business, or a government body (projects in its jurisdiction).
-    func business(_ context: Context) throws -> UUID {
+    func actingOrganization(_ context: Context) throws -> UUID {
         guard let member = context.caller.member else { throw DomainError.forbidden(message: "Act for a business to see its recommendations.") }
         return member.organizationID
     }
@@ -194,7 +194,7 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
         let words = try await workspace.words(context)
         // An NGO's recommendations are per project, on its projects' pages.
         if context.caller.member?.kind == .ngo { return workspace.redirect("/workspace/projects") }
-        let business = try business(context)
+        let business = try actingOrganization(context)
         let answer = try await services.matches.forOrganization(business, options: MatchOptions(limit: 20), by: context.caller)
         let vocabulary = words.snapshot.vocabulary(words.language)
         let rows = answer.items.compactMap { ranked -> [String: Any]? in

@@ -21,6 +21,9 @@ public struct ServiceConfiguration: Sendable {
     /// match request compares the index's version with the database's instead: what tests running
     /// hundreds of services at once use, so each does not hold one more connection.
     public var followsIndexChanges = true
+    /// `ASAR_TEST_HOOKS=1`: routes under `/test/` that browser tests use to move the clock. Never
+    /// in production: they let anyone make reports overdue.
+    public var testHooks = ProcessInfo.processInfo.environment["ASAR_TEST_HOOKS"] == "1"
 
     public init(
         host: String = "127.0.0.1",
@@ -54,7 +57,9 @@ public func buildApplication(
     }()
     let pool = ConnectionPool(configuration: configuration.database, logger: logger)
     let useCases = Services(pool: pool, matching: configuration.matching, accounts: configuration.accounts)
-    let router = try buildRouter(useCases, pool: pool, expectedMigrations: migrations.map(\.version), metrics: metrics)
+    let router = try buildRouter(
+        useCases, pool: pool, expectedMigrations: migrations.map(\.version), metrics: metrics, testHooks: configuration.testHooks
+    )
     let services: [any Service] = [PoolService(pool: pool)]
         + useCases.backgroundServices(logger: logger, followingIndexChanges: configuration.followsIndexChanges)
     var app = Application(
@@ -76,7 +81,8 @@ public func buildApplication(
 
 /// All routes, in one place.
 func buildRouter(
-    _ useCases: Services, pool: ConnectionPool, expectedMigrations: [Int], metrics: ServiceMetrics = ServiceMetrics()
+    _ useCases: Services, pool: ConnectionPool, expectedMigrations: [Int], metrics: ServiceMetrics = ServiceMetrics(),
+    testHooks: Bool = false
 ) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let routes = RouteTable()
@@ -106,6 +112,7 @@ func buildRouter(
     DismissalController(dismissals: useCases.dismissals).addRoutes(to: router)
     PartnershipController(partnerships: useCases.partnerships, reference: useCases.reference).addRoutes(to: router)
     RoundController(rounds: useCases.rounds, reference: useCases.reference).addRoutes(to: router)
+    if testHooks { TestHookController(clock: useCases.clock).addRoutes(to: router) }
     try WebPages(services: useCases).addRoutes(to: router)
     routes.load(router.routes)
     return router

@@ -39,6 +39,20 @@ public struct Partnership: Sendable, Equatable {
     public let createdAt: Date
     public let updatedAt: Date
     public let totals: ReportTotals
+    /// How often the NGO reports, in days.
+    public let reportingPeriodDays: Int
+    /// When the work started (the partnership became active).
+    public let activatedAt: Date?
+    /// When the latest report was filed.
+    public let lastReportAt: Date?
+    /// Whether a report is missing past its grace period, as of the service's clock when the
+    /// partnership was read (`PartnershipService` sets it; see `ReportingPolicy`).
+    public var isOverdue = false
+
+    /// When the next report is due, while the partnership is active.
+    public var reportDueAt: Date? {
+        ReportingPolicy.dueAt(state: state, activatedAt: activatedAt, lastReportAt: lastReportAt, periodDays: reportingPeriodDays)
+    }
 
     /// The party roles `organizationID` plays here (usually one).
     public func roles(of organizationID: UUID) -> Set<PartyRole> {
@@ -49,7 +63,9 @@ public struct Partnership: Sendable, Equatable {
         return roles
     }
 
-    public init(id: UUID, projectID: UUID, projectRegions: [String], ngoID: UUID, businessID: UUID, governmentBodyID: UUID, pledgeKZT: Int64, inKind: [String], state: PartnershipState, consents: Set<PartyRole>, proposedBy: UUID?, consentDeadline: Date?, version: Int, submittedAt: Date?, decidedAt: Date?, createdAt: Date, updatedAt: Date, totals: ReportTotals) {
+    public init(id: UUID, projectID: UUID, projectRegions: [String], ngoID: UUID, businessID: UUID, governmentBodyID: UUID, pledgeKZT: Int64, inKind: [String], state: PartnershipState, consents: Set<PartyRole>, proposedBy: UUID?, consentDeadline: Date?, version: Int, submittedAt: Date?, decidedAt: Date?, createdAt: Date, updatedAt: Date, totals: ReportTotals,
+        reportingPeriodDays: Int = ResultsFramework.defaultPeriodDays, activatedAt: Date? = nil, lastReportAt: Date? = nil
+    ) {
         self.id = id
         self.projectID = projectID
         self.projectRegions = projectRegions
@@ -68,6 +84,9 @@ public struct Partnership: Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.totals = totals
+        self.reportingPeriodDays = reportingPeriodDays
+        self.activatedAt = activatedAt
+        self.lastReportAt = lastReportAt
     }
 }
 
@@ -95,6 +114,8 @@ public struct PartnershipDraft: Sendable, Equatable {
     /// For proposals from a funding round: the round, and when consent must be in.
     public var roundID: UUID?
     public var consentDeadline: Date?
+    /// The results framework the parties agree to by consenting.
+    public var framework = ResultsFramework()
 
     public init(projectID: UUID, businessID: UUID, governmentBodyID: UUID, pledgeKZT: Int64, inKind: [String] = []) {
         self.projectID = projectID
@@ -116,8 +137,15 @@ public struct PartnershipReport: Sendable, Equatable {
     public let rating: Int?
     public let authorOrganizationID: UUID?
     public let createdAt: Date
+    /// The indicators this report measured.
+    public let values: [IndicatorValue]
+    /// The final evaluation's lessons learned.
+    public let lessons: String?
 
-    public init(id: UUID, kind: Kind, amountDisbursedKZT: Int64, beneficiariesReached: Int, text: String, rating: Int?, authorOrganizationID: UUID?, createdAt: Date) {
+    public init(
+        id: UUID, kind: Kind, amountDisbursedKZT: Int64, beneficiariesReached: Int, text: String, rating: Int?, authorOrganizationID: UUID?,
+        createdAt: Date, values: [IndicatorValue] = [], lessons: String? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.amountDisbursedKZT = amountDisbursedKZT
@@ -126,6 +154,8 @@ public struct PartnershipReport: Sendable, Equatable {
         self.rating = rating
         self.authorOrganizationID = authorOrganizationID
         self.createdAt = createdAt
+        self.values = values
+        self.lessons = lessons
     }
 }
 
@@ -135,12 +165,21 @@ public struct ReportDraft: Sendable, Equatable {
     public var beneficiariesReached: Int
     public var text: String
     public var rating: Int?
+    /// Actual values of the framework's indicators (positions from 1).
+    public var values: [IndicatorValue]
+    /// For the final evaluation: what the parties learned.
+    public var lessons: String?
 
-    public init(amountDisbursedKZT: Int64, beneficiariesReached: Int, text: String, rating: Int? = nil) {
+    public init(
+        amountDisbursedKZT: Int64, beneficiariesReached: Int, text: String, rating: Int? = nil,
+        values: [IndicatorValue] = [], lessons: String? = nil
+    ) {
         self.amountDisbursedKZT = amountDisbursedKZT
         self.beneficiariesReached = beneficiariesReached
         self.text = text
         self.rating = rating
+        self.values = values
+        self.lessons = lessons
     }
 }
 

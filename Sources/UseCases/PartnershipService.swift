@@ -7,15 +7,28 @@ import Storage
 public struct PartnershipService: Sendable {
     let partnerships: PartnershipRepository
     let matches: MatchService
+    let clock: ServiceClock
+    let reporting: ReportingPolicy
 
-    public init(partnerships: PartnershipRepository, matches: MatchService) {
+    public init(partnerships: PartnershipRepository, matches: MatchService, clock: ServiceClock = ServiceClock(), reporting: ReportingPolicy = ReportingPolicy()) {
         self.partnerships = partnerships
         self.matches = matches
+        self.clock = clock
+        self.reporting = reporting
+    }
+
+    /// The partnership with `isOverdue` as of the service's clock.
+    func stamped(_ partnership: Partnership) -> Partnership {
+        var partnership = partnership
+        partnership.isOverdue = reporting.isOverdue(dueAt: partnership.reportDueAt, now: clock.now())
+        return partnership
     }
 
     /// A party to the triple (or an admin) proposes; proposing is its own consent.
     public func propose(_ draft: PartnershipDraft, by caller: Caller) async throws -> Partnership {
         try Access.requireSignedIn(caller)
+        let issues = draft.framework.issues()
+        if !issues.isEmpty { throw DomainError.invalid(issues) }
         return try await partnerships.propose(draft) { subject in
             // Someone else's draft does not exist as far as the caller can tell.
             if subject.projectStatus == .draft && !caller.speaksFor(subject.ngoID) {
@@ -40,21 +53,23 @@ public struct PartnershipService: Sendable {
     public func find(_ id: UUID, by caller: Caller) async throws -> Partnership {
         let partnership = try await partnerships.find(id)
         try Self.requireReadable(partnership, by: caller)
-        return partnership
+        return stamped(partnership)
     }
 
     /// The partnerships the caller takes part in or reviews (admins: all), newest first.
     public func list(state: PartnershipState?, limit: Int, by caller: Caller) async throws -> [Partnership] {
         try Access.requireSignedIn(caller)
-        return try await partnerships.list(in: Self.scope(of: caller), state: state, limit: limit)
+        return try await partnerships.list(in: Self.scope(of: caller), state: state, limit: limit).map(stamped)
     }
 
     /// New terms while proposed: the other parties must consent again, and the sponsor's declared
     /// budget bounds the pledge as it does a proposal.
+    /// A new results framework is among the terms: consenting agrees to it.
     public func amend(
-        _ id: UUID, pledgeKZT: Int64?, inKind: [String]?, ifMatch: Set<Int>?, by caller: Caller
+        _ id: UUID, pledgeKZT: Int64?, inKind: [String]?, framework: ResultsFramework? = nil, ifMatch: Set<Int>?, by caller: Caller
     ) async throws -> Partnership {
-        try await move(.amend, on: id, ifMatch: ifMatch, comment: nil, by: caller) { current in
+        if let issues = framework?.issues(), !issues.isEmpty { throw DomainError.invalid(issues) }
+        return try await move(.amend, on: id, ifMatch: ifMatch, comment: nil, framework: framework, by: caller) { current in
             (pledgeKZT ?? current.pledgeKZT, inKind ?? current.inKind, nil)
         }
     }
@@ -121,7 +136,7 @@ public struct PartnershipService: Sendable {
         let now = Date()
         var items: [ReviewItem] = []
         for partnership in try await partnerships.underReview(in: jurisdiction, limit: limit) {
-            items.append(try await reviewItem(partnership, by: caller, now: now))
+            items.append(try await reviewItem(stamped(partnership), by: caller, now: now))
         }
         return items
     }
@@ -214,18 +229,18 @@ public struct PartnershipService: Sendable {
         try Access.requireSignedIn(caller)
         guard let organization = caller.member?.organizationID else { return [] }
         return try await partnerships.list(in: .involving(organizationID: organization, reviewJurisdiction: nil, reviewsNationally: false), state: nil, limit: limit)
-            .map { partyView(of: $0, by: caller) }
+            .map { partyView(of: stamped($0), by: caller) }
     }
 
     // MARK: - Rules
 
     /// Every move is decided here, under the partnership's row lock, on the partnership as committed.
     private func move(
-        _ action: PartnershipLifecycle.Action, on id: UUID, ifMatch: Set<Int>?, comment: String?, by caller: Caller,
-        terms: @escaping @Sendable (Partnership) -> (pledgeKZT: Int64, inKind: [String], report: ReportDraft?)
+        _ action: PartnershipLifecycle.Action, on id: UUID, ifMatch: Set<Int>?, comment: String?, framework: ResultsFramework? = nil,
+        by caller: Caller, terms: @escaping @Sendable (Partnership) -> (pledgeKZT: Int64, inKind: [String], report: ReportDraft?)
     ) async throws -> Partnership {
         try Access.requireSignedIn(caller)
-        return try await partnerships.change(id) { current in
+        return stamped(try await partnerships.change(id) { current in
             let standing = Self.standing(of: caller, in: current)
             guard standing.isInvolved || current.state.isPublic else { throw DomainError.notFound(resource: "partnership") }
             try Access.requireNotViewer(caller, to: "act on partnerships")
@@ -247,6 +262,11 @@ public struct PartnershipService: Sendable {
             let (pledge, inKind, report) = terms(current)
             if let report {
                 let disbursed = current.totals.amountDisbursedKZT
+                if let offset = report.values.firstIndex(where: { !$0.actual.isFinite || abs($0.actual) > 1e12 }) {
+                    throw DomainError.invalid([FieldIssue(
+                        field: "indicator_values[\(offset)].actual", code: "out_of_range", message: "A value must be a number of at most 10¹² in size."
+                    )])
+                }
                 if report.amountDisbursedKZT > current.pledgeKZT - disbursed {
                     throw DomainError.invalid([FieldIssue(
                         field: "amount_disbursed_kzt", code: "over_pledge",
@@ -255,9 +275,10 @@ public struct PartnershipService: Sendable {
                 }
             }
             return PartnershipChange(
-                action: action, outcome: outcome, pledgeKZT: pledge, inKind: inKind, report: report, comment: comment, actor: caller.actor
+                action: action, outcome: outcome, pledgeKZT: pledge, inKind: inKind, report: report, comment: comment, actor: caller.actor,
+                framework: framework
             )
-        }
+        })
     }
 
     static func requireReadable(_ partnership: Partnership, by caller: Caller) throws {

@@ -29,12 +29,15 @@ public struct Services: Sendable {
     let exposure: ExposureRecorder
     /// This instance's candidate index, followed by `backgroundServices`.
     public let candidateIndex: LiveCandidateIndex
+    /// Monitoring's clock: tests move it forward.
+    public let clock: ServiceClock
     let pool: ConnectionPool
 
     public init(
         pool: ConnectionPool, matching: MatchingConfiguration,
-        accounts: AccountConfiguration = .fromEnvironment(ProcessInfo.processInfo.environment)
+        accounts: AccountConfiguration = .fromEnvironment(ProcessInfo.processInfo.environment), clock: ServiceClock = ServiceClock()
     ) {
+        self.clock = clock
         let reference = ReferenceData(repository: ReferenceRepository(pool: pool))
         let organizations = OrganizationRepository(pool: pool)
         let partnerships = PartnershipRepository(pool: pool)
@@ -51,7 +54,7 @@ public struct Services: Sendable {
         self.projects = ProjectService(projects: ProjectRepository(pool: pool))
         self.matches = matches
         self.dismissals = DismissalService(dismissals: DismissalRepository(pool: pool), organizations: organizations)
-        self.partnerships = PartnershipService(partnerships: partnerships, matches: matches)
+        self.partnerships = PartnershipService(partnerships: partnerships, matches: matches, clock: clock)
         self.rounds = RoundService(rounds: RoundRepository(pool: pool), index: index, organizations: organizations, reference: reference)
         self.tokens = TokenService(tokens: TokenRepository(pool: pool))
         let wakeup = MailWakeup()

@@ -135,6 +135,16 @@ import TestSupport
         Row(name: "GET /v1/partnerships/{active}/reports", expected: [200, 200, 200, 200, 200, 200, 401]) { world in
             (.get, "/v1/partnerships/\(try await world.partnership(in: .active))/reports", nil)
         },
+        Row(name: "GET /v1/partnerships/{active}/framework", expected: [200, 200, 200, 200, 200, 200, 401]) { world in
+            (.get, "/v1/partnerships/\(try await world.partnership(in: .active))/framework", nil)
+        },
+        Row(name: "POST /v1/partnerships/{active}/framework-changes", expected: [401, 201, 201, 201, 403, 201, 401]) { world in
+            (.post, "/v1/partnerships/\(try await world.partnership(in: .active))/framework-changes",
+             #"{"indicators": [{"name": "Дети", "unit": "чел.", "baseline": 0, "target": 50}], "reporting_period_days": 60, "reason": "Уточнили"}"#)
+        },
+        Row(name: "POST /v1/partnerships/{pending change}/framework-changes/decision", expected: [401, 403, 403, 200, 403, 200, 401]) { world in
+            (.post, "/v1/partnerships/\(try await world.partnershipWithFrameworkChange())/framework-changes/decision", #"{"accept": true}"#)
+        },
         Row(name: "GET /v1/events", expected: [401, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/events", nil) },
         Row(name: "GET /v1/reviews", expected: [401, 403, 403, 200, 200, 200, 401]) { _ in (.get, "/v1/reviews", nil) },
         Row(name: "POST /v1/rounds", expected: [401, 403, 403, 201, 403, 201, 401]) { world in

@@ -57,6 +57,14 @@ import TestSupport
                 let report = ReportDraft(amountDisbursedKZT: 1, beneficiariesReached: 1, text: "x", rating: nil)
                 _ = try await services.partnerships.report(try await world.partnership(in: .active), report, ifMatch: nil, by: viewer)
             }
+            await refused("partnerships.requestFrameworkChange") {
+                _ = try await services.partnerships.requestFrameworkChange(
+                    try await world.partnership(in: .active), framework: AccessWorld.changedFramework, reason: "x", by: viewer
+                )
+            }
+            await refused("partnerships.decideFrameworkChange (akimat viewer)") {
+                _ = try await services.partnerships.decideFrameworkChange(try await world.partnershipWithFrameworkChange(), accept: true, comment: nil, by: reviewerViewer)
+            }
             await refused("partnerships.approve (akimat viewer)") {
                 _ = try await services.partnerships.perform(.approve, on: try await world.partnership(in: .underReview), comment: nil, ifMatch: nil, by: reviewerViewer)
             }

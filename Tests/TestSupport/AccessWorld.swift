@@ -147,6 +147,21 @@ public struct AccessWorld: Sendable {
 }
 
 extension AccessWorld {
+    /// A results framework for change requests.
+    public static let changedFramework = ResultsFramework(
+        indicators: [Indicator(name: "Дети в кружках", unit: "детей", baseline: 0, target: 80)], reportingPeriodDays: 60
+    )
+
+    /// An active partnership whose NGO asked to change its results framework.
+    public func partnershipWithFrameworkChange() async throws -> UUID {
+        let id = try await partnership(in: .active)
+        guard let ngoIdentity = identities["ngo"] else { throw TestFailure("world without identities") }
+        _ = try await Services(pool: pool, matching: MatchingConfiguration()).partnerships.requestFrameworkChange(
+            id, framework: Self.changedFramework, reason: "Уточнили цели", by: ngoIdentity
+        )
+        return id
+    }
+
     /// A new draft project of the NGO, for tests that publish it.
     public func draftProjectOfNGO() async throws -> UUID {
         var draft = ProjectDraft(organizationID: ngo, title: LocalizedText(ru: "Новый черновик"), fundingNeededKZT: 1_000_000, durationMonths: 6)

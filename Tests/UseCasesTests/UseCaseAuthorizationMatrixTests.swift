@@ -146,6 +146,19 @@ import TestSupport
         Row(name: "partnerships.amend", expected: [.unauthenticated, .ok, .ok, .ok, .notFound, .ok]) { services, world, caller in
             _ = try await services.partnerships.amend(try await world.partnership(in: .proposed), pledgeKZT: 4_000_000, inKind: nil, ifMatch: nil, by: caller)
         },
+        Row(name: "partnerships.framework", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            _ = try await services.partnerships.framework(of: try await world.partnership(in: .active), by: caller)
+        },
+        Row(name: "partnerships.requestFrameworkChange", expected: [.unauthenticated, .ok, .ok, .ok, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.partnerships.requestFrameworkChange(
+                try await world.partnership(in: .active), framework: AccessWorld.changedFramework, reason: "Уточнили цели", by: caller
+            )
+        },
+        Row(name: "partnerships.decideFrameworkChange", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.partnerships.decideFrameworkChange(
+                try await world.partnershipWithFrameworkChange(), accept: true, comment: nil, by: caller
+            )
+        },
         Row(name: "partnerships.consent", expected: [.unauthenticated, .ok, .conflict, .ok, .notFound, .ok]) { services, world, caller in
             _ = try await services.partnerships.perform(.consent, on: try await world.partnership(in: .proposed), comment: nil, ifMatch: nil, by: caller)
         },
@@ -308,7 +321,8 @@ import TestSupport
             "partnerships.propose", "partnerships.list", "partnerships.find", "partnerships.amend", "partnerships.consent",
             "partnerships.withdraw", "partnerships.approve", "partnerships.reject", "partnerships.return", "partnerships.activate",
             "partnerships.report", "partnerships.complete", "partnerships.cancel", "partnerships.events", "partnerships.reports",
-            "partnerships.feed", "partnerships.reviewQueue", "partnerships.reviewItem", "partnerships.partyView", "partnerships.partyViews", "partnerships.budget",
+            "partnerships.feed", "partnerships.framework", "partnerships.requestFrameworkChange", "partnerships.decideFrameworkChange",
+            "partnerships.reviewQueue", "partnerships.reviewItem", "partnerships.partyView", "partnerships.partyViews", "partnerships.budget",
             "rounds.run", "rounds.find", "rounds.accept",
             "tokens.issue", "tokens.list", "tokens.revoke",
             "accounts.verificationQueue", "accounts.verify", "accounts.createPerson",

@@ -21,6 +21,9 @@ struct PartnershipController {
         router.post("/v1/partnerships/:id/reports", use: report)
         router.get("/v1/partnerships/:id/reports", use: reports)
         router.get("/v1/partnerships/:id/events", use: events)
+        router.get("/v1/partnerships/:id/framework", use: framework)
+        router.post("/v1/partnerships/:id/framework-changes", use: requestFrameworkChange)
+        router.post("/v1/partnerships/:id/framework-changes/decision", use: decideFrameworkChange)
         router.get("/v1/events", use: feed)
         router.get("/v1/reviews", use: reviews)
     }
@@ -31,19 +34,19 @@ struct PartnershipController {
     @Sendable func propose(_ request: Request, context: AppRequestContext) async throws -> Reply<PartnershipResource> {
         let issues = IssueCollector()
         let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
-        reader.rejectUnknownKeys(["project_id", "business_id", "government_body_id", "pledge_kzt", "in_kind"])
+        reader.rejectUnknownKeys(Set(["project_id", "business_id", "government_body_id", "pledge_kzt", "in_kind"]).union(FrameworkInput.keys))
         reader.requirePresent("project_id", "business_id", "government_body_id", "pledge_kzt")
         let project = reader.uuid("project_id")
         let business = reader.uuid("business_id")
         let body = reader.uuid("government_body_id")
         let pledge = reader.integer("pledge_kzt", in: 0...OrganizationInput.maxBudgetKZT)
         let inKind = inKindList(reader)
+        let framework = FrameworkInput.framework(reader)
         try issues.throwIfAny()
         guard let project, let business, let body, let pledge else { throw Problem.validation(issues.issues) }
-        let partnership = try await partnerships.propose(
-            PartnershipDraft(projectID: project, businessID: business, governmentBodyID: body, pledgeKZT: pledge, inKind: inKind ?? []),
-            by: context.caller
-        )
+        var draft = PartnershipDraft(projectID: project, businessID: business, governmentBodyID: body, pledgeKZT: pledge, inKind: inKind ?? [])
+        if let framework { draft.framework = framework }
+        let partnership = try await partnerships.propose(draft, by: context.caller)
         var headers = etag(partnership)
         headers[.location] = "/v1/partnerships/\(partnership.id.lowercasedString)"
         return Reply(PartnershipResource(partnership), status: .created, headers: headers)
@@ -68,11 +71,17 @@ struct PartnershipController {
         let id = try context.resourceID("partnership")
         let issues = IssueCollector()
         let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
-        reader.rejectUnknownKeys(["pledge_kzt", "in_kind"])
+        reader.rejectUnknownKeys(Set(["pledge_kzt", "in_kind"]).union(FrameworkInput.keys))
         let pledge = reader.integer("pledge_kzt", in: 0...OrganizationInput.maxBudgetKZT)
         let inKind = inKindList(reader)
+        // A period or indicators alone keep the rest of the framework as it is.
+        let current = reader.has("indicators") != reader.has("reporting_period_days")
+            ? try await partnerships.framework(of: id, by: context.caller).framework : ResultsFramework()
+        let framework = FrameworkInput.framework(reader, current: current)
         try issues.throwIfAny()
-        let partnership = try await partnerships.amend(id, pledgeKZT: pledge, inKind: inKind, ifMatch: ifMatch(request), by: context.caller)
+        let partnership = try await partnerships.amend(
+            id, pledgeKZT: pledge, inKind: inKind, framework: framework, ifMatch: ifMatch(request), by: context.caller
+        )
         return Reply(PartnershipResource(partnership), headers: etag(partnership))
     }
 
@@ -84,9 +93,10 @@ struct PartnershipController {
         var report: ReportDraft?
         if action == .complete {
             // Completing is the final evaluation.
-            reader.rejectUnknownKeys(["comment", "text", "amount_disbursed_kzt", "beneficiaries_reached", "rating"])
+            reader.rejectUnknownKeys(["comment", "text", "amount_disbursed_kzt", "beneficiaries_reached", "rating", "indicator_values", "lessons"])
             reader.requirePresent("text")
             report = reportDraft(reader)
+            report?.lessons = reader.string("lessons", maxLength: 10_000)
         } else {
             reader.rejectUnknownKeys(["comment"])
         }
@@ -106,7 +116,7 @@ struct PartnershipController {
         let id = try context.resourceID("partnership")
         let issues = IssueCollector()
         let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
-        reader.rejectUnknownKeys(["text", "amount_disbursed_kzt", "beneficiaries_reached"])
+        reader.rejectUnknownKeys(["text", "amount_disbursed_kzt", "beneficiaries_reached", "indicator_values"])
         reader.requirePresent("text")
         let draft = reportDraft(reader)
         try issues.throwIfAny()
@@ -152,6 +162,42 @@ struct PartnershipController {
         return Reply(ListResource(items: items), headers: [.contentLanguage: language.rawValue])
     }
 
+    @Sendable func framework(_ request: Request, context: AppRequestContext) async throws -> Reply<FrameworkResource> {
+        let view = try await partnerships.framework(of: try context.resourceID("partnership"), by: context.caller)
+        return Reply(FrameworkResource(view), headers: etag(view.partnership))
+    }
+
+    @Sendable func requestFrameworkChange(_ request: Request, context: AppRequestContext) async throws -> Reply<FrameworkChangeResource> {
+        let id = try context.resourceID("partnership")
+        let issues = IssueCollector()
+        let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
+        reader.rejectUnknownKeys(FrameworkInput.keys.union(["reason"]))
+        reader.requirePresent("indicators", "reporting_period_days", "reason")
+        let framework = FrameworkInput.framework(reader)
+        let reason = reader.string("reason", maxLength: 2000)
+        try issues.throwIfAny()
+        guard let framework, let reason else { throw Problem.validation(issues.issues) }
+        let change = try await partnerships.requestFrameworkChange(id, framework: framework, reason: reason, by: context.caller)
+        return Reply(FrameworkChangeResource(change), status: .created)
+    }
+
+    @Sendable func decideFrameworkChange(_ request: Request, context: AppRequestContext) async throws -> Reply<FrameworkChangeResource> {
+        let id = try context.resourceID("partnership")
+        let issues = IssueCollector()
+        let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
+        reader.rejectUnknownKeys(["accept", "comment"])
+        reader.requirePresent("accept")
+        let accept = reader.bool("accept")
+        let comment = reader.string("comment", maxLength: 2000)
+        if accept == false, comment == nil, !issues.issues.contains(where: { $0.field == "comment" }) {
+            issues.add("comment", "required", "Say why the change is declined.")
+        }
+        try issues.throwIfAny()
+        guard let accept else { throw Problem.validation(issues.issues) }
+        let change = try await partnerships.decideFrameworkChange(id, accept: accept, comment: comment, by: context.caller)
+        return Reply(FrameworkChangeResource(change))
+    }
+
     // MARK: - Helpers
 
     private func etag(_ partnership: Partnership) -> HTTPFields {
@@ -190,7 +236,8 @@ struct PartnershipController {
             amountDisbursedKZT: reader.integer("amount_disbursed_kzt", in: 0...OrganizationInput.maxBudgetKZT) ?? 0,
             beneficiariesReached: reader.integer("beneficiaries_reached", in: 0...100_000_000).map(Int.init) ?? 0,
             text: reader.string("text", maxLength: 10_000) ?? "",
-            rating: reader.has("rating") ? reader.integer("rating", in: 1...5).map(Int.init) : nil
+            rating: reader.has("rating") ? reader.integer("rating", in: 1...5).map(Int.init) : nil,
+            values: FrameworkInput.values(reader)
         )
     }
 }

@@ -87,6 +87,46 @@ struct ObjectReader {
         return nil
     }
 
+    /// A finite number of at most `magnitude` in size, whole or not.
+    func number(_ key: String, magnitude: Double) -> Double? {
+        guard let value = object[key], value != .null else { return nil }
+        let number: Double
+        switch value {
+        case .integer(let whole): number = Double(whole)
+        case .number(let real): number = real
+        default:
+            issues.add(fieldName(key), "wrong_type", "\(fieldName(key)) must be a number, not \(value.typeName).")
+            return nil
+        }
+        guard number.isFinite, abs(number) <= magnitude else {
+            issues.add(fieldName(key), "out_of_range", "\(fieldName(key)) must be a number of at most \(Int64(magnitude)) in size.")
+            return nil
+        }
+        return number
+    }
+
+    /// An array of objects, each read by its own reader (`key[0]`, `key[1]`, …).
+    func objects(_ key: String, maxCount: Int) -> [ObjectReader]? {
+        guard let value = object[key], value != .null else { return nil }
+        guard case .array(let items) = value else {
+            issues.add(fieldName(key), "wrong_type", "\(fieldName(key)) must be an array of objects, not \(value.typeName).")
+            return nil
+        }
+        guard items.count <= maxCount else {
+            issues.add(fieldName(key), "too_many", "\(fieldName(key)) may hold at most \(maxCount) items.")
+            return nil
+        }
+        var readers: [ObjectReader] = []
+        for (index, item) in items.enumerated() {
+            guard case .object(let nested) = item else {
+                issues.add("\(fieldName(key))[\(index)]", "wrong_type", "\(fieldName(key))[\(index)] must be an object, not \(item.typeName).")
+                return nil
+            }
+            readers.append(ObjectReader(nested, path: "\(fieldName(key))[\(index)]", issues: issues))
+        }
+        return readers
+    }
+
     func bool(_ key: String) -> Bool? {
         guard let value = object[key], value != .null else { return nil }
         guard case .bool(let flag) = value else {

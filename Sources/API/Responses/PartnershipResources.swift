@@ -1,6 +1,5 @@
 import Foundation
 import Domain
-import Domain
 import UseCases
 
 struct PartnershipResource: Encodable {
@@ -33,6 +32,12 @@ struct PartnershipResource: Encodable {
     let createdAt: Date
     let updatedAt: Date
     let totals: Totals
+    let reportingPeriodDays: Int
+    let activatedAt: Date?
+    /// While active: when the next report is due.
+    let nextReportDue: Date?
+    /// A report is missing past its grace period.
+    let overdue: Bool
 
     init(_ partnership: Partnership) {
         id = partnership.id.lowercasedString
@@ -60,6 +65,10 @@ struct PartnershipResource: Encodable {
             milestoneReports: partnership.totals.milestoneReports,
             finalEvaluation: partnership.totals.hasFinalEvaluation
         )
+        reportingPeriodDays = partnership.reportingPeriodDays
+        activatedAt = partnership.activatedAt
+        nextReportDue = partnership.reportDueAt
+        overdue = partnership.isOverdue
     }
 }
 
@@ -72,6 +81,8 @@ struct ReportResource: Encodable {
     let rating: Int?
     let authorOrganizationId: String?
     let createdAt: Date
+    let indicatorValues: [IndicatorValueResource]
+    let lessons: String?
 
     init(_ report: PartnershipReport) {
         id = report.id.lowercasedString
@@ -82,6 +93,86 @@ struct ReportResource: Encodable {
         rating = report.rating
         authorOrganizationId = report.authorOrganizationID?.lowercasedString
         createdAt = report.createdAt
+        indicatorValues = report.values.map { IndicatorValueResource(indicator: $0.position, actual: $0.actual) }
+        lessons = report.lessons
+    }
+}
+
+struct IndicatorValueResource: Encodable {
+    /// The indicator's position in the framework, from 1.
+    let indicator: Int
+    let actual: Double
+}
+
+struct IndicatorResource: Encodable {
+    let position: Int
+    let name: String
+    let unit: String
+    let baseline: Double
+    let target: Double
+}
+
+struct FrameworkChangeResource: Encodable {
+    let id: String
+    let partnershipId: String
+    let indicators: [IndicatorResource]
+    let reportingPeriodDays: Int
+    let reason: String
+    let requestedBy: String?
+    let requestedAt: Date
+    /// `accepted`, `declined`, or absent while pending.
+    let decision: String?
+    let decidedAt: Date?
+    let comment: String?
+
+    init(_ change: FrameworkChange) {
+        id = change.id.lowercasedString
+        partnershipId = change.partnershipID.lowercasedString
+        indicators = change.framework.indicators.enumerated().map {
+            IndicatorResource(position: $0.offset + 1, name: $0.element.name, unit: $0.element.unit, baseline: $0.element.baseline, target: $0.element.target)
+        }
+        reportingPeriodDays = change.framework.reportingPeriodDays
+        reason = change.reason
+        requestedBy = change.requestedBy?.lowercasedString
+        requestedAt = change.requestedAt
+        decision = change.decision?.rawValue
+        decidedAt = change.decidedAt
+        comment = change.comment
+    }
+}
+
+/// A partnership's results framework, each indicator with its latest value, and change requests.
+struct FrameworkResource: Encodable {
+    struct Progress: Encodable {
+        let position: Int
+        let name: String
+        let unit: String
+        let baseline: Double
+        let target: Double
+        let latest: Double?
+        let met: Bool
+    }
+
+    let partnershipId: String
+    let reportingPeriodDays: Int
+    let nextReportDue: Date?
+    let overdue: Bool
+    let indicators: [Progress]
+    let targetsMet: Int
+    /// Requests to change the framework, newest first (parties and reviewers only).
+    let changes: [FrameworkChangeResource]
+
+    init(_ view: PartnershipService.FrameworkView) {
+        partnershipId = view.partnership.id.lowercasedString
+        reportingPeriodDays = view.framework.reportingPeriodDays
+        nextReportDue = view.partnership.reportDueAt
+        overdue = view.partnership.isOverdue
+        indicators = view.progress.map {
+            Progress(position: $0.position, name: $0.indicator.name, unit: $0.indicator.unit, baseline: $0.indicator.baseline,
+                     target: $0.indicator.target, latest: $0.latest, met: $0.isMet)
+        }
+        targetsMet = view.targetsMet
+        changes = view.changes.map(FrameworkChangeResource.init)
     }
 }
 

@@ -82,22 +82,24 @@ public struct PartnershipRepository: Sendable {
         guard let id = try connection.query(
             """
             INSERT INTO partnerships (project_id, ngo_id, business_id, government_body_id, pledge_kzt, in_kind,
-                ngo_consent, business_consent, government_consent, proposed_by, round_id, consent_deadline, from_list)
+                ngo_consent, business_consent, government_consent, proposed_by, round_id, consent_deadline, from_list,
+                reporting_period_days)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                EXISTS (SELECT 1 FROM match_impressions WHERE viewer_id = $10 AND subject_id = $13))
+                EXISTS (SELECT 1 FROM match_impressions WHERE viewer_id = $10 AND subject_id = $13), $14)
             ON CONFLICT (project_id, business_id, government_body_id)
                 WHERE state IN ('proposed', 'under_review', 'approved', 'active') DO NOTHING
             RETURNING id
             """,
             [draft.projectID, ngoID, draft.businessID, draft.governmentBodyID, draft.pledgeKZT, draft.inKind,
              consents.contains(.ngo), consents.contains(.business), consents.contains(.governmentBody),
-             proposer.proposedBy, draft.roundID, draft.consentDeadline, chosen]
+             proposer.proposedBy, draft.roundID, draft.consentDeadline, chosen, draft.framework.reportingPeriodDays]
         ).first?.decode(UUID.self, at: 0) else {
             throw DomainError.conflict(
                 code: "duplicate_partnership",
                 message: "These three already have an open partnership on this project."
             )
         }
+        try replaceIndicators(of: id, with: draft.framework.indicators, on: connection)
         return (id, proposer)
     }
 
@@ -200,12 +202,17 @@ public struct PartnershipRepository: Sendable {
         try await pool.withConnection { connection in
             try connection.query(
                 """
-                SELECT id, kind, amount_disbursed_kzt, beneficiaries_reached, text, rating, author_organization_id, created_at
-                FROM partnership_reports WHERE partnership_id = $1 ORDER BY created_at, id
+                SELECT r.id, r.kind, r.amount_disbursed_kzt, r.beneficiaries_reached, r.text, r.rating, r.author_organization_id, r.created_at,
+                    r.lessons,
+                    coalesce((SELECT array_agg(v.position ORDER BY v.position) FROM partnership_report_values v WHERE v.report_id = r.id), '{}'),
+                    coalesce((SELECT array_agg(v.actual ORDER BY v.position) FROM partnership_report_values v WHERE v.report_id = r.id), '{}')
+                FROM partnership_reports r WHERE r.partnership_id = $1 ORDER BY r.created_at, r.id
                 """,
                 [id]
             ).rows.map { row in
-                PartnershipReport(
+                let positions = try row.decode([Int].self, at: 9)
+                let actuals = try row.decode([Double].self, at: 10)
+                return PartnershipReport(
                     id: try row.decode(UUID.self, at: 0),
                     kind: PartnershipReport.Kind(rawValue: try row.decode(String.self, at: 1)) ?? .milestone,
                     amountDisbursedKZT: try row.decode(Int64.self, at: 2),
@@ -213,7 +220,9 @@ public struct PartnershipRepository: Sendable {
                     text: try row.decode(String.self, at: 4),
                     rating: try row.decode(Int?.self, at: 5),
                     authorOrganizationID: try row.decode(UUID?.self, at: 6),
-                    createdAt: try row.decode(Date.self, at: 7)
+                    createdAt: try row.decode(Date.self, at: 7),
+                    values: zip(positions, actuals).map { IndicatorValue(position: $0, actual: $1) },
+                    lessons: try row.decode(String?.self, at: 8)
                 )
             }
         }
@@ -270,12 +279,14 @@ public struct PartnershipRepository: Sendable {
                     """
                     UPDATE partnerships SET state = $2, ngo_consent = $3, business_consent = $4, government_consent = $5,
                         pledge_kzt = $6, in_kind = $7, version = version + 1, updated_at = clock_timestamp(),
+                        reporting_period_days = coalesce($8, reporting_period_days),
+                        activated_at = CASE WHEN $2 = 'active' AND state <> 'active' THEN clock_timestamp() ELSE activated_at END,
                         submitted_at = CASE WHEN $2 = 'under_review' AND state <> 'under_review' THEN clock_timestamp() ELSE submitted_at END,
                         decided_at = CASE WHEN $2 IN ('approved', 'rejected') AND state = 'under_review' THEN clock_timestamp() ELSE decided_at END
                     WHERE id = $1
                     """,
                     [id, outcome.state.rawValue, outcome.consents.contains(.ngo), outcome.consents.contains(.business),
-                     outcome.consents.contains(.governmentBody), change.pledgeKZT, change.inKind]
+                     outcome.consents.contains(.governmentBody), change.pledgeKZT, change.inKind, change.framework?.reportingPeriodDays]
                 )
             } catch let error as PostgresError where error.isCheckViolation && error.constraint == "partnerships_within_budget" {
                 throw DomainError.conflict(
@@ -283,20 +294,61 @@ public struct PartnershipRepository: Sendable {
                     message: "Approving this would take the sponsor's pledges past its declared budget."
                 )
             }
-            if let report = change.report {
-                try connection.query(
-                    """
-                    INSERT INTO partnership_reports (partnership_id, kind, amount_disbursed_kzt, beneficiaries_reached, text, rating, author_organization_id)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7)
-                    """,
-                    [id, action == .complete ? "final" : "milestone", report.amountDisbursedKZT, report.beneficiariesReached,
-                     report.text, report.rating, change.actor.organizationID]
-                )
+            if let framework = change.framework {
+                try Self.replaceIndicators(of: id, with: framework.indicators, on: connection)
             }
-            let terms = action == .amend ? ["pledge_kzt": String(change.pledgeKZT), "in_kind": change.inKind.joined(separator: "; ")] : [:]
+            if let report = change.report {
+                try Self.insertReport(report, final: action == .complete, on: id, by: change.actor, on: connection)
+            }
+            var terms = action == .amend ? ["pledge_kzt": String(change.pledgeKZT), "in_kind": change.inKind.joined(separator: "; ")] : [:]
+            if let framework = change.framework {
+                terms["indicators"] = framework.indicators.map(\.name).joined(separator: "; ")
+                terms["reporting_period_days"] = String(framework.reportingPeriodDays)
+            }
             try Self.record(event: action.rawValue, on: id, from: current.state, to: outcome.state, by: change.actor, comment: change.comment, data: terms, on: connection)
             return try Self.find(id, on: connection, lock: false)
         }
+    }
+
+    /// A report and its indicator values; a value must name one of the framework's indicators.
+    private static func insertReport(_ report: ReportDraft, final: Bool, on id: UUID, by actor: Actor, on connection: Connection) throws {
+        let count = try connection.query(
+            "SELECT count(*)::int FROM partnership_indicators WHERE partnership_id = $1", [id]
+        ).first?.decode(Int.self, at: 0) ?? 0
+        let unknown = report.values.enumerated().filter { !(1...max(1, count)).contains($0.element.position) || count == 0 }
+        if !unknown.isEmpty {
+            throw DomainError.invalid(unknown.map { offset, _ in
+                FieldIssue(field: "indicator_values[\(offset)].indicator", code: "unknown_indicator",
+                           message: "The results framework has \(count) indicator(s); this names none of them.")
+            })
+        }
+        guard let reportID = try connection.query(
+            """
+            INSERT INTO partnership_reports (partnership_id, kind, amount_disbursed_kzt, beneficiaries_reached, text, rating, author_organization_id, lessons)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+            """,
+            [id, final ? "final" : "milestone", report.amountDisbursedKZT, report.beneficiariesReached,
+             report.text, report.rating, actor.organizationID, report.lessons]
+        ).first?.decode(UUID.self, at: 0) else { return }
+        if !report.values.isEmpty {
+            try connection.query(
+                "INSERT INTO partnership_report_values (report_id, position, actual) SELECT $1, * FROM unnest($2::smallint[], $3::float8[])",
+                [reportID, report.values.map { Int64($0.position) }, report.values.map(\.actual)]
+            )
+        }
+    }
+
+    static func replaceIndicators(of id: UUID, with indicators: [Indicator], on connection: Connection) throws {
+        try connection.query("DELETE FROM partnership_indicators WHERE partnership_id = $1", [id])
+        guard !indicators.isEmpty else { return }
+        try connection.query(
+            """
+            INSERT INTO partnership_indicators (partnership_id, position, name, unit, baseline, target)
+            SELECT $1, * FROM unnest($2::smallint[], $3::text[], $4::text[], $5::float8[], $6::float8[])
+            """,
+            [id, indicators.indices.map { Int64($0 + 1) }, indicators.map { $0.name.trimmingCharacters(in: .whitespacesAndNewlines) },
+             indicators.map { $0.unit.trimmingCharacters(in: .whitespacesAndNewlines) }, indicators.map(\.baseline), indicators.map(\.target)]
+        )
     }
 
     /// Approval and activation need three active, verified parties and a project still in play.
@@ -341,11 +393,12 @@ public struct PartnershipRepository: Sendable {
             p.pledge_kzt, p.in_kind, p.state, p.ngo_consent, p.business_consent, p.government_consent, p.proposed_by, p.consent_deadline,
             p.version, p.submitted_at, p.decided_at, p.created_at, p.updated_at,
             coalesce(r.disbursed, 0) AS disbursed, coalesce(r.reached, 0) AS reached,
-            coalesce(r.milestones, 0) AS milestones, coalesce(r.finals, 0) AS finals
+            coalesce(r.milestones, 0) AS milestones, coalesce(r.finals, 0) AS finals,
+            p.reporting_period_days, p.activated_at, r.last_report_at
         FROM partnerships p
         JOIN projects pr ON pr.id = p.project_id
         LEFT JOIN LATERAL (
-            SELECT sum(amount_disbursed_kzt) AS disbursed, sum(beneficiaries_reached) AS reached,
+            SELECT sum(amount_disbursed_kzt) AS disbursed, sum(beneficiaries_reached) AS reached, max(created_at) AS last_report_at,
                 count(*) FILTER (WHERE kind = 'milestone') AS milestones, count(*) FILTER (WHERE kind = 'final') AS finals
             FROM partnership_reports WHERE partnership_id = p.id
         ) r ON true
@@ -396,7 +449,10 @@ public struct PartnershipRepository: Sendable {
                 beneficiariesReached: try row.decode(Int.self, "reached"),
                 milestoneReports: try row.decode(Int.self, "milestones"),
                 hasFinalEvaluation: try row.decode(Int.self, "finals") > 0
-            )
+            ),
+            reportingPeriodDays: try row.decode(Int.self, "reporting_period_days"),
+            activatedAt: try row.decode(Date?.self, "activated_at"),
+            lastReportAt: try row.decode(Date?.self, "last_report_at")
         )
     }
 
@@ -443,11 +499,14 @@ public struct PartnershipChange: Sendable {
     public var report: ReportDraft?
     public var comment: String?
     public var actor: Actor
+    /// A new results framework (amending a proposal).
+    public var framework: ResultsFramework?
 
     public init(
         action: PartnershipLifecycle.Action, outcome: PartnershipLifecycle.Outcome, pledgeKZT: Int64, inKind: [String],
-        report: ReportDraft?, comment: String?, actor: Actor
+        report: ReportDraft?, comment: String?, actor: Actor, framework: ResultsFramework? = nil
     ) {
+        self.framework = framework
         self.action = action
         self.outcome = outcome
         self.pledgeKZT = pledgeKZT

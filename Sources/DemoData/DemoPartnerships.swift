@@ -23,6 +23,8 @@ struct DemoPartnership: Sendable {
         let rating: Int?
         let author: UUID
         let at: Date
+        /// People reached so far: the value of the demo framework's one indicator.
+        let reachedSoFar: Int
     }
 
     let id: UUID
@@ -38,6 +40,11 @@ struct DemoPartnership: Sendable {
     let decidedAt: Date?
     let events: [Event]
     let reports: [Report]
+    /// The results framework every demo partnership agreed: people reached, from none to the
+    /// project's beneficiaries.
+    let target: Int
+
+    var activatedAt: Date? { events.first { $0.action == "activate" }?.at }
 
     var createdAt: Date { events.first?.at ?? SeedClock.demoPartnerships }
     var updatedAt: Date { max(events.last?.at ?? createdAt, reports.last?.at ?? createdAt) }
@@ -132,11 +139,12 @@ extension DemoData {
         var decidedAt: Date?
         var state = PartnershipState.proposed
 
+        let beneficiaries = max(1, project.fields.beneficiaries)
         func finish() -> DemoPartnership {
             DemoPartnership(
                 id: id, projectID: project.id, ngoID: ngo, businessID: sponsor, governmentBodyID: akimat, pledgeKZT: pledge,
                 state: state, consents: consents, proposedBy: ngo, submittedAt: submittedAt, decidedAt: decidedAt,
-                events: events, reports: reports
+                events: events, reports: reports, target: beneficiaries
             )
         }
         func day(_ days: Int) -> Date { start.addingTimeInterval(TimeInterval(days * 86_400 + random.int(in: 9 * 3600...17 * 3600))) }
@@ -144,7 +152,6 @@ extension DemoData {
             events.append(.init(action: action, from: action == "propose" ? nil : state, to: next, actor: actor, comment: comment, at: date))
             state = next
         }
-        let beneficiaries = max(1, project.fields.beneficiaries)
         var disbursed: Int64 = 0
         func milestone(_ number: Int, share: Int64, on date: Date) {
             let amount = pledge * share / 100
@@ -152,7 +159,7 @@ extension DemoData {
             let reached = beneficiaries * number / 4
             reports.append(.init(
                 id: random.uuid(), kind: .milestone, amountDisbursedKZT: amount, beneficiariesReached: reached,
-                text: random.pick(milestoneTexts)(number, reached), rating: nil, author: ngo, at: date
+                text: random.pick(milestoneTexts)(number, reached), rating: nil, author: ngo, at: date, reachedSoFar: reached
             ))
             events.append(.init(action: "report", from: .active, to: .active, actor: ngo, comment: nil, at: date))
         }
@@ -212,7 +219,7 @@ extension DemoData {
             id: random.uuid(), kind: .final, amountDisbursedKZT: rest, beneficiariesReached: beneficiaries,
             text: "Проект завершён: охвачено \(beneficiaries) чел., все средства израсходованы по смете. "
                 + "Итоговый отчёт и фотоотчёт переданы спонсору и акимату.",
-            rating: rating, author: ngo, at: day(290)
+            rating: rating, author: ngo, at: day(290), reachedSoFar: beneficiaries
         ))
         move("complete", to: .completed, by: ngo, on: day(290))
         return finish()
@@ -256,6 +263,19 @@ enum DemoPartnershipLoader {
                  p.consents.contains(.ngo), p.consents.contains(.business), p.consents.contains(.governmentBody),
                  p.proposedBy, p.events.count, p.submittedAt, p.decidedAt, p.createdAt, p.updatedAt]
             )
+            try connection.query(
+                """
+                UPDATE partnerships SET activated_at = $2 WHERE id = $1
+                """,
+                [p.id, p.activatedAt]
+            )
+            try connection.query(
+                """
+                INSERT INTO partnership_indicators (partnership_id, position, name, unit, baseline, target)
+                VALUES ($1, 1, 'Люди, получившие помощь', 'чел.', 0, $2)
+                """,
+                [p.id, Double(p.target)]
+            )
         }
         let events = partnerships.flatMap { p in p.events.map { (p.id, $0) } }.sorted { $0.1.at < $1.1.at }
         for (id, event) in events {
@@ -277,6 +297,10 @@ enum DemoPartnershipLoader {
                     """,
                     [report.id, p.id, report.kind.rawValue, report.amountDisbursedKZT, report.beneficiariesReached,
                      report.text, report.rating, report.author, report.at]
+                )
+                try connection.query(
+                    "INSERT INTO partnership_report_values (report_id, position, actual) VALUES ($1, 1, $2)",
+                    [report.id, Double(report.reachedSoFar)]
                 )
             }
         }

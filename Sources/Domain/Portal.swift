@@ -105,8 +105,13 @@ public struct PortalPartnership: Sendable, Equatable {
     /// When the government body approved it.
     public let decidedAt: Date?
     public let updatedAt: Date
+    /// While active: when its next report is due.
+    public let reportDueAt: Date?
+    /// A report is missing past its grace period (set by the service from its clock).
+    public var isOverdue = false
 
-    public init(id: UUID, projectID: UUID, projectTitle: LocalizedText, projectRegions: [String], state: PartnershipState, ngo: PortalParty, business: PortalParty, governmentBody: PortalParty, pledgeKZT: Int64, disbursedKZT: Int64, decidedAt: Date?, updatedAt: Date) {
+    public init(id: UUID, projectID: UUID, projectTitle: LocalizedText, projectRegions: [String], state: PartnershipState, ngo: PortalParty, business: PortalParty, governmentBody: PortalParty, pledgeKZT: Int64, disbursedKZT: Int64, decidedAt: Date?, updatedAt: Date, reportDueAt: Date? = nil) {
+        self.reportDueAt = reportDueAt
         self.id = id
         self.projectID = projectID
         self.projectTitle = projectTitle

@@ -44,6 +44,21 @@ extension PartnershipService {
         )
     }
 
+    /// Framework changes waiting in the caller's jurisdiction (admins: everywhere), the longest
+    /// waiting first; other organizations have none to decide.
+    public func frameworkChangeQueue(limit: Int, by caller: Caller) async throws -> [(partnership: Partnership, change: FrameworkChange)] {
+        try Access.requireSignedIn(caller)
+        let jurisdiction: String?
+        if caller.isAdmin {
+            jurisdiction = nil
+        } else if let scope = caller.reviewScope, scope.isNational || scope.jurisdiction != nil {
+            jurisdiction = scope.isNational ? nil : scope.jurisdiction
+        } else {
+            return []
+        }
+        return try await partnerships.pendingFrameworkChanges(in: jurisdiction, limit: limit).map { (stamped($0.0), $0.1) }
+    }
+
     /// A party asks to change the framework of an approved or active partnership; it takes
     /// effect when a reviewer accepts it. A proposal's framework is amended instead.
     public func requestFrameworkChange(

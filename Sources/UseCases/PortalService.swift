@@ -12,6 +12,8 @@ public struct PortalService: Sendable {
     let projects: ProjectRepository
     let reference: ReferenceData
     let cache: PortalCache
+    let clock: ServiceClock
+    let reporting: ReportingPolicy
 
     /// Figures (home, regions, a region) are kept for `figuresFor` and carry the time they were read;
     /// past that they are still answered while one background read replaces them. `.zero` reads them
@@ -19,8 +21,11 @@ public struct PortalService: Sendable {
     /// clock neither keeps stale figures nor drops fresh ones; tests move their own.
     public init(
         portal: PortalRepository, organizations: OrganizationRepository, projects: ProjectRepository,
-        reference: ReferenceData, figuresFor: Duration = .seconds(30), seconds: @escaping @Sendable () -> TimeInterval = PortalCache.uptime
+        reference: ReferenceData, figuresFor: Duration = .seconds(30), seconds: @escaping @Sendable () -> TimeInterval = PortalCache.uptime,
+        clock: ServiceClock = ServiceClock(), reporting: ReportingPolicy = ReportingPolicy()
     ) {
+        self.clock = clock
+        self.reporting = reporting
         self.portal = portal
         self.organizations = organizations
         self.projects = projects
@@ -60,7 +65,7 @@ public struct PortalService: Sendable {
         filter.organizationID = id
         let projects = organization.fields.kind == .ngo
             ? try await projects.list(filter, after: nil, limit: 200).items : []
-        let partnerships = try await portal.partnerships(of: .organization(id))
+        let partnerships = try await stamped(portal.partnerships(of: .organization(id)))
         let reports = try await portal.reports(of: .organization(id))
         let snapshot = try await reference.snapshot()
         let codes = organization.fields.regions + [organization.fields.jurisdiction].compactMap { $0 }
@@ -120,6 +125,8 @@ public struct PortalService: Sendable {
         /// Every recorded step of those partnerships, oldest first.
         public let timeline: [PortalTimelineEntry]
         public let reports: [PortalReport]
+        /// Each partnership's indicators with their latest values (none when it set no framework).
+        public let progress: [UUID: [IndicatorProgress]]
 
         /// What is still missing of the need.
         public var remainingKZT: Int64 { max(0, project.fields.fundingNeededKZT - pledgedKZT) }
@@ -130,7 +137,7 @@ public struct PortalService: Sendable {
         let project = try await projects.find(id)
         if project.fields.status == .draft { throw DomainError.notFound(resource: "project") }
         let owner = try await organizations.find(project.fields.organizationID)
-        let partnerships = try await portal.partnerships(of: .project(id))
+        let partnerships = try await stamped(portal.partnerships(of: .project(id)))
         return ProjectPage(
             project: project,
             ngo: PortalParty(id: owner.id, kind: owner.fields.kind, bin: owner.fields.bin, name: owner.fields.name),
@@ -138,8 +145,19 @@ public struct PortalService: Sendable {
             disbursedKZT: partnerships.reduce(0) { $0 + $1.disbursedKZT },
             partnerships: partnerships,
             timeline: try await portal.timeline(ofProject: id),
-            reports: try await portal.reports(of: .project(id))
+            reports: try await portal.reports(of: .project(id)),
+            progress: try await portal.indicatorProgress(ofProject: id)
         )
+    }
+
+    /// Partnerships with `isOverdue` as of the service's clock.
+    func stamped(_ partnerships: [PortalPartnership]) -> [PortalPartnership] {
+        let now = clock.now()
+        return partnerships.map { partnership in
+            var partnership = partnership
+            partnership.isOverdue = reporting.isOverdue(dueAt: partnership.reportDueAt, now: now)
+            return partnership
+        }
     }
 
     // MARK: - Regions

@@ -66,7 +66,7 @@ public struct Services: Sendable {
         )
         self.portal = PortalService(
             portal: PortalRepository(pool: pool), organizations: organizations,
-            projects: ProjectRepository(pool: pool), reference: reference
+            projects: ProjectRepository(pool: pool), reference: reference, clock: clock
         )
         self.openData = OpenDataService(openData: OpenDataRepository(pool: pool), reference: reference)
     }

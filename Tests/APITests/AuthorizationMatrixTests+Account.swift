@@ -52,6 +52,12 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /workspace/partnerships/{id}/reports", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/workspace/partnerships/\(world.ngo)/reports", nil)
         },
+        Row(name: "POST /workspace/partnerships/{id}/framework", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/partnerships/\(world.ngo)/framework", nil)
+        },
+        Row(name: "POST /workspace/reviews/{id}/framework", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/reviews/\(world.ngo)/framework", nil)
+        },
         Row(name: "GET /workspace/projects", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/projects", nil) },
         Row(name: "GET /workspace/projects/new", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/projects/new", nil) },
         Row(name: "POST /workspace/projects/new", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/workspace/projects/new", nil) },

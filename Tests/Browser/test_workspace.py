@@ -1,7 +1,7 @@
 """Workspaces (issue 13): an akimat's reviewer works through the review queue in the browser,
 and a decision taken from a page opened before a colleague's is refused and explained."""
 
-from harness import BASE, LANGUAGES, NGO_EMAIL, NGO_PASSWORD, SEEDED, BrowserTest, fresh_totp
+from harness import BASE, LANGUAGES, NGO_EMAIL, NGO_PASSWORD, SEEDED, BrowserTest, fresh_totp, http
 
 AKIMAT_EMAIL = "akimat.member@demo.asar.kz"
 BUSINESS_EMAIL = "business.owner@demo.asar.kz"
@@ -107,6 +107,54 @@ class Partnerships(WorkspaceTest):
         self.d.execute_cdp_cmd("Network.clearBrowserCookies", {})
         self.go(project, "project")
         self.assertIn("Third workshop held in Talgar", self.el("main").text, "the public project page does not show the report")
+
+
+class Monitoring(WorkspaceTest):
+    def test_an_overdue_partnership_gets_its_report_with_indicator_values_and_a_framework_change(self):
+        # A year on (the service's clock, moved through its test hook): every active partnership's
+        # report is late.
+        self.assertEqual(http("POST", "/test/clock?advance_days=400").status, 204, "the service was not started with ASAR_TEST_HOOKS=1")
+        self.sign_in(NGO_EMAIL, NGO_PASSWORD)
+        self.go("/workspace/partnerships", "partnerships-overdue")
+        self.switch_language("en")
+        late = [row for row in self.els("table tbody tr") if "Report overdue" in row.text]
+        self.assertTrue(late, "no active partnership of the demo NGO shows its report as overdue")
+        link = self.el("th[scope=row] a", late[0])
+        path = link.get_attribute("pathname")
+        self.follow(link)
+        self.in_every_language("partnership-overdue")
+        self.assertIn("Report overdue", self.el("dl.facts").text)
+        self.el("#framework-heading")
+        form = self.form_for(path + "/reports")
+
+        # The indicator's value: a word is refused beside the field; a number is recorded.
+        self.type_into("amount_disbursed_kzt", "0", form)
+        self.type_into("beneficiaries_reached", "12", form)
+        self.type_into("text", "Spring term: twelve more families", form)
+        self.type_into("value_1", "many", form)
+        self.submit(self.submit_button(form))
+        self.loaded("partnership-value-error", status=422)
+        self.assert_error_summary(["value_1"])
+        form = self.form_for(path + "/reports")
+        self.type_into("value_1", "9999", form)
+        self.submit(self.submit_button(form))
+        self.assertEqual(self.path_only(), path)
+        self.loaded("partnership-reported")
+        table = self.el("div[aria-labelledby='framework-caption'] table")
+        self.assertIn("9 999", table.text.replace("\u202f", " "), "the framework table does not show the reported value")
+
+        # Changing the framework after approval waits for the government body.
+        self.el("section[aria-labelledby=change-heading] summary").click()
+        change = self.form_for(path + "/framework")
+        self.assert_form_conventions(change)
+        self.type_into("indicator_1_name", "Families supported", change)
+        self.type_into("indicator_1_unit", "families", change)
+        self.type_into("indicator_1_baseline", "0", change)
+        self.type_into("indicator_1_target", "40", change)
+        self.type_into("reason", "The akimat counts families, not people", change)
+        self.submit(self.submit_button(change))
+        self.loaded("partnership-framework-sent")
+        self.assertIn("waits for the government body", self.el("#framework-heading").find_element("xpath", "..").text)
 
 
 class Budget(WorkspaceTest):

@@ -26,6 +26,24 @@ extension PartnershipRepository {
         }
     }
 
+    /// Partnerships in a jurisdiction (nil: everywhere) with a framework change waiting for a
+    /// reviewer, the longest waiting first.
+    public func pendingFrameworkChanges(in jurisdiction: String?, limit: Int) async throws -> [(Partnership, FrameworkChange)] {
+        try await pool.withConnection { connection in
+            let pending = try connection.query(
+                """
+                \(Self.changeColumns)
+                JOIN partnerships x ON x.id = c.partnership_id JOIN projects pr ON pr.id = x.project_id
+                WHERE c.decision IS NULL AND ($1::text IS NULL OR pr.region_scope @> ARRAY[$1::text])
+                ORDER BY c.requested_at, c.id
+                LIMIT $2
+                """,
+                [jurisdiction, limit]
+            ).rows.map(Self.decodeChange)
+            return try pending.map { (try Self.find($0.partnershipID, on: connection, lock: false), $0) }
+        }
+    }
+
     /// Records a request to change the framework once `authorize` accepts the caller for the
     /// partnership as it stands under a row lock; one request may be pending at a time.
     public func requestFrameworkChange(

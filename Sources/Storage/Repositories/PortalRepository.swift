@@ -215,7 +215,10 @@ public struct PortalRepository: Sendable {
                     x.decided_at, x.updated_at,
                     n.id, n.kind, n.bin, n.name_kk, n.name_ru, n.name_en,
                     b.id, b.kind, b.bin, b.name_kk, b.name_ru, b.name_en,
-                    g.id, g.kind, g.bin, g.name_kk, g.name_ru, g.name_en
+                    g.id, g.kind, g.bin, g.name_kk, g.name_ru, g.name_en,
+                    CASE WHEN x.state = 'active' THEN greatest(x.activated_at,
+                        (SELECT max(r.created_at) FROM partnership_reports r WHERE r.partnership_id = x.id))
+                        + make_interval(days => x.reporting_period_days) END
                 FROM partnerships x
                 JOIN projects p ON p.id = x.project_id
                 JOIN organizations n ON n.id = x.ngo_id
@@ -225,11 +228,12 @@ public struct PortalRepository: Sendable {
                 ORDER BY x.created_at DESC, x.id
                 """,
                 [id]
-            ).rows.map(Self.decodePartnership)
+            ).rows.map { try Self.decodePartnership($0, reportDueAt: 29) }
         }
     }
 
-    static func decodePartnership(_ row: Row) throws -> PortalPartnership {
+    /// `reportDueAt`: the column holding when the next report is due, where the query reads it.
+    static func decodePartnership(_ row: Row, reportDueAt column: Int? = nil) throws -> PortalPartnership {
         PortalPartnership(
             id: try row.decode(UUID.self, at: 0),
             projectID: try row.decode(UUID.self, at: 1),
@@ -242,8 +246,38 @@ public struct PortalRepository: Sendable {
             pledgeKZT: try row.decode(Int64.self, at: 7),
             disbursedKZT: try row.decode(Int64.self, at: 8),
             decidedAt: try row.decode(Date?.self, at: 9),
-            updatedAt: try row.decode(Date.self, at: 10)
+            updatedAt: try row.decode(Date.self, at: 10),
+            reportDueAt: try column.flatMap { try row.decode(Date?.self, at: $0) }
         )
+    }
+
+    /// Each public partnership of the project with its indicators and the latest value reported
+    /// for each, in one read.
+    public func indicatorProgress(ofProject id: UUID) async throws -> [UUID: [IndicatorProgress]] {
+        try await pool.withConnection { connection in
+            var progress: [UUID: [IndicatorProgress]] = [:]
+            for row in try connection.query(
+                """
+                SELECT i.partnership_id, i.position, i.name, i.unit, i.baseline, i.target,
+                    (SELECT v.actual FROM partnership_report_values v JOIN partnership_reports r ON r.id = v.report_id
+                     WHERE r.partnership_id = i.partnership_id AND v.position = i.position
+                     ORDER BY r.created_at DESC, r.id DESC LIMIT 1)
+                FROM partnership_indicators i JOIN partnerships x ON x.id = i.partnership_id
+                WHERE x.project_id = $1 AND x.state IN \(Self.publicStates)
+                ORDER BY i.partnership_id, i.position
+                """,
+                [id]
+            ).rows {
+                let indicator = Indicator(
+                    name: try row.decode(String.self, at: 2), unit: try row.decode(String.self, at: 3),
+                    baseline: try row.decode(Double.self, at: 4), target: try row.decode(Double.self, at: 5)
+                )
+                progress[try row.decode(UUID.self, at: 0), default: []].append(
+                    IndicatorProgress(position: try row.decode(Int.self, at: 1), indicator: indicator, latest: try row.decode(Double?.self, at: 6))
+                )
+            }
+            return progress
+        }
     }
 
     /// Milestone reports and final evaluations of the subject's public partnerships, oldest first.

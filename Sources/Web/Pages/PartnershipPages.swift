@@ -18,6 +18,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         router.get("/workspace/partnerships/{id}", use: show)
         router.post("/workspace/partnerships/{id}", use: act)
         router.post("/workspace/partnerships/{id}/reports", use: report)
+        router.post("/workspace/partnerships/{id}/framework", use: requestFrameworkChange)
     }
 
     // MARK: - The list
@@ -44,7 +45,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
 
     /// What the page says was just done, from the redirect's query: a move or a proposal.
     static func done(_ request: Request) -> String? {
-        let moves = ["propose", "consent", "activate", "withdraw", "cancel", "report", "complete"]
+        let moves = ["propose", "consent", "activate", "withdraw", "cancel", "report", "complete", "framework"]
         return request.uri.queryParameters["done"].map(String.init).flatMap { moves.contains($0) ? $0 : nil }
     }
 
@@ -127,10 +128,17 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         if text.isEmpty || text.count > 10_000 { errors.add("text", words.t("issue_report_text")) }
         let rating = Int(form["rating"])
         if final, rating.map({ !(1...5).contains($0) }) ?? true { errors.add("rating", words.t("issue_report_rating")) }
+        let lessons = form["lessons"]
+        if lessons.count > 10_000 { errors.add("lessons", words.t("issue_report_text")) }
+        let framework = try await services.partnerships.framework(of: id, by: context.caller).framework
+        let values = FrameworkForm.values(form, framework: framework, words: words, errors: &errors)
         var problem = ""
         var status = HTTPResponse.Status.unprocessableContent
         if errors.isEmpty, let amount, let reached {
-            let draft = ReportDraft(amountDisbursedKZT: amount, beneficiariesReached: Int(reached), text: text, rating: final ? rating : nil)
+            let draft = ReportDraft(
+                amountDisbursedKZT: amount, beneficiariesReached: Int(reached), text: text, rating: final ? rating : nil,
+                values: values, lessons: final && !lessons.isEmpty ? lessons : nil
+            )
             do {
                 if final {
                     _ = try await services.partnerships.perform(.complete, on: id, comment: nil, finalEvaluation: draft, ifMatch: [version], by: context.caller)
@@ -154,26 +162,63 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         return workspace.page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
     }
 
+    /// A party asks to change the results framework of an approved or active partnership; a
+    /// reviewer decides on the review page.
+    @Sendable func requestFrameworkChange(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request, context: context)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let id = try workspace.id(context)
+        var errors = FieldErrors()
+        let framework = FrameworkForm.read(form, words: words, errors: &errors)
+        let reason = form["reason"]
+        if reason.isEmpty || reason.count > 2000 { errors.add("reason", words.t("issue_framework_reason")) }
+        var problem = ""
+        var status = HTTPResponse.Status.unprocessableContent
+        if errors.isEmpty, let framework {
+            do {
+                _ = try await services.partnerships.requestFrameworkChange(id, framework: framework, reason: reason, by: context.caller)
+                return workspace.redirect("/workspace/partnerships/\(id.lowercasedString)?done=framework")
+            } catch DomainError.conflict {
+                problem = words.t("framework_change_not_possible")
+                status = .conflict
+            }
+        }
+        let entry = try await services.partnerships.partyView(id, by: context.caller)
+        var view = try await detailView(entry, words: words, context: context, change: form, errors: errors)
+        if !problem.isEmpty { view["problem"] = problem }
+        return workspace.page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
+    }
+
     func redirect(_ id: UUID, done: PartnershipLifecycle.Action) -> Response {
         workspace.redirect("/workspace/partnerships/\(id.lowercasedString)?done=\(done.rawValue)")
     }
 
     func detailView(
         _ entry: PartnershipService.PartyView, words: Vocabulary, context: Context, comment: String = "", report: FormData? = nil,
-        errors: FieldErrors = FieldErrors()
+        change: FormData? = nil, errors: FieldErrors = FieldErrors()
     ) async throws -> [String: Any] {
+        let framework = try await services.partnerships.framework(of: entry.partnership.id, by: context.caller)
         let partnership = entry.partnership
         let parties = try await views.parties(of: partnership, match: nil, context: context)
         let history = try await views.history(of: partnership, parties: parties, words: words, context: context)
         let moves = entry.actions.filter(PartyMoves.fromDecisionForm.contains)
         let reports = try await services.partnerships.reports(of: partnership.id, by: context.caller).map { report -> [String: Any] in
-            [
+            let values = report.values.compactMap { value -> String? in
+                guard framework.framework.indicators.indices.contains(value.position - 1) else { return nil }
+                let indicator = framework.framework.indicators[value.position - 1]
+                return "\(indicator.name): \(FrameworkForm.text(value.actual, words)) \(indicator.unit)"
+            }
+            return [
                 "kind": words.reportKindName(report.kind),
                 "date": words.time(report.createdAt),
                 "disbursed": Format.money(report.amountDisbursedKZT),
                 "reached": Format.integer(report.beneficiariesReached),
                 "text": report.text,
                 "rating": Vocabulary.shown(report.rating.map { String($0) } ?? ""),
+                "lessons": Vocabulary.shown(report.lessons ?? ""),
+                "values": values,
+                "hasValues": !values.isEmpty,
             ]
         }
         let canReport = entry.actions.contains(.report)
@@ -204,6 +249,15 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
                 ["value": String(value), "label": words.t("report_rating_\(value)"), "selected": report?["rating"] == String(value)]
             },
             "remaining": Format.money(partnership.pledgeKZT - partnership.totals.amountDisbursedKZT),
+            "valueFields": FrameworkForm.valueFields(framework.framework, form: report, errors: errors, words: words),
+            "lessons": report?["lessons"] ?? "",
+            "framework": FrameworkForm.progressView(
+                framework.progress, periodDays: framework.framework.reportingPeriodDays, words: words, pending: framework.pendingChange
+            ),
+            "mayRequestChange": framework.mayRequestChange,
+            "changeOpen": change != nil,
+            "fw": FrameworkForm.view(framework.framework, form: change, errors: errors, words: words),
+            "reason": change?["reason"] ?? "",
             "errors": errors.view,
         ]
     }

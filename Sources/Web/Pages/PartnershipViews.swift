@@ -55,6 +55,8 @@ struct PartnershipViews<Context: WebRequestContext>: Sendable {
             ) : false,
             "inKind": Vocabulary.shown(partnership.inKind.joined(separator: ", ")),
             "submitted": partnership.submittedAt.map { words.time($0) } ?? false,
+            "reportDue": partnership.reportDueAt.map { words.time($0) } ?? false,
+            "overdue": partnership.isOverdue,
         ]
     }
 

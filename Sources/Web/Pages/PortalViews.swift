@@ -69,6 +69,9 @@ extension Vocabulary {
         case "report": t("timeline_report")
         case "complete": t("timeline_complete")
         case "cancel": t("timeline_cancel")
+        case "request_framework_change": t("timeline_framework_requested")
+        case "accept_framework_change": t("timeline_framework_accepted")
+        case "decline_framework_change": t("timeline_framework_declined")
         default: t("timeline_other")
         }
     }

@@ -91,6 +91,7 @@ extension PublicPages {
             "disbursed": Format.money(partnership.disbursedKZT),
         ]
         row["decided"] = partnership.decidedAt.map { words.time($0) as Any } ?? false
+        row["overdue"] = partnership.isOverdue
         return row
     }
 
@@ -154,6 +155,17 @@ extension PublicPages {
             ]
         }
         view["hasTimeline"] = !found.timeline.isEmpty
+        // Each partnership's results framework, numbered so that its table has an id of its own.
+        let frameworks = found.partnerships.enumerated().compactMap { offset, partnership -> [String: Any]? in
+            guard let progress = found.progress[partnership.id], !progress.isEmpty else { return nil }
+            var framework = FrameworkForm.progressView(progress, periodDays: ResultsFramework.defaultPeriodDays, words: words)
+            framework["anchor"] = "-\(offset + 1)"
+            framework["heading"] = words.t("project_results_with", ShownText(partnership.business.name, words.language).text)
+            framework["overdue"] = partnership.isOverdue
+            return framework
+        }
+        view["frameworks"] = frameworks
+        view["hasFrameworks"] = !frameworks.isEmpty
         view["reports"] = found.reports.map { reportView($0, words: words, withProject: false) }
         view["hasReports"] = !found.reports.isEmpty
         return view

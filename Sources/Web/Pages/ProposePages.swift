@@ -49,11 +49,12 @@ struct ProposePages<Context: WebRequestContext>: Sendable {
         let pledge = form.whole("pledge_kzt")
         if pledge == nil || pledge == 0 { errors.add("pledge_kzt", words.t("issue_propose_pledge")) }
         if choice.governmentBody == nil { errors.add("government_body_id", words.t("issue_propose_government_body")) }
-        if errors.isEmpty, let pledge, let body = choice.governmentBody {
+        let framework = FrameworkForm.read(form, words: words, errors: &errors)
+        if errors.isEmpty, let pledge, let body = choice.governmentBody, let framework {
             do {
-                let partnership = try await services.partnerships.propose(
-                    PartnershipDraft(projectID: choice.project, businessID: choice.sponsor, governmentBodyID: body, pledgeKZT: pledge), by: context.caller
-                )
+                var draft = PartnershipDraft(projectID: choice.project, businessID: choice.sponsor, governmentBodyID: body, pledgeKZT: pledge)
+                draft.framework = framework
+                let partnership = try await services.partnerships.propose(draft, by: context.caller)
                 return workspace.redirect("/workspace/partnerships/\(partnership.id.lowercasedString)?done=propose")
             } catch DomainError.invalid(let issues) {
                 for issue in issues {
@@ -66,6 +67,7 @@ struct ProposePages<Context: WebRequestContext>: Sendable {
         }
         var view = try await proposeView(choice, words: words, context: context, pledge: typed)
         view["errors"] = errors.view
+        view["fw"] = FrameworkForm.view(nil, form: form, errors: errors, words: words)
         return workspace.page("propose", title: words.t("propose_title"), view: view, request: request, context: context, status: .unprocessableContent)
     }
 
@@ -105,6 +107,7 @@ struct ProposePages<Context: WebRequestContext>: Sendable {
             "reasons": reasons,
             "hasReasons": !reasons.isEmpty,
             "errors": FieldErrors().view,
+            "fw": FrameworkForm.view(nil, form: nil, errors: FieldErrors(), words: words),
         ]
     }
 }

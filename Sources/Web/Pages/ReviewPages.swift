@@ -19,6 +19,7 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
         router.get("/workspace/reviews", use: queue)
         router.get("/workspace/reviews/{id}", use: review)
         router.post("/workspace/reviews/{id}", use: decide)
+        router.post("/workspace/reviews/{id}/framework", use: decideFrameworkChange)
     }
 
     // MARK: - The queue
@@ -43,10 +44,27 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
                 "budgetFits": budgetCheck(item, words).fits,
             ])
         }
-        var view: [String: Any] = ["items": rows, "empty": rows.isEmpty, "count": Format.integer(rows.count)]
-        if let done = request.uri.queryParameters["done"].flatMap({ PartnershipLifecycle.Action(rawValue: String($0)) }),
-           ReviewDecision.actions.contains(done) {
-            view["notice"] = words.t("review_done_\(done.rawValue)")
+        var changes: [[String: Any]] = []
+        for (partnership, change) in try await services.partnerships.frameworkChangeQueue(limit: 100, by: context.caller) {
+            let parties = try await views.parties(of: partnership, match: nil, context: context)
+            changes.append([
+                "id": partnership.id.lowercasedString,
+                "project": words.text(parties.projectTitle),
+                "ngo": words.text(parties.ngo),
+                "stage": words.stageName(partnership.state),
+                "requested": words.time(change.requestedAt),
+                "reason": change.reason,
+            ])
+        }
+        var view: [String: Any] = [
+            "items": rows, "empty": rows.isEmpty, "count": Format.integer(rows.count),
+            "changes": changes, "hasChanges": !changes.isEmpty, "changeCount": Format.integer(changes.count),
+        ]
+        let done = request.uri.queryParameters["done"].map(String.init)
+        if let action = done.flatMap(PartnershipLifecycle.Action.init(rawValue:)), ReviewDecision.actions.contains(action) {
+            view["notice"] = words.t("review_done_\(action.rawValue)")
+        } else if done == "framework_accepted" || done == "framework_declined" {
+            view["notice"] = words.t("review_done_\(done!)")
         }
         return workspace.page("reviews", title: words.t("reviews_title"), view: view, request: request, context: context)
     }
@@ -94,10 +112,45 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
         return workspace.page("review", title: words.t("review_title"), view: view, request: request, context: context, status: status)
     }
 
+    /// Accepting or declining a party's change to the results framework.
+    @Sendable func decideFrameworkChange(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request, context: context)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let id = try workspace.id(context)
+        let accept: Bool
+        switch form["decision"] {
+        case "accept": accept = true
+        case "decline": accept = false
+        default: throw PageError.badRequest
+        }
+        let comment = form["framework_comment"]
+        var errors = FieldErrors()
+        var problem = ""
+        let status: HTTPResponse.Status
+        do {
+            _ = try await services.partnerships.decideFrameworkChange(id, accept: accept, comment: comment.isEmpty ? nil : comment, by: context.caller)
+            return workspace.redirect("/workspace/reviews?done=framework_\(accept ? "accepted" : "declined")")
+        } catch DomainError.invalid {
+            errors.add("framework_comment", words.t("issue_framework_decline_comment"))
+            status = .unprocessableContent
+        } catch DomainError.conflict {
+            // A colleague decided first.
+            problem = words.t("framework_already_decided")
+            status = .conflict
+        }
+        let item = try await services.partnerships.reviewItem(id, by: context.caller)
+        var view = try await reviewView(item, words: words, context: context, frameworkComment: comment, errors: errors)
+        if !problem.isEmpty { view["problem"] = problem }
+        return workspace.page("review", title: words.t("review_title"), view: view, request: request, context: context, status: status)
+    }
+
     func reviewView(
-        _ item: PartnershipService.ReviewItem, words: Vocabulary, context: Context, comment: String = "", errors: FieldErrors = FieldErrors()
+        _ item: PartnershipService.ReviewItem, words: Vocabulary, context: Context, comment: String = "", frameworkComment: String = "",
+        errors: FieldErrors = FieldErrors()
     ) async throws -> [String: Any] {
         let partnership = item.partnership
+        let framework = try await services.partnerships.framework(of: partnership.id, by: context.caller)
         let parties = try await views.parties(of: item.partnership, match: item.match, context: context)
         let history = try await views.history(of: partnership, parties: parties, words: words, context: context)
         let reasons = item.match.map { $0.match.topReasons(words.language, words.snapshot.vocabulary(words.language)) } ?? []
@@ -121,6 +174,11 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
             "hasHistory": !history.isEmpty,
             "partnership": views.facts(of: partnership, parties: parties, words: words),
             "comment": comment,
+            "framework": FrameworkForm.progressView(
+                framework.progress, periodDays: framework.framework.reportingPeriodDays, words: words, pending: framework.pendingChange
+            ),
+            "mayDecideChange": framework.mayDecideChange,
+            "frameworkComment": frameworkComment,
             "errors": errors.view,
         ]
         if !waitsForReview { view["notWaiting"] = words.t("review_not_waiting", words.stageName(partnership.state)) }

@@ -29,6 +29,8 @@ public struct Services: Sendable {
     let exposure: ExposureRecorder
     /// This instance's candidate index, followed by `backgroundServices`.
     public let candidateIndex: LiveCandidateIndex
+    /// People's inboxes and their choice of mail.
+    public let notifications: NotificationService
     /// Monitoring's clock: tests move it forward.
     public let clock: ServiceClock
     let pool: ConnectionPool
@@ -68,6 +70,7 @@ public struct Services: Sendable {
             portal: PortalRepository(pool: pool), organizations: organizations,
             projects: ProjectRepository(pool: pool), reference: reference, clock: clock
         )
+        self.notifications = NotificationService(notifications: NotificationRepository(pool: pool))
         self.openData = OpenDataService(openData: OpenDataRepository(pool: pool), reference: reference)
     }
 
@@ -95,6 +98,16 @@ public struct Services: Sendable {
         return (followingIndexChanges ? [follower] : []) + [
             ExposureFlushService(recorder: exposure, repository: ExposureRepository(pool: pool), interval: .seconds(2), logger: logger),
             mailDelivery(logger: logger),
+            notificationMailer(logger: logger),
         ]
+    }
+
+    /// Notifications into mail, and overdue reports into notifications, every few seconds.
+    public func notificationMailer(logger: Logger) -> NotificationMailer {
+        NotificationMailer(
+            notifications: NotificationRepository(pool: pool), clock: clock, mailNow: accountConfiguration.now,
+            publicURL: accountConfiguration.publicURL,
+            interval: accountConfiguration.mailPollInterval, wakeup: mailWakeup, logger: logger
+        )
     }
 }

@@ -25,7 +25,9 @@ public struct WebPages: Sendable {
 
     /// Adds every page route, each behind `PageMiddleware`.
     public func addRoutes<Context: WebRequestContext>(to router: Router<Context>) {
-        let pages = router.group().add(middleware: PageMiddleware<Context>(renderer: renderer, settings: settings, accounts: services.accounts))
+        let pages = router.group().add(middleware: PageMiddleware<Context>(
+            renderer: renderer, settings: settings, accounts: services.accounts, notifications: services.notifications
+        ))
         PublicPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         PortalPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         AccountPages<Context>(services: services, renderer: renderer, settings: settings).addRoutes(to: pages)
@@ -34,6 +36,7 @@ public struct WebPages: Sendable {
         BudgetPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         ProjectPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         ProposePages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
+        InboxPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         let assets = self.assets
         router.get("/assets/{name}") { request, context -> Response in
             guard let name = context.parameters.get("name"), let asset = assets[name] else { throw HTTPError(.notFound) }

@@ -41,10 +41,12 @@ enum DemoPeopleLoader {
                 organizationName = organization.name.preferred(.en)
             }
             if try await people.credentials(email: person.email) == nil {
-                _ = try await accounts.createPerson(
+                let created = try await accounts.createPerson(
                     AccountService.NewAccount(email: person.email, name: person.name, password: person.password, language: person.language),
                     isAdmin: person.isAdmin, memberships: memberships, totpSecret: person.totpSecret, by: .admin
                 )
+                // Something in the inbox to try out: their organization's latest news.
+                try await NotificationRepository(pool: pool).catchUp(person: created.id, limit: 5)
             }
             rows.append([
                 person.email, person.roleLabel, String(organizationName.prefix(40)), person.password,

@@ -58,6 +58,10 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /workspace/reviews/{id}/framework", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/workspace/reviews/\(world.ngo)/framework", nil)
         },
+        Row(name: "GET /inbox", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/inbox", nil) },
+        Row(name: "GET /inbox/{id}", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/inbox/1", nil) },
+        Row(name: "POST /inbox/read", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/inbox/read", nil) },
+        Row(name: "POST /inbox/email", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/inbox/email", nil) },
         Row(name: "GET /workspace/projects", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/projects", nil) },
         Row(name: "GET /workspace/projects/new", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/projects/new", nil) },
         Row(name: "POST /workspace/projects/new", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/workspace/projects/new", nil) },

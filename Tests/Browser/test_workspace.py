@@ -109,6 +109,31 @@ class Partnerships(WorkspaceTest):
         self.assertIn("Third workshop held in Talgar", self.el("main").text, "the public project page does not show the report")
 
 
+class Inbox(WorkspaceTest):
+    def test_the_ngo_reads_its_news_and_chooses_a_daily_digest(self):
+        self.sign_in(NGO_EMAIL, NGO_PASSWORD)
+        inbox = self.el("nav.site-nav a[href='/inbox']")
+        self.assertRegex(inbox.text, r"\d", "the header does not count the demo NGO's unread news")
+        self.follow(inbox)
+        self.in_every_language("inbox")
+        unread = self.els("ol.inbox li.unread a")
+        self.assertTrue(unread, "the demo NGO's inbox has no unread news")
+        count = len(unread)
+        self.follow(unread[0])
+        self.assertTrue(self.path_only().startswith("/workspace/"), f"a notification did not open its partnership ({self.describe()})")
+        self.go("/inbox", "inbox-after-reading")
+        self.switch_language("en")
+        self.assertEqual(len(self.els("ol.inbox li.unread a")), count - 1, "opening a notification did not mark it read")
+
+        form = self.form_for("/inbox/email")
+        self.el("#email_notifications_daily", form).click()
+        self.submit(self.submit_button(form))
+        self.assertEqual(self.path_only(), "/inbox")
+        self.loaded("inbox-email-saved")
+        self.el("div.notice[role=status]")
+        self.assertTrue(self.el("#email_notifications_daily").is_selected(), "the daily digest was not kept")
+
+
 class Monitoring(WorkspaceTest):
     def test_an_overdue_partnership_gets_its_report_with_indicator_values_and_a_framework_change(self):
         # A year on (the service's clock, moved through its test hook): every active partnership's

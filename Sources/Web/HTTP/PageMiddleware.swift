@@ -12,6 +12,7 @@ struct PageMiddleware<Context: WebRequestContext>: RouterMiddleware {
     let renderer: Renderer
     let settings: WebSettings
     let accounts: AccountService
+    let notifications: NotificationService
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -33,6 +34,7 @@ struct PageMiddleware<Context: WebRequestContext>: RouterMiddleware {
                 if !session.secondFactorPending && !session.mustEnrollSecondFactor {
                     context.caller = session.caller
                     context.page.personName = session.person.displayName
+                    context.page.unreadNotifications = try await notifications.unreadCount(of: session)
                 }
             }
             response = try await next(request, context)

@@ -25,6 +25,8 @@ public struct PageState: Sendable {
     public var sessionToken: String?
     /// The session behind the cookie, fully signed in or not.
     public var session: AccountService.SignedIn?
+    /// The signed-in person's unread notifications, counted in the header.
+    public var unreadNotifications = 0
 
     public init() {}
 }

@@ -95,6 +95,12 @@ struct Layout {
             if acting != nil { navigation.append(link("nav_partnerships", "/workspace/partnerships")) }
             if acting?.kind == .business { navigation.append(link("nav_budget", "/workspace/budget")) }
             if Self.reviews(session) { navigation.append(link("nav_reviews", "/workspace/reviews")) }
+            let unread = context.page.unreadNotifications
+            var inbox = link("nav_inbox", "/inbox")
+            if unread > 0 {
+                inbox = Link(label: messages.text("nav_inbox_unread", language, Format.integer(unread)), href: inbox.href, current: inbox.current, code: "")
+            }
+            navigation.append(inbox)
         }
         if context.page.personName != nil {
             navigation.append(link("nav_account", "/account"))

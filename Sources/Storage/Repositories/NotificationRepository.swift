@@ -1,0 +1,209 @@
+import Domain
+import Foundation
+import Postgres
+
+/// A notification claimed for mail, with whom it goes to and in which language.
+public struct MailableNotification: Sendable, Equatable {
+    public let notification: InboxNotification
+    public let email: String
+    public let language: Language
+}
+
+/// People's inboxes. Partnership events fill them by trigger (migration 0015); the overdue sweep
+/// adds its own; the mailer turns them into mail.
+public struct NotificationRepository: Sendable {
+    let pool: ConnectionPool
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    static let fields = """
+        n.kind, n.id, n.partnership_id, n.to_state, n.organization_id, x.government_body_id = n.organization_id,
+            pr.title_kk, pr.title_ru, pr.title_en, n.created_at, n.read_at, x.state
+        """
+    static let tables = """
+        FROM notifications n
+        JOIN partnerships x ON x.id = n.partnership_id
+        JOIN projects pr ON pr.id = x.project_id
+        """
+    static let columns = "SELECT \(fields) \(tables)"
+
+    static func decode(_ row: Row) throws -> InboxNotification {
+        InboxNotification(
+            kind: try row.decode(String.self, at: 0),
+            id: try row.decode(Int64.self, at: 1),
+            partnershipID: try row.decode(UUID.self, at: 2),
+            toState: PartnershipState(rawValue: try row.decode(String.self, at: 3)) ?? .proposed,
+            organizationID: try row.decode(UUID.self, at: 4),
+            asGovernmentBody: try row.decode(Bool.self, at: 5),
+            projectTitle: try PortalRepository.text(row, from: 6),
+            createdAt: try row.decode(Date.self, at: 9),
+            readAt: try row.decode(Date?.self, at: 10),
+            currentState: PartnershipState(rawValue: try row.decode(String.self, at: 11)) ?? .proposed
+        )
+    }
+
+    /// The person's newest notifications.
+    public func inbox(of person: UUID, limit: Int) async throws -> [InboxNotification] {
+        try await pool.withConnection { connection in
+            try connection.query("\(Self.columns) WHERE n.person_id = $1 ORDER BY n.id DESC LIMIT $2", [person, limit]).rows.map(Self.decode)
+        }
+    }
+
+    public func unreadCount(of person: UUID) async throws -> Int {
+        try await pool.lookup(
+            "SELECT count(*)::int FROM notifications WHERE person_id = $1 AND read_at IS NULL", [person]
+        ).first?.decode(Int.self, at: 0) ?? 0
+    }
+
+    /// Marks one notification of the person read and returns it; nil when it is not theirs.
+    public func markRead(_ id: Int64, of person: UUID) async throws -> InboxNotification? {
+        try await pool.withConnection { connection in
+            try connection.query(
+                "UPDATE notifications SET read_at = coalesce(read_at, clock_timestamp()) WHERE id = $1 AND person_id = $2", [id, person]
+            )
+            return try connection.query("\(Self.columns) WHERE n.id = $1 AND n.person_id = $2", [id, person]).first.map(Self.decode)
+        }
+    }
+
+    @discardableResult
+    public func markAllRead(of person: UUID) async throws -> Int {
+        try await pool.withConnection { connection in
+            try connection.query(
+                "WITH done AS (UPDATE notifications SET read_at = clock_timestamp() WHERE person_id = $1 AND read_at IS NULL RETURNING 1) SELECT count(*)::int FROM done",
+                [person]
+            ).first?.decode(Int.self, at: 0) ?? 0
+        }
+    }
+
+    public func emailFrequency(of person: UUID) async throws -> EmailFrequency {
+        let raw = try await pool.lookup("SELECT email_notifications FROM people WHERE id = $1", [person]).first?.decode(String.self, at: 0)
+        return raw.flatMap(EmailFrequency.init(rawValue:)) ?? .immediately
+    }
+
+    public func setEmailFrequency(_ frequency: EmailFrequency, of person: UUID) async throws {
+        try await pool.withConnection { connection in
+            try connection.query("UPDATE people SET email_notifications = $2 WHERE id = $1", [person, frequency.rawValue])
+        }
+    }
+
+    /// Gives a person with an empty inbox the `limit` latest events of their organizations'
+    /// partnerships (others' moves), unread but counted as mailed: what a newcomer catches up on.
+    @discardableResult
+    public func catchUp(person: UUID, limit: Int) async throws -> Int {
+        try await pool.withConnection { connection in
+            try connection.query(
+                """
+                WITH latest AS (
+                    SELECT DISTINCT ON (e.id) m.person_id, e.action, e.partnership_id, e.to_state, m.organization_id, e.at, e.id
+                    FROM memberships m
+                    JOIN partnerships p ON m.organization_id IN (p.ngo_id, p.business_id, p.government_body_id)
+                    JOIN partnership_events e ON e.partnership_id = p.id AND e.actor_organization_id IS DISTINCT FROM m.organization_id
+                    WHERE m.person_id = $1 AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.person_id = $1)
+                    ORDER BY e.id DESC
+                    LIMIT $2
+                ), added AS (
+                    INSERT INTO notifications (person_id, kind, partnership_id, to_state, organization_id, created_at, emailed_at)
+                    SELECT person_id, action, partnership_id, to_state, organization_id, at, at FROM latest ORDER BY id
+                    RETURNING 1
+                )
+                SELECT count(*)::int FROM added
+                """,
+                [person, limit]
+            ).first?.decode(Int.self, at: 0) ?? 0
+        }
+    }
+
+    // MARK: - Mail
+
+    /// Turns unmailed notifications of people who want them at once into mail: `compose` writes
+    /// each message, which is queued in the outbox in the transaction that marks the notification
+    /// mailed, so a crash neither loses nor repeats one. Returns how many were queued.
+    public func mailImmediate(limit: Int, now: Date, compose: @escaping @Sendable (MailableNotification) -> OutboxMail) async throws -> Int {
+        try await pool.withTransaction { connection in
+            let rows = try connection.query(
+                """
+                SELECT \(Self.fields), pe.email, pe.language \(Self.tables) JOIN people pe ON pe.id = n.person_id
+                WHERE n.emailed_at IS NULL AND pe.email_notifications = 'immediately'
+                ORDER BY n.id LIMIT $1
+                FOR UPDATE OF n SKIP LOCKED
+                """,
+                [limit]
+            ).rows
+            for row in rows {
+                let item = MailableNotification(
+                    notification: try Self.decode(row), email: try row.decode(String.self, at: 12),
+                    language: Language(rawValue: try row.decode(String.self, at: 13)) ?? .kk
+                )
+                try MailOutboxRepository.enqueue(compose(item), at: now, on: connection)
+                try connection.query("UPDATE notifications SET emailed_at = $2 WHERE id = $1", [item.notification.id, now])
+            }
+            return rows.count
+        }
+    }
+
+    /// One digest per person who wants mail daily, has unmailed notifications and was last sent a
+    /// digest a day or more before `now`. Returns how many digests were queued.
+    public func mailDigests(now: Date, compose: @escaping @Sendable (_ email: String, _ language: Language, [InboxNotification]) -> OutboxMail) async throws -> Int {
+        try await pool.withTransaction { connection in
+            let people = try connection.query(
+                """
+                SELECT pe.id, pe.email, pe.language FROM people pe
+                WHERE pe.email_notifications = 'daily' AND NOT pe.disabled
+                  AND (pe.last_digest_at IS NULL OR pe.last_digest_at <= $1::timestamptz - interval '1 day')
+                  AND EXISTS (SELECT 1 FROM notifications n WHERE n.person_id = pe.id AND n.emailed_at IS NULL)
+                ORDER BY pe.id
+                LIMIT 200
+                FOR UPDATE OF pe SKIP LOCKED
+                """,
+                [now]
+            ).rows
+            for person in people {
+                let id = try person.decode(UUID.self, at: 0)
+                let news = try connection.query(
+                    "\(Self.columns) WHERE n.person_id = $1 AND n.emailed_at IS NULL ORDER BY n.id LIMIT 200", [id]
+                ).rows.map(Self.decode)
+                let language = Language(rawValue: try person.decode(String.self, at: 2)) ?? .kk
+                try MailOutboxRepository.enqueue(compose(try person.decode(String.self, at: 1), language, news), at: now, on: connection)
+                try connection.query("UPDATE notifications SET emailed_at = $2 WHERE id = ANY ($1::bigint[])", [news.map(\.id), now])
+                try connection.query("UPDATE people SET last_digest_at = $2 WHERE id = $1", [id, now])
+            }
+            return people.count
+        }
+    }
+
+    // MARK: - Overdue reports
+
+    /// Announces, once per due date, every active partnership whose report is missing past
+    /// `graceDays` at `now`, to the members of its NGO and sponsor. Returns how many partnerships.
+    public func announceOverdue(now: Date, graceDays: Int) async throws -> Int {
+        try await pool.withTransaction { connection in
+            try connection.query(
+                """
+                WITH due AS (
+                    SELECT x.id, x.ngo_id, x.business_id,
+                        greatest(x.activated_at, (SELECT max(r.created_at) FROM partnership_reports r WHERE r.partnership_id = x.id))
+                            + make_interval(days => x.reporting_period_days) AS due_at
+                    FROM partnerships x WHERE x.state = 'active'
+                ), noticed AS (
+                    INSERT INTO overdue_notices (partnership_id, due_at)
+                    SELECT id, due_at FROM due WHERE due_at + make_interval(days => $2) < $1
+                    ON CONFLICT DO NOTHING
+                    RETURNING partnership_id
+                ), sent AS (
+                    INSERT INTO notifications (person_id, kind, partnership_id, to_state, organization_id)
+                    SELECT DISTINCT ON (m.person_id, d.id) m.person_id, 'overdue', d.id, 'active', m.organization_id
+                    FROM noticed JOIN due d ON d.id = noticed.partnership_id
+                    JOIN memberships m ON m.organization_id IN (d.ngo_id, d.business_id)
+                    JOIN people pe ON pe.id = m.person_id AND NOT pe.disabled
+                    ORDER BY m.person_id, d.id, m.organization_id
+                    RETURNING 1
+                )
+                SELECT count(*)::int FROM noticed
+                """,
+                [now, Int64(graceDays)]
+            ).first?.decode(Int.self, at: 0) ?? 0
+        }
+    }
+}

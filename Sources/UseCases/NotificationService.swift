@@ -1,0 +1,114 @@
+import Domain
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// A person's inbox and how they want news by mail. Every call names the signed-in person: an
+/// inbox is its owner's alone.
+public struct NotificationService: Sendable {
+    let notifications: NotificationRepository
+
+    public init(notifications: NotificationRepository) {
+        self.notifications = notifications
+    }
+
+    public func inbox(of session: AccountService.SignedIn, limit: Int = 100) async throws -> [InboxNotification] {
+        try await notifications.inbox(of: session.person.id, limit: limit)
+    }
+
+    public func unreadCount(of session: AccountService.SignedIn) async throws -> Int {
+        try await notifications.unreadCount(of: session.person.id)
+    }
+
+    /// Marks the notification read and returns it (to follow its link); someone else's does not exist.
+    public func open(_ id: Int64, by session: AccountService.SignedIn) async throws -> InboxNotification {
+        guard let notification = try await notifications.markRead(id, of: session.person.id) else {
+            throw DomainError.notFound(resource: "notification")
+        }
+        return notification
+    }
+
+    public func markAllRead(by session: AccountService.SignedIn) async throws {
+        try await notifications.markAllRead(of: session.person.id)
+    }
+
+    public func emailFrequency(of session: AccountService.SignedIn) async throws -> EmailFrequency {
+        try await notifications.emailFrequency(of: session.person.id)
+    }
+
+    public func setEmailFrequency(_ frequency: EmailFrequency, by session: AccountService.SignedIn) async throws {
+        try await notifications.setEmailFrequency(frequency, of: session.person.id)
+    }
+}
+
+/// Turns notifications into mail (at once, or a daily digest) and announces overdue reports, every
+/// few seconds; the outbox then delivers. `pass()` is one round, for tests.
+public struct NotificationMailer: Service {
+    let notifications: NotificationRepository
+    /// Monitoring's clock, for overdue reports.
+    let clock: ServiceClock
+    /// The outbox's clock (`AccountConfiguration.now`), for when mail is queued and digests are due.
+    let mailNow: @Sendable () -> Date
+    let reporting: ReportingPolicy
+    let publicURL: String
+    let interval: Duration
+    let wakeup: MailWakeup
+    let logger: Logger
+
+    public init(
+        notifications: NotificationRepository, clock: ServiceClock, mailNow: @escaping @Sendable () -> Date,
+        reporting: ReportingPolicy = ReportingPolicy(), publicURL: String, interval: Duration, wakeup: MailWakeup, logger: Logger
+    ) {
+        self.notifications = notifications
+        self.clock = clock
+        self.mailNow = mailNow
+        self.reporting = reporting
+        self.publicURL = publicURL
+        self.interval = interval
+        self.wakeup = wakeup
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            // Mail goes out within seconds; overdue reports, which take a scan of active
+            // partnerships to find, are looked for once a minute.
+            var overdueCheckedAt = ContinuousClock.now - .seconds(3600)
+            while !Task.isCancelled {
+                do {
+                    let checksOverdue = ContinuousClock.now - overdueCheckedAt >= .seconds(60)
+                    if checksOverdue { overdueCheckedAt = ContinuousClock.now }
+                    _ = try await pass(checkingOverdue: checksOverdue)
+                } catch {
+                    logger.warning("notification mail failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// Overdue reports announced, messages and digests queued in this round.
+    public struct Pass: Sendable, Equatable {
+        public let overdue: Int
+        public let immediate: Int
+        public let digests: Int
+    }
+
+    @discardableResult
+    public func pass(checkingOverdue: Bool = true) async throws -> Pass {
+        let overdue = checkingOverdue ? try await notifications.announceOverdue(now: clock.now(), graceDays: reporting.graceDays) : 0
+        let now = mailNow()
+        var immediate = 0
+        while true {
+            let queued = try await notifications.mailImmediate(limit: 100, now: now) { NotificationMail.single($0, publicURL: publicURL) }
+            immediate += queued
+            if queued < 100 { break }
+        }
+        let digests = try await notifications.mailDigests(now: now) { email, language, news in
+            NotificationMail.digest(to: email, language: language, news: news, publicURL: publicURL)
+        }
+        if immediate + digests > 0 { wakeup.wake() }
+        return Pass(overdue: overdue, immediate: immediate, digests: digests)
+    }
+}

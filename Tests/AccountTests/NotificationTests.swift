@@ -1,0 +1,99 @@
+import Domain
+import Foundation
+import Logging
+import Storage
+import Testing
+import TestSupport
+@testable import UseCases
+
+/// News that reaches people: every partnership event lands in the inbox of the other parties'
+/// members in the same transaction, and goes out by mail at once or as a daily digest, through a
+/// real SMTP server; an overdue report is announced once.
+@Suite(.serialized) struct NotificationTests {
+    struct People {
+        let ngo: Person
+        let sponsor: Person
+        let reviewer: Person
+        let ngoColleague: Person
+    }
+
+    static func people(_ world: AccountWorld, _ access: AccessWorld) async throws -> People {
+        let ngo = try await world.person("ngo@example.kz", in: [(access.ngo, .owner)], language: .ru)
+        let colleague = try await world.person("colleague@example.kz", in: [(access.ngo, .member)])
+        let sponsor = try await world.person("sponsor@example.kz", in: [(access.business, .owner)], language: .en)
+        let reviewer = try await world.person("reviewer@example.kz", in: [(access.akimatInside, .member)])
+        let repository = NotificationRepository(pool: world.pool)
+        try await repository.setEmailFrequency(.daily, of: sponsor.id)
+        try await repository.setEmailFrequency(.never, of: reviewer.id)
+        return People(ngo: ngo, sponsor: sponsor, reviewer: reviewer, ngoColleague: colleague)
+    }
+
+    @Test func everyEventReachesTheOtherPartiesAndMailGoesOutAsEachPrefers() async throws {
+        let sink = try SMTPSink()
+        try await sink.start()
+        defer { sink.stop() }
+        try await TestDatabase.with { database in
+            let world = AccountWorld(database: database, sink: sink)
+            let access = try await AccessWorld.build(pool: database.pool)
+            let people = try await Self.people(world, access)
+            let notifications = NotificationRepository(pool: database.pool)
+            let mailer = world.services.notificationMailer(logger: Logger(label: "asar.test.notifications"))
+            let sponsorCaller = try #require(access.identities["business"])
+
+            // The sponsor proposes: the NGO's people and the government body's hear of it; the
+            // sponsor's own do not (they did it).
+            let partnership = try await world.services.partnerships.propose(
+                PartnershipDraft(projectID: try await access.openProject(), businessID: access.business, governmentBodyID: access.akimatInside, pledgeKZT: 1_000_000),
+                by: sponsorCaller
+            )
+            #expect(try await notifications.inbox(of: people.ngo.id, limit: 10).map(\.kind) == ["propose"])
+            #expect(try await notifications.inbox(of: people.ngoColleague.id, limit: 10).map(\.kind) == ["propose"])
+            #expect(try await notifications.inbox(of: people.reviewer.id, limit: 10).map(\.kind) == ["propose"])
+            #expect(try await notifications.inbox(of: people.sponsor.id, limit: 10).isEmpty)
+            let news = try #require(try await notifications.inbox(of: people.ngo.id, limit: 10).first)
+            #expect(news.needsAction && news.path == "/workspace/partnerships/\(partnership.id.lowercasedString)")
+
+            // At once for the NGO's people; the reviewer wants none; the sponsor has nothing yet.
+            let first = try await mailer.pass()
+            #expect(first.immediate == 2 && first.digests == 0)
+            #expect(try await world.delivery.deliverDue() == 2)
+            let mail = try await sink.message(to: "ngo@example.kz")
+            #expect(mail.subject == "ASAR: Предложено партнёрство: нужно ваше согласие — Мастерская")
+            #expect(mail.body.contains("https://asar.example.kz/workspace/partnerships/\(partnership.id.lowercasedString)"))
+            #expect(try await mailer.pass().immediate == 0, "a notification is mailed once")
+
+            // The government body and then the NGO consent: the sponsor's daily digest gathers both, and the
+            // reviewer hears that the partnership now waits for review.
+            _ = try await world.services.partnerships.perform(.consent, on: partnership.id, comment: nil, ifMatch: nil, by: try #require(access.identities["government_inside"]))
+            _ = try await world.services.partnerships.perform(.consent, on: partnership.id, comment: nil, ifMatch: nil, by: try #require(access.identities["ngo"]))
+            #expect(try await notifications.inbox(of: people.sponsor.id, limit: 10).map(\.kind) == ["consent", "consent"])
+            let reviewerNews = try #require(try await notifications.inbox(of: people.reviewer.id, limit: 10).first)
+            #expect(reviewerNews.kind == "consent" && reviewerNews.toState == .underReview)
+            let second = try await mailer.pass()
+            #expect(second.digests == 1)
+            #expect(try await mailer.pass().digests == 0, "one digest a day")
+            _ = try await world.delivery.deliverDue()
+            let digest = try await sink.message(to: "sponsor@example.kz")
+            #expect(digest.subject == "ASAR: today's news (2)")
+            #expect(digest.body.contains("All three consented: it is with the government body for review"))
+            #expect(try sink.messages().filter { $0.recipient.contains("reviewer@example.kz") }.isEmpty, "the reviewer asked for no mail")
+        }
+    }
+
+    @Test func anOverdueReportIsAnnouncedOncePerDueDate() async throws {
+        try await TestDatabase.with { database in
+            let world = AccountWorld(database: database)
+            let access = try await AccessWorld.build(pool: database.pool)
+            let people = try await Self.people(world, access)
+            let id = try await access.partnership(in: .active)
+            let mailer = world.services.notificationMailer(logger: Logger(label: "asar.test.notifications"))
+            #expect(try await mailer.pass().overdue == 0)
+            world.services.clock.advance(by: 105 * 86_400)
+            #expect(try await mailer.pass().overdue == 1)
+            #expect(try await mailer.pass().overdue == 0, "announced once")
+            let overdue = try await NotificationRepository(pool: database.pool).inbox(of: people.ngo.id, limit: 20).filter { $0.kind == "overdue" }
+            #expect(overdue.map(\.partnershipID) == [id])
+            #expect(try await NotificationRepository(pool: database.pool).inbox(of: people.reviewer.id, limit: 20).allSatisfy { $0.kind != "overdue" })
+        }
+    }
+}

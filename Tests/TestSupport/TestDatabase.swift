@@ -32,6 +32,8 @@ public struct TestDatabase: Sendable {
         _ body: (TestDatabase) async throws -> T
     ) async throws -> T {
         let template = try await (demo ? demoTemplateName : templateName).value
+        await slots.acquire()
+        defer { Task { await slots.release() } }
         let name = "asar_test_\(UUID().uuidString.prefix(8).lowercased())_\(ProcessInfo.processInfo.processIdentifier)"
         try await admin.withConnection { connection in
             try connection.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
@@ -47,6 +49,11 @@ public struct TestDatabase: Sendable {
             throw error
         }
     }
+
+    /// Databases that may exist at once. Swift Testing starts every test together; each database
+    /// takes a pool of its own (and a service's pool beside it), and past some hundred test
+    /// databases the cluster refuses connections ("too many clients") and two cores thrash.
+    private static let slots = DatabaseSlots(count: Int(ProcessInfo.processInfo.environment["ASAR_TEST_DATABASES"] ?? "") ?? 32)
 
     private func drop() async {
         await pool.shutdown()
@@ -98,5 +105,33 @@ public struct TestDatabase: Sendable {
         }
         await setup.shutdown()
         return name
+    }
+}
+
+
+/// A counting semaphore for test databases: `acquire` waits while all are taken, first come
+/// first served.
+actor DatabaseSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(count: Int) {
+        free = max(1, count)
+    }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            free += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }

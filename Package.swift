@@ -35,6 +35,10 @@ let package = Package(
         ),
         // TOTP codes and authenticator URLs for the second factor.
         .target(name: "OneTimePassword", dependencies: ["CLibCrypto"]),
+        // Webhook deliveries: HMAC-SHA-256 signatures, the check against server-side request
+        // forgery, and the POST itself (Foundation's URLSession, libcurl on Linux: HTTPS without a
+        // new package).
+        .target(name: "Webhooks", dependencies: ["CLibCrypto"]),
         .target(
             name: "Postgres",
             dependencies: [
@@ -79,6 +83,7 @@ let package = Package(
                 "Mail",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 "OneTimePassword",
+                "Webhooks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -147,6 +152,7 @@ let package = Package(
         // People, sessions and mail against PostgreSQL and a real SMTP sink (aiosmtpd from PyPI).
         .testTarget(name: "AccountTests", dependencies: ["UseCases", "Mail", "Domain", "Storage", "Postgres", "TestSupport"]),
         .testTarget(name: "OneTimePasswordTests", dependencies: ["OneTimePassword"]),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(
             name: "APITests",

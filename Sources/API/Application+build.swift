@@ -24,6 +24,8 @@ public struct ServiceConfiguration: Sendable {
     /// `ASAR_TEST_HOOKS=1`: routes under `/test/` that browser tests use to move the clock. Never
     /// in production: they let anyone make reports overdue.
     public var testHooks = ProcessInfo.processInfo.environment["ASAR_TEST_HOOKS"] == "1"
+    /// Webhook delivery (`ASAR_WEBHOOKS_ALLOW_PRIVATE=1` lets tests deliver to 127.0.0.1).
+    public var webhooks = WebhookConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
 
     public init(
         host: String = "127.0.0.1",
@@ -56,7 +58,7 @@ public func buildApplication(
         return logger
     }()
     let pool = ConnectionPool(configuration: configuration.database, logger: logger)
-    let useCases = Services(pool: pool, matching: configuration.matching, accounts: configuration.accounts)
+    let useCases = Services(pool: pool, matching: configuration.matching, accounts: configuration.accounts, webhooks: configuration.webhooks)
     let router = try buildRouter(
         useCases, pool: pool, expectedMigrations: migrations.map(\.version), metrics: metrics, testHooks: configuration.testHooks
     )

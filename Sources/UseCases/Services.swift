@@ -29,6 +29,9 @@ public struct Services: Sendable {
     let exposure: ExposureRecorder
     /// This instance's candidate index, followed by `backgroundServices`.
     public let candidateIndex: LiveCandidateIndex
+    /// Organizations' webhooks, delivered by `webhookDelivery`.
+    public let webhooks: WebhookService
+    let webhookConfiguration: WebhookConfiguration
     /// People's inboxes and their choice of mail.
     public let notifications: NotificationService
     /// Monitoring's clock: tests move it forward.
@@ -37,8 +40,11 @@ public struct Services: Sendable {
 
     public init(
         pool: ConnectionPool, matching: MatchingConfiguration,
-        accounts: AccountConfiguration = .fromEnvironment(ProcessInfo.processInfo.environment), clock: ServiceClock = ServiceClock()
+        accounts: AccountConfiguration = .fromEnvironment(ProcessInfo.processInfo.environment), clock: ServiceClock = ServiceClock(),
+        webhooks: WebhookConfiguration = .fromEnvironment(ProcessInfo.processInfo.environment)
     ) {
+        self.webhookConfiguration = webhooks
+        self.webhooks = WebhookService(webhooks: WebhookRepository(pool: pool), configuration: webhooks)
         self.clock = clock
         let reference = ReferenceData(repository: ReferenceRepository(pool: pool))
         let organizations = OrganizationRepository(pool: pool)
@@ -99,7 +105,12 @@ public struct Services: Sendable {
             ExposureFlushService(recorder: exposure, repository: ExposureRepository(pool: pool), interval: .seconds(2), logger: logger),
             mailDelivery(logger: logger),
             notificationMailer(logger: logger),
+            webhookDelivery(logger: logger),
         ]
+    }
+
+    public func webhookDelivery(logger: Logger) -> WebhookDeliveryService {
+        WebhookDeliveryService(webhooks: WebhookRepository(pool: pool), configuration: webhookConfiguration, logger: logger)
     }
 
     /// Notifications into mail, and overdue reports into notifications, every few seconds.

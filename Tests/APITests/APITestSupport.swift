@@ -13,7 +13,7 @@ import TestSupport
 
 /// Runs `body` against the service wired to `database`, through the router (no sockets).
 func withService<T: Sendable>(
-    _ database: TestDatabase, testHooks: Bool = false,
+    _ database: TestDatabase, testHooks: Bool = false, allowPrivateWebhooks: Bool = false,
     _ body: @Sendable (APIClient) async throws -> T
 ) async throws -> T {
     var configuration = ServiceConfiguration(
@@ -24,6 +24,7 @@ func withService<T: Sendable>(
     // Hundreds of these run at once; CandidateIndexFollowingTests test following on their own.
     configuration.followsIndexChanges = false
     configuration.testHooks = testHooks
+    configuration.webhooks.allowPrivateAddresses = allowPrivateWebhooks
     let admin = try await TokenRepository(pool: database.pool).issue(organizationID: nil, label: "tests").token
     let app = try buildApplication(configuration, migrations: TestDatabase.migrations)
     return try await app.test(.router) { client in

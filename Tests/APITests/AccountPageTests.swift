@@ -179,7 +179,9 @@ struct PageVisitor: Sendable {
 
                 var owner = PageVisitor(client)
                 #expect(try await owner.signIn("owner@ngo.example.kz", Self.password).status == .seeOther)
-                #expect(try await owner.get("/organizations/\(people.ngo)/tokens").status == .ok)
+                let tokensPage = try await owner.get("/organizations/\(people.ngo)/tokens")
+                #expect(tokensPage.status == .ok)
+                #expect(!String(buffer: tokensPage.body).contains("Copy it now"), "no new-token notice before a token is issued")
                 let members = try await owner.get("/organizations/\(people.ngo)/members")
                 #expect(members.status == .ok)
                 #expect(String(buffer: members.body).contains("member@ngo.example.kz"), "an owner sees who belongs")

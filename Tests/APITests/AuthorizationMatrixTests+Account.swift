@@ -58,6 +58,18 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /workspace/reviews/{id}/framework", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/workspace/reviews/\(world.ngo)/framework", nil)
         },
+        Row(name: "GET /organizations/{id}/webhooks", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/organizations/\(world.ngo)/webhooks", nil)
+        },
+        Row(name: "POST /organizations/{id}/webhooks", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/organizations/\(world.ngo)/webhooks", nil)
+        },
+        Row(name: "POST /organizations/{id}/webhooks/{webhook}/disable", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/organizations/\(world.ngo)/webhooks/\(world.ngo)/disable", nil)
+        },
+        Row(name: "POST /organizations/{id}/webhooks/deliveries/{delivery}/replay", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/organizations/\(world.ngo)/webhooks/deliveries/1/replay", nil)
+        },
         Row(name: "GET /inbox", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/inbox", nil) },
         Row(name: "GET /inbox/{id}", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/inbox/1", nil) },
         Row(name: "POST /inbox/read", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/inbox/read", nil) },

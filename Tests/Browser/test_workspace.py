@@ -134,6 +134,28 @@ class Inbox(WorkspaceTest):
         self.assertTrue(self.el("#email_notifications_daily").is_selected(), "the daily digest was not kept")
 
 
+class Webhooks(WorkspaceTest):
+    def test_the_ngo_owner_adds_a_webhook_and_sees_its_secret_once(self):
+        self.sign_in(NGO_EMAIL, NGO_PASSWORD)
+        self.follow(self.el("a[href$='/webhooks']"))
+        path = self.path_only()
+        self.in_every_language("webhooks")
+        form = self.form_for(path)
+        self.assert_form_conventions(form)
+        self.type_into("url", "gopher://example.kz/hook", form)
+        self.submit(self.submit_button(form))
+        self.loaded("webhooks-error", status=422)
+        self.assert_error_summary(["url"])
+        form = self.form_for(path)
+        self.type_into("url", "http://127.0.0.1:9/asar", form)
+        self.submit(self.submit_button(form))
+        self.loaded("webhooks-added")
+        self.assertIn("whsec_", self.el("div.notice[role=status]").text, "the secret is not shown")
+        self.go(path, "webhooks-list")
+        self.assertNotIn("whsec_", self.el("main").text, "the secret is shown twice")
+        self.assertFalse(self.els("div.notice[role=status]"), "the page announces a secret it does not show")
+
+
 class Monitoring(WorkspaceTest):
     def test_an_overdue_partnership_gets_its_report_with_indicator_values_and_a_framework_change(self):
         # A year on (the service's clock, moved through its test hook): every active partnership's

@@ -32,6 +32,11 @@ import TestSupport
         let call: @Sendable (Services, AccessWorld, Caller) async throws -> Void
     }
 
+    /// A webhook of the NGO, made directly.
+    static func webhook(_ world: AccessWorld) async throws -> UUID {
+        try await WebhookRepository(pool: world.pool).create(organization: world.ngo, url: "http://93.184.216.34/hook", secret: String(repeating: "s", count: 40)).id
+    }
+
     static func bin() throws -> String {
         try AccessWorld.validBIN(startingAt: String(format: "1105400%03d", Int.random(in: 0...999)))
     }
@@ -158,6 +163,24 @@ import TestSupport
             _ = try await services.partnerships.decideFrameworkChange(
                 try await world.partnershipWithFrameworkChange(), accept: true, comment: nil, by: caller
             )
+        },
+        Row(name: "webhooks.register", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.webhooks.register(url: "http://93.184.216.34/hook", for: world.ngo, by: caller)
+        },
+        Row(name: "webhooks.list", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.webhooks.list(for: world.ngo, by: caller)
+        },
+        Row(name: "webhooks.deliveries", expected: [.unauthenticated, .notFound, .notFound, .notFound, .notFound, .ok]) { services, world, caller in
+            _ = try await services.webhooks.deliveries(of: try await Self.webhook(world), by: caller)
+        },
+        Row(name: "webhooks.disable", expected: [.unauthenticated, .notFound, .notFound, .notFound, .notFound, .ok]) { services, world, caller in
+            try await services.webhooks.disable(try await Self.webhook(world), by: caller)
+        },
+        Row(name: "webhooks.replay", expected: [.unauthenticated, .notFound, .notFound, .notFound, .notFound, .ok]) { services, world, caller in
+            let webhook = try await Self.webhook(world)
+            _ = try await world.partnership(in: .proposed)
+            let delivery = try #require(try await WebhookRepository(pool: world.pool).deliveries(of: webhook, limit: 1).first)
+            try await services.webhooks.replay(delivery.id, by: caller)
         },
         Row(name: "partnerships.consent", expected: [.unauthenticated, .ok, .conflict, .ok, .notFound, .ok]) { services, world, caller in
             _ = try await services.partnerships.perform(.consent, on: try await world.partnership(in: .proposed), comment: nil, ifMatch: nil, by: caller)
@@ -327,6 +350,7 @@ import TestSupport
             "tokens.issue", "tokens.list", "tokens.revoke",
             "accounts.verificationQueue", "accounts.verify", "accounts.createPerson",
             "accounts.members", "accounts.changeRole", "accounts.removeMember",
+            "webhooks.register", "webhooks.list", "webhooks.deliveries", "webhooks.disable", "webhooks.replay",
         ]
         #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")
     }

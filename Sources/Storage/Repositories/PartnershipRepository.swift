@@ -456,18 +456,23 @@ public struct PartnershipRepository: Sendable {
         )
     }
 
-    static func decodeEvent(_ row: Row) throws -> PartnershipEvent {
+    /// An event from the nine columns of `eventColumns` starting at `from`.
+    static func decodeEvent(_ row: Row, from start: Int) throws -> PartnershipEvent {
         PartnershipEvent(
-            id: try row.decode(Int64.self, at: 0),
-            partnershipID: try row.decode(UUID.self, at: 1),
-            action: try row.decode(String.self, at: 2),
-            fromState: try row.decode(String?.self, at: 3).flatMap(PartnershipState.init(rawValue:)),
-            toState: PartnershipState(rawValue: try row.decode(String.self, at: 4)) ?? .proposed,
-            actorOrganizationID: try row.decode(UUID?.self, at: 5),
-            actorIsAdmin: try row.decode(Bool.self, at: 6),
-            comment: try row.decode(String?.self, at: 7),
-            at: try row.decode(Date.self, at: 8)
+            id: try row.decode(Int64.self, at: start),
+            partnershipID: try row.decode(UUID.self, at: start + 1),
+            action: try row.decode(String.self, at: start + 2),
+            fromState: try row.decode(String?.self, at: start + 3).flatMap(PartnershipState.init(rawValue:)),
+            toState: PartnershipState(rawValue: try row.decode(String.self, at: start + 4)) ?? .proposed,
+            actorOrganizationID: try row.decode(UUID?.self, at: start + 5),
+            actorIsAdmin: try row.decode(Bool.self, at: start + 6),
+            comment: try row.decode(String?.self, at: start + 7),
+            at: try row.decode(Date.self, at: start + 8)
         )
+    }
+
+    static func decodeEvent(_ row: Row) throws -> PartnershipEvent {
+        try decodeEvent(row, from: 0)
     }
 }
 

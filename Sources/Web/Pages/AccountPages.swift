@@ -40,6 +40,10 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         router.get("/organizations/{id}/tokens", use: tokensPage)
         router.post("/organizations/{id}/tokens", use: issueToken)
         router.post("/organizations/{id}/tokens/{token}/revoke", use: revokeToken)
+        router.get("/organizations/{id}/webhooks", use: webhooksPage)
+        router.post("/organizations/{id}/webhooks", use: registerWebhook)
+        router.post("/organizations/{id}/webhooks/{webhook}/disable", use: disableWebhook)
+        router.post("/organizations/{id}/webhooks/deliveries/{delivery}/replay", use: replayDelivery)
         router.get("/admin/verification", use: verificationQueue)
         router.post("/admin/verification/{id}", use: verify)
     }
@@ -605,7 +609,7 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
                 ]
             },
             "noTokens": tokens.isEmpty,
-            "issued": issued,
+            "issued": Vocabulary.shown(issued),
             "label": form?["label"] ?? "",
             "errors": errors.view,
         ]

@@ -1,0 +1,105 @@
+import Domain
+import Foundation
+import Logging
+import Matching
+import Storage
+import Testing
+import TestSupport
+@testable import UseCases
+
+/// Webhooks end to end: registration with the address check, an event queued in its transaction,
+/// a signed delivery that a Python receiver verifies, retries against a failing receiver with
+/// every attempt logged, and a replay.
+@Suite(.serialized) struct WebhookTests {
+    static func services(_ database: TestDatabase, allowPrivate: Bool) -> Services {
+        var configuration = WebhookConfiguration()
+        configuration.allowPrivateAddresses = allowPrivate
+        configuration.retry = WebhookRetryPolicy(maxAttempts: 3, firstRetry: 0.2, maxDelay: 1)
+        configuration.timeout = 3
+        return Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes, webhooks: configuration)
+    }
+
+    static func owner(of organization: UUID) -> Caller {
+        .organization(.init(organizationID: organization, kind: .ngo, jurisdiction: nil, isNational: false, isSuspended: false, role: .owner))
+    }
+
+    @Test func registrationRefusesAddressesInsideTheNetworkUnlessAllowed() async throws {
+        try await TestDatabase.with { database in
+            let world = try await AccessWorld.build(pool: database.pool)
+            let strict = Self.services(database, allowPrivate: false).webhooks
+            for url in ["http://127.0.0.1:9000/hook", "http://localhost/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest/meta-data",
+                        "http://[::1]/hook", "http://192.168.0.10/", "ftp://example.kz/hook", "not a url"] {
+                await #expect(throws: DomainError.self, "\(url) was accepted") {
+                    _ = try await strict.register(url: url, for: world.ngo, by: Self.owner(of: world.ngo))
+                }
+            }
+            // Only an owner registers; a member (an API token acts as one) is refused.
+            await #expect(throws: DomainError.self) {
+                _ = try await strict.register(url: "https://example.kz/hook", for: world.ngo, by: try #require(world.identities["ngo"]))
+            }
+            let relaxed = Self.services(database, allowPrivate: true).webhooks
+            let (webhook, secret) = try await relaxed.register(url: "http://127.0.0.1:9000/hook", for: world.ngo, by: Self.owner(of: world.ngo))
+            #expect(secret.hasPrefix("whsec_") && secret.count > 40)
+            #expect(try await relaxed.list(for: world.ngo, by: Self.owner(of: world.ngo)).map(\.id) == [webhook.id])
+            await #expect(throws: DomainError.self, "another organization's owner sees nothing") {
+                _ = try await relaxed.deliveries(of: webhook.id, by: Self.owner(of: world.business))
+            }
+        }
+    }
+
+    @Test func eventsAreDeliveredSignedRetriedWhileTheReceiverFailsAndReplayed() async throws {
+        let receiver = try WebhookReceiver()
+        try await TestDatabase.with { database in
+            let world = try await AccessWorld.build(pool: database.pool)
+            let services = Self.services(database, allowPrivate: true)
+            let delivery = services.webhookDelivery(logger: Logger(label: "asar.test.webhooks"))
+            let (webhook, secret) = try await services.webhooks.register(url: receiver.url, for: world.ngo, by: Self.owner(of: world.ngo))
+
+            // A receiver that checks the signature: the proposal arrives, signed, once.
+            try await receiver.start(secret: secret)
+            let partnership = try await world.partnership(in: .proposed)
+            #expect(try await delivery.deliverDue() == 1)
+            let first = try #require(try receiver.requests().first)
+            #expect(first.valid, "the receiver could not verify the signature")
+            #expect(first.event == "partnership.propose")
+            #expect(first.body.contains(partnership.uuidString.lowercased()))
+            #expect(try await delivery.deliverDue() == 0, "a delivered event is not sent again")
+
+            // A receiver that fails: tried three times with backoff, every attempt logged, then failed.
+            try await receiver.start(secret: secret, failing: true)
+            _ = try await services.partnerships.perform(.withdraw, on: partnership, comment: nil, ifMatch: nil, by: .admin)
+            for _ in 0..<30 {
+                _ = try await delivery.deliverDue()
+                if try await services.webhooks.deliveries(of: webhook.id, by: Self.owner(of: world.ngo)).first?.status == .failed { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let failed = try #require(try await services.webhooks.deliveries(of: webhook.id, by: Self.owner(of: world.ngo)).first)
+            #expect(failed.status == .failed && failed.attempts == 3 && failed.lastStatus == 500)
+            #expect(try await WebhookRepository(pool: database.pool).attempts(of: failed.id).map(\.status) == [500, 500, 500])
+
+            // Replayed once the receiver is back: delivered.
+            try await receiver.start(secret: secret)
+            try await services.webhooks.replay(failed.id, by: Self.owner(of: world.ngo))
+            #expect(try await delivery.deliverDue() == 1)
+            #expect(try await services.webhooks.deliveries(of: webhook.id, by: Self.owner(of: world.ngo)).first?.status == .delivered)
+            #expect(try receiver.requests().last?.event == "partnership.withdraw")
+            #expect(try receiver.requests().last?.valid == true)
+            receiver.stop()
+        }
+    }
+
+    @Test func aDeadReceiverNeverHoldsARequestOfTheService() async throws {
+        // Nothing listens on this port: the attempt fails at once and is logged, and proposing
+        // (which queues the delivery) never waited for it.
+        try await TestDatabase.with { database in
+            let world = try await AccessWorld.build(pool: database.pool)
+            let services = Self.services(database, allowPrivate: true)
+            let port = try SMTPSink.freePort()
+            let (webhook, _) = try await services.webhooks.register(url: "http://127.0.0.1:\(port)/gone", for: world.ngo, by: Self.owner(of: world.ngo))
+            _ = try await world.partnership(in: .proposed)
+            #expect(try await services.webhookDelivery(logger: Logger(label: "asar.test.webhooks")).deliverDue() == 0)
+            let pending = try #require(try await services.webhooks.deliveries(of: webhook.id, by: Self.owner(of: world.ngo)).first)
+            #expect(pending.status == .pending && pending.attempts == 1 && pending.lastStatus == nil && pending.lastError != nil)
+        }
+    }
+}

@@ -1,7 +1,8 @@
 import Foundation
 
 /// One thing a partnership promises to change, measured in `unit` from `baseline` towards
-/// `target` ("children enrolled", 0 → 120). A target below the baseline means "reduce".
+/// `target` ("children enrolled", 0 → 120). A target below the baseline means "reduce"; one equal
+/// to it, "keep it there". Positions, not names, identify indicators, so names may repeat.
 public struct Indicator: Sendable, Equatable {
     public var name: String
     public var unit: String
@@ -53,14 +54,11 @@ public struct ResultsFramework: Sendable, Equatable {
                 message: "The reporting period must be between \(Self.periodDays.lowerBound) and \(Self.periodDays.upperBound) days."
             ))
         }
-        var names = Set<String>()
         for (offset, indicator) in indicators.enumerated() {
             let field = "indicators[\(offset)]"
             let name = indicator.name.trimmingCharacters(in: .whitespacesAndNewlines)
             if name.isEmpty || name.count > 200 {
                 issues.append(FieldIssue(field: "\(field).name", code: "invalid", message: "Name the indicator in 1 to 200 characters."))
-            } else if !names.insert(name.lowercased()).inserted {
-                issues.append(FieldIssue(field: "\(field).name", code: "duplicate", message: "Two indicators have this name."))
             }
             let unit = indicator.unit.trimmingCharacters(in: .whitespacesAndNewlines)
             if unit.isEmpty || unit.count > 50 {
@@ -68,9 +66,6 @@ public struct ResultsFramework: Sendable, Equatable {
             }
             for (value, key) in [(indicator.baseline, "baseline"), (indicator.target, "target")] where !value.isFinite || abs(value) > 1e12 {
                 issues.append(FieldIssue(field: "\(field).\(key)", code: "out_of_range", message: "The \(key) must be a number of at most 10¹² in size."))
-            }
-            if indicator.baseline == indicator.target {
-                issues.append(FieldIssue(field: "\(field).target", code: "no_change", message: "The target must differ from the baseline."))
             }
         }
         return issues

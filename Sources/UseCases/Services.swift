@@ -29,6 +29,8 @@ public struct Services: Sendable {
     let exposure: ExposureRecorder
     /// This instance's candidate index, followed by `backgroundServices`.
     public let candidateIndex: LiveCandidateIndex
+    /// Monitoring dashboards by place, focus area and sponsor.
+    public let dashboards: DashboardService
     /// Organizations' webhooks, delivered by `webhookDelivery`.
     public let webhooks: WebhookService
     let webhookConfiguration: WebhookConfiguration
@@ -76,6 +78,7 @@ public struct Services: Sendable {
             portal: PortalRepository(pool: pool), organizations: organizations,
             projects: ProjectRepository(pool: pool), reference: reference, clock: clock
         )
+        self.dashboards = DashboardService(dashboards: DashboardRepository(pool: pool), clock: clock)
         self.notifications = NotificationService(notifications: NotificationRepository(pool: pool))
         self.openData = OpenDataService(openData: OpenDataRepository(pool: pool), reference: reference)
     }

@@ -70,6 +70,8 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /organizations/{id}/webhooks/deliveries/{delivery}/replay", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/organizations/\(world.ngo)/webhooks/deliveries/1/replay", nil)
         },
+        Row(name: "GET /dashboard", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/dashboard", nil) },
+        Row(name: "GET /dashboard.csv", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/dashboard.csv?table=places", nil) },
         Row(name: "GET /inbox", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/inbox", nil) },
         Row(name: "GET /inbox/{id}", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/inbox/1", nil) },
         Row(name: "POST /inbox/read", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/inbox/read", nil) },

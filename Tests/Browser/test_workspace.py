@@ -109,6 +109,21 @@ class Partnerships(WorkspaceTest):
         self.assertIn("Third workshop held in Talgar", self.el("main").text, "the public project page does not show the report")
 
 
+class Dashboard(WorkspaceTest):
+    def test_anyone_reads_the_dashboard_for_the_country_and_a_region(self):
+        self.go("/dashboard", "dashboard")
+        self.in_every_language("dashboard")
+        self.assertTrue(self.els("dl.figures div"), "no headline figures")
+        self.assertTrue(self.els("a[href^='/dashboard.csv']"), "no table downloads as CSV")
+        form = self.form_for("/dashboard")
+        self.assert_form_conventions(form)
+        Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+        Select(self.el("#region", form)).select_by_value("550000000")
+        self.submit(self.submit_button(form))
+        self.loaded("dashboard-region")
+        self.assertIn("By district", self.el("main").text)
+
+
 class Inbox(WorkspaceTest):
     def test_the_ngo_reads_its_news_and_chooses_a_daily_digest(self):
         self.sign_in(NGO_EMAIL, NGO_PASSWORD)

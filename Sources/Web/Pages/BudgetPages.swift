@@ -70,6 +70,7 @@ struct BudgetPages<Context: WebRequestContext>: Sendable {
             "value": typed ?? budget.declaredKZT.map { String($0) } ?? "",
             "asOf": words.time(Date(), withClock: true),
             "canChange": !context.caller.isViewer,
+            "dashboard": context.caller.member.map { "/dashboard?sponsor=\($0.organizationID.lowercasedString)" } ?? false,
             "errors": errors.view,
         ]
     }

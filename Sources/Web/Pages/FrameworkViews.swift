@@ -50,7 +50,7 @@ enum FrameworkForm {
         let framework = ResultsFramework(indicators: indicators, reportingPeriodDays: period ?? ResultsFramework.defaultPeriodDays)
         if errors.isEmpty {
             for issue in framework.issues() {
-                errors.add(Self.field(of: issue, rows: rows), words.t(issue.code == "duplicate" ? "issue_indicator_duplicate" : "issue_indicator_no_change"))
+                errors.add(Self.field(of: issue, rows: rows), words.t("issue_indicator_number"))
             }
         }
         return errors.isEmpty ? framework : nil

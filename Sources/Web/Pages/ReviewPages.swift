@@ -59,6 +59,11 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
         var view: [String: Any] = [
             "items": rows, "empty": rows.isEmpty, "count": Format.integer(rows.count),
             "changes": changes, "hasChanges": !changes.isEmpty, "changeCount": Format.integer(changes.count),
+            // The jurisdiction's dashboard (a region; a district's region): national bodies see the country's.
+            "dashboard": context.caller.reviewScope.map { scope -> String in
+                guard let code = scope.jurisdiction, let unit = words.snapshot.unit(code) else { return "/dashboard" }
+                return unit.parentKATO.map { "/dashboard?region=\($0)&district=\(code)" } ?? "/dashboard?region=\(code)"
+            } ?? false,
         ]
         let done = request.uri.queryParameters["done"].map(String.init)
         if let action = done.flatMap(PartnershipLifecycle.Action.init(rawValue:)), ReviewDecision.actions.contains(action) {

@@ -1,0 +1,82 @@
+import Domain
+import Foundation
+import Postgres
+
+/// Monitoring figures over partnerships past approval, grouped by place or focus area.
+public struct DashboardRepository: Sendable {
+    let pool: ConnectionPool
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    public enum Grouping: Sendable {
+        /// The units one level below the filter's place (regions for the whole country).
+        case places(parent: String?)
+        case focusAreas
+        /// One row for everything selected.
+        case total
+    }
+
+    /// One row per group that has partnerships; `now` and `graceDays` decide what is overdue.
+    public func figures(_ filter: DashboardFilter, by grouping: Grouping, now: Date, graceDays: Int) async throws -> [DashboardFigures] {
+        let key: String
+        var parameters: [any PostgresEncodable] = [filter.place, filter.focusArea, filter.sponsor, now, Int64(graceDays)]
+        switch grouping {
+        case .places(let parent):
+            key = "code FROM base, unnest(base.region_scope) AS code WHERE code IN (SELECT kato FROM regions WHERE parent_kato IS NOT DISTINCT FROM $6::text)"
+            parameters.append(parent)
+        case .focusAreas:
+            key = "code FROM base, unnest(base.focus_areas) AS code WHERE true"
+        case .total:
+            key = "''::text AS code FROM base WHERE true"
+        }
+        let sql = """
+            WITH base AS (
+                SELECT x.id, x.state, x.pledge_kzt, p.region_scope, p.focus_areas,
+                    coalesce(r.disbursed, 0) AS disbursed, coalesce(r.reached, 0) AS reached,
+                    coalesce(i.total, 0) AS indicators, coalesce(i.met, 0) AS met,
+                    x.state = 'active' AND greatest(x.activated_at, r.last_report_at) + make_interval(days => x.reporting_period_days + $5::int) < $4 AS overdue
+                FROM partnerships x
+                JOIN projects p ON p.id = x.project_id
+                LEFT JOIN LATERAL (
+                    SELECT sum(amount_disbursed_kzt) AS disbursed, sum(beneficiaries_reached) AS reached, max(created_at) AS last_report_at
+                    FROM partnership_reports WHERE partnership_id = x.id
+                ) r ON true
+                LEFT JOIN LATERAL (
+                    SELECT count(*) AS total,
+                        count(*) FILTER (WHERE CASE WHEN ind.target >= ind.baseline THEN latest.actual >= ind.target ELSE latest.actual <= ind.target END) AS met
+                    FROM partnership_indicators ind
+                    LEFT JOIN LATERAL (
+                        SELECT v.actual FROM partnership_report_values v JOIN partnership_reports rr ON rr.id = v.report_id
+                        WHERE rr.partnership_id = x.id AND v.position = ind.position
+                        ORDER BY rr.created_at DESC, rr.id DESC LIMIT 1
+                    ) latest ON true
+                    WHERE ind.partnership_id = x.id
+                ) i ON true
+                WHERE x.state IN ('approved', 'active', 'completed', 'cancelled')
+                  AND ($1::text IS NULL OR p.region_scope @> ARRAY[$1::text])
+                  AND ($2::text IS NULL OR p.focus_areas @> ARRAY[$2::text])
+                  AND ($3::uuid IS NULL OR x.business_id = $3::uuid)
+            ),
+            grouped AS (
+                SELECT base.*, \(key)
+            )
+            SELECT code, count(*)::int, count(*) FILTER (WHERE state = 'active')::int, count(*) FILTER (WHERE state = 'completed')::int,
+                coalesce(sum(pledge_kzt), 0)::bigint, coalesce(sum(disbursed), 0)::bigint, coalesce(sum(reached), 0)::bigint,
+                coalesce(sum(indicators), 0)::int, coalesce(sum(met), 0)::int, count(*) FILTER (WHERE overdue)::int
+            FROM grouped GROUP BY code ORDER BY code
+            """
+        let bound = parameters
+        return try await pool.withConnection { connection in
+            try connection.query(sql, bound).rows.map { row in
+                DashboardFigures(
+                    key: try row.decode(String.self, at: 0), partnerships: try row.decode(Int.self, at: 1), active: try row.decode(Int.self, at: 2),
+                    completed: try row.decode(Int.self, at: 3), pledgedKZT: try row.decode(Int64.self, at: 4), disbursedKZT: try row.decode(Int64.self, at: 5),
+                    beneficiariesReached: try row.decode(Int64.self, at: 6), indicators: try row.decode(Int.self, at: 7),
+                    indicatorsMet: try row.decode(Int.self, at: 8), overdue: try row.decode(Int.self, at: 9)
+                )
+            }
+        }
+    }
+}

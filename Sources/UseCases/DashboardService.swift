@@ -1,0 +1,44 @@
+import Domain
+import Foundation
+import Storage
+
+/// Monitoring dashboards, open to everyone like the rest of the portal: for partnerships past
+/// approval in a place, a focus area or of a sponsor, the money pledged and disbursed, people
+/// reached, cost per person, targets met and overdue reports, with the table behind each figure.
+public struct DashboardService: Sendable {
+    let dashboards: DashboardRepository
+    let clock: ServiceClock
+    let reporting: ReportingPolicy
+
+    public init(dashboards: DashboardRepository, clock: ServiceClock, reporting: ReportingPolicy = ReportingPolicy()) {
+        self.dashboards = dashboards
+        self.clock = clock
+        self.reporting = reporting
+    }
+
+    public struct Dashboard: Sendable {
+        public let filter: DashboardFilter
+        /// Everything selected, in one row (zeros when nothing is).
+        public let total: DashboardFigures
+        /// One row per unit below the filter's place (regions for the country, districts for a
+        /// region; none for a district), each holding its partnerships.
+        public let places: [DashboardFigures]
+        public let focusAreas: [DashboardFigures]
+        public let asOf: Date
+    }
+
+    /// `childrenOf` is the level the place table breaks down: nil for the regions.
+    public func dashboard(_ filter: DashboardFilter, placesBelow parent: String?, breaksDownPlaces: Bool, by caller: Caller) async throws -> Dashboard {
+        let now = clock.now()
+        let grace = reporting.graceDays
+        async let total = dashboards.figures(filter, by: .total, now: now, graceDays: grace)
+        async let places = breaksDownPlaces ? dashboards.figures(filter, by: .places(parent: parent), now: now, graceDays: grace) : []
+        async let focus = dashboards.figures(filter, by: .focusAreas, now: now, graceDays: grace)
+        let empty = DashboardFigures(
+            key: "", partnerships: 0, active: 0, completed: 0, pledgedKZT: 0, disbursedKZT: 0, beneficiariesReached: 0, indicators: 0, indicatorsMet: 0, overdue: 0
+        )
+        return Dashboard(
+            filter: filter, total: try await total.first ?? empty, places: try await places, focusAreas: try await focus, asOf: now
+        )
+    }
+}

@@ -1,0 +1,64 @@
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Storage
+import Testing
+import TestSupport
+import UseCases
+
+/// The monitoring dashboard on the demo data: its figures agree with the database, the tables
+/// download as CSV, bad filters are said beside the field, and overdue reports follow the clock.
+@Suite struct DashboardPageTests {
+    static func count(_ sql: String, _ database: TestDatabase) async throws -> Int {
+        try await database.pool.withConnection { try $0.query(sql).rows[0].decode(Int.self, at: 0) }
+    }
+
+    @Test func theFiguresAgreeWithTheDatabaseAndEveryTableDownloads() async throws {
+        try await TestDatabase.with(demo: true) { database in
+            try await withService(database, testHooks: true) { client in
+                var visitor = PageVisitor(client)
+                let page = try await visitor.get("/dashboard")
+                #expect(page.status == .ok)
+                let html = String(buffer: page.body)
+                #expect(html.contains("By region") && html.contains("By focus area"))
+
+                // The whole country's row of the CSV against SQL over the same rows.
+                let csv = String(buffer: try await visitor.get("/dashboard.csv?table=focus").body)
+                let lines = csv.split(separator: "\r\n").map(String.init)
+                #expect(lines.first?.hasPrefix("focus_area,name,partnerships,active,completed,pledged_kzt,disbursed_kzt") == true)
+                let total = try #require(lines.last?.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
+                #expect(total[1] == "total")
+                let pastApproval = try await Self.count("SELECT count(*)::int FROM partnerships WHERE state IN ('approved', 'active', 'completed', 'cancelled')", database)
+                #expect(Int(total[2]) == pastApproval)
+                let disbursed = try await database.pool.withConnection {
+                    try $0.query("""
+                        SELECT coalesce(sum(r.amount_disbursed_kzt), 0)::bigint FROM partnership_reports r JOIN partnerships x ON x.id = r.partnership_id
+                        WHERE x.state IN ('approved', 'active', 'completed', 'cancelled')
+                        """).rows[0].decode(Int64.self, at: 0)
+                }
+                #expect(Int64(total[6]) == disbursed)
+                // Every completed demo partnership reached its one target in its final report.
+                let completed = try await Self.count("SELECT count(*)::int FROM partnerships WHERE state = 'completed'", database)
+                #expect((Int(total[11]) ?? 0) >= completed && completed > 0)
+
+                // A region breaks down into its districts.
+                let region = String(buffer: try await visitor.get("/dashboard?region=550000000").body)
+                #expect(region.contains("By district"))
+                #expect(try await visitor.get("/dashboard.csv?region=550000000&table=places").status == .ok)
+
+                // A bad filter is said beside the field.
+                let bad = try await visitor.get("/dashboard?region=999999999")
+                #expect(bad.status == .badRequest)
+                #expect(String(buffer: bad.body).contains(#"id="region-error""#))
+
+                // A year on, every partnership under way is overdue.
+                let active = try await Self.count("SELECT count(*)::int FROM partnerships WHERE state = 'active'", database)
+                try await client.send(.post, "/test/clock?advance_days=400")
+                let later = String(buffer: try await visitor.get("/dashboard.csv?table=focus").body).split(separator: "\r\n").last.map(String.init) ?? ""
+                #expect(later.split(separator: ",", omittingEmptySubsequences: false)[13] == Substring(String(active)))
+            }
+        }
+    }
+}

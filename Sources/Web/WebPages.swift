@@ -38,6 +38,7 @@ public struct WebPages: Sendable {
         ProposePages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         InboxPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         DashboardPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
+        RoundPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         let assets = self.assets
         router.get("/assets/{name}") { request, context -> Response in
             guard let name = context.parameters.get("name"), let asset = assets[name] else { throw HTTPError(.notFound) }

@@ -70,6 +70,15 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /organizations/{id}/webhooks/deliveries/{delivery}/replay", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/organizations/\(world.ngo)/webhooks/deliveries/1/replay", nil)
         },
+        Row(name: "GET /workspace/rounds/new", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/rounds/new", nil) },
+        Row(name: "POST /workspace/rounds", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/workspace/rounds", nil) },
+        Row(name: "GET /workspace/rounds/{id}", expected: [303, 303, 303, 303, 303, 303, 401]) { world in (.get, "/workspace/rounds/\(world.ngo)", nil) },
+        Row(name: "GET /workspace/rounds/{id}/accept", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/workspace/rounds/\(world.ngo)/accept", nil)
+        },
+        Row(name: "POST /workspace/rounds/{id}/accept", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/rounds/\(world.ngo)/accept", nil)
+        },
         Row(name: "GET /dashboard", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/dashboard", nil) },
         Row(name: "GET /dashboard.csv", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/dashboard.csv?table=places", nil) },
         Row(name: "GET /inbox", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/inbox", nil) },

@@ -69,6 +69,31 @@ class Reviews(WorkspaceTest):
         self.assertIn(comment, self.el("ol.timeline").text, "the history does not show the colleague's comment")
         self.assertFalse(self.els("button[value=approve]"), "a partnership no longer under review still offers a decision")
 
+        # The same reviewer runs a funding round in its jurisdiction and accepts it after checking.
+        self.go("/workspace/reviews", "reviews-again")
+        self.switch_language("en")
+        self.follow(self.el("a[href='/workspace/rounds/new']"))
+        self.in_every_language("round-form")
+        form = self.form_for("/workspace/rounds")
+        self.set_value("consent_deadline", "2020-01-01", form)
+        self.submit(self.submit_button(form))
+        self.loaded("round-form-error", status=422)
+        self.assert_error_summary(["consent_deadline"])
+        form = self.form_for("/workspace/rounds")
+        self.set_value("consent_deadline", "2099-12-31", form)
+        self.submit(self.submit_button(form))
+        self.assertTrue(self.path_only().startswith("/workspace/rounds/"), f"running a round did not land on it ({self.describe()})")
+        round_path = self.path_only()
+        self.in_every_language("round")
+        self.el("#placements-heading")
+        self.follow(self.el(f"a[href='{round_path}/accept']"))
+        self.in_every_language("round-accept")
+        self.submit(self.submit_button(self.form_for(round_path + "/accept")))
+        self.assertEqual(self.path_only(), round_path)
+        self.loaded("round-accepted")
+        self.el("div.notice[role=status]")
+        self.assertFalse(self.els(f"a[href='{round_path}/accept']"), "an accepted round still offers accepting")
+
 
 class Partnerships(WorkspaceTest):
     def test_the_ngo_files_a_milestone_report_that_the_public_page_shows(self):

@@ -1,0 +1,210 @@
+import Domain
+import Foundation
+import Hummingbird
+import Matching
+import UseCases
+
+/// A government body's funding rounds: one run from a form, its allocation as a table with the
+/// reasons behind each placement, the projects left unfunded and why, and accepting it, which
+/// proposes every placement, behind a page that says exactly what will happen.
+struct RoundPages<Context: WebRequestContext>: Sendable {
+    let services: Services
+    let renderer: Renderer
+
+    var workspace: WorkspacePage<Context> { WorkspacePage(services: services, renderer: renderer) }
+
+    func addRoutes(to router: RouterGroup<Context>) {
+        router.get("/workspace/rounds/new", use: form)
+        router.post("/workspace/rounds", use: run)
+        router.get("/workspace/rounds/{id}", use: show)
+        router.get("/workspace/rounds/{id}/accept", use: confirm)
+        router.post("/workspace/rounds/{id}/accept", use: accept)
+    }
+
+    static var defaultDeadlineDays: Int { 14 }
+
+    // MARK: - Running one
+
+    @Sendable func form(_ request: Request, context: Context) async throws -> Response {
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        guard let scope = context.caller.reviewScope else { return notABody(words, request, context) }
+        let place = scope.jurisdiction.flatMap { words.snapshot.unit($0) }
+        let region = place.map { $0.parentKATO ?? $0.kato } ?? ""
+        let district = place?.parentKATO != nil ? place!.kato : ""
+        let deadline = Date().addingTimeInterval(Double(Self.defaultDeadlineDays) * 86_400)
+        let view = formView(words: words, region: region, district: district, focus: "", mode: .split, deadline: Self.day(deadline))
+        return workspace.page("round-form", title: words.t("round_new_title"), view: view, request: request, context: context)
+    }
+
+    @Sendable func run(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request, context: context)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        guard context.caller.reviewScope != nil else { return notABody(words, request, context) }
+        var errors = FieldErrors()
+        let region = form["region"], district = form["district"], focus = form["focus"]
+        if !region.isEmpty, !words.snapshot.regionCodes.contains(region) { errors.add("region", words.t("filter_error_region")) }
+        if !district.isEmpty, words.snapshot.unit(district)?.parentKATO != region { errors.add("district", words.t("round_error_district")) }
+        if !focus.isEmpty, !words.snapshot.focusAreaCodes.contains(focus) { errors.add("focus", words.t("filter_error_focus")) }
+        let mode = FundingMode(rawValue: form["mode"])
+        if mode == nil { errors.add("mode", words.t("round_error_mode")) }
+        let deadline = Self.parseDay(form["consent_deadline"])
+        if deadline == nil || deadline! <= Date() { errors.add("consent_deadline", words.t("round_error_deadline")) }
+        if errors.isEmpty, let mode, let deadline {
+            let place = !district.isEmpty ? district : (region.isEmpty ? nil : region)
+            let input = RoundInput(
+                jurisdiction: place, focusAreas: focus.isEmpty ? [] : [focus], mode: mode, consentDeadline: deadline, governmentBodyID: nil
+            )
+            do {
+                let round = try await services.rounds.run(input, by: context.caller)
+                return workspace.redirect("/workspace/rounds/\(round.round.id.lowercasedString)")
+            } catch DomainError.forbidden {
+                errors.add(district.isEmpty ? "region" : "district", words.t("round_error_outside"))
+            } catch DomainError.invalid {
+                errors.add("region", words.t("filter_error_region"))
+            }
+        }
+        let view = formView(
+            words: words, region: region, district: district, focus: focus, mode: mode ?? .split, deadline: form["consent_deadline"], errors: errors
+        )
+        return workspace.page("round-form", title: words.t("round_new_title"), view: view, request: request, context: context, status: .unprocessableContent)
+    }
+
+    func formView(
+        words: Vocabulary, region: String, district: String, focus: String, mode: FundingMode, deadline: String, errors: FieldErrors = FieldErrors()
+    ) -> [String: Any] {
+        [
+            "regions": words.regionOptions(selected: region),
+            "districtGroups": words.districtGroups(selected: district, region: region),
+            "focusAreas": words.focusOptions(selected: focus),
+            "modes": FundingMode.allCases.map { option -> [String: Any] in
+                ["value": option.rawValue, "label": words.t("round_mode_\(option.rawValue)"), "checked": option == mode]
+            },
+            "deadline": deadline,
+            "errors": errors.view,
+        ]
+    }
+
+    func notABody(_ words: Vocabulary, _ request: Request, _ context: Context) -> Response {
+        let view: [String: Any] = ["message": words.t("round_not_a_body"), "link": "/workspace/reviews", "linkLabel": words.t("reviews_title")]
+        return workspace.page("message", title: words.t("round_new_title"), view: view, request: request, context: context, status: .forbidden)
+    }
+
+    // MARK: - One round
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let round = try await services.rounds.find(try workspace.id(context), by: context.caller)
+        var view = roundView(round, words: words, context: context)
+        if request.uri.queryParameters["done"] == "accept" { view["notice"] = words.t("round_done_accept") }
+        return workspace.page("round", title: words.t("round_title"), view: view, request: request, context: context)
+    }
+
+    /// Check your answers: what accepting will do, before it is done.
+    @Sendable func confirm(_ request: Request, context: Context) async throws -> Response {
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let round = try await services.rounds.find(try workspace.id(context), by: context.caller)
+        guard round.round.state == .computed else {
+            return workspace.redirect("/workspace/rounds/\(round.round.id.lowercasedString)")
+        }
+        return workspace.page("round-accept", title: words.t("round_accept_title"), view: roundView(round, words: words, context: context), request: request, context: context)
+    }
+
+    @Sendable func accept(_ request: Request, context: Context) async throws -> Response {
+        _ = try await FormData.read(request, context: context)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let id = try workspace.id(context)
+        do {
+            _ = try await services.rounds.accept(id, by: context.caller)
+            return workspace.redirect("/workspace/rounds/\(id.lowercasedString)?done=accept")
+        } catch DomainError.conflict {
+            // Accepted already, by a colleague or an earlier press.
+            var view = roundView(try await services.rounds.find(id, by: context.caller), words: words, context: context)
+            view["problem"] = words.t("round_already_accepted")
+            return workspace.page("round", title: words.t("round_title"), view: view, request: request, context: context, status: .conflict)
+        }
+    }
+
+    func roundView(_ explained: ExplainedRound, words: Vocabulary, context: Context) -> [String: Any] {
+        let round = explained.round
+        let vocabulary = words.snapshot.vocabulary(words.language)
+        let placed = round.placements.reduce(Int64(0)) { $0 + $1.amountKZT }
+        let sponsorsUsed = Set(round.placements.map(\.sponsorID)).count
+        let placements = round.placements.enumerated().map { offset, placement -> [String: Any] in
+            let project = explained.projects[placement.projectID]
+            let sponsor = explained.sponsors[placement.sponsorID]
+            let reasons = explained.placementMatches[offset]?.topReasons(words.language, vocabulary, count: 2) ?? []
+            var entry: [String: Any] = [
+                "projectID": placement.projectID.lowercasedString,
+                "project": project.map { words.text($0.title) } ?? ["text": "—"],
+                "sponsorID": placement.sponsorID.lowercasedString,
+                "sponsor": sponsor.map { words.text($0.name) } ?? ["text": "—"],
+                "amount": Format.money(placement.amountKZT),
+                "score": Format.score(placement.score),
+                "reasons": reasons.joined(separator: "; "),
+                "partnership": placement.partnershipID.map { $0.lowercasedString } ?? false,
+                "skipped": Vocabulary.shown(placement.skippedReason ?? ""),
+            ]
+            entry["hasReasons"] = !reasons.isEmpty
+            return entry
+        }
+        let unfunded = round.unfunded.map { item -> [String: Any] in
+            [
+                "projectID": item.projectID.lowercasedString,
+                "project": explained.projects[item.projectID].map { words.text($0.title) } ?? ["text": "—"],
+                "need": Format.money(item.needKZT),
+                "placed": Format.money(item.placedKZT),
+                "reason": words.t("round_unfunded_\(item.reason.rawValue)"),
+            ]
+        }
+        let request = round.request
+        return [
+            "id": round.id.lowercasedString,
+            "place": request.national ? words.t("dashboard_whole_country") : words.placeName(request.jurisdiction),
+            "focus": request.focusAreas.isEmpty ? words.t("filter_any") : request.focusAreas.map(words.focusName).joined(separator: ", "),
+            "mode": words.t("round_mode_\(request.mode.rawValue)"),
+            "deadline": words.time(request.consentDeadline),
+            "created": words.time(round.createdAt, withClock: true),
+            "state": words.t("round_state_\(round.state.rawValue)"),
+            "accepted": round.state == .accepted,
+            "mayAccept": round.state == .computed && !context.caller.isViewer,
+            "figures": [
+                ["label": words.t("round_projects_in_scope"), "value": Format.integer(round.projectsInScope)],
+                ["label": words.t("round_sponsors_in_scope"), "value": Format.integer(round.sponsorsInScope)],
+                ["label": words.t("round_placed"), "value": Format.money(placed)],
+                ["label": words.t("round_need"), "value": Format.money(round.needInScopeKZT)],
+                ["label": words.t("round_quality"), "value": round.upperBound > 0 ? "\(Int((round.objective / round.upperBound * 100).rounded(.down)))%" : "—"],
+                ["label": words.t("round_blocking_pairs"), "value": Format.integer(round.blockingPairs)],
+            ],
+            "placements": placements,
+            "hasPlacements": !placements.isEmpty,
+            "unfunded": unfunded,
+            "hasUnfunded": !unfunded.isEmpty,
+            "summary": words.t("round_accept_summary", Format.integer(placements.count), Format.integer(sponsorsUsed), Format.money(placed)),
+        ]
+    }
+
+    // MARK: - Dates as a date input sends them
+
+    static func day(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = Format.timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+
+    /// The end of the given day in Kazakhstan's time: consent may come in all that day.
+    static func parseDay(_ text: String) -> Date? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (2000...2100).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = Format.timeZone
+        guard let start = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+              calendar.component(.day, from: start) == parts[2] else { return nil }
+        return start.addingTimeInterval(86_399)
+    }
+}

@@ -561,6 +561,21 @@ public struct AccountService: Sendable {
         return try await people.unverifiedOrganizations(limit: max(1, min(limit, 500)))
     }
 
+    /// Everyone with an account and their roles, for admins.
+    public func people(search: String, limit: Int, by caller: Caller) async throws -> [PeopleRepository.PersonWithRoles] {
+        try Access.requireAdmin(caller, to: "see everyone's accounts")
+        return try await people.people(search: String(search.prefix(200)), limit: max(1, min(limit, 500)))
+    }
+
+    /// An admin suspends a person or lets them back in; an admin cannot lock themselves out.
+    public func setDisabled(_ personID: UUID, _ disabled: Bool, by session: SignedIn) async throws {
+        try Access.requireAdmin(session.caller, to: "suspend people")
+        if disabled && personID == session.person.id {
+            throw DomainError.conflict(code: "own_account", message: "An admin cannot suspend their own account.")
+        }
+        try await people.setDisabled(personID, disabled)
+    }
+
     /// Verifies or suspends an organization from the queue.
     public func verify(_ organizationID: UUID, as status: Verification, by caller: Caller) async throws -> Organization {
         try await organizations.verify(organizationID, as: status, by: caller).organization

@@ -199,6 +199,21 @@ struct PageVisitor: Sendable {
                 let signedIn = try await admin.signIn("admin@asar.example.kz", Self.password, totp: people.adminSecret)
                 #expect(signedIn.headers[.location] == "/account")
                 #expect(try await admin.get("/admin/verification").status == .ok)
+
+                // People and their roles: the admin suspends the member, whose session ends at once.
+                #expect(try await member.get("/admin/people").status == .forbidden)
+                let everyone = String(buffer: try await admin.get("/admin/people?q=ngo.example").body)
+                #expect(everyone.contains("member@ngo.example.kz") && everyone.contains("owner@ngo.example.kz") && !everyone.contains("admin@asar.example.kz"))
+                let memberID = try #require(try await PeopleRepository(pool: database.pool).credentials(email: "member@ngo.example.kz")?.person.id)
+                let adminID = try #require(try await PeopleRepository(pool: database.pool).credentials(email: "admin@asar.example.kz")?.person.id)
+                #expect(try await admin.post("/admin/people/\(memberID.lowercasedString)", [("action", "disable")]).status == .seeOther)
+                #expect(try await member.get("/workspace/partnerships").status == .seeOther, "the suspended member's session is gone")
+                var suspended = PageVisitor(client)
+                #expect(try await suspended.signIn("member@ngo.example.kz", Self.password).headers[.location] != "/account")
+                #expect(try await admin.post("/admin/people/\(adminID.lowercasedString)", [("action", "disable")]).status == .conflict, "no admin locks themselves out")
+                #expect(try await admin.post("/admin/people/\(memberID.lowercasedString)", [("action", "enable")]).status == .seeOther)
+                var back = PageVisitor(client)
+                #expect(try await back.signIn("member@ngo.example.kz", Self.password).headers[.location] == "/account")
             }
         }
     }

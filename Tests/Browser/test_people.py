@@ -94,6 +94,14 @@ class SignIn(BrowserTest):
         for name in HOSTILE_NAMES:
             self.assertIn(name.replace("\u202e", "").split()[0], text, "a registered organization is missing from the queue")
             self.assertIn(SCRIPT_PAYLOAD, text, "the queue does not show the markup typed into a name as text")
+        # People and their roles: every demo person, the admin's own row without a suspend button.
+        self.follow(self.el("a[href='/account']"))
+        self.follow(self.el("a[href='/admin/people']"))
+        for lang in ("kk", "ru", "en"):
+            self.switch_language(lang)
+            self.loaded("admin-people")
+        self.assertIn("ngo.owner@demo.asar.kz", self.el("main").text)
+        self.assertTrue(self.els("button[value=disable]"), "no one can be suspended")
 
     def test_keyboard_only(self):
         """Tab to the skip link, the email, the password; Enter signs in. No clicks."""

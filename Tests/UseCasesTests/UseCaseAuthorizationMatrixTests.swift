@@ -164,6 +164,9 @@ import TestSupport
                 try await world.partnershipWithFrameworkChange(), accept: true, comment: nil, by: caller
             )
         },
+        Row(name: "accounts.people", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, _, caller in
+            _ = try await services.accounts.people(search: "", limit: 10, by: caller)
+        },
         Row(name: "webhooks.register", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.webhooks.register(url: "http://93.184.216.34/hook", for: world.ngo, by: caller)
         },
@@ -349,7 +352,7 @@ import TestSupport
             "rounds.run", "rounds.find", "rounds.accept",
             "tokens.issue", "tokens.list", "tokens.revoke",
             "accounts.verificationQueue", "accounts.verify", "accounts.createPerson",
-            "accounts.members", "accounts.changeRole", "accounts.removeMember",
+            "accounts.members", "accounts.changeRole", "accounts.removeMember", "accounts.people",
             "webhooks.register", "webhooks.list", "webhooks.deliveries", "webhooks.disable", "webhooks.replay",
         ]
         #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")

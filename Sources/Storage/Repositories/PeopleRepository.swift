@@ -311,6 +311,53 @@ public struct PeopleRepository: Sendable {
         }
     }
 
+    /// A person with every organization they belong to and their role there.
+    public struct PersonWithRoles: Sendable, Equatable {
+        public let person: Person
+        public let roles: [(organizationID: UUID, name: LocalizedText, role: MembershipRole)]
+
+        public static func == (a: Self, b: Self) -> Bool {
+            a.person == b.person && a.roles.map(\.organizationID) == b.roles.map(\.organizationID) && a.roles.map(\.role) == b.roles.map(\.role)
+        }
+    }
+
+    /// People whose email or name holds `search` (everyone when empty), by email, with their roles.
+    public func people(search: String, limit: Int) async throws -> [PersonWithRoles] {
+        try await pool.withConnection { connection in
+            let people = try connection.query(
+                """
+                SELECT \(Self.personColumns) FROM people
+                WHERE $1 = '' OR strpos(lower(email), lower($1)) > 0 OR strpos(lower(display_name), lower($1)) > 0
+                ORDER BY lower(email) LIMIT $2
+                """,
+                [search, limit]
+            ).rows.map(Self.decodePerson)
+            guard !people.isEmpty else { return [] }
+            var roles: [UUID: [(UUID, LocalizedText, MembershipRole)]] = [:]
+            for row in try connection.query(
+                """
+                SELECT m.person_id, o.id, o.name_kk, o.name_ru, o.name_en, m.role FROM memberships m JOIN organizations o ON o.id = m.organization_id
+                WHERE m.person_id = ANY ($1::uuid[]) ORDER BY m.person_id, o.name_ru NULLS LAST, o.id
+                """,
+                [people.map(\.id)]
+            ).rows {
+                roles[try row.decode(UUID.self, at: 0), default: []].append((
+                    try row.decode(UUID.self, at: 1), try PortalRepository.text(row, from: 2),
+                    MembershipRole(rawValue: try row.decode(String.self, at: 5)) ?? .viewer
+                ))
+            }
+            return people.map { PersonWithRoles(person: $0, roles: (roles[$0.id] ?? []).map { (organizationID: $0.0, name: $0.1, role: $0.2) }) }
+        }
+    }
+
+    /// Suspends a person (every session ends; signing in is refused) or lets them back in.
+    public func setDisabled(_ person: UUID, _ disabled: Bool) async throws {
+        try await pool.withTransaction { connection in
+            try connection.query("UPDATE people SET disabled = $2 WHERE id = $1", [person, disabled])
+            if disabled { try connection.query("DELETE FROM sessions WHERE person_id = $1", [person]) }
+        }
+    }
+
     // MARK: - Rows
 
     static let personColumns = "id, email, display_name, is_admin, language, totp_enabled, disabled, created_at"

@@ -46,6 +46,8 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         router.post("/organizations/{id}/webhooks/deliveries/{delivery}/replay", use: replayDelivery)
         router.get("/admin/verification", use: verificationQueue)
         router.post("/admin/verification/{id}", use: verify)
+        router.get("/admin/people", use: peoplePage)
+        router.post("/admin/people/{id}", use: setPersonDisabled)
     }
 
     // MARK: - Helpers
@@ -671,6 +673,56 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         ]
         if request.uri.queryParameters["done"] != nil { view["notice"] = words.t("verification_done") }
         return page("verification", title: words.t("verification_title"), view: view, request: request, context: context)
+    }
+
+    // MARK: - Admins: people
+
+    @Sendable func peoplePage(_ request: Request, context: Context) async throws -> Response {
+        let session = try signedIn(request, context)
+        let words = try await words(context)
+        let search = String((FormData.query(of: request)["q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
+        let found = try await accounts.people(search: search, limit: 200, by: context.caller)
+        var view: [String: Any] = [
+            "q": search,
+            "people": found.map { entry -> [String: Any] in
+                [
+                    "id": entry.person.id.lowercasedString,
+                    "name": entry.person.displayName,
+                    "email": entry.person.email,
+                    "admin": entry.person.isAdmin,
+                    "totp": entry.person.totpEnabled,
+                    "disabled": entry.person.disabled,
+                    "self": entry.person.id == session.person.id,
+                    "roles": entry.roles.map { role -> [String: Any] in
+                        ["id": role.organizationID.lowercasedString, "name": words.text(role.name), "role": words.t("role_\(role.role.rawValue)")]
+                    },
+                    "hasRoles": !entry.roles.isEmpty,
+                ]
+            },
+            "empty": found.isEmpty,
+            "count": Format.integer(found.count),
+        ]
+        if let done = request.uri.queryParameters["done"].map(String.init), ["disabled", "enabled"].contains(done) {
+            view["notice"] = words.t("people_done_\(done)")
+        }
+        return page("people", title: words.t("people_title"), view: view, request: request, context: context)
+    }
+
+    @Sendable func setPersonDisabled(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request, context: context)
+        let session = try signedIn(request, context)
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)), ["disable", "enable"].contains(form["action"]) else {
+            throw PageError.badRequest
+        }
+        let disable = form["action"] == "disable"
+        do {
+            try await accounts.setDisabled(id, disable, by: session)
+        } catch DomainError.conflict {
+            let words = try await words(context)
+            let view: [String: Any] = ["message": words.t("people_not_yourself"), "link": "/admin/people", "linkLabel": words.t("people_title")]
+            return page("message", title: words.t("people_title"), view: view, request: request, context: context, status: .conflict)
+        }
+        return redirect("/admin/people?done=\(disable ? "disabled" : "enabled")")
     }
 
     @Sendable func verify(_ request: Request, context: Context) async throws -> Response {

@@ -21,6 +21,26 @@ public struct LocalizedText: Sendable, Equatable, Hashable {
 
     public var isEmpty: Bool { kk == nil && ru == nil && en == nil }
 
+    /// The text in exactly `language`, if given.
+    public func value(_ language: Language) -> String? {
+        switch language {
+        case .kk: kk
+        case .ru: ru
+        case .en: en
+        }
+    }
+
+    /// This text with `language`'s replaced.
+    public func setting(_ language: Language, _ text: String?) -> LocalizedText {
+        var copy = self
+        switch language {
+        case .kk: copy.kk = text
+        case .ru: copy.ru = text
+        case .en: copy.en = text
+        }
+        return copy
+    }
+
     /// The text in `language`, falling back to Russian, Kazakh, then English.
     public func preferred(_ language: Language) -> String {
         let ordered: [String?] = switch language {

@@ -39,6 +39,7 @@ public struct WebPages: Sendable {
         InboxPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         DashboardPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         RoundPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
+        ProjectEditPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         let assets = self.assets
         router.get("/assets/{name}") { request, context -> Response in
             guard let name = context.parameters.get("name"), let asset = assets[name] else { throw HTTPError(.notFound) }

@@ -79,6 +79,12 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /workspace/rounds/{id}/accept", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/workspace/rounds/\(world.ngo)/accept", nil)
         },
+        Row(name: "GET /workspace/projects/{id}/edit", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/workspace/projects/\(world.ngo)/edit", nil)
+        },
+        Row(name: "POST /workspace/projects/{id}/edit", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/projects/\(world.ngo)/edit", nil)
+        },
         Row(name: "GET /admin/people", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/admin/people", nil) },
         Row(name: "POST /admin/people/{id}", expected: [403, 403, 403, 403, 403, 403, 401]) { world in (.post, "/admin/people/\(world.ngo)", nil) },
         Row(name: "GET /dashboard", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/dashboard", nil) },

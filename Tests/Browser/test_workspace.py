@@ -324,6 +324,23 @@ class Proposing(WorkspaceTest):
         row = [r for r in self.els("table tbody tr") if "Chess club for village schools" in r.text]
         self.assertFalse(self.els("form[action$='/publish']", row[0]), "the published project still offers to publish")
 
+        # Editing: the Kazakh and Russian titles, a second focus area.
+        self.follow(self.el("a[href$='/edit']", row[0]))
+        self.in_every_language("project-edit")
+        edit = self.form_for(self.path_only())
+        self.assert_form_conventions(edit)
+        self.type_into("title_kk", "Ауыл мектептеріне шахмат үйірмесі", edit)
+        self.type_into("title_ru", "Шахматный кружок для сельских школ", edit)
+        unticked = [box for box in self.els("input[type=checkbox][name^=focus_]", edit) if not box.is_selected()]
+        unticked[0].click()
+        self.submit(self.submit_button(edit))
+        self.assertEqual(self.path_only(), "/workspace/projects")
+        self.loaded("workspace-projects-edited")
+        self.el("div.notice[role=status]")
+        self.switch_language("ru")
+        self.assertIn("Шахматный кружок для сельских школ", self.el("main").text, "the Russian title is not shown in Russian")
+        self.switch_language("en")
+
     def test_the_ngo_sees_its_projects_and_the_partners_recommended_for_one(self):
         self.sign_in(NGO_EMAIL, NGO_PASSWORD)
         self.follow(self.el("nav.site-nav a[href='/workspace/projects']"))

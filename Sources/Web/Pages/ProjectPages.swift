@@ -45,11 +45,12 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
             row["places"] = places
             row["canPublish"] = acts && status == .draft
             row["canClose"] = acts && status == .open
+            row["canEdit"] = acts && (status == .draft || status == .open)
             row["isOpen"] = status == .open
             return row
         }
         var view: [String: Any] = ["items": rows, "empty": rows.isEmpty, "count": Format.integer(rows.count), "canCreate": acts]
-        if let done = request.uri.queryParameters["done"], ["publish", "close", "created"].contains(String(done)) {
+        if let done = request.uri.queryParameters["done"], ["publish", "close", "created", "edited"].contains(String(done)) {
             view["notice"] = words.t("projects_done_\(done)")
         }
         if let problem = request.uri.queryParameters["problem"], ["publish", "close"].contains(String(problem)) {

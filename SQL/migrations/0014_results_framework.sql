@@ -4,7 +4,10 @@
 ALTER TABLE partnerships
     ADD COLUMN reporting_period_days integer NOT NULL DEFAULT 90 CHECK (reporting_period_days BETWEEN 7 AND 365),
     -- When the work started: the first report is due one period later.
-    ADD COLUMN activated_at timestamptz;
+    ADD COLUMN activated_at timestamptz,
+    -- When a reviewer last accepted a new framework: values reported before it measured the old
+    -- indicators (positions are renumbered) and no longer count as progress.
+    ADD COLUMN framework_changed_at timestamptz;
 
 UPDATE partnerships p SET activated_at = e.at
 FROM (SELECT partnership_id, min(at) AS at FROM partnership_events WHERE action = 'activate' GROUP BY partnership_id) e

@@ -30,8 +30,11 @@ CREATE INDEX notifications_unmailed ON notifications (id) WHERE emailed_at IS NU
 CREATE FUNCTION notify_partnership_event() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO notifications (person_id, kind, partnership_id, to_state, organization_id, created_at)
-    SELECT DISTINCT ON (m.person_id) m.person_id, NEW.action, NEW.partnership_id, NEW.to_state, m.organization_id, NEW.at
+    -- Those who want no mail have theirs counted as mailed, so that choosing mail later does not
+    -- send the backlog.
+    INSERT INTO notifications (person_id, kind, partnership_id, to_state, organization_id, created_at, emailed_at)
+    SELECT DISTINCT ON (m.person_id) m.person_id, NEW.action, NEW.partnership_id, NEW.to_state, m.organization_id, NEW.at,
+        CASE WHEN pe.email_notifications = 'never' THEN NEW.at END
     FROM partnerships p
     JOIN memberships m ON m.organization_id IN (p.ngo_id, p.business_id, p.government_body_id)
     JOIN people pe ON pe.id = m.person_id AND NOT pe.disabled

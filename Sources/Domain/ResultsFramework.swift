@@ -18,7 +18,8 @@ public struct Indicator: Sendable, Equatable {
 
     /// Whether `actual` reaches the target in the direction the indicator moves.
     public func isMet(by actual: Double) -> Bool {
-        target >= baseline ? actual >= target : actual <= target
+        if target == baseline { return actual == target }
+        return target > baseline ? actual >= target : actual <= target
     }
 
     /// How far from the baseline to the target `actual` has come, 0...1.
@@ -36,6 +37,8 @@ public struct ResultsFramework: Sendable, Equatable {
 
     public var indicators: [Indicator]
     public var reportingPeriodDays: Int
+    /// When a reviewer last accepted a change: values reported before measured other indicators.
+    public var changedAt: Date?
 
     public init(indicators: [Indicator] = [], reportingPeriodDays: Int = ResultsFramework.defaultPeriodDays) {
         self.indicators = indicators
@@ -131,7 +134,7 @@ public struct IndicatorProgress: Sendable, Equatable {
     /// Each indicator of `framework` with the value of the latest report that measured it.
     public static func of(_ framework: ResultsFramework, reports: [PartnershipReport]) -> [IndicatorProgress] {
         var latest: [Int: Double] = [:]
-        for report in reports.sorted(by: { $0.createdAt < $1.createdAt }) {
+        for report in reports.sorted(by: { $0.createdAt < $1.createdAt }) where report.createdAt >= (framework.changedAt ?? .distantPast) {
             for value in report.values { latest[value.position] = value.actual }
         }
         return framework.indicators.enumerated().map { offset, indicator in

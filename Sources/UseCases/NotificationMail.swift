@@ -59,7 +59,8 @@ public enum NotificationMail {
 
     static func single(_ item: MailableNotification, publicURL: String) -> OutboxMail {
         let language = item.language
-        let title = item.notification.projectTitle.preferred(language)
+        // A title may hold line breaks, which a mail header cannot.
+        let title = item.notification.projectTitle.preferred(language).split(whereSeparator: \.isWhitespace).joined(separator: " ")
         let headline = headline(item.notification, language)
         let open: String = switch language {
         case .kk: "Ашу"

@@ -40,7 +40,7 @@ extension PartnershipService {
             progress: IndicatorProgress.of(try await framework, reports: try await reports),
             changes: visibleChanges,
             mayRequestChange: acts && !pending && Self.mayRequestChange(standing, partnership),
-            mayDecideChange: acts && pending && (standing.isReviewer || standing.isAdmin)
+            mayDecideChange: acts && pending && (standing.isReviewer || standing.isAdmin) && [.approved, .active].contains(partnership.state)
         )
     }
 
@@ -101,6 +101,11 @@ extension PartnershipService {
                 throw DomainError.forbidden(message: "Only a government body whose jurisdiction holds the project decides on framework changes.")
             }
             try Access.requireNotViewer(caller, to: "decide on framework changes")
+            guard [.approved, .active].contains(current.state) else {
+                throw DomainError.conflict(
+                    code: "invalid_transition", message: "A partnership that is \(current.state.rawValue) keeps the results framework it ended with."
+                )
+            }
         }
     }
 

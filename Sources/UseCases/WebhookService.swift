@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Logging
+import NIOPosix
 import ServiceLifecycle
 import Storage
 import Webhooks
@@ -45,9 +46,9 @@ public struct WebhookService: Sendable {
             throw DomainError.invalid([FieldIssue(field: "url", code: "too_long", message: "The URL may hold at most 2000 characters.")])
         }
         do {
-            _ = try WebhookAddress.check(trimmed, allowPrivate: configuration.allowPrivateAddresses)
-        } catch {
-            throw DomainError.invalid([FieldIssue(field: "url", code: "refused_url", message: error.message)])
+            _ = try await Self.checked(trimmed, allowPrivate: configuration.allowPrivateAddresses)
+        } catch let refusal as WebhookAddress.Refusal {
+            throw DomainError.invalid([FieldIssue(field: "url", code: refusal.code, message: refusal.message)])
         }
         let secret = SecretToken.make(prefix: "whsec_")
         return (try await webhooks.create(organization: organization, url: trimmed, secret: secret), secret)
@@ -73,6 +74,12 @@ public struct WebhookService: Sendable {
         guard let found = try await webhooks.delivery(delivery) else { throw DomainError.notFound(resource: "delivery") }
         _ = try await owned(found.webhookID, by: caller)
         try await webhooks.replay(delivery, now: Date())
+    }
+
+    /// The URL once its host resolves only to public addresses. Resolving blocks, so it runs on
+    /// the thread pool, off the event loops and the cooperative pool.
+    static func checked(_ url: String, allowPrivate: Bool) async throws -> URL {
+        try await NIOThreadPool.singleton.runIfActive { try WebhookAddress.check(url, allowPrivate: allowPrivate) }
     }
 
     /// Someone else's webhook does not exist for the caller.
@@ -132,7 +139,7 @@ public struct WebhookDeliveryService: Service {
         let response: WebhookResponse
         do {
             // Checked again at each delivery: an address may have changed since registration.
-            let url = try WebhookAddress.check(item.url, allowPrivate: configuration.allowPrivateAddresses)
+            let url = try await WebhookService.checked(item.url, allowPrivate: configuration.allowPrivateAddresses)
             let timestamp = Int64(Date().timeIntervalSince1970)
             response = await sender.post(url, body: body, headers: [
                 "Content-Type": "application/json",
@@ -141,8 +148,10 @@ public struct WebhookDeliveryService: Service {
                 "ASAR-Event": "partnership.\(item.event.action)",
                 WebhookSignature.header: WebhookSignature.value(secret: item.secret, timestamp: timestamp, body: body),
             ])
+        } catch let refusal as WebhookAddress.Refusal {
+            response = WebhookResponse(status: nil, error: refusal.message, durationMilliseconds: 0)
         } catch {
-            response = WebhookResponse(status: nil, error: error.message, durationMilliseconds: 0)
+            response = WebhookResponse(status: nil, error: String(describing: error), durationMilliseconds: 0)
         }
         let now = Date()
         let retryAt = response.succeeded ? nil : configuration.retry.delay(afterAttempts: item.delivery.attempts).map { now.addingTimeInterval($0) }

@@ -15,6 +15,16 @@ public enum WebhookAddress {
         case unresolvable(String)
         case privateAddress(String)
 
+        /// A stable name for the refusal, for messages in the reader's language.
+        public var code: String {
+            switch self {
+            case .notHTTP: "not_http"
+            case .noHost: "no_host"
+            case .unresolvable: "unresolvable"
+            case .privateAddress: "private_address"
+            }
+        }
+
         public var message: String {
             switch self {
             case .notHTTP: "The URL must start with https:// or http://."
@@ -49,13 +59,23 @@ public enum WebhookAddress {
         var v6 = in6_addr()
         if inet_pton(AF_INET6, address, &v6) == 1 {
             let bytes = withUnsafeBytes(of: v6) { Array($0) }
+            // Forms that carry an IPv4 address are judged by it: IPv4-mapped (::ffff:a.b.c.d),
+            // IPv4-compatible (::a.b.c.d, which also covers :: and ::1), ::ffff:0:a.b.c.d, NAT64
+            // (64:ff9b::/96) and 6to4 (2002:aabb:ccdd::/48).
             if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
-                return isPrivateIPv4(Array(bytes[12..<16]))  // IPv4-mapped
+                return isPrivateIPv4(Array(bytes[12..<16]))
             }
-            if bytes.allSatisfy({ $0 == 0 }) { return true }  // ::
-            if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return true }  // ::1
+            if bytes[0..<12].allSatisfy({ $0 == 0 }) { return true }
+            if bytes[0..<8].allSatisfy({ $0 == 0 }) && bytes[8] == 0xFF && bytes[9] == 0xFF && bytes[10] == 0 && bytes[11] == 0 {
+                return isPrivateIPv4(Array(bytes[12..<16]))
+            }
+            if bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xFF && bytes[3] == 0x9B && bytes[4..<12].allSatisfy({ $0 == 0 }) {
+                return isPrivateIPv4(Array(bytes[12..<16]))
+            }
+            if bytes[0] == 0x20 && bytes[1] == 0x02 { return isPrivateIPv4(Array(bytes[2..<6])) }
             if bytes[0] & 0xFE == 0xFC { return true }  // fc00::/7 unique local
             if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return true }  // fe80::/10 link-local
+            if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0xC0 { return true }  // fec0::/10 site-local (deprecated)
             if bytes[0] == 0xFF { return true }  // multicast
             return false
         }
@@ -69,6 +89,8 @@ public enum WebhookAddress {
         case (169, 254): true  // link-local, cloud metadata
         case (172, 16...31): true
         case (192, 168): true
+        case (192, 0) where b[2] == 0: true  // IETF protocol assignments
+        case (198, 18...19): true  // benchmarking
         case (224...255, _): true  // multicast, reserved, broadcast
         default: false
         }

@@ -178,6 +178,14 @@ import TestSupport
                 #expect(try await client.send(.post, "/v1/partnerships/\(id)/framework-changes/decision", json: #"{"accept": true}"#, as: world.caller("government_inside")).status == .conflict)
                 let events = try await client.send(.get, "/v1/partnerships/\(id)/events", as: world.caller("ngo")).items.compactMap { $0["action"] as? String }
                 #expect(events.suffix(2) == ["request_framework_change", "accept_framework_change"])
+
+                // A change still waiting when the partnership ends is not decided afterwards.
+                #expect(try await client.send(.post, "/v1/partnerships/\(id)/framework-changes", json: change, as: world.caller("ngo")).status == .created)
+                #expect(try await client.send(.post, "/v1/partnerships/\(id)/complete", json: #"{"text": "Итоги"}"#, as: world.caller("ngo")).status == .ok)
+                let late = try await client.send(
+                    .post, "/v1/partnerships/\(id)/framework-changes/decision", json: #"{"accept": true}"#, as: world.caller("government_inside")
+                )
+                #expect(late.status == .conflict)
             }
         }
     }

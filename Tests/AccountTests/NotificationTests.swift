@@ -77,6 +77,9 @@ import TestSupport
             #expect(digest.subject == "ASAR: today's news (2)")
             #expect(digest.body.contains("All three consented: it is with the government body for review"))
             #expect(try sink.messages().filter { $0.recipient.contains("reviewer@example.kz") }.isEmpty, "the reviewer asked for no mail")
+            // Choosing mail later does not send what came while none was wanted.
+            try await notifications.setEmailFrequency(.immediately, of: people.reviewer.id)
+            #expect(try await mailer.pass().immediate == 0)
         }
     }
 

@@ -45,11 +45,13 @@ public struct DashboardRepository: Sendable {
                 ) r ON true
                 LEFT JOIN LATERAL (
                     SELECT count(*) AS total,
-                        count(*) FILTER (WHERE CASE WHEN ind.target >= ind.baseline THEN latest.actual >= ind.target ELSE latest.actual <= ind.target END) AS met
+                        count(*) FILTER (WHERE CASE WHEN ind.target = ind.baseline THEN latest.actual = ind.target
+                            WHEN ind.target > ind.baseline THEN latest.actual >= ind.target ELSE latest.actual <= ind.target END) AS met
                     FROM partnership_indicators ind
                     LEFT JOIN LATERAL (
                         SELECT v.actual FROM partnership_report_values v JOIN partnership_reports rr ON rr.id = v.report_id
                         WHERE rr.partnership_id = x.id AND v.position = ind.position
+                          AND rr.created_at >= coalesce(x.framework_changed_at, '-infinity'::timestamptz)
                         ORDER BY rr.created_at DESC, rr.id DESC LIMIT 1
                     ) latest ON true
                     WHERE ind.partnership_id = x.id
@@ -63,7 +65,7 @@ public struct DashboardRepository: Sendable {
                 SELECT base.*, \(key)
             )
             SELECT code, count(*)::int, count(*) FILTER (WHERE state = 'active')::int, count(*) FILTER (WHERE state = 'completed')::int,
-                coalesce(sum(pledge_kzt), 0)::bigint, coalesce(sum(disbursed), 0)::bigint, coalesce(sum(reached), 0)::bigint,
+                coalesce(sum(pledge_kzt) FILTER (WHERE state <> 'cancelled'), 0)::bigint, coalesce(sum(disbursed), 0)::bigint, coalesce(sum(reached), 0)::bigint,
                 coalesce(sum(indicators), 0)::int, coalesce(sum(met), 0)::int, count(*) FILTER (WHERE overdue)::int
             FROM grouped GROUP BY code ORDER BY code
             """

@@ -85,6 +85,10 @@ public struct NotificationRepository: Sendable {
     public func setEmailFrequency(_ frequency: EmailFrequency, of person: UUID) async throws {
         try await pool.withConnection { connection in
             try connection.query("UPDATE people SET email_notifications = $2 WHERE id = $1", [person, frequency.rawValue])
+            // What came while the person wanted no mail is not mailed now, all at once.
+            if frequency != .daily {
+                try connection.query("UPDATE notifications SET emailed_at = clock_timestamp() WHERE person_id = $1 AND emailed_at IS NULL", [person])
+            }
         }
     }
 
@@ -125,7 +129,7 @@ public struct NotificationRepository: Sendable {
             let rows = try connection.query(
                 """
                 SELECT \(Self.fields), pe.email, pe.language \(Self.tables) JOIN people pe ON pe.id = n.person_id
-                WHERE n.emailed_at IS NULL AND pe.email_notifications = 'immediately'
+                WHERE n.emailed_at IS NULL AND pe.email_notifications = 'immediately' AND NOT pe.disabled
                 ORDER BY n.id LIMIT $1
                 FOR UPDATE OF n SKIP LOCKED
                 """,
@@ -155,7 +159,7 @@ public struct NotificationRepository: Sendable {
                   AND EXISTS (SELECT 1 FROM notifications n WHERE n.person_id = pe.id AND n.emailed_at IS NULL)
                 ORDER BY pe.id
                 LIMIT 200
-                FOR UPDATE OF pe SKIP LOCKED
+                FOR NO KEY UPDATE OF pe SKIP LOCKED
                 """,
                 [now]
             ).rows
@@ -192,8 +196,9 @@ public struct NotificationRepository: Sendable {
                     ON CONFLICT DO NOTHING
                     RETURNING partnership_id
                 ), sent AS (
-                    INSERT INTO notifications (person_id, kind, partnership_id, to_state, organization_id)
-                    SELECT DISTINCT ON (m.person_id, d.id) m.person_id, 'overdue', d.id, 'active', m.organization_id
+                    INSERT INTO notifications (person_id, kind, partnership_id, to_state, organization_id, emailed_at)
+                    SELECT DISTINCT ON (m.person_id, d.id) m.person_id, 'overdue', d.id, 'active', m.organization_id,
+                        CASE WHEN pe.email_notifications = 'never' THEN $1::timestamptz END
                     FROM noticed JOIN due d ON d.id = noticed.partnership_id
                     JOIN memberships m ON m.organization_id IN (d.ngo_id, d.business_id)
                     JOIN people pe ON pe.id = m.person_id AND NOT pe.disabled

@@ -9,13 +9,15 @@ extension PartnershipRepository {
     }
 
     static func framework(of id: UUID, on connection: Connection) throws -> ResultsFramework {
-        guard let period = try connection.query(
-            "SELECT reporting_period_days FROM partnerships WHERE id = $1", [id]
-        ).first?.decode(Int.self, at: 0) else { throw DomainError.notFound(resource: "partnership") }
+        guard let row = try connection.query(
+            "SELECT reporting_period_days, framework_changed_at FROM partnerships WHERE id = $1", [id]
+        ).first else { throw DomainError.notFound(resource: "partnership") }
         let indicators = try connection.query(
             "SELECT name, unit, baseline, target FROM partnership_indicators WHERE partnership_id = $1 ORDER BY position", [id]
         ).rows.map(decodeIndicator)
-        return ResultsFramework(indicators: indicators, reportingPeriodDays: period)
+        var framework = ResultsFramework(indicators: indicators, reportingPeriodDays: try row.decode(Int.self, at: 0))
+        framework.changedAt = try row.decode(Date?.self, at: 1)
+        return framework
     }
 
     /// Requests to change the framework, newest first.
@@ -34,7 +36,8 @@ extension PartnershipRepository {
                 """
                 \(Self.changeColumns)
                 JOIN partnerships x ON x.id = c.partnership_id JOIN projects pr ON pr.id = x.project_id
-                WHERE c.decision IS NULL AND ($1::text IS NULL OR pr.region_scope @> ARRAY[$1::text])
+                WHERE c.decision IS NULL AND x.state IN ('approved', 'active')
+                  AND ($1::text IS NULL OR pr.region_scope @> ARRAY[$1::text])
                 ORDER BY c.requested_at, c.id
                 LIMIT $2
                 """,
@@ -105,7 +108,8 @@ extension PartnershipRepository {
             if accept {
                 try Self.replaceIndicators(of: id, with: change.framework.indicators, on: connection)
                 try connection.query(
-                    "UPDATE partnerships SET reporting_period_days = $2 WHERE id = $1", [id, change.framework.reportingPeriodDays]
+                    "UPDATE partnerships SET reporting_period_days = $2, framework_changed_at = clock_timestamp() WHERE id = $1",
+                    [id, change.framework.reportingPeriodDays]
                 )
             }
             try Self.record(

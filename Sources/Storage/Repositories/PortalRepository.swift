@@ -261,6 +261,7 @@ public struct PortalRepository: Sendable {
                 SELECT i.partnership_id, i.position, i.name, i.unit, i.baseline, i.target,
                     (SELECT v.actual FROM partnership_report_values v JOIN partnership_reports r ON r.id = v.report_id
                      WHERE r.partnership_id = i.partnership_id AND v.position = i.position
+                       AND r.created_at >= coalesce(x.framework_changed_at, '-infinity'::timestamptz)
                      ORDER BY r.created_at DESC, r.id DESC LIMIT 1)
                 FROM partnership_indicators i JOIN partnerships x ON x.id = i.partnership_id
                 WHERE x.project_id = $1 AND x.state IN \(Self.publicStates)

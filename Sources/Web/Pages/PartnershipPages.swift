@@ -171,7 +171,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         let id = try workspace.id(context)
         var errors = FieldErrors()
         let framework = FrameworkForm.read(form, words: words, errors: &errors)
-        let reason = form["reason"]
+        let reason = form["reason"].trimmingCharacters(in: .whitespacesAndNewlines)
         if reason.isEmpty || reason.count > 2000 { errors.add("reason", words.t("issue_framework_reason")) }
         var problem = ""
         var status = HTTPResponse.Status.unprocessableContent
@@ -204,8 +204,9 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         let history = try await views.history(of: partnership, parties: parties, words: words, context: context)
         let moves = entry.actions.filter(PartyMoves.fromDecisionForm.contains)
         let reports = try await services.partnerships.reports(of: partnership.id, by: context.caller).map { report -> [String: Any] in
+            let current = report.createdAt >= (framework.framework.changedAt ?? .distantPast)
             let values = report.values.compactMap { value -> String? in
-                guard framework.framework.indicators.indices.contains(value.position - 1) else { return nil }
+                guard current, framework.framework.indicators.indices.contains(value.position - 1) else { return nil }
                 let indicator = framework.framework.indicators[value.position - 1]
                 return "\(indicator.name): \(FrameworkForm.text(value.actual, words)) \(indicator.unit)"
             }

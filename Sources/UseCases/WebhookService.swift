@@ -72,7 +72,9 @@ public struct WebhookService: Sendable {
     /// Sends a delivery again from its first attempt.
     public func replay(_ delivery: Int64, by caller: Caller) async throws {
         guard let found = try await webhooks.delivery(delivery) else { throw DomainError.notFound(resource: "delivery") }
-        _ = try await owned(found.webhookID, by: caller)
+        guard try await owned(found.webhookID, by: caller).disabledAt == nil else {
+            throw DomainError.conflict(code: "webhook_disabled", message: "The webhook is switched off; nothing is sent to it.")
+        }
         try await webhooks.replay(delivery, now: Date())
     }
 

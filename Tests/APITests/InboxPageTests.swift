@@ -52,6 +52,26 @@ import UseCases
                 #expect(String(buffer: try await ngo.get("/inbox").body).contains("Inbox (1 new)"))
                 #expect(try await ngo.post("/inbox/read", []).status == .seeOther)
                 #expect(!String(buffer: try await ngo.get("/inbox").body).contains("new)"))
+
+                // A person in two organizations, acting for the one the news is not about, is
+                // switched to the right one on opening it (the proposal is hidden from the other).
+                let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
+                _ = try await services.accounts.createPerson(
+                    .init(email: "both@example.kz", name: "Both", password: PartnershipPageTests.password), isAdmin: false,
+                    memberships: [(world.ngo, .member), (world.spare, .member)], by: .admin
+                )
+                let second = try await client.send(.post, "/v1/partnerships", json: """
+                    {"project_id": "\(try await world.openProject())", "business_id": "\(world.business)", "government_body_id": "\(world.akimatInside)", "pledge_kzt": 1000}
+                    """, as: world.caller("business"))
+                let secondID = try #require(second.json["id"] as? String)
+                var both = try await PartnershipPageTests.signedIn(client, "both@example.kz")
+                #expect(try await both.post("/account/organization", [("organization_id", world.spare.lowercasedString)]).status == .seeOther)
+                #expect(try await both.get("/workspace/partnerships/\(secondID)").status == .notFound)
+                let bothInbox = String(buffer: try await both.get("/inbox").body)
+                let bothID = try #require(bothInbox.range(of: #"href="/inbox/(\d+)""#, options: .regularExpression).map { String(bothInbox[$0].dropFirst(13).dropLast()) })
+                let followed = try await both.get("/inbox/\(bothID)")
+                #expect(followed.headers[.location] == "/workspace/partnerships/\(secondID)")
+                #expect(try await both.get("/workspace/partnerships/\(secondID)").status == .ok, "opening the news acts for its organization")
             }
         }
     }

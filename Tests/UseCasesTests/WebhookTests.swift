@@ -84,6 +84,10 @@ import TestSupport
             #expect(try await services.webhooks.deliveries(of: webhook.id, by: Self.owner(of: world.ngo)).first?.status == .delivered)
             #expect(try receiver.requests().last?.event == "partnership.withdraw")
             #expect(try receiver.requests().last?.valid == true)
+
+            // A switched-off webhook gets nothing, replays included.
+            try await services.webhooks.disable(webhook.id, by: Self.owner(of: world.ngo))
+            await #expect(throws: DomainError.self) { try await services.webhooks.replay(failed.id, by: Self.owner(of: world.ngo)) }
             receiver.stop()
         }
     }

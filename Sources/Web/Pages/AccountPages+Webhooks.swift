@@ -89,7 +89,13 @@ extension AccountPages {
             return switchFirst(title: words.t("webhooks_title"), words: words, request: request, context: context)
         }
         guard let id = context.parameters.get("delivery").flatMap(Int64.init) else { throw PageError.notFound }
-        try await services.webhooks.replay(id, by: context.caller)
+        do {
+            try await services.webhooks.replay(id, by: context.caller)
+        } catch DomainError.conflict {
+            var view = try await webhooksView(membership, context: context, words: words)
+            view["problem"] = words.t("webhook_replay_disabled")
+            return page("webhooks", title: words.t("webhooks_title"), view: view, request: request, context: context, status: .conflict)
+        }
         return redirect("/organizations/\(membership.organizationID.lowercasedString)/webhooks?done=replay")
     }
 }

@@ -30,11 +30,17 @@ struct InboxPages<Context: WebRequestContext>: Sendable {
         return workspace.page("inbox", title: words.t("inbox_title"), view: view, request: request, context: context)
     }
 
-    /// Marks the notification read and follows its link.
+    /// Marks the notification read and follows its link, acting for the organization the news is
+    /// about (a person in two organizations may be acting for the other one).
     @Sendable func open(_ request: Request, context: Context) async throws -> Response {
         let session = try WorkspacePage<Context>.signedIn(request, context)
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw PageError.notFound }
         let notification = try await services.notifications.open(id, by: session)
+        if notification.organizationID != session.actingOrganizationID,
+           session.memberships.contains(where: { $0.organizationID == notification.organizationID }),
+           let token = context.page.sessionToken {
+            _ = try await services.accounts.switchOrganization(token, to: notification.organizationID)
+        }
         return workspace.redirect(notification.path)
     }
 

@@ -59,5 +59,29 @@ CREATE TRIGGER partnership_report_values_no_truncate
 -- The final evaluation's lessons learned.
 ALTER TABLE partnership_reports ADD COLUMN lessons text;
 
+-- The rules the portal, the dashboards and the overdue sweep share (ReportingPolicy and Indicator
+-- state them in Swift): when an active partnership's next report is due, an indicator's latest
+-- value under the current framework, and whether it meets its target.
+CREATE FUNCTION partnership_report_due(p partnerships) RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN p.state = 'active' THEN
+        greatest(p.activated_at, (SELECT max(r.created_at) FROM partnership_reports r WHERE r.partnership_id = p.id))
+            + make_interval(days => p.reporting_period_days)
+    END
+$$;
+
+CREATE FUNCTION indicator_latest(p partnerships, indicator smallint) RETURNS double precision
+LANGUAGE sql STABLE AS $$
+    SELECT v.actual FROM partnership_report_values v JOIN partnership_reports r ON r.id = v.report_id
+    WHERE r.partnership_id = p.id AND v.position = indicator
+      AND r.created_at >= coalesce(p.framework_changed_at, '-infinity'::timestamptz)
+    ORDER BY r.created_at DESC, r.id DESC LIMIT 1
+$$;
+
+CREATE FUNCTION indicator_met(baseline double precision, target double precision, actual double precision) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN target = baseline THEN actual = target WHEN target > baseline THEN actual >= target ELSE actual <= target END
+$$;
+
 -- Active partnerships by when their next report is due, for the overdue sweep and dashboards.
 CREATE INDEX partnerships_active ON partnerships (state) WHERE state = 'active';

@@ -36,24 +36,17 @@ public struct DashboardRepository: Sendable {
                 SELECT x.id, x.state, x.pledge_kzt, p.region_scope, p.focus_areas,
                     coalesce(r.disbursed, 0) AS disbursed, coalesce(r.reached, 0) AS reached,
                     coalesce(i.total, 0) AS indicators, coalesce(i.met, 0) AS met,
-                    x.state = 'active' AND greatest(x.activated_at, r.last_report_at) + make_interval(days => x.reporting_period_days + $5::int) < $4 AS overdue
+                    coalesce(partnership_report_due(x) + make_interval(days => $5::int) < $4, false) AS overdue
                 FROM partnerships x
                 JOIN projects p ON p.id = x.project_id
                 LEFT JOIN LATERAL (
-                    SELECT sum(amount_disbursed_kzt) AS disbursed, sum(beneficiaries_reached) AS reached, max(created_at) AS last_report_at
+                    SELECT sum(amount_disbursed_kzt) AS disbursed, sum(beneficiaries_reached) AS reached
                     FROM partnership_reports WHERE partnership_id = x.id
                 ) r ON true
                 LEFT JOIN LATERAL (
                     SELECT count(*) AS total,
-                        count(*) FILTER (WHERE CASE WHEN ind.target = ind.baseline THEN latest.actual = ind.target
-                            WHEN ind.target > ind.baseline THEN latest.actual >= ind.target ELSE latest.actual <= ind.target END) AS met
+                        count(*) FILTER (WHERE indicator_met(ind.baseline, ind.target, indicator_latest(x, ind.position))) AS met
                     FROM partnership_indicators ind
-                    LEFT JOIN LATERAL (
-                        SELECT v.actual FROM partnership_report_values v JOIN partnership_reports rr ON rr.id = v.report_id
-                        WHERE rr.partnership_id = x.id AND v.position = ind.position
-                          AND rr.created_at >= coalesce(x.framework_changed_at, '-infinity'::timestamptz)
-                        ORDER BY rr.created_at DESC, rr.id DESC LIMIT 1
-                    ) latest ON true
                     WHERE ind.partnership_id = x.id
                 ) i ON true
                 WHERE x.state IN ('approved', 'active', 'completed', 'cancelled')

@@ -186,9 +186,7 @@ public struct NotificationRepository: Sendable {
             try connection.query(
                 """
                 WITH due AS (
-                    SELECT x.id, x.ngo_id, x.business_id,
-                        greatest(x.activated_at, (SELECT max(r.created_at) FROM partnership_reports r WHERE r.partnership_id = x.id))
-                            + make_interval(days => x.reporting_period_days) AS due_at
+                    SELECT x.id, x.ngo_id, x.business_id, partnership_report_due(x) AS due_at
                     FROM partnerships x WHERE x.state = 'active'
                 ), noticed AS (
                     INSERT INTO overdue_notices (partnership_id, due_at)

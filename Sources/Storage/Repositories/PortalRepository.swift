@@ -216,9 +216,7 @@ public struct PortalRepository: Sendable {
                     n.id, n.kind, n.bin, n.name_kk, n.name_ru, n.name_en,
                     b.id, b.kind, b.bin, b.name_kk, b.name_ru, b.name_en,
                     g.id, g.kind, g.bin, g.name_kk, g.name_ru, g.name_en,
-                    CASE WHEN x.state = 'active' THEN greatest(x.activated_at,
-                        (SELECT max(r.created_at) FROM partnership_reports r WHERE r.partnership_id = x.id))
-                        + make_interval(days => x.reporting_period_days) END
+                    partnership_report_due(x)
                 FROM partnerships x
                 JOIN projects p ON p.id = x.project_id
                 JOIN organizations n ON n.id = x.ngo_id
@@ -258,11 +256,7 @@ public struct PortalRepository: Sendable {
             var progress: [UUID: [IndicatorProgress]] = [:]
             for row in try connection.query(
                 """
-                SELECT i.partnership_id, i.position, i.name, i.unit, i.baseline, i.target,
-                    (SELECT v.actual FROM partnership_report_values v JOIN partnership_reports r ON r.id = v.report_id
-                     WHERE r.partnership_id = i.partnership_id AND v.position = i.position
-                       AND r.created_at >= coalesce(x.framework_changed_at, '-infinity'::timestamptz)
-                     ORDER BY r.created_at DESC, r.id DESC LIMIT 1)
+                SELECT i.partnership_id, i.position, i.name, i.unit, i.baseline, i.target, indicator_latest(x, i.position)
                 FROM partnership_indicators i JOIN partnerships x ON x.id = i.partnership_id
                 WHERE x.project_id = $1 AND x.state IN \(Self.publicStates)
                 ORDER BY i.partnership_id, i.position

@@ -33,7 +33,7 @@ struct RoundPages<Context: WebRequestContext>: Sendable {
         let region = place.map { $0.parentKATO ?? $0.kato } ?? ""
         let district = place?.parentKATO != nil ? place!.kato : ""
         let deadline = Date().addingTimeInterval(Double(Self.defaultDeadlineDays) * 86_400)
-        let view = formView(words: words, region: region, district: district, focus: "", mode: .split, deadline: Self.day(deadline))
+        let view = formView(words: words, region: region, district: district, focus: "", mode: .split, deadline: Format.machineDate(deadline))
         return workspace.page("round-form", title: words.t("round_new_title"), view: view, request: request, context: context)
     }
 
@@ -188,14 +188,7 @@ struct RoundPages<Context: WebRequestContext>: Sendable {
         ]
     }
 
-    // MARK: - Dates as a date input sends them
-
-    static func day(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = Format.timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
-    }
+    // MARK: - Dates as a date input sends them (`Format.machineDate` writes them)
 
     /// The end of the given day in Kazakhstan's time: consent may come in all that day.
     static func parseDay(_ text: String) -> Date? {

@@ -112,6 +112,7 @@ func buildRouter(
         .addRoutes(to: router.group("/v1/projects"))
     MatchController(matches: useCases.matches, reference: useCases.reference).addRoutes(to: router)
     DismissalController(dismissals: useCases.dismissals).addRoutes(to: router)
+    ShortlistController(shortlists: useCases.shortlists).addRoutes(to: router)
     PartnershipController(partnerships: useCases.partnerships, reference: useCases.reference).addRoutes(to: router)
     RoundController(rounds: useCases.rounds, reference: useCases.reference).addRoutes(to: router)
     if testHooks { TestHookController(clock: useCases.clock).addRoutes(to: router) }

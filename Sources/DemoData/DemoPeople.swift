@@ -58,7 +58,8 @@ public enum DemoPeople {
     ]
 
     /// The demo organization of each kind people join: the verified, active one with the lowest
-    /// BIN (a regional akimat for government bodies), so it is the same on every run.
+    /// BIN (a regional akimat for government bodies; a business with room for five partnerships at
+    /// least, so one tried out does not leave it with nothing recommended), the same on every run.
     public static func organizations(in pool: ConnectionPool) async throws -> [OrganizationKind: (id: UUID, name: LocalizedText)] {
         try await pool.withConnection { connection in
             var found: [OrganizationKind: (id: UUID, name: LocalizedText)] = [:]
@@ -67,6 +68,7 @@ public enum DemoPeople {
                     """
                     SELECT id, name_kk, name_ru, name_en FROM organizations
                     WHERE kind = $1 AND active AND verification = 'verified' AND ($1 <> 'government_body' OR level = 'region')
+                        AND ($1 <> 'business' OR coalesce(max_active_partnerships, 5) >= 5)
                     ORDER BY bin LIMIT 1
                     """,
                     [kind.rawValue]

@@ -7,6 +7,8 @@ public struct Dismissal: Sendable, Equatable {
     public let organizationID: UUID
     public let candidateID: UUID
     public let candidateKind: CandidateKind
+    /// The organization's name or the project's title, as it is now.
+    public let candidateName: LocalizedText
     public let reason: String?
     /// The person who dismissed it; nil when an API token did, which acts for the organization alone.
     public let dismissedBy: UUID?
@@ -24,11 +26,13 @@ public struct Dismissal: Sendable, Equatable {
     public static let maxReasonLength = 500
 
     public init(
-        organizationID: UUID, candidateID: UUID, candidateKind: CandidateKind, reason: String?, dismissedBy: UUID?, dismissedAt: Date
+        organizationID: UUID, candidateID: UUID, candidateKind: CandidateKind, candidateName: LocalizedText = LocalizedText(), reason: String?,
+        dismissedBy: UUID?, dismissedAt: Date
     ) {
         self.organizationID = organizationID
         self.candidateID = candidateID
         self.candidateKind = candidateKind
+        self.candidateName = candidateName
         self.reason = reason
         self.dismissedBy = dismissedBy
         self.dismissedAt = dismissedAt

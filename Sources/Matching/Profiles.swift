@@ -89,3 +89,28 @@ public struct PartnerProfile: Sendable, Equatable {
         annualCSRBudgetKZT.map { max(0, $0 - pledgedKZT) }
     }
 }
+
+/// What a person narrowed a list of projects to: a place (a project there, or covering it), focus
+/// areas (any of them), an upper bound on the unfunded need. Nil or empty parts do not narrow.
+public struct ProjectRestriction: Sendable, Equatable {
+    public var place: String?
+    public var focusAreas: [String]
+    public var maxGapKZT: Int64?
+
+    public init(place: String? = nil, focusAreas: [String] = [], maxGapKZT: Int64? = nil) {
+        self.place = place
+        self.focusAreas = focusAreas
+        self.maxGapKZT = maxGapKZT
+    }
+
+    public var isEmpty: Bool { place == nil && focusAreas.isEmpty && maxGapKZT == nil }
+
+    /// A project working in the place or in a wider unit containing it (a region-wide project
+    /// serves each of its districts), touching one of the areas, with no more than the bound unfunded.
+    public func admits(_ project: ProjectProfile) -> Bool {
+        if let place, !project.regions.contains(where: { KATO.covers(place, $0) || KATO.covers($0, place) }) { return false }
+        if !focusAreas.isEmpty, !project.focusAreas.contains(where: focusAreas.contains) { return false }
+        if let maxGapKZT, project.fundingGapKZT > maxGapKZT { return false }
+        return true
+    }
+}

@@ -42,12 +42,17 @@ public struct MatchOptions: Sendable {
     public var fairExposure: Bool
     public var diversify: Bool
     public var scope: MatchScope
+    /// Lists of projects only (a business's or a government body's): what the asker narrowed them to.
+    public var restriction: ProjectRestriction?
 
-    public init(limit: Int = 10, fairExposure: Bool = true, diversify: Bool = true, scope: MatchScope = .all) {
+    public init(
+        limit: Int = 10, fairExposure: Bool = true, diversify: Bool = true, scope: MatchScope = .all, restriction: ProjectRestriction? = nil
+    ) {
         self.limit = limit
         self.fairExposure = fairExposure
         self.diversify = diversify
         self.scope = scope
+        self.restriction = restriction
     }
 
     /// Vetoes and diversification drop some candidates, so a list that is to be full looks
@@ -104,6 +109,8 @@ public struct MatchService: Sendable {
 
     static let notOpen = "The project is not open, so it is not matched."
     static let inactive = "The organization is deactivated, so it is not matched."
+    public static let partnershipLimitReached =
+        "The business has as many active partnerships as it allows (max_active_partnerships), so no project is recommended until one ends or the limit is raised."
 
     /// Businesses or government bodies for a project; anyone may ask, but a draft only its own NGO.
     public func partners(forProject id: UUID, kind: PartnerKind, options: MatchOptions, by caller: Caller) async throws -> MatchAnswer {
@@ -131,6 +138,10 @@ public struct MatchService: Sendable {
             throw DomainError.notFound(resource: "organization")
         }
         guard organization.profile.isActive else { return MatchAnswer(items: [], notice: Self.inactive) }
+        let profile = organization.profile
+        if profile.kind == .business, let limit = profile.maxActivePartnerships, profile.activePartnerships >= limit {
+            return MatchAnswer(items: [], notice: Self.partnershipLimitReached)
+        }
         let items: [RankedMatch<Subject>] = switch organization.profile.kind {
         case .ngo:
             try await sponsors(forNGO: organization, options: options, index: index)
@@ -339,8 +350,8 @@ public struct MatchService: Sendable {
         let isSponsor = profile.kind == .business
         let count = options.candidates(cap: configuration.candidateLimit)
         let found = isSponsor
-            ? index.projects(forSponsor: profile, taxonomy: scorer.taxonomy, reach: options.reach, limit: count)
-            : index.projects(forGovernment: profile, taxonomy: scorer.taxonomy, limit: count)
+            ? index.projects(forSponsor: profile, taxonomy: scorer.taxonomy, reach: options.reach, limit: count, restriction: options.restriction)
+            : index.projects(forGovernment: profile, taxonomy: scorer.taxonomy, limit: count, restriction: options.restriction)
         let impressions = exposure.impressions(of: found.map(\.profile.id))
         let candidates = zip(found, impressions).compactMap { indexed, impressions -> Ranker.Candidate<Subject>? in
             guard let owner = index.organization(indexed.profile.organizationID) else { return nil }

@@ -14,6 +14,8 @@ public struct Services: Sendable {
     public let matches: MatchService
     /// "Not interested": what an organization's match lists leave out.
     public let dismissals: DismissalService
+    /// A business's shortlist of projects it is weighing.
+    public let shortlists: ShortlistService
     public let partnerships: PartnershipService
     public let rounds: RoundService
     public let tokens: TokenService
@@ -64,6 +66,9 @@ public struct Services: Sendable {
         self.projects = ProjectService(projects: ProjectRepository(pool: pool))
         self.matches = matches
         self.dismissals = DismissalService(dismissals: DismissalRepository(pool: pool), organizations: organizations)
+        self.shortlists = ShortlistService(
+            shortlists: ShortlistRepository(pool: pool), organizations: organizations, projects: ProjectRepository(pool: pool)
+        )
         self.partnerships = PartnershipService(partnerships: partnerships, matches: matches, clock: clock)
         self.rounds = RoundService(rounds: RoundRepository(pool: pool), index: index, organizations: organizations, reference: reference)
         self.tokens = TokenService(tokens: TokenRepository(pool: pool))

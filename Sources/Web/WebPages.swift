@@ -35,6 +35,7 @@ public struct WebPages: Sendable {
         PartnershipPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         BudgetPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         ProjectPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
+        RecommendationPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         ProposePages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         InboxPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         DashboardPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)

@@ -106,6 +106,19 @@ extension AuthorizationMatrixTests {
             (.post, "/workspace/projects/\(world.draftProject)/close", nil)
         },
         Row(name: "GET /workspace/recommendations", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/recommendations", nil) },
+        Row(name: "POST /workspace/recommendations/{id}/dismiss", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/recommendations/\(world.draftProject)/dismiss", nil)
+        },
+        Row(name: "POST /workspace/recommendations/{id}/restore", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/recommendations/\(world.draftProject)/restore", nil)
+        },
+        Row(name: "GET /workspace/shortlist", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/shortlist", nil) },
+        Row(name: "POST /workspace/shortlist/{id}", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/shortlist/\(world.draftProject)", nil)
+        },
+        Row(name: "POST /workspace/shortlist/{id}/remove", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/shortlist/\(world.draftProject)/remove", nil)
+        },
         Row(name: "GET /workspace/propose", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
             (.get, "/workspace/propose?project_id=\(world.draftProject)&business_id=\(world.business)", nil)
         },

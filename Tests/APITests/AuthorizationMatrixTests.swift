@@ -61,6 +61,18 @@ import TestSupport
             _ = try await DismissalRepository(pool: world.pool).put(organization: world.ngo, candidate: world.business, reason: nil, by: nil)
             return (.delete, "/v1/organizations/\(world.ngo)/dismissals/\(world.business)", nil)
         },
+        Row(name: "GET /v1/organizations/{id}/shortlist", expected: [401, 200, 403, 403, 403, 200, 401]) { world in
+            (.get, "/v1/organizations/\(world.business)/shortlist", nil)
+        },
+        // A new project each time, so every caller allowed to shortlist adds it now (201).
+        Row(name: "PUT /v1/organizations/{id}/shortlist/{project_id}", expected: [401, 201, 403, 403, 403, 201, 401]) { world in
+            (.put, "/v1/organizations/\(world.business)/shortlist/\(try await world.openProject())", #"{"note": "Next quarter"}"#)
+        },
+        Row(name: "DELETE /v1/organizations/{id}/shortlist/{project_id}", expected: [401, 204, 403, 403, 403, 204, 401]) { world in
+            let project = try await world.openProject()
+            _ = try await ShortlistRepository(pool: world.pool).put(organization: world.business, project: project, note: nil, by: nil)
+            return (.delete, "/v1/organizations/\(world.business)/shortlist/\(project)", nil)
+        },
         Row(name: "GET /v1/projects", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/projects", nil) },
         Row(name: "POST /v1/projects", expected: [401, 403, 201, 403, 403, 201, 401]) { world in
             (.post, "/v1/projects", #"{"organization_id": "\#(world.ngo)", "title": {"ru": "Проект"}, "regions": ["550000000"], "funding_needed_kzt": 1000000, "duration_months": 6}"#)

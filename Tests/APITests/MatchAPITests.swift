@@ -148,6 +148,74 @@ import TestSupport
         }
     }
 
+    /// A business narrows its list by place, focus area and unfunded need: every project left
+    /// matches, and a project of the unnarrowed list that matches stays.
+    @Test func organizationListsNarrowToPlaceAreaAndGap() async throws {
+        try await withDemo { client, ids in
+            func projects(_ query: String) async throws -> [[String: Any]] {
+                let response = try await client.send(.get, "/v1/organizations/\(ids.business)/matches?limit=50\(query)")
+                #expect(response.status == .ok, "\(query)")
+                return response.items.compactMap { $0["project"] as? [String: Any] }
+            }
+            let all = try await projects("")
+            let first = try #require(all.first)
+            let id = first["id"] as? String
+            let region = try #require((first["regions"] as? [String])?.first).prefix(2) + "0000000"
+            let focus = try #require((first["focus_areas"] as? [String])?.first)
+            let gap = try #require(first["funding_gap_kzt"] as? Int)
+
+            let inRegion = try await projects("&region=\(region)")
+            #expect(inRegion.contains { $0["id"] as? String == id })
+            #expect(inRegion.allSatisfy { ($0["regions"] as? [String] ?? []).contains { $0.hasPrefix(region.prefix(2)) } })
+            let onFocus = try await projects("&focus_area=\(focus)")
+            #expect(onFocus.contains { $0["id"] as? String == id })
+            #expect(onFocus.allSatisfy { ($0["focus_areas"] as? [String] ?? []).contains(focus) })
+            let small = try await projects("&max_gap=\(gap)")
+            #expect(small.contains { $0["id"] as? String == id })
+            #expect(small.allSatisfy { ($0["funding_gap_kzt"] as? Int ?? .max) <= gap })
+            #expect(try await projects("&max_gap=0").allSatisfy { $0["funding_gap_kzt"] as? Int == 0 })
+
+            for query in ["region=123", "region=990000000", "focus_area=nothing", "max_gap=-1", "max_gap=many"] {
+                let response = try await client.send(.get, "/v1/organizations/\(ids.business)/matches?\(query)")
+                #expect(response.status == .unprocessableContent && response.isProblem, "\(query)")
+            }
+        }
+    }
+
+    /// A business with as many active partnerships as it allows gets no projects, and is told why.
+    @Test func aBusinessAtItsPartnershipLimitIsToldWhy() async throws {
+        try await TestDatabase.with(demo: true) { database in
+            let business = try await database.pool.withConnection { connection in
+                try connection.query(
+                    "SELECT id FROM organizations WHERE kind = 'business' AND active AND NOT nationwide ORDER BY created_at, id LIMIT 1"
+                ).rows[0].decode(UUID.self, at: 0)
+            }
+            try await withService(database) { client in
+                let path = "/v1/organizations/\(business)/matches"
+                let before = try await client.send(.get, path)
+                #expect(!before.items.isEmpty && before.json["notice"] == nil)
+                try await database.pool.withConnection { connection in
+                    _ = try connection.query("UPDATE organizations SET max_active_partnerships = 1 WHERE id = $1", [business])
+                    _ = try connection.query(
+                        """
+                        INSERT INTO partnership_stats (subject_id, open_partnerships) VALUES ($1, 1)
+                        ON CONFLICT (subject_id) DO UPDATE SET open_partnerships = greatest(partnership_stats.open_partnerships, 1)
+                        """,
+                        [business]
+                    )
+                }
+                // The index follows the change by notification.
+                var after = try await client.send(.get, path)
+                for _ in 0..<50 where after.json["notice"] == nil {
+                    try await Task.sleep(for: .milliseconds(100))
+                    after = try await client.send(.get, path)
+                }
+                #expect(after.items.isEmpty)
+                #expect((after.json["notice"] as? String)?.contains("max_active_partnerships") == true)
+            }
+        }
+    }
+
     @Test func unknownIdsAre404AndBadParametersAre422() async throws {
         try await withDemo { client, ids in
             for path in ["/v1/projects/\(UUID())/matches", "/v1/projects/\(UUID())/triples", "/v1/organizations/\(UUID())/matches",

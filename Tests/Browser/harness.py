@@ -120,26 +120,32 @@ def say(text=""):
 _driver = None
 
 
+def new_driver():
+    """A chromium of its own: another person's browser, with its own cookies."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("ASAR_BROWSER_CHROMIUM", "/usr/bin/chromium")
+    for argument in ("--headless=new", "--disable-dev-shm-usage", "--window-size=1280,900",
+                     "--disable-gpu", "--no-first-run", "--disable-extensions", "--lang=kk",
+                     "--disable-background-networking", "--disable-component-update"):
+        options.add_argument(argument)
+    if os.geteuid() == 0:
+        options.add_argument("--no-sandbox")
+    # A reader in Kazakhstan: Kazakh first.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "kk,ru;q=0.8,en;q=0.6"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(os.environ.get("ASAR_BROWSER_CHROMEDRIVER", "/usr/bin/chromedriver"))
+    browser = webdriver.Chrome(options=options, service=service)
+    browser.set_page_load_timeout(30)
+    browser.set_script_timeout(30)
+    browser.implicitly_wait(0)
+    return browser
+
+
 def driver():
     """The one chromium of the run, started on first use."""
     global _driver
     if _driver is None:
-        options = webdriver.ChromeOptions()
-        options.binary_location = os.environ.get("ASAR_BROWSER_CHROMIUM", "/usr/bin/chromium")
-        for argument in ("--headless=new", "--disable-dev-shm-usage", "--window-size=1280,900",
-                         "--disable-gpu", "--no-first-run", "--disable-extensions", "--lang=kk",
-                         "--disable-background-networking", "--disable-component-update"):
-            options.add_argument(argument)
-        if os.geteuid() == 0:
-            options.add_argument("--no-sandbox")
-        # A reader in Kazakhstan: Kazakh first.
-        options.add_experimental_option("prefs", {"intl.accept_languages": "kk,ru;q=0.8,en;q=0.6"})
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        service = Service(os.environ.get("ASAR_BROWSER_CHROMEDRIVER", "/usr/bin/chromedriver"))
-        _driver = webdriver.Chrome(options=options, service=service)
-        _driver.set_page_load_timeout(30)
-        _driver.set_script_timeout(30)
-        _driver.implicitly_wait(0)
+        _driver = new_driver()
     return _driver
 
 
@@ -229,12 +235,20 @@ def totp(secret, at=None, step=30, digits=6):
     return str(code).zfill(digits)
 
 
+_LAST_TOTP_WINDOW = {}
+
+
 def fresh_totp(secret, margin=4):
-    """A code with at least `margin` seconds of its 30-second window left."""
-    left = 30 - time.time() % 30
-    if left < margin:
-        time.sleep(left + 0.2)
-    return totp(secret)
+    """A code with at least `margin` seconds of its 30-second window left, and from a window no
+    earlier sign-in of the run used: the service takes each code once."""
+    while True:
+        left = 30 - time.time() % 30
+        window = int(time.time() // 30)
+        if left < margin or window <= _LAST_TOTP_WINDOW.get(secret, -1):
+            time.sleep(left + 0.2)
+            continue
+        _LAST_TOTP_WINDOW[secret] = window
+        return totp(secret)
 
 
 def admin_totp_secret():

@@ -1,10 +1,17 @@
 """Workspaces (issue 13): an akimat's reviewer works through the review queue in the browser,
 and a decision taken from a page opened before a colleague's is refused and explained."""
 
-from harness import BASE, LANGUAGES, NGO_EMAIL, NGO_PASSWORD, SEEDED, BrowserTest, fresh_totp, http
+import time
+import urllib.parse
+
+from selenium.webdriver.support.select import Select
+
+from harness import BASE, LANGUAGES, NGO_EMAIL, NGO_PASSWORD, SEEDED, BrowserTest, fresh_totp, http, json_of, new_driver
 
 AKIMAT_EMAIL = "akimat.member@demo.asar.kz"
 BUSINESS_EMAIL = "business.owner@demo.asar.kz"
+# The demo akimat member's jurisdiction.
+ZHAMBYL = "310000000"
 
 
 class WorkspaceTest(BrowserTest):
@@ -16,15 +23,167 @@ class WorkspaceTest(BrowserTest):
         self.switch_language("en")
 
 
+def sign_in_akimat_member(test):
+    password, key = SEEDED.get(AKIMAT_EMAIL, ("Akimat-Pass-2026", None))
+    test.assertTrue(key, "no TOTP key for the demo akimat member in the seed's table of people")
+    test.sign_in(AKIMAT_EMAIL, password, expect="/sign-in/code")
+    form = test.form_for("/sign-in/code")
+    test.type_into("code", fresh_totp(key), form)
+    test.submit(test.submit_button(form))
+    test.assertEqual(test.path_only(), "/account", f"the akimat member did not land on /account ({test.describe()})")
+
+
+class Journey(WorkspaceTest):
+    """Three people, each in a browser of their own: an NGO publishes a project, a business finds
+    it among its recommendations, keeps it on its shortlist and proposes; the NGO and the akimat
+    consent, the akimat approves, the NGO starts the work and reports with its indicator's value,
+    and the business and the public page show the progress."""
+
+    def act_as(self, browser):
+        self.d = browser
+
+    def open_row(self, list_path, title, page):
+        """Opens the partnership of TITLE from a list of partnerships."""
+        self.go(list_path, page)
+        rows = [row for row in self.els("table tbody tr") if title in row.text]
+        self.assertTrue(rows, f"{title!r} is not in {list_path}")
+        self.follow(self.el("th[scope=row] a", rows[0]))
+
+    def move(self, action, page):
+        form = self.el("section[aria-labelledby=moves-heading] form")
+        self.submit(self.el(f"button[value={action}]", form))
+        self.loaded(page)
+        self.el("div.notice[role=status]")
+
+    def test_three_people_take_a_project_from_publication_to_its_first_report(self):
+        title = f"Drip irrigation for Zhambyl smallholders {int(time.time())}"
+        report = "First 45 hectares under drip irrigation in Baizak district"
+        ngo = self.d
+        business = new_driver()
+        akimat = new_driver()
+        try:
+            # The business signs in; what it backs is on its public profile.
+            self.act_as(business)
+            self.sign_in(BUSINESS_EMAIL, SEEDED.get(BUSINESS_EMAIL, ("Biz-Owner-Pass1", None))[0])
+            profile = self.el("main a[href^='/organizations/']").get_attribute("pathname")
+            focus = json_of(http("GET", "/v1" + profile))["focus_areas"][0]
+
+            # The NGO writes a project in the akimat's region on that area, and publishes it.
+            self.act_as(ngo)
+            self.sign_in(NGO_EMAIL, NGO_PASSWORD)
+            self.go("/workspace/projects/new", "journey-project-form")
+            self.switch_language("en")
+            form = self.form_for("/workspace/projects/new")
+            self.type_into("title", title, form)
+            Select(self.el("#region", form)).select_by_value(ZHAMBYL)
+            Select(self.el("#focus", form)).select_by_value(focus)
+            self.type_into("funding_needed_kzt", "3 000 000", form)
+            self.type_into("duration_months", "12", form)
+            self.submit(self.submit_button(form))
+            self.assertEqual(self.path_only(), "/workspace/projects")
+            row = [r for r in self.els("table tbody tr") if title in r.text]
+            self.assertTrue(row, "the new project is not among the NGO's projects")
+            self.submit(self.el("form[action$='/publish'] button", row[0]))
+            self.el("div.notice[role=status]")
+
+            # The business narrows its recommendations to the akimat's region and the area it backs,
+            # finds the project there, keeps it on its shortlist and proposes from the shortlist.
+            self.act_as(business)
+            self.go("/workspace/recommendations", "recommendations")
+            self.switch_language("en")
+            filters = self.form_for("/workspace/recommendations")
+            self.assert_form_conventions(filters)
+            self.type_into("max_gap", "a few million", filters)
+            self.submit(self.submit_button(filters))
+            self.loaded("recommendations-filter-error", status=400)
+            self.assert_error_summary(["max_gap"])
+            filters = self.form_for("/workspace/recommendations")
+            self.type_into("max_gap", "", filters)
+            Select(self.el("#region", filters)).select_by_value(ZHAMBYL)
+            Select(self.el("#focus", filters)).select_by_value(focus)
+            self.submit(self.submit_button(filters))
+            self.in_every_language("recommendations-filtered")
+            found = [item for item in self.els("ol.results > li") if title in item.text]
+            self.assertTrue(found, f"the new project is not among the business's recommendations for Zhambyl ({self.describe()})")
+            self.submit(self.el("form[action^='/workspace/shortlist/'] button", found[0]))
+            self.loaded("recommendations-saved")
+            self.assertEqual(self.query().get("region"), [ZHAMBYL], "saving lost the filters")
+            found = [item for item in self.els("ol.results > li") if title in item.text]
+            self.assertIn("On your shortlist", found[0].text)
+            self.follow(self.el("a[href='/workspace/shortlist']"))
+            self.in_every_language("shortlist")
+            row = [item for item in self.els("ol.results > li") if title in item.text]
+            self.assertTrue(row, "the saved project is not on the shortlist")
+            self.follow(self.el("a[href^='/workspace/propose?']", row[0]))
+            self.assertEqual(self.path_only(), "/workspace/propose")
+            self.switch_language("en")
+            form = self.form_for("/workspace/propose")
+            akimats = json_of(http("GET", f"/v1/organizations?kind=government_body&region={ZHAMBYL}&limit=100"))["items"]
+            akimat_id = [o["id"] for o in akimats if o.get("jurisdiction") == ZHAMBYL and o.get("level") == "region"][0]
+            Select(self.el("#government_body_id", form)).select_by_value(akimat_id)
+            self.type_into("pledge_kzt", "1 000 000", form)
+            self.type_into("indicator_1_name", "Hectares under drip irrigation", form)
+            self.type_into("indicator_1_unit", "ha", form)
+            self.type_into("indicator_1_baseline", "0", form)
+            self.type_into("indicator_1_target", "120", form)
+            self.submit(self.submit_button(form))
+            self.assertTrue(self.path_only().startswith("/workspace/partnerships/"), f"proposing did not land on the partnership ({self.describe()})")
+            partnership = self.path_only()
+
+            # The NGO consents.
+            self.act_as(ngo)
+            self.open_row("/workspace/partnerships", title, "journey-ngo-partnerships")
+            self.assertEqual(self.path_only(), partnership)
+            self.move("consent", "journey-ngo-consented")
+
+            # The akimat consents as the government partner, then approves from its review queue.
+            self.act_as(akimat)
+            sign_in_akimat_member(self)
+            self.switch_language("en")
+            self.open_row("/workspace/partnerships", title, "journey-akimat-partnerships")
+            self.move("consent", "journey-akimat-consented")
+            self.go("/workspace/reviews", "journey-reviews")
+            rows = [r for r in self.els("table tbody tr") if title in r.text]
+            self.assertTrue(rows, "the partnership the three consented to is not in the akimat's review queue")
+            self.follow(self.el("th[scope=row] a", rows[0]))
+            review = self.path_only()
+            self.submit(self.el("button[value=approve]", self.form_for(review)))
+            self.loaded("journey-approved")
+            self.el("div.notice[role=status]")
+
+            # The NGO starts the work and files its first report with the indicator's value.
+            self.act_as(ngo)
+            self.go(partnership, "journey-ngo-approved")
+            self.move("activate", "journey-ngo-active")
+            form = self.form_for(partnership + "/reports")
+            self.type_into("amount_disbursed_kzt", "400 000", form)
+            self.type_into("beneficiaries_reached", "18", form)
+            self.type_into("text", report, form)
+            self.type_into("value_1", "45", form)
+            self.submit(self.submit_button(form))
+            self.assertEqual(self.path_only(), partnership)
+            self.loaded("journey-reported")
+
+            # The business sees what its money did; so does anyone, on the project's public page.
+            self.act_as(business)
+            self.go(partnership, "journey-business-progress")
+            self.switch_language("en")
+            self.assertIn(report, self.el("main").text, "the business does not see the NGO's report")
+            framework = self.el("div[aria-labelledby='framework-caption'] table").text
+            self.assertIn("45", framework, "the business does not see the indicator's value")
+            project = self.el("dl.facts a[href^='/projects/']").get_attribute("pathname")
+            public = http("GET", project, headers={"Accept-Language": "en"}).text
+            self.assertIn(report, public, "the public project page does not show the report")
+            self.assertIn("Hectares under drip irrigation", public, "the public project page does not show the indicator")
+        finally:
+            self.d = ngo
+            for browser in (business, akimat):
+                browser.quit()
+
+
 class Reviews(WorkspaceTest):
     def sign_in_reviewer(self):
-        password, key = SEEDED.get(AKIMAT_EMAIL, ("Akimat-Pass-2026", None))
-        self.assertTrue(key, "no TOTP key for the demo akimat member in the seed's table of people")
-        self.sign_in(AKIMAT_EMAIL, password, expect="/sign-in/code")
-        form = self.form_for("/sign-in/code")
-        self.type_into("code", fresh_totp(key), form)
-        self.submit(self.submit_button(form))
-        self.assertEqual(self.path_only(), "/account", f"the akimat member did not land on /account ({self.describe()})")
+        sign_in_akimat_member(self)
 
     def test_return_with_comments_and_a_stale_page_cannot_approve(self):
         self.sign_in_reviewer()
@@ -350,3 +509,35 @@ class Proposing(WorkspaceTest):
         self.follow(partners[0])
         self.in_every_language("workspace-project")
         self.assertTrue(self.els("ol.results a.button[href^='/workspace/propose?']"), "no partners recommended for the NGO's open project")
+
+
+class SettingAside(WorkspaceTest):
+    def test_a_business_sets_a_project_aside_and_brings_it_back(self):
+        self.sign_in(BUSINESS_EMAIL, SEEDED.get(BUSINESS_EMAIL, ("Biz-Owner-Pass1", None))[0])
+        self.go("/workspace/recommendations", "recommendations")
+        self.switch_language("en")
+        items = self.els("ol.results > li")
+        self.assertTrue(items, "the demo business has no recommended project")
+        project = items[0].get_attribute("id")
+        title = self.el("a", items[0]).text
+        self.submit(self.el("form[action$='/dismiss'] button", items[0]))
+        self.loaded("recommendations-dismissed")
+        self.el("div.notice[role=status]")
+        self.assertFalse(self.els(f"li#{project}"), "a project set aside is still recommended")
+        # Undone at once, then set aside again.
+        self.submit(self.el("form.undo button"))
+        self.loaded("recommendations-undone")
+        again = self.els(f"li#{project}")
+        self.assertTrue(again, "undoing did not bring the project back")
+        self.submit(self.el("form[action$='/dismiss'] button", again[0]))
+        self.assertFalse(self.els(f"li#{project}"), "a project set aside is still recommended")
+
+        self.follow(self.el("a[href='/workspace/shortlist']"))
+        self.loaded("shortlist-set-aside")
+        aside = [item for item in self.els("ul.set-aside li") if title in item.text]
+        self.assertTrue(aside, "the project set aside is not listed on the shortlist page")
+        self.submit(self.el("form[action$='/restore'] button", aside[0]))
+        self.loaded("shortlist-restored")
+        self.assertFalse([item for item in self.els("ul.set-aside li") if title in item.text], "the project is still set aside")
+        self.go("/workspace/recommendations", "recommendations-after-restoring")
+        self.assertTrue(self.els(f"li#{project}"), "a project brought back is not recommended again")

@@ -130,6 +130,22 @@ import TestSupport
             _ = try await DismissalRepository(pool: world.pool).put(organization: world.ngo, candidate: world.business, reason: nil, by: nil)
             try await services.dismissals.undo(world.business, for: world.ngo, by: caller)
         },
+        // Shortlists: a business's own list, kept by whoever acts for it.
+        Row(name: "shortlists.list", expected: [.unauthenticated, .ok, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.shortlists.list(for: world.business, by: caller)
+        },
+        Row(name: "shortlists.add", expected: [.unauthenticated, .ok, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.shortlists.add(try await world.openProject(), for: world.business, note: "Next quarter", by: caller)
+        },
+        // Only marks lists: empty, never refused, for anyone who may not read the shortlist.
+        Row(name: "shortlists.projectIDs", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            _ = try await services.shortlists.projectIDs(for: world.business, by: caller)
+        },
+        Row(name: "shortlists.remove", expected: [.unauthenticated, .ok, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            let project = try await world.openProject()
+            _ = try await ShortlistRepository(pool: world.pool).put(organization: world.business, project: project, note: nil, by: nil)
+            try await services.shortlists.remove(project, for: world.business, by: caller)
+        },
         Row(name: "partnerships.propose", expected: [.unauthenticated, .ok, .ok, .ok, .forbidden, .ok]) { services, world, caller in
             _ = try await services.partnerships.propose(try await openPartnershipDraft(world), by: caller)
         },
@@ -343,7 +359,7 @@ import TestSupport
             "organizations.deactivate", "organizations.verify",
             "projects.propose", "projects.find", "projects.list", "projects.edit", "projects.publish", "projects.close",
             "matches.partners", "matches.triples", "matches.forOrganization", "matches.proposalTerms",
-            "dismissals.list", "dismissals.dismiss", "dismissals.undo",
+            "dismissals.list", "dismissals.dismiss", "dismissals.undo", "shortlists.list", "shortlists.add", "shortlists.remove", "shortlists.projectIDs",
             "partnerships.propose", "partnerships.list", "partnerships.find", "partnerships.amend", "partnerships.consent",
             "partnerships.withdraw", "partnerships.approve", "partnerships.reject", "partnerships.return", "partnerships.activate",
             "partnerships.report", "partnerships.complete", "partnerships.cancel", "partnerships.events", "partnerships.reports",

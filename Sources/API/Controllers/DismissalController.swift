@@ -50,6 +50,7 @@ struct DismissalResource: Encodable {
     let organizationId: String
     let candidateId: String
     let candidateKind: String
+    let candidateName: LocalizedTextResource
     let reason: String?
     let dismissedBy: String?
     let dismissedAt: Date
@@ -58,6 +59,7 @@ struct DismissalResource: Encodable {
         organizationId = dismissal.organizationID.lowercasedString
         candidateId = dismissal.candidateID.lowercasedString
         candidateKind = dismissal.candidateKind.rawValue
+        candidateName = LocalizedTextResource(dismissal.candidateName)
         reason = dismissal.reason
         dismissedBy = dismissal.dismissedBy?.lowercasedString
         dismissedAt = dismissal.dismissedAt

@@ -39,8 +39,14 @@ struct MatchController {
 
     @Sendable func organizationMatches(_ request: Request, context: AppRequestContext) async throws -> Reply<MatchList> {
         let query = QueryReader(request: request)
-        query.rejectUnknown(["limit", "fair_exposure", "diversify", "scope"])
-        let options = options(query)
+        query.rejectUnknown(["limit", "fair_exposure", "diversify", "scope", "region", "focus_area", "max_gap"])
+        var options = options(query)
+        let restriction = ProjectRestriction(
+            place: query.kato("region"), focusAreas: query.codes("focus_area"),
+            maxGapKZT: query.integer("max_gap", in: 0...OrganizationInput.maxBudgetKZT)
+        )
+        query.issues.add(try await reference.unknownCodes(region: restriction.place, focusAreas: restriction.focusAreas))
+        options.restriction = restriction
         try query.issues.throwIfAny()
         let answer = try await matches.forOrganization(try context.resourceID("organization"), options: options, by: context.caller)
         return try await render(answer, request: request)

@@ -457,7 +457,10 @@ public struct CandidateIndex: Sendable {
 
     /// Open projects worth scoring for a business: plausible by focus, near enough for `reach`
     /// (a nationwide sponsor is near everywhere), of an active NGO; the best `limit` by estimate.
-    public func projects(forSponsor sponsor: PartnerProfile, taxonomy: FocusTaxonomy, reach: Reach, limit: Int) -> [IndexedProject] {
+    public func projects(
+        forSponsor sponsor: PartnerProfile, taxonomy: FocusTaxonomy, reach: Reach, limit: Int, restriction: ProjectRestriction? = nil
+    ) -> [IndexedProject] {
+        let restriction = restriction?.isEmpty == false ? restriction : nil
         let interests = sponsor.focusAreas + sponsor.seeking
         let exact = vocabulary.knownFocusBits(interests)
         let query = Query(
@@ -476,21 +479,21 @@ public struct CandidateIndex: Sendable {
             for slot in projectsByRegion.slots(of: bit) {
                 let regions = projectScan[Int(slot)].regions
                 guard regions & (1 << UInt64(bit)) != 0, regions & visited == 0 else { continue }
-                offerProject(Int(slot), query: query, sponsor: sponsor, top: &top)
+                offerProject(Int(slot), query: query, sponsor: sponsor, restriction: restriction, top: &top)
             }
             visited |= 1 << UInt64(bit)
         }
         let elsewhere = query.focusCeiling + (sponsor.nationwide ? 1.5 : 0) + 1
         if reach == .anywhere || sponsor.nationwide, top.admits(score: elsewhere) {
             for slot in projectScan.indices where projectScan[slot].regions & query.regions == 0 {
-                offerProject(slot, query: query, sponsor: sponsor, top: &top)
+                offerProject(slot, query: query, sponsor: sponsor, restriction: restriction, top: &top)
             }
         }
         return top.sorted().compactMap { projects[Int($0.slot)] }
     }
 
     @inline(__always)
-    private func offerProject(_ slot: Int, query: Query, sponsor: PartnerProfile, top: inout TopSlots) {
+    private func offerProject(_ slot: Int, query: Query, sponsor: PartnerProfile, restriction: ProjectRestriction?, top: inout TopSlots) {
         let record = projectScan[slot]
         guard record.has(ScanRecord.present) else { return }
         guard let focus = Self.focusPoints(record.focus, exact: query.exact, related: query.related, subjectNamesNone: query.namesNoArea) else { return }
@@ -502,12 +505,16 @@ public struct CandidateIndex: Sendable {
         guard top.admits(score: estimate + 1), ownerIsActive(record) else { return }
         if sameRegion, Self.shareDistrict(projectDistricts[slot], query.districts) { estimate += 1 }
         if !query.excludingKeys.isEmpty, query.excludingKeys.contains(record.id) { return }
+        if let restriction, !(projects[slot].map { restriction.admits($0.profile) } ?? false) { return }
         top.offer(score: estimate, id: record.id, slot: Int32(slot))
     }
 
     /// Open projects in a government body's jurisdiction (anywhere for a national body), of an
     /// active NGO; the best `limit` by shared areas, then by how much of the need is unfunded.
-    public func projects(forGovernment body: PartnerProfile, taxonomy: FocusTaxonomy, limit: Int) -> [IndexedProject] {
+    public func projects(
+        forGovernment body: PartnerProfile, taxonomy: FocusTaxonomy, limit: Int, restriction: ProjectRestriction? = nil
+    ) -> [IndexedProject] {
+        let restriction = restriction?.isEmpty == false ? restriction : nil
         let excluding = Set(dismissed(by: body.id).map(UUIDKey.init))
         let interests = body.focusAreas + body.seeking
         let exact = vocabulary.knownFocusBits(interests)
@@ -525,6 +532,7 @@ public struct CandidateIndex: Sendable {
             guard top.admits(score: estimate), ownerIsActive(record) else { return }
             if let jurisdiction, !(projects[slot]?.profile.regions.contains(where: { KATO.covers(jurisdiction, $0) }) ?? false) { return }
             if !excluding.isEmpty, excluding.contains(record.id) { return }
+            if let restriction, !(projects[slot].map { restriction.admits($0.profile) } ?? false) { return }
             top.offer(score: estimate, id: record.id, slot: Int32(slot))
         }
         if let regions {

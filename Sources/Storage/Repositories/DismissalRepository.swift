@@ -89,13 +89,14 @@ public struct DismissalRepository: Sendable {
         }
     }
 
-    /// Dismissals with their candidates' kinds, read from `source` (the table, or the rows a
+    /// Dismissals with their candidates' kinds and names, read from `source` (the table, or the rows a
     /// statement just wrote), with `extra` columns of it.
     static func selected(_ extra: String = "", from source: String = "match_dismissals") -> String {
         """
         SELECT d.organization_id, d.candidate_id, coalesce(o.kind, 'project') AS candidate_kind,
+            coalesce(o.name_kk, p.title_kk) AS name_kk, coalesce(o.name_ru, p.title_ru) AS name_ru, coalesce(o.name_en, p.title_en) AS name_en,
             d.reason, d.dismissed_by, d.dismissed_at\(extra)
-        FROM \(source) d LEFT JOIN organizations o ON o.id = d.candidate_id
+        FROM \(source) d LEFT JOIN organizations o ON o.id = d.candidate_id LEFT JOIN projects p ON p.id = d.candidate_id
         """
     }
 
@@ -107,6 +108,9 @@ public struct DismissalRepository: Sendable {
             organizationID: try row.decode(UUID.self, "organization_id"),
             candidateID: try row.decode(UUID.self, "candidate_id"),
             candidateKind: kind,
+            candidateName: LocalizedText(
+                kk: try row.decode(String?.self, "name_kk"), ru: try row.decode(String?.self, "name_ru"), en: try row.decode(String?.self, "name_en")
+            ),
             reason: try row.decode(String?.self, "reason"),
             dismissedBy: try row.decode(UUID?.self, "dismissed_by"),
             dismissedAt: try row.decode(Date.self, "dismissed_at")

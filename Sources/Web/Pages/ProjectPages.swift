@@ -5,8 +5,7 @@ import Storage
 import UseCases
 
 /// An NGO's projects: publish a draft, close an open one, and for each open project the sponsor
-/// and government body pairs ASAR recommends, each a step from a proposal. For a business: the
-/// projects ASAR recommends to it, each a step from a proposal.
+/// and government body pairs ASAR recommends, each a step from a proposal.
 struct ProjectPages<Context: WebRequestContext>: Sendable {
     let services: Services
     let renderer: Renderer
@@ -20,13 +19,6 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
         router.get("/workspace/projects/{id}", use: partners)
         router.post("/workspace/projects/{id}/publish", use: publish)
         router.post("/workspace/projects/{id}/close", use: close)
-        router.get("/workspace/recommendations", use: recommendations)
-    }
-
-    /// The organization the person acts for: a business, or a government body (projects in its jurisdiction).
-    func actingOrganization(_ context: Context) throws -> UUID {
-        guard let member = context.caller.member else { throw DomainError.forbidden(message: "Act for a business to see its recommendations.") }
-        return member.organizationID
     }
 
     // MARK: - An NGO's projects
@@ -186,32 +178,5 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
             "items": rows, "empty": rows.isEmpty,
         ]
         return workspace.page("workspace-project", title: words.t("project_partners_title"), view: view, request: request, context: context)
-    }
-
-    // MARK: - A business's recommendations
-
-    @Sendable func recommendations(_ request: Request, context: Context) async throws -> Response {
-        try workspace.requireSignedIn(request, context)
-        let words = try await workspace.words(context)
-        // An NGO's recommendations are per project, on its projects' pages.
-        if context.caller.member?.kind == .ngo { return workspace.redirect("/workspace/projects") }
-        let business = try actingOrganization(context)
-        let answer = try await services.matches.forOrganization(business, options: MatchOptions(limit: 20), by: context.caller)
-        let vocabulary = words.snapshot.vocabulary(words.language)
-        let rows = answer.items.compactMap { ranked -> [String: Any]? in
-            guard case .project(let project) = ranked.item else { return nil }
-            return [
-                "id": project.profile.id.lowercasedString, "title": words.text(project.title),
-                "ngo": words.text(project.ownerName),
-                "places": project.profile.regions.map(words.placeName).joined(separator: ", "),
-                "gap": Format.money(project.profile.fundingGapKZT),
-                "score": Format.score(ranked.match.score),
-                "reasons": ranked.match.topReasons(words.language, vocabulary, count: 3),
-                "propose": "/workspace/propose?project_id=\(project.profile.id.lowercasedString)&business_id=\(business.lowercasedString)",
-                "canPropose": !context.caller.isViewer && context.caller.member?.kind == .business,
-            ]
-        }
-        let view: [String: Any] = ["items": rows, "empty": rows.isEmpty, "notice": answer.notice == nil ? false : words.t("recommendations_inactive")]
-        return workspace.page("recommendations", title: words.t("recommendations_title"), view: view, request: request, context: context)
     }
 }

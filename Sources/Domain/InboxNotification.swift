@@ -11,12 +11,14 @@ public enum EmailFrequency: String, Sendable, CaseIterable {
 }
 
 /// One piece of news in a person's inbox: something happened to a partnership of an organization
-/// they belong to.
+/// they belong to, someone joined it, or they were invited to one.
 public struct InboxNotification: Sendable, Equatable {
-    /// A partnership event's action (`propose`, `consent`, `approve`, …) or `overdue`.
+    /// A partnership event's action (`propose`, `consent`, `approve`, …), `report_due`, `overdue`,
+    /// `member_joined` or `member_invited`.
     public let kind: String
     public let id: Int64
-    public let partnershipID: UUID
+    /// Nil for news about members.
+    public let partnershipID: UUID?
     /// The state the partnership reached.
     public let toState: PartnershipState
     /// The organization the person belongs to in it.
@@ -28,11 +30,20 @@ public struct InboxNotification: Sendable, Equatable {
     public let readAt: Date?
     /// The partnership's state now: news of a step it has since left asks nothing any more.
     public let currentState: PartnershipState
+    public let organizationName: LocalizedText
+    /// Member news: who joined.
+    public let aboutPersonName: String?
+    /// Member news: the role joined or invited to.
+    public let role: MembershipRole?
 
     public init(
-        kind: String, id: Int64, partnershipID: UUID, toState: PartnershipState, organizationID: UUID, asGovernmentBody: Bool,
-        projectTitle: LocalizedText, createdAt: Date, readAt: Date?, currentState: PartnershipState
+        kind: String, id: Int64, partnershipID: UUID?, toState: PartnershipState, organizationID: UUID, asGovernmentBody: Bool,
+        projectTitle: LocalizedText, createdAt: Date, readAt: Date?, currentState: PartnershipState,
+        organizationName: LocalizedText = LocalizedText(), aboutPersonName: String? = nil, role: MembershipRole? = nil
     ) {
+        self.organizationName = organizationName
+        self.aboutPersonName = aboutPersonName
+        self.role = role
         self.currentState = currentState
         self.kind = kind
         self.id = id
@@ -52,7 +63,7 @@ public struct InboxNotification: Sendable, Equatable {
         case "propose", "amend", "return": true
         case "consent": toState == .underReview && asGovernmentBody
         case "request_framework_change": asGovernmentBody
-        case "overdue", "approve": !asGovernmentBody
+        case "overdue", "report_due", "approve": !asGovernmentBody
         default: false
         }
     }
@@ -60,7 +71,14 @@ public struct InboxNotification: Sendable, Equatable {
     /// Where the reader acts on it: the review page for the government body while it decides,
     /// the party's page otherwise.
     public var path: String {
+        guard let partnershipID else {
+            // Who joined is on the members' page; an invitation's link is in its mail.
+            return kind == "member_joined" ? "/organizations/\(organizationID.uuidString.lowercased())/members" : "/account"
+        }
         let reviews = asGovernmentBody && (toState == .underReview || kind == "request_framework_change")
         return (reviews ? "/workspace/reviews/" : "/workspace/partnerships/") + partnershipID.uuidString.lowercased()
     }
+
+    /// Whether it is about an organization's people rather than a partnership.
+    public var isAboutMembers: Bool { partnershipID == nil }
 }

@@ -147,11 +147,15 @@ public struct IndicatorProgress: Sendable, Equatable {
 /// a grace period before the partnership counts as overdue.
 public struct ReportingPolicy: Sendable, Equatable {
     public static let defaultGraceDays = 14
+    public static let defaultReminderDays = 7
 
     public let graceDays: Int
+    /// How long before a report is due the NGO is reminded.
+    public let reminderDays: Int
 
-    public init(graceDays: Int = ReportingPolicy.defaultGraceDays) {
+    public init(graceDays: Int = ReportingPolicy.defaultGraceDays, reminderDays: Int = ReportingPolicy.defaultReminderDays) {
         self.graceDays = graceDays
+        self.reminderDays = reminderDays
     }
 
     /// When the next report is due, for an active partnership.

@@ -21,6 +21,9 @@ public enum NotificationMail {
         case "complete": key = "complete"
         case "cancel": key = "cancel"
         case "overdue": key = "overdue"
+        case "report_due": key = "report_due"
+        case "member_joined": key = "member_joined"
+        case "member_invited": key = "member_invited"
         case "request_framework_change": key = notification.asGovernmentBody ? "framework_review" : "framework_requested"
         case "accept_framework_change": key = "framework_accepted"
         case "decline_framework_change": key = "framework_declined"
@@ -44,11 +47,30 @@ public enum NotificationMail {
         "complete": [.en: "Completed, with the final evaluation", .ru: "Завершено, итоговая оценка сдана", .kk: "Аяқталды, қорытынды бағалау тапсырылды"],
         "cancel": [.en: "The partnership was cancelled", .ru: "Партнёрство отменено", .kk: "Серіктестік тоқтатылды"],
         "overdue": [.en: "A report is overdue", .ru: "Отчёт просрочен", .kk: "Есеп кешіктірілді"],
+        "report_due": [.en: "A report is due within a week", .ru: "Срок отчёта — в течение недели", .kk: "Есеп бір апта ішінде тапсырылуы тиіс"],
         "framework_review": [.en: "A change to the results framework waits for your decision", .ru: "Изменение системы результатов ждёт вашего решения", .kk: "Нәтижелер жүйесінің өзгерісі сіздің шешіміңізді күтуде"],
         "framework_requested": [.en: "A change to the results framework was asked for", .ru: "Запрошено изменение системы результатов", .kk: "Нәтижелер жүйесін өзгерту сұралды"],
         "framework_accepted": [.en: "The change to the results framework was accepted", .ru: "Изменение системы результатов принято", .kk: "Нәтижелер жүйесінің өзгерісі қабылданды"],
         "framework_declined": [.en: "The change to the results framework was declined", .ru: "Изменение системы результатов отклонено", .kk: "Нәтижелер жүйесінің өзгерісі қабылданбады"],
+        "member_joined": [.en: "Someone joined your organization", .ru: "В вашу организацию вступил новый участник", .kk: "Ұйымыңызға жаңа қатысушы қосылды"],
+        "member_invited": [.en: "You are invited to join an organization: the link is in your email", .ru: "Вас пригласили в организацию: ссылка в письме", .kk: "Сізді ұйымға шақырды: сілтеме хатта"],
         "other": [.en: "Something changed", .ru: "Есть изменения", .kk: "Өзгерістер бар"],
+    ]
+
+    /// What the news is about: the partnership's project, or for member news the organization
+    /// (and who joined, in which role).
+    public static func subject(_ notification: InboxNotification, _ language: Language) -> String {
+        guard notification.isAboutMembers else { return notification.projectTitle.preferred(language) }
+        let organization = notification.organizationName.preferred(language)
+        let role = notification.role.map { roleNames[$0]?[language] ?? $0.rawValue } ?? ""
+        if let person = notification.aboutPersonName { return "\(organization): \(person), \(role)" }
+        return "\(organization), \(role)"
+    }
+
+    private static let roleNames: [MembershipRole: [Language: String]] = [
+        .owner: [.en: "owner", .ru: "владелец", .kk: "иесі"],
+        .member: [.en: "member", .ru: "участник", .kk: "қатысушы"],
+        .viewer: [.en: "viewer", .ru: "наблюдатель", .kk: "бақылаушы"],
     ]
 
     static func link(_ notification: InboxNotification, publicURL: String) -> String {
@@ -60,7 +82,7 @@ public enum NotificationMail {
     static func single(_ item: MailableNotification, publicURL: String) -> OutboxMail {
         let language = item.language
         // A title may hold line breaks, which a mail header cannot.
-        let title = item.notification.projectTitle.preferred(language).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let title = subject(item.notification, language).split(whereSeparator: \.isWhitespace).joined(separator: " ")
         let headline = headline(item.notification, language)
         let open: String = switch language {
         case .kk: "Ашу"
@@ -88,7 +110,7 @@ public enum NotificationMail {
         case .en: "ASAR: today's news (\(news.count))"
         }
         let lines = news.map { notification in
-            "• \(headline(notification, language)) — \(notification.projectTitle.preferred(language))\n  \(link(notification, publicURL: publicURL))"
+            "• \(headline(notification, language)) — \(Self.subject(notification, language))\n  \(link(notification, publicURL: publicURL))"
         }
         return OutboxMail(recipient: email, subject: subject, body: lines.joined(separator: "\n\n") + "\n\n" + footer(language))
     }

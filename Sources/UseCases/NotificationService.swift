@@ -42,7 +42,7 @@ public struct NotificationService: Sendable {
     }
 }
 
-/// Turns notifications into mail (at once, or a daily digest) and announces overdue reports, every
+/// Turns notifications into mail (at once, or a daily digest) and announces reports coming due and overdue, every
 /// few seconds; the outbox then delivers. `pass()` is one round, for tests.
 public struct NotificationMailer: Service {
     let notifications: NotificationRepository
@@ -88,8 +88,9 @@ public struct NotificationMailer: Service {
         }
     }
 
-    /// Overdue reports announced, messages and digests queued in this round.
+    /// Reports coming due and overdue announced, messages and digests queued in this round.
     public struct Pass: Sendable, Equatable {
+        public let dueSoon: Int
         public let overdue: Int
         public let immediate: Int
         public let digests: Int
@@ -97,6 +98,7 @@ public struct NotificationMailer: Service {
 
     @discardableResult
     public func pass(checkingOverdue: Bool = true) async throws -> Pass {
+        let dueSoon = checkingOverdue ? try await notifications.announceDueSoon(now: clock.now(), days: reporting.reminderDays) : 0
         let overdue = checkingOverdue ? try await notifications.announceOverdue(now: clock.now(), graceDays: reporting.graceDays) : 0
         let now = mailNow()
         var immediate = 0
@@ -109,6 +111,6 @@ public struct NotificationMailer: Service {
             NotificationMail.digest(to: email, language: language, news: news, publicURL: publicURL)
         }
         if immediate + digests > 0 { wakeup.wake() }
-        return Pass(overdue: overdue, immediate: immediate, digests: digests)
+        return Pass(dueSoon: dueSoon, overdue: overdue, immediate: immediate, digests: digests)
     }
 }

@@ -17,7 +17,12 @@ import UseCases
                 let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
                 try await PartnershipPageTests.people(database, world: world)
                 var ngo = try await PartnershipPageTests.signedIn(client, "owner@ngo.example.kz")
-                #expect(String(buffer: try await ngo.get("/inbox").body).contains("Nothing yet."))
+                // The owner heard who joined after them (a member and a viewer), and reads it.
+                let joined = String(buffer: try await ngo.get("/inbox").body)
+                #expect(joined.contains("Inbox (2 new)") && joined.contains("Someone joined your organization"))
+                #expect(joined.contains("member@ngo.example.kz, member") && joined.contains("viewer@ngo.example.kz, viewer"))
+                #expect(try await ngo.post("/inbox/read", []).status == .seeOther)
+                #expect(!String(buffer: try await ngo.get("/inbox").body).contains("new)"))
 
                 // The sponsor proposes (through the API): the NGO's owner has news.
                 let project = try await world.openProject()

@@ -17,9 +17,16 @@ import TestSupport
         let ngoColleague: Person
     }
 
-    static func people(_ world: AccountWorld, _ access: AccessWorld) async throws -> People {
+    /// Without `keepingMemberNews`, the owner's news of the colleague joining is dropped: the
+    /// tests of partnership news count exactly what partnerships bring.
+    static func people(_ world: AccountWorld, _ access: AccessWorld, keepingMemberNews: Bool = false) async throws -> People {
         let ngo = try await world.person("ngo@example.kz", in: [(access.ngo, .owner)], language: .ru)
         let colleague = try await world.person("colleague@example.kz", in: [(access.ngo, .member)])
+        if !keepingMemberNews {
+            try await world.pool.withConnection { connection in
+                _ = try connection.query("DELETE FROM notifications WHERE kind = 'member_joined'")
+            }
+        }
         let sponsor = try await world.person("sponsor@example.kz", in: [(access.business, .owner)], language: .en)
         let reviewer = try await world.person("reviewer@example.kz", in: [(access.akimatInside, .member)])
         let repository = NotificationRepository(pool: world.pool)
@@ -97,6 +104,57 @@ import TestSupport
             let overdue = try await NotificationRepository(pool: database.pool).inbox(of: people.ngo.id, limit: 20).filter { $0.kind == "overdue" }
             #expect(overdue.map(\.partnershipID) == [id])
             #expect(try await NotificationRepository(pool: database.pool).inbox(of: people.reviewer.id, limit: 20).allSatisfy { $0.kind != "overdue" })
+        }
+    }
+
+    @Test func aReportComingDueIsAnnouncedAWeekAheadToTheNGOOnly() async throws {
+        try await TestDatabase.with { database in
+            let world = AccountWorld(database: database)
+            let access = try await AccessWorld.build(pool: database.pool)
+            let people = try await Self.people(world, access)
+            let id = try await access.partnership(in: .active)
+            let mailer = world.services.notificationMailer(logger: Logger(label: "asar.test.notifications"))
+            #expect(try await mailer.pass().dueSoon == 0, "90 days ahead is not soon")
+            world.services.clock.advance(by: 84 * 86_400)
+            #expect(try await mailer.pass().dueSoon == 1)
+            #expect(try await mailer.pass().dueSoon == 0, "announced once")
+            let repository = NotificationRepository(pool: database.pool)
+            let due = try await repository.inbox(of: people.ngo.id, limit: 20).filter { $0.kind == "report_due" }
+            #expect(due.map(\.partnershipID) == [id])
+            #expect(due.first?.needsAction == true)
+            #expect(try await repository.inbox(of: people.sponsor.id, limit: 20).allSatisfy { $0.kind != "report_due" })
+            // Past the due date it is overdue, not coming due.
+            world.services.clock.advance(by: 21 * 86_400)
+            let late = try await mailer.pass()
+            #expect(late.dueSoon == 0 && late.overdue == 1)
+        }
+    }
+
+    @Test func ownersHearWhoJoinedAndAPersonWithAnAccountHearsOfAnInvitation() async throws {
+        try await TestDatabase.with { database in
+            let world = AccountWorld(database: database)
+            let access = try await AccessWorld.build(pool: database.pool)
+            let people = try await Self.people(world, access, keepingMemberNews: true)
+            let repository = NotificationRepository(pool: database.pool)
+            // The colleague joined after the owner: the owner hears who, in which role; the colleague, a member, hears nothing of it.
+            let joined = try #require(try await repository.inbox(of: people.ngo.id, limit: 10).first { $0.kind == "member_joined" })
+            #expect(joined.partnershipID == nil && joined.role == .member && joined.aboutPersonName == people.ngoColleague.displayName)
+            #expect(joined.path == "/organizations/\(access.ngo.lowercasedString)/members")
+            #expect(NotificationMail.subject(joined, .en).contains(people.ngoColleague.displayName))
+            #expect(try await repository.inbox(of: people.ngoColleague.id, limit: 10).isEmpty)
+
+            // The sponsor's owner is invited into the NGO too: an inbox item, no second mail.
+            let owner = try #require(try await world.accounts.session(try await world.signedIn("ngo@example.kz")))
+            try await world.accounts.invite(email: "SPONSOR@example.kz", role: .viewer, to: access.ngo, by: owner)
+            let invited = try #require(try await repository.inbox(of: people.sponsor.id, limit: 10).first { $0.kind == "member_invited" })
+            #expect(invited.role == .viewer && invited.path == "/account" && !invited.needsAction)
+            #expect(NotificationMail.headline(invited, .en).contains("invited"))
+            let mailer = world.services.notificationMailer(logger: Logger(label: "asar.test.notifications"))
+            _ = try await mailer.pass(checkingOverdue: false)
+            let unmailed = try await database.pool.withConnection { connection in
+                try connection.query("SELECT count(*)::int FROM notifications WHERE kind = 'member_invited' AND emailed_at IS NULL").rows[0].decode(Int.self, at: 0)
+            }
+            #expect(unmailed == 0, "the invitation's own mail told them")
         }
     }
 }

@@ -9,8 +9,9 @@ public struct MailableNotification: Sendable, Equatable {
     public let language: Language
 }
 
-/// People's inboxes. Partnership events fill them by trigger (migration 0015); the overdue sweep
-/// adds its own; the mailer turns them into mail.
+/// People's inboxes. Partnership events fill them by trigger (migration 0015), and so do members
+/// joining and invitations (0019); the sweeps of reports coming due and overdue add their own; the
+/// mailer turns them into mail.
 public struct NotificationRepository: Sendable {
     let pool: ConnectionPool
 
@@ -19,13 +20,17 @@ public struct NotificationRepository: Sendable {
     }
 
     static let fields = """
-        n.kind, n.id, n.partnership_id, n.to_state, n.organization_id, x.government_body_id = n.organization_id,
-            pr.title_kk, pr.title_ru, pr.title_en, n.created_at, n.read_at, x.state
+        n.kind, n.id, n.partnership_id, n.to_state, n.organization_id, coalesce(x.government_body_id = n.organization_id, false),
+            pr.title_kk, pr.title_ru, pr.title_en, n.created_at, n.read_at, x.state,
+            o.name_kk, o.name_ru, o.name_en, ap.display_name, n.role
         """
+    // Member news has no partnership.
     static let tables = """
         FROM notifications n
-        JOIN partnerships x ON x.id = n.partnership_id
-        JOIN projects pr ON pr.id = x.project_id
+        JOIN organizations o ON o.id = n.organization_id
+        LEFT JOIN partnerships x ON x.id = n.partnership_id
+        LEFT JOIN projects pr ON pr.id = x.project_id
+        LEFT JOIN people ap ON ap.id = n.about_person_id
         """
     static let columns = "SELECT \(fields) \(tables)"
 
@@ -33,14 +38,17 @@ public struct NotificationRepository: Sendable {
         InboxNotification(
             kind: try row.decode(String.self, at: 0),
             id: try row.decode(Int64.self, at: 1),
-            partnershipID: try row.decode(UUID.self, at: 2),
-            toState: PartnershipState(rawValue: try row.decode(String.self, at: 3)) ?? .proposed,
+            partnershipID: try row.decode(UUID?.self, at: 2),
+            toState: (try row.decode(String?.self, at: 3)).flatMap(PartnershipState.init(rawValue:)) ?? .proposed,
             organizationID: try row.decode(UUID.self, at: 4),
             asGovernmentBody: try row.decode(Bool.self, at: 5),
             projectTitle: try PortalRepository.text(row, from: 6),
             createdAt: try row.decode(Date.self, at: 9),
             readAt: try row.decode(Date?.self, at: 10),
-            currentState: PartnershipState(rawValue: try row.decode(String.self, at: 11)) ?? .proposed
+            currentState: (try row.decode(String?.self, at: 11)).flatMap(PartnershipState.init(rawValue:)) ?? .proposed,
+            organizationName: try PortalRepository.text(row, from: 12),
+            aboutPersonName: try row.decode(String?.self, at: 15),
+            role: (try row.decode(String?.self, at: 16)).flatMap(MembershipRole.init(rawValue:))
         )
     }
 
@@ -137,8 +145,8 @@ public struct NotificationRepository: Sendable {
             ).rows
             for row in rows {
                 let item = MailableNotification(
-                    notification: try Self.decode(row), email: try row.decode(String.self, at: 12),
-                    language: Language(rawValue: try row.decode(String.self, at: 13)) ?? .kk
+                    notification: try Self.decode(row), email: try row.decode(String.self, at: 17),
+                    language: Language(rawValue: try row.decode(String.self, at: 18)) ?? .kk
                 )
                 try MailOutboxRepository.enqueue(compose(item), at: now, on: connection)
                 try connection.query("UPDATE notifications SET emailed_at = $2 WHERE id = $1", [item.notification.id, now])
@@ -189,8 +197,8 @@ public struct NotificationRepository: Sendable {
                     SELECT x.id, x.ngo_id, x.business_id, partnership_report_due(x) AS due_at
                     FROM partnerships x WHERE x.state = 'active'
                 ), noticed AS (
-                    INSERT INTO overdue_notices (partnership_id, due_at)
-                    SELECT id, due_at FROM due WHERE due_at + make_interval(days => $2) < $1
+                    INSERT INTO overdue_notices (partnership_id, due_at, kind)
+                    SELECT id, due_at, 'overdue' FROM due WHERE due_at + make_interval(days => $2) < $1
                     ON CONFLICT DO NOTHING
                     RETURNING partnership_id
                 ), sent AS (
@@ -206,6 +214,36 @@ public struct NotificationRepository: Sendable {
                 SELECT count(*)::int FROM noticed
                 """,
                 [now, Int64(graceDays)]
+            ).first?.decode(Int.self, at: 0) ?? 0
+        }
+    }
+
+    /// Reminds, once per due date, the members of the NGO of every active partnership whose next
+    /// report is due within `days` of `now` and not yet past due. Returns how many partnerships.
+    public func announceDueSoon(now: Date, days: Int) async throws -> Int {
+        try await pool.withTransaction { connection in
+            try connection.query(
+                """
+                WITH due AS (
+                    SELECT x.id, x.ngo_id, partnership_report_due(x) AS due_at
+                    FROM partnerships x WHERE x.state = 'active'
+                ), noticed AS (
+                    INSERT INTO overdue_notices (partnership_id, due_at, kind)
+                    SELECT id, due_at, 'report_due' FROM due WHERE due_at - make_interval(days => $2) <= $1 AND $1 < due_at
+                    ON CONFLICT DO NOTHING
+                    RETURNING partnership_id
+                ), sent AS (
+                    INSERT INTO notifications (person_id, kind, partnership_id, to_state, organization_id, emailed_at)
+                    SELECT m.person_id, 'report_due', d.id, 'active', m.organization_id,
+                        CASE WHEN pe.email_notifications = 'never' THEN $1::timestamptz END
+                    FROM noticed JOIN due d ON d.id = noticed.partnership_id
+                    JOIN memberships m ON m.organization_id = d.ngo_id
+                    JOIN people pe ON pe.id = m.person_id AND NOT pe.disabled
+                    RETURNING 1
+                )
+                SELECT count(*)::int FROM noticed
+                """,
+                [now, Int64(days)]
             ).first?.decode(Int.self, at: 0) ?? 0
         }
     }

@@ -75,7 +75,8 @@ struct InboxPages<Context: WebRequestContext>: Sendable {
                 [
                     "id": String(notification.id),
                     "headline": NotificationMail.headline(notification, words.language),
-                    "project": words.text(notification.projectTitle),
+                    "project": notification.isAboutMembers
+                        ? ["text": NotificationMail.subject(notification, words.language)] as [String: Any] : words.text(notification.projectTitle),
                     "date": words.time(notification.createdAt, withClock: true),
                     "unread": notification.readAt == nil,
                     "action": notification.needsAction,

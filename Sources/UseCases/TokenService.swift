@@ -35,6 +35,19 @@ public struct TokenService: Sendable {
         return try await tokens.list(organizationID: member.organizationID)
     }
 
+    /// Every token there is, for admins only: the admin's page of them.
+    public func all(by caller: Caller) async throws -> [TokenRepository.TokenInfo] {
+        try Access.requireAdmin(caller, to: "list every token")
+        return try await tokens.list()
+    }
+
+    /// Revokes any token, for admins only; not found when there is no such token.
+    public func revokeAny(_ id: UUID, by caller: Caller) async throws -> Bool {
+        try Access.requireAdmin(caller, to: "revoke any token")
+        guard try await tokens.owner(of: id).exists else { throw DomainError.notFound(resource: "token") }
+        return try await tokens.revoke(id)
+    }
+
     /// An organization's tokens, for its owners and admins. Secrets are never listed.
     public func list(of organizationID: UUID, by caller: Caller) async throws -> [TokenRepository.TokenInfo] {
         try Access.requireOwner(caller, organizationID, to: "see its tokens")

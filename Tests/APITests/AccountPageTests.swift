@@ -214,6 +214,19 @@ struct PageVisitor: Sendable {
                 #expect(try await admin.post("/admin/people/\(memberID.lowercasedString)", [("action", "enable")]).status == .seeOther)
                 var back = PageVisitor(client)
                 #expect(try await back.signIn("member@ngo.example.kz", Self.password).headers[.location] == "/account")
+
+                // Every token: the admin sees the NGO's "1C integration" and revokes it; its requests are refused from then on.
+                #expect(try await owner.get("/admin/tokens").status == .forbidden)
+                let tokens = String(buffer: try await admin.get("/admin/tokens").body)
+                #expect(tokens.contains("1C integration"))
+                let row = try #require(tokens.firstMatch(of: /action="\/admin\/tokens\/([0-9a-f-]+)\/revoke"/)?.output.1)
+                let listed = try await TokenRepository(pool: database.pool).list(organizationID: people.ngo)
+                let integration = try #require(listed.first { $0.label == "1C integration" })
+                #expect(try await owner.post("/admin/tokens/\(integration.id.lowercasedString)/revoke", []).status == .forbidden)
+                #expect(try await admin.post("/admin/tokens/\(integration.id.lowercasedString)/revoke", []).headers[.location] == "/admin/tokens?done=revoked")
+                #expect(try await client.send(.get, "/v1/organizations/\(people.ngo)", as: .token(String(token))).status == .unauthorized)
+                #expect(!String(row).isEmpty)
+                #expect(String(buffer: try await admin.get("/admin/tokens?done=revoked").body).contains("Revoked"))
             }
         }
     }

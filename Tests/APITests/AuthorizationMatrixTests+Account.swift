@@ -87,6 +87,10 @@ extension AuthorizationMatrixTests {
         },
         Row(name: "GET /admin/people", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/admin/people", nil) },
         Row(name: "POST /admin/people/{id}", expected: [403, 403, 403, 403, 403, 403, 401]) { world in (.post, "/admin/people/\(world.ngo)", nil) },
+        Row(name: "GET /admin/tokens", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/admin/tokens", nil) },
+        Row(name: "POST /admin/tokens/{token}/revoke", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/admin/tokens/\(world.ngo)/revoke", nil)
+        },
         Row(name: "GET /dashboard", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/dashboard", nil) },
         Row(name: "GET /dashboard.csv", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/dashboard.csv?table=places", nil) },
         Row(name: "GET /inbox", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/inbox", nil) },

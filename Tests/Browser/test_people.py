@@ -102,6 +102,13 @@ class SignIn(BrowserTest):
             self.loaded("admin-people")
         self.assertIn("ngo.owner@demo.asar.kz", self.el("main").text)
         self.assertTrue(self.els("button[value=disable]"), "no one can be suspended")
+        # Every API token, with the organization it acts for.
+        self.follow(self.el("a[href='/account']"))
+        self.follow(self.el("a[href='/admin/tokens']"))
+        for lang in ("kk", "ru", "en"):
+            self.switch_language(lang)
+            self.loaded("admin-tokens")
+        self.assertEqual(self.el("h1").text, "API tokens")
 
     def test_keyboard_only(self):
         """Tab to the skip link, the email, the password; Enter signs in. No clicks."""

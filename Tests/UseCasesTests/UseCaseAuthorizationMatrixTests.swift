@@ -297,6 +297,13 @@ import TestSupport
             // An organization sees only its own tokens.
             if let member = caller.member { #expect(owners == [member.organizationID]) }
         },
+        Row(name: "tokens.all", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, _, caller in
+            _ = try await services.tokens.all(by: caller)
+        },
+        Row(name: "tokens.revokeAny", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            let issued = try await services.tokens.issue(for: world.ngo, label: "to revoke", expiresAt: nil, by: .admin)
+            _ = try await services.tokens.revokeAny(issued.id, by: caller)
+        },
         Row(name: "tokens.revoke", expected: [.unauthenticated, .notFound, .forbidden, .notFound, .notFound, .ok]) { services, world, caller in
             let issued = try await services.tokens.issue(for: world.ngo, label: "to revoke", expiresAt: nil, by: .admin)
             _ = try await services.tokens.revoke(issued.id, by: caller)
@@ -366,7 +373,7 @@ import TestSupport
             "partnerships.feed", "partnerships.framework", "partnerships.requestFrameworkChange", "partnerships.decideFrameworkChange",
             "partnerships.reviewQueue", "partnerships.reviewItem", "partnerships.partyView", "partnerships.partyViews", "partnerships.budget",
             "rounds.run", "rounds.find", "rounds.accept",
-            "tokens.issue", "tokens.list", "tokens.revoke",
+            "tokens.issue", "tokens.list", "tokens.revoke", "tokens.all", "tokens.revokeAny",
             "accounts.verificationQueue", "accounts.verify", "accounts.createPerson",
             "accounts.members", "accounts.changeRole", "accounts.removeMember", "accounts.people",
             "webhooks.register", "webhooks.list", "webhooks.deliveries", "webhooks.disable", "webhooks.replay",

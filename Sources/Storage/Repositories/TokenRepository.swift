@@ -20,6 +20,8 @@ public struct TokenRepository: Sendable {
     public struct TokenInfo: Sendable {
         public let id: UUID
         public let organizationID: UUID?
+        /// Empty for an admin token.
+        public let organizationName: LocalizedText
         public let isAdmin: Bool
         public let label: String
         public let createdAt: Date
@@ -97,13 +99,17 @@ public struct TokenRepository: Sendable {
         try await pool.withConnection { connection in
             try connection.query(
                 """
-                SELECT id, organization_id, is_admin, label, created_at, expires_at, revoked_at FROM api_tokens
-                WHERE $1::uuid IS NULL OR organization_id = $1 ORDER BY created_at, id
+                SELECT t.id, t.organization_id, t.is_admin, t.label, t.created_at, t.expires_at, t.revoked_at, o.name_kk, o.name_ru, o.name_en
+                FROM api_tokens t LEFT JOIN organizations o ON o.id = t.organization_id
+                WHERE $1::uuid IS NULL OR t.organization_id = $1 ORDER BY t.created_at, t.id
                 """,
                 [organizationID]
             ).rows.map { row in
                 TokenInfo(
                     id: try row.decode(UUID.self, at: 0), organizationID: try row.decode(UUID?.self, at: 1),
+                    organizationName: LocalizedText(
+                        kk: try row.decode(String?.self, at: 7), ru: try row.decode(String?.self, at: 8), en: try row.decode(String?.self, at: 9)
+                    ),
                     isAdmin: try row.decode(Bool.self, at: 2), label: try row.decode(String.self, at: 3),
                     createdAt: try row.decode(Date.self, at: 4), expiresAt: try row.decode(Date?.self, at: 5),
                     revokedAt: try row.decode(Date?.self, at: 6)

@@ -47,6 +47,8 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         router.get("/admin/verification", use: verificationQueue)
         router.post("/admin/verification/{id}", use: verify)
         router.get("/admin/people", use: peoplePage)
+        router.get("/admin/tokens", use: allTokensPage)
+        router.post("/admin/tokens/{token}/revoke", use: revokeAnyToken)
         router.post("/admin/people/{id}", use: setPersonDisabled)
     }
 
@@ -654,6 +656,46 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         guard let id = context.parameters.get("token").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
         _ = try await services.tokens.revoke(id, by: context.caller)
         return redirect("/organizations/\(membership.organizationID.lowercasedString)/tokens")
+    }
+
+    // MARK: - Admins: every API token
+
+    /// Every organization's tokens and the admin tokens, newest first, live ones before revoked
+    /// and expired ones; any can be revoked from here.
+    @Sendable func allTokensPage(_ request: Request, context: Context) async throws -> Response {
+        _ = try signedIn(request, context)
+        let words = try await words(context)
+        let now = Date()
+        let tokens = try await services.tokens.all(by: context.caller).sorted { a, b in
+            let aLive = a.revokedAt == nil && (a.expiresAt ?? .distantFuture) > now
+            let bLive = b.revokedAt == nil && (b.expiresAt ?? .distantFuture) > now
+            return aLive != bLive ? aLive : a.createdAt > b.createdAt
+        }
+        let rows = tokens.map { token -> [String: Any] in
+            let expired = (token.expiresAt ?? .distantFuture) <= now
+            let revoked: String? = token.revokedAt.map { words.t("tokens_revoked") + " " + Format.date($0) }
+            let state: String = revoked ?? words.t(expired ? "tokens_expired" : "tokens_active")
+            let organization: [String: Any] = token.organizationID == nil
+                ? ["text": words.t("tokens_admin_token")] : words.text(token.organizationName)
+            var row: [String: Any] = ["id": token.id.lowercasedString, "label": token.label, "organization": organization]
+            row["organizationID"] = token.organizationID?.lowercasedString ?? false
+            row["created"] = Format.date(token.createdAt)
+            row["expires"] = token.expiresAt.map(Format.date) ?? words.t("tokens_never")
+            row["state"] = state
+            row["canRevoke"] = token.revokedAt == nil && !expired
+            return row
+        }
+        var view: [String: Any] = ["tokens": rows, "empty": tokens.isEmpty, "count": Format.integer(tokens.count)]
+        if request.uri.queryParameters["done"] != nil { view["notice"] = words.t("tokens_done_revoked") }
+        return page("admin-tokens", title: words.t("admin_tokens_title"), view: view, request: request, context: context)
+    }
+
+    @Sendable func revokeAnyToken(_ request: Request, context: Context) async throws -> Response {
+        _ = try await FormData.read(request, context: context)
+        _ = try signedIn(request, context)
+        guard let id = context.parameters.get("token").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
+        _ = try await services.tokens.revokeAny(id, by: context.caller)
+        return redirect("/admin/tokens?done=revoked")
     }
 
     // MARK: - Admins: the verification queue

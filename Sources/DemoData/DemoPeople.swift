@@ -58,17 +58,18 @@ public enum DemoPeople {
     ]
 
     /// The demo organization of each kind people join: the verified, active one with the lowest
-    /// BIN (a regional akimat for government bodies; a business with room for five partnerships at
-    /// least, so one tried out does not leave it with nothing recommended), the same on every run.
+    /// BIN (a regional akimat for government bodies; a business with room for five more active
+    /// partnerships, so one tried out does not leave it with nothing recommended), the same on every run.
     public static func organizations(in pool: ConnectionPool) async throws -> [OrganizationKind: (id: UUID, name: LocalizedText)] {
         try await pool.withConnection { connection in
             var found: [OrganizationKind: (id: UUID, name: LocalizedText)] = [:]
             for kind in OrganizationKind.allCases {
                 let row = try connection.query(
                     """
-                    SELECT id, name_kk, name_ru, name_en FROM organizations
+                    SELECT id, name_kk, name_ru, name_en FROM organizations o
                     WHERE kind = $1 AND active AND verification = 'verified' AND ($1 <> 'government_body' OR level = 'region')
-                        AND ($1 <> 'business' OR coalesce(max_active_partnerships, 5) >= 5)
+                        AND ($1 <> 'business' OR max_active_partnerships IS NULL OR max_active_partnerships
+                            - coalesce((SELECT open_partnerships FROM partnership_stats WHERE subject_id = o.id), 0) >= 5)
                     ORDER BY bin LIMIT 1
                     """,
                     [kind.rawValue]

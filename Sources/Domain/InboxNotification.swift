@@ -35,12 +35,16 @@ public struct InboxNotification: Sendable, Equatable {
     public let aboutPersonName: String?
     /// Member news: the role joined or invited to.
     public let role: MembershipRole?
+    /// Whether a report was filed since: news of a report due or overdue then asks nothing more.
+    public let reportedSince: Bool
 
     public init(
         kind: String, id: Int64, partnershipID: UUID?, toState: PartnershipState, organizationID: UUID, asGovernmentBody: Bool,
         projectTitle: LocalizedText, createdAt: Date, readAt: Date?, currentState: PartnershipState,
-        organizationName: LocalizedText = LocalizedText(), aboutPersonName: String? = nil, role: MembershipRole? = nil
+        organizationName: LocalizedText = LocalizedText(), aboutPersonName: String? = nil, role: MembershipRole? = nil,
+        reportedSince: Bool = false
     ) {
+        self.reportedSince = reportedSince
         self.organizationName = organizationName
         self.aboutPersonName = aboutPersonName
         self.role = role
@@ -63,7 +67,8 @@ public struct InboxNotification: Sendable, Equatable {
         case "propose", "amend", "return": true
         case "consent": toState == .underReview && asGovernmentBody
         case "request_framework_change": asGovernmentBody
-        case "overdue", "report_due", "approve": !asGovernmentBody
+        case "overdue", "report_due": !asGovernmentBody && !reportedSince
+        case "approve": !asGovernmentBody
         default: false
         }
     }

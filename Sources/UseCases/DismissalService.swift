@@ -7,10 +7,13 @@ import Storage
 public struct DismissalService: Sendable {
     let dismissals: DismissalRepository
     let organizations: OrganizationRepository
+    /// Caught up after each change, so the list shown next already leaves the candidate out (or back in).
+    let index: LiveCandidateIndex?
 
-    public init(dismissals: DismissalRepository, organizations: OrganizationRepository) {
+    public init(dismissals: DismissalRepository, organizations: OrganizationRepository, index: LiveCandidateIndex? = nil) {
         self.dismissals = dismissals
         self.organizations = organizations
+        self.index = index
     }
 
     /// The organization's dismissals, newest first: for itself (viewers included) and admins.
@@ -47,7 +50,9 @@ public struct DismissalService: Sendable {
                 message: "The lists of a \(owner.fields.kind.rawValue) hold no \(found.kind.rawValue); it may dismiss a \(kinds)."
             )])
         }
-        return try await dismissals.put(organization: organization, candidate: candidate, reason: reason, by: person)
+        let result = try await dismissals.put(organization: organization, candidate: candidate, reason: reason, by: person)
+        try await index?.catchUp()
+        return result
     }
 
     /// Shows a dismissed candidate again; not found when it was not dismissed.
@@ -58,5 +63,6 @@ public struct DismissalService: Sendable {
         guard try await dismissals.delete(organization: organization, candidate: candidate) else {
             throw DomainError.notFound(resource: "dismissal")
         }
+        try await index?.catchUp()
     }
 }

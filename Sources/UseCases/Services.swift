@@ -65,7 +65,7 @@ public struct Services: Sendable {
         self.organizations = OrganizationService(organizations: organizations)
         self.projects = ProjectService(projects: ProjectRepository(pool: pool))
         self.matches = matches
-        self.dismissals = DismissalService(dismissals: DismissalRepository(pool: pool), organizations: organizations)
+        self.dismissals = DismissalService(dismissals: DismissalRepository(pool: pool), organizations: organizations, index: index)
         self.shortlists = ShortlistService(
             shortlists: ShortlistRepository(pool: pool), organizations: organizations, projects: ProjectRepository(pool: pool)
         )

@@ -28,10 +28,11 @@ public struct ShortlistService: Sendable {
         return try await shortlists.projectIDs(of: organization)
     }
 
-    /// Puts an open project on a business's shortlist, or replaces the note of an earlier entry:
-    /// doing it twice leaves one. `person` is the signed-in person behind a page's session.
+    /// Puts an open project on a business's shortlist, or replaces the note of an earlier entry
+    /// (a page, which has no note to give, keeps it: `keepingNote`): doing it twice leaves one.
+    /// `person` is the signed-in person behind a page's session.
     public func add(
-        _ project: UUID, for organization: UUID, note: String?, person: UUID? = nil, by caller: Caller
+        _ project: UUID, for organization: UUID, note: String?, keepingNote: Bool = false, person: UUID? = nil, by caller: Caller
     ) async throws -> (entry: ShortlistEntry, created: Bool) {
         try Access.requireSignedIn(caller)
         let owner = try await organizations.find(organization)
@@ -39,7 +40,8 @@ public struct ShortlistService: Sendable {
         guard owner.fields.kind == .business else {
             throw DomainError.forbidden(message: "Only a business keeps a shortlist of projects to sponsor.")
         }
-        if let note, note.isEmpty || note.count > ShortlistEntry.maxNoteLength {
+        // Counted as the database counts it: in code points.
+        if let note, note.isEmpty || note.unicodeScalars.count > ShortlistEntry.maxNoteLength {
             throw DomainError.invalid([FieldIssue(
                 field: "note", code: "invalid_length", message: "note must be 1 to \(ShortlistEntry.maxNoteLength) characters."
             )])
@@ -50,7 +52,7 @@ public struct ShortlistService: Sendable {
         guard found.fields.status == .open else {
             throw DomainError.conflict(code: "project_not_open", message: "The project is \(found.fields.status.rawValue), so it cannot be shortlisted.")
         }
-        return try await shortlists.put(organization: organization, project: project, note: note, by: person)
+        return try await shortlists.put(organization: organization, project: project, note: note, keepingNote: keepingNote, by: person)
     }
 
     /// Takes a project off the shortlist; not found when it was not on it.

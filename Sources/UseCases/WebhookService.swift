@@ -38,6 +38,9 @@ public struct WebhookService: Sendable {
         self.configuration = configuration
     }
 
+    /// Enough for a few integrations and their staging copies; each one is a delivery per event.
+    public static let maxActive = 10
+
     /// The webhook and its secret, which is shown this once.
     public func register(url: String, for organization: UUID, by caller: Caller) async throws -> (webhook: Webhook, secret: String) {
         try Access.requireOwner(caller, organization, to: "register webhooks")
@@ -51,7 +54,13 @@ public struct WebhookService: Sendable {
             throw DomainError.invalid([FieldIssue(field: "url", code: refusal.code, message: refusal.message)])
         }
         let secret = SecretToken.make(prefix: "whsec_")
-        return (try await webhooks.create(organization: organization, url: trimmed, secret: secret), secret)
+        guard let webhook = try await webhooks.create(organization: organization, url: trimmed, secret: secret, limit: Self.maxActive) else {
+            throw DomainError.invalid([FieldIssue(
+                field: "url", code: "too_many_webhooks",
+                message: "An organization may have at most \(Self.maxActive) webhooks switched on; switch one off first."
+            )])
+        }
+        return (webhook, secret)
     }
 
     public func list(for organization: UUID, by caller: Caller) async throws -> [Webhook] {

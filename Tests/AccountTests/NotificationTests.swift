@@ -123,6 +123,11 @@ import TestSupport
             #expect(due.map(\.partnershipID) == [id])
             #expect(due.first?.needsAction == true)
             #expect(try await repository.inbox(of: people.sponsor.id, limit: 20).allSatisfy { $0.kind != "report_due" })
+            // Once the report is in, the reminder asks nothing more.
+            _ = try await world.services.partnerships.report(
+                id, ReportDraft(amountDisbursedKZT: 0, beneficiariesReached: 1, text: "Week one"), ifMatch: nil, by: try #require(access.identities["ngo"])
+            )
+            #expect(try await repository.inbox(of: people.ngo.id, limit: 20).first { $0.kind == "report_due" }?.needsAction == false)
             // Past the due date it is overdue, not coming due.
             world.services.clock.advance(by: 21 * 86_400)
             let late = try await mailer.pass()

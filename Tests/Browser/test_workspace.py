@@ -71,7 +71,7 @@ class Journey(WorkspaceTest):
             # The NGO writes a project in the akimat's region on that area, and publishes it.
             self.act_as(ngo)
             self.sign_in(NGO_EMAIL, NGO_PASSWORD)
-            self.go("/workspace/projects/new", "journey-project-form")
+            self.go("/workspace/projects/new", "project-form")
             self.switch_language("en")
             form = self.form_for("/workspace/projects/new")
             self.type_into("title", title, form)
@@ -102,7 +102,7 @@ class Journey(WorkspaceTest):
             Select(self.el("#region", filters)).select_by_value(ZHAMBYL)
             Select(self.el("#focus", filters)).select_by_value(focus)
             self.submit(self.submit_button(filters))
-            self.in_every_language("recommendations-filtered")
+            self.loaded("recommendations-filtered")
             found = [item for item in self.els("ol.results > li") if title in item.text]
             self.assertTrue(found, f"the new project is not among the business's recommendations for Zhambyl ({self.describe()})")
             self.submit(self.el("form[action^='/workspace/shortlist/'] button", found[0]))
@@ -132,29 +132,29 @@ class Journey(WorkspaceTest):
 
             # The NGO consents.
             self.act_as(ngo)
-            self.open_row("/workspace/partnerships", title, "journey-ngo-partnerships")
+            self.open_row("/workspace/partnerships", title, "partnerships")
             self.assertEqual(self.path_only(), partnership)
-            self.move("consent", "journey-ngo-consented")
+            self.move("consent", "partnership-done")
 
             # The akimat consents as the government partner, then approves from its review queue.
             self.act_as(akimat)
             sign_in_akimat_member(self)
             self.switch_language("en")
-            self.open_row("/workspace/partnerships", title, "journey-akimat-partnerships")
-            self.move("consent", "journey-akimat-consented")
-            self.go("/workspace/reviews", "journey-reviews")
+            self.open_row("/workspace/partnerships", title, "partnerships")
+            self.move("consent", "partnership-done")
+            self.go("/workspace/reviews", "reviews")
             rows = [r for r in self.els("table tbody tr") if title in r.text]
             self.assertTrue(rows, "the partnership the three consented to is not in the akimat's review queue")
             self.follow(self.el("th[scope=row] a", rows[0]))
             review = self.path_only()
             self.submit(self.el("button[value=approve]", self.form_for(review)))
-            self.loaded("journey-approved")
+            self.loaded("reviews-done")
             self.el("div.notice[role=status]")
 
             # The NGO starts the work and files its first report with the indicator's value.
             self.act_as(ngo)
-            self.go(partnership, "journey-ngo-approved")
-            self.move("activate", "journey-ngo-active")
+            self.go(partnership, "partnership")
+            self.move("activate", "partnership-done")
             form = self.form_for(partnership + "/reports")
             self.type_into("amount_disbursed_kzt", "400 000", form)
             self.type_into("beneficiaries_reached", "18", form)
@@ -162,11 +162,11 @@ class Journey(WorkspaceTest):
             self.type_into("value_1", "45", form)
             self.submit(self.submit_button(form))
             self.assertEqual(self.path_only(), partnership)
-            self.loaded("journey-reported")
+            self.loaded("partnership-reported")
 
             # The business sees what its money did; so does anyone, on the project's public page.
             self.act_as(business)
-            self.go(partnership, "journey-business-progress")
+            self.go(partnership, "partnership-business")
             self.switch_language("en")
             self.assertIn(report, self.el("main").text, "the business does not see the NGO's report")
             framework = self.el("div[aria-labelledby='framework-caption'] table").text
@@ -526,7 +526,7 @@ class SettingAside(WorkspaceTest):
         self.assertFalse(self.els(f"li#{project}"), "a project set aside is still recommended")
         # Undone at once, then set aside again.
         self.submit(self.el("form.undo button"))
-        self.loaded("recommendations-undone")
+        self.loaded("recommendations-dismissed")
         again = self.els(f"li#{project}")
         self.assertTrue(again, "undoing did not bring the project back")
         self.submit(self.el("form[action$='/dismiss'] button", again[0]))
@@ -537,7 +537,7 @@ class SettingAside(WorkspaceTest):
         aside = [item for item in self.els("ul.set-aside li") if title in item.text]
         self.assertTrue(aside, "the project set aside is not listed on the shortlist page")
         self.submit(self.el("form[action$='/restore'] button", aside[0]))
-        self.loaded("shortlist-restored")
+        self.loaded("shortlist-set-aside")
         self.assertFalse([item for item in self.els("ul.set-aside li") if title in item.text], "the project is still set aside")
-        self.go("/workspace/recommendations", "recommendations-after-restoring")
+        self.go("/workspace/recommendations", "recommendations")
         self.assertTrue(self.els(f"li#{project}"), "a project brought back is not recommended again")

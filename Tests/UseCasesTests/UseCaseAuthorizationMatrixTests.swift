@@ -34,7 +34,10 @@ import TestSupport
 
     /// A webhook of the NGO, made directly.
     static func webhook(_ world: AccessWorld) async throws -> UUID {
-        try await WebhookRepository(pool: world.pool).create(organization: world.ngo, url: "http://93.184.216.34/hook", secret: String(repeating: "s", count: 40)).id
+        let made = try await WebhookRepository(pool: world.pool).create(
+            organization: world.ngo, url: "http://93.184.216.34/hook", secret: String(repeating: "s", count: 40), limit: 1_000
+        )
+        return try #require(made).id
     }
 
     static func bin() throws -> String {

@@ -47,6 +47,27 @@ import TestSupport
         }
     }
 
+    @Test func anOrganizationHasAtMostTenWebhooksSwitchedOn() async throws {
+        try await TestDatabase.with { database in
+            let world = try await AccessWorld.build(pool: database.pool)
+            let webhooks = Self.services(database, allowPrivate: true).webhooks
+            let owner = Self.owner(of: world.ngo)
+            var made: [Webhook] = []
+            for number in 1...WebhookService.maxActive {
+                made.append(try await webhooks.register(url: "http://127.0.0.1:9000/hook/\(number)", for: world.ngo, by: owner).webhook)
+            }
+            await #expect(throws: DomainError.invalid([FieldIssue(
+                field: "url", code: "too_many_webhooks", message: "An organization may have at most 10 webhooks switched on; switch one off first."
+            )])) {
+                _ = try await webhooks.register(url: "http://127.0.0.1:9000/hook/11", for: world.ngo, by: owner)
+            }
+            // One switched off makes room.
+            try await webhooks.disable(made[0].id, by: owner)
+            _ = try await webhooks.register(url: "http://127.0.0.1:9000/hook/11", for: world.ngo, by: owner)
+            #expect(try await webhooks.list(for: world.ngo, by: owner).filter { $0.disabledAt == nil }.count == WebhookService.maxActive)
+        }
+    }
+
     @Test func eventsAreDeliveredSignedRetriedWhileTheReceiverFailsAndReplayed() async throws {
         let receiver = try WebhookReceiver()
         try await TestDatabase.with { database in

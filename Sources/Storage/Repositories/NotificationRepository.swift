@@ -22,7 +22,8 @@ public struct NotificationRepository: Sendable {
     static let fields = """
         n.kind, n.id, n.partnership_id, n.to_state, n.organization_id, coalesce(x.government_body_id = n.organization_id, false),
             pr.title_kk, pr.title_ru, pr.title_en, n.created_at, n.read_at, x.state,
-            o.name_kk, o.name_ru, o.name_en, ap.display_name, n.role
+            o.name_kk, o.name_ru, o.name_en, ap.display_name, n.role,
+            EXISTS (SELECT 1 FROM partnership_reports r WHERE r.partnership_id = n.partnership_id AND r.created_at > n.created_at)
         """
     // Member news has no partnership.
     static let tables = """
@@ -48,7 +49,8 @@ public struct NotificationRepository: Sendable {
             currentState: (try row.decode(String?.self, at: 11)).flatMap(PartnershipState.init(rawValue:)) ?? .proposed,
             organizationName: try PortalRepository.text(row, from: 12),
             aboutPersonName: try row.decode(String?.self, at: 15),
-            role: (try row.decode(String?.self, at: 16)).flatMap(MembershipRole.init(rawValue:))
+            role: (try row.decode(String?.self, at: 16)).flatMap(MembershipRole.init(rawValue:)),
+            reportedSince: try row.decode(Bool.self, at: 17)
         )
     }
 
@@ -145,8 +147,8 @@ public struct NotificationRepository: Sendable {
             ).rows
             for row in rows {
                 let item = MailableNotification(
-                    notification: try Self.decode(row), email: try row.decode(String.self, at: 17),
-                    language: Language(rawValue: try row.decode(String.self, at: 18)) ?? .kk
+                    notification: try Self.decode(row), email: try row.decode(String.self, at: 18),
+                    language: Language(rawValue: try row.decode(String.self, at: 19)) ?? .kk
                 )
                 try MailOutboxRepository.enqueue(compose(item), at: now, on: connection)
                 try connection.query("UPDATE notifications SET emailed_at = $2 WHERE id = $1", [item.notification.id, now])

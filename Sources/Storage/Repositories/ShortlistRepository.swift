@@ -28,9 +28,11 @@ public struct ShortlistRepository: Sendable {
         }
     }
 
-    /// Adds a project, or replaces the note and who of an earlier entry (keeping when it was first
-    /// added); `created` tells the two apart.
-    public func put(organization: UUID, project: UUID, note: String?, by person: UUID?) async throws -> (entry: ShortlistEntry, created: Bool) {
+    /// Adds a project, or replaces the note (unless `keepingNote`) and who of an earlier entry
+    /// (keeping when it was first added); `created` tells the two apart.
+    public func put(
+        organization: UUID, project: UUID, note: String?, keepingNote: Bool = false, by person: UUID?
+    ) async throws -> (entry: ShortlistEntry, created: Bool) {
         try await pool.withConnection { connection in
             // One statement, so a removal arriving meanwhile cannot take the row before it is read
             // back. xmax is 0 only on a row version this statement inserted.
@@ -39,12 +41,13 @@ public struct ShortlistRepository: Sendable {
                 WITH put AS (
                     INSERT INTO project_shortlists (organization_id, project_id, note, added_by)
                     VALUES ($1, $2, $3, $4)
-                    ON CONFLICT (organization_id, project_id) DO UPDATE SET note = excluded.note, added_by = excluded.added_by
+                    ON CONFLICT (organization_id, project_id) DO UPDATE
+                    SET note = CASE WHEN $5 THEN project_shortlists.note ELSE excluded.note END, added_by = excluded.added_by
                     RETURNING organization_id, project_id, note, added_by, added_at, xmax = 0 AS created
                 )
                 \(Self.selected(", sl.created", from: "put"))
                 """,
-                [organization, project, note, person]
+                [organization, project, note, person, keepingNote]
             ).rows[0]
             return (try Self.decode(row), try row.decode(Bool.self, "created"))
         }

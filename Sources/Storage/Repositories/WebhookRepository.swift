@@ -18,8 +18,15 @@ public struct WebhookRepository: Sendable {
         self.pool = pool
     }
 
-    public func create(organization: UUID, url: String, secret: String) async throws -> Webhook {
-        try await pool.withConnection { connection in
+    /// A new webhook; nil when the organization has `limit` switched on already.
+    public func create(organization: UUID, url: String, secret: String, limit: Int) async throws -> Webhook? {
+        try await pool.withTransaction { connection in
+            // Registrations of one organization take turns, so two at once cannot both pass the count.
+            try connection.query("SELECT 1 FROM organizations WHERE id = $1 FOR NO KEY UPDATE", [organization])
+            let active = try connection.query(
+                "SELECT count(*)::int FROM webhooks WHERE organization_id = $1 AND disabled_at IS NULL", [organization]
+            ).rows[0].decode(Int.self, at: 0)
+            guard active < limit else { return nil }
             guard let row = try connection.query(
                 "INSERT INTO webhooks (organization_id, url, secret) VALUES ($1, $2, $3) RETURNING id, organization_id, url, created_at, disabled_at",
                 [organization, url, secret]

@@ -65,7 +65,7 @@ extension AccountPages {
             return page("webhooks", title: words.t("webhooks_title"), view: view, request: request, context: context)
         } catch DomainError.invalid(let issues) {
             let code = issues.first?.code ?? ""
-            errors.add("url", words.t(["not_http", "no_host", "unresolvable", "private_address"].contains(code) ? "issue_webhook_\(code)" : "issue_webhook_too_long"))
+            errors.add("url", words.t(["not_http", "no_host", "unresolvable", "private_address", "too_many_webhooks"].contains(code) ? "issue_webhook_\(code)" : "issue_webhook_too_long"))
         }
         let view = try await webhooksView(membership, context: context, words: words, form: form, errors: errors)
         return page("webhooks", title: words.t("webhooks_title"), view: view, request: request, context: context, status: .unprocessableContent)

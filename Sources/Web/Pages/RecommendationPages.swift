@@ -69,13 +69,13 @@ struct RecommendationPages<Context: WebRequestContext>: Sendable {
             return SearchFilters.query(pairs)
         }
 
-        /// The public project search with the same place and area: every open project, not only recommended ones.
+        /// The public project search with the same place and area: every open project, not only
+        /// recommended ones (it filters on the whole need, not the unfunded part, so not on that).
         var searchAll: String {
             var pairs: [(String, String)] = [("status", "open")]
             if !search.region.isEmpty { pairs.append(("region", search.region)) }
             if !search.district.isEmpty { pairs.append(("district", search.district)) }
             if !search.focus.isEmpty { pairs.append(("focus", search.focus)) }
-            if let maxGapKZT { pairs.append(("max_need", String(maxGapKZT))) }
             return "/projects" + SearchFilters.query(pairs)
         }
     }
@@ -88,7 +88,9 @@ struct RecommendationPages<Context: WebRequestContext>: Sendable {
         // An NGO's recommendations are per project, on its projects' pages.
         if context.caller.member?.kind == .ngo { return workspace.redirect("/workspace/projects") }
         let organization = try actingOrganization(context)
-        let filters = Filters(request, words: words)
+        var filters = Filters(request, words: words)
+        // A government body's list is its jurisdiction, always.
+        if context.caller.member?.kind != .business { filters.nearby = false }
         var rows: [[String: Any]] = []
         var notice: Any = false
         if filters.errors.isEmpty {
@@ -131,7 +133,9 @@ struct RecommendationPages<Context: WebRequestContext>: Sendable {
             "isBusiness": context.caller.member?.kind == .business,
         ]
         if let done = request.uri.queryParameters["done"], ["saved", "dismissed", "restored"].contains(String(done)) {
-            view["notice"] = words.t("recommendations_done_\(done)")
+            // A government body keeps no shortlist, so its notice does not point there.
+            let plain = done == "dismissed" && context.caller.member?.kind != .business
+            view["notice"] = words.t("recommendations_done_\(done)" + (plain ? "_plain" : ""))
         }
         // Just set aside: one press brings it back.
         if request.uri.queryParameters["done"] == "dismissed", let project = FormData.query(of: request)["project"].flatMap(UUID.init(uuidString:)),
@@ -161,10 +165,13 @@ struct RecommendationPages<Context: WebRequestContext>: Sendable {
         return workspace.redirect(Self.back(form, or: "/workspace/shortlist", done: "restored"))
     }
 
-    /// Where a form on a list returns: the list it was sent from (a local workspace path only), told what was done.
+    /// Where a form on a list returns: the list it was sent from (the recommendations or the
+    /// shortlist, with their query), told what was done; anything else goes to `fallback`.
     static func back(_ form: FormData, or fallback: String, done: String) -> String {
         let back = form["back"]
-        let path = back.hasPrefix("/workspace/") && !back.contains("//") ? back : fallback
+        let lists = ["/workspace/recommendations", "/workspace/shortlist"]
+        let isList = lists.contains { back == $0 || back.hasPrefix($0 + "?") }
+        let path = isList && !back.contains("\\") && !back.contains("//") ? back : fallback
         return path + (path.contains("?") ? "&" : "?") + "done=" + done
     }
 
@@ -213,9 +220,8 @@ struct RecommendationPages<Context: WebRequestContext>: Sendable {
     @Sendable func add(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request, context: context)
         let session = try WorkspacePage<Context>.signedIn(request, context)
-        let note = String(form["note"].prefix(ShortlistEntry.maxNoteLength))
         _ = try await services.shortlists.add(
-            try workspace.id(context), for: try actingOrganization(context), note: note.isEmpty ? nil : note, person: session.person.id,
+            try workspace.id(context), for: try actingOrganization(context), note: nil, keepingNote: true, person: session.person.id,
             by: context.caller
         )
         return workspace.redirect(Self.back(form, or: "/workspace/shortlist", done: "saved"))

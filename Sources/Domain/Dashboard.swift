@@ -59,3 +59,52 @@ public struct DashboardFilter: Sendable, Equatable {
         self.sponsor = sponsor
     }
 }
+
+/// Where a place's or a focus area's projects stand (drafts left out): how many are open, funded
+/// or closed, what the open ones need against the money placed with them, and how their
+/// partnerships are spread over the stages from proposal to outcome.
+public struct ProjectPipeline: Sendable, Equatable {
+    /// A KATO code, a focus area's code, or "" for the whole selection.
+    public let key: String
+    public let open: Int
+    public let funded: Int
+    public let closed: Int
+    /// The funding open projects need in all.
+    public let openNeedKZT: Int64
+    /// Pledged to open projects in approved and active partnerships.
+    public let placedKZT: Int64
+    public let proposed: Int
+    public let underReview: Int
+    public let approved: Int
+    public let active: Int
+    public let completed: Int
+    /// Rejected, withdrawn or cancelled.
+    public let ended: Int
+
+    public init(
+        key: String, open: Int, funded: Int, closed: Int, openNeedKZT: Int64, placedKZT: Int64,
+        proposed: Int, underReview: Int, approved: Int, active: Int, completed: Int, ended: Int
+    ) {
+        self.key = key
+        self.open = open
+        self.funded = funded
+        self.closed = closed
+        self.openNeedKZT = openNeedKZT
+        self.placedKZT = placedKZT
+        self.proposed = proposed
+        self.underReview = underReview
+        self.approved = approved
+        self.active = active
+        self.completed = completed
+        self.ended = ended
+    }
+
+    public static func empty(_ key: String = "") -> ProjectPipeline {
+        ProjectPipeline(key: key, open: 0, funded: 0, closed: 0, openNeedKZT: 0, placedKZT: 0, proposed: 0, underReview: 0, approved: 0, active: 0, completed: 0, ended: 0)
+    }
+
+    /// What open projects still need.
+    public var unfundedKZT: Int64 { max(0, openNeedKZT - placedKZT) }
+    /// Share of open projects' need placed, rounded down; nil when nothing is needed.
+    public var placedPercent: Int? { openNeedKZT > 0 ? Int(min(placedKZT, openNeedKZT) * 100 / openNeedKZT) : nil }
+}

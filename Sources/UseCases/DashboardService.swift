@@ -24,6 +24,11 @@ public struct DashboardService: Sendable {
         /// region; none for a district), each holding its partnerships.
         public let places: [DashboardFigures]
         public let focusAreas: [DashboardFigures]
+        /// Projects by status, need against money placed, partnerships by stage: for everything
+        /// selected, by the same places, and by focus area.
+        public let pipeline: ProjectPipeline
+        public let pipelineByPlace: [ProjectPipeline]
+        public let pipelineByFocusArea: [ProjectPipeline]
         public let asOf: Date
     }
 
@@ -34,11 +39,16 @@ public struct DashboardService: Sendable {
         async let total = dashboards.figures(filter, by: .total, now: now, graceDays: grace)
         async let places = breaksDownPlaces ? dashboards.figures(filter, by: .places(parent: parent), now: now, graceDays: grace) : []
         async let focus = dashboards.figures(filter, by: .focusAreas, now: now, graceDays: grace)
+        async let pipeline = dashboards.pipeline(filter, by: .total)
+        async let pipelineByPlace = breaksDownPlaces ? dashboards.pipeline(filter, by: .places(parent: parent)) : []
+        async let pipelineByFocusArea = dashboards.pipeline(filter, by: .focusAreas)
         let empty = DashboardFigures(
             key: "", partnerships: 0, active: 0, completed: 0, pledgedKZT: 0, disbursedKZT: 0, beneficiariesReached: 0, indicators: 0, indicatorsMet: 0, overdue: 0
         )
         return Dashboard(
-            filter: filter, total: try await total.first ?? empty, places: try await places, focusAreas: try await focus, asOf: now
+            filter: filter, total: try await total.first ?? empty, places: try await places, focusAreas: try await focus,
+            pipeline: try await pipeline.first ?? .empty(), pipelineByPlace: try await pipelineByPlace,
+            pipelineByFocusArea: try await pipelineByFocusArea, asOf: now
         )
     }
 }

@@ -43,6 +43,25 @@ import UseCases
                 let completed = try await Self.count("SELECT count(*)::int FROM partnerships WHERE state = 'completed'", database)
                 #expect((Int(total[11]) ?? 0) >= completed && completed > 0)
 
+                // Projects and partnerships by stage: the total row against SQL.
+                #expect(html.contains("Projects and partnerships by stage"))
+                let stages = String(buffer: try await visitor.get("/dashboard.csv?table=stages-focus").body).split(separator: "\r\n").map(String.init)
+                #expect(stages.first?.hasPrefix("focus_area,name,open_projects,funded_projects,closed_projects,open_need_kzt,placed_kzt") == true)
+                let all = try #require(stages.last?.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
+                #expect(all[1] == "total")
+                #expect(Int(all[2]) == (try await Self.count("SELECT count(*)::int FROM projects WHERE status = 'open'", database)))
+                #expect(Int(all[4]) == (try await Self.count("SELECT count(*)::int FROM projects WHERE status = 'closed'", database)))
+                let need = try await database.pool.withConnection {
+                    try $0.query("SELECT coalesce(sum(funding_needed_kzt), 0)::bigint FROM projects WHERE status = 'open'").rows[0].decode(Int64.self, at: 0)
+                }
+                #expect(Int64(all[5]) == need)
+                for (column, states) in [(9, "'proposed'"), (10, "'under_review'"), (12, "'active'"), (14, "'rejected', 'withdrawn', 'cancelled'")] {
+                    let expected = try await Self.count("SELECT count(*)::int FROM partnerships WHERE state IN (\(states))", database)
+                    #expect(Int(all[column]) == expected, "\(states)")
+                }
+                #expect(try await visitor.get("/dashboard.csv?table=stages-places").status == .ok)
+                #expect(try await visitor.get("/dashboard.csv?table=nonsense").status == .badRequest)
+
                 // A region breaks down into its districts.
                 let region = String(buffer: try await visitor.get("/dashboard?region=550000000").body)
                 #expect(region.contains("By district"))

@@ -368,7 +368,7 @@ class Monitoring(WorkspaceTest):
         link = self.el("th[scope=row] a", late[0])
         path = link.get_attribute("pathname")
         self.follow(link)
-        self.in_every_language("partnership-overdue")
+        self.loaded("partnership-overdue")
         self.assertIn("Report overdue", self.el("dl.facts").text)
         self.el("#framework-heading")
         form = self.form_for(path + "/reports")

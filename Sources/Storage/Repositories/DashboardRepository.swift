@@ -2,7 +2,8 @@ import Domain
 import Foundation
 import Postgres
 
-/// Monitoring figures over partnerships past approval, grouped by place or focus area.
+/// Monitoring figures over partnerships past approval, and where projects and their partnerships
+/// stand, grouped by place or focus area.
 public struct DashboardRepository: Sendable {
     let pool: ConnectionPool
 
@@ -70,6 +71,70 @@ public struct DashboardRepository: Sendable {
                     completed: try row.decode(Int.self, at: 3), pledgedKZT: try row.decode(Int64.self, at: 4), disbursedKZT: try row.decode(Int64.self, at: 5),
                     beneficiariesReached: try row.decode(Int64.self, at: 6), indicators: try row.decode(Int.self, at: 7),
                     indicatorsMet: try row.decode(Int.self, at: 8), overdue: try row.decode(Int.self, at: 9)
+                )
+            }
+        }
+    }
+
+    /// One row per group that has projects (drafts left out): projects by status, what open ones
+    /// need against the money placed with them, and partnerships by stage. With a sponsor, the
+    /// projects it has partnerships with, and only its partnerships.
+    public func pipeline(_ filter: DashboardFilter, by grouping: Grouping) async throws -> [ProjectPipeline] {
+        let key: String
+        var parameters: [any PostgresEncodable] = [filter.place, filter.focusArea, filter.sponsor]
+        switch grouping {
+        case .places(let parent):
+            key = "code FROM counted, unnest(counted.region_scope) AS code WHERE code IN (SELECT kato FROM regions WHERE parent_kato IS NOT DISTINCT FROM $4::text)"
+            parameters.append(parent)
+        case .focusAreas:
+            key = "code FROM counted, unnest(counted.focus_areas) AS code WHERE true"
+        case .total:
+            key = "''::text AS code FROM counted WHERE true"
+        }
+        let sql = """
+            WITH selected AS (
+                SELECT p.id, p.status, p.region_scope, p.focus_areas, p.funding_needed_kzt
+                FROM projects p
+                WHERE p.status <> 'draft'
+                  AND ($1::text IS NULL OR p.region_scope @> ARRAY[$1::text])
+                  AND ($2::text IS NULL OR p.focus_areas @> ARRAY[$2::text])
+                  AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM partnerships x WHERE x.project_id = p.id AND x.business_id = $3::uuid))
+            ),
+            counted AS (
+                SELECT s.*, coalesce(st.placed, 0) AS placed, coalesce(st.proposed, 0) AS proposed, coalesce(st.under_review, 0) AS under_review,
+                    coalesce(st.approved, 0) AS approved, coalesce(st.active, 0) AS active, coalesce(st.completed, 0) AS completed,
+                    coalesce(st.ended, 0) AS ended
+                FROM selected s
+                LEFT JOIN LATERAL (
+                    SELECT sum(x.pledge_kzt) FILTER (WHERE x.state IN ('approved', 'active')) AS placed,
+                        count(*) FILTER (WHERE x.state = 'proposed') AS proposed,
+                        count(*) FILTER (WHERE x.state = 'under_review') AS under_review,
+                        count(*) FILTER (WHERE x.state = 'approved') AS approved,
+                        count(*) FILTER (WHERE x.state = 'active') AS active,
+                        count(*) FILTER (WHERE x.state = 'completed') AS completed,
+                        count(*) FILTER (WHERE x.state IN ('rejected', 'withdrawn', 'cancelled')) AS ended
+                    FROM partnerships x WHERE x.project_id = s.id AND ($3::uuid IS NULL OR x.business_id = $3::uuid)
+                ) st ON true
+            ),
+            grouped AS (
+                SELECT counted.*, \(key)
+            )
+            SELECT code, count(*) FILTER (WHERE status = 'open')::int, count(*) FILTER (WHERE status = 'funded')::int,
+                count(*) FILTER (WHERE status = 'closed')::int,
+                coalesce(sum(funding_needed_kzt) FILTER (WHERE status = 'open'), 0)::bigint,
+                coalesce(sum(placed) FILTER (WHERE status = 'open'), 0)::bigint,
+                coalesce(sum(proposed), 0)::int, coalesce(sum(under_review), 0)::int, coalesce(sum(approved), 0)::int,
+                coalesce(sum(active), 0)::int, coalesce(sum(completed), 0)::int, coalesce(sum(ended), 0)::int
+            FROM grouped GROUP BY code ORDER BY code
+            """
+        let bound = parameters
+        return try await pool.withConnection { connection in
+            try connection.query(sql, bound).rows.map { row in
+                ProjectPipeline(
+                    key: try row.decode(String.self, at: 0), open: try row.decode(Int.self, at: 1), funded: try row.decode(Int.self, at: 2),
+                    closed: try row.decode(Int.self, at: 3), openNeedKZT: try row.decode(Int64.self, at: 4), placedKZT: try row.decode(Int64.self, at: 5),
+                    proposed: try row.decode(Int.self, at: 6), underReview: try row.decode(Int.self, at: 7), approved: try row.decode(Int.self, at: 8),
+                    active: try row.decode(Int.self, at: 9), completed: try row.decode(Int.self, at: 10), ended: try row.decode(Int.self, at: 11)
                 )
             }
         }

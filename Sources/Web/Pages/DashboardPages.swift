@@ -75,6 +75,13 @@ struct DashboardPages<Context: WebRequestContext>: Sendable {
             "empty": found.total.partnerships == 0,
             "placesCSV": "/dashboard.csv" + SearchFilters.query(chosen.query + [("table", "places")]),
             "focusCSV": "/dashboard.csv" + SearchFilters.query(chosen.query + [("table", "focus")]),
+            "pipelineFigures": pipelineHeadline(found.pipeline, words: words),
+            "pipelinePlaces": found.pipelineByPlace.map { pipelineRow($0, name: words.placeName($0.key)) },
+            "hasPipelinePlaces": !found.pipelineByPlace.isEmpty,
+            "pipelineFocus": found.pipelineByFocusArea.map { pipelineRow($0, name: words.focusName($0.key)) },
+            "hasPipelineFocus": !found.pipelineByFocusArea.isEmpty,
+            "pipelinePlacesCSV": "/dashboard.csv" + SearchFilters.query(chosen.query + [("table", "stages-places")]),
+            "pipelineFocusCSV": "/dashboard.csv" + SearchFilters.query(chosen.query + [("table", "stages-focus")]),
             "asOf": words.time(found.asOf, withClock: true),
             "self": "/dashboard" + query,
         ]
@@ -87,9 +94,27 @@ struct DashboardPages<Context: WebRequestContext>: Sendable {
         let chosen = selection(request, words: words)
         guard chosen.filters.errors.isEmpty, !chosen.sponsorError else { throw PageError.badRequest }
         let table = FormData.query(of: request)["table"] ?? "places"
-        guard table == "places" || table == "focus" else { throw PageError.badRequest }
+        guard ["places", "focus", "stages-places", "stages-focus"].contains(table) else { throw PageError.badRequest }
         let level = chosen.placeLevel(words)
         let found = try await services.dashboards.dashboard(chosen.filter, placesBelow: level.parent, breaksDownPlaces: level.breaksDown, by: context.caller)
+        if table.hasPrefix("stages-") {
+            let byPlace = table == "stages-places"
+            var csv = CSV(header: [
+                byPlace ? "kato" : "focus_area", "name", "open_projects", "funded_projects", "closed_projects", "open_need_kzt", "placed_kzt",
+                "unfunded_kzt", "placed_percent", "proposed", "under_review", "approved", "active", "completed", "ended",
+            ])
+            for row in (byPlace ? found.pipelineByPlace : found.pipelineByFocusArea) + [found.pipeline] {
+                let name = row.key.isEmpty ? "total" : (byPlace ? words.placeName(row.key) : words.focusName(row.key))
+                csv.append([
+                    row.key, name, String(row.open), String(row.funded), String(row.closed), String(row.openNeedKZT), String(row.placedKZT),
+                    String(row.unfundedKZT), row.placedPercent.map(String.init) ?? "", String(row.proposed), String(row.underReview),
+                    String(row.approved), String(row.active), String(row.completed), String(row.ended),
+                ])
+            }
+            var response = Caching.publicResponse(String(decoding: csv.data, as: UTF8.self), contentType: CSV.contentType, request: request)
+            response.headers[.contentDisposition] = "attachment; filename=\"asar-dashboard-\(table).csv\""
+            return response
+        }
         var csv = CSV(header: [
             table == "places" ? "kato" : "focus_area", "name", "partnerships", "active", "completed", "pledged_kzt", "disbursed_kzt",
             "disbursed_percent", "beneficiaries_reached", "cost_per_beneficiary_kzt", "indicators", "indicators_met", "targets_met_percent",
@@ -129,6 +154,27 @@ struct DashboardPages<Context: WebRequestContext>: Sendable {
              "note": words.t("dashboard_targets_note", Format.integer(total.indicatorsMet), Format.integer(total.indicators))],
             ["label": words.t("dashboard_overdue"), "value": percent(total.overduePercent),
              "note": words.t("dashboard_overdue_note", Format.integer(total.overdue), Format.integer(total.active))],
+        ]
+    }
+
+    func pipelineHeadline(_ total: ProjectPipeline, words: Vocabulary) -> [[String: Any]] {
+        [
+            ["label": words.t("dashboard_open_projects"), "value": Format.integer(total.open),
+             "note": words.t("dashboard_open_projects_note", Format.integer(total.funded), Format.integer(total.closed))],
+            ["label": words.t("dashboard_open_need"), "value": Format.money(total.openNeedKZT),
+             "note": words.t("dashboard_open_need_note", Format.money(total.placedKZT), percent(total.placedPercent))],
+            ["label": words.t("dashboard_unfunded"), "value": Format.money(total.unfundedKZT), "note": false],
+            ["label": words.t("dashboard_in_progress"), "value": Format.integer(total.proposed + total.underReview),
+             "note": words.t("dashboard_in_progress_note", Format.integer(total.proposed), Format.integer(total.underReview))],
+        ]
+    }
+
+    func pipelineRow(_ row: ProjectPipeline, name: String) -> [String: Any] {
+        [
+            "name": name, "open": Format.integer(row.open), "need": Format.money(row.openNeedKZT), "placed": Format.money(row.placedKZT),
+            "placedPercent": percent(row.placedPercent), "unfunded": Format.money(row.unfundedKZT),
+            "proposed": Format.integer(row.proposed), "underReview": Format.integer(row.underReview), "approved": Format.integer(row.approved),
+            "active": Format.integer(row.active), "completed": Format.integer(row.completed), "ended": Format.integer(row.ended),
         ]
     }
 

@@ -19,19 +19,27 @@ public struct DashboardRepository: Sendable {
         case total
     }
 
-    /// One row per group that has partnerships; `now` and `graceDays` decide what is overdue.
-    public func figures(_ filter: DashboardFilter, by grouping: Grouping, now: Date, graceDays: Int) async throws -> [DashboardFigures] {
-        let key: String
-        var parameters: [any PostgresEncodable] = [filter.place, filter.focusArea, filter.sponsor, now, Int64(graceDays)]
+    /// The group column of `grouping` over the rows of `source` (with `region_scope` and
+    /// `focus_areas`), and the parameter it needs appended to `parameters`.
+    static func key(_ grouping: Grouping, over source: String, parameters: inout [any PostgresEncodable]) -> String {
         switch grouping {
         case .places(let parent):
-            key = "code FROM base, unnest(base.region_scope) AS code WHERE code IN (SELECT kato FROM regions WHERE parent_kato IS NOT DISTINCT FROM $6::text)"
             parameters.append(parent)
+            return """
+                code FROM \(source), unnest(\(source).region_scope) AS code
+                WHERE code IN (SELECT kato FROM regions WHERE parent_kato IS NOT DISTINCT FROM $\(parameters.count)::text)
+                """
         case .focusAreas:
-            key = "code FROM base, unnest(base.focus_areas) AS code WHERE true"
+            return "code FROM \(source), unnest(\(source).focus_areas) AS code WHERE true"
         case .total:
-            key = "''::text AS code FROM base WHERE true"
+            return "''::text AS code FROM \(source) WHERE true"
         }
+    }
+
+    /// One row per group that has partnerships; `now` and `graceDays` decide what is overdue.
+    public func figures(_ filter: DashboardFilter, by grouping: Grouping, now: Date, graceDays: Int) async throws -> [DashboardFigures] {
+        var parameters: [any PostgresEncodable] = [filter.place, filter.focusArea, filter.sponsor, now, Int64(graceDays)]
+        let key = Self.key(grouping, over: "base", parameters: &parameters)
         let sql = """
             WITH base AS (
                 SELECT x.id, x.state, x.pledge_kzt, p.region_scope, p.focus_areas,
@@ -80,17 +88,8 @@ public struct DashboardRepository: Sendable {
     /// need against the money placed with them, and partnerships by stage. With a sponsor, the
     /// projects it has partnerships with, and only its partnerships.
     public func pipeline(_ filter: DashboardFilter, by grouping: Grouping) async throws -> [ProjectPipeline] {
-        let key: String
         var parameters: [any PostgresEncodable] = [filter.place, filter.focusArea, filter.sponsor]
-        switch grouping {
-        case .places(let parent):
-            key = "code FROM counted, unnest(counted.region_scope) AS code WHERE code IN (SELECT kato FROM regions WHERE parent_kato IS NOT DISTINCT FROM $4::text)"
-            parameters.append(parent)
-        case .focusAreas:
-            key = "code FROM counted, unnest(counted.focus_areas) AS code WHERE true"
-        case .total:
-            key = "''::text AS code FROM counted WHERE true"
-        }
+        let key = Self.key(grouping, over: "counted", parameters: &parameters)
         let sql = """
             WITH selected AS (
                 SELECT p.id, p.status, p.region_scope, p.focus_areas, p.funding_needed_kzt

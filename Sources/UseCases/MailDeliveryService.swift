@@ -28,7 +28,9 @@ public final class MailWakeup: Sendable {
     /// Returns at the next wake-up, after `timeout`, or when the task is cancelled.
     func wait(upTo timeout: Duration) async {
         let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
+            // A timer cancelled because a wake-up came first must not leave a wake-up of its own
+            // behind: the next wait would return at once, and the loop would poll without pause.
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
             self?.wake()
         }
         await withTaskCancellationHandler {

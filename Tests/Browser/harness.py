@@ -108,6 +108,8 @@ BROKEN_ASSETS = {}
 HOSTILE_NAMES = []
 # time spent on screenshots and axe-core
 CAPTURE_SECONDS = [0.0]
+# of which axe-core
+AXE_SECONDS = [0.0]
 
 
 def say(text=""):
@@ -585,7 +587,9 @@ def capture(test, page):
                 out.write(base64.b64decode(shot["data"]))
     finally:
         d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    axe_started = time.monotonic()
     AXE_RESULTS[key] = run_axe(d)
+    AXE_SECONDS[0] += time.monotonic() - axe_started
     CAPTURE_SECONDS[0] += time.monotonic() - started
 
 

@@ -67,7 +67,7 @@ def main(names):
     passed = result.testsRun - len(failed) - len(result.skipped)
     print(f"\n{result.testsRun} browser tests in {time.monotonic() - started:.0f} s"
           f" ({len(result.errors)} of the failures are errors); {len(harness.VISITED)} pages captured"
-          f" (screenshots and axe-core: {harness.CAPTURE_SECONDS[0]:.0f} s) into {harness.SCREENSHOTS}")
+          f" (screenshots and axe-core: {harness.CAPTURE_SECONDS[0]:.0f} s, of which axe-core {harness.AXE_SECONDS[0]:.0f} s) into {harness.SCREENSHOTS}")
     for test, kind in failed:
         print(f"  {kind}: {test.id()}")
     print(f"browser: {passed} passed, {len(failed)} failed, {len(result.skipped)} skipped")

@@ -91,6 +91,44 @@ extension Date: PostgresEncodable, PostgresDecodable {
     }
 }
 
+/// bytea, in the hex format (`\x` and two digits a byte) that PostgreSQL reads and, by default, writes.
+extension Data: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8](repeating: 0, count: 2 + 2 * count)
+        text[0] = UInt8(ascii: "\\")
+        text[1] = UInt8(ascii: "x")
+        for (offset, byte) in enumerated() {
+            text[2 + 2 * offset] = digits[Int(byte >> 4)]
+            text[3 + 2 * offset] = digits[Int(byte & 0x0F)]
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    public init(postgresText: String) throws {
+        let utf8 = Array(postgresText.utf8)
+        guard utf8.count % 2 == 0, utf8.starts(with: [UInt8(ascii: "\\"), UInt8(ascii: "x")]) else {
+            throw decodingError(postgresText, Data.self)
+        }
+        func value(_ digit: UInt8) -> UInt8? {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        var bytes = [UInt8](repeating: 0, count: utf8.count / 2 - 1)
+        for index in bytes.indices {
+            guard let high = value(utf8[2 + 2 * index]), let low = value(utf8[3 + 2 * index]) else {
+                throw decodingError(postgresText, Data.self)
+            }
+            bytes[index] = high << 4 | low
+        }
+        self = Data(bytes)
+    }
+}
+
 extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
     public var postgresText: String? { self?.postgresText }
 }

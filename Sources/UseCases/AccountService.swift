@@ -555,12 +555,6 @@ public struct AccountService: Sendable {
         return try await people.create(row, memberships: memberships)
     }
 
-    /// Organizations waiting for an admin to verify them, oldest first.
-    public func verificationQueue(limit: Int, by caller: Caller) async throws -> [Organization] {
-        try Access.requireAdmin(caller, to: "see the verification queue")
-        return try await people.unverifiedOrganizations(limit: max(1, min(limit, 500)))
-    }
-
     /// Everyone with an account and their roles, for admins.
     public func people(search: String, limit: Int, by caller: Caller) async throws -> [PeopleRepository.PersonWithRoles] {
         try Access.requireAdmin(caller, to: "see everyone's accounts")

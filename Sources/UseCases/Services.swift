@@ -19,8 +19,10 @@ public struct Services: Sendable {
     public let partnerships: PartnershipService
     public let rounds: RoundService
     public let tokens: TokenService
-    /// People: sign-in, sessions, joining, password resets, the verification queue.
+    /// People: sign-in, sessions, joining, password resets.
     public let accounts: AccountService
+    /// Documents organizations give for their verification, and the verification queue.
+    public let documents: DocumentService
     let accountConfiguration: AccountConfiguration
     let mailWakeup: MailWakeup
     /// The public portal's pages: home figures, profiles, project pages, regions.
@@ -78,6 +80,9 @@ public struct Services: Sendable {
         self.accounts = AccountService(
             people: PeopleRepository(pool: pool), sessions: SessionRepository(pool: pool), organizations: self.organizations,
             configuration: accounts, wakeup: wakeup
+        )
+        self.documents = DocumentService(
+            documents: DocumentRepository(pool: pool), organizations: organizations, people: PeopleRepository(pool: pool)
         )
         self.portal = PortalService(
             portal: PortalRepository(pool: pool), organizations: organizations,

@@ -48,6 +48,26 @@ struct PageVisitor: Sendable {
         return response
     }
 
+    /// Posts a form with one file as a browser does (multipart/form-data), with this visitor's CSRF token.
+    mutating func upload(
+        _ path: String, _ fields: [(String, String)], file: (field: String, name: String, bytes: [UInt8]), csrf override: String? = nil
+    ) async throws -> TestResponse {
+        if cookies["asar_csrf"] == nil { _ = try await get("/sign-in") }
+        let boundary = "----asar-test-\(UUID().uuidString)"
+        var body = ByteBuffer()
+        for (name, value) in [("csrf", override ?? csrf)] + fields {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\n")
+        body.writeString("Content-Type: application/octet-stream\r\n\r\n")
+        body.writeBytes(file.bytes)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        let headers: HTTPFields = [.acceptLanguage: "en", .cookie: cookieHeader, .contentType: "multipart/form-data; boundary=\(boundary)"]
+        let response = try await client.execute(uri: path, method: .post, headers: headers, body: body)
+        keep(response)
+        return response
+    }
+
     mutating func signIn(_ email: String, _ password: String, totp: String? = nil) async throws -> TestResponse {
         let response = try await post("/sign-in", [("email", email), ("password", password)])
         guard let totp, response.headers[.location] == "/sign-in/code" else { return response }
@@ -227,6 +247,60 @@ struct PageVisitor: Sendable {
                 #expect(try await client.send(.get, "/v1/organizations/\(people.ngo)", as: .token(String(token))).status == .unauthorized)
                 #expect(!String(row).isEmpty)
                 #expect(String(buffer: try await admin.get("/admin/tokens?done=revoked").body).contains("Revoked"))
+            }
+        }
+    }
+
+    @Test func anOwnerGivesDocumentsThatOnlyItsPeopleAndTheAdminsSeeAndTheQueueWeighs() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                let people = try await Self.people(database, world: world)
+                try await database.pool.withConnection { try $0.query("UPDATE organizations SET verification = 'unverified' WHERE id = $1", [people.ngo]) }
+                let pdf = Array("%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n".utf8)
+                let path = "/organizations/\(people.ngo.lowercasedString)/documents"
+
+                var owner = PageVisitor(client)
+                #expect(try await owner.signIn("owner@ngo.example.kz", Self.password).status == .seeOther)
+                #expect(try await owner.upload(path, [("kind", "charter")], file: ("file", "x.pdf", pdf), csrf: "forged").status == .forbidden)
+                let refused = try await owner.upload(path, [("kind", "charter")], file: ("file", "page.html", Array("<html><script>alert(1)</script>".utf8)))
+                #expect(refused.status == .unprocessableContent)
+                #expect(String(buffer: refused.body).contains(#"id="file-error""#), "the reason stands beside the file field")
+                #expect(String(buffer: refused.body).contains(#"<option value="charter" selected>"#), "the kind chosen is kept")
+                let uploaded = try await owner.upload(path, [("kind", "registration_certificate")], file: ("file", "Свидетельство 2024.pdf", pdf))
+                #expect(uploaded.headers[.location] == "\(path)?done=uploaded")
+                let listed = String(buffer: try await owner.get("\(path)?done=uploaded").body)
+                let link = try #require(listed.firstMatch(of: /href="(\/organizations\/[0-9a-f-]+\/documents\/[0-9a-f-]+)" download>Свидетельство 2024\.pdf</)?.output.1)
+
+                let download = try await owner.get(String(link))
+                #expect(download.status == .ok)
+                #expect(Array(download.body.readableBytesView) == pdf, "the bytes come back as given")
+                #expect(download.headers[.contentType] == "application/pdf")
+                #expect(download.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+                #expect(download.headers[.contentSecurityPolicy]?.hasPrefix("sandbox") == true)
+                #expect(download.headers[.xContentTypeOptions] == "nosniff")
+
+                var member = PageVisitor(client)
+                #expect(try await member.signIn("member@ngo.example.kz", Self.password).status == .seeOther)
+                let seen = String(buffer: try await member.get(path).body)
+                #expect(seen.contains("Свидетельство 2024.pdf") && !seen.contains(#"enctype="multipart/form-data""#), "a member reads, an owner uploads")
+                #expect(try await member.upload(path, [("kind", "charter")], file: ("file", "c.pdf", pdf)).status == .forbidden)
+                #expect(try await member.get("/organizations/\(world.business)/documents").status == .notFound)
+
+                var admin = PageVisitor(client)
+                #expect(try await admin.signIn("admin@asar.example.kz", Self.password, totp: people.adminSecret).status == .seeOther)
+                let queue = String(buffer: try await admin.get("/admin/verification").body)
+                #expect(queue.contains("href=\"\(link)\""), "the queue links the document")
+                #expect(queue.contains("registered 1994-01, resident legal entity, head unit"), "what the BIN says")
+                #expect(queue.contains("owner@ngo.example.kz"), "who registered it")
+                #expect(!queue.contains("No certificate of state registration"), "a certificate was given")
+                #expect(try await admin.get(String(link)).status == .ok)
+                var stranger = PageVisitor(client)
+                #expect(try await stranger.get(String(link)).status == .seeOther, "signed out: to the sign-in page")
+
+                #expect(try await owner.post("\(link)/remove", []).headers[.location] == "\(path)?done=removed")
+                #expect(try await owner.get(String(link)).status == .notFound)
+                #expect(String(buffer: try await admin.get("/admin/verification").body).contains("No certificate of state registration"))
             }
         }
     }

@@ -42,6 +42,18 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /organizations/{id}/tokens/{token}/revoke", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/organizations/\(world.ngo)/tokens/\(world.ngo)/revoke", nil)
         },
+        Row(name: "GET /organizations/{id}/documents", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/organizations/\(world.ngo)/documents", nil)
+        },
+        Row(name: "POST /organizations/{id}/documents", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/organizations/\(world.ngo)/documents", nil)
+        },
+        Row(name: "GET /organizations/{id}/documents/{document}", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/organizations/\(world.ngo)/documents/\(world.ngo)", nil)
+        },
+        Row(name: "POST /organizations/{id}/documents/{document}/remove", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/organizations/\(world.ngo)/documents/\(world.ngo)/remove", nil)
+        },
         Row(name: "GET /workspace/partnerships", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/partnerships", nil) },
         Row(name: "GET /workspace/partnerships/{id}", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
             (.get, "/workspace/partnerships/\(world.ngo)", nil)

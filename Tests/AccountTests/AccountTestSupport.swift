@@ -14,6 +14,7 @@ struct AccountWorld {
     let clock: TestClock
     let pool: ConnectionPool
     var accounts: AccountService { services.accounts }
+    var documents: DocumentService { services.documents }
 
     /// `passwordCost` is bcrypt's: the service's 12 where passwords are the subject (SignInTests),
     /// 4 elsewhere, so that hashing does not starve the timing tests that run beside these.

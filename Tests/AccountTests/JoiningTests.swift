@@ -26,10 +26,10 @@ import TestSupport
             #expect(session.caller.isOwner(of: organization.id))
 
             // It waits in the admins' queue, which only admins see.
-            #expect(try await world.accounts.verificationQueue(limit: 50, by: .admin).map(\.id).contains(organization.id))
-            await #expect(throws: DomainError.self) { try await world.accounts.verificationQueue(limit: 50, by: session.caller) }
+            #expect(try await world.documents.verificationQueue(limit: 50, by: .admin).map(\.organization.id).contains(organization.id))
+            await #expect(throws: DomainError.self) { try await world.documents.verificationQueue(limit: 50, by: session.caller) }
             _ = try await world.accounts.verify(organization.id, as: .verified, by: .admin)
-            #expect(!(try await world.accounts.verificationQueue(limit: 50, by: .admin).map(\.id).contains(organization.id)))
+            #expect(!(try await world.documents.verificationQueue(limit: 50, by: .admin).map(\.organization.id).contains(organization.id)))
         }
     }
 

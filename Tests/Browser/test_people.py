@@ -1,10 +1,13 @@
 """People: signing in and out (password, TOTP, keyboard only), registering an organization, and a
 forgotten password reset through the mail."""
 
+import os
+import tempfile
 import time
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from harness import (ADMIN_EMAIL, ADMIN_PASSWORD, BASE, HOSTILE_NAMES, NGO_EMAIL, NGO_PASSWORD, SCRIPT_PAYLOAD,
                      BrowserTest, admin_totp_secret,
@@ -94,6 +97,10 @@ class SignIn(BrowserTest):
         for name in HOSTILE_NAMES:
             self.assertIn(name.replace("\u202e", "").split()[0], text, "a registered organization is missing from the queue")
             self.assertIn(SCRIPT_PAYLOAD, text, "the queue does not show the markup typed into a name as text")
+        # What the admin weighs: what each BIN says, and the documents given (Register's certificate).
+        readings = [dd.text for dd in self.els("main dl.facts dd:first-of-type")]
+        self.assertTrue(readings and all(" — " in r for r in readings), f"the queue does not say what each BIN records: {readings}")
+        self.assertIn("Куәлік.pdf", [a.text for a in self.els("main a[download]")], "the registered organization's certificate is not linked")
         # People and their roles: every demo person, the admin's own row without a suspend button.
         self.follow(self.el("a[href='/account']"))
         self.follow(self.el("a[href='/admin/people']"))
@@ -174,6 +181,32 @@ class Register(BrowserTest):
         self.assertFalse(self.els("div.error-summary"), f"registration refused: {self.describe()}")
         self.assertNotEqual(self.path_only(), "/register", "registration stayed on /register")
         self.loaded("registered", status=None)
+        # The new owner gives the papers the admins verify it by: a web page is refused beside
+        # the field, a PDF is kept (the admin's queue in SignIn.test_two_factor links it).
+        self.d.get(BASE + "/account")
+        link = self.el("a[href$='/documents']")
+        documents_path = link.get_attribute("href").replace(BASE, "")
+        self.follow(link)
+        self.loaded("documents")
+        folder = tempfile.mkdtemp(prefix="asar-documents-")
+        page, certificate = os.path.join(folder, "page.html"), os.path.join(folder, "Куәлік.pdf")
+        with open(page, "w") as out:
+            out.write("<html><script>alert(1)</script></html>")
+        with open(certificate, "wb") as out:
+            out.write(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+        form = self.form_for(documents_path)
+        self.assert_form_conventions(form)
+        self.field("file", form).send_keys(page)
+        self.submit(self.submit_button(form))
+        self.loaded("documents-error", status=None)
+        self.assert_error_summary(["file"])
+        form = self.form_for(documents_path)
+        Select(self.field("kind", form)).select_by_value("registration_certificate")
+        self.field("file", form).send_keys(certificate)
+        self.submit(self.submit_button(form))
+        self.assertFalse(self.els("div.error-summary"), f"the certificate was refused: {self.describe()}")
+        self.loaded("documents-uploaded")
+        self.assertIn("Куәлік.pdf", self.el("main table").text)
         # Forgotten password: the mail brings a link to the public URL.
         self.d.execute_cdp_cmd("Network.clearBrowserCookies", {})
         self.go("/password/forgot", "password-forgot")

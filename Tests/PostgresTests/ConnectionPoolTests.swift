@@ -26,6 +26,19 @@ import TestSupport
         }
     }
 
+    @Test func byteaRoundTripsEveryByteValue() async throws {
+        try await TestDatabase.with { database in
+            let bytes = Data((0..<3 * 256).map { UInt8($0 % 256) })
+            let row = try await database.pool.withConnection { connection in
+                try connection.query("SELECT $1::bytea, octet_length($1::bytea), '\\x'::bytea", [bytes]).rows[0]
+            }
+            #expect(try row.decode(Data.self, at: 0) == bytes)
+            #expect(try row.decode(Int.self, at: 1) == bytes.count, "PostgreSQL read the hex as bytes, not as text")
+            #expect(try row.decode(Data.self, at: 2).isEmpty)
+            #expect(throws: PostgresError.self) { try Data(postgresText: "\\x0g") }
+        }
+    }
+
     @Test func serverErrorsCarryTheirSQLState() async throws {
         try await TestDatabase.with { database in
             await #expect {

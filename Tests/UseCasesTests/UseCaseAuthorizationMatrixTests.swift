@@ -40,6 +40,9 @@ import TestSupport
         return try #require(made).id
     }
 
+    /// The smallest file that passes for a PDF.
+    static let pdf = Array("%PDF-1.4\n%%EOF\n".utf8)
+
     static func bin() throws -> String {
         try AccessWorld.validBIN(startingAt: String(format: "1105400%03d", Int.random(in: 0...999)))
     }
@@ -311,9 +314,24 @@ import TestSupport
             let issued = try await services.tokens.issue(for: world.ngo, label: "to revoke", expiresAt: nil, by: .admin)
             _ = try await services.tokens.revoke(issued.id, by: caller)
         },
+        // Documents (API tokens act as members, so the NGO's may read but not upload or remove)
+        Row(name: "documents.upload", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.documents.upload(to: world.ngo, kind: "charter", fileName: "charter.pdf", content: Self.pdf, by: caller)
+        },
+        Row(name: "documents.list", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.documents.list(of: world.ngo, by: caller)
+        },
+        Row(name: "documents.content", expected: [.unauthenticated, .notFound, .ok, .notFound, .notFound, .ok]) { services, world, caller in
+            let stored = try await services.documents.upload(to: world.ngo, kind: "other", fileName: "a.pdf", content: Self.pdf, by: .admin)
+            _ = try await services.documents.content(stored.id, of: world.ngo, by: caller)
+        },
+        Row(name: "documents.delete", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            let stored = try await services.documents.upload(to: world.ngo, kind: "other", fileName: "a.pdf", content: Self.pdf, by: .admin)
+            try await services.documents.delete(stored.id, of: world.ngo, by: caller)
+        },
         // Accounts (the rest of AccountService works on session tokens, see Tests/AccountTests)
-        Row(name: "accounts.verificationQueue", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, _, caller in
-            _ = try await services.accounts.verificationQueue(limit: 10, by: caller)
+        Row(name: "documents.verificationQueue", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, _, caller in
+            _ = try await services.documents.verificationQueue(limit: 10, by: caller)
         },
         Row(name: "accounts.verify", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.accounts.verify(world.spare, as: .suspended, by: caller)
@@ -377,7 +395,8 @@ import TestSupport
             "partnerships.reviewQueue", "partnerships.reviewItem", "partnerships.partyView", "partnerships.partyViews", "partnerships.budget",
             "rounds.run", "rounds.find", "rounds.accept",
             "tokens.issue", "tokens.list", "tokens.revoke", "tokens.all", "tokens.revokeAny",
-            "accounts.verificationQueue", "accounts.verify", "accounts.createPerson",
+            "documents.upload", "documents.list", "documents.content", "documents.delete",
+            "documents.verificationQueue", "accounts.verify", "accounts.createPerson",
             "accounts.members", "accounts.changeRole", "accounts.removeMember", "accounts.people",
             "webhooks.register", "webhooks.list", "webhooks.deliveries", "webhooks.disable", "webhooks.replay",
         ]

@@ -209,7 +209,7 @@ public struct PeopleRepository: Sendable {
         try await pool.withConnection { connection in
             try connection.query(
                 """
-                SELECT \(Self.personColumns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")), m.role
+                SELECT \(Self.personColumnsOfP), m.role
                 FROM memberships m JOIN people p ON p.id = m.person_id
                 WHERE m.organization_id = $1
                 ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'member' THEN 1 ELSE 2 END, lower(p.email)
@@ -219,6 +219,26 @@ public struct PeopleRepository: Sendable {
                 guard let role = MembershipRole(rawValue: try row.decode(String.self, at: 8)) else { return nil }
                 return Member(person: try Self.decodePerson(row), role: role)
             }
+        }
+    }
+
+    /// The owners of each of several organizations (the verification queue), by email.
+    public func owners(of organizations: [UUID]) async throws -> [UUID: [Person]] {
+        guard !organizations.isEmpty else { return [:] }
+        return try await pool.withConnection { connection in
+            var owners: [UUID: [Person]] = [:]
+            for row in try connection.query(
+                """
+                SELECT \(Self.personColumnsOfP), m.organization_id
+                FROM memberships m JOIN people p ON p.id = m.person_id
+                WHERE m.organization_id = ANY ($1::uuid[]) AND m.role = 'owner'
+                ORDER BY lower(p.email)
+                """,
+                [organizations]
+            ).rows {
+                owners[try row.decode(UUID.self, at: 8), default: []].append(try Self.decodePerson(row))
+            }
+            return owners
         }
     }
 
@@ -361,6 +381,8 @@ public struct PeopleRepository: Sendable {
     // MARK: - Rows
 
     static let personColumns = "id, email, display_name, is_admin, language, totp_enabled, disabled, created_at"
+    /// The same, of a table named `p`.
+    static let personColumnsOfP = personColumns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
 
     static func decodePerson(_ row: Row) throws -> Person {
         Person(

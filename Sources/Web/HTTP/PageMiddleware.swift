@@ -51,7 +51,8 @@ struct PageMiddleware<Context: WebRequestContext>: RouterMiddleware {
     }
 
     static func addSecurityHeaders(_ headers: inout HTTPFields) {
-        headers[.contentSecurityPolicy] = [
+        // A response with a policy of its own (a download's sandbox) keeps it.
+        headers[.contentSecurityPolicy] = headers[.contentSecurityPolicy] ?? [
             "default-src 'self'", "img-src 'self' data:", "style-src 'self'", "script-src 'self'",
             "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
         ].joined(separator: "; ")

@@ -44,6 +44,10 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         router.post("/organizations/{id}/webhooks", use: registerWebhook)
         router.post("/organizations/{id}/webhooks/{webhook}/disable", use: disableWebhook)
         router.post("/organizations/{id}/webhooks/deliveries/{delivery}/replay", use: replayDelivery)
+        router.get("/organizations/{id}/documents", use: documentsPage)
+        router.post("/organizations/{id}/documents", use: uploadDocument)
+        router.get("/organizations/{id}/documents/{document}", use: downloadDocument)
+        router.post("/organizations/{id}/documents/{document}/remove", use: removeDocument)
         router.get("/admin/verification", use: verificationQueue)
         router.post("/admin/verification/{id}", use: verify)
         router.get("/admin/people", use: peoplePage)
@@ -703,18 +707,54 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
     @Sendable func verificationQueue(_ request: Request, context: Context) async throws -> Response {
         _ = try signedIn(request, context)
         let words = try await words(context)
-        let queue = try await accounts.verificationQueue(limit: 100, by: context.caller)
+        let queue = try await services.documents.verificationQueue(limit: 100, by: context.caller)
         var view: [String: Any] = [
-            "organizations": queue.map { organization -> [String: Any] in
-                var summary = words.organizationSummary(organization)
-                summary["bin"] = organization.fields.bin
-                summary["registered"] = Format.date(organization.createdAt)
-                return summary
-            },
+            "organizations": queue.map { verificationCaseView($0, words: words) },
             "empty": queue.isEmpty,
         ]
         if request.uri.queryParameters["done"] != nil { view["notice"] = words.t("verification_done") }
         return page("verification", title: words.t("verification_title"), view: view, request: request, context: context)
+    }
+
+    func verificationCaseView(_ item: VerificationCase, words: Vocabulary) -> [String: Any] {
+        let fields = item.organization.fields
+        var summary = words.organizationSummary(item.organization)
+        summary["bin"] = fields.bin
+        summary["registered"] = Format.date(item.organization.createdAt)
+        summary["legalForm"] = Vocabulary.shown(
+            words.snapshot.legalForms.first { $0.code == fields.legalForm }?.name.preferred(words.language) ?? fields.legalForm
+        )
+        summary["reading"] = binReadingText(item.reading, words: words)
+        summary["findings"] = item.findings.map { finding -> [String: Any] in
+            ["text": words.t("finding_\(finding.code.rawValue)"), "concern": finding.isConcern]
+        }
+        summary["hasFindings"] = !item.findings.isEmpty
+        summary["contacts"] = Vocabulary.shown(
+            [fields.contactEmail, fields.contactPhone, fields.website].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
+        )
+        summary["foundedYear"] = fields.foundedYear.map(String.init) ?? false
+        summary["owners"] = item.owners.map { ["name": $0.displayName, "email": $0.email] }
+        summary["hasOwners"] = !item.owners.isEmpty
+        summary["documents"] = item.documents.map { documentView($0, words: words) }
+        summary["hasDocuments"] = !item.documents.isEmpty
+        return summary
+    }
+
+    /// What the number's digits say, in words: a legal entity's registration month, holder and
+    /// unit, or that it is an individual's number.
+    func binReadingText(_ reading: BINReading?, words: Vocabulary) -> String {
+        switch reading {
+        case nil:
+            return words.t("bin_reading_unreadable")
+        case let .legalEntity(year, month, holder, unit):
+            return words.t(
+                "bin_reading_legal_entity", String(format: "%04d-%02d", year, month), words.t("bin_holder_\(holder.rawValue)"),
+                words.t("bin_unit_\(unit.rawValue)")
+            )
+        case .individual:
+            // Not the birth date it holds: the admin needs the kind of number, not the person's age.
+            return words.t("bin_reading_individual")
+        }
     }
 
     // MARK: - Admins: people

@@ -1,0 +1,112 @@
+import Domain
+import Foundation
+import Hummingbird
+import UseCases
+
+/// The documents an organization gives for its verification: its owners upload and remove them;
+/// its people and admins download them.
+extension AccountPages {
+    func documentsView(
+        _ membership: Membership, context: Context, words: Vocabulary, kind: String = "", errors: FieldErrors = FieldErrors(), notice: String = ""
+    ) async throws -> [String: Any] {
+        let id = membership.organizationID.lowercasedString
+        let documents = try await services.documents.list(of: membership.organizationID, by: context.caller)
+        var view: [String: Any] = [
+            "id": id,
+            "organization": words.text(membership.organizationName),
+            "documents": documents.map { documentView($0, words: words) },
+            "none": documents.isEmpty,
+            "kinds": DocumentKind.allCases.map { option -> [String: Any] in
+                ["value": option.rawValue, "label": words.t("document_kind_\(option.rawValue)"), "selected": option.rawValue == kind]
+            },
+            "canChange": context.caller.isAdmin || context.caller.isOwner(of: membership.organizationID),
+            "errors": errors.view,
+        ]
+        if !notice.isEmpty { view["notice"] = notice }
+        return view
+    }
+
+    func documentView(_ document: OrganizationDocument, words: Vocabulary) -> [String: Any] {
+        [
+            "id": document.id.lowercasedString,
+            "href": "/organizations/\(document.organizationID.lowercasedString)/documents/\(document.id.lowercasedString)",
+            "kind": words.t("document_kind_\(document.kind.rawValue)"),
+            "name": document.fileName,
+            "size": words.t("document_size_kb", Format.integer(max(1, (document.byteCount + 1023) / 1024))),
+            "type": document.contentType == "application/pdf" ? "PDF" : document.contentType == "image/png" ? "PNG" : "JPEG",
+            "uploaded": Format.date(document.uploadedAt),
+            "by": document.uploadedByName ?? "—",
+            "sha256": document.sha256,
+        ]
+    }
+
+    @Sendable func documentsPage(_ request: Request, context: Context) async throws -> Response {
+        let words = try await words(context)
+        guard let membership = try ownOrganization(request, context) else {
+            return switchFirst(title: words.t("documents_title"), words: words, request: request, context: context)
+        }
+        let done = request.uri.queryParameters["done"].map(String.init)
+        let notice = done == "uploaded" ? words.t("documents_done_uploaded") : done == "removed" ? words.t("documents_done_removed") : ""
+        let view = try await documentsView(membership, context: context, words: words, notice: notice)
+        return page("documents", title: words.t("documents_title"), view: view, request: request, context: context)
+    }
+
+    @Sendable func uploadDocument(_ request: Request, context: Context) async throws -> Response {
+        // Room for the largest document and the form around it; beyond, 413.
+        let form = try await MultipartForm.read(request, context: context, maxBytes: DocumentRules.maxBytes + 64 * 1024)
+        let session = try signedIn(request, context)
+        let words = try await words(context)
+        guard let membership = try ownOrganization(request, context) else {
+            return switchFirst(title: words.t("documents_title"), words: words, request: request, context: context)
+        }
+        let file = form.files["file"]
+        var errors = FieldErrors()
+        do {
+            _ = try await services.documents.upload(
+                to: membership.organizationID, kind: form["kind"], fileName: file?.fileName ?? "", content: file?.bytes ?? [],
+                person: session.person.id, by: context.caller
+            )
+            return redirect("/organizations/\(membership.organizationID.lowercasedString)/documents?done=uploaded")
+        } catch DomainError.invalid(let issues) {
+            add(issues, to: &errors, words: words, fields: [:])
+        } catch DomainError.conflict {
+            errors.add("file", words.t("issue_file_too_many_documents", String(DocumentRules.maxPerOrganization)))
+        }
+        let view = try await documentsView(membership, context: context, words: words, kind: form["kind"], errors: errors)
+        return page("documents", title: words.t("documents_title"), view: view, request: request, context: context, status: .unprocessableContent)
+    }
+
+    @Sendable func removeDocument(_ request: Request, context: Context) async throws -> Response {
+        _ = try await FormData.read(request, context: context)
+        let words = try await words(context)
+        guard let membership = try ownOrganization(request, context) else {
+            return switchFirst(title: words.t("documents_title"), words: words, request: request, context: context)
+        }
+        guard let id = context.parameters.get("document").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
+        try await services.documents.delete(id, of: membership.organizationID, by: context.caller)
+        return redirect("/organizations/\(membership.organizationID.lowercasedString)/documents?done=removed")
+    }
+
+    /// The file itself, for the organization's people and admins (the verification queue links
+    /// here): always a download, never shown inline, so a crafted file cannot run as a page.
+    @Sendable func downloadDocument(_ request: Request, context: Context) async throws -> Response {
+        _ = try signedIn(request, context)
+        guard let organization = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let id = context.parameters.get("document").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
+        let found: (document: OrganizationDocument, content: Data)
+        do {
+            found = try await services.documents.content(id, of: organization, by: context.caller)
+        } catch DomainError.notFound {
+            throw PageError.notFound
+        }
+        let name = found.document.fileName
+        let ascii = String(name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? Character($0) : "_" })
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-_"))) ?? ascii
+        var headers = HTTPFields()
+        headers[.contentType] = found.document.contentType
+        headers[.contentDisposition] = "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
+        headers[.cacheControl] = "private, no-store"
+        headers[.contentSecurityPolicy] = "sandbox; default-src 'none'"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: found.content)))
+    }
+}

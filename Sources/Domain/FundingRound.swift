@@ -18,13 +18,20 @@ public struct RoundRequest: Sendable {
     public var focusAreas: [String]
     public var mode: FundingMode
     public var consentDeadline: Date
+    /// The only businesses the round may place money with, wherever they work; empty for every
+    /// business working in the jurisdiction or nationwide.
+    public var sponsorIDs: [UUID]
 
-    public init(jurisdiction: String, national: Bool, focusAreas: [String], mode: FundingMode, consentDeadline: Date) {
+    /// At most this many named sponsors (the database holds the same limit).
+    public static let maxSponsors = 50
+
+    public init(jurisdiction: String, national: Bool, focusAreas: [String], mode: FundingMode, consentDeadline: Date, sponsorIDs: [UUID] = []) {
         self.jurisdiction = jurisdiction
         self.national = national
         self.focusAreas = focusAreas
         self.mode = mode
         self.consentDeadline = consentDeadline
+        self.sponsorIDs = sponsorIDs
     }
 }
 

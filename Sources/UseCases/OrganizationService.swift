@@ -22,6 +22,12 @@ public struct OrganizationService: Sendable {
         return View(organization: try await organizations.create(draft), showsContact: true)
     }
 
+    /// The organizations with these BINs (public, as on every profile), by BIN; a BIN nobody has
+    /// is absent.
+    public func ids(byBIN bins: [String]) async throws -> [String: UUID] {
+        try await organizations.ids(byBIN: Array(bins.prefix(500)))
+    }
+
     public func find(_ id: UUID, by caller: Caller) async throws -> View {
         let organization = try await organizations.find(id)
         return View(organization: organization, showsContact: caller.speaksFor(organization.id))

@@ -14,6 +14,9 @@ public struct RoundInput: Sendable {
     public var consentDeadline: Date?
     /// Required of an admin, who runs a round on behalf of a body; a body names only itself.
     public var governmentBodyID: UUID?
+    /// The only businesses the round may place money with (say, those that signed the region's
+    /// memorandum), wherever they work; empty for every business working in the jurisdiction.
+    public var sponsorIDs: [UUID]
     /// What the front door found wrong with the request's form. They are reported with the
     /// rest, once the caller is known to be allowed to run a round, so a stranger learns nothing
     /// from them and a body sees every problem at once.
@@ -21,8 +24,9 @@ public struct RoundInput: Sendable {
 
     public init(
         jurisdiction: String?, focusAreas: [String], mode: FundingMode, consentDeadline: Date?, governmentBodyID: UUID?,
-        problems: [FieldIssue] = []
+        sponsorIDs: [UUID] = [], problems: [FieldIssue] = []
     ) {
+        self.sponsorIDs = sponsorIDs
         self.jurisdiction = jurisdiction
         self.focusAreas = focusAreas
         self.mode = mode
@@ -81,6 +85,7 @@ public struct RoundService: Sendable {
             region: input.jurisdiction, focusAreas: input.focusAreas, regionField: "jurisdiction", focusAreaField: { "focus_areas[\($0)]" }
         )
         if !unknown.isEmpty { throw DomainError.invalid(unknown) }
+        try await checkSponsors(input.sponsorIDs)
         guard let runner, let deadline = input.consentDeadline else {
             throw DomainError.invalid([FieldIssue(field: "government_body_id", code: "required", message: "government_body_id is required.")])
         }
@@ -91,7 +96,7 @@ public struct RoundService: Sendable {
         }
         let request = RoundRequest(
             jurisdiction: requested, national: scope.isNational && input.jurisdiction == nil,
-            focusAreas: input.focusAreas, mode: input.mode, consentDeadline: deadline
+            focusAreas: input.focusAreas, mode: input.mode, consentDeadline: deadline, sponsorIDs: Self.unique(input.sponsorIDs)
         )
         // A round allocates money: it sees every change committed before it, not one still on its way.
         try await index.catchUp()
@@ -100,7 +105,9 @@ public struct RoundService: Sendable {
         let mode = request.mode
         // Up to seconds of CPU for a large round: off the event loops, which tasks run on.
         let outcome = try await NIOThreadPool.singleton.runIfActive {
-            let (projects, sponsors) = index.roundScope(jurisdiction: request.national ? nil : request.jurisdiction, focusAreas: request.focusAreas)
+            let (projects, sponsors) = index.roundScope(
+                jurisdiction: request.national ? nil : request.jurisdiction, focusAreas: request.focusAreas, namedSponsors: Set(request.sponsorIDs)
+            )
             let plan = planner.plan(projects: projects, sponsors: sponsors)
             let result = mode == .split ? Allocator.split(plan.problem) : Allocator.whole(plan.problem)
             return Self.outcome(projects: projects, sponsors: sponsors, plan: plan, result: result)
@@ -129,6 +136,36 @@ public struct RoundService: Sendable {
             }
             return proposer
         })
+    }
+
+    /// Named sponsors must be active businesses that are not suspended, at most `maxSponsors`.
+    private func checkSponsors(_ ids: [UUID]) async throws {
+        let unique = Self.unique(ids)
+        if unique.count > RoundRequest.maxSponsors {
+            throw DomainError.invalid([FieldIssue(
+                field: "sponsor_ids", code: "too_many", message: "A round names at most \(RoundRequest.maxSponsors) sponsors."
+            )])
+        }
+        var issues: [FieldIssue] = []
+        for (index, id) in ids.enumerated() {
+            let found: Organization?
+            do {
+                found = try await organizations.find(id)
+            } catch DomainError.notFound {
+                found = nil
+            }
+            guard let found, found.fields.kind == .business, found.active, found.verification != .suspended else {
+                issues.append(FieldIssue(field: "sponsor_ids[\(index)]", code: "not_a_business", message: "Name an active business."))
+                continue
+            }
+        }
+        if !issues.isEmpty { throw DomainError.invalid(issues) }
+    }
+
+    /// In the order first named, each once.
+    static func unique(_ ids: [UUID]) -> [UUID] {
+        var seen = Set<UUID>()
+        return ids.filter { seen.insert($0).inserted }
     }
 
     private func visibleRound(_ id: UUID, _ caller: Caller) async throws -> FundingRound {
@@ -162,7 +199,9 @@ public struct RoundService: Sendable {
     /// Each placement's match, scored as the round scored it (fairness off, the project taken as open).
     private func explained(_ round: FundingRound) async throws -> ExplainedRound {
         let projectIDs = Array(Set(round.placements.map(\.projectID) + round.unfunded.map(\.projectID)))
-        let profiles = try await rounds.profiles(projects: projectIDs, sponsors: Array(Set(round.placements.map(\.sponsorID))))
+        let profiles = try await rounds.profiles(
+            projects: projectIDs, sponsors: Array(Set(round.placements.map(\.sponsorID) + round.request.sponsorIDs))
+        )
         let scorer = MatchScorer(taxonomy: try await reference.snapshot().taxonomy, fairness: .off)
         let matches = round.placements.map { placement -> Match? in
             guard let project = profiles.projects[placement.projectID], let sponsor = profiles.sponsors[placement.sponsorID] else { return nil }

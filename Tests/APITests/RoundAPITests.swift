@@ -92,6 +92,38 @@ import TestSupport
         }
     }
 
+    @Test func namedSponsorsAreTheRoundsOnlySponsorsWhereverTheyWork() async throws {
+        try await withRoundWorld { client, world in
+            var far = OrganizationDraft(
+                kind: .business, bin: try AccessWorld.validBIN(startingAt: "1506400009"), legalForm: "llp", name: LocalizedText(en: "Memorandum signer")
+            )
+            far.regions = ["750000000"]
+            far.focusAreas = ["inclusion", "social_protection"]
+            far.annualCSRBudgetKZT = 40_000_000
+            let organizations = OrganizationRepository(pool: world.pool)
+            let signer = try await organizations.create(far).id
+            _ = try await organizations.setVerification(signer, to: .verified)
+
+            let request = #"{"consent_deadline": "\#(Self.deadline)", "sponsor_ids": ["\#(signer.lowercasedString)", "\#(signer.lowercasedString)"]}"#
+            let round = try await client.send(.post, "/v1/rounds", json: request, as: world.caller("government_inside"))
+            #expect(round.status == .created)
+            let summary = Self.summarize(round)
+            #expect(summary.count > 0)
+            #expect(Set(summary.perSponsor.keys) == [signer.lowercasedString], "only the named business, though it works in Almaty")
+            #expect(round.json["sponsor_ids"] as? [String] == [signer.lowercasedString], "named once, kept once")
+            #expect((round.json["totals"] as? [String: Any])?["sponsors_in_scope"] as? Int == 1)
+
+            let ngo = #"{"consent_deadline": "\#(Self.deadline)", "sponsor_ids": ["\#(world.ngo.lowercasedString)"]}"#
+            let refused = try await client.send(.post, "/v1/rounds", json: ngo, as: world.caller("government_inside"))
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.errorFields == ["sponsor_ids[0]"])
+            let malformed = #"{"consent_deadline": "\#(Self.deadline)", "sponsor_ids": ["not-a-uuid"]}"#
+            let bad = try await client.send(.post, "/v1/rounds", json: malformed, as: world.caller("government_inside"))
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.errorFields == ["sponsor_ids[0]"])
+        }
+    }
+
     @Test func wholeFundingGivesEachProjectOneSponsorOrNone() async throws {
         try await withRoundWorld { client, world in
             let response = try await client.send(.post, "/v1/rounds", json: #"{"consent_deadline": "\#(Self.deadline)", "mode": "whole"}"#, as: world.caller("government_inside"))

@@ -29,11 +29,21 @@ import UseCases
                 #expect(outside.status == .unprocessableContent)
                 #expect(String(buffer: outside.body).contains("outside your jurisdiction"))
 
+                // Named sponsors: a typo, a BIN nobody has, an NGO's BIN, each refused beside the field with the text kept.
+                for (typed, message) in [("12345", "is not a BIN"), ("990340004651", "No organization"), ("940140000385", "Name only active businesses")] {
+                    let named = try await reviewer.post("/workspace/rounds", fields + [("consent_deadline", "2099-12-31"), ("sponsor_bins", typed)])
+                    #expect(named.status == .unprocessableContent)
+                    let body = String(buffer: named.body)
+                    #expect(body.contains(#"id="sponsor_bins-error""#) && body.contains(message), "\(typed): \(message)")
+                    #expect(body.contains(">\(typed)</textarea>"), "what was typed is kept")
+                }
+
                 let run = try await reviewer.post("/workspace/rounds", fields + [("consent_deadline", "2099-12-31")])
                 #expect(run.status == .seeOther)
                 let path = try #require(run.headers[.location])
                 let page = String(buffer: try await reviewer.get(path).body)
                 #expect(page.contains("Placements") && page.contains("Blocking pairs") && page.contains(path + "/accept"))
+                #expect(page.contains("Every business working here or nationwide"), "no sponsors were named")
 
                 // Nobody else sees the body's round.
                 var ngo = try await PartnershipPageTests.signedIn(client, "owner@ngo.example.kz")

@@ -369,5 +369,9 @@ import Testing
         #expect(Set(national.projects.map(\.project.id)) == [inDistrict.id, inRegion.id, elsewhere.id])
         #expect(national.projects.map(\.project.id) == national.projects.map(\.project.id).sorted { UUIDKey($0) < UUIDKey($1) })
         #expect(Set(national.sponsors.map(\.id)) == [local.id, far.id])
+        // Named sponsors are the only ones, wherever they work; one without budget stays out.
+        let named = index.roundScope(jurisdiction: "190000000", focusAreas: [], namedSponsors: [far.id, noBudget.id])
+        #expect(named.sponsors.map(\.id) == [far.id])
+        #expect(Set(named.projects.map(\.project.id)) == [inDistrict.id, inRegion.id], "naming sponsors does not change the projects")
     }
 }

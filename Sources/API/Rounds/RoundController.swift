@@ -17,7 +17,7 @@ struct RoundController {
     @Sendable func run(_ request: Request, context: AppRequestContext) async throws -> Reply<RoundResource> {
         let issues = IssueCollector()
         let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
-        reader.rejectUnknownKeys(["jurisdiction", "focus_areas", "mode", "consent_deadline", "government_body_id"])
+        reader.rejectUnknownKeys(["jurisdiction", "focus_areas", "mode", "consent_deadline", "government_body_id", "sponsor_ids"])
         reader.requirePresent("consent_deadline")
         let jurisdiction = reader.string("jurisdiction", maxLength: 9).flatMap { TextRules.kato($0, field: "jurisdiction", issues: issues) }
         let focusAreas = OrganizationInput.codeList(reader, "focus_areas")
@@ -30,11 +30,18 @@ struct RoundController {
             return date
         }
         let governmentBody = reader.uuid("government_body_id")
+        let sponsors = (reader.strings("sponsor_ids", maxCount: RoundRequest.maxSponsors) { text, field -> String? in
+            guard UUID(uuidString: text) != nil else {
+                issues.add(field, "invalid_id", "\(field) must be a UUID.")
+                return nil
+            }
+            return text.lowercased()
+        } ?? []).compactMap(UUID.init(uuidString:))
         // Reported by the use case with its own findings, after it has judged the caller.
         let round = try await rounds.run(
             RoundInput(
                 jurisdiction: jurisdiction, focusAreas: focusAreas, mode: mode, consentDeadline: deadline,
-                governmentBodyID: governmentBody, problems: issues.issues
+                governmentBodyID: governmentBody, sponsorIDs: sponsors, problems: issues.issues
             ),
             by: context.caller
         )

@@ -45,6 +45,9 @@ struct RoundResource: Encodable {
     let jurisdiction: String
     let national: Bool
     let focusAreas: [String]
+    /// The only businesses the round could place money with; empty when it was open to every
+    /// business working in the jurisdiction.
+    let sponsorIds: [String]
     let mode: String
     let consentDeadline: Date
     let state: String
@@ -70,6 +73,7 @@ struct RoundResource: Encodable {
         jurisdiction = round.request.jurisdiction
         national = round.request.national
         focusAreas = round.request.focusAreas
+        sponsorIds = round.request.sponsorIDs.map(\.lowercasedString)
         mode = round.request.mode.rawValue
         consentDeadline = round.request.consentDeadline
         state = round.state.rawValue

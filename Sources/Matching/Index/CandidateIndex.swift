@@ -547,9 +547,12 @@ public struct CandidateIndex: Sendable {
     }
 
     /// What a funding round covers: open projects of active NGOs in the jurisdiction (anywhere when
-    /// nil) touching `focusAreas` (any when empty), and active sponsors working there (or
-    /// nationwide) with budget and partnership slots left; both ordered by id.
-    public func roundScope(jurisdiction: String?, focusAreas: [String]) -> (projects: [(project: ProjectProfile, owner: PartnerProfile)], sponsors: [PartnerProfile]) {
+    /// nil) touching `focusAreas` (any when empty), and active sponsors with budget and partnership
+    /// slots left: `namedSponsors` wherever they work when any are named, else those working there
+    /// (or nationwide); both ordered by id.
+    public func roundScope(
+        jurisdiction: String?, focusAreas: [String], namedSponsors: Set<UUID> = []
+    ) -> (projects: [(project: ProjectProfile, owner: PartnerProfile)], sponsors: [PartnerProfile]) {
         let focus = vocabulary.knownFocusBits(focusAreas)
         let regions = jurisdiction.map { vocabulary.knownRegionBits([$0]) }
         var inScope: [(project: ProjectProfile, owner: PartnerProfile)] = []
@@ -569,8 +572,9 @@ public struct CandidateIndex: Sendable {
             let slot = Int(businessSlot)
             let record = organizationScan[slot]
             guard record.flags & required == required, record.flags & ScanRecord.exhausted == 0, record.amount > 0 else { continue }
-            if let regions, !record.has(ScanRecord.nationwide), record.regions & regions == 0 { continue }
-            if let profile = organizations[slot]?.profile { sponsors.append(profile) }
+            if namedSponsors.isEmpty, let regions, !record.has(ScanRecord.nationwide), record.regions & regions == 0 { continue }
+            guard let profile = organizations[slot]?.profile else { continue }
+            if namedSponsors.isEmpty || namedSponsors.contains(profile.id) { sponsors.append(profile) }
         }
         inScope.sort { UUIDKey($0.project.id) < UUIDKey($1.project.id) }
         sponsors.sort { UUIDKey($0.id) < UUIDKey($1.id) }

@@ -44,6 +44,18 @@ public struct OrganizationRepository: Sendable {
         try Self.decode(try await lookUpRow(table: "organizations", columns: Self.selectedColumns, id: id, resource: "organization", in: pool))
     }
 
+    /// The organizations with these BINs, by BIN; a BIN nobody has is absent.
+    public func ids(byBIN bins: [String]) async throws -> [String: UUID] {
+        guard !bins.isEmpty else { return [:] }
+        return try await pool.withConnection { connection in
+            var found: [String: UUID] = [:]
+            for row in try connection.query("SELECT bin, id FROM organizations WHERE bin = ANY ($1::text[])", [bins]).rows {
+                found[try row.decode(String.self, at: 0)] = try row.decode(UUID.self, at: 1)
+            }
+            return found
+        }
+    }
+
     /// Applies `change` to the current fields under a row lock, validates the result and saves it.
     public func update(
         _ id: UUID,

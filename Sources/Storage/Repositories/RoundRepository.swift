@@ -31,13 +31,14 @@ public struct RoundRepository: Sendable {
             let id = try connection.query(
                 """
                 INSERT INTO funding_rounds (government_body_id, jurisdiction, national, focus_areas, mode, consent_deadline,
-                    projects_in_scope, sponsors_in_scope, pairs_scored, objective, upper_bound, blocking_pairs, need_in_scope_kzt, created_by_admin)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                    projects_in_scope, sponsors_in_scope, pairs_scored, objective, upper_bound, blocking_pairs, need_in_scope_kzt, created_by_admin,
+                    sponsor_ids)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                 RETURNING id
                 """,
                 [governmentBody, request.jurisdiction, request.national, request.focusAreas, request.mode.rawValue, request.consentDeadline,
                  outcome.projectsInScope, outcome.sponsorsInScope, outcome.pairsScored, outcome.objective, outcome.upperBound,
-                 outcome.blockingPairs, outcome.needInScopeKZT, isAdmin]
+                 outcome.blockingPairs, outcome.needInScopeKZT, isAdmin, request.sponsorIDs]
             ).rows[0].decode(UUID.self, at: 0)
             if !outcome.placements.isEmpty {
                 try connection.query(
@@ -181,7 +182,7 @@ public struct RoundRepository: Sendable {
     static func find(_ id: UUID, on connection: Connection) throws -> FundingRound {
         guard let row = try connection.query(
             """
-            SELECT id, government_body_id, jurisdiction, national, focus_areas, mode, consent_deadline, state,
+            SELECT id, government_body_id, jurisdiction, national, focus_areas, mode, consent_deadline, state, sponsor_ids,
                 projects_in_scope, sponsors_in_scope, pairs_scored, objective, upper_bound, blocking_pairs, need_in_scope_kzt,
                 created_at, accepted_at
             FROM funding_rounds WHERE id = $1
@@ -219,7 +220,8 @@ public struct RoundRepository: Sendable {
                 national: try row.decode(Bool.self, "national"),
                 focusAreas: try row.decode([String].self, "focus_areas"),
                 mode: FundingMode(rawValue: try row.decode(String.self, "mode")) ?? .split,
-                consentDeadline: try row.decode(Date.self, "consent_deadline")
+                consentDeadline: try row.decode(Date.self, "consent_deadline"),
+                sponsorIDs: try row.decode([UUID].self, "sponsor_ids")
             ),
             state: RoundState(rawValue: try row.decode(String.self, "state")) ?? .computed,
             projectsInScope: try row.decode(Int.self, "projects_in_scope"),

@@ -33,7 +33,7 @@ struct RoundPages<Context: WebRequestContext>: Sendable {
         let region = place.map { $0.parentKATO ?? $0.kato } ?? ""
         let district = place?.parentKATO != nil ? place!.kato : ""
         let deadline = Date().addingTimeInterval(Double(Self.defaultDeadlineDays) * 86_400)
-        let view = formView(words: words, region: region, district: district, focus: "", mode: .split, deadline: Format.machineDate(deadline))
+        let view = formView(words: words, region: region, district: district, focus: "", mode: .split, deadline: Format.machineDate(deadline), sponsors: "")
         return workspace.page("round-form", title: words.t("round_new_title"), view: view, request: request, context: context)
     }
 
@@ -51,28 +51,49 @@ struct RoundPages<Context: WebRequestContext>: Sendable {
         if mode == nil { errors.add("mode", words.t("round_error_mode")) }
         let deadline = Self.parseDay(form["consent_deadline"])
         if deadline == nil || deadline! <= Date() { errors.add("consent_deadline", words.t("round_error_deadline")) }
+        // BINs as people write them: one per line, or separated by commas or spaces.
+        let bins = Array(Set(form["sponsor_bins"].split(whereSeparator: { $0 == "," || $0 == ";" || $0.isWhitespace }).map(String.init)))
+        var sponsorIDs: [UUID] = []
+        if bins.count > RoundRequest.maxSponsors {
+            errors.add("sponsor_bins", words.t("round_error_sponsors_too_many", String(RoundRequest.maxSponsors)))
+        } else if let invalid = bins.sorted().first(where: { !BIN.isValid($0) }) {
+            errors.add("sponsor_bins", words.t("round_error_sponsor_bin", invalid))
+        } else {
+            let found = try await services.organizations.ids(byBIN: bins)
+            if let unknown = bins.sorted().first(where: { found[$0] == nil }) {
+                errors.add("sponsor_bins", words.t("round_error_sponsor_unknown", unknown))
+            }
+            sponsorIDs = bins.sorted().compactMap { found[$0] }
+        }
         if errors.isEmpty, let mode, let deadline {
             let place = !district.isEmpty ? district : (region.isEmpty ? nil : region)
             let input = RoundInput(
-                jurisdiction: place, focusAreas: focus.isEmpty ? [] : [focus], mode: mode, consentDeadline: deadline, governmentBodyID: nil
+                jurisdiction: place, focusAreas: focus.isEmpty ? [] : [focus], mode: mode, consentDeadline: deadline, governmentBodyID: nil,
+                sponsorIDs: sponsorIDs
             )
             do {
                 let round = try await services.rounds.run(input, by: context.caller)
                 return workspace.redirect("/workspace/rounds/\(round.round.id.lowercasedString)")
             } catch DomainError.forbidden {
                 errors.add(district.isEmpty ? "region" : "district", words.t("round_error_outside"))
-            } catch DomainError.invalid {
-                errors.add("region", words.t("filter_error_region"))
+            } catch DomainError.invalid(let issues) {
+                if issues.contains(where: { $0.field.hasPrefix("sponsor_ids") }) {
+                    errors.add("sponsor_bins", words.t("round_error_sponsor_not_business"))
+                } else {
+                    errors.add("region", words.t("filter_error_region"))
+                }
             }
         }
         let view = formView(
-            words: words, region: region, district: district, focus: focus, mode: mode ?? .split, deadline: form["consent_deadline"], errors: errors
+            words: words, region: region, district: district, focus: focus, mode: mode ?? .split, deadline: form["consent_deadline"],
+            sponsors: form["sponsor_bins"], errors: errors
         )
         return workspace.page("round-form", title: words.t("round_new_title"), view: view, request: request, context: context, status: .unprocessableContent)
     }
 
     func formView(
-        words: Vocabulary, region: String, district: String, focus: String, mode: FundingMode, deadline: String, errors: FieldErrors = FieldErrors()
+        words: Vocabulary, region: String, district: String, focus: String, mode: FundingMode, deadline: String, sponsors: String,
+        errors: FieldErrors = FieldErrors()
     ) -> [String: Any] {
         [
             "regions": words.regionOptions(selected: region),
@@ -82,6 +103,7 @@ struct RoundPages<Context: WebRequestContext>: Sendable {
                 ["value": option.rawValue, "label": words.t("round_mode_\(option.rawValue)"), "checked": option == mode]
             },
             "deadline": deadline,
+            "sponsors": sponsors,
             "errors": errors.view,
         ]
     }
@@ -167,6 +189,8 @@ struct RoundPages<Context: WebRequestContext>: Sendable {
             "place": request.national ? words.t("dashboard_whole_country") : words.placeName(request.jurisdiction),
             "focus": request.focusAreas.isEmpty ? words.t("filter_any") : request.focusAreas.map(words.focusName).joined(separator: ", "),
             "mode": words.t("round_mode_\(request.mode.rawValue)"),
+            "sponsors": request.sponsorIDs.isEmpty ? words.t("round_sponsors_any")
+                : request.sponsorIDs.compactMap { explained.sponsors[$0].map { words.text($0.name)["text"] as? String ?? "" } }.joined(separator: ", "),
             "deadline": words.time(request.consentDeadline),
             "created": words.time(round.createdAt, withClock: true),
             "state": words.t("round_state_\(round.state.rawValue)"),

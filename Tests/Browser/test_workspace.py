@@ -37,7 +37,8 @@ class Journey(WorkspaceTest):
     """Three people, each in a browser of their own: an NGO publishes a project, a business finds
     it among its recommendations, keeps it on its shortlist and proposes; the NGO and the akimat
     consent, the akimat approves, the NGO starts the work and reports with its indicator's value,
-    and the business and the public page show the progress."""
+    and the business and the public page show the progress. Then the akimat runs a round with
+    the business as its named sponsor and accepts it, and the NGO and the business consent."""
 
     def act_as(self, browser):
         self.d = browser
@@ -175,6 +176,46 @@ class Journey(WorkspaceTest):
             public = http("GET", project, headers={"Accept-Language": "en"}).text
             self.assertIn(report, public, "the public project page does not show the report")
             self.assertIn("Hectares under drip irrigation", public, "the public project page does not show the indicator")
+
+            # A second project of the NGO's, then a round: the akimat funds the area with the business
+            # that signed its memorandum (named by BIN though it works elsewhere), accepts after
+            # checking, and the NGO and the business each consent to the proposal it made them.
+            second = f"Tree nursery for Taraz schools {int(time.time())}"
+            self.act_as(ngo)
+            self.go("/workspace/projects/new", "project-form")
+            form = self.form_for("/workspace/projects/new")
+            self.type_into("title", second, form)
+            Select(self.el("#region", form)).select_by_value(ZHAMBYL)
+            Select(self.el("#focus", form)).select_by_value(focus)
+            self.type_into("funding_needed_kzt", "2 000 000", form)
+            self.type_into("duration_months", "6", form)
+            self.submit(self.submit_button(form))
+            row = [r for r in self.els("table tbody tr") if second in r.text]
+            self.assertTrue(row, "the second project is not among the NGO's projects")
+            self.submit(self.el("form[action$='/publish'] button", row[0]))
+            self.el("div.notice[role=status]")
+
+            self.act_as(akimat)
+            self.go("/workspace/rounds/new", "round-form")
+            form = self.form_for("/workspace/rounds")
+            Select(self.el("#focus", form)).select_by_value(focus)
+            bin_ = json_of(http("GET", "/v1" + profile))["bin"]
+            self.type_into("sponsor_bins", bin_, form)
+            self.submit(self.submit_button(form))
+            self.assertTrue(self.path_only().startswith("/workspace/rounds/"), f"the round did not run ({self.describe()})")
+            round_path = self.path_only()
+            self.loaded("round-named-sponsors")
+            placements = [r for r in self.els("table tbody tr") if second in r.text]
+            self.assertTrue(placements, f"the round placed nothing on {second!r} ({self.el('main').text[:600]})")
+            self.follow(self.el(f"a[href='{round_path}/accept']"))
+            self.submit(self.submit_button(self.form_for(round_path + "/accept")))
+            self.assertEqual(self.path_only(), round_path)
+
+            for person in (ngo, business):
+                self.act_as(person)
+                self.open_row("/workspace/partnerships", second, "partnerships")
+                self.move("consent", "partnership-done")
+            self.assertIn("Under review", self.el("main").text, "after both consented the proposal is not under review")
         finally:
             self.d = ngo
             for browser in (business, akimat):

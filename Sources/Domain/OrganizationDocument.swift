@@ -46,22 +46,34 @@ public enum DocumentRules {
     /// The type the content itself shows (PDF, PNG or JPEG), whatever the sender called it; nil
     /// for anything else, which is refused: an admin opens these files.
     public static func contentType(of bytes: [UInt8]) -> String? {
-        if bytes.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
+        // A PDF's header may follow up to 1024 bytes of anything (the PDF specification's allowance).
+        let marker = Array("%PDF-".utf8)
+        if (0...min(1024, bytes.count)).contains(where: { bytes[$0...].starts(with: marker) }) {
+            return "application/pdf"
+        }
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
         return nil
     }
 
     /// The name a download is offered under: the sender's base name without control characters,
-    /// path parts or quotes, at most `maxFileNameLength` characters, never empty.
+    /// path parts or quotes, ending in the extension of the type the content shows (a PDF sent as
+    /// `x.html` is saved as `x.html.pdf`, so no program but a PDF reader opens it), at most
+    /// `maxFileNameLength` code points as the database counts them, never empty.
     public static func fileName(_ raw: String, contentType: String) -> String {
         let base = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        let cleaned = String(base.unicodeScalars.filter { scalar in
+        var stem = String(String.UnicodeScalarView(base.unicodeScalars.filter { scalar in
             !CharacterSet.controlCharacters.contains(scalar) && scalar != "\"" && scalar != ";"
-        }.map(Character.init)).trimmingCharacters(in: .whitespaces)
-        let fallback = "document." + (contentType == "application/pdf" ? "pdf" : contentType == "image/png" ? "png" : "jpg")
-        let name = cleaned.isEmpty || cleaned.allSatisfy({ $0 == "." }) ? fallback : cleaned
-        return String(name.prefix(maxFileNameLength))
+        })).trimmingCharacters(in: .whitespaces)
+        let extensions = contentType == "application/pdf" ? ["pdf"] : contentType == "image/png" ? ["png"] : ["jpg", "jpeg"]
+        if let dot = stem.lastIndex(of: "."), extensions.contains(stem[stem.index(after: dot)...].lowercased()) {
+            stem = String(stem[..<dot])
+        }
+        stem = stem.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+        if stem.isEmpty { stem = "document" }
+        let suffix = "." + extensions[0]
+        let room = maxFileNameLength - suffix.unicodeScalars.count
+        return String(String.UnicodeScalarView(stem.unicodeScalars.prefix(room))) + suffix
     }
 
     /// Problems with an upload before it is stored: none, a known kind, a size within limits and

@@ -68,10 +68,17 @@ public struct DocumentService: Sendable {
         return found
     }
 
+    /// Removes a document; once the organization is verified only an admin may, so that what the
+    /// verification rested on stays.
     public func delete(_ id: UUID, of organization: UUID, by caller: Caller) async throws {
         try Access.requireSignedIn(caller)
-        _ = try await organizations.find(organization)
+        let found = try await organizations.find(organization)
         try Access.requireOwner(caller, organization, to: "remove its documents")
+        if found.verification == .verified && !caller.isAdmin {
+            throw DomainError.conflict(
+                code: "verified_documents_kept", message: "The organization is verified on these documents; an admin may remove one."
+            )
+        }
         guard try await documents.delete(id, of: organization) else { throw DomainError.notFound(resource: "document") }
     }
 

@@ -146,20 +146,25 @@ public struct RoundService: Sendable {
                 field: "sponsor_ids", code: "too_many", message: "A round names at most \(RoundRequest.maxSponsors) sponsors."
             )])
         }
-        var issues: [FieldIssue] = []
-        for (index, id) in ids.enumerated() {
+        var refused: [UUID] = []
+        for id in unique {
             let found: Organization?
             do {
                 found = try await organizations.find(id)
             } catch DomainError.notFound {
                 found = nil
             }
-            guard let found, found.fields.kind == .business, found.active, found.verification != .suspended else {
-                issues.append(FieldIssue(field: "sponsor_ids[\(index)]", code: "not_a_business", message: "Name an active business."))
-                continue
-            }
+            if let found, found.fields.kind == .business, found.active, found.verification != .suspended { continue }
+            refused.append(id)
         }
-        if !issues.isEmpty { throw DomainError.invalid(issues) }
+        // The whole field, naming the ids: positions in the list as sent would count repeats the
+        // reader has already dropped.
+        if !refused.isEmpty {
+            throw DomainError.invalid([FieldIssue(
+                field: "sponsor_ids", code: "not_a_business",
+                message: "Name only active businesses; these are not: \(refused.map(\.lowercasedString).joined(separator: ", "))."
+            )])
+        }
     }
 
     /// In the order first named, each once.

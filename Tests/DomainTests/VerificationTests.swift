@@ -69,6 +69,8 @@ import Testing
         #expect(DocumentRules.contentType(of: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]) == "image/png")
         #expect(DocumentRules.contentType(of: [0xFF, 0xD8, 0xFF, 0xE0]) == "image/jpeg")
         #expect(DocumentRules.contentType(of: Array("<html><script>".utf8)) == nil)
+        #expect(DocumentRules.contentType(of: Array(("garbage\n" + "%PDF-1.7").utf8)) == "application/pdf", "a header within the first 1024 bytes")
+        #expect(DocumentRules.contentType(of: [UInt8](repeating: 32, count: 1025) + Array("%PDF-1.7".utf8)) == nil)
         #expect(DocumentRules.issues(kind: "charter", bytes: Array("<svg onload=alert(1)>".utf8)).map(\.code) == ["unsupported_type"])
         #expect(DocumentRules.issues(kind: "passport", bytes: []).map(\.code) == ["unknown_kind", "required"])
         #expect(DocumentRules.issues(kind: "charter", bytes: [UInt8](repeating: 0x25, count: DocumentRules.maxBytes + 1)).map(\.code) == ["too_large"])
@@ -79,6 +81,11 @@ import Testing
         #expect(DocumentRules.fileName("../../etc/\"x\";\r\n.pdf", contentType: "application/pdf") == "x.pdf")
         #expect(DocumentRules.fileName("", contentType: "image/png") == "document.png")
         #expect(DocumentRules.fileName("..", contentType: "image/jpeg") == "document.jpg")
-        #expect(DocumentRules.fileName(String(repeating: "я", count: 300), contentType: "application/pdf").count == DocumentRules.maxFileNameLength)
+        #expect(DocumentRules.fileName("scan.JPEG", contentType: "image/jpeg") == "scan.jpg")
+        #expect(DocumentRules.fileName("invoice.html", contentType: "application/pdf") == "invoice.html.pdf", "the name ends as the content is")
+        #expect(DocumentRules.fileName(String(repeating: "я", count: 300), contentType: "application/pdf").unicodeScalars.count == DocumentRules.maxFileNameLength)
+        // Flags and families are one character of several code points; the database counts code points.
+        let flags = DocumentRules.fileName(String(repeating: "🇰🇿", count: 100) + ".pdf", contentType: "application/pdf")
+        #expect(flags.unicodeScalars.count <= DocumentRules.maxFileNameLength && flags.hasSuffix(".pdf"))
     }
 }

@@ -18,12 +18,12 @@ import Testing
         let body = Self.body(
             "preamble to ignore\r\n--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntoken\r\n"
                 + "--XyZ\r\ncontent-disposition: form-data; name=\"kind\"\r\n\r\nкуәлік\r\n"
-                + "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a;b \\\"c\\\".pdf\"\r\nContent-Type: application/pdf\r\n\r\n",
+                + "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a;b \\c.pdf\"\r\nContent-Type: application/pdf\r\n\r\n",
             file: content
         )
         let form = try #require(MultipartForm.parse(body, boundary: "XyZ"))
         #expect(form.fields == ["csrf": "token", "kind": "куәлік"])
-        #expect(form.files["file"]?.fileName == "a;b \"c\".pdf")
+        #expect(form.files["file"]?.fileName == "a;b \\c.pdf")
         #expect(form.files["file"]?.bytes == content)
     }
 

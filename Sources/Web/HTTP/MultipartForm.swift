@@ -19,15 +19,19 @@ struct MultipartForm: Sendable {
     /// Reads at most `maxBytes` of body (413 beyond) and refuses it (403) unless its `csrf` field
     /// equals the cookie's token; 400 when it is not multipart form data.
     static func read<Context: WebRequestContext>(_ request: Request, context: Context, maxBytes: Int) async throws -> MultipartForm {
-        // Without the cookie no body can carry its token: refused before the body is read, as
-        // every other form is.
-        let cookie = Cookies.value(Cookies.csrf, in: request) ?? ""
-        guard !cookie.isEmpty else { throw PageError.csrf }
+        let cookie = try csrfCookie(of: request)
         guard let type = request.headers[.contentType], let boundary = boundary(in: type) else { throw PageError.badRequest }
         let body = try await request.body.collect(upTo: maxBytes)
         guard let form = parse(body, boundary: boundary) else { throw PageError.badRequest }
         guard RandomToken.constantTimeEquals(form.fields["csrf"] ?? "", cookie) else { throw PageError.csrf }
         return form
+    }
+
+    /// The request's CSRF cookie; 403 without one, since then no body can carry its token.
+    static func csrfCookie(of request: Request) throws -> String {
+        let cookie = Cookies.value(Cookies.csrf, in: request) ?? ""
+        guard !cookie.isEmpty else { throw PageError.csrf }
+        return cookie
     }
 
     /// The boundary parameter of a `multipart/form-data` content type, quoted or not.
@@ -95,14 +99,10 @@ struct MultipartForm: Sendable {
     /// `form-data; name="file"; filename="a;b.pdf"` → ["name": "file", "filename": "a;b.pdf"]
     /// (a semicolon inside quotes belongs to the value).
     static func parameters(of disposition: String) -> [String: String] {
-        var segments: [String] = [], current = "", quoted = false, escaped = false
+        var segments: [String] = [], current = "", quoted = false
         for character in disposition {
-            if escaped {
-                current.append(character)
-                escaped = false
-            } else if quoted && character == "\\" {
-                escaped = true
-            } else if character == "\"" {
+            // No backslash escapes: browsers send a quote in a name as %22, and a backslash as itself.
+            if character == "\"" {
                 quoted.toggle()
             } else if character == ";" && !quoted {
                 segments.append(current)

@@ -11,6 +11,7 @@ extension AccountPages {
     ) async throws -> [String: Any] {
         let id = membership.organizationID.lowercasedString
         let documents = try await services.documents.list(of: membership.organizationID, by: context.caller)
+        let verified = try await services.organizations.find(membership.organizationID, by: context.caller).organization.verification == .verified
         var view: [String: Any] = [
             "id": id,
             "organization": words.text(membership.organizationName),
@@ -20,6 +21,8 @@ extension AccountPages {
                 ["value": option.rawValue, "label": words.t("document_kind_\(option.rawValue)"), "selected": option.rawValue == kind]
             },
             "canChange": context.caller.isAdmin || context.caller.isOwner(of: membership.organizationID),
+            // Once verified, what the verification rested on stays (an admin may still remove it).
+            "canRemove": context.caller.isAdmin || (context.caller.isOwner(of: membership.organizationID) && !verified),
             "errors": errors.view,
         ]
         if !notice.isEmpty { view["notice"] = notice }
@@ -52,13 +55,26 @@ extension AccountPages {
     }
 
     @Sendable func uploadDocument(_ request: Request, context: Context) async throws -> Response {
-        // Room for the largest document and the form around it; beyond, 413.
-        let form = try await MultipartForm.read(request, context: context, maxBytes: DocumentRules.maxBytes + 64 * 1024)
+        // Who is asking is settled before megabytes of body are read (a post without the CSRF
+        // cookie is refused first, as every form is).
+        _ = try MultipartForm.csrfCookie(of: request)
         let session = try signedIn(request, context)
         let words = try await words(context)
         guard let membership = try ownOrganization(request, context) else {
             return switchFirst(title: words.t("documents_title"), words: words, request: request, context: context)
         }
+        guard context.caller.isAdmin || context.caller.isOwner(of: membership.organizationID) else {
+            throw DomainError.forbidden(message: "Only an owner of the organization or an admin may upload its documents.")
+        }
+        // Room for the largest document and the form around it.
+        let limit = DocumentRules.maxBytes + 64 * 1024
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            var errors = FieldErrors()
+            errors.add("file", words.t("issue_file_too_large"))
+            let view = try await documentsView(membership, context: context, words: words, errors: errors)
+            return page("documents", title: words.t("documents_title"), view: view, request: request, context: context, status: .contentTooLarge)
+        }
+        let form = try await MultipartForm.read(request, context: context, maxBytes: limit)
         let file = form.files["file"]
         var errors = FieldErrors()
         do {
@@ -83,7 +99,13 @@ extension AccountPages {
             return switchFirst(title: words.t("documents_title"), words: words, request: request, context: context)
         }
         guard let id = context.parameters.get("document").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
-        try await services.documents.delete(id, of: membership.organizationID, by: context.caller)
+        do {
+            try await services.documents.delete(id, of: membership.organizationID, by: context.caller)
+        } catch DomainError.conflict {
+            var view = try await documentsView(membership, context: context, words: words)
+            view["problem"] = words.t("documents_kept_after_verification")
+            return page("documents", title: words.t("documents_title"), view: view, request: request, context: context, status: .conflict)
+        }
         return redirect("/organizations/\(membership.organizationID.lowercasedString)/documents?done=removed")
     }
 

@@ -104,11 +104,14 @@ public struct RoundService: Sendable {
         let planner = RoundPlanner(taxonomy: try await reference.snapshot().taxonomy)
         let mode = request.mode
         // Up to seconds of CPU for a large round: off the event loops, which tasks run on.
-        let outcome = try await NIOThreadPool.singleton.runIfActive {
-            let (projects, sponsors) = index.roundScope(
+        let (projects, sponsors) = try await NIOThreadPool.singleton.runIfActive {
+            index.roundScope(
                 jurisdiction: request.national ? nil : request.jurisdiction, focusAreas: request.focusAreas, namedSponsors: Set(request.sponsorIDs)
             )
-            let plan = planner.plan(projects: projects, sponsors: sponsors)
+        }
+        let partnered = try await rounds.partneredPairs(projects: projects.map(\.project.id), sponsors: sponsors.map(\.id))
+        let outcome = try await NIOThreadPool.singleton.runIfActive {
+            let plan = planner.plan(projects: projects, sponsors: sponsors, partnered: partnered)
             let result = mode == .split ? Allocator.split(plan.problem) : Allocator.whole(plan.problem)
             return Self.outcome(projects: projects, sponsors: sponsors, plan: plan, result: result)
         }

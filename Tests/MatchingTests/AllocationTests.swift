@@ -350,6 +350,32 @@ import Domain
         }
     }
 
+    /// A sponsor already in a live partnership on a project gets no edge to it, in both ways of
+    /// scoring; everyone else keeps theirs.
+    @Test func aRoundLeavesOutPairsAlreadyPartnered() {
+        var generator = SplitMix(state: 77)
+        let owner = Sample.ngo(&generator)
+        let projects = (0..<3).map { _ -> (project: ProjectProfile, owner: PartnerProfile) in
+            (ProjectProfile(id: Sample.id(&generator), organizationID: owner.id, focusAreas: ["inclusion"], regions: ["550000000"], fundingNeededKZT: 2_000_000), owner)
+        }
+        let sponsors = (0..<2).map { _ -> PartnerProfile in
+            var sponsor = PartnerProfile(id: Sample.id(&generator), kind: .business)
+            sponsor.focusAreas = ["inclusion"]
+            sponsor.regions = ["550000000"]
+            sponsor.annualCSRBudgetKZT = 10_000_000
+            return sponsor
+        }
+        let partnered: Set = [ProjectSponsorPair(project: projects[1].project.id, sponsor: sponsors[0].id)]
+        for fromBits in [true, false] {
+            var planner = RoundPlanner(taxonomy: Sample.taxonomy)
+            planner.scoresFromBits = fromBits
+            let all = planner.plan(projects: projects, sponsors: sponsors).problem.edges.map { [$0.project, $0.sponsor] }
+            let plan = planner.plan(projects: projects, sponsors: sponsors, partnered: partnered).problem.edges.map { [$0.project, $0.sponsor] }
+            #expect(all.contains([1, 0]))
+            #expect(Set(plan) == Set(all).subtracting([[1, 0]]), "from bits: \(fromBits)")
+        }
+    }
+
     /// Scoring a round's candidates from bits gives the edges and scores that scoring their
     /// profiles gives, vetoes, districts and nationwide sponsors included.
     @Test func aRoundScoredFromBitsIsTheRoundScoredFromProfiles() {

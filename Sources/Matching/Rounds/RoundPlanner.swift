@@ -65,7 +65,11 @@ public struct RoundPlanner: Sendable {
         sponsor.maxActivePartnerships.map { max(0, $0 - sponsor.activePartnerships) }
     }
 
-    public func plan(projects: [(project: ProjectProfile, owner: PartnerProfile)], sponsors: [PartnerProfile]) -> Plan {
+    /// `partnered` holds the project–sponsor pairs already in a live partnership: a round gives
+    /// them no edge, since accepting it could not propose them again.
+    public func plan(
+        projects: [(project: ProjectProfile, owner: PartnerProfile)], sponsors: [PartnerProfile], partnered: Set<ProjectSponsorPair> = []
+    ) -> Plan {
         // Focus areas and top-level regions as the candidate index's bits: pre-ranking a sponsor is
         // a few popcounts, and while every area and region has a bit of its own the candidates are
         // scored from them exactly (`SponsorFit`), at 20,000 x 5,000 in a quarter of the time
@@ -87,7 +91,7 @@ public struct RoundPlanner: Sendable {
         }
         let inputs = PlanInputs(
             vocabulary: vocabulary, sponsorFocus: sponsorFocus, sponsorRegions: sponsorRegions, remaining: remaining, fits: fits,
-            sponsorsByArea: sponsorsByArea, mostAreas: sponsorFocus.map { $0.sharedCount(with: $0) }.max() ?? 0
+            sponsorsByArea: sponsorsByArea, mostAreas: sponsorFocus.map { $0.sharedCount(with: $0) }.max() ?? 0, partnered: partnered
         )
 
         // Projects are planned independently: in chunks on every core, joined in project order, so
@@ -140,6 +144,11 @@ public struct RoundPlanner: Sendable {
         let sponsorsByArea: [[Int32]]
         /// The most areas any sponsor has a bit for.
         let mostAreas: Int
+        let partnered: Set<ProjectSponsorPair>
+
+        func arePartners(_ project: ProjectProfile, _ sponsor: PartnerProfile) -> Bool {
+            !partnered.isEmpty && partnered.contains(ProjectSponsorPair(project: project.id, sponsor: sponsor.id))
+        }
     }
 
     /// Which sponsors one project's pre-ranking has met: a sponsor is met when stamped with the current project.
@@ -280,7 +289,7 @@ public struct RoundPlanner: Sendable {
             for (_, sponsorIndex) in picked {
                 part.pairsScored += 1
                 let sponsor = sponsors[sponsorIndex]
-                guard scorer.sponsorVeto(project: project, owner: owner, sponsor: sponsor) == nil else { continue }
+                guard scorer.sponsorVeto(project: project, owner: owner, sponsor: sponsor) == nil, !inputs.arePartners(project, sponsor) else { continue }
                 let sameRegion = inputs.sponsorRegions[sponsorIndex] & places != 0
                 let score = fit.score(
                     sponsorAreas: inputs.sponsorFocus[sponsorIndex], sameRegion: sameRegion,
@@ -292,6 +301,7 @@ public struct RoundPlanner: Sendable {
         } else {
             for (_, sponsorIndex) in picked {
                 part.pairsScored += 1
+                if inputs.arePartners(project, sponsors[sponsorIndex]) { continue }
                 let match = scorer.sponsorship(project: project, owner: owner, sponsor: sponsors[sponsorIndex], text: 0, listing: .partner)
                 if !match.isVetoed, match.score > 0 { scored.append((match.score, sponsorIndex)) }
             }
@@ -302,5 +312,16 @@ public struct RoundPlanner: Sendable {
             part.edges.append(AllocationProblem.Edge(sponsor: sponsorIndex, project: projectIndex, weight: weight))
             part.edgeScores.append(score)
         }
+    }
+}
+
+/// A project and a business, as a pair already partnered.
+public struct ProjectSponsorPair: Hashable, Sendable {
+    public let project: UUID
+    public let sponsor: UUID
+
+    public init(project: UUID, sponsor: UUID) {
+        self.project = project
+        self.sponsor = sponsor
     }
 }

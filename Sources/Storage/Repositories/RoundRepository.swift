@@ -11,6 +11,22 @@ public struct RoundRepository: Sendable {
         self.pool = pool
     }
 
+    /// Which of these projects and businesses are already partners in a live partnership
+    /// (proposed to active): a round places no money on such a pair again.
+    public func partneredPairs(projects: [UUID], sponsors: [UUID]) async throws -> Set<ProjectSponsorPair> {
+        guard !projects.isEmpty, !sponsors.isEmpty else { return [] }
+        return try await pool.withConnection { connection in
+            Set(try connection.query(
+                """
+                SELECT DISTINCT project_id, business_id FROM partnerships
+                WHERE project_id = ANY ($1::uuid[]) AND business_id = ANY ($2::uuid[])
+                  AND state IN ('proposed', 'under_review', 'approved', 'active')
+                """,
+                [projects, sponsors]
+            ).rows.map { ProjectSponsorPair(project: try $0.decode(UUID.self, at: 0), sponsor: try $0.decode(UUID.self, at: 1)) })
+        }
+    }
+
     /// Projects and sponsors by id, for explaining a stored round.
     public func profiles(projects: [UUID], sponsors: [UUID]) async throws -> (projects: [UUID: ProjectCandidate], sponsors: [UUID: PartnerCandidate]) {
         try await pool.withConnection { connection in

@@ -30,6 +30,9 @@ public struct AccountConfiguration: Sendable {
     public var resetsPerHour = 3
     /// How often the outbox is polled when nothing wakes it.
     public var mailPollInterval: Duration = .seconds(2)
+    /// The hour of Kazakhstan's day (UTC+5) from which the day's digests go out: one per person a
+    /// day, in the morning, whenever the news came (`ASAR_DIGEST_HOUR`, 0 to 23).
+    public var digestHour = 8
     /// bcrypt's cost for new password hashes: 12 for the service. Tests about sessions, mail and
     /// membership lower it, so that their hashing does not starve the timing tests running beside
     /// them on two cores; the tests about passwords keep 12.
@@ -41,6 +44,7 @@ public struct AccountConfiguration: Sendable {
         var configuration = AccountConfiguration()
         if let url = environment["ASAR_PUBLIC_URL"], !url.isEmpty { configuration.publicURL = url }
         if let from = environment["MAIL_FROM"], !from.isEmpty { configuration.mailFrom = from }
+        if let hour = environment["ASAR_DIGEST_HOUR"].flatMap(Int.init), (0...23).contains(hour) { configuration.digestHour = hour }
         if let url = environment["SMTP_URL"], !url.isEmpty {
             configuration.smtp = SMTPConfiguration(url: url)
             if configuration.smtp == nil { configuration.unusableSMTPURL = url }

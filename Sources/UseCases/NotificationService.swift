@@ -51,6 +51,8 @@ public struct NotificationMailer: Service {
     /// The outbox's clock (`AccountConfiguration.now`), for when mail is queued and digests are due.
     let mailNow: @Sendable () -> Date
     let reporting: ReportingPolicy
+    /// From this hour of Kazakhstan's day the day's digests go out.
+    let digestHour: Int
     let publicURL: String
     let interval: Duration
     let wakeup: MailWakeup
@@ -58,8 +60,10 @@ public struct NotificationMailer: Service {
 
     public init(
         notifications: NotificationRepository, clock: ServiceClock, mailNow: @escaping @Sendable () -> Date,
-        reporting: ReportingPolicy = ReportingPolicy(), publicURL: String, interval: Duration, wakeup: MailWakeup, logger: Logger
+        reporting: ReportingPolicy = ReportingPolicy(), digestHour: Int = 8, publicURL: String, interval: Duration, wakeup: MailWakeup,
+        logger: Logger
     ) {
+        self.digestHour = digestHour
         self.notifications = notifications
         self.clock = clock
         self.mailNow = mailNow
@@ -107,7 +111,7 @@ public struct NotificationMailer: Service {
             immediate += queued
             if queued < 100 { break }
         }
-        let digests = try await notifications.mailDigests(now: now) { email, language, news in
+        let digests = try await notifications.mailDigests(now: now, hour: digestHour) { email, language, news in
             NotificationMail.digest(to: email, language: language, news: news, publicURL: publicURL)
         }
         if immediate + digests > 0 { wakeup.wake() }

@@ -130,7 +130,7 @@ public struct Services: Sendable {
     public func notificationMailer(logger: Logger) -> NotificationMailer {
         NotificationMailer(
             notifications: NotificationRepository(pool: pool), clock: clock, mailNow: accountConfiguration.now,
-            publicURL: accountConfiguration.publicURL,
+            digestHour: accountConfiguration.digestHour, publicURL: accountConfiguration.publicURL,
             interval: accountConfiguration.mailPollInterval, wakeup: mailWakeup, logger: logger
         )
     }

@@ -28,6 +28,9 @@ struct AccountWorld {
         configuration.throttle = throttle
         configuration.passwordCost = passwordCost
         configuration.publicURL = "https://asar.example.kz/"
+        // The clock starts at the real time, whatever the hour: digests are due from midnight here
+        // (NotificationTests checks the morning hour with fixed times).
+        configuration.digestHour = 0
         if let port = sink?.port ?? smtpPort {
             // Generous: the sink is a Python process competing with the whole parallel suite for 2 cores.
             configuration.smtp = SMTPConfiguration(host: "127.0.0.1", port: port, timeout: .seconds(30))

@@ -162,4 +162,30 @@ import TestSupport
             #expect(unmailed == 0, "the invitation's own mail told them")
         }
     }
+
+    /// A digest goes out once a day from the morning hour in Kazakhstan (UTC+5), however the news
+    /// came in: none before 08:00, one at 08:00, none again that day, the next the next morning.
+    @Test func theDailyDigestGoesOutOnceAMorning() async throws {
+        try await TestDatabase.with { database in
+            let world = AccountWorld(database: database)
+            let access = try await AccessWorld.build(pool: database.pool)
+            // The sponsor's owner wants a daily digest.
+            _ = try await Self.people(world, access)
+            let notifications = NotificationRepository(pool: database.pool)
+            let partnership = try await world.services.partnerships.propose(
+                PartnershipDraft(projectID: try await access.openProject(), businessID: access.business, governmentBodyID: access.akimatInside, pledgeKZT: 1_000_000),
+                by: try #require(access.identities["business"])
+            )
+            _ = try await world.services.partnerships.perform(.consent, on: partnership.id, comment: nil, ifMatch: nil, by: try #require(access.identities["government_inside"]))
+            let compose: @Sendable (String, Language, [InboxNotification]) -> OutboxMail = { email, language, news in
+                NotificationMail.digest(to: email, language: language, news: news, publicURL: "https://asar.example.kz")
+            }
+            func at(_ text: String) throws -> Date { try #require(ISO8601DateFormatter().date(from: text)) }
+            #expect(try await notifications.mailDigests(now: try at("2026-12-03T02:59:00Z"), hour: 8, compose: compose) == 0, "07:59 in Astana")
+            #expect(try await notifications.mailDigests(now: try at("2026-12-03T03:00:00Z"), hour: 8, compose: compose) == 1, "08:00 in Astana")
+            _ = try await world.services.partnerships.perform(.consent, on: partnership.id, comment: nil, ifMatch: nil, by: try #require(access.identities["ngo"]))
+            #expect(try await notifications.mailDigests(now: try at("2026-12-03T15:00:00Z"), hour: 8, compose: compose) == 0, "once a day")
+            #expect(try await notifications.mailDigests(now: try at("2026-12-04T03:01:00Z"), hour: 8, compose: compose) == 1, "the next morning")
+        }
+    }
 }

@@ -157,21 +157,29 @@ public struct NotificationRepository: Sendable {
         }
     }
 
-    /// One digest per person who wants mail daily, has unmailed notifications and was last sent a
-    /// digest a day or more before `now`. Returns how many digests were queued.
-    public func mailDigests(now: Date, compose: @escaping @Sendable (_ email: String, _ language: Language, [InboxNotification]) -> OutboxMail) async throws -> Int {
+    /// One digest per person who wants mail daily and has unmailed notifications, once a day from
+    /// `hour` o'clock in Kazakhstan (UTC+5): none before that hour, none twice after it. Returns
+    /// how many digests were queued.
+    public func mailDigests(
+        now: Date, hour: Int, compose: @escaping @Sendable (_ email: String, _ language: Language, [InboxNotification]) -> OutboxMail
+    ) async throws -> Int {
         try await pool.withTransaction { connection in
             let people = try connection.query(
                 """
-                SELECT pe.id, pe.email, pe.language FROM people pe
+                WITH today AS (
+                    SELECT (date_trunc('day', $1::timestamptz AT TIME ZONE INTERVAL '+05:00') + make_interval(hours => $2))
+                        AT TIME ZONE INTERVAL '+05:00' AS digest_time
+                )
+                SELECT pe.id, pe.email, pe.language FROM people pe, today
                 WHERE pe.email_notifications = 'daily' AND NOT pe.disabled
-                  AND (pe.last_digest_at IS NULL OR pe.last_digest_at <= $1::timestamptz - interval '1 day')
+                  AND $1::timestamptz >= today.digest_time
+                  AND (pe.last_digest_at IS NULL OR pe.last_digest_at < today.digest_time)
                   AND EXISTS (SELECT 1 FROM notifications n WHERE n.person_id = pe.id AND n.emailed_at IS NULL)
                 ORDER BY pe.id
                 LIMIT 200
                 FOR NO KEY UPDATE OF pe SKIP LOCKED
                 """,
-                [now]
+                [now, hour]
             ).rows
             for person in people {
                 let id = try person.decode(UUID.self, at: 0)

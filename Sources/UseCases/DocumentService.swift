@@ -14,6 +14,14 @@ public struct VerificationCase: Sendable {
     public let owners: [Person]
 }
 
+/// An organization's documents with what the caller may do to them.
+public struct DocumentShelf: Sendable {
+    public let documents: [OrganizationDocument]
+    public let mayUpload: Bool
+    /// False for owners once the organization is verified: what it was verified on stays.
+    public let mayRemove: Bool
+}
+
 /// The documents an organization gives for its verification: its owners upload and remove them;
 /// the organization's people and admins read them.
 public struct DocumentService: Sendable {
@@ -34,7 +42,7 @@ public struct DocumentService: Sendable {
     ) async throws -> OrganizationDocument {
         try Access.requireSignedIn(caller)
         _ = try await organizations.find(organization)
-        try Access.requireOwner(caller, organization, to: "upload its documents")
+        try requireUploadRight(to: organization, by: caller)
         let issues = DocumentRules.issues(kind: kind, bytes: content)
         guard issues.isEmpty, let kind = DocumentKind(rawValue: kind ?? ""), let type = DocumentRules.contentType(of: content) else {
             throw DomainError.invalid(issues)
@@ -51,12 +59,21 @@ public struct DocumentService: Sendable {
         return stored
     }
 
+    /// Refuses (403) anyone who may not upload: a page asks before reading megabytes of body.
+    public func requireUploadRight(to organization: UUID, by caller: Caller) throws {
+        try Access.requireOwner(caller, organization, to: "upload its documents")
+    }
+
     /// The organization's documents, newest first: for its people and admins.
-    public func list(of organization: UUID, by caller: Caller) async throws -> [OrganizationDocument] {
+    public func list(of organization: UUID, by caller: Caller) async throws -> DocumentShelf {
         try Access.requireSignedIn(caller)
-        _ = try await organizations.find(organization)
+        let found = try await organizations.find(organization)
         try Access.requireSpeaksFor(caller, organization, to: "read its documents")
-        return try await documents.documents(of: organization)
+        let mayUpload = caller.isAdmin || caller.isOwner(of: organization)
+        return DocumentShelf(
+            documents: try await documents.documents(of: organization), mayUpload: mayUpload,
+            mayRemove: caller.isAdmin || (mayUpload && found.verification != .verified)
+        )
     }
 
     /// One document with its content; for anyone else it does not exist.

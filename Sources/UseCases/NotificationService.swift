@@ -60,7 +60,7 @@ public struct NotificationMailer: Service {
 
     public init(
         notifications: NotificationRepository, clock: ServiceClock, mailNow: @escaping @Sendable () -> Date,
-        reporting: ReportingPolicy = ReportingPolicy(), digestHour: Int = 8, publicURL: String, interval: Duration, wakeup: MailWakeup,
+        reporting: ReportingPolicy = ReportingPolicy(), digestHour: Int, publicURL: String, interval: Duration, wakeup: MailWakeup,
         logger: Logger
     ) {
         self.digestHour = digestHour

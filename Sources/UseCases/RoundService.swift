@@ -149,17 +149,10 @@ public struct RoundService: Sendable {
                 field: "sponsor_ids", code: "too_many", message: "A round names at most \(RoundRequest.maxSponsors) sponsors."
             )])
         }
-        var refused: [UUID] = []
-        for id in unique {
-            let found: Organization?
-            do {
-                found = try await organizations.find(id)
-            } catch DomainError.notFound {
-                found = nil
-            }
-            if let found, found.fields.kind == .business, found.active, found.verification != .suspended { continue }
-            refused.append(id)
-        }
+        let businesses = Set(try await organizations.find(unique).filter {
+            $0.fields.kind == .business && $0.active && $0.verification != .suspended
+        }.map(\.id))
+        let refused = unique.filter { !businesses.contains($0) }
         // The whole field, naming the ids: positions in the list as sent would count repeats the
         // reader has already dropped.
         if !refused.isEmpty {

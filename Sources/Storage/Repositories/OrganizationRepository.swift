@@ -44,6 +44,14 @@ public struct OrganizationRepository: Sendable {
         try Self.decode(try await lookUpRow(table: "organizations", columns: Self.selectedColumns, id: id, resource: "organization", in: pool))
     }
 
+    /// The organizations with these ids that exist, in no particular order.
+    public func find(_ ids: [UUID]) async throws -> [Organization] {
+        guard !ids.isEmpty else { return [] }
+        return try await pool.withConnection { connection in
+            try connection.query("SELECT \(Self.selectedColumns) FROM organizations WHERE id = ANY ($1::uuid[])", [ids]).rows.map(Self.decode)
+        }
+    }
+
     /// The organizations with these BINs, by BIN; a BIN nobody has is absent.
     public func ids(byBIN bins: [String]) async throws -> [String: UUID] {
         guard !bins.isEmpty else { return [:] }

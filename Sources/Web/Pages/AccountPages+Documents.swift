@@ -10,19 +10,17 @@ extension AccountPages {
         _ membership: Membership, context: Context, words: Vocabulary, kind: String = "", errors: FieldErrors = FieldErrors(), notice: String = ""
     ) async throws -> [String: Any] {
         let id = membership.organizationID.lowercasedString
-        let documents = try await services.documents.list(of: membership.organizationID, by: context.caller)
-        let verified = try await services.organizations.find(membership.organizationID, by: context.caller).organization.verification == .verified
+        let shelf = try await services.documents.list(of: membership.organizationID, by: context.caller)
         var view: [String: Any] = [
             "id": id,
             "organization": words.text(membership.organizationName),
-            "documents": documents.map { documentView($0, words: words) },
-            "none": documents.isEmpty,
+            "documents": shelf.documents.map { documentView($0, words: words) },
+            "none": shelf.documents.isEmpty,
             "kinds": DocumentKind.allCases.map { option -> [String: Any] in
                 ["value": option.rawValue, "label": words.t("document_kind_\(option.rawValue)"), "selected": option.rawValue == kind]
             },
-            "canChange": context.caller.isAdmin || context.caller.isOwner(of: membership.organizationID),
-            // Once verified, what the verification rested on stays (an admin may still remove it).
-            "canRemove": context.caller.isAdmin || (context.caller.isOwner(of: membership.organizationID) && !verified),
+            "canChange": shelf.mayUpload,
+            "canRemove": shelf.mayRemove,
             "errors": errors.view,
         ]
         if !notice.isEmpty { view["notice"] = notice }
@@ -63,9 +61,7 @@ extension AccountPages {
         guard let membership = try ownOrganization(request, context) else {
             return switchFirst(title: words.t("documents_title"), words: words, request: request, context: context)
         }
-        guard context.caller.isAdmin || context.caller.isOwner(of: membership.organizationID) else {
-            throw DomainError.forbidden(message: "Only an owner of the organization or an admin may upload its documents.")
-        }
+        try services.documents.requireUploadRight(to: membership.organizationID, by: context.caller)
         // Room for the largest document and the form around it.
         let limit = DocumentRules.maxBytes + 64 * 1024
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {

@@ -190,7 +190,7 @@ struct RoundPages<Context: WebRequestContext>: Sendable {
             "focus": request.focusAreas.isEmpty ? words.t("filter_any") : request.focusAreas.map(words.focusName).joined(separator: ", "),
             "mode": words.t("round_mode_\(request.mode.rawValue)"),
             "sponsors": request.sponsorIDs.isEmpty ? words.t("round_sponsors_any")
-                : request.sponsorIDs.compactMap { explained.sponsors[$0].map { words.text($0.name)["text"] as? String ?? "" } }.joined(separator: ", "),
+                : request.sponsorIDs.compactMap { explained.sponsors[$0]?.name.preferred(words.language) }.joined(separator: ", "),
             "deadline": words.time(request.consentDeadline),
             "created": words.time(round.createdAt, withClock: true),
             "state": words.t("round_state_\(round.state.rawValue)"),

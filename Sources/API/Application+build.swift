@@ -115,6 +115,9 @@ func buildRouter(
     ShortlistController(shortlists: useCases.shortlists).addRoutes(to: router)
     PartnershipController(partnerships: useCases.partnerships, reference: useCases.reference).addRoutes(to: router)
     RoundController(rounds: useCases.rounds, reference: useCases.reference).addRoutes(to: router)
+    InboxController(notifications: useCases.notifications).addRoutes(to: router)
+    WebhookController(webhooks: useCases.webhooks).addRoutes(to: router)
+    DashboardController(dashboards: useCases.dashboards).addRoutes(to: router)
     if testHooks { TestHookController(clock: useCases.clock).addRoutes(to: router) }
     try WebPages(services: useCases).addRoutes(to: router)
     routes.load(router.routes)

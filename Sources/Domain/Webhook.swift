@@ -55,6 +55,21 @@ public struct WebhookDelivery: Sendable, Equatable {
     public var status: Status { deliveredAt != nil ? .delivered : failedAt != nil ? .failed : .pending }
 }
 
+/// One try at delivering: the receiver's status (nil when no answer came) or what went wrong.
+public struct WebhookAttempt: Sendable, Equatable {
+    public let at: Date
+    public let status: Int?
+    public let error: String?
+    public let milliseconds: Int
+
+    public init(at: Date, status: Int?, error: String?, milliseconds: Int) {
+        self.at = at
+        self.status = status
+        self.error = error
+        self.milliseconds = milliseconds
+    }
+}
+
 /// When a failed delivery is tried again: exponential backoff from `firstRetry`, at most `maxDelay`
 /// apart, until `maxAttempts` have been made.
 public struct WebhookRetryPolicy: Sendable, Equatable {

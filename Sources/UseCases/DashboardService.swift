@@ -7,11 +7,13 @@ import Storage
 /// reached, cost per person, targets met and overdue reports, with the table behind each figure.
 public struct DashboardService: Sendable {
     let dashboards: DashboardRepository
+    let reference: ReferenceData
     let clock: ServiceClock
     let reporting: ReportingPolicy
 
-    public init(dashboards: DashboardRepository, clock: ServiceClock, reporting: ReportingPolicy = ReportingPolicy()) {
+    public init(dashboards: DashboardRepository, reference: ReferenceData, clock: ServiceClock, reporting: ReportingPolicy = ReportingPolicy()) {
         self.dashboards = dashboards
+        self.reference = reference
         self.clock = clock
         self.reporting = reporting
     }
@@ -30,6 +32,19 @@ public struct DashboardService: Sendable {
         public let pipelineByPlace: [ProjectPipeline]
         public let pipelineByFocusArea: [ProjectPipeline]
         public let asOf: Date
+    }
+
+    /// The dashboard for a filter whose codes are checked here (each unknown one is named under
+    /// `placeField` or `focusAreaField`): the country breaks down into regions, a region into its
+    /// districts, a district not at all.
+    public func dashboard(_ filter: DashboardFilter, placeField: String, focusAreaField: String, by caller: Caller) async throws -> Dashboard {
+        let issues = try await reference.unknownCodes(
+            region: filter.place, focusAreas: filter.focusArea.map { [$0] } ?? [], regionField: placeField, focusAreaField: { _ in focusAreaField }
+        )
+        guard issues.isEmpty else { throw DomainError.invalid(issues) }
+        guard let place = filter.place else { return try await dashboard(filter, placesBelow: nil, breaksDownPlaces: true, by: caller) }
+        let isRegion = try await reference.snapshot().unit(place)?.parentKATO == nil
+        return try await dashboard(filter, placesBelow: place, breaksDownPlaces: isRegion, by: caller)
     }
 
     /// `childrenOf` is the level the place table breaks down: nil for the regions.

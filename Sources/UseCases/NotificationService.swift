@@ -8,9 +8,11 @@ import Storage
 /// inbox is its owner's alone.
 public struct NotificationService: Sendable {
     let notifications: NotificationRepository
+    let organizationInbox: OrganizationInboxRepository
 
-    public init(notifications: NotificationRepository) {
+    public init(notifications: NotificationRepository, organizationInbox: OrganizationInboxRepository) {
         self.notifications = notifications
+        self.organizationInbox = organizationInbox
     }
 
     public func inbox(of session: AccountService.SignedIn, limit: Int = 100) async throws -> [InboxNotification] {
@@ -39,6 +41,39 @@ public struct NotificationService: Sendable {
 
     public func setEmailFrequency(_ frequency: EmailFrequency, by session: AccountService.SignedIn) async throws {
         try await notifications.setEmailFrequency(frequency, of: session.person.id)
+    }
+
+    // MARK: - An organization's own inbox (its integrations, through its tokens)
+
+    public struct OrganizationInbox: Sendable {
+        public let items: [InboxNotification]
+        public let unreadCount: Int
+    }
+
+    /// The organization's news, newest first, for itself (viewers included) and admins.
+    public func inbox(
+        of organization: UUID, unreadOnly: Bool = false, before: Int64? = nil, limit: Int = 50, by caller: Caller
+    ) async throws -> OrganizationInbox {
+        try Access.requireSpeaksFor(caller, organization, to: "read its inbox")
+        async let items = organizationInbox.inbox(of: organization, unreadOnly: unreadOnly, before: before, limit: limit)
+        async let unread = organizationInbox.unreadCount(of: organization)
+        return OrganizationInbox(items: try await items, unreadCount: try await unread)
+    }
+
+    /// Marks one piece of news read for the whole organization: not for viewers, whose reading
+    /// changes nothing for the others.
+    public func markRead(_ id: Int64, of organization: UUID, by caller: Caller) async throws -> InboxNotification {
+        try Access.requireActsFor(caller, organization, to: "mark its news read")
+        guard let item = try await organizationInbox.markRead(id, of: organization) else {
+            throw DomainError.notFound(resource: "notification")
+        }
+        return item
+    }
+
+    /// Marks the organization's news read, up to `through` when given; how many were marked.
+    public func markAllRead(of organization: UUID, through: Int64?, by caller: Caller) async throws -> Int {
+        try Access.requireActsFor(caller, organization, to: "mark its news read")
+        return try await organizationInbox.markAllRead(of: organization, through: through)
     }
 }
 

@@ -88,8 +88,10 @@ public struct Services: Sendable {
             portal: PortalRepository(pool: pool), organizations: organizations,
             projects: ProjectRepository(pool: pool), reference: reference, clock: clock
         )
-        self.dashboards = DashboardService(dashboards: DashboardRepository(pool: pool), clock: clock)
-        self.notifications = NotificationService(notifications: NotificationRepository(pool: pool))
+        self.dashboards = DashboardService(dashboards: DashboardRepository(pool: pool), reference: reference, clock: clock)
+        self.notifications = NotificationService(
+            notifications: NotificationRepository(pool: pool), organizationInbox: OrganizationInboxRepository(pool: pool)
+        )
         self.openData = OpenDataService(openData: OpenDataRepository(pool: pool), reference: reference)
     }
 

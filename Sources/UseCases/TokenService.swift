@@ -15,16 +15,17 @@ public struct TokenService: Sendable {
         try await tokens.authenticate(token)
     }
 
-    /// Admins issue any token (admin tokens only they); an organization issues its own.
+    /// Admins issue any token (admin tokens only they); an organization's owners issue its own, in
+    /// any of its roles: a viewer's token reads, a member's acts, an owner's also manages webhooks.
     public func issue(
-        for organizationID: UUID?, label: String, expiresAt: Date?, by caller: Caller
+        for organizationID: UUID?, role: MembershipRole = .member, label: String, expiresAt: Date?, by caller: Caller
     ) async throws -> TokenRepository.IssuedToken {
         if let organizationID {
             try Access.requireOwner(caller, organizationID, to: "issue its tokens")
         } else {
             try Access.requireAdmin(caller, to: "issue admin tokens")
         }
-        return try await tokens.issue(organizationID: organizationID, label: label, expiresAt: expiresAt)
+        return try await tokens.issue(organizationID: organizationID, role: role, label: label, expiresAt: expiresAt)
     }
 
     /// Admins list every token; an organization lists its own. Secrets are never listed.

@@ -73,6 +73,18 @@ public struct WebhookService: Sendable {
         return try await webhooks.deliveries(of: webhook, limit: limit)
     }
 
+    /// One delivery with every attempt made to deliver it, oldest first.
+    public func delivery(_ id: Int64, by caller: Caller) async throws -> (delivery: WebhookDelivery, attempts: [WebhookAttempt]) {
+        try Access.requireSignedIn(caller)
+        guard let found = try await webhooks.delivery(id) else { throw DomainError.notFound(resource: "delivery") }
+        do {
+            _ = try await owned(found.webhookID, by: caller)
+        } catch DomainError.notFound {
+            throw DomainError.notFound(resource: "delivery")
+        }
+        return (found, try await webhooks.attempts(of: id))
+    }
+
     public func disable(_ webhook: UUID, by caller: Caller) async throws {
         _ = try await owned(webhook, by: caller)
         try await webhooks.disable(webhook)

@@ -16,18 +16,24 @@ struct Token: AsyncParsableCommand {
         @Flag(help: "A platform-admin token instead.") var admin = false
         @Option(help: "A note saying who holds it.") var label = ""
         @Option(help: "Expire after this many days.") var expiresInDays: Int?
+        @Option(help: "What an organization's token may do: viewer (reads), member (acts), owner (also manages webhooks).")
+        var role = "member"
 
         func validate() throws {
             guard admin != (org != nil) else { throw ValidationError("Give exactly one of --org ID and --admin.") }
             if let org, UUID(uuidString: org) == nil { throw ValidationError("--org takes an organization id (a UUID).") }
             if let days = expiresInDays, days < 1 { throw ValidationError("--expires-in-days must be positive.") }
+            if MembershipRole(rawValue: role) == nil { throw ValidationError("--role is one of owner, member, viewer.") }
+            if admin, role != "member" { throw ValidationError("--role is for an organization's token; an admin token acts as an admin.") }
         }
 
         func run() async throws {
             let organization = org.flatMap(UUID.init(uuidString:))
             let expiry = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
             let issued = try await withPool { pool in
-                try await TokenRepository(pool: pool).issue(organizationID: organization, label: label, expiresAt: expiry)
+                try await TokenRepository(pool: pool).issue(
+                    organizationID: organization, role: MembershipRole(rawValue: role) ?? .member, label: label, expiresAt: expiry
+                )
             }
             print(issued.token)
             FileHandle.standardError.write(Data("token id \(issued.id.lowercasedString)\(expiry.map { ", expires \($0)" } ?? ""); keep the token secret, it is not shown again\n".utf8))

@@ -465,9 +465,13 @@ class BrowserTest(unittest.TestCase):
             "return [...arguments[0].querySelectorAll('input, select, textarea')]"
             ".filter(e => !['hidden', 'submit', 'button', 'reset', 'image'].includes(e.type))"
             ".map(e => [e.name, e.id, e.id ? document.querySelectorAll('label[for=\"' + CSS.escape(e.id) + '\"]').length : 0,"
-            " e.closest('label') !== null])", form)
-        for name, ident, labels, wrapped in fields:
-            self.assertEqual(ident, name, f"{where}: field {name!r} has id {ident!r}")
+            " e.type === 'radio'])", form)
+        for name, ident, labels, radio in fields:
+            if radio:
+                # One name, several choices: each choice's id is the name and its value.
+                self.assertTrue(ident.startswith(name + "-") or ident.startswith(name + "_"), f"{where}: choice of {name!r} has id {ident!r}")
+            else:
+                self.assertEqual(ident, name, f"{where}: field {name!r} has id {ident!r}")
             self.assertTrue(labels > 0, f"{where}: field {name!r} has no <label for={ident!r}>")
         if (form.get_attribute("method") or "get").lower() == "post":
             csrf = self.els("input[type=hidden][name=csrf]", form)

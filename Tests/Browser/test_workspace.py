@@ -396,6 +396,35 @@ class Webhooks(WorkspaceTest):
         self.assertFalse(self.els("div.notice[role=status]"), "the page announces a secret it does not show")
 
 
+class Tokens(WorkspaceTest):
+    def test_the_ngo_owner_issues_a_read_only_token_for_an_integration(self):
+        self.sign_in(NGO_EMAIL, NGO_PASSWORD)
+        self.follow(self.el("a[href$='/tokens']"))
+        path = self.path_only()
+        organization = path.split("/")[2]
+        self.in_every_language("tokens")
+        form = self.form_for(path)
+        self.assert_form_conventions(form)
+        self.assertTrue(self.el("#role-member", form).is_selected(), "a new token does not act as a member unless told otherwise")
+        self.submit(self.submit_button(form))
+        self.loaded("tokens-error", status=422)
+        self.assert_error_summary(["label"])
+        form = self.form_for(path)
+        self.type_into("label", "Accounting, read only", form)
+        self.el("#role-viewer", form).click()
+        self.submit(self.submit_button(form))
+        self.loaded("tokens-issued")
+        token = self.el("div.notice[role=status] code").text.strip()
+        self.assertTrue(token.startswith("asar_"), "the new token is not shown")
+        rows = [row for row in self.els("table tbody tr") if "Accounting, read only" in row.text]
+        self.assertTrue(rows and "Viewer" in rows[0].text, "the tokens table does not show the new token in its role")
+        # Through the API the token reads the organization's inbox and changes nothing.
+        bearer = {"Authorization": f"Bearer {token}"}
+        self.assertEqual(http("GET", f"/v1/organizations/{organization}/inbox", headers=bearer).status, 200)
+        refused = http("POST", f"/v1/organizations/{organization}/inbox/read", headers=bearer)
+        self.assertEqual(refused.status, 403, "a viewer's token marked the organization's news read")
+
+
 class Monitoring(WorkspaceTest):
     def test_an_overdue_partnership_gets_its_report_with_indicator_values_and_a_framework_change(self):
         # A year on (the service's clock, moved through its test hook): every active partnership's

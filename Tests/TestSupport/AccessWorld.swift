@@ -162,6 +162,33 @@ extension AccessWorld {
         return id
     }
 
+    /// The newest piece of news in the NGO's own inbox (a partnership proposed by the NGO tells the others; one the admin moves tells the NGO).
+    public func ngoInboxItem() async throws -> Int64 {
+        _ = try await partnership(in: .underReview)
+        return try await pool.withConnection { connection in
+            try connection.query("SELECT max(id) FROM organization_inbox WHERE organization_id = $1", [ngo]).rows[0].decode(Int64.self, at: 0)
+        }
+    }
+
+    /// A new webhook of the NGO (to a port nothing listens on).
+    public func ngoWebhook() async throws -> UUID {
+        guard let webhook = try await WebhookRepository(pool: pool).create(
+            organization: ngo, url: "http://127.0.0.1:9/asar", secret: String(repeating: "s", count: 40), limit: 1000
+        ) else { throw TestFailure("no webhook made") }
+        return webhook.id
+    }
+
+    /// A delivery to a new webhook of the NGO, of the newest partnership event.
+    public func ngoWebhookDelivery() async throws -> Int64 {
+        let webhook = try await ngoWebhook()
+        _ = try await partnership(in: .proposed)
+        return try await pool.withConnection { connection in
+            try connection.query(
+                "INSERT INTO webhook_deliveries (webhook_id, event_id) SELECT $1, max(id) FROM partnership_events RETURNING id", [webhook]
+            ).rows[0].decode(Int64.self, at: 0)
+        }
+    }
+
     /// A new draft project of the NGO, for tests that publish it.
     public func draftProjectOfNGO() async throws -> UUID {
         var draft = ProjectDraft(organizationID: ngo, title: LocalizedText(ru: "Новый черновик"), fundingNeededKZT: 1_000_000, durationMonths: 6)

@@ -207,6 +207,27 @@ import TestSupport
             let delivery = try #require(try await WebhookRepository(pool: world.pool).deliveries(of: webhook, limit: 1).first)
             try await services.webhooks.replay(delivery.id, by: caller)
         },
+        Row(name: "webhooks.delivery", expected: [.unauthenticated, .notFound, .notFound, .notFound, .notFound, .ok]) { services, world, caller in
+            let webhook = try await Self.webhook(world)
+            _ = try await world.partnership(in: .proposed)
+            let delivery = try #require(try await WebhookRepository(pool: world.pool).deliveries(of: webhook, limit: 1).first)
+            _ = try await services.webhooks.delivery(delivery.id, by: caller)
+        },
+        // An organization's own inbox: the NGO's, which hears of what the admin does to its partnerships.
+        Row(name: "notifications.inbox", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.notifications.inbox(of: world.ngo, by: caller)
+        },
+        Row(name: "notifications.markRead", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.notifications.markRead(try await world.ngoInboxItem(), of: world.ngo, by: caller)
+        },
+        Row(name: "notifications.markAllRead", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.notifications.markAllRead(of: world.ngo, through: nil, by: caller)
+        },
+        Row(name: "dashboards.dashboard", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            _ = try await services.dashboards.dashboard(
+                DashboardFilter(place: "550000000", sponsor: world.business), placeField: "place", focusAreaField: "focus_area", by: caller
+            )
+        },
         Row(name: "partnerships.consent", expected: [.unauthenticated, .ok, .conflict, .ok, .notFound, .ok]) { services, world, caller in
             _ = try await services.partnerships.perform(.consent, on: try await world.partnership(in: .proposed), comment: nil, ifMatch: nil, by: caller)
         },
@@ -295,6 +316,9 @@ import TestSupport
         Row(name: "tokens.issue(organization)", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.tokens.issue(for: world.ngo, label: "matrix", expiresAt: nil, by: caller)
         },
+        Row(name: "tokens.issue(owner role)", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.tokens.issue(for: world.ngo, role: .owner, label: "matrix", expiresAt: nil, by: caller)
+        },
         Row(name: "tokens.issue(admin)", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, _, caller in
             _ = try await services.tokens.issue(for: nil, label: "matrix", expiresAt: nil, by: caller)
         },
@@ -317,6 +341,9 @@ import TestSupport
         // Documents (API tokens act as members, so the NGO's may read but not upload or remove)
         Row(name: "documents.upload", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.documents.upload(to: world.ngo, kind: "charter", fileName: "charter.pdf", content: Self.pdf, by: caller)
+        },
+        Row(name: "documents.requireUploadRight", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            try services.documents.requireUploadRight(to: world.ngo, by: caller)
         },
         Row(name: "documents.list", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.documents.list(of: world.ngo, by: caller)
@@ -398,7 +425,8 @@ import TestSupport
             "documents.upload", "documents.list", "documents.content", "documents.delete",
             "documents.verificationQueue", "accounts.verify", "accounts.createPerson",
             "accounts.members", "accounts.changeRole", "accounts.removeMember", "accounts.people",
-            "webhooks.register", "webhooks.list", "webhooks.deliveries", "webhooks.disable", "webhooks.replay",
+            "webhooks.register", "webhooks.list", "webhooks.deliveries", "webhooks.delivery", "webhooks.disable", "webhooks.replay",
+            "documents.requireUploadRight", "notifications.inbox", "notifications.markRead", "notifications.markAllRead", "dashboards.dashboard",
         ]
         #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")
     }

@@ -75,7 +75,9 @@ struct PartnershipController {
         let pledge = reader.integer("pledge_kzt", in: 0...OrganizationInput.maxBudgetKZT)
         let inKind = inKindList(reader)
         // A period or indicators alone keep the rest of the framework as it is.
-        let current = reader.has("indicators") != reader.has("reporting_period_days")
+        // Read only for a caller who may amend at all: anyone else hears 401 from amend itself,
+        // not a 404 from reading a partnership they cannot see.
+        let current = !context.caller.isAnonymous && reader.has("indicators") != reader.has("reporting_period_days")
             ? try await partnerships.framework(of: id, by: context.caller).framework : ResultsFramework()
         let framework = FrameworkInput.framework(reader, current: current)
         try issues.throwIfAny()
@@ -87,7 +89,7 @@ struct PartnershipController {
 
     func move(_ action: PartnershipLifecycle.Action, _ request: Request, _ context: AppRequestContext) async throws -> Reply<PartnershipResource> {
         let id = try context.resourceID("partnership")
-        let object = try await optionalBody(request)
+        let object = try await JSONBody.optionalObject(from: request)
         let issues = IssueCollector()
         let reader = ObjectReader(object, issues: issues)
         var report: ReportDraft?
@@ -221,12 +223,6 @@ struct PartnershipController {
     }
 
     /// Moves may come without a body; when one is sent it must be a JSON object.
-    private func optionalBody(_ request: Request) async throws -> [String: JSONValue] {
-        let length = request.headers[.contentLength].flatMap(Int.init) ?? 0
-        if length == 0 && request.headers[.contentType] == nil && request.headers[.transferEncoding] == nil { return [:] }
-        return try await JSONBody.object(from: request)
-    }
-
     private func inKindList(_ reader: ObjectReader) -> [String]? {
         reader.strings("in_kind", maxCount: 20) { TextRules.check($0, field: $1, maxLength: 200, issues: reader.issues) }
     }

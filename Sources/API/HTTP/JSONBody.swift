@@ -47,6 +47,14 @@ enum JSONBody {
         return object
     }
 
+    /// A JSON object body, or an empty object when the request carries no body at all (a POST
+    /// whose fields are all optional).
+    static func optionalObject(from request: Request) async throws -> [String: JSONValue] {
+        let length = request.headers[.contentLength].flatMap(Int.init) ?? 0
+        if length == 0 && request.headers[.contentType] == nil && request.headers[.transferEncoding] == nil { return [:] }
+        return try await object(from: request)
+    }
+
     private static func requireJSONContentType(_ request: Request) throws {
         let parts = (request.headers[.contentType] ?? "").split(separator: ";").map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()

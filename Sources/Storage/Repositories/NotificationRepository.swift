@@ -220,6 +220,12 @@ public struct NotificationRepository: Sendable {
                     JOIN people pe ON pe.id = m.person_id AND NOT pe.disabled
                     ORDER BY m.person_id, d.id, m.organization_id
                     RETURNING 1
+                ), told AS (
+                    INSERT INTO organization_inbox (organization_id, kind, partnership_id, to_state)
+                    SELECT party.id, 'overdue', d.id, 'active'
+                    FROM noticed JOIN due d ON d.id = noticed.partnership_id
+                    CROSS JOIN LATERAL unnest(ARRAY[d.ngo_id, d.business_id]) AS party (id)
+                    RETURNING 1
                 )
                 SELECT count(*)::int FROM noticed
                 """,
@@ -249,6 +255,10 @@ public struct NotificationRepository: Sendable {
                     FROM noticed JOIN due d ON d.id = noticed.partnership_id
                     JOIN memberships m ON m.organization_id = d.ngo_id
                     JOIN people pe ON pe.id = m.person_id AND NOT pe.disabled
+                    RETURNING 1
+                ), told AS (
+                    INSERT INTO organization_inbox (organization_id, kind, partnership_id, to_state)
+                    SELECT d.ngo_id, 'report_due', d.id, 'active' FROM noticed JOIN due d ON d.id = noticed.partnership_id
                     RETURNING 1
                 )
                 SELECT count(*)::int FROM noticed

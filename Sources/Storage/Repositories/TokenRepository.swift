@@ -23,6 +23,8 @@ public struct TokenRepository: Sendable {
         /// Empty for an admin token.
         public let organizationName: LocalizedText
         public let isAdmin: Bool
+        /// What an organization's token may do, as a person in that role may; `.member` for an admin token.
+        public let role: MembershipRole
         public let label: String
         public let createdAt: Date
         public let expiresAt: Date?
@@ -30,7 +32,7 @@ public struct TokenRepository: Sendable {
     }
 
     /// A token for one organization, or an admin token when `organizationID` is nil.
-    public func issue(organizationID: UUID?, label: String = "", expiresAt: Date? = nil) async throws -> IssuedToken {
+    public func issue(organizationID: UUID?, role: MembershipRole = .member, label: String = "", expiresAt: Date? = nil) async throws -> IssuedToken {
         let token = Self.newSecret()
         let id = try await pool.withConnection { connection in
             if let organizationID {
@@ -40,11 +42,11 @@ public struct TokenRepository: Sendable {
             }
             return try connection.query(
                 """
-                INSERT INTO api_tokens (token_hash, organization_id, is_admin, label, expires_at)
-                VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, $4, $5)
+                INSERT INTO api_tokens (token_hash, organization_id, is_admin, label, expires_at, role)
+                VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, $4, $5, $6)
                 RETURNING id
                 """,
-                [token, organizationID, organizationID == nil, label, expiresAt]
+                [token, organizationID, organizationID == nil, label, expiresAt, role.rawValue]
             ).rows[0].decode(UUID.self, at: 0)
         }
         return IssuedToken(id: id, token: token, expiresAt: expiresAt)
@@ -57,7 +59,7 @@ public struct TokenRepository: Sendable {
         // A read by key on every request that carries a token: a pooled lookup.
         guard let row = try await pool.lookup(
             """
-            SELECT t.id, t.is_admin, t.organization_id, o.kind, o.jurisdiction, o.level, o.verification
+            SELECT t.id, t.is_admin, t.organization_id, o.kind, o.jurisdiction, o.level, o.verification, t.role
             FROM api_tokens t LEFT JOIN organizations o ON o.id = t.organization_id
             WHERE t.token_hash = sha256(convert_to($1, 'UTF8'))
               AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
@@ -72,7 +74,8 @@ public struct TokenRepository: Sendable {
             organizationID: organizationID, kind: kind,
             jurisdiction: try row.decode(String?.self, at: 4),
             isNational: try row.decode(String?.self, at: 5) == GovernmentLevel.national.rawValue,
-            isSuspended: try row.decode(String?.self, at: 6) == Verification.suspended.rawValue
+            isSuspended: try row.decode(String?.self, at: 6) == Verification.suspended.rawValue,
+            role: MembershipRole(rawValue: try row.decode(String.self, at: 7)) ?? .viewer
         ))
     }
 
@@ -99,7 +102,7 @@ public struct TokenRepository: Sendable {
         try await pool.withConnection { connection in
             try connection.query(
                 """
-                SELECT t.id, t.organization_id, t.is_admin, t.label, t.created_at, t.expires_at, t.revoked_at, o.name_kk, o.name_ru, o.name_en
+                SELECT t.id, t.organization_id, t.is_admin, t.label, t.created_at, t.expires_at, t.revoked_at, o.name_kk, o.name_ru, o.name_en, t.role
                 FROM api_tokens t LEFT JOIN organizations o ON o.id = t.organization_id
                 WHERE $1::uuid IS NULL OR t.organization_id = $1 ORDER BY t.created_at, t.id
                 """,
@@ -110,7 +113,9 @@ public struct TokenRepository: Sendable {
                     organizationName: LocalizedText(
                         kk: try row.decode(String?.self, at: 7), ru: try row.decode(String?.self, at: 8), en: try row.decode(String?.self, at: 9)
                     ),
-                    isAdmin: try row.decode(Bool.self, at: 2), label: try row.decode(String.self, at: 3),
+                    isAdmin: try row.decode(Bool.self, at: 2),
+                    role: MembershipRole(rawValue: try row.decode(String.self, at: 10)) ?? .viewer,
+                    label: try row.decode(String.self, at: 3),
                     createdAt: try row.decode(Date.self, at: 4), expiresAt: try row.decode(Date?.self, at: 5),
                     revokedAt: try row.decode(Date?.self, at: 6)
                 )

@@ -22,7 +22,9 @@ public struct WebhookRepository: Sendable {
     public func create(organization: UUID, url: String, secret: String, limit: Int) async throws -> Webhook? {
         try await pool.withTransaction { connection in
             // Registrations of one organization take turns, so two at once cannot both pass the count.
-            try connection.query("SELECT 1 FROM organizations WHERE id = $1 FOR NO KEY UPDATE", [organization])
+            guard try connection.query("SELECT 1 FROM organizations WHERE id = $1 FOR NO KEY UPDATE", [organization]).first != nil else {
+                throw DomainError.notFound(resource: "organization")
+            }
             let active = try connection.query(
                 "SELECT count(*)::int FROM webhooks WHERE organization_id = $1 AND disabled_at IS NULL", [organization]
             ).rows[0].decode(Int.self, at: 0)
@@ -76,11 +78,16 @@ public struct WebhookRepository: Sendable {
     }
 
     /// Every attempt at a delivery, oldest first: when, the status, the error, how long it took.
-    public func attempts(of delivery: Int64) async throws -> [(at: Date, status: Int?, error: String?, milliseconds: Int)] {
+    public func attempts(of delivery: Int64) async throws -> [WebhookAttempt] {
         try await pool.withConnection { connection in
             try connection.query(
                 "SELECT at, status, error, duration_ms FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id", [delivery]
-            ).rows.map { (try $0.decode(Date.self, at: 0), try $0.decode(Int?.self, at: 1), try $0.decode(String?.self, at: 2), try $0.decode(Int.self, at: 3)) }
+            ).rows.map {
+                WebhookAttempt(
+                    at: try $0.decode(Date.self, at: 0), status: try $0.decode(Int?.self, at: 1), error: try $0.decode(String?.self, at: 2),
+                    milliseconds: try $0.decode(Int.self, at: 3)
+                )
+            }
         }
     }
 

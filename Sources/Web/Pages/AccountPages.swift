@@ -612,6 +612,7 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
             "tokens": tokens.map { token -> [String: Any] in
                 [
                     "id": token.id.lowercasedString, "label": token.label, "created": Format.date(token.createdAt),
+                    "role": words.t("role_\(token.role.rawValue)"),
                     "expires": token.expiresAt.map(Format.date) ?? words.t("tokens_never"),
                     "revoked": token.revokedAt.map(Format.date) ?? "", "active": token.revokedAt == nil,
                 ]
@@ -619,6 +620,12 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
             "noTokens": tokens.isEmpty,
             "issued": Vocabulary.shown(issued),
             "label": form?["label"] ?? "",
+            "roles": MembershipRole.allCases.map { role -> [String: Any] in
+                [
+                    "value": role.rawValue, "label": words.t("role_\(role.rawValue)"), "hint": words.t("tokens_role_\(role.rawValue)"),
+                    "selected": role.rawValue == (form?["role"] ?? MembershipRole.member.rawValue),
+                ]
+            },
             "errors": errors.view,
         ]
     }
@@ -640,12 +647,14 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         var errors = FieldErrors()
         let label = form["label"]
         if label.isEmpty || label.count > 100 { errors.add("label", words.t("issue_label_required")) }
-        guard errors.isEmpty else {
+        let role = MembershipRole(rawValue: form["role"])
+        if role == nil { errors.add("role", words.t("issue_role_required")) }
+        guard errors.isEmpty, let role else {
             let view = try await tokensView(membership, context: context, words: words, form: form, errors: errors)
             return page("tokens", title: words.t("tokens_title"), view: view, request: request, context: context, status: .unprocessableContent)
         }
         let issued = try await services.tokens.issue(
-            for: membership.organizationID, label: label, expiresAt: Date().addingTimeInterval(365 * 86_400), by: context.caller
+            for: membership.organizationID, role: role, label: label, expiresAt: Date().addingTimeInterval(365 * 86_400), by: context.caller
         )
         let view = try await tokensView(membership, context: context, words: words, issued: issued.token)
         return page("tokens", title: words.t("tokens_title"), view: view, request: request, context: context)

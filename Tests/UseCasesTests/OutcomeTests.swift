@@ -93,6 +93,43 @@ import TestSupport
         }
     }
 
+    /// A round's acceptance refreshes the stats once after its inserts (migration 0025) instead of
+    /// after each: what it leaves must equal a recount of every subject.
+    @Test func aRoundsAcceptanceLeavesTheStatsARecountGives() async throws {
+        try await TestDatabase.with { database in
+            let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
+            let world = try await AccessWorld.build(pool: database.pool)
+            // Counts to keep: partnerships of the same parties in other states.
+            _ = try await world.partnership(in: .active, pledge: 3_000_000)
+            let withdrawn = try await world.partnership(in: .proposed)
+            _ = try await services.partnerships.perform(.withdraw, on: withdrawn, comment: nil, ifMatch: nil, by: .admin)
+            _ = try await world.partnership(in: .underReview)
+            var placements: [RoundPlacement] = []
+            for _ in 0..<6 {
+                placements.append(RoundPlacement(projectID: try await world.openProject(), sponsorID: world.business, amountKZT: 1_000_000, score: 0.5))
+            }
+            let request = RoundRequest(jurisdiction: "550000000", national: false, focusAreas: [], mode: .split, consentDeadline: Date().addingTimeInterval(86_400))
+            let outcome = RoundOutcome(
+                projectsInScope: 6, sponsorsInScope: 1, pairsScored: 6, objective: 3, upperBound: 3, blockingPairs: 0,
+                placements: placements, unfunded: [], needInScopeKZT: 120_000_000
+            )
+            let round = try await RoundRepository(pool: database.pool).save(request, by: world.akimatInside, isAdmin: false, outcome: outcome)
+            _ = try await services.rounds.accept(round.id, by: try #require(world.identities["government_inside"]))
+
+            let (stored, recounted) = try await database.pool.withConnection { connection in
+                let columns = "subject_id, pledged_kzt, open_partnerships, completed, cancelled, proposals_received, proposals_accepted"
+                let stored = try connection.query("SELECT \(columns) FROM partnership_stats ORDER BY subject_id").rows.map { row in (0..<row.count).map(row.text) }
+                try connection.query(
+                    "SELECT refresh_partnership_stats(ARRAY(SELECT unnest(ARRAY[ngo_id, business_id, government_body_id, project_id]) FROM partnerships))"
+                )
+                let recounted = try connection.query("SELECT \(columns) FROM partnership_stats ORDER BY subject_id").rows.map { row in (0..<row.count).map(row.text) }
+                return (stored, recounted)
+            }
+            #expect(stored.count >= 6 + 3, "the round's projects and parties have stats")
+            #expect(stored == recounted)
+        }
+    }
+
     @Test func aProposalRemembersWhetherTheProposerWasShownItsChoice() async throws {
         try await TestDatabase.with { database in
             let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)

@@ -33,8 +33,24 @@ public struct PartnershipRepository: Sendable {
     /// made together (a round's acceptance) commit together; the caller records each `propose`
     /// event. Throws only after statements that succeeded, so the transaction stays usable: a
     /// triple already open is found by `ON CONFLICT`, not by an error.
+    /// Organizations' rows read once per transaction: a round's acceptance proposes hundreds of
+    /// partnerships with one government body and a few sponsors.
+    final class PartyRows {
+        private var rows: [UUID: Row?] = [:]
+
+        func row(_ id: UUID, on connection: Connection) throws -> Row? {
+            if let known = rows[id] { return known }
+            let row = try connection.query(
+                "SELECT kind, active, annual_csr_budget_kzt, jurisdiction, level FROM organizations WHERE id = $1", [id]
+            ).first
+            rows[id] = row
+            return row
+        }
+    }
+
     static func insertProposal(
-        _ draft: PartnershipDraft, authorize: (ProposalSubject) throws -> Proposer, on connection: Connection
+        _ draft: PartnershipDraft, authorize: (ProposalSubject) throws -> Proposer, on connection: Connection,
+        parties: PartyRows = PartyRows()
     ) throws -> (UUID, Proposer) {
         guard let project = try connection.query(
             "SELECT organization_id, status, regions FROM projects WHERE id = $1 FOR SHARE",
@@ -50,14 +66,14 @@ public struct PartnershipRepository: Sendable {
         if status != ProjectStatus.open.rawValue {
             issues.append(FieldIssue(field: "project_id", code: "project_not_open", message: "The project is \(status), not open."))
         }
-        _ = try checkParty(ngoID, kind: .ngo, field: "project_id", on: connection, into: &issues)
-        if let sponsor = try checkParty(draft.businessID, kind: .business, field: "business_id", on: connection, into: &issues) {
+        _ = try checkParty(ngoID, kind: .ngo, field: "project_id", in: parties, on: connection, into: &issues)
+        if let sponsor = try checkParty(draft.businessID, kind: .business, field: "business_id", in: parties, on: connection, into: &issues) {
             let budget = try sponsor.decode(Int64?.self, "annual_csr_budget_kzt") ?? 0
             if draft.pledgeKZT > budget {
                 issues.append(FieldIssue(field: "pledge_kzt", code: "over_budget", message: "The pledge exceeds the sponsor's declared budget of \(budget) KZT."))
             }
         }
-        if let row = try checkParty(draft.governmentBodyID, kind: .governmentBody, field: "government_body_id", on: connection, into: &issues) {
+        if let row = try checkParty(draft.governmentBodyID, kind: .governmentBody, field: "government_body_id", in: parties, on: connection, into: &issues) {
             let level = try row.decode(String?.self, "level")
             let jurisdiction = try row.decode(String?.self, "jurisdiction") ?? ""
             if level != GovernmentLevel.national.rawValue && !regions.contains(where: { KATO.covers(jurisdiction, $0) }) {
@@ -99,18 +115,18 @@ public struct PartnershipRepository: Sendable {
                 message: "These three already have an open partnership on this project."
             )
         }
-        try replaceIndicators(of: id, with: draft.framework.indicators, on: connection)
+        // A new partnership has no indicators to replace.
+        if !draft.framework.indicators.isEmpty {
+            try replaceIndicators(of: id, with: draft.framework.indicators, on: connection)
+        }
         return (id, proposer)
     }
 
     /// The party's row when it exists, is of the right kind and is active; otherwise an issue.
     private static func checkParty(
-        _ id: UUID, kind: OrganizationKind, field: String, on connection: Connection, into issues: inout [FieldIssue]
+        _ id: UUID, kind: OrganizationKind, field: String, in parties: PartyRows, on connection: Connection, into issues: inout [FieldIssue]
     ) throws -> Row? {
-        guard let row = try connection.query(
-            "SELECT kind, active, annual_csr_budget_kzt, jurisdiction, level FROM organizations WHERE id = $1",
-            [id]
-        ).first else {
+        guard let row = try parties.row(id, on: connection) else {
             issues.append(FieldIssue(field: field, code: "unknown_organization", message: "No organization has this id."))
             return nil
         }
@@ -370,6 +386,21 @@ public struct PartnershipRepository: Sendable {
     }
 
     /// `data` keeps what a move changed beyond the state (new terms), as strings.
+    /// The `propose` events of many new partnerships, in their order, in one statement.
+    static func recordProposals(_ proposals: [(partnership: UUID, actor: Actor)], on connection: Connection) throws {
+        guard !proposals.isEmpty else { return }
+        try connection.query("SELECT pg_advisory_xact_lock($1)", [eventOrderLock])
+        try connection.query(
+            """
+            INSERT INTO partnership_events (partnership_id, action, from_state, to_state, actor_organization_id, actor_is_admin, data)
+            SELECT made.partnership, 'propose', NULL, 'proposed', made.actor, made.is_admin, '{}'::jsonb
+            FROM unnest($1::uuid[], $2::uuid[], $3::bool[]) WITH ORDINALITY AS made (partnership, actor, is_admin, position)
+            ORDER BY made.position
+            """,
+            [proposals.map(\.partnership), proposals.map(\.actor.organizationID), proposals.map(\.actor.isAdmin)]
+        )
+    }
+
     static func record(
         event action: String, on id: UUID, from: PartnershipState?, to: PartnershipState,
         by actor: Actor, comment: String?, data: [String: String] = [:], on connection: Connection

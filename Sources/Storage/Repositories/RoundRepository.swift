@@ -145,9 +145,13 @@ public struct RoundRepository: Sendable {
             ).rows.map { row in
                 (project: try row.decode(UUID.self, at: 0), sponsor: try row.decode(UUID.self, at: 1), amount: try row.decode(Int64.self, at: 2))
             }
+            // Each insert would recompute its government body's stats from all its partnerships
+            // (migration 0025): once for all of them after the inserts, under the locks taken above.
+            try connection.query("SELECT set_config('asar.stats_deferred', 'on', true)")
             var made: [UUID?] = []
             var reasons: [String?] = []
             var proposals: [(partnership: UUID, actor: Actor)] = []
+            let parties = PartnershipRepository.PartyRows()
             for placement in placements {
                 var draft = PartnershipDraft(
                     projectID: placement.project, businessID: placement.sponsor, governmentBodyID: governmentBody,
@@ -156,7 +160,7 @@ public struct RoundRepository: Sendable {
                 draft.roundID = id
                 draft.consentDeadline = deadline
                 do {
-                    let (partnership, proposer) = try PartnershipRepository.insertProposal(draft, authorize: authorize, on: connection)
+                    let (partnership, proposer) = try PartnershipRepository.insertProposal(draft, authorize: authorize, on: connection, parties: parties)
                     made.append(partnership)
                     proposals.append((partnership, proposer.actor))
                     reasons.append(nil)
@@ -165,9 +169,16 @@ public struct RoundRepository: Sendable {
                     reasons.append(Self.skipReason(error))
                 }
             }
-            for (partnership, actor) in proposals {
-                try PartnershipRepository.record(event: "propose", on: partnership, from: nil, to: .proposed, by: actor, comment: nil, on: connection)
-            }
+            try connection.query(
+                """
+                SELECT refresh_partnership_stats(ARRAY(
+                    SELECT unnest(ARRAY[p.ngo_id, p.business_id, p.government_body_id, p.project_id]) FROM partnerships p WHERE p.id = ANY ($1::uuid[])
+                ))
+                """,
+                [proposals.map(\.partnership)]
+            )
+            try connection.query("SELECT set_config('asar.stats_deferred', 'off', true)")
+            try PartnershipRepository.recordProposals(proposals, on: connection)
             try connection.query(
                 "UPDATE funding_rounds SET state = 'accepted', accepted_at = clock_timestamp() WHERE id = $1",
                 [id]

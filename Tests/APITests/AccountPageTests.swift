@@ -295,6 +295,7 @@ struct PageVisitor: Sendable {
                 #expect(try await admin.signIn("admin@asar.example.kz", Self.password, totp: people.adminSecret).status == .seeOther)
                 let queue = String(buffer: try await admin.get("/admin/verification").body)
                 #expect(queue.contains("href=\"\(link)\""), "the queue links the document")
+                #expect(queue.contains("href=\"\(path)\""), "the queue links the organization's documents page")
                 #expect(queue.contains("registered 1994-01, resident legal entity, head unit"), "what the BIN says")
                 #expect(queue.contains("owner@ngo.example.kz"), "who registered it")
                 #expect(!queue.contains("No certificate of state registration"), "a certificate was given")
@@ -317,6 +318,14 @@ struct PageVisitor: Sendable {
                 #expect(kept.status == .conflict)
                 #expect(String(buffer: kept.body).contains("verified on these documents"))
                 #expect(!String(buffer: try await owner.get(path).body).contains("/remove\""), "no remove button once verified")
+                // The admin reaches the organization's documents page from the queue and may still remove a paper.
+                let adminPage = try await admin.get(path)
+                #expect(adminPage.status == .ok)
+                #expect(String(buffer: adminPage.body).contains("\(path)/\(charter.id.lowercasedString)/remove"), "an admin may remove what verification rests on")
+                #expect(String(buffer: adminPage.body).contains("href=\"/admin/verification\""), "the admin's way back is the queue")
+                #expect(try await admin.post("\(path)/\(charter.id.lowercasedString)/remove", []).headers[.location] == "\(path)?done=removed")
+                #expect(try await DocumentRepository(pool: database.pool).documents(of: people.ngo).isEmpty)
+                #expect(try await stranger.get(path).status == .seeOther, "signed out: to the sign-in page")
             }
         }
     }

@@ -101,6 +101,14 @@ class SignIn(BrowserTest):
         readings = [dd.text for dd in self.els("main dl.facts dd:first-of-type")]
         self.assertTrue(readings and all(" — " in r for r in readings), f"the queue does not say what each BIN records: {readings}")
         self.assertIn("Куәлік.pdf", [a.text for a in self.els("main a[download]")], "the registered organization's certificate is not linked")
+        # The organization's documents page, from the queue: the admin sees every paper and may remove one.
+        certificate = next(a for a in self.els("main a[download]") if a.text == "Куәлік.pdf")
+        documents_path = certificate.get_attribute("pathname").rsplit("/", 1)[0]
+        self.follow(self.el(f"main a[href='{documents_path}']"))
+        self.loaded("admin-documents")
+        self.assertIn("Куәлік.pdf", self.el("main table").text)
+        self.assertTrue(self.els(f"form[action^='{documents_path}/'][action$='/remove']"), "the admin cannot remove a paper")
+        self.follow(self.el("main a[href='/admin/verification']"))
         # People and their roles: every demo person, the admin's own row without a suspend button.
         self.follow(self.el("a[href='/account']"))
         self.follow(self.el("a[href='/admin/people']"))

@@ -6,14 +6,34 @@ import UseCases
 /// The documents an organization gives for its verification: its owners upload and remove them;
 /// its people and admins download them.
 extension AccountPages {
+    /// The organization a documents page is about: one the person acts for, or, for an admin
+    /// (who comes from the verification queue), any.
+    struct DocumentsOwner {
+        let id: UUID
+        let name: LocalizedText
+    }
+
+    func documentsOwner(_ request: Request, _ context: Context) async throws -> DocumentsOwner? {
+        if context.caller.isAdmin {
+            _ = try signedIn(request, context)
+            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
+                  let found = try? await services.organizations.find(id, by: context.caller) else { throw PageError.notFound }
+            return DocumentsOwner(id: id, name: found.organization.fields.name)
+        }
+        return try ownOrganization(request, context).map { DocumentsOwner(id: $0.organizationID, name: $0.organizationName) }
+    }
+
     func documentsView(
-        _ membership: Membership, context: Context, words: Vocabulary, kind: String = "", errors: FieldErrors = FieldErrors(), notice: String = ""
+        _ owner: DocumentsOwner, context: Context, words: Vocabulary, kind: String = "", errors: FieldErrors = FieldErrors(), notice: String = ""
     ) async throws -> [String: Any] {
-        let id = membership.organizationID.lowercasedString
-        let shelf = try await services.documents.list(of: membership.organizationID, by: context.caller)
+        let id = owner.id.lowercasedString
+        let shelf = try await services.documents.list(of: owner.id, by: context.caller)
         var view: [String: Any] = [
             "id": id,
-            "organization": words.text(membership.organizationName),
+            "organization": words.text(owner.name),
+            "backLink": context.caller.isAdmin ? "/admin/verification" : "/account",
+            "backLabel": words.t(context.caller.isAdmin ? "verification_title" : "account_title"),
+            "lead": words.t(context.caller.isAdmin ? "documents_lead_admin" : "documents_lead"),
             "documents": shelf.documents.map { documentView($0, words: words) },
             "none": shelf.documents.isEmpty,
             "kinds": DocumentKind.allCases.map { option -> [String: Any] in
@@ -43,12 +63,12 @@ extension AccountPages {
 
     @Sendable func documentsPage(_ request: Request, context: Context) async throws -> Response {
         let words = try await words(context)
-        guard let membership = try ownOrganization(request, context) else {
+        guard let owner = try await documentsOwner(request, context) else {
             return switchFirst(title: words.t("documents_title"), words: words, request: request, context: context)
         }
         let done = request.uri.queryParameters["done"].map(String.init)
         let notice = done == "uploaded" ? words.t("documents_done_uploaded") : done == "removed" ? words.t("documents_done_removed") : ""
-        let view = try await documentsView(membership, context: context, words: words, notice: notice)
+        let view = try await documentsView(owner, context: context, words: words, notice: notice)
         return page("documents", title: words.t("documents_title"), view: view, request: request, context: context)
     }
 
@@ -58,16 +78,16 @@ extension AccountPages {
         _ = try MultipartForm.csrfCookie(of: request)
         let session = try signedIn(request, context)
         let words = try await words(context)
-        guard let membership = try ownOrganization(request, context) else {
+        guard let owner = try await documentsOwner(request, context) else {
             return switchFirst(title: words.t("documents_title"), words: words, request: request, context: context)
         }
-        try services.documents.requireUploadRight(to: membership.organizationID, by: context.caller)
+        try services.documents.requireUploadRight(to: owner.id, by: context.caller)
         // Room for the largest document and the form around it.
         let limit = DocumentRules.maxBytes + 64 * 1024
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             var errors = FieldErrors()
             errors.add("file", words.t("issue_file_too_large"))
-            let view = try await documentsView(membership, context: context, words: words, errors: errors)
+            let view = try await documentsView(owner, context: context, words: words, errors: errors)
             return page("documents", title: words.t("documents_title"), view: view, request: request, context: context, status: .contentTooLarge)
         }
         let form = try await MultipartForm.read(request, context: context, maxBytes: limit)
@@ -75,34 +95,34 @@ extension AccountPages {
         var errors = FieldErrors()
         do {
             _ = try await services.documents.upload(
-                to: membership.organizationID, kind: form["kind"], fileName: file?.fileName ?? "", content: file?.bytes ?? [],
+                to: owner.id, kind: form["kind"], fileName: file?.fileName ?? "", content: file?.bytes ?? [],
                 person: session.person.id, by: context.caller
             )
-            return redirect("/organizations/\(membership.organizationID.lowercasedString)/documents?done=uploaded")
+            return redirect("/organizations/\(owner.id.lowercasedString)/documents?done=uploaded")
         } catch DomainError.invalid(let issues) {
             add(issues, to: &errors, words: words, fields: [:])
         } catch DomainError.conflict {
             errors.add("file", words.t("issue_file_too_many_documents", String(DocumentRules.maxPerOrganization)))
         }
-        let view = try await documentsView(membership, context: context, words: words, kind: form["kind"], errors: errors)
+        let view = try await documentsView(owner, context: context, words: words, kind: form["kind"], errors: errors)
         return page("documents", title: words.t("documents_title"), view: view, request: request, context: context, status: .unprocessableContent)
     }
 
     @Sendable func removeDocument(_ request: Request, context: Context) async throws -> Response {
         _ = try await FormData.read(request, context: context)
         let words = try await words(context)
-        guard let membership = try ownOrganization(request, context) else {
+        guard let owner = try await documentsOwner(request, context) else {
             return switchFirst(title: words.t("documents_title"), words: words, request: request, context: context)
         }
         guard let id = context.parameters.get("document").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
         do {
-            try await services.documents.delete(id, of: membership.organizationID, by: context.caller)
+            try await services.documents.delete(id, of: owner.id, by: context.caller)
         } catch DomainError.conflict {
-            var view = try await documentsView(membership, context: context, words: words)
+            var view = try await documentsView(owner, context: context, words: words)
             view["problem"] = words.t("documents_kept_after_verification")
             return page("documents", title: words.t("documents_title"), view: view, request: request, context: context, status: .conflict)
         }
-        return redirect("/organizations/\(membership.organizationID.lowercasedString)/documents?done=removed")
+        return redirect("/organizations/\(owner.id.lowercasedString)/documents?done=removed")
     }
 
     /// The file itself, for the organization's people and admins (the verification queue links

@@ -158,7 +158,11 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API", "UseCases", "Domain", "Storage", "Postgres", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // Not HummingbirdTesting: RouterClient does its router mode (see README, Dependencies).
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ],

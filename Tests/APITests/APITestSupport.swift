@@ -4,7 +4,6 @@ import UseCases
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import NIOCore
 import Postgres
 import DemoData
@@ -27,7 +26,7 @@ func withService<T: Sendable>(
     configuration.webhooks.allowPrivateAddresses = allowPrivateWebhooks
     let admin = try await TokenRepository(pool: database.pool).issue(organizationID: nil, label: "tests").token
     let app = try buildApplication(configuration, migrations: TestDatabase.migrations)
-    return try await app.test(.router) { client in
+    return try await app.testThroughRouter { client in
         try await body(APIClient(client: client, adminToken: admin, pool: database.pool))
     }
 }

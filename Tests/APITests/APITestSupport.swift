@@ -12,7 +12,7 @@ import TestSupport
 
 /// Runs `body` against the service wired to `database`, through the router (no sockets).
 func withService<T: Sendable>(
-    _ database: TestDatabase, testHooks: Bool = false, allowPrivateWebhooks: Bool = false,
+    _ database: TestDatabase, testHooks: Bool = false, allowPrivateWebhooks: Bool = false, webhookRetry: WebhookRetryPolicy? = nil,
     _ body: @Sendable (APIClient) async throws -> T
 ) async throws -> T {
     var configuration = ServiceConfiguration(
@@ -24,6 +24,11 @@ func withService<T: Sendable>(
     configuration.followsIndexChanges = false
     configuration.testHooks = testHooks
     configuration.webhooks.allowPrivateAddresses = allowPrivateWebhooks
+    if let webhookRetry {
+        // Quick retries, looked for often: the service's own deliverer runs beside the test.
+        configuration.webhooks.retry = webhookRetry
+        configuration.webhooks.pollInterval = .milliseconds(50)
+    }
     let admin = try await TokenRepository(pool: database.pool).issue(organizationID: nil, label: "tests").token
     let app = try buildApplication(configuration, migrations: TestDatabase.migrations)
     return try await app.testThroughRouter { client in

@@ -18,7 +18,7 @@ public enum Caller: Sendable, Equatable {
         public let isNational: Bool
         /// A suspended organization keeps reading its own data but loses review rights.
         public let isSuspended: Bool
-        /// A person's role in the organization; an API token acts as a `.member`.
+        /// A person's role in the organization, or the role an API token was issued in (`.member` unless chosen).
         public let role: MembershipRole
 
         public init(

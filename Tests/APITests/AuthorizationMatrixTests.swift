@@ -177,7 +177,7 @@ import TestSupport
         Row(name: "POST /v1/organizations/{id}/inbox/{item_id}/read", expected: [401, 403, 200, 403, 403, 200, 401]) { world in
             (.post, "/v1/organizations/\(world.ngo)/inbox/\(try await world.ngoInboxItem())/read", nil)
         },
-        // Webhooks are an owner's: the matrix's tokens act as members (WebhookAPITests has owners' and viewers' tokens).
+        // Webhooks are an owner's: the matrix's tokens act as members (IntegrationAPITests has owners' and viewers' tokens).
         Row(name: "GET /v1/organizations/{id}/webhooks", expected: [401, 403, 403, 403, 403, 200, 401]) { world in
             (.get, "/v1/organizations/\(world.ngo)/webhooks", nil)
         },

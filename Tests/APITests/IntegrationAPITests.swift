@@ -143,7 +143,9 @@ import UseCases
                 #expect(item["kind"] as? String == "propose" && item["partnership_id"] as? String == partnership.lowercasedString)
                 #expect(item["needs_action"] as? Bool == true && item["state"] as? String == "proposed" && item["read_at"] == nil)
                 #expect((item["project_title"] as? [String: Any])?["ru"] as? String == "Мастерская")
-                #expect(try await client.send(.get, "/v1/organizations/\(world.akimatInside)/inbox", as: world.caller("government_inside")).items.count == 1)
+                let akimatInbox = try await client.send(.get, "/v1/organizations/\(world.akimatInside)/inbox", as: world.caller("government_inside"))
+                #expect(akimatInbox.items.count == 1)
+                let akimatItem = try #require(akimatInbox.items.first?["id"] as? Int)
                 #expect(try await client.send(.get, "/v1/organizations/\(world.ngo)/inbox", as: world.caller("ngo")).items.isEmpty)
 
                 // Marked read once, for the whole organization; again keeps the first time.
@@ -152,8 +154,11 @@ import UseCases
                 #expect(read.status == .ok && read.json["read_at"] is String)
                 #expect(try await client.send(.post, "\(inbox)/\(id)/read", as: business).json["read_at"] as? String == read.json["read_at"] as? String)
                 #expect(try await client.send(.get, "\(inbox)?unread=true", as: business).items.isEmpty)
-                // Another organization's item does not exist here.
+                // Another organization's item does not exist here, and stays unread.
+                #expect(try await client.send(.post, "/v1/organizations/\(world.business)/inbox/\(akimatItem)/read", as: business).status == .notFound)
                 #expect(try await client.send(.post, "/v1/organizations/\(world.business)/inbox/\(id + 1_000_000)/read", as: business).status == .notFound)
+                let stillUnread = try await client.send(.get, "/v1/organizations/\(world.akimatInside)/inbox?unread=true", as: world.caller("government_inside"))
+                #expect(stillUnread.items.compactMap { $0["id"] as? Int } == [akimatItem])
 
                 // Paging back with before, and marking read only what was seen.
                 for _ in 0..<3 { _ = try await world.partnership(in: .proposed) }

@@ -178,14 +178,12 @@ extension AccessWorld {
         return webhook.id
     }
 
-    /// A delivery to a new webhook of the NGO, of the newest partnership event.
+    /// A delivery to a new webhook of the NGO: the one its next partnership's proposal queues.
     public func ngoWebhookDelivery() async throws -> Int64 {
         let webhook = try await ngoWebhook()
         _ = try await partnership(in: .proposed)
         return try await pool.withConnection { connection in
-            try connection.query(
-                "INSERT INTO webhook_deliveries (webhook_id, event_id) SELECT $1, max(id) FROM partnership_events RETURNING id", [webhook]
-            ).rows[0].decode(Int64.self, at: 0)
+            try connection.query("SELECT max(id) FROM webhook_deliveries WHERE webhook_id = $1", [webhook]).rows[0].decode(Int64.self, at: 0)
         }
     }
 

@@ -52,7 +52,7 @@ struct InboxController {
 struct InboxResource: Encodable {
     let items: [InboxItemResource]
     let unreadCount: Int
-    /// Pass as `before` for older news; null on the last page.
+    /// Pass as `before` for older news; absent once a page comes back short.
     let nextBefore: Int64?
 }
 

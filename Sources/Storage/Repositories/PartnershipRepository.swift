@@ -29,10 +29,6 @@ public struct PartnershipRepository: Sendable {
         }
     }
 
-    /// `propose`'s checks and insert on a connection whose transaction the caller owns, so proposals
-    /// made together (a round's acceptance) commit together; the caller records each `propose`
-    /// event. Throws only after statements that succeeded, so the transaction stays usable: a
-    /// triple already open is found by `ON CONFLICT`, not by an error.
     /// Organizations' rows read once per transaction: a round's acceptance proposes hundreds of
     /// partnerships with one government body and a few sponsors.
     final class PartyRows {
@@ -48,6 +44,10 @@ public struct PartnershipRepository: Sendable {
         }
     }
 
+    /// `propose`'s checks and insert on a connection whose transaction the caller owns, so proposals
+    /// made together (a round's acceptance) commit together; the caller records each `propose`
+    /// event. Throws only after statements that succeeded, so the transaction stays usable: a
+    /// triple already open is found by `ON CONFLICT`, not by an error.
     static func insertProposal(
         _ draft: PartnershipDraft, authorize: (ProposalSubject) throws -> Proposer, on connection: Connection,
         parties: PartyRows = PartyRows()
@@ -385,7 +385,6 @@ public struct PartnershipRepository: Sendable {
         }
     }
 
-    /// `data` keeps what a move changed beyond the state (new terms), as strings.
     /// The `propose` events of many new partnerships, in their order, in one statement.
     static func recordProposals(_ proposals: [(partnership: UUID, actor: Actor)], on connection: Connection) throws {
         guard !proposals.isEmpty else { return }
@@ -401,6 +400,7 @@ public struct PartnershipRepository: Sendable {
         )
     }
 
+    /// `data` keeps what a move changed beyond the state (new terms), as strings.
     static func record(
         event action: String, on id: UUID, from: PartnershipState?, to: PartnershipState,
         by actor: Actor, comment: String?, data: [String: String] = [:], on connection: Connection

@@ -16,9 +16,12 @@ extension AccountPages {
     func documentsOwner(_ request: Request, _ context: Context) async throws -> DocumentsOwner? {
         if context.caller.isAdmin {
             _ = try signedIn(request, context)
-            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
-                  let found = try? await services.organizations.find(id, by: context.caller) else { throw PageError.notFound }
-            return DocumentsOwner(id: id, name: found.organization.fields.name)
+            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
+            do {
+                return DocumentsOwner(id: id, name: try await services.organizations.find(id, by: context.caller).organization.fields.name)
+            } catch DomainError.notFound {
+                throw PageError.notFound
+            }
         }
         return try ownOrganization(request, context).map { DocumentsOwner(id: $0.organizationID, name: $0.organizationName) }
     }

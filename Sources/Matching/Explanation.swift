@@ -5,6 +5,10 @@ public enum Component: String, Sendable, CaseIterable {
     case text
     /// For a government body's view: how much of the project's need is still unfunded.
     case fundingGap = "funding_gap"
+
+    /// Focus and geography state one fact about the pair, which each direction words its own way
+    /// ("shares education, health" and "shares health"); the others are about one side or the other.
+    public var sharedByBothSides: Bool { self == .focus || self == .geography }
 }
 
 /// Whose view a direction score takes.

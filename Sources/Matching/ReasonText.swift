@@ -121,17 +121,20 @@ extension Reason {
 }
 
 /// The reasons a reader sees first: by how much their component added (weight × value), only
-/// components that mostly hold (value at least 0.5), each sentence once.
+/// components that mostly hold (value at least 0.5), each subject once.
 public enum TopReasons {
     public struct Entry: Sendable {
         public let weight: Double
         public let value: Double
         public let text: String
+        /// What the sentence is about; of sentences about one subject only the weightiest shows.
+        public let subject: String
 
-        public init(weight: Double, value: Double, text: String) {
+        public init(weight: Double, value: Double, text: String, subject: String? = nil) {
             self.weight = weight
             self.value = value
             self.text = text
+            self.subject = subject ?? text
         }
     }
 
@@ -141,13 +144,15 @@ public enum TopReasons {
         // of a match list's time in a profile.
         let ranked = entries
             .filter { $0.value >= 0.5 }
-            .map { (contribution: $0.weight * $0.value, text: $0.text) }
+            .map { (contribution: $0.weight * $0.value, text: $0.text, subject: $0.subject) }
             .sorted { a, b in
                 a.contribution != b.contribution ? a.contribution > b.contribution : a.text.utf8.lexicographicallyPrecedes(b.text.utf8)
             }
         var reasons: [String] = []
-        for reason in ranked where reasons.count < count && !reasons.contains(reason.text) {
+        var subjects: [String] = []
+        for reason in ranked where reasons.count < count && !subjects.contains(reason.subject) {
             reasons.append(reason.text)
+            subjects.append(reason.subject)
         }
         return reasons
     }
@@ -160,7 +165,7 @@ extension Match {
             direction.components.map { component in
                 TopReasons.Entry(
                     weight: Weights.of(direction.direction).weight(of: component.component), value: component.value,
-                    text: component.reason.text(language, words)
+                    text: component.reason.text(language, words), subject: component.component.sharedByBothSides ? component.component.rawValue : nil
                 )
             }
         }, count: count)

@@ -47,8 +47,8 @@ public struct DashboardService: Sendable {
         return try await dashboard(filter, placesBelow: place, breaksDownPlaces: isRegion, by: caller)
     }
 
-    /// `childrenOf` is the level the place table breaks down: nil for the regions.
-    public func dashboard(_ filter: DashboardFilter, placesBelow parent: String?, breaksDownPlaces: Bool, by caller: Caller) async throws -> Dashboard {
+    /// `parent` is the place whose units the place table lists: nil for the regions.
+    private func dashboard(_ filter: DashboardFilter, placesBelow parent: String?, breaksDownPlaces: Bool, by caller: Caller) async throws -> Dashboard {
         let now = clock.now()
         let grace = reporting.graceDays
         async let total = dashboards.figures(filter, by: .total, now: now, graceDays: grace)

@@ -33,6 +33,13 @@ public struct OrganizationService: Sendable {
         return View(organization: organization, showsContact: caller.speaksFor(organization.id))
     }
 
+    /// The organizations with these ids that exist, by id, each as `find` shows it: one query
+    /// for a list's worth of names.
+    public func find(_ ids: Set<UUID>, by caller: Caller) async throws -> [UUID: View] {
+        let found = try await organizations.find(Array(ids))
+        return Dictionary(uniqueKeysWithValues: found.map { ($0.id, View(organization: $0, showsContact: caller.speaksFor($0.id))) })
+    }
+
     /// Active organizations (and, when asked, inactive ones) matching `filter`; contacts never listed.
     public func list(_ filter: OrganizationFilter, after cursor: PageCursor?, limit: Int, by caller: Caller) async throws -> Page<View> {
         let page = try await organizations.list(filter, after: cursor, limit: limit)
@@ -64,11 +71,12 @@ public struct OrganizationService: Sendable {
         return View(organization: organization, showsContact: true)
     }
 
-    /// It stays readable but leaves listings and matching.
+    /// It stays readable but leaves listings and matching. An owner's decision, as registering
+    /// webhooks is: it stops every token and partnership proposal of the organization.
     public func deactivate(_ id: UUID, by caller: Caller) async throws -> View {
         try Access.requireSignedIn(caller)
         _ = try await organizations.find(id)
-        try Access.requireActsFor(caller, id, to: "deactivate it")
+        try Access.requireOwner(caller, id, to: "deactivate it")
         return View(organization: try await organizations.deactivate(id), showsContact: true)
     }
 

@@ -27,6 +27,14 @@ public struct ProjectService: Sendable {
         return project
     }
 
+    /// The projects with these ids the caller may read (as `find`), by id; the others are absent.
+    public func find(_ ids: Set<UUID>, by caller: Caller) async throws -> [UUID: Project] {
+        let found = try await projects.find(Array(ids)).filter {
+            (try? Access.requireVisible($0.fields.status, owner: $0.fields.organizationID, to: caller)) != nil
+        }
+        return Dictionary(uniqueKeysWithValues: found.map { ($0.id, $0) })
+    }
+
     /// Projects matching `filter`; drafts appear only to their own NGO, and all of them to admins.
     public func list(_ filter: ProjectFilter, after cursor: PageCursor?, limit: Int, by caller: Caller) async throws -> Page<Project> {
         var filter = filter

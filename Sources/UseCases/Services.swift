@@ -108,8 +108,8 @@ public struct Services: Sendable {
         )
     }
 
-    /// What must run beside the front doors: the candidate index's follower, the exposure flusher
-    /// and the mail deliverer.
+    /// What must run beside the front doors: the candidate index's follower, the exposure flusher,
+    /// the mail deliverer and notifications' mailer, and (unless switched off) the webhook deliverer.
     public func backgroundServices(logger: Logger, followingIndexChanges: Bool = true) -> [any Service] {
         let follower = CandidateIndexService(
             index: candidateIndex,
@@ -120,8 +120,7 @@ public struct Services: Sendable {
             ExposureFlushService(recorder: exposure, repository: ExposureRepository(pool: pool), interval: .seconds(2), logger: logger),
             mailDelivery(logger: logger),
             notificationMailer(logger: logger),
-            webhookDelivery(logger: logger),
-        ]
+        ] + (webhookConfiguration.sends ? [webhookDelivery(logger: logger)] : [])
     }
 
     public func webhookDelivery(logger: Logger) -> WebhookDeliveryService {

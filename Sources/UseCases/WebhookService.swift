@@ -11,6 +11,10 @@ public struct WebhookConfiguration: Sendable {
     /// `ASAR_WEBHOOKS_ALLOW_PRIVATE=1`: loopback and private addresses are allowed (the tests'
     /// receivers listen on 127.0.0.1). Off in production: see `WebhookAddress`.
     public var allowPrivateAddresses = false
+    /// `ASAR_WEBHOOKS_SEND=0`: deliveries are queued and shown but nothing is sent — for a staging
+    /// copy of production data, which must not call its organizations' receivers, and for the
+    /// conformance stage, whose generated URLs could name real hosts.
+    public var sends = true
     public var retry = WebhookRetryPolicy()
     /// A receiver that has not answered by then is cut off, and the attempt counts as failed.
     public var timeout: TimeInterval = 10
@@ -23,6 +27,7 @@ public struct WebhookConfiguration: Sendable {
     public static func fromEnvironment(_ environment: [String: String]) -> WebhookConfiguration {
         var configuration = WebhookConfiguration()
         configuration.allowPrivateAddresses = environment["ASAR_WEBHOOKS_ALLOW_PRIVATE"] == "1"
+        configuration.sends = environment["ASAR_WEBHOOKS_SEND"] != "0"
         return configuration
     }
 }

@@ -8,6 +8,26 @@ import TestSupport
 
 /// A viewer reads its organization's private data and changes nothing.
 @Suite(.serialized) struct ViewerTests {
+    @Test func onlyAnOwnerDeactivatesTheOrganization() async throws {
+        try await TestDatabase.with { database in
+            let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
+            let world = try await AccessWorld.build(pool: database.pool)
+            let member = try #require(world.identities["ngo"]?.member)
+            #expect(member.role == .member)
+            do {
+                _ = try await services.organizations.deactivate(world.ngo, by: .organization(member))
+                Issue.record("a member-role caller deactivated its organization")
+            } catch DomainError.forbidden {
+            }
+            #expect(try await services.organizations.find(world.ngo, by: .anonymous).organization.active)
+            let owner = Caller.organization(Caller.Member(
+                organizationID: member.organizationID, kind: member.kind, jurisdiction: member.jurisdiction,
+                isNational: member.isNational, isSuspended: member.isSuspended, role: .owner
+            ))
+            #expect(try await services.organizations.deactivate(world.ngo, by: owner).organization.active == false)
+        }
+    }
+
     @Test func aViewerReadsPrivateDataButEveryWriteIsRefused() async throws {
         try await TestDatabase.with { database in
             let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)

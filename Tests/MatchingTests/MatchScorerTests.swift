@@ -196,6 +196,28 @@ import Domain
         }
     }
 
+    @Test func topReasonsStateASharedFactOnceAndEachSidesOwnFacts() {
+        // The two directions word the shared focus differently; the track records are two parties'.
+        let entries = [
+            TopReasons.Entry(weight: 0.35, value: 1, text: "Shares focus: education, health", subject: "focus"),
+            TopReasons.Entry(weight: 0.30, value: 0.9, text: "Shares focus: health", subject: "focus"),
+            TopReasons.Entry(weight: 0.10, value: 0.8, text: "3 partnerships completed"),
+            TopReasons.Entry(weight: 0.10, value: 0.7, text: "1 partnership completed"),
+            TopReasons.Entry(weight: 0.10, value: 0.7, text: "1 partnership completed"),
+        ]
+        #expect(TopReasons.pick(entries) == ["Shares focus: education, health", "3 partnerships completed", "1 partnership completed"])
+        var generator = SplitMix(state: 11)
+        let words = Vocabulary(regionNames: [:], focusAreaNames: [:])
+        for _ in 0..<200 {
+            let owner = Sample.ngo(&generator)
+            let match = scorer.sponsorship(
+                project: Sample.project(&generator, owner: owner.id), owner: owner, sponsor: Sample.business(&generator), text: 0.4, listing: .partner
+            )
+            let focusSentences = Set(match.directions.flatMap(\.components).filter { $0.component == .focus }.map { $0.reason.text(.en, words) })
+            #expect(match.topReasons(.en, words).filter(focusSentences.contains).count <= 1)
+        }
+    }
+
     @Test func exposureDiscountsOftenShownCandidatesALittle() {
         let fair = MatchScorer(taxonomy: Sample.taxonomy)
         var generator = SplitMix(state: 8)

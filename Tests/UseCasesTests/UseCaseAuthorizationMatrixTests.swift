@@ -63,6 +63,11 @@ import TestSupport
             // Contacts only for the organization itself and admins.
             #expect(view.showsContact == (caller.isAdmin || caller.member?.organizationID == world.ngo))
         },
+        Row(name: "organizations.find(many)", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            let found = try await services.organizations.find([world.ngo, world.spare], by: caller)
+            #expect(Set(found.keys) == [world.ngo, world.spare])
+            #expect(found[world.ngo]?.showsContact == (caller.isAdmin || caller.member?.organizationID == world.ngo))
+        },
         Row(name: "organizations.list", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, _, caller in
             let page = try await services.organizations.list(OrganizationFilter(), after: nil, limit: 5, by: caller)
             #expect(page.items.allSatisfy { !$0.showsContact })
@@ -91,6 +96,13 @@ import TestSupport
         },
         Row(name: "projects.find(draft)", expected: [.notFound, .notFound, .ok, .notFound, .notFound, .ok]) { services, world, caller in
             _ = try await services.projects.find(world.draftProject, by: caller)
+        },
+        Row(name: "projects.find(many)", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            let open = try await world.openProject()
+            let found = try await services.projects.find([open, world.draftProject], by: caller)
+            // The draft only for its NGO and admins, as `find` shows it.
+            #expect(found[open] != nil)
+            #expect((found[world.draftProject] != nil) == (caller.isAdmin || caller.member?.organizationID == world.ngo))
         },
         Row(name: "projects.list", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
             var filter = ProjectFilter()

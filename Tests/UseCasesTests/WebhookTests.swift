@@ -47,6 +47,20 @@ import TestSupport
         }
     }
 
+    @Test func aStagingCopyQueuesDeliveriesButRunsNoDeliverer() async throws {
+        #expect(WebhookConfiguration.fromEnvironment(["ASAR_WEBHOOKS_SEND": "0"]).sends == false)
+        #expect(WebhookConfiguration.fromEnvironment([:]).sends)
+        try await TestDatabase.with { database in
+            var configuration = WebhookConfiguration()
+            let logger = Logger(label: "test")
+            let sending = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes, webhooks: configuration)
+            #expect(sending.backgroundServices(logger: logger).contains { $0 is WebhookDeliveryService })
+            configuration.sends = false
+            let staging = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes, webhooks: configuration)
+            #expect(!staging.backgroundServices(logger: logger).contains { $0 is WebhookDeliveryService })
+        }
+    }
+
     @Test func anOrganizationHasAtMostTenWebhooksSwitchedOn() async throws {
         try await TestDatabase.with { database in
             let world = try await AccessWorld.build(pool: database.pool)

@@ -157,10 +157,11 @@ enum MatchRendering {
         }
     }
 
-    /// Reasons ordered by how much their component added, each sentence once.
+    /// Reasons ordered by how much their component added, each subject once (as `Match.topReasons`).
     static func topReasons(_ directions: [DirectionResource], count: Int = 4) -> [String] {
         TopReasons.pick(directions.flatMap(\.components).map {
-            TopReasons.Entry(weight: $0.weight, value: $0.value, text: $0.reason.text)
+            let shared = Component(rawValue: $0.component)?.sharedByBothSides ?? false
+            return TopReasons.Entry(weight: $0.weight, value: $0.value, text: $0.reason.text, subject: shared ? $0.component : nil)
         }, count: count)
     }
 

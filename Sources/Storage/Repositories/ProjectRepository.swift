@@ -44,6 +44,14 @@ public struct ProjectRepository: Sendable {
         try Self.decode(try await lookUpRow(table: "projects", columns: Self.selectedColumns, id: id, resource: "project", in: pool))
     }
 
+    /// The projects with these ids that exist, in no particular order.
+    public func find(_ ids: [UUID]) async throws -> [Project] {
+        guard !ids.isEmpty else { return [] }
+        return try await pool.withConnection { connection in
+            try connection.query("SELECT \(Self.selectedColumns) FROM projects WHERE id = ANY ($1::uuid[])", [ids]).rows.map(Self.decode)
+        }
+    }
+
     /// Applies `change` under a row lock, validates the result and saves it.
     public func update(_ id: UUID, _ change: @escaping @Sendable (inout ProjectDraft) throws -> Void) async throws -> Project {
         try await pool.withTransaction { connection in

@@ -22,13 +22,6 @@ struct DashboardPages<Context: WebRequestContext>: Sendable {
 
         var filter: DashboardFilter { DashboardFilter(place: filters.place, focusArea: filters.focus.isEmpty ? nil : filters.focus, sponsor: sponsor) }
 
-        /// The place table breaks the country into regions and a region into districts; a
-        /// district is the finest level.
-        func placeLevel(_ words: Vocabulary) -> (parent: String?, breaksDown: Bool) {
-            guard let place = filters.place else { return (nil, true) }
-            return (place, words.snapshot.unit(place)?.parentKATO == nil)
-        }
-
         var query: [(String, String)] {
             var pairs: [(String, String)] = []
             if !filters.region.isEmpty { pairs.append(("region", filters.region)) }
@@ -51,8 +44,8 @@ struct DashboardPages<Context: WebRequestContext>: Sendable {
         var errors = FieldErrors()
         for error in chosen.filters.errors where ["region", "district", "focus"].contains(error.field) { errors.add(error.field, words.t(error.key)) }
         if chosen.sponsorError { errors.add("sponsor", words.t("dashboard_error_sponsor")) }
-        let level = chosen.placeLevel(words)
-        let found = try await services.dashboards.dashboard(chosen.filter, placesBelow: level.parent, breaksDownPlaces: level.breaksDown, by: context.caller)
+        // SearchFilters has already set aside unknown codes (named beside their fields above).
+        let found = try await services.dashboards.dashboard(chosen.filter, placeField: "region", focusAreaField: "focus", by: context.caller)
         var sponsorName: Any = false
         if let sponsor = chosen.sponsor {
             sponsorName = (try? await services.organizations.find(sponsor, by: context.caller)).map { words.text($0.organization.fields.name) } ?? false
@@ -69,7 +62,7 @@ struct DashboardPages<Context: WebRequestContext>: Sendable {
             "figures": headline(found.total, words: words),
             "places": found.places.map { row(for: $0, name: words.placeName($0.key), words: words) },
             "hasPlaces": !found.places.isEmpty,
-            "placesHeading": words.t(level.parent == nil ? "dashboard_by_region" : "dashboard_by_district"),
+            "placesHeading": words.t(chosen.filters.place == nil ? "dashboard_by_region" : "dashboard_by_district"),
             "focus": found.focusAreas.map { row(for: $0, name: words.focusName($0.key), words: words) },
             "hasFocus": !found.focusAreas.isEmpty,
             "empty": found.total.partnerships == 0,
@@ -95,8 +88,7 @@ struct DashboardPages<Context: WebRequestContext>: Sendable {
         guard chosen.filters.errors.isEmpty, !chosen.sponsorError else { throw PageError.badRequest }
         let table = FormData.query(of: request)["table"] ?? "places"
         guard ["places", "focus", "stages-places", "stages-focus"].contains(table) else { throw PageError.badRequest }
-        let level = chosen.placeLevel(words)
-        let found = try await services.dashboards.dashboard(chosen.filter, placesBelow: level.parent, breaksDownPlaces: level.breaksDown, by: context.caller)
+        let found = try await services.dashboards.dashboard(chosen.filter, placeField: "region", focusAreaField: "focus", by: context.caller)
         if table.hasPrefix("stages-") {
             let byPlace = table == "stages-places"
             var csv = CSV(header: [

@@ -27,9 +27,10 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         try workspace.requireSignedIn(request, context)
         let words = try await workspace.words(context)
         let entries = try await services.partnerships.partyViews(limit: 200, by: context.caller)
+        let named = try await views.parties(of: entries.map { ($0.partnership, nil) }, context: context)
         var rows: [[String: Any]] = []
         for entry in entries {
-            let parties = try await views.parties(of: entry.partnership, match: nil, context: context)
+            let parties = named[entry.partnership.id]!
             rows.append([
                 "id": entry.partnership.id.lowercasedString,
                 "partnership": views.facts(of: entry.partnership, parties: parties, words: words),

@@ -19,20 +19,35 @@ struct PartnershipViews<Context: WebRequestContext>: Sendable {
     /// A project set back to draft after its partnerships ended is hidden from the other parties;
     /// its partnership still lists, under a stand-in name, rather than failing the whole page.
     func parties(of partnership: Partnership, match: RankedMatch<MatchService.Subject>?, context: Context) async throws -> Parties {
+        try await parties(of: [(partnership, match)], context: context)[partnership.id]!
+    }
+
+    /// The parties of each partnership of a list, by partnership id: two queries for the whole list.
+    func parties(
+        of list: [(partnership: Partnership, match: RankedMatch<MatchService.Subject>?)], context: Context
+    ) async throws -> [UUID: Parties] {
         let hidden = LocalizedText(kk: "—", ru: "—", en: "—")
-        let title: LocalizedText
-        do {
-            title = try await services.projects.find(partnership.projectID, by: context.caller).fields.title
-        } catch DomainError.notFound {
-            title = hidden
+        let projects = try await services.projects.find(Set(list.map(\.partnership.projectID)), by: context.caller)
+        let organizations = try await services.organizations.find(
+            Set(list.flatMap { [$0.partnership.ngoID, $0.partnership.businessID, $0.partnership.governmentBodyID] }), by: context.caller
+        )
+        func name(_ id: UUID) throws -> LocalizedText {
+            guard let found = organizations[id] else { throw DomainError.notFound(resource: "organization") }
+            return found.organization.fields.name
         }
-        let ngo = try await services.organizations.find(partnership.ngoID, by: context.caller).organization.fields.name
-        if case .triple(let business, let government)? = match?.item {
-            return Parties(projectTitle: title, ngo: ngo, sponsor: business.name, governmentBody: government.name)
+        var named: [UUID: Parties] = [:]
+        for (partnership, match) in list {
+            let title = projects[partnership.projectID]?.fields.title ?? hidden
+            if case .triple(let business, let government)? = match?.item {
+                named[partnership.id] = Parties(projectTitle: title, ngo: try name(partnership.ngoID), sponsor: business.name, governmentBody: government.name)
+            } else {
+                named[partnership.id] = Parties(
+                    projectTitle: title, ngo: try name(partnership.ngoID), sponsor: try name(partnership.businessID),
+                    governmentBody: try name(partnership.governmentBodyID)
+                )
+            }
         }
-        let sponsor = try await services.organizations.find(partnership.businessID, by: context.caller).organization.fields.name
-        let body = try await services.organizations.find(partnership.governmentBodyID, by: context.caller).organization.fields.name
-        return Parties(projectTitle: title, ngo: ngo, sponsor: sponsor, governmentBody: body)
+        return named
     }
 
     /// The partial `partnership-facts` reads these.

@@ -28,9 +28,11 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
         try workspace.requireSignedIn(request, context)
         let words = try await workspace.words(context)
         let items = try await services.partnerships.reviewQueue(limit: 100, by: context.caller)
+        let changeQueue = try await services.partnerships.frameworkChangeQueue(limit: 100, by: context.caller)
+        let named = try await views.parties(of: items.map { ($0.partnership, $0.match) } + changeQueue.map { ($0.0, nil) }, context: context)
         var rows: [[String: Any]] = []
         for item in items {
-            let parties = try await views.parties(of: item.partnership, match: item.match, context: context)
+            let parties = named[item.partnership.id]!
             rows.append([
                 "id": item.partnership.id.lowercasedString,
                 "project": words.text(parties.projectTitle),
@@ -45,8 +47,8 @@ struct ReviewPages<Context: WebRequestContext>: Sendable {
             ])
         }
         var changes: [[String: Any]] = []
-        for (partnership, change) in try await services.partnerships.frameworkChangeQueue(limit: 100, by: context.caller) {
-            let parties = try await views.parties(of: partnership, match: nil, context: context)
+        for (partnership, change) in changeQueue {
+            let parties = named[partnership.id]!
             changes.append([
                 "id": partnership.id.lowercasedString,
                 "project": words.text(parties.projectTitle),

@@ -583,8 +583,6 @@ import Domain
 
     /// Runs the Python checker once over all instances: one optimum per line.
     private func networkxOptima(_ problems: [AllocationProblem]) throws -> [Int64] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Tools/min_cost_flow_check.py")
         let payload = problems.map { problem -> [String: Any] in
             [
                 "budgets": problem.budgets,
@@ -592,35 +590,6 @@ import Domain
                 "edges": problem.edges.map { [Int64($0.sponsor), Int64($0.project), $0.weight] },
             ]
         }
-        // Stdin comes from a file rather than a pipe: a checker that dies early cannot SIGPIPE the tests.
-        let input = FileManager.default.temporaryDirectory
-            .appendingPathComponent("allocation-instances-\(ProcessInfo.processInfo.processIdentifier).json")
-        try JSONSerialization.data(withJSONObject: payload).write(to: input)
-        defer { try? FileManager.default.removeItem(at: input) }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path]
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = try FileHandle(forReadingFrom: input)
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CheckerError(status: process.terminationStatus, message: String(decoding: errors, as: UTF8.self))
-        }
-        return String(decoding: output, as: UTF8.self)
-            .split(whereSeparator: \.isNewline)
-            .compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
-    }
-
-    private struct CheckerError: Error, CustomStringConvertible {
-        let status: Int32
-        let message: String
-        var description: String { "checker exited with status \(status): \(message)" }
+        return try PythonChecker.optima("min_cost_flow_check.py", payload)
     }
 }

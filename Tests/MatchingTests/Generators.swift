@@ -100,3 +100,41 @@ func expectNoRankLostByMovingInOrSharingAnArea(
         }
     }
 }
+
+/// Runs an independent checker in Tools/ (Python, networkx) on a JSON payload and reads one
+/// integer optimum per line of its output.
+enum PythonChecker {
+    static func optima(_ script: String, _ payload: Any) throws -> [Int64] {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Tools/\(script)")
+        // Stdin comes from a file rather than a pipe: a checker that dies early cannot SIGPIPE the tests.
+        let input = FileManager.default.temporaryDirectory
+            .appendingPathComponent("checker-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).json")
+        try JSONSerialization.data(withJSONObject: payload).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", path.path]
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = try FileHandle(forReadingFrom: input)
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CheckerError(status: process.terminationStatus, message: String(decoding: errors, as: UTF8.self))
+        }
+        return String(decoding: output, as: UTF8.self)
+            .split(whereSeparator: \.isNewline)
+            .compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    struct CheckerError: Error, CustomStringConvertible {
+        let status: Int32
+        let message: String
+        var description: String { "checker exited with status \(status): \(message)" }
+    }
+}

@@ -1,0 +1,376 @@
+/// The money of one call for proposals and what may draw on it. The state budget and each
+/// co-funder's pledge (or each earmarked part of one) are funds; an application may take money
+/// only from the funds whose terms admit it.
+public struct CallAllocationProblem: Sendable, Equatable {
+    public struct Application: Sendable, Equatable {
+        /// What the NGO asked for, in KZT.
+        public let asked: Int64
+        /// The reviewers' score in hundredths (8_250 for 82.5): what one KZT placed with it is worth.
+        public let score: Int64
+        /// Indices of the funds that may pay for it.
+        public let funds: [Int]
+
+        public init(asked: Int64, score: Int64, funds: [Int]) {
+            self.asked = asked
+            self.score = score
+            self.funds = funds
+        }
+    }
+
+    /// What each fund holds, by fund index.
+    public var budgets: [Int64]
+    /// In the order ties are broken: of two applications with the same score, the earlier one is
+    /// funded first.
+    public var applications: [Application]
+
+    public init(budgets: [Int64], applications: [Application]) {
+        self.budgets = budgets
+        self.applications = applications
+    }
+}
+
+/// Who pays what to which application.
+public struct CallAllocation: Sendable, Equatable {
+    public struct Grant: Sendable, Equatable {
+        public let application: Int
+        public let fund: Int
+        public let amount: Int64
+
+        public init(application: Int, fund: Int, amount: Int64) {
+            self.application = application
+            self.fund = fund
+            self.amount = amount
+        }
+    }
+
+    /// Positive amounts only, sorted by (application, fund).
+    public let grants: [Grant]
+    /// Σ score × amount.
+    public let objective: Double
+    /// The best objective split funding could reach; equals `objective` when the result is exact.
+    public let upperBound: Double
+    /// Whether the result is known to be the best of its mode (split always; whole when the search
+    /// finished within its node limit).
+    public let isExact: Bool
+
+    /// The share of the upper bound the objective falls short by; 0 when exact or split.
+    public var gap: Double { upperBound <= 0 ? 0 : max(0, upperBound - objective) / upperBound }
+
+    /// What each application receives in all, by application index.
+    public func amounts(applicationCount: Int) -> [Int64] {
+        var amounts = [Int64](repeating: 0, count: applicationCount)
+        for grant in grants where amounts.indices.contains(grant.application) { amounts[grant.application] += grant.amount }
+        return amounts
+    }
+}
+
+/// Allocates a call's funds among the applications that passed, to maximise Σ score × amount.
+public enum CallAllocator {
+    /// Applications may be funded in part. Exact: a flow problem solved by the rounds' network
+    /// simplex. Ties are broken by application order without changing the optimum: each weight is
+    /// the score scaled past the number of applications plus a bonus for coming earlier, so any
+    /// higher score still outweighs every bonus per KZT, and money goes first to the higher score
+    /// (the funded amounts form a polymatroid, where that order decides the optimum).
+    public static func split(_ problem: CallAllocationProblem) -> CallAllocation {
+        let clean = Clean(problem)
+        let count = Int64(clean.applications.count)
+        var edges: [AllocationProblem.Edge] = []
+        for (index, application) in clean.applications.enumerated() where application.asked > 0 {
+            let weight = application.score * (count + 1) + (count - Int64(index))
+            for fund in application.funds { edges.append(AllocationProblem.Edge(sponsor: fund, project: index, weight: weight)) }
+        }
+        let solved = Allocator.split(AllocationProblem(budgets: clean.budgets, needs: clean.applications.map(\.asked), edges: edges))
+        let grants = solved.placements.map { Grant(application: $0.project, fund: $0.sponsor, amount: $0.amount) }
+        let objective = clean.objective(grants)
+        return CallAllocation(grants: grants, objective: objective, upperBound: objective, isExact: true)
+    }
+
+    /// Whole grants: an application gets all it asked, from one fund or several, or nothing — a
+    /// knapsack with earmarks. Depth-first branch and bound in score order (the first dive is the
+    /// greedy fill), bounded by filling the money left with the best scores left as if every fund
+    /// admitted every application; whether a set can be paid is kept as a flow from funds to
+    /// applications, repaired along augmenting paths when an earmark is in the way. Deterministic:
+    /// of equal totals the first found (earlier applications) is kept. When `nodeLimit` stops the
+    /// search the result is the best found and `gap` says how far from the split bound it may be.
+    public static func whole(_ problem: CallAllocationProblem, nodeLimit: Int = 200_000) -> CallAllocation {
+        let clean = Clean(problem)
+        let bound = split(problem).objective
+        var search = WholeGrantSearch(clean, nodeLimit: nodeLimit)
+        let (grants, finished) = search.run()
+        return CallAllocation(grants: grants, objective: clean.objective(grants), upperBound: bound, isExact: finished)
+    }
+
+    typealias Grant = CallAllocation.Grant
+
+    /// Negative amounts read as 0; unknown or repeated funds dropped.
+    struct Clean {
+        let budgets: [Int64]
+        let applications: [CallAllocationProblem.Application]
+
+        init(_ problem: CallAllocationProblem) {
+            budgets = problem.budgets.map { max(0, $0) }
+            let fundCount = problem.budgets.count
+            applications = problem.applications.map { application in
+                var seen = Set<Int>()
+                let funds = application.funds.filter { (0..<fundCount).contains($0) && seen.insert($0).inserted }
+                return CallAllocationProblem.Application(asked: max(0, application.asked), score: max(0, application.score), funds: funds)
+            }
+        }
+
+        func objective(_ grants: [Grant]) -> Double {
+            grants.reduce(0.0) { $0 + Double(applications[$1.application].score) * Double($1.amount) }
+        }
+    }
+}
+
+/// The branch and bound behind `CallAllocator.whole`. Applications that may draw on the same
+/// funds are one kind: whether a set can be paid depends only on how much each kind asks, so the
+/// flow it keeps runs from funds to kinds (a few hundred at most, however many applications).
+struct WholeGrantSearch {
+    let applications: [CallAllocationProblem.Application]
+    /// Application indices by score, highest first; ties in application order.
+    let order: [Int]
+    /// kindOf[application]: which kind it is; kinds[kind]: the funds that kind may draw on.
+    let kindOf: [Int]
+    let kinds: [[Int]]
+    let nodeLimit: Int
+
+    /// What each fund has left.
+    var remaining: [Int64]
+    /// flows[fund][kind]: what the fund gives applications of that kind taken so far.
+    var flows: [[Int: Int64]]
+    /// Changes to undo when the search backs out: (fund, kind, amount before).
+    var undoLog: [(fund: Int, kind: Int, before: Int64)] = []
+
+    init(_ clean: CallAllocator.Clean, nodeLimit: Int) {
+        applications = clean.applications
+        order = clean.applications.indices
+            .filter { clean.applications[$0].asked > 0 && !clean.applications[$0].funds.isEmpty }
+            .sorted { (clean.applications[$1].score, $0) < (clean.applications[$0].score, $1) }
+        var kindByFunds: [[Int]: Int] = [:]
+        var kinds: [[Int]] = []
+        kindOf = clean.applications.map { application in
+            let funds = application.funds.sorted()
+            if let kind = kindByFunds[funds] { return kind }
+            kindByFunds[funds] = kinds.count
+            kinds.append(funds)
+            return kinds.count - 1
+        }
+        self.kinds = kinds
+        self.nodeLimit = nodeLimit
+        remaining = clean.budgets
+        remainingAtStart = clean.budgets
+        flows = [[Int: Int64]](repeating: [:], count: clean.budgets.count)
+    }
+
+    private struct Frame {
+        enum Phase { case enter, exclude, done }
+        let position: Int
+        var phase = Phase.enter
+        /// The undo log's length before this frame took its application.
+        var mark = 0
+        /// Whether it took its application, and what that added to the value.
+        var took = false
+        var worth = 0.0
+    }
+
+    /// The grants of the best set found, and whether the search ran to the end.
+    mutating func run() -> (grants: [CallAllocation.Grant], finished: Bool) {
+        var value = 0.0
+        var best = -1.0
+        var taken: [Int] = []
+        var bestTaken: [Int] = []
+        var nodesLeft = nodeLimit
+        var finished = true
+        // An explicit stack: the greedy first dive alone is as deep as the applications it funds.
+        var stack = [Frame(position: 0)]
+        search: while let frame = stack.last {
+            let top = stack.count - 1
+            switch frame.phase {
+            case .enter:
+                if value > best {
+                    best = value
+                    bestTaken = taken
+                }
+                // Equal bounds are pruned: of equal totals the first found stays.
+                guard frame.position < order.count, optimisticValue(from: frame.position, value: value) > best else {
+                    stack.removeLast()
+                    continue
+                }
+                guard nodesLeft > 0 else {
+                    finished = false
+                    break search
+                }
+                nodesLeft -= 1
+                let application = order[frame.position]
+                stack[top].phase = .exclude
+                stack[top].mark = undoLog.count
+                if take(application) {
+                    let worth = Double(applications[application].score) * Double(applications[application].asked)
+                    stack[top].took = true
+                    stack[top].worth = worth
+                    value += worth
+                    taken.append(application)
+                    stack.append(Frame(position: frame.position + 1))
+                }
+            case .exclude:
+                if frame.took {
+                    taken.removeLast()
+                    value -= frame.worth
+                }
+                undo(to: frame.mark)
+                stack[top].phase = .done
+                stack.append(Frame(position: frame.position + 1))
+            case .done:
+                stack.removeLast()
+            }
+        }
+        return (grants(for: bestTaken), finished)
+    }
+
+    /// Pays `taken` again from the start, in the order the search took them (the same moves give
+    /// the same flows), then splits each kind's money among its applications in order.
+    private func grants(for taken: [Int]) -> [CallAllocation.Grant] {
+        var replay = WholeGrantSearch(applications: applications, order: order, kindOf: kindOf, kinds: kinds, budgets: remainingAtStart)
+        for application in taken {
+            let paid = replay.take(application)
+            assert(paid, "a set the search paid could not be paid again")
+        }
+        var grants: [CallAllocation.Grant] = []
+        // What each kind still has to hand out, fund by fund.
+        var purses = kinds.indices.map { kind in
+            replay.flows.indices.compactMap { fund -> (fund: Int, amount: Int64)? in
+                guard let amount = replay.flows[fund][kind], amount > 0 else { return nil }
+                return (fund, amount)
+            }
+        }
+        for application in taken.sorted() {
+            var need = applications[application].asked
+            let kind = kindOf[application]
+            var index = 0
+            while need > 0 && index < purses[kind].count {
+                let amount = min(need, purses[kind][index].amount)
+                if amount > 0 {
+                    grants.append(CallAllocation.Grant(application: application, fund: purses[kind][index].fund, amount: amount))
+                    purses[kind][index].amount -= amount
+                    need -= amount
+                }
+                if purses[kind][index].amount == 0 { index += 1 }
+            }
+        }
+        grants.sort { ($0.application, $0.fund) < ($1.application, $1.fund) }
+        return grants
+    }
+
+    private let remainingAtStart: [Int64]
+
+    private init(applications: [CallAllocationProblem.Application], order: [Int], kindOf: [Int], kinds: [[Int]], budgets: [Int64]) {
+        self.applications = applications
+        self.order = order
+        self.kindOf = kindOf
+        self.kinds = kinds
+        nodeLimit = 0
+        remaining = budgets
+        remainingAtStart = budgets
+        flows = [[Int: Int64]](repeating: [:], count: budgets.count)
+    }
+
+    /// The value so far plus the money left filled with the best applications left, fractionally,
+    /// as if every fund admitted every application.
+    private func optimisticValue(from position: Int, value: Double) -> Double {
+        var money = remaining.reduce(Int64(0)) { $0.addingSaturated($1) }
+        var total = value
+        for application in order[position...] where money > 0 {
+            let asked = applications[application].asked
+            let score = Double(applications[application].score)
+            if asked <= money {
+                money -= asked
+                total += score * Double(asked)
+            } else {
+                total += score * Double(money)
+                money = 0
+            }
+        }
+        return total
+    }
+
+    /// Finds the whole of what `application` asked: first its own funds' money left, then money
+    /// freed by moving kinds taken earlier to other funds they may use. False (with the changes
+    /// still to undo) when it cannot be found.
+    mutating func take(_ application: Int) -> Bool {
+        var need = applications[application].asked
+        let kind = kindOf[application]
+        // Whatever moves, the money must come out of what is left somewhere.
+        guard need <= remaining.reduce(Int64(0), { $0.addingSaturated($1) }) else { return false }
+        for fund in kinds[kind] where need > 0 && remaining[fund] > 0 {
+            let amount = min(need, remaining[fund])
+            give(fund, kind, amount)
+            need -= amount
+        }
+        while need > 0 {
+            guard let moved = augment(kind, need) else { return false }
+            need -= moved
+        }
+        return true
+    }
+
+    /// One augmenting path: from one of the kind's funds, through a kind taken earlier that may
+    /// switch to another fund, and so on, to a fund with money left. Moves the bottleneck along
+    /// it and returns how much the kind gained; nil when there is no such path.
+    private mutating func augment(_ kind: Int, _ need: Int64) -> Int64? {
+        // Breadth-first over funds: cameFrom[g] = (f, k) when fund g was reached from fund f by
+        // moving kind k's money from f to g.
+        var cameFrom: [Int: (fund: Int, kind: Int)] = [:]
+        var queue = kinds[kind]
+        var visited = Set(queue)
+        var head = 0
+        var end: Int?
+        search: while head < queue.count {
+            let fund = queue[head]
+            head += 1
+            for drawer in flows[fund].keys.sorted() where drawer != kind && flows[fund][drawer, default: 0] > 0 {
+                for next in kinds[drawer] where !visited.contains(next) {
+                    visited.insert(next)
+                    cameFrom[next] = (fund, drawer)
+                    if remaining[next] > 0 {
+                        end = next
+                        break search
+                    }
+                    queue.append(next)
+                }
+            }
+        }
+        guard let end else { return nil }
+        var bottleneck = min(need, remaining[end])
+        var fund = end
+        while let step = cameFrom[fund] {
+            bottleneck = min(bottleneck, flows[step.fund][step.kind, default: 0])
+            fund = step.fund
+        }
+        guard bottleneck > 0 else { return nil }
+        fund = end
+        while let step = cameFrom[fund] {
+            give(fund, step.kind, bottleneck)
+            give(step.fund, step.kind, -bottleneck)
+            fund = step.fund
+        }
+        // `fund` is now one of the kind's own funds, with the bottleneck freed on it.
+        give(fund, kind, bottleneck)
+        return bottleneck
+    }
+
+    private mutating func give(_ fund: Int, _ kind: Int, _ amount: Int64) {
+        let before = flows[fund][kind, default: 0]
+        undoLog.append((fund, kind, before))
+        flows[fund][kind] = before + amount
+        remaining[fund] -= amount
+    }
+
+    private mutating func undo(to mark: Int) {
+        while undoLog.count > mark {
+            let change = undoLog.removeLast()
+            remaining[change.fund] += flows[change.fund][change.kind, default: 0] - change.before
+            flows[change.fund][change.kind] = change.before == 0 ? nil : change.before
+        }
+    }
+}

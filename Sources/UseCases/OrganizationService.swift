@@ -46,6 +46,12 @@ public struct OrganizationService: Sendable {
         return Page(items: page.items.map { View(organization: $0, showsContact: false) }, nextCursor: page.nextCursor)
     }
 
+    /// Refuses (403) anyone who may not change the organization, so a form is refused before it
+    /// is checked field by field.
+    public func requireEditRight(_ id: UUID, by caller: Caller) throws {
+        try Access.requireActsFor(caller, id, to: "change it")
+    }
+
     /// Applies `change` under a row lock. What verification vouched for (BIN, legal form,
     /// jurisdiction, level) only an admin changes: review rights rest on it.
     public func update(

@@ -101,6 +101,60 @@ struct PageVisitor: Sendable {
         return people
     }
 
+    @Test func aMemberEditsTheProfileWithErrorsBesideTheirFieldsAndAViewerOnlyReadsIt() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                let people = try await Self.people(database, world: world)
+                let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
+                _ = try await services.accounts.createPerson(
+                    .init(email: "viewer@ngo.example.kz", name: "Viewer", password: Self.password), isAdmin: false,
+                    memberships: [(world.ngo, .viewer)], by: .admin
+                )
+                let path = "/organizations/\(people.ngo.lowercasedString)/profile"
+                var member = PageVisitor(client)
+                #expect(try await member.signIn("member@ngo.example.kz", Self.password).status == .seeOther)
+                let form = String(buffer: try await member.get(path).body)
+                #expect(form.contains(#"value="Камкор""#) && form.contains(#"id="place_550000000""#) && form.contains("940140000385"))
+
+                // Wrong contacts, a year before 1900 and no place: each named beside its field, everything typed kept.
+                let wrong = try await member.post(path, [
+                    ("name_ru", "Камкор"), ("website", "kamkor"), ("contact_email", "kamkor.kz"), ("contact_phone", "call us"),
+                    ("founded_year", "1800"), ("description", "Помогаем семьям"),
+                ])
+                #expect(wrong.status == .unprocessableContent)
+                let page = String(buffer: wrong.body)
+                for field in ["website", "contact_email", "contact_phone", "founded_year", "region"] {
+                    #expect(page.contains(#"id="\#(field)-error""#), "no message beside \(field)")
+                }
+                #expect(page.contains(#"value="kamkor""#))
+                #expect(page.contains("Помогаем семьям"))
+                #expect(try await OrganizationRepository(pool: database.pool).find(world.ngo).fields.description.isEmpty, "nothing was saved")
+
+                let saved = try await member.post(path, [
+                    ("name_ru", "Камкор"), ("name_en", "Kamkor Foundation"), ("description", "Помогаем семьям"),
+                    ("website", "https://kamkor.kz"), ("contact_email", "info@kamkor.kz"), ("contact_phone", "+7 701 234 56 78"),
+                    ("place_550000000", "1"), ("region", "750000000"), ("focus_inclusion", "1"), ("focus_education", "1"),
+                    ("seeking_education", "1"), ("staff_count", "12"), ("founded_year", "2008"),
+                ])
+                #expect(saved.headers[.location] == "\(path)?done=1")
+                let stored = try await OrganizationRepository(pool: database.pool).find(world.ngo).fields
+                #expect(stored.name.en == "Kamkor Foundation" && stored.name.ru == "Камкор")
+                #expect(stored.regions == ["550000000", "750000000"] && stored.focusAreas.sorted() == ["education", "inclusion"])
+                #expect(stored.seeking == ["education"] && stored.staffCount == 12 && stored.foundedYear == 2008)
+                #expect(stored.website == "https://kamkor.kz" && stored.contactEmail == "info@kamkor.kz" && stored.contactPhone == "+7 701 234 56 78")
+                #expect(String(buffer: try await member.get("\(path)?done=1").body).contains("The profile is saved."))
+
+                var viewer = PageVisitor(client)
+                #expect(try await viewer.signIn("viewer@ngo.example.kz", Self.password).status == .seeOther)
+                let read = String(buffer: try await viewer.get(path).body)
+                #expect(read.contains("Kamkor Foundation") && !read.contains(#"action="\#(path)""#), "a viewer gets no form")
+                #expect(try await viewer.post(path, [("name_ru", "Другое")]).status == .forbidden)
+                #expect(try await member.get("/organizations/\(world.business)/profile").status == .notFound)
+            }
+        }
+    }
+
     @Test func aWrongPasswordAndAnUnknownEmailGetTheSameAnswerThenTheRightOneSignsIn() async throws {
         try await TestDatabase.with { database in
             try await withService(database) { client in

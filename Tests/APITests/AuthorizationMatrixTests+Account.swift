@@ -27,6 +27,12 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /password/reset", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/password/reset", nil) },
         Row(name: "GET /invitations/accept", expected: [404, 404, 404, 404, 404, 404, 401]) { _ in (.get, "/invitations/accept?token=asar_i_unknown", nil) },
         Row(name: "POST /invitations/accept", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/invitations/accept", nil) },
+        Row(name: "GET /organizations/{id}/profile", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/organizations/\(world.ngo)/profile", nil)
+        },
+        Row(name: "POST /organizations/{id}/profile", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/organizations/\(world.ngo)/profile", nil)
+        },
         Row(name: "GET /organizations/{id}/members", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
             (.get, "/organizations/\(world.ngo)/members", nil)
         },

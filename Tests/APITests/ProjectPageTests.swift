@@ -35,7 +35,12 @@ import UseCases
                 let published = try await owner.post("/workspace/projects/\(draft)/publish", [])
                 #expect(published.status == .seeOther && published.headers[.location] == "/workspace/projects?done=publish")
                 #expect(try await Self.status(of: world.draftProject, database) == "open")
-                #expect(try await owner.get("/workspace/projects/\(draft)").status == .ok)
+                // Pairs, and each side on its own: the business to propose to in one step, the akimat whose jurisdiction covers it.
+                let partners = String(buffer: try await owner.get("/workspace/projects/\(draft)").body)
+                let sides = partners.split(separator: #"id="sponsors-heading""#).last?.split(separator: #"id="bodies-heading""#) ?? []
+                try #require(sides.count == 2, "no separate lists of sponsors and government partners")
+                #expect(sides[0].contains("business_id=\(world.business.lowercasedString)"))
+                #expect(sides[1].contains("/organizations/\(world.akimatInside.lowercasedString)") && !sides[1].contains("/workspace/propose"))
 
                 // Someone else's project is not this NGO's to work on; businesses have no projects page.
                 var business = try await PartnershipPageTests.signedIn(client, "owner@business.example.kz")

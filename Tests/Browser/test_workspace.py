@@ -425,6 +425,34 @@ class Tokens(WorkspaceTest):
         self.assertEqual(refused.status, 403, "a viewer's token marked the organization's news read")
 
 
+class Profile(WorkspaceTest):
+    def test_the_ngo_owner_edits_its_profile_and_sees_its_people(self):
+        self.sign_in(NGO_EMAIL, NGO_PASSWORD)
+        self.follow(self.el("a[href$='/profile']"))
+        path = self.path_only()
+        self.in_every_language("profile")
+        form = self.form_for(path)
+        self.assert_form_conventions(form)
+        self.type_into("website", "not a website", form)
+        self.type_into("founded_year", "1800", form)
+        self.submit(self.submit_button(form))
+        self.loaded("profile-errors", status=422)
+        self.assert_error_summary(["website", "founded_year"])
+        self.assertEqual(self.field("website").get_attribute("value"), "not a website", "what was typed was lost")
+        form = self.form_for(path)
+        self.type_into("website", "https://example.kz", form)
+        self.type_into("founded_year", "2009", form)
+        self.type_into("staff_count", "14", form)
+        self.submit(self.submit_button(form))
+        self.loaded("profile-saved")
+        self.el("div.notice[role=status]")
+        self.assertEqual(self.field("staff_count").get_attribute("value"), "14")
+        # Its people and their roles, as an owner sees them.
+        self.go(path.replace("/profile", "/members"), "members")
+        self.in_every_language("members")
+        self.assertIn(NGO_EMAIL, self.el("main").text)
+
+
 class Monitoring(WorkspaceTest):
     def test_an_overdue_partnership_gets_its_report_with_indicator_values_and_a_framework_change(self):
         # A year on (the service's clock, moved through its test hook): every active partnership's
@@ -579,6 +607,8 @@ class Proposing(WorkspaceTest):
         self.follow(partners[0])
         self.in_every_language("workspace-project")
         self.assertTrue(self.els("ol.results a.button[href^='/workspace/propose?']"), "no partners recommended for the NGO's open project")
+        self.assertTrue(self.els("ol[aria-labelledby=sponsors-heading] > li"), "no sponsor recommended on its own")
+        self.assertTrue(self.els("ol[aria-labelledby=bodies-heading] > li"), "no government partner recommended on its own")
 
 
 class SettingAside(WorkspaceTest):

@@ -75,6 +75,9 @@ import TestSupport
         Row(name: "organizations.update", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.organizations.update(world.ngo, by: caller) { $0.staffCount = 5 }
         },
+        Row(name: "organizations.requireEditRight", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
+            try services.organizations.requireEditRight(world.ngo, by: caller)
+        },
         Row(name: "organizations.update(bin)", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
             let bin = try bin()
             _ = try await services.organizations.update(world.ngo, by: caller) { $0.bin = bin }
@@ -423,7 +426,7 @@ import TestSupport
         let covered = Set(Self.rows.map { String($0.name.prefix { $0 != "(" }) })
         let useCases: Set<String> = [
             "organizations.register", "organizations.find", "organizations.list", "organizations.update",
-            "organizations.deactivate", "organizations.verify",
+            "organizations.deactivate", "organizations.verify", "organizations.requireEditRight",
             "projects.propose", "projects.find", "projects.list", "projects.edit", "projects.publish", "projects.close",
             "matches.partners", "matches.triples", "matches.forOrganization", "matches.proposalTerms",
             "dismissals.list", "dismissals.dismiss", "dismissals.undo", "shortlists.list", "shortlists.add", "shortlists.remove", "shortlists.projectIDs",

@@ -108,9 +108,7 @@ enum LocalizedInput {
 
 enum ContactRules {
     static func email(_ text: String, issues: IssueCollector) -> String? {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              !text.contains(where: \.isWhitespace) else {
+        guard ContactFormat.isEmail(text) else {
             issues.add("contact_email", "invalid_email", "contact_email must be an e-mail address such as info@example.kz.")
             return nil
         }
@@ -118,8 +116,7 @@ enum ContactRules {
     }
 
     static func phone(_ text: String, issues: IssueCollector) -> String? {
-        let digits = text.filter(\.isASCII).filter(\.isNumber).count
-        guard text.allSatisfy({ $0.isASCII && ($0.isNumber || " +-()".contains($0)) }), (7...15).contains(digits) else {
+        guard ContactFormat.isPhone(text) else {
             issues.add("contact_phone", "invalid_phone", "contact_phone must be a phone number such as +7 701 234 56 78.")
             return nil
         }
@@ -127,8 +124,7 @@ enum ContactRules {
     }
 
     static func website(_ text: String, issues: IssueCollector) -> String? {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
-              let host = url.host, host.contains(".") else {
+        guard ContactFormat.isWebsite(text) else {
             issues.add("website", "invalid_url", "website must be an http or https address.")
             return nil
         }

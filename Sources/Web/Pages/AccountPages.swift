@@ -35,6 +35,8 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         router.post("/password/reset", use: reset)
         router.get("/invitations/accept", use: invitationForm)
         router.post("/invitations/accept", use: acceptInvitation)
+        router.get("/organizations/{id}/profile", use: profilePage)
+        router.post("/organizations/{id}/profile", use: saveProfile)
         router.get("/organizations/{id}/members", use: membersForm)
         router.post("/organizations/{id}/members", use: invite)
         router.get("/organizations/{id}/tokens", use: tokensPage)

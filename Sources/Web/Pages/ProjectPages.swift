@@ -151,31 +151,53 @@ struct ProjectPages<Context: WebRequestContext>: Sendable {
         }
     }
 
-    /// The pairs of a sponsor and a government body ASAR recommends for one of the NGO's projects.
+    /// What ASAR recommends for one of the NGO's projects: pairs of a sponsor and a government
+    /// body, and each side on its own (sponsors to approach, government bodies that could back
+    /// it), every one with its reasons.
     @Sendable func partners(_ request: Request, context: Context) async throws -> Response {
         try workspace.requireSignedIn(request, context)
         let words = try await workspace.words(context)
         let project = try await services.projects.findOwn(try workspace.id(context), by: context.caller)
-        let answer = try await services.matches.triples(forProject: project.id, options: MatchOptions(limit: 10), by: context.caller)
+        async let triples = services.matches.triples(forProject: project.id, options: MatchOptions(limit: 10), by: context.caller)
+        async let sponsors = services.matches.partners(forProject: project.id, kind: .business, options: MatchOptions(limit: 10), by: context.caller)
+        async let bodies = services.matches.partners(forProject: project.id, kind: .governmentBody, options: MatchOptions(limit: 5), by: context.caller)
         let vocabulary = words.snapshot.vocabulary(words.language)
-        let rows = answer.items.compactMap { ranked -> [String: Any]? in
+        let canPropose = !context.caller.isViewer
+        let projectQuery = "/workspace/propose?project_id=\(project.id.lowercasedString)"
+        let rows = try await triples.items.compactMap { ranked -> [String: Any]? in
             guard case .triple(let sponsor, let body) = ranked.item else { return nil }
-            let link = "/workspace/propose?project_id=\(project.id.lowercasedString)&business_id=\(sponsor.profile.id.lowercasedString)"
-                + "&government_body_id=\(body.profile.id.lowercasedString)"
+            let link = projectQuery + "&business_id=\(sponsor.profile.id.lowercasedString)&government_body_id=\(body.profile.id.lowercasedString)"
             return [
                 "sponsorID": sponsor.profile.id.lowercasedString, "sponsor": words.text(sponsor.name),
                 "bodyID": body.profile.id.lowercasedString, "body": words.text(body.name),
                 "score": Format.score(ranked.match.score),
                 "reasons": ranked.match.topReasons(words.language, vocabulary, count: 3),
-                "propose": link, "canPropose": !context.caller.isViewer,
+                "propose": link, "canPropose": canPropose,
             ]
         }
+        // One side's candidates; a sponsor can be proposed to at once (the project's best
+        // government body is then suggested), a government body only beside a sponsor.
+        func single(_ answer: MatchAnswer, proposing: Bool) -> [[String: Any]] {
+            answer.items.compactMap { ranked -> [String: Any]? in
+                guard case .partner(let candidate) = ranked.item else { return nil }
+                return [
+                    "id": candidate.profile.id.lowercasedString, "name": words.text(candidate.name),
+                    "score": Format.score(ranked.match.score),
+                    "reasons": ranked.match.topReasons(words.language, vocabulary, count: 3),
+                    "propose": proposing && canPropose ? projectQuery + "&business_id=\(candidate.profile.id.lowercasedString)" : false,
+                ]
+            }
+        }
+        let sponsorRows = single(try await sponsors, proposing: true)
+        let bodyRows = single(try await bodies, proposing: false)
         let view: [String: Any] = [
             "id": project.id.lowercasedString,
             "title": words.text(project.fields.title),
             "status": words.statusName(project.fields.status),
             "isOpen": project.fields.status == .open,
             "items": rows, "empty": rows.isEmpty,
+            "sponsors": sponsorRows, "noSponsors": sponsorRows.isEmpty,
+            "bodies": bodyRows, "noBodies": bodyRows.isEmpty,
         ]
         return workspace.page("workspace-project", title: words.t("project_partners_title"), view: view, request: request, context: context)
     }

@@ -85,6 +85,9 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /organizations/{id}/webhooks/{webhook}/disable", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/organizations/\(world.ngo)/webhooks/\(world.ngo)/disable", nil)
         },
+        Row(name: "GET /organizations/{id}/webhooks/deliveries/{delivery}", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/organizations/\(world.ngo)/webhooks/deliveries/1", nil)
+        },
         Row(name: "POST /organizations/{id}/webhooks/deliveries/{delivery}/replay", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/organizations/\(world.ngo)/webhooks/deliveries/1/replay", nil)
         },

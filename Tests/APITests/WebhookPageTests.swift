@@ -41,6 +41,19 @@ import UseCases
                 let replayed = try await owner.post("/organizations/\(world.ngo.lowercasedString)\(delivery)", [])
                 #expect(replayed.status == .seeOther)
                 #expect(String(buffer: try await owner.get(path + "?done=replay").body).contains("queued again"))
+
+                // Every attempt on a page of its own: the receiver (nothing listens on port 9) refused each one.
+                let detail = "/organizations/\(world.ngo.lowercasedString)" + delivery.replacingOccurrences(of: "/replay", with: "")
+                #expect(page.contains(#"href="\#(detail)""#), "the deliveries table links each delivery's attempts")
+                var attempts = ""
+                for _ in 0..<100 where !attempts.contains("Every attempt") {
+                    attempts = String(buffer: try await owner.get(detail).body)
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(attempts.contains("Every attempt") && attempts.contains("connect") && attempts.contains(" ms<"), "\(attempts)")
+                #expect(try await member.get(detail).status == .forbidden)
+                let elsewhere = detail.replacingOccurrences(of: world.ngo.lowercasedString, with: world.business.lowercasedString)
+                #expect(try await owner.get(elsewhere).status == .notFound)
             }
         }
     }

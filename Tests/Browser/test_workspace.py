@@ -395,6 +395,27 @@ class Webhooks(WorkspaceTest):
         self.assertNotIn("whsec_", self.el("main").text, "the secret is shown twice")
         self.assertFalse(self.els("div.notice[role=status]"), "the page announces a secret it does not show")
 
+        # A report on one of the NGO's active partnerships is an event: its delivery and every
+        # attempt (nothing listens on port 9) get a page of their own.
+        self.go("/workspace/partnerships", "partnerships")
+        active = [row for row in self.els("table tbody tr") if "Your milestone reports" in row.text]
+        self.assertTrue(active, "the demo NGO has no active partnership to report on")
+        link = self.el("th[scope=row] a", active[0])
+        partnership = link.get_attribute("pathname")
+        self.follow(link)
+        form = self.form_for(partnership + "/reports")
+        self.type_into("amount_disbursed_kzt", "0", form)
+        self.type_into("beneficiaries_reached", "1", form)
+        self.type_into("text", "Checking the webhook", form)
+        self.submit(self.submit_button(form))
+        self.loaded("partnership-done")
+        self.go(path, "webhooks-delivered")
+        attempts = self.els("a[href*='/webhooks/deliveries/']")
+        self.assertTrue(attempts, "the report queued no delivery for the webhook")
+        self.follow(attempts[0])
+        self.in_every_language("webhook-delivery")
+        self.assertIn("partnership.report", self.el("h1").text)
+
 
 class Tokens(WorkspaceTest):
     def test_the_ngo_owner_issues_a_read_only_token_for_an_integration(self):

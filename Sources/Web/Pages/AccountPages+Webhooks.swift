@@ -82,6 +82,45 @@ extension AccountPages {
         return redirect("/organizations/\(membership.organizationID.lowercasedString)/webhooks")
     }
 
+    /// One delivery and every attempt made to deliver it, oldest first, with the receiver's answer
+    /// or the error and how long each took; sent again from here too.
+    @Sendable func deliveryPage(_ request: Request, context: Context) async throws -> Response {
+        let words = try await words(context)
+        guard let membership = try ownOrganization(request, context) else {
+            return switchFirst(title: words.t("webhooks_title"), words: words, request: request, context: context)
+        }
+        guard let id = context.parameters.get("delivery").flatMap(Int64.init) else { throw PageError.notFound }
+        // The organization's webhooks first: a member who is no owner is refused (403) as on the list.
+        let webhooks = try await services.webhooks.list(for: membership.organizationID, by: context.caller)
+        let (delivery, attempts) = try await services.webhooks.delivery(id, by: context.caller)
+        // Another organization's delivery (an admin may read it) is not this page's.
+        guard let webhook = webhooks.first(where: { $0.id == delivery.webhookID }) else { throw PageError.notFound }
+        let view: [String: Any] = [
+            "id": membership.organizationID.lowercasedString,
+            "organization": words.text(membership.organizationName),
+            "delivery": String(delivery.id),
+            "event": "partnership.\(delivery.action)",
+            "url": webhook.url,
+            "status": words.t("webhook_status_\(delivery.status.rawValue)"),
+            "failed": delivery.status == .failed,
+            "created": words.time(delivery.createdAt, withClock: true),
+            "next": delivery.status == .pending ? words.time(delivery.nextAttemptAt, withClock: true) : false,
+            "partnership": delivery.partnershipID.lowercasedString,
+            "active": webhook.disabledAt == nil,
+            "attempts": attempts.enumerated().map { index, attempt -> [String: Any] in
+                [
+                    "number": Format.integer(index + 1),
+                    "at": words.time(attempt.at, withClock: true),
+                    "result": attempt.status.map { "HTTP \($0)" } ?? attempt.error ?? "—",
+                    "succeeded": attempt.status.map { (200..<300).contains($0) } ?? false,
+                    "duration": words.t("webhook_attempt_milliseconds", Format.integer(attempt.milliseconds)),
+                ]
+            },
+            "noAttempts": attempts.isEmpty,
+        ]
+        return page("webhook-delivery", title: words.t("webhook_delivery_title", String(delivery.id)), view: view, request: request, context: context)
+    }
+
     @Sendable func replayDelivery(_ request: Request, context: Context) async throws -> Response {
         _ = try await FormData.read(request, context: context)
         let words = try await words(context)

@@ -45,6 +45,7 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         router.get("/organizations/{id}/webhooks", use: webhooksPage)
         router.post("/organizations/{id}/webhooks", use: registerWebhook)
         router.post("/organizations/{id}/webhooks/{webhook}/disable", use: disableWebhook)
+        router.get("/organizations/{id}/webhooks/deliveries/{delivery}", use: deliveryPage)
         router.post("/organizations/{id}/webhooks/deliveries/{delivery}/replay", use: replayDelivery)
         router.get("/organizations/{id}/documents", use: documentsPage)
         router.post("/organizations/{id}/documents", use: uploadDocument)

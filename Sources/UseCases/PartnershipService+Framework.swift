@@ -51,10 +51,12 @@ extension PartnershipService {
         let jurisdiction: String?
         if caller.isAdmin {
             jurisdiction = nil
-        } else if let scope = caller.reviewScope, scope.isNational || scope.jurisdiction != nil {
+        } else if caller.member?.kind == .governmentBody {
+            // As the review queue: a suspended body, or one with no jurisdiction, reviews nothing.
+            guard let scope = caller.reviewScope, scope.isNational || scope.jurisdiction != nil else { return [] }
             jurisdiction = scope.isNational ? nil : scope.jurisdiction
         } else {
-            return []
+            throw DomainError.forbidden(message: "The review queue belongs to government bodies.")
         }
         return try await partnerships.pendingFrameworkChanges(in: jurisdiction, limit: limit).map { (stamped($0.0), $0.1) }
     }

@@ -55,6 +55,7 @@ public struct ProjectService: Sendable {
 
     /// One of the caller's NGO's projects, for its workspace (viewers included, who only read).
     public func findOwn(_ id: UUID, by caller: Caller) async throws -> Project {
+        try Access.requireSignedIn(caller)
         let project = try await find(id, by: caller)
         guard caller.member?.organizationID == project.fields.organizationID else {
             throw DomainError.forbidden(message: "This project belongs to another organization.")

@@ -107,6 +107,14 @@ import TestSupport
             #expect(found[open] != nil)
             #expect((found[world.draftProject] != nil) == (caller.isAdmin || caller.member?.organizationID == world.ngo))
         },
+        Row(name: "projects.own", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .forbidden]) { services, world, caller in
+            // The NGO's workspace list holds its draft.
+            let own = try await services.projects.own(limit: 100, by: caller)
+            #expect(own.contains { $0.id == world.draftProject })
+        },
+        Row(name: "projects.findOwn", expected: [.unauthenticated, .notFound, .ok, .notFound, .notFound, .forbidden]) { services, world, caller in
+            _ = try await services.projects.findOwn(world.draftProject, by: caller)
+        },
         Row(name: "projects.list", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
             var filter = ProjectFilter()
             filter.organizationID = world.ngo
@@ -307,6 +315,9 @@ import TestSupport
         Row(name: "partnerships.budget", expected: [.unauthenticated, .ok, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.partnerships.budget(of: world.business, by: caller)
         },
+        Row(name: "partnerships.frameworkChangeQueue", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .ok, .ok]) { services, _, caller in
+            _ = try await services.partnerships.frameworkChangeQueue(limit: 100, by: caller)
+        },
         Row(name: "partnerships.reviewQueue", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .ok, .ok]) { services, world, caller in
             let id = try await world.partnership(in: .underReview)
             let queue = try await services.partnerships.reviewQueue(limit: 100, by: caller).map(\.partnership.id)
@@ -382,6 +393,30 @@ import TestSupport
             let account = AccountService.NewAccount(email: "matrix-\(UUID().uuidString.prefix(8))@example.kz", name: "Matrix", password: "Correct-Horse-9")
             _ = try await services.accounts.createPerson(account, isAdmin: false, memberships: [(world.ngo, .viewer)], by: caller)
         },
+        Row(name: "accounts.requireMemberManagement", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .ok]) { services, world, caller in
+            // The NGO's token acts as a member, not an owner.
+            try services.accounts.requireMemberManagement(of: world.ngo, by: caller)
+        },
+        // The portal: public reads, drafts hidden as everywhere.
+        Row(name: "portal.home", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, _, caller in
+            _ = try await services.portal.home(by: caller)
+        },
+        Row(name: "portal.organizationProfile", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            _ = try await services.portal.organizationProfile(world.ngo, by: caller)
+        },
+        Row(name: "portal.projectPage(open)", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            _ = try await services.portal.projectPage(try await world.openProject(), by: caller)
+        },
+        // The public page of a draft exists for nobody, its own NGO included (it has the workspace).
+        Row(name: "portal.projectPage(draft)", expected: [.notFound, .notFound, .notFound, .notFound, .notFound, .notFound]) { services, world, caller in
+            _ = try await services.portal.projectPage(world.draftProject, by: caller)
+        },
+        Row(name: "portal.regions", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, _, caller in
+            _ = try await services.portal.regions(.openNeed, by: caller)
+        },
+        Row(name: "portal.region", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, _, caller in
+            _ = try await services.portal.region("550000000", by: caller)
+        },
         Row(name: "accounts.members", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.accounts.members(of: world.ngo, by: caller)
         },
@@ -441,6 +476,8 @@ import TestSupport
             "documents.verificationQueue", "accounts.verify", "accounts.createPerson",
             "accounts.members", "accounts.changeRole", "accounts.removeMember", "accounts.people",
             "webhooks.register", "webhooks.list", "webhooks.deliveries", "webhooks.delivery", "webhooks.disable", "webhooks.replay",
+            "projects.own", "projects.findOwn", "partnerships.frameworkChangeQueue", "accounts.requireMemberManagement",
+            "portal.home", "portal.organizationProfile", "portal.projectPage", "portal.regions", "portal.region",
             "documents.requireUploadRight", "notifications.inbox", "notifications.markRead", "notifications.markAllRead", "dashboards.dashboard",
         ]
         #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")

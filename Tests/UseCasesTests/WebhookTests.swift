@@ -127,6 +127,36 @@ import TestSupport
         }
     }
 
+    @Test func aReceiverThatNeverAnswersIsCutOffAndHoldsNothingUp() async throws {
+        // It accepts the connection and says nothing: the attempt ends at the timeout and is
+        // logged as failed, and while it hangs the service proposes another partnership.
+        try await TestDatabase.with { database in
+            let world = try await AccessWorld.build(pool: database.pool)
+            var configuration = WebhookConfiguration()
+            configuration.allowPrivateAddresses = true
+            configuration.timeout = 3
+            let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes, webhooks: configuration)
+            let silent = try SilentListener()
+            let (webhook, _) = try await services.webhooks.register(
+                url: "http://127.0.0.1:\(silent.port)/hook", for: world.ngo, by: Self.owner(of: world.ngo)
+            )
+            _ = try await world.partnership(in: .proposed)
+            let deliverer = services.webhookDelivery(logger: Logger(label: "asar.test.webhooks"))
+            let delivering = Task { try await deliverer.deliverDue() }
+            #expect(silent.hasWaitingConnection(milliseconds: 5_000), "the delivery never reached the receiver")
+            _ = try await world.partnership(in: .proposed)
+            let queued = try await services.webhooks.deliveries(of: webhook.id, by: Self.owner(of: world.ngo))
+            let first = try #require(queued.min { $0.id < $1.id })
+            // Claimed (the count includes the attempt under way) but no answer yet: still hanging.
+            #expect(first.attempts == 1 && first.lastError == nil && first.lastStatus == nil, "the service waited for the hung delivery")
+            #expect(try await delivering.value == 0)
+            let (hung, attempts) = try await services.webhooks.delivery(first.id, by: Self.owner(of: world.ngo))
+            #expect(hung.status == .pending && attempts.count == 1)
+            #expect(attempts.first?.status == nil && attempts.first?.error != nil)
+            #expect((attempts.first?.milliseconds ?? 0) >= 2_900, "cut off before its timeout: \(attempts)")
+        }
+    }
+
     @Test func aDeadReceiverNeverHoldsARequestOfTheService() async throws {
         // Nothing listens on this port: the attempt fails at once and is logged, and proposing
         // (which queues the delivery) never waited for it.

@@ -157,7 +157,7 @@ extension PartnershipLifecycle {
 
     /// The moves a party's page offers, in the order a partnership goes through them: those the
     /// lifecycle allows `standing` now (reviewers decide on the review page).
-    public static let partyActions: [Action] = [.consent, .activate, .report, .complete, .withdraw, .cancel]
+    public static let partyActions: [Action] = [.consent, .amend, .activate, .report, .complete, .withdraw, .cancel]
 
     public static func available(to standing: Standing, state: PartnershipState, consents: Set<PartyRole>) -> [Action] {
         partyActions.filter { action in

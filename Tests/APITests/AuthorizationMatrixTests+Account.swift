@@ -70,6 +70,9 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /workspace/partnerships/{id}/reports", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/workspace/partnerships/\(world.ngo)/reports", nil)
         },
+        Row(name: "POST /workspace/partnerships/{id}/terms", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/partnerships/\(world.ngo)/terms", nil)
+        },
         Row(name: "POST /workspace/partnerships/{id}/framework", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/workspace/partnerships/\(world.ngo)/framework", nil)
         },

@@ -54,6 +54,45 @@ import UseCases
         try #require(ReviewPageTests.version(in: html))
     }
 
+    @Test func aPartyChangesAProposalsTermsAndTheOthersConsentAgain() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                try await Self.people(database, world: world)
+                let id = try await world.partnership(in: .proposed)
+                let path = "/workspace/partnerships/\(id.lowercasedString)"
+                var owner = try await Self.signedIn(client, "owner@ngo.example.kz")
+                let page = String(buffer: try await owner.get(path).body)
+                #expect(page.contains(#"action="\#(path)/terms""#), "a proposal's page offers new terms to its parties")
+                let version = String(try #require(page.firstMatch(of: /name="version" value="(\d+)"/)?.output.1))
+                let indicator = [
+                    ("indicator_rows", "1"), ("indicator_1_name", "Children enrolled"), ("indicator_1_unit", "children"),
+                    ("indicator_1_baseline", "0"), ("indicator_1_target", "40"), ("reporting_period_days", "90"),
+                ]
+
+                let bad = try await owner.post(path + "/terms", [("version", version), ("pledge_kzt", "much")] + indicator)
+                #expect(bad.status == .unprocessableContent)
+                let badPage = String(buffer: bad.body)
+                #expect(badPage.contains(#"id="pledge_kzt-error""#) && badPage.contains(#"value="Children enrolled""#), "the indicator typed was lost")
+
+                let saved = try await owner.post(path + "/terms", [("version", version), ("pledge_kzt", "900 000")] + indicator)
+                #expect(saved.headers[.location] == "\(path)?done=amend")
+                let stored = try await PartnershipRepository(pool: database.pool).find(id)
+                #expect(stored.pledgeKZT == 900_000 && stored.state == .proposed && stored.consents == [.ngo], "the others consent again")
+                let framework = try await PartnershipRepository(pool: database.pool).framework(of: id)
+                #expect(framework.indicators.map(\.name) == ["Children enrolled"] && framework.reportingPeriodDays == 90)
+                #expect(String(buffer: try await owner.get("\(path)?done=amend").body).contains("The new terms are saved"))
+
+                // The page it was sent from is stale now: nothing more changes.
+                let stale = try await owner.post(path + "/terms", [("version", version), ("pledge_kzt", "800000")] + indicator)
+                #expect(stale.status == .conflict)
+                #expect(try await PartnershipRepository(pool: database.pool).find(id).pledgeKZT == 900_000)
+                var viewer = try await Self.signedIn(client, "viewer@ngo.example.kz")
+                #expect(!String(buffer: try await viewer.get(path).body).contains("/terms"), "a viewer gets no form")
+            }
+        }
+    }
+
     @Test func eachPartySeesWhatItsPartnershipWaitsForAndConsentsFromItsPage() async throws {
         try await TestDatabase.with { database in
             try await withService(database) { client in

@@ -446,6 +446,40 @@ class Tokens(WorkspaceTest):
         self.assertEqual(refused.status, 403, "a viewer's token marked the organization's news read")
 
 
+class Terms(WorkspaceTest):
+    def test_the_ngo_changes_a_proposals_pledge_and_framework(self):
+        # The NGO proposes to a sponsor recommended for one of its projects, as the pledge comes.
+        self.sign_in(NGO_EMAIL, NGO_PASSWORD)
+        self.go("/workspace/projects", "workspace-projects")
+        self.switch_language("en")
+        projects = [a for a in self.els("table tbody td a")
+                    if a.get_attribute("pathname").startswith("/workspace/projects/") and not a.get_attribute("pathname").endswith("/edit")]
+        self.assertTrue(projects, "the demo NGO has no open project")
+        self.follow(projects[0])
+        self.follow(self.el("ol[aria-labelledby=sponsors-heading] a.button[href^='/workspace/propose?']"))
+        self.submit(self.submit_button(self.form_for("/workspace/propose")))
+        path = self.path_only()
+        self.assertTrue(path.startswith("/workspace/partnerships/"), f"proposing did not open the partnership ({self.describe()})")
+        self.el("section[aria-labelledby=terms-heading] summary").click()
+        form = self.form_for(path + "/terms")
+        self.assert_form_conventions(form)
+        self.type_into("pledge_kzt", "a lot", form)
+        self.type_into("indicator_1_name", "Families supported", form)
+        self.type_into("indicator_1_unit", "families", form)
+        self.type_into("indicator_1_baseline", "0", form)
+        self.type_into("indicator_1_target", "25", form)
+        self.submit(self.submit_button(form))
+        self.loaded("partnership-terms-error", status=422)
+        self.assert_error_summary(["pledge_kzt"])
+        self.assertEqual(self.field("indicator_1_name").get_attribute("value"), "Families supported", "the indicator typed was lost")
+        form = self.form_for(path + "/terms")
+        self.type_into("pledge_kzt", "1 000 000", form)
+        self.submit(self.submit_button(form))
+        self.loaded("partnership-terms-saved")
+        self.assertIn("new terms are saved", self.el("div.notice[role=status]").text)
+        self.assertIn("Families supported", self.el("main").text)
+
+
 class Profile(WorkspaceTest):
     def test_the_ngo_owner_edits_its_profile_and_sees_its_people(self):
         self.sign_in(NGO_EMAIL, NGO_PASSWORD)

@@ -19,6 +19,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         router.post("/workspace/partnerships/{id}", use: act)
         router.post("/workspace/partnerships/{id}/reports", use: report)
         router.post("/workspace/partnerships/{id}/framework", use: requestFrameworkChange)
+        router.post("/workspace/partnerships/{id}/terms", use: amend)
     }
 
     // MARK: - The list
@@ -46,7 +47,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
 
     /// What the page says was just done, from the redirect's query: a move or a proposal.
     static func done(_ request: Request) -> String? {
-        let moves = ["propose", "consent", "activate", "withdraw", "cancel", "report", "complete", "framework"]
+        let moves = ["propose", "consent", "activate", "withdraw", "cancel", "report", "complete", "framework", "amend"]
         return request.uri.queryParameters["done"].map(String.init).flatMap { moves.contains($0) ? $0 : nil }
     }
 
@@ -191,13 +192,50 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
         return workspace.page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
     }
 
+    /// New terms for a proposal (after a return with comments, say): the pledge and the results
+    /// framework. The party that changes them consents to them; the others consent again.
+    @Sendable func amend(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request, context: context)
+        try workspace.requireSignedIn(request, context)
+        let words = try await workspace.words(context)
+        let id = try workspace.id(context)
+        guard let version = Int(form["version"]) else { throw PageError.badRequest }
+        var errors = FieldErrors()
+        let pledge = form.whole("pledge_kzt")
+        if pledge == nil || pledge == 0 { errors.add("pledge_kzt", words.t("issue_propose_pledge")) }
+        let framework = FrameworkForm.read(form, words: words, errors: &errors)
+        var problem = ""
+        var status = HTTPResponse.Status.unprocessableContent
+        if errors.isEmpty, let pledge, let framework {
+            do {
+                _ = try await services.partnerships.amend(id, pledgeKZT: pledge, inKind: nil, framework: framework, ifMatch: [version], by: context.caller)
+                return redirect(id, done: .amend)
+            } catch DomainError.invalid(let issues) {
+                for issue in issues {
+                    let (field, key) = ProposePages<Context>.message(for: issue)
+                    errors.add(field, words.t(key, Format.money(pledge)))
+                }
+            } catch DomainError.preconditionFailed {
+                problem = words.t("partnership_stale")
+                status = .conflict
+            } catch DomainError.conflict {
+                problem = words.t("partnership_not_possible")
+                status = .conflict
+            }
+        }
+        let entry = try await services.partnerships.partyView(id, by: context.caller)
+        var view = try await detailView(entry, words: words, context: context, terms: form, errors: errors)
+        if !problem.isEmpty { view["problem"] = problem }
+        return workspace.page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
+    }
+
     func redirect(_ id: UUID, done: PartnershipLifecycle.Action) -> Response {
         workspace.redirect("/workspace/partnerships/\(id.lowercasedString)?done=\(done.rawValue)")
     }
 
     func detailView(
         _ entry: PartnershipService.PartyView, words: Vocabulary, context: Context, comment: String = "", report: FormData? = nil,
-        change: FormData? = nil, errors: FieldErrors = FieldErrors()
+        change: FormData? = nil, terms: FormData? = nil, errors: FieldErrors = FieldErrors()
     ) async throws -> [String: Any] {
         let framework = try await services.partnerships.framework(of: entry.partnership.id, by: context.caller)
         let partnership = entry.partnership
@@ -258,7 +296,11 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
             ),
             "mayRequestChange": framework.mayRequestChange,
             "changeOpen": change != nil,
-            "fw": FrameworkForm.view(framework.framework, form: change, errors: errors, words: words),
+            // The framework's fields serve one form at a time: a proposal's terms, or a change asked for later.
+            "canAmend": entry.actions.contains(.amend) && !framework.mayRequestChange,
+            "termsOpen": terms != nil,
+            "pledgeValue": terms?["pledge_kzt"] ?? String(partnership.pledgeKZT),
+            "fw": FrameworkForm.view(framework.framework, form: change ?? terms, errors: errors, words: words),
             "reason": change?["reason"] ?? "",
             "errors": errors.view,
         ]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Puts partnerships at several stages of their lifecycle, and a dismissal, in front of a conformance run.
+"""Puts partnerships at several stages of their lifecycle, a dismissal and a webhook in front of a conformance run.
 
 The demo data has organizations and projects but no partnerships, so without these every
 partnership operation would only ever see ids that name nothing. Through the public API, as an
@@ -40,6 +40,12 @@ def main():
     projects = [item["id"] for item in page["items"]]
     if not projects:
         sys.exit("the NGO has no open project")
+    # A webhook of the NGO's, so that the partnerships below queue deliveries for the delivery
+    # operations to meet (the service runs with ASAR_WEBHOOKS_SEND=0: nothing is sent). An
+    # earlier run may have filled the NGO's ten (422) or be the one whose webhook this is.
+    hook, _ = call(base, token, "POST", f"/v1/organizations/{ngo}/webhooks", {"url": "http://127.0.0.1:9/conformance"})
+    if hook not in (201, 409, 422):
+        sys.exit(f"registering a webhook for the NGO answered {hook}")
     # (project, business, moves after proposing)
     plans = [
         (projects[0], businesses[0], []),
@@ -78,7 +84,7 @@ def main():
     if status not in (200, 201):
         sys.exit(f"dismissing a business for the NGO answered {status}: {body}")
     print(f"fixtures: {made} partnerships made, {refused} refused (still open, or a party deactivated),"
-          f" {interrupted} moved on by another run; a dismissal ({status})")
+          f" {interrupted} moved on by another run; a dismissal ({status}); a webhook ({hook})")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,11 @@ public enum DemoPeople {
             email: "akimat.member@demo.asar.kz", name: "Бауыржан Тоқтаров", password: "Akimat-Pass-2026", language: .kk, isAdmin: false,
             organization: (.governmentBody, .member), totpSecret: "asar-demo-akimat-totp"
         ),
+        // A colleague in the same akimat: two reviewers of one queue, as in a real office.
+        DemoPerson(
+            email: "akimat.reviewer@demo.asar.kz", name: "Әсел Нұрланқызы", password: "Akimat-Reviewer-2026", language: .ru, isAdmin: false,
+            organization: (.governmentBody, .member), totpSecret: "asar-demo-akimat-reviewer-totp"
+        ),
     ]
 
     /// The demo organization of each kind people join: the verified, active one with the lowest

@@ -9,6 +9,8 @@ from selenium.webdriver.support.select import Select
 from harness import BASE, LANGUAGES, NGO_EMAIL, NGO_PASSWORD, SEEDED, BrowserTest, fresh_totp, http, json_of, new_driver
 
 AKIMAT_EMAIL = "akimat.member@demo.asar.kz"
+# The same akimat's second reviewer.
+COLLEAGUE_EMAIL = "akimat.reviewer@demo.asar.kz"
 BUSINESS_EMAIL = "business.owner@demo.asar.kz"
 # The demo akimat member's jurisdiction.
 ZHAMBYL = "310000000"
@@ -23,10 +25,10 @@ class WorkspaceTest(BrowserTest):
         self.switch_language("en")
 
 
-def sign_in_akimat_member(test):
-    password, key = SEEDED.get(AKIMAT_EMAIL, ("Akimat-Pass-2026", None))
-    test.assertTrue(key, "no TOTP key for the demo akimat member in the seed's table of people")
-    test.sign_in(AKIMAT_EMAIL, password, expect="/sign-in/code")
+def sign_in_akimat_member(test, email=AKIMAT_EMAIL):
+    password, key = SEEDED.get(email, (None, None))
+    test.assertTrue(key, f"no TOTP key for the demo akimat member {email} in the seed's table of people")
+    test.sign_in(email, password, expect="/sign-in/code")
     form = test.form_for("/sign-in/code")
     test.type_into("code", fresh_totp(key), form)
     test.submit(test.submit_button(form))
@@ -248,19 +250,22 @@ class Reviews(WorkspaceTest):
         self.loaded("review-error", status=422)
         self.assert_error_summary(["comment"])
 
-        # A colleague (here: a second tab) returns it with comments first…
-        mine = self.d.current_window_handle
-        self.d.switch_to.new_window("tab")
-        self.d.get(BASE + path)
-        comment = "Please lower the pledge to what the sponsor has left"
-        self.type_into("comment", comment, self.form_for(path))
-        self.submit(self.el("button[value=return]", self.form_for(path)))
-        self.assertEqual(self.path_only(), "/workspace/reviews")
-        self.loaded("reviews-done")
-        self.el("div.notice[role=status]")
-        self.assertFalse(self.els(f"a[href='{path}']"), "a returned partnership is still in the queue")
-        self.d.close()
-        self.d.switch_to.window(mine)
+        # A colleague, in a browser of her own, returns it with comments first…
+        mine = self.d
+        self.d = new_driver()
+        try:
+            sign_in_akimat_member(self, COLLEAGUE_EMAIL)
+            self.d.get(BASE + path)
+            comment = "Please lower the pledge to what the sponsor has left"
+            self.type_into("comment", comment, self.form_for(path))
+            self.submit(self.el("button[value=return]", self.form_for(path)))
+            self.assertEqual(self.path_only(), "/workspace/reviews")
+            self.loaded("reviews-done")
+            self.el("div.notice[role=status]")
+            self.assertFalse(self.els(f"a[href='{path}']"), "a returned partnership is still in the queue")
+        finally:
+            self.d.quit()
+            self.d = mine
 
         # …and the page opened before cannot approve it: refused, explained, the comment shown.
         self.submit(self.el("button[value=approve]", self.form_for(path)))

@@ -198,13 +198,14 @@ public struct NotificationRepository: Sendable {
     // MARK: - Overdue reports
 
     /// Announces, once per due date, every active partnership whose report is missing past
-    /// `graceDays` at `now`, to the members of its NGO and sponsor. Returns how many partnerships.
+    /// `graceDays` at `now`, to the members of its NGO, its sponsor and its government body (which
+    /// monitors it). Returns how many partnerships.
     public func announceOverdue(now: Date, graceDays: Int) async throws -> Int {
         try await pool.withTransaction { connection in
             try connection.query(
                 """
                 WITH due AS (
-                    SELECT x.id, x.ngo_id, x.business_id, partnership_report_due(x) AS due_at
+                    SELECT x.id, x.ngo_id, x.business_id, x.government_body_id, partnership_report_due(x) AS due_at
                     FROM partnerships x WHERE x.state = 'active'
                 ), noticed AS (
                     INSERT INTO overdue_notices (partnership_id, due_at, kind)
@@ -216,7 +217,7 @@ public struct NotificationRepository: Sendable {
                     SELECT DISTINCT ON (m.person_id, d.id) m.person_id, 'overdue', d.id, 'active', m.organization_id,
                         CASE WHEN pe.email_notifications = 'never' THEN $1::timestamptz END
                     FROM noticed JOIN due d ON d.id = noticed.partnership_id
-                    JOIN memberships m ON m.organization_id IN (d.ngo_id, d.business_id)
+                    JOIN memberships m ON m.organization_id IN (d.ngo_id, d.business_id, d.government_body_id)
                     JOIN people pe ON pe.id = m.person_id AND NOT pe.disabled
                     ORDER BY m.person_id, d.id, m.organization_id
                     RETURNING 1
@@ -224,7 +225,7 @@ public struct NotificationRepository: Sendable {
                     INSERT INTO organization_inbox (organization_id, kind, partnership_id, to_state)
                     SELECT party.id, 'overdue', d.id, 'active'
                     FROM noticed JOIN due d ON d.id = noticed.partnership_id
-                    CROSS JOIN LATERAL unnest(ARRAY[d.ngo_id, d.business_id]) AS party (id)
+                    CROSS JOIN LATERAL unnest(ARRAY[d.ngo_id, d.business_id, d.government_body_id]) AS party (id)
                     RETURNING 1
                 )
                 SELECT count(*)::int FROM noticed

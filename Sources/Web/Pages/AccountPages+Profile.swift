@@ -98,19 +98,8 @@ extension AccountPages {
         let email = contact("contact_email", ContactFormat.isEmail, maxLength: 254)
         let phone = contact("contact_phone", ContactFormat.isPhone, maxLength: 32)
         let nationwide = form["nationwide"] == "1"
-        var places = organization.fields.regions.filter { form["place_\($0)"] == "1" }
-        let region = form["region"], district = form["district"]
-        if !region.isEmpty {
-            if words.snapshot.unit(region) == nil || words.snapshot.unit(region)?.parentKATO != nil {
-                errors.add("region", words.t("issue_project_region"))
-            } else if !district.isEmpty, words.snapshot.unit(district)?.parentKATO != region {
-                errors.add("district", words.t("issue_project_district"))
-            } else {
-                let added = district.isEmpty ? region : district
-                if !places.contains(added) { places.append(added) }
-            }
-        }
-        if places.isEmpty && !nationwide && region.isEmpty { errors.add("region", words.t("issue_profile_places")) }
+        let places = words.editedPlaces(organization.fields.regions, form: form, errors: &errors)
+        if places.isEmpty && !nationwide && form["region"].isEmpty { errors.add("region", words.t("issue_profile_places")) }
         let codes = words.snapshot.focusAreas.map(\.code)
         let focus = codes.filter { form["focus_\($0)"] == "1" }
         let seeking = kind == .ngo ? codes.filter { form["seeking_\($0)"] == "1" } : organization.fields.seeking
@@ -127,7 +116,7 @@ extension AccountPages {
         let founded = kind == .ngo ? count("founded_year", in: 1900...Int64(Calendar(identifier: .gregorian).component(.year, from: Date()))) : nil
         let maxPartnerships = kind == .business ? count("max_active_partnerships", in: 0...10_000) : nil
         if errors.isEmpty {
-            let newName = name, newPlaces = places
+            let newName = name
             do {
                 _ = try await services.organizations.update(organization.id, by: context.caller) { draft in
                     draft.name = newName
@@ -136,7 +125,7 @@ extension AccountPages {
                     draft.contactEmail = email
                     draft.contactPhone = phone
                     draft.nationwide = nationwide
-                    draft.regions = newPlaces
+                    draft.regions = places
                     draft.focusAreas = focus
                     draft.seeking = seeking
                     if kind == .ngo {

@@ -107,10 +107,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
             problem = words.t(code == "consent_deadline_passed" ? "partnership_consent_lapsed" : "partnership_not_possible")
             status = .conflict
         }
-        let entry = try await services.partnerships.partyView(id, by: context.caller)
-        var view = try await detailView(entry, words: words, context: context, comment: comment, errors: errors)
-        if !problem.isEmpty { view["problem"] = problem }
-        return workspace.page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
+        return try await pageAgain(id, comment: comment, errors: errors, problem: problem, status: status, words: words, request: request, context: context)
     }
 
     /// A milestone report, or (kind "final") the final evaluation that completes the partnership.
@@ -158,10 +155,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
                 status = .conflict
             }
         }
-        let entry = try await services.partnerships.partyView(id, by: context.caller)
-        var view = try await detailView(entry, words: words, context: context, report: form, errors: errors)
-        if !problem.isEmpty { view["problem"] = problem }
-        return workspace.page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
+        return try await pageAgain(id, report: form, errors: errors, problem: problem, status: status, words: words, request: request, context: context)
     }
 
     /// A party asks to change the results framework of an approved or active partnership; a
@@ -186,10 +180,7 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
                 status = .conflict
             }
         }
-        let entry = try await services.partnerships.partyView(id, by: context.caller)
-        var view = try await detailView(entry, words: words, context: context, change: form, errors: errors)
-        if !problem.isEmpty { view["problem"] = problem }
-        return workspace.page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
+        return try await pageAgain(id, change: form, errors: errors, problem: problem, status: status, words: words, request: request, context: context)
     }
 
     /// New terms for a proposal (after a return with comments, say): the pledge and the results
@@ -223,8 +214,17 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
                 status = .conflict
             }
         }
+        return try await pageAgain(id, terms: form, errors: errors, problem: problem, status: status, words: words, request: request, context: context)
+    }
+
+    /// The partnership's page again after a refused form: what was typed, beside each field what
+    /// was wrong, and above them what stood in the way.
+    func pageAgain(
+        _ id: UUID, comment: String = "", report: FormData? = nil, change: FormData? = nil, terms: FormData? = nil, errors: FieldErrors,
+        problem: String, status: HTTPResponse.Status, words: Vocabulary, request: Request, context: Context
+    ) async throws -> Response {
         let entry = try await services.partnerships.partyView(id, by: context.caller)
-        var view = try await detailView(entry, words: words, context: context, terms: form, errors: errors)
+        var view = try await detailView(entry, words: words, context: context, comment: comment, report: report, change: change, terms: terms, errors: errors)
         if !problem.isEmpty { view["problem"] = problem }
         return workspace.page("partnership", title: words.t("partnership_title"), view: view, request: request, context: context, status: status)
     }

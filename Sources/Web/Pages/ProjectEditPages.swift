@@ -42,18 +42,7 @@ struct ProjectEditPages<Context: WebRequestContext>: Sendable {
             if !text.isEmpty { summary = summary.setting(language, text) }
         }
         if title.isEmpty { errors.add("title_\(words.language.rawValue)", words.t("issue_project_title")) }
-        var places = project.fields.regions.filter { form["place_\($0)"] == "1" }
-        let region = form["region"], district = form["district"]
-        if !region.isEmpty {
-            if words.snapshot.unit(region)?.parentKATO != nil || words.snapshot.unit(region) == nil {
-                errors.add("region", words.t("issue_project_region"))
-            } else if !district.isEmpty, words.snapshot.unit(district)?.parentKATO != region {
-                errors.add("district", words.t("issue_project_district"))
-            } else {
-                let added = district.isEmpty ? region : district
-                if !places.contains(added) { places.append(added) }
-            }
-        }
+        let places = words.editedPlaces(project.fields.regions, form: form, errors: &errors)
         if places.isEmpty && errors.isEmpty { errors.add("region", words.t("project_edit_one_place")) }
         let focus = words.snapshot.focusAreas.map(\.code).filter { form["focus_\($0)"] == "1" }
         if focus.isEmpty { errors.add("focus_\(words.snapshot.focusAreas.first?.code ?? "")", words.t("issue_project_focus")) }

@@ -116,3 +116,23 @@ struct FieldErrors {
         return view
     }
 }
+
+extension Vocabulary {
+    /// The places an edit form keeps (each stored one still ticked, `place_<code>`) and the one it
+    /// adds (`region`, and optionally one of its `district`s), an unknown or mismatched code named
+    /// beside its field.
+    func editedPlaces(_ stored: [String], form: FormData, errors: inout FieldErrors) -> [String] {
+        var places = stored.filter { form["place_\($0)"] == "1" }
+        let region = form["region"], district = form["district"]
+        guard !region.isEmpty else { return places }
+        if snapshot.unit(region) == nil || snapshot.unit(region)?.parentKATO != nil {
+            errors.add("region", t("issue_project_region"))
+        } else if !district.isEmpty, snapshot.unit(district)?.parentKATO != region {
+            errors.add("district", t("issue_project_district"))
+        } else {
+            let added = district.isEmpty ? region : district
+            if !places.contains(added) { places.append(added) }
+        }
+        return places
+    }
+}

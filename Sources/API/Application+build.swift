@@ -24,7 +24,8 @@ public struct ServiceConfiguration: Sendable {
     /// `ASAR_TEST_HOOKS=1`: routes under `/test/` that browser tests use to move the clock. Never
     /// in production: they let anyone make reports overdue.
     public var testHooks = ProcessInfo.processInfo.environment["ASAR_TEST_HOOKS"] == "1"
-    /// Webhook delivery (`ASAR_WEBHOOKS_ALLOW_PRIVATE=1` lets tests deliver to 127.0.0.1).
+    /// Webhook delivery (`ASAR_WEBHOOKS_ALLOW_PRIVATE=1` lets tests deliver to 127.0.0.1;
+    /// `ASAR_WEBHOOKS_SEND=0` queues deliveries without sending them).
     public var webhooks = WebhookConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
 
     public init(

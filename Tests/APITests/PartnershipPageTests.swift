@@ -86,6 +86,9 @@ import UseCases
                 // The page it was sent from is stale now: nothing more changes.
                 let stale = try await owner.post(path + "/terms", [("version", version), ("pledge_kzt", "800000")] + indicator)
                 #expect(stale.status == .conflict)
+                // The form shows the terms as they now are, so one more press cannot overwrite them unseen.
+                let stalePage = String(buffer: stale.body)
+                #expect(stalePage.contains(#"id="pledge_kzt" name="pledge_kzt" value="900000""#) && !stalePage.contains(#"value="800000""#))
                 #expect(try await PartnershipRepository(pool: database.pool).find(id).pledgeKZT == 900_000)
                 var viewer = try await Self.signedIn(client, "viewer@ngo.example.kz")
                 #expect(!String(buffer: try await viewer.get(path).body).contains("/terms"), "a viewer gets no form")

@@ -41,8 +41,8 @@ import Testing
         for (problem, optimum) in zip(problems, expected) {
             let result = CallAllocator.whole(problem)
             #expect(Int64(result.objective) == optimum, "whole \(result.objective) against brute force \(optimum) for \(problem)")
-            #expect(result.isExact)
-            #expect(result.objective <= result.upperBound)
+            #expect(result.isExact && result.gap == 0, "an exact result may not claim to fall short")
+            #expect(result.objective <= result.splitBound && result.splitBound == CallAllocator.split(problem).objective)
             try expectPayable(result, problem, whole: true)
         }
     }

@@ -12,12 +12,8 @@ public final class SilentListener: @unchecked Sendable {
     public let port: Int
 
     public init() throws {
-        #if canImport(Glibc)
-        let kind = Int32(SOCK_STREAM.rawValue)
-        #else
-        let kind = SOCK_STREAM
-        #endif
-        let socket = Glibc.socket(AF_INET, kind, 0)
+        // Linux only, like the rest of the test support (SOCK_STREAM is an enum there).
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw TestFailure("socket() failed") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -47,8 +47,11 @@ public struct CallAllocation: Sendable, Equatable {
     public let grants: [Grant]
     /// Σ score × amount.
     public let objective: Double
-    /// The best objective split funding could reach; equals `objective` when the result is exact.
+    /// The best objective the mode could reach: `objective` when the result is exact, the split
+    /// bound when a whole-grant search was cut short.
     public let upperBound: Double
+    /// What split funding reaches with the same money: what funding whole grants only costs.
+    public let splitBound: Double
     /// Whether the result is known to be the best of its mode (split always; whole when the search
     /// finished within its node limit).
     public let isExact: Bool
@@ -82,7 +85,7 @@ public enum CallAllocator {
         let solved = Allocator.split(AllocationProblem(budgets: clean.budgets, needs: clean.applications.map(\.asked), edges: edges))
         let grants = solved.placements.map { Grant(application: $0.project, fund: $0.sponsor, amount: $0.amount) }
         let objective = clean.objective(grants)
-        return CallAllocation(grants: grants, objective: objective, upperBound: objective, isExact: true)
+        return CallAllocation(grants: grants, objective: objective, upperBound: objective, splitBound: objective, isExact: true)
     }
 
     /// Whole grants: an application gets all it asked, from one fund or several, or nothing — a
@@ -97,12 +100,14 @@ public enum CallAllocator {
         let bound = split(problem).objective
         var search = WholeGrantSearch(clean, nodeLimit: nodeLimit)
         let (grants, finished) = search.run()
-        return CallAllocation(grants: grants, objective: clean.objective(grants), upperBound: bound, isExact: finished)
+        let objective = clean.objective(grants)
+        return CallAllocation(grants: grants, objective: objective, upperBound: finished ? objective : bound, splitBound: bound, isExact: finished)
     }
 
     typealias Grant = CallAllocation.Grant
 
-    /// Negative amounts read as 0; unknown or repeated funds dropped.
+    /// Negative amounts read as 0; unknown or repeated funds dropped; scores held to 0–100 in
+    /// hundredths, so that a tie-breaking weight cannot overflow.
     struct Clean {
         let budgets: [Int64]
         let applications: [CallAllocationProblem.Application]
@@ -113,7 +118,7 @@ public enum CallAllocator {
             applications = problem.applications.map { application in
                 var seen = Set<Int>()
                 let funds = application.funds.filter { (0..<fundCount).contains($0) && seen.insert($0).inserted }
-                return CallAllocationProblem.Application(asked: max(0, application.asked), score: max(0, application.score), funds: funds)
+                return CallAllocationProblem.Application(asked: max(0, application.asked), score: min(10_000, max(0, application.score)), funds: funds)
             }
         }
 
@@ -125,7 +130,8 @@ public enum CallAllocator {
 
 /// The branch and bound behind `CallAllocator.whole`. Applications that may draw on the same
 /// funds are one kind: whether a set can be paid depends only on how much each kind asks, so the
-/// flow it keeps runs from funds to kinds (a few hundred at most, however many applications).
+/// flow it keeps runs from funds to kinds (as many as distinct earmark combinations occur, far
+/// fewer than applications when the funds are few).
 struct WholeGrantSearch {
     let applications: [CallAllocationProblem.Application]
     /// Application indices by score, highest first; ties in application order.
@@ -182,7 +188,7 @@ struct WholeGrantSearch {
         var bestTaken: [Int] = []
         var nodesLeft = nodeLimit
         var finished = true
-        // An explicit stack: the greedy first dive alone is as deep as the applications it funds.
+        // An explicit stack: a path holds one frame per application considered, thousands in a national call.
         var stack = [Frame(position: 0)]
         search: while let frame = stack.last {
             let top = stack.count - 1

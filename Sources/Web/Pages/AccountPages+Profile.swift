@@ -25,7 +25,10 @@ extension AccountPages {
             "jurisdiction": fields.jurisdiction.map(words.placeName) ?? false,
             "canChange": !context.caller.isViewer,
             "languages": Self.profileLanguages.map { language, name -> [String: Any] in
-                ["code": language.rawValue, "name": name, "value": value("name_\(language.rawValue)", fields.name.value(language))]
+                [
+                    "code": language.rawValue, "name": name, "value": value("name_\(language.rawValue)", fields.name.value(language)),
+                    "error": errors.message(for: "name_\(language.rawValue)") ?? false,
+                ]
             },
             "description": value("description", fields.description),
             "website": value("website", fields.website),
@@ -50,6 +53,7 @@ extension AccountPages {
             "foundedYear": number("founded_year", fields.foundedYear),
             "maxPartnerships": number("max_active_partnerships", fields.maxActivePartnerships),
             "firstFocus": focusAreas.first ?? "",
+            "focusError": errors.message(for: "focus_\(focusAreas.first ?? "")") ?? false,
             "errors": errors.view,
         ]
     }
@@ -113,7 +117,8 @@ extension AccountPages {
         }
         let annualBudget = kind == .ngo ? count("annual_budget_kzt", in: 0...10_000_000_000_000) : nil
         let staff = kind == .ngo ? count("staff_count", in: 0...10_000_000) : nil
-        let founded = kind == .ngo ? count("founded_year", in: 1900...Int64(Calendar(identifier: .gregorian).component(.year, from: Date()))) : nil
+        let thisYear = Int64(Calendar(identifier: .gregorian).component(.year, from: services.clock.now()))
+        let founded = kind == .ngo ? count("founded_year", in: 1900...thisYear) : nil
         let maxPartnerships = kind == .business ? count("max_active_partnerships", in: 0...10_000) : nil
         if errors.isEmpty {
             let newName = name
@@ -138,7 +143,7 @@ extension AccountPages {
                 return redirect("/organizations/\(organization.id.lowercasedString)/profile?done=1")
             } catch DomainError.invalid(let issues) {
                 // The rules and the reference data agree with the checks above; what is left is named generally.
-                for issue in issues { errors.add(Self.profileField(issue.field), words.t("issue_profile_rejected")) }
+                for issue in issues { errors.add(Self.profileField(issue.field, words: words), words.t("issue_profile_rejected")) }
             }
         }
         let view = profileView(organization, context: context, words: words, form: form, errors: errors)
@@ -146,11 +151,11 @@ extension AccountPages {
     }
 
     /// The form field a use case's issue belongs beside.
-    static func profileField(_ field: String) -> String {
+    static func profileField(_ field: String, words: Vocabulary) -> String {
         switch field {
-        case "name": "name_kk"
+        case "name": "name_\(words.language.rawValue)"
         case let list where list.hasPrefix("regions"): "region"
-        case let list where list.hasPrefix("focus_areas") || list.hasPrefix("seeking"): "description"
+        case let list where list.hasPrefix("focus_areas") || list.hasPrefix("seeking"): "focus_\(words.snapshot.focusAreas.first?.code ?? "")"
         default: field
         }
     }

@@ -207,8 +207,10 @@ struct PartnershipPages<Context: WebRequestContext>: Sendable {
                     errors.add(field, words.t(key, Format.money(pledge)))
                 }
             } catch DomainError.preconditionFailed {
-                problem = words.t("partnership_stale")
-                status = .conflict
+                // Someone changed it first: the terms shown are theirs, not what was typed over them.
+                return try await pageAgain(
+                    id, errors: errors, problem: words.t("partnership_stale"), status: .conflict, words: words, request: request, context: context
+                )
             } catch DomainError.conflict {
                 problem = words.t("partnership_not_possible")
                 status = .conflict

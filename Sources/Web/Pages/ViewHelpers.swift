@@ -110,6 +110,9 @@ struct FieldErrors {
     }
 
     /// What templates read: `errors.summary` (a list) and `errors.<field>` (one message).
+    /// The first message for `field`, if any.
+    func message(for field: String) -> String? { items.first { $0.field == field }?.message }
+
     var view: [String: Any] {
         var view: [String: Any] = ["any": !items.isEmpty, "summary": items.map { ["field": $0.field, "message": $0.message] }]
         for item in items { view[item.field] = item.message }

@@ -152,6 +152,15 @@ import TestSupport
                 let read = try await client.send(.get, "/v1/partnerships/\(partnership)", as: .admin)
                 #expect(read.json["state"] as? String == "proposed")
                 #expect((read.json["consents"] as? [String: Bool])?["government_body"] == true)
+                // The NGO and the sponsor hear of it as a proposal that asks for their consent.
+                for party in ["ngo_id", "business_id"] {
+                    let organization = try #require(read.json[party] as? String)
+                    let news = try await client.send(.get, "/v1/organizations/\(organization)/inbox?limit=100", as: .admin).items
+                    #expect(
+                        news.contains { $0["partnership_id"] as? String == partnership && $0["kind"] as? String == "propose" && $0["needs_action"] as? Bool == true },
+                        "no news of the round's proposal \(partnership) for its \(party)"
+                    )
+                }
             }
             #expect(try await client.send(.post, "/v1/rounds/\(id)/accept", as: world.caller("government_inside")).status == .conflict)
 

@@ -76,6 +76,28 @@ public struct UnfundedProject: Sendable, Equatable {
     }
 }
 
+/// A project and a sponsor the round did not place together though both would rather it had.
+public struct RoundBlockingPair: Sendable, Equatable {
+    public let projectID: UUID
+    public let sponsorID: UUID
+    public let score: Double
+    /// The sponsor has budget left; otherwise it funds a project it fits less well.
+    public let sponsorHasRoom: Bool
+    /// The project's need is not wholly met; otherwise it takes money from a sponsor it fits less well.
+    public let projectHasRoom: Bool
+
+    public init(projectID: UUID, sponsorID: UUID, score: Double, sponsorHasRoom: Bool, projectHasRoom: Bool) {
+        self.projectID = projectID
+        self.sponsorID = sponsorID
+        self.score = score
+        self.sponsorHasRoom = sponsorHasRoom
+        self.projectHasRoom = projectHasRoom
+    }
+
+    /// A round keeps this many of them, the best-fitting first; `blockingPairs` counts them all.
+    public static let kept = 100
+}
+
 public struct FundingRound: Sendable {
     public let id: UUID
     public let governmentBodyID: UUID
@@ -87,13 +109,15 @@ public struct FundingRound: Sendable {
     public let objective: Double
     public let upperBound: Double
     public let blockingPairs: Int
+    /// The strongest `RoundBlockingPair.kept` of them.
+    public let strongestBlockingPairs: [RoundBlockingPair]
     public let createdAt: Date
     public let acceptedAt: Date?
     public let placements: [RoundPlacement]
     public let unfunded: [UnfundedProject]
     public let needInScopeKZT: Int64
 
-    public init(id: UUID, governmentBodyID: UUID, request: RoundRequest, state: RoundState, projectsInScope: Int, sponsorsInScope: Int, pairsScored: Int, objective: Double, upperBound: Double, blockingPairs: Int, createdAt: Date, acceptedAt: Date?, placements: [RoundPlacement], unfunded: [UnfundedProject], needInScopeKZT: Int64) {
+    public init(id: UUID, governmentBodyID: UUID, request: RoundRequest, state: RoundState, projectsInScope: Int, sponsorsInScope: Int, pairsScored: Int, objective: Double, upperBound: Double, blockingPairs: Int, strongestBlockingPairs: [RoundBlockingPair] = [], createdAt: Date, acceptedAt: Date?, placements: [RoundPlacement], unfunded: [UnfundedProject], needInScopeKZT: Int64) {
         self.id = id
         self.governmentBodyID = governmentBodyID
         self.request = request
@@ -104,6 +128,7 @@ public struct FundingRound: Sendable {
         self.objective = objective
         self.upperBound = upperBound
         self.blockingPairs = blockingPairs
+        self.strongestBlockingPairs = strongestBlockingPairs
         self.createdAt = createdAt
         self.acceptedAt = acceptedAt
         self.placements = placements
@@ -120,13 +145,14 @@ public struct RoundOutcome: Sendable {
     public let objective: Double
     public let upperBound: Double
     public let blockingPairs: Int
+    public let strongestBlockingPairs: [RoundBlockingPair]
     public let placements: [RoundPlacement]
     public let unfunded: [UnfundedProject]
     public let needInScopeKZT: Int64
 
     public init(
         projectsInScope: Int, sponsorsInScope: Int, pairsScored: Int, objective: Double, upperBound: Double,
-        blockingPairs: Int, placements: [RoundPlacement], unfunded: [UnfundedProject], needInScopeKZT: Int64
+        blockingPairs: Int, strongestBlockingPairs: [RoundBlockingPair] = [], placements: [RoundPlacement], unfunded: [UnfundedProject], needInScopeKZT: Int64
     ) {
         self.projectsInScope = projectsInScope
         self.sponsorsInScope = sponsorsInScope
@@ -134,6 +160,7 @@ public struct RoundOutcome: Sendable {
         self.objective = objective
         self.upperBound = upperBound
         self.blockingPairs = blockingPairs
+        self.strongestBlockingPairs = strongestBlockingPairs
         self.placements = placements
         self.unfunded = unfunded
         self.needInScopeKZT = needInScopeKZT

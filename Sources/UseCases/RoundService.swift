@@ -113,7 +113,7 @@ public struct RoundService: Sendable {
         let outcome = try await NIOThreadPool.singleton.runIfActive {
             let plan = planner.plan(projects: projects, sponsors: sponsors, partnered: partnered)
             let result = mode == .split ? Allocator.split(plan.problem) : Allocator.whole(plan.problem)
-            return Self.outcome(projects: projects, sponsors: sponsors, plan: plan, result: result)
+            return Self.outcome(projects: projects, sponsors: sponsors, plan: plan, result: result, mode: mode)
         }
         return try await explained(try await rounds.save(request, by: runner, isAdmin: caller.isAdmin, outcome: outcome))
     }
@@ -199,10 +199,10 @@ public struct RoundService: Sendable {
 
     /// Each placement's match, scored as the round scored it (fairness off, the project taken as open).
     private func explained(_ round: FundingRound) async throws -> ExplainedRound {
-        let projectIDs = Array(Set(round.placements.map(\.projectID) + round.unfunded.map(\.projectID)))
-        let profiles = try await rounds.profiles(
-            projects: projectIDs, sponsors: Array(Set(round.placements.map(\.sponsorID) + round.request.sponsorIDs))
-        )
+        let blocking = round.strongestBlockingPairs
+        let projectIDs = Array(Set(round.placements.map(\.projectID) + round.unfunded.map(\.projectID) + blocking.map(\.projectID)))
+        let sponsorIDs = Array(Set(round.placements.map(\.sponsorID) + round.request.sponsorIDs + blocking.map(\.sponsorID)))
+        let profiles = try await rounds.profiles(projects: projectIDs, sponsors: sponsorIDs)
         let scorer = MatchScorer(taxonomy: try await reference.snapshot().taxonomy, fairness: .off)
         let matches = round.placements.map { placement -> Match? in
             guard let project = profiles.projects[placement.projectID], let sponsor = profiles.sponsors[placement.sponsorID] else { return nil }
@@ -214,7 +214,8 @@ public struct RoundService: Sendable {
     }
 
     static func outcome(
-        projects: [(project: ProjectProfile, owner: PartnerProfile)], sponsors: [PartnerProfile], plan: RoundPlanner.Plan, result: AllocationResult
+        projects: [(project: ProjectProfile, owner: PartnerProfile)], sponsors: [PartnerProfile], plan: RoundPlanner.Plan, result: AllocationResult,
+        mode: FundingMode
     ) -> RoundOutcome {
         var placed = [Int64](repeating: 0, count: projects.count)
         let placements = result.placements.map { placement -> RoundPlacement in
@@ -230,10 +231,18 @@ public struct RoundService: Sendable {
                 : plan.hasEdges(project: index) ? .outbid : .noPlausibleSponsor
             unfunded.append(UnfundedProject(projectID: project.id, needKZT: project.fundingGapKZT, placedKZT: placed[index], reason: reason))
         }
+        let blocking = Allocator.blockingPairList(plan.problem, result, wholeNeeds: mode == .whole)
+        let strongest = blocking.prefix(RoundBlockingPair.kept).map { pair in
+            RoundBlockingPair(
+                projectID: projects[pair.project].project.id, sponsorID: sponsors[pair.sponsor].id,
+                score: plan.score(project: pair.project, sponsor: pair.sponsor) ?? 0,
+                sponsorHasRoom: pair.sponsorHasRoom, projectHasRoom: pair.projectHasRoom
+            )
+        }
         return RoundOutcome(
             projectsInScope: projects.count, sponsorsInScope: sponsors.count, pairsScored: plan.pairsScored,
             objective: result.objective / RoundPlanner.weightScale, upperBound: result.upperBound / RoundPlanner.weightScale,
-            blockingPairs: Allocator.blockingPairs(plan.problem, result),
+            blockingPairs: blocking.count, strongestBlockingPairs: Array(strongest),
             placements: placements, unfunded: unfunded,
             needInScopeKZT: projects.reduce(0) { $0 + $1.project.fundingGapKZT }
         )

@@ -124,6 +124,45 @@ import TestSupport
         }
     }
 
+    @Test func aRoundListsItsStrongestBlockingPairsWithWhyEachSideWouldRather() async throws {
+        try await TestDatabase.with { database in try await withService(database) { client in
+            let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+            for _ in 0..<3 { _ = try await world.openProject() }
+            // The engine's own round: every pair it counts is listed (fewer than 100 here), best first.
+            let computed = try await client.send(.post, "/v1/rounds", json: #"{"consent_deadline": "\#(Self.deadline)", "mode": "whole"}"#, as: world.caller("government_inside"))
+            let listed = computed.json["strongest_blocking_pairs"] as? [[String: Any]] ?? []
+            #expect(listed.count == computed.json["blocking_pairs"] as? Int)
+            let scores = listed.compactMap { $0["score"] as? Double }
+            #expect(scores == scores.sorted(by: >))
+
+            // A stored round with one listed pair of more: the API and the page name both sides and why.
+            let project = try await world.openProject()
+            let request = RoundRequest(jurisdiction: "550000000", national: false, focusAreas: [], mode: .split, consentDeadline: Date().addingTimeInterval(86_400))
+            let outcome = RoundOutcome(
+                projectsInScope: 1, sponsorsInScope: 1, pairsScored: 1, objective: 0, upperBound: 1, blockingPairs: 3,
+                strongestBlockingPairs: [RoundBlockingPair(projectID: project, sponsorID: world.business, score: 0.75, sponsorHasRoom: true, projectHasRoom: false)],
+                placements: [], unfunded: [], needInScopeKZT: 20_000_000
+            )
+            let round = try await RoundRepository(pool: world.pool).save(request, by: world.akimatInside, isAdmin: false, outcome: outcome)
+            let shown = try await client.send(.get, "/v1/rounds/\(round.id.lowercasedString)", as: world.caller("government_inside"))
+            #expect(shown.status == .ok)
+            let pair = try #require((shown.json["strongest_blocking_pairs"] as? [[String: Any]])?.first)
+            #expect((pair["project"] as? [String: Any])?["id"] as? String == project.lowercasedString)
+            #expect((pair["sponsor"] as? [String: Any])?["name"] != nil, "the sponsor is named")
+            #expect(pair["sponsor_reason"] as? String == "budget_left")
+            #expect(pair["project_reason"] as? String == "better_fit")
+            #expect(pair["score"] as? Double == 0.75)
+
+            try await PartnershipPageTests.people(database, world: world)
+            var reviewer = try await ReviewPageTests.signedIn(client, "member@inside.example.kz")
+            let page = String(buffer: try await reviewer.get("/workspace/rounds/\(round.id.lowercasedString)").body)
+            #expect(page.contains(#"id="blocking-heading""#))
+            #expect(page.contains("It has budget left.") && page.contains("A sponsor that fits it less well funds it."))
+            #expect(page.contains("The 1 best-fitting of 3 are listed."))
+            #expect(page.contains("/projects/\(project.lowercasedString)"))
+        } }
+    }
+
     @Test func wholeFundingGivesEachProjectOneSponsorOrNone() async throws {
         try await withRoundWorld { client, world in
             let response = try await client.send(.post, "/v1/rounds", json: #"{"consent_deadline": "\#(Self.deadline)", "mode": "whole"}"#, as: world.caller("government_inside"))

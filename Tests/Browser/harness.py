@@ -33,6 +33,7 @@ import os
 import re
 import secrets
 import struct
+import subprocess
 import time
 import unittest
 import urllib.error
@@ -648,3 +649,11 @@ def write_axe_results(path):
 
 def json_of(reply):
     return json.loads(reply.body.decode("utf-8"))
+
+
+def sql(statement):
+    """Runs one statement on the service's database (deploy/browser exports its PG* variables)
+    and returns the rows as lists of text: for states the demo data never reaches."""
+    out = subprocess.run(["psql", "-X", "-q", "-tA", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", statement],
+                         check=True, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines() if line]

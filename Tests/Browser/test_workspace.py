@@ -6,7 +6,7 @@ import urllib.parse
 
 from selenium.webdriver.support.select import Select
 
-from harness import BASE, LANGUAGES, NGO_EMAIL, NGO_PASSWORD, SEEDED, BrowserTest, fresh_totp, http, json_of, new_driver
+from harness import BASE, LANGUAGES, NGO_EMAIL, NGO_PASSWORD, SEEDED, BrowserTest, fresh_totp, http, json_of, new_driver, sql
 
 AKIMAT_EMAIL = "akimat.member@demo.asar.kz"
 # The same akimat's second reviewer.
@@ -289,8 +289,22 @@ class Reviews(WorkspaceTest):
         self.submit(self.submit_button(form))
         self.assertTrue(self.path_only().startswith("/workspace/rounds/"), f"running a round did not land on it ({self.describe()})")
         round_path = self.path_only()
-        self.in_every_language("round")
         self.el("#placements-heading")
+        # The demo's budgets leave nobody with reason to object, so two blocking pairs are written
+        # into the round (two placements with their sponsors swapped) to see how the page lists them.
+        round_id = round_path.rsplit("/", 1)[-1]
+        placed = sql(f"SELECT project_id, sponsor_id FROM round_placements WHERE round_id = '{round_id}' ORDER BY score DESC")
+        first, second = placed[0], next(p for p in placed if p[1] != placed[0][1])
+        sql(f"""INSERT INTO round_blocking_pairs VALUES
+                ('{round_id}', '{first[0]}', '{second[1]}', 0.91, true, false),
+                ('{round_id}', '{second[0]}', '{first[1]}', 0.64, false, true);
+                UPDATE funding_rounds SET blocking_pairs = 3 WHERE id = '{round_id}'""")
+        self.d.get(BASE + round_path)
+        self.in_every_language("round")
+        rows = self.els("[aria-labelledby=blocking-heading] tbody tr")
+        self.assertEqual(len(rows), 2, "the round's blocking pairs are not listed")
+        self.assertIn("It has budget left.", rows[0].text)
+        self.assertIn("The 2 best-fitting of 3 are listed.", self.el("main").text)
         self.follow(self.el(f"a[href='{round_path}/accept']"))
         self.in_every_language("round-accept")
         self.submit(self.submit_button(self.form_for(round_path + "/accept")))

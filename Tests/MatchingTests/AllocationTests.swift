@@ -202,6 +202,37 @@ import Domain
         #expect(Allocator.blockingPairs(contested, nothing) == 3)
     }
 
+    @Test func blockingPairsAreListedBestFirstWithWhyEachSideWouldRather() {
+        // A funds P1 (9) though it fits P0 better (10), and P0 takes B's money (8): both sides have a better fit.
+        #expect(Allocator.blockingPairList(contested, Allocator.split(contested)) == [
+            BlockingPair(sponsor: 0, project: 0, weight: 10, sponsorHasRoom: false, projectHasRoom: false),
+        ])
+        // Nothing placed: every side has room, and the heaviest pair comes first.
+        let nothing = AllocationResult(placements: [], objective: 0, upperBound: 0)
+        let listed = Allocator.blockingPairList(contested, nothing)
+        #expect(listed.map(\.weight) == [10, 9, 8])
+        #expect(listed.allSatisfy { $0.sponsorHasRoom && $0.projectHasRoom })
+        // Greedy gives P0 all of A's money; P1 (need left) would take A, but A has no better use for it.
+        #expect(Allocator.blockingPairList(contested, Allocator.greedy(contested)).isEmpty)
+        // A sponsor with money left blocks with a project funded by a worse fit.
+        let halfSpent = AllocationResult(placements: [Placement(sponsor: 1, project: 0, amount: 100)], objective: 800, upperBound: 1_900)
+        #expect(Allocator.blockingPairList(contested, halfSpent) == [
+            BlockingPair(sponsor: 0, project: 0, weight: 10, sponsorHasRoom: true, projectHasRoom: false),
+            BlockingPair(sponsor: 0, project: 1, weight: 9, sponsorHasRoom: true, projectHasRoom: true),
+        ])
+    }
+
+    @Test func underWholeFundingOnlyABudgetThatCoversTheNeedIsRoom() {
+        let problem = AllocationProblem(
+            budgets: [50, 100],
+            needs: [100, 100],
+            edges: [.init(sponsor: 0, project: 0, weight: 10), .init(sponsor: 1, project: 1, weight: 5)]
+        )
+        let result = AllocationResult(placements: [Placement(sponsor: 1, project: 1, amount: 100)], objective: 500, upperBound: 1_000)
+        #expect(Allocator.blockingPairs(problem, result) == 1, "split: A's 50 would go to P0")
+        #expect(Allocator.blockingPairs(problem, result, wholeNeeds: true) == 0, "whole: 50 cannot cover P0's 100")
+    }
+
     @Test func optimumWithEveryoneSatisfiedHasNoBlockingPairs() {
         let problem = AllocationProblem(
             budgets: [100, 100],

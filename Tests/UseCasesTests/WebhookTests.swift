@@ -134,6 +134,33 @@ import TestSupport
         }
     }
 
+    @Test func anOverdueReportReachesEveryPartysWebhookAsAnEvent() async throws {
+        let receiver = try WebhookReceiver()
+        try await TestDatabase.with { database in
+            let world = try await AccessWorld.build(pool: database.pool)
+            let services = Self.services(database, allowPrivate: true)
+            let delivery = services.webhookDelivery(logger: Logger(label: "asar.test.webhooks"))
+            let partnership = try await world.partnership(in: .active)
+            // The sponsor, which did not act, registers after the partnership's own events.
+            let (_, secret) = try await services.webhooks.register(url: receiver.url, for: world.business, by: Self.owner(of: world.business))
+            try await receiver.start(secret: secret)
+            let monitoring = services.notificationMailer(logger: Logger(label: "asar.test.notifications"))
+            services.clock.advance(by: 105 * 86_400)
+            #expect(try await monitoring.pass().overdue == 1)
+            #expect(try await monitoring.pass().overdue == 0, "announced once")
+            #expect(try await delivery.deliverDue() == 1)
+            let sent = try #require(try receiver.requests().first)
+            #expect(sent.valid && sent.event == "partnership.overdue")
+            #expect(sent.body.contains(partnership.uuidString.lowercased()))
+            // The same event is on the partnership's trail, in its parties' inboxes and in the feed.
+            let events = try await services.partnerships.events(of: partnership, by: .admin)
+            #expect(events.filter { $0.action == "overdue" }.count == 1)
+            let inbox = try await OrganizationInboxRepository(pool: database.pool).inbox(of: world.business, unreadOnly: true, before: nil, limit: 20)
+            #expect(inbox.contains { $0.kind == "overdue" && $0.partnershipID == partnership })
+            receiver.stop()
+        }
+    }
+
     @Test func aReceiverThatNeverAnswersIsCutOffAndHoldsNothingUp() async throws {
         // It accepts the connection and says nothing: the attempt ends at the timeout and is
         // logged as failed, and while it hangs the service proposes another partnership.

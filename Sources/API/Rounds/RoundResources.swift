@@ -35,6 +35,16 @@ struct RoundResource: Encodable {
         let explanation: String
     }
 
+    struct BlockingPairResource: Encodable {
+        let project: Named
+        let sponsor: Named
+        let score: Double
+        /// `budget_left`: the sponsor has budget (and a slot) left; `better_fit`: it funds a project it fits less well.
+        let sponsorReason: String
+        /// `need_left`: the project's need is not wholly met; `better_fit`: a sponsor that fits it less well funds it.
+        let projectReason: String
+    }
+
     struct Named: Encodable {
         let id: String
         let name: LocalizedTextResource?
@@ -61,6 +71,8 @@ struct RoundResource: Encodable {
     let optimalityGap: Double
     /// Sponsor–project pairs that would both rather have each other than what they got.
     let blockingPairs: Int
+    /// The best-fitting of them (at most 100), best first.
+    let strongestBlockingPairs: [BlockingPairResource]
     let totals: Totals
     let placements: [PlacementResource]
     let unfunded: [UnfundedResource]
@@ -111,6 +123,15 @@ struct RoundResource: Encodable {
                 sponsor: Named(id: placement.sponsorID.lowercasedString, name: profiles.sponsors[placement.sponsorID].map { LocalizedTextResource($0.name) }),
                 amountKzt: placement.amountKZT, score: MatchRendering.rounded(placement.score), reasons: reasons,
                 partnershipId: placement.partnershipID?.lowercasedString, skippedReason: placement.skippedReason
+            )
+        }
+        strongestBlockingPairs = round.strongestBlockingPairs.map { pair in
+            BlockingPairResource(
+                project: projectName(pair.projectID),
+                sponsor: Named(id: pair.sponsorID.lowercasedString, name: profiles.sponsors[pair.sponsorID].map { LocalizedTextResource($0.name) }),
+                score: MatchRendering.rounded(pair.score),
+                sponsorReason: pair.sponsorHasRoom ? "budget_left" : "better_fit",
+                projectReason: pair.projectHasRoom ? "need_left" : "better_fit"
             )
         }
         unfunded = round.unfunded.map { entry in

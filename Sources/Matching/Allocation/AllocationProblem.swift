@@ -43,6 +43,25 @@ public struct Placement: Sendable, Equatable {
     }
 }
 
+/// A sponsor and a project, not placed together, that would both rather be: see `Allocator.blockingPairs`.
+public struct BlockingPair: Sendable, Equatable {
+    public let sponsor: Int
+    public let project: Int
+    public let weight: Int64
+    /// The sponsor has budget and a slot left; otherwise it funds a project it fits less well.
+    public let sponsorHasRoom: Bool
+    /// The project's need is not wholly met; otherwise it takes money from a sponsor it fits less well.
+    public let projectHasRoom: Bool
+
+    public init(sponsor: Int, project: Int, weight: Int64, sponsorHasRoom: Bool, projectHasRoom: Bool) {
+        self.sponsor = sponsor
+        self.project = project
+        self.weight = weight
+        self.sponsorHasRoom = sponsorHasRoom
+        self.projectHasRoom = projectHasRoom
+    }
+}
+
 /// Placements with their total weight and a bound on the best total.
 public struct AllocationResult: Sendable, Equatable {
     /// Positive amounts only, sorted by (project, sponsor).

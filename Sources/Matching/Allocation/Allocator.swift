@@ -43,8 +43,21 @@ public enum Allocator {
         )
     }
 
-    /// Pairs (i, j) with an edge, not used in `result`, where sponsor i would rather fund j (it has unspent budget, or funds some project with a lower weight than w_ij) and project j would rather have i (it has unmet need, or takes money from a sponsor with a lower weight than w_ij).
-    public static func blockingPairs(_ problem: AllocationProblem, _ result: AllocationResult) -> Int {
+    /// Pairs (i, j) with an edge, not used in `result`, where sponsor i would rather fund j (it has unspent budget and a slot, or funds some project with a lower weight than w_ij) and project j would rather have i (it has unmet need, or takes money from a sponsor with a lower weight than w_ij).
+    /// With `wholeNeeds` (whole funding), unspent budget counts as room for j only when it covers j's whole need.
+    public static func blockingPairs(_ problem: AllocationProblem, _ result: AllocationResult, wholeNeeds: Bool = false) -> Int {
+        unorderedBlockingPairs(problem, result, wholeNeeds: wholeNeeds).count
+    }
+
+    /// The blocking pairs themselves (see `blockingPairs`), heaviest first, ties by sponsor then project.
+    public static func blockingPairList(_ problem: AllocationProblem, _ result: AllocationResult, wholeNeeds: Bool = false) -> [BlockingPair] {
+        unorderedBlockingPairs(problem, result, wholeNeeds: wholeNeeds).sorted { left, right in
+            if left.weight != right.weight { return left.weight > right.weight }
+            return left.sponsor != right.sponsor ? left.sponsor < right.sponsor : left.project < right.project
+        }
+    }
+
+    private static func unorderedBlockingPairs(_ problem: AllocationProblem, _ result: AllocationResult, wholeNeeds: Bool) -> [BlockingPair] {
         let clean = CleanProblem(problem)
         let projectCount = clean.projectCount
         var weightOfPair: [Int: Int64] = [:]
@@ -69,15 +82,20 @@ public enum Allocator {
                 projectLowest[placement.project] = min(projectLowest[placement.project], weight)
             }
         }
-        var count = 0
+        var pairs: [BlockingPair] = []
         for edge in clean.edges where !used.contains(edge.sponsor * projectCount + edge.project) {
             // A sponsor with all its slots used can only swap a project for a better one.
-            let sponsorWants = (spent[edge.sponsor] < clean.budgets[edge.sponsor] && placedCount[edge.sponsor] < clean.slots[edge.sponsor])
-                || sponsorLowest[edge.sponsor] < edge.weight
-            let projectWants = received[edge.project] < clean.needs[edge.project] || projectLowest[edge.project] < edge.weight
-            if sponsorWants && projectWants { count += 1 }
+            let room = wholeNeeds ? clean.needs[edge.project] : 1
+            let sponsorHasRoom = clean.budgets[edge.sponsor] - spent[edge.sponsor] >= room && placedCount[edge.sponsor] < clean.slots[edge.sponsor]
+            let projectHasRoom = received[edge.project] < clean.needs[edge.project]
+            guard sponsorHasRoom || sponsorLowest[edge.sponsor] < edge.weight,
+                  projectHasRoom || projectLowest[edge.project] < edge.weight else { continue }
+            pairs.append(BlockingPair(
+                sponsor: edge.sponsor, project: edge.project, weight: edge.weight,
+                sponsorHasRoom: sponsorHasRoom, projectHasRoom: projectHasRoom
+            ))
         }
-        return count
+        return pairs
     }
 
     static func split(_ clean: CleanProblem) -> AllocationResult {

@@ -197,41 +197,35 @@ public struct NotificationRepository: Sendable {
 
     // MARK: - Overdue reports
 
-    /// Announces, once per due date, every active partnership whose report is missing past
-    /// `graceDays` at `now`, to the members of its NGO, its sponsor and its government body (which
-    /// monitors it). Returns how many partnerships.
+    /// Records, once per due date, an `overdue` event on every active partnership whose report is
+    /// missing past `graceDays` at `now`: like any event it reaches the members and the inboxes of
+    /// its NGO, its sponsor and its government body (which monitors it), their webhooks, the feed
+    /// and the public trail. Returns how many partnerships.
     public func announceOverdue(now: Date, graceDays: Int) async throws -> Int {
         try await pool.withTransaction { connection in
-            try connection.query(
+            let noticed = try connection.query(
                 """
-                WITH due AS (
-                    SELECT x.id, x.ngo_id, x.business_id, x.government_body_id, partnership_report_due(x) AS due_at
-                    FROM partnerships x WHERE x.state = 'active'
-                ), noticed AS (
-                    INSERT INTO overdue_notices (partnership_id, due_at, kind)
-                    SELECT id, due_at, 'overdue' FROM due WHERE due_at + make_interval(days => $2) < $1
-                    ON CONFLICT DO NOTHING
-                    RETURNING partnership_id
-                ), sent AS (
-                    INSERT INTO notifications (person_id, kind, partnership_id, to_state, organization_id, emailed_at)
-                    SELECT DISTINCT ON (m.person_id, d.id) m.person_id, 'overdue', d.id, 'active', m.organization_id,
-                        CASE WHEN pe.email_notifications = 'never' THEN $1::timestamptz END
-                    FROM noticed JOIN due d ON d.id = noticed.partnership_id
-                    JOIN memberships m ON m.organization_id IN (d.ngo_id, d.business_id, d.government_body_id)
-                    JOIN people pe ON pe.id = m.person_id AND NOT pe.disabled
-                    ORDER BY m.person_id, d.id, m.organization_id
-                    RETURNING 1
-                ), told AS (
-                    INSERT INTO organization_inbox (organization_id, kind, partnership_id, to_state)
-                    SELECT party.id, 'overdue', d.id, 'active'
-                    FROM noticed JOIN due d ON d.id = noticed.partnership_id
-                    CROSS JOIN LATERAL unnest(ARRAY[d.ngo_id, d.business_id, d.government_body_id]) AS party (id)
-                    RETURNING 1
-                )
-                SELECT count(*)::int FROM noticed
+                INSERT INTO overdue_notices (partnership_id, due_at, kind)
+                SELECT id, due_at, 'overdue'
+                FROM (SELECT x.id, partnership_report_due(x) AS due_at FROM partnerships x WHERE x.state = 'active') AS due
+                WHERE due_at + make_interval(days => $2) < $1
+                ON CONFLICT DO NOTHING
+                RETURNING partnership_id, due_at
                 """,
                 [now, Int64(graceDays)]
-            ).first?.decode(Int.self, at: 0) ?? 0
+            ).rows.map { (partnership: try $0.decode(UUID.self, at: 0), due: try $0.decode(Date.self, at: 1)) }
+            guard !noticed.isEmpty else { return 0 }
+            try connection.query("SELECT pg_advisory_xact_lock($1)", [PartnershipRepository.eventOrderLock])
+            try connection.query(
+                """
+                INSERT INTO partnership_events (partnership_id, action, from_state, to_state, data)
+                SELECT noticed.partnership, 'overdue', 'active', 'active', jsonb_build_object('report_due_at', noticed.due)
+                FROM unnest($1::uuid[], $2::timestamptz[]) AS noticed (partnership, due)
+                ORDER BY noticed.partnership
+                """,
+                [noticed.map(\.partnership), noticed.map(\.due)]
+            )
+            return noticed.count
         }
     }
 

@@ -76,6 +76,17 @@ public struct RoundRepository: Sendable {
                      outcome.unfunded.map(\.placedKZT), outcome.unfunded.map(\.reason.rawValue)]
                 )
             }
+            let blocking = outcome.strongestBlockingPairs
+            if !blocking.isEmpty {
+                try connection.query(
+                    """
+                    INSERT INTO round_blocking_pairs (round_id, project_id, sponsor_id, score, sponsor_has_room, project_has_room)
+                    SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::float8[], $5::boolean[], $6::boolean[])
+                    """,
+                    [id, blocking.map(\.projectID), blocking.map(\.sponsorID), blocking.map(\.score),
+                     blocking.map(\.sponsorHasRoom), blocking.map(\.projectHasRoom)]
+                )
+            }
             return try Self.find(id, on: connection)
         }
     }
@@ -239,6 +250,19 @@ public struct RoundRepository: Sendable {
                 reason: UnfundedProject.Reason(rawValue: try row.decode(String.self, at: 3)) ?? .outbid
             )
         }
+        let blocking = try connection.query(
+            """
+            SELECT project_id, sponsor_id, score, sponsor_has_room, project_has_room
+            FROM round_blocking_pairs WHERE round_id = $1 ORDER BY score DESC, sponsor_id, project_id
+            """,
+            [id]
+        ).rows.map { row in
+            RoundBlockingPair(
+                projectID: try row.decode(UUID.self, at: 0), sponsorID: try row.decode(UUID.self, at: 1),
+                score: try row.decode(Double.self, at: 2), sponsorHasRoom: try row.decode(Bool.self, at: 3),
+                projectHasRoom: try row.decode(Bool.self, at: 4)
+            )
+        }
         return FundingRound(
             id: try row.decode(UUID.self, "id"),
             governmentBodyID: try row.decode(UUID.self, "government_body_id"),
@@ -257,6 +281,7 @@ public struct RoundRepository: Sendable {
             objective: try row.decode(Double.self, "objective"),
             upperBound: try row.decode(Double.self, "upper_bound"),
             blockingPairs: try row.decode(Int.self, "blocking_pairs"),
+            strongestBlockingPairs: blocking,
             createdAt: try row.decode(Date.self, "created_at"),
             acceptedAt: try row.decode(Date?.self, "accepted_at"),
             placements: placements,

@@ -67,6 +67,7 @@ extension Vocabulary {
         case "return": t("timeline_return")
         case "activate": t("timeline_activate")
         case "report": t("timeline_report")
+        case "overdue": t("timeline_overdue")
         case "complete": t("timeline_complete")
         case "cancel": t("timeline_cancel")
         case "request_framework_change": t("timeline_framework_requested")

@@ -183,6 +183,17 @@ struct RoundPages<Context: WebRequestContext>: Sendable {
                 "reason": words.t("round_unfunded_\(item.reason.rawValue)"),
             ]
         }
+        let blocking = round.strongestBlockingPairs.map { pair -> [String: Any] in
+            [
+                "projectID": pair.projectID.lowercasedString,
+                "project": explained.projects[pair.projectID].map { words.text($0.title) } ?? ["text": "—"],
+                "sponsorID": pair.sponsorID.lowercasedString,
+                "sponsor": explained.sponsors[pair.sponsorID].map { words.text($0.name) } ?? ["text": "—"],
+                "score": Format.score(pair.score),
+                "sponsorWhy": words.t(pair.sponsorHasRoom ? "round_blocking_sponsor_budget_left" : "round_blocking_sponsor_better_fit"),
+                "projectWhy": words.t(pair.projectHasRoom ? "round_blocking_project_need_left" : "round_blocking_project_better_fit"),
+            ]
+        }
         let request = round.request
         return [
             "id": round.id.lowercasedString,
@@ -208,6 +219,10 @@ struct RoundPages<Context: WebRequestContext>: Sendable {
             "hasPlacements": !placements.isEmpty,
             "unfunded": unfunded,
             "hasUnfunded": !unfunded.isEmpty,
+            "blocking": blocking,
+            "hasBlocking": !blocking.isEmpty,
+            "blockingMore": blocking.count < round.blockingPairs
+                ? words.t("round_blocking_more", Format.integer(blocking.count), Format.integer(round.blockingPairs)) : false,
             "summary": words.t("round_accept_summary", Format.integer(placements.count), Format.integer(sponsorsUsed), Format.money(placed)),
         ]
     }

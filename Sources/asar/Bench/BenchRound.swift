@@ -54,7 +54,7 @@ struct BenchRound: AsyncParsableCommand {
                 format: "%-8@ %8.3f %12.0f %17lld %14.1f%% %23d %8d %16d %5.1f%%",
                 name, time, result.objective / RoundPlanner.weightScale, total,
                 need == 0 ? 0 : Double(total) / Double(need) * 100, full, partly,
-                Allocator.blockingPairs(plan.problem, result), result.gap * 100
+                Allocator.blockingPairs(plan.problem, result, wholeNeeds: name == "whole"), result.gap * 100
             ))
         }
         // What a round's acceptance runs: scoring, then the split allocation (the default method).

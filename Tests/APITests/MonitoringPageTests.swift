@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Logging
 import HTTPTypes
 import Hummingbird
 import Storage
@@ -142,6 +143,17 @@ import UseCases
                 #expect(String(buffer: try await ngo.get("/workspace/partnerships").body).contains("Report overdue"))
                 #expect(String(buffer: try await ngo.get("/workspace/partnerships/\(id.lowercasedString)").body).contains("Report overdue"))
                 #expect(String(buffer: try await anonymous.get("/projects/\(project.lowercasedString)").body).contains("Report overdue"))
+                // Every workspace involved shows it: the sponsor's and the government body's too.
+                for email in ["owner@business.example.kz", "member@inside.example.kz"] {
+                    var visitor = try await PartnershipPageTests.signedIn(client, email)
+                    #expect(String(buffer: try await visitor.get("/workspace/partnerships").body).contains("Report overdue"), "\(email)")
+                    #expect(String(buffer: try await visitor.get("/workspace/partnerships/\(id.lowercasedString)").body).contains("Report overdue"), "\(email)")
+                }
+                // Once monitoring has noticed it, the public trail records it as a step of the partnership.
+                let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
+                services.clock.advance(by: 105 * 86_400)
+                #expect(try await services.notificationMailer(logger: Logger(label: "asar.test.monitoring")).pass().overdue == 1)
+                #expect(String(buffer: try await anonymous.get("/projects/\(project.lowercasedString)").body).contains("A report became overdue"))
             }
         }
     }

@@ -57,6 +57,11 @@ import UseCases
                 try await Self.people(database, world: world)
                 let waiting = try await world.partnership(in: .underReview)
                 let approved = try await world.partnership(in: .approved)
+                // Submitted three days earlier: it heads the queue, with its age.
+                let older = try await world.partnership(in: .underReview)
+                try await database.pool.withConnection { connection in
+                    try connection.query("UPDATE partnerships SET submitted_at = submitted_at - interval '3 days' WHERE id = $1", [older])
+                }
 
                 var inside = try await Self.signedIn(client, "reviewer@inside.example.kz")
                 let queue = try await inside.get("/workspace/reviews")
@@ -66,6 +71,13 @@ import UseCases
                 #expect(html.contains("/workspace/reviews/\(waiting.lowercasedString)"))
                 #expect(!html.contains("/workspace/reviews/\(approved.lowercasedString)"), "an approved partnership waits for nobody")
                 #expect(html.contains(#"href="/workspace/reviews""#), "the header links the reviewer to the queue")
+                let first = try #require(html.range(of: "/workspace/reviews/\(older.lowercasedString)"))
+                let second = try #require(html.range(of: "/workspace/reviews/\(waiting.lowercasedString)"))
+                #expect(first.lowerBound < second.lowerBound, "the oldest waits first")
+                #expect(html.contains("3 days") && html.contains("less than a day"), "each row says how long it has waited")
+                // The item page explains the triple's fit with its reasons.
+                let item = String(buffer: try await inside.get("/workspace/reviews/\(waiting.lowercasedString)").body)
+                #expect(item.contains(#"id="fit-heading""#) && item.contains("Works on the same focus"))
 
                 // A viewer of the reviewing body reads the review page and is offered no decision.
                 var viewer = try await Self.signedIn(client, "viewer@inside.example.kz")

@@ -143,8 +143,8 @@ class Journey(WorkspaceTest):
             self.act_as(akimat)
             sign_in_akimat_member(self)
             self.switch_language("en")
-            self.open_row("/workspace/partnerships", title, "partnerships")
-            self.move("consent", "partnership-done")
+            self.open_row("/workspace/partnerships", title, "partnerships-akimat")
+            self.move("consent", "partnership-akimat-done")
             self.go("/workspace/reviews", "reviews")
             rows = [r for r in self.els("table tbody tr") if title in r.text]
             self.assertTrue(rows, "the partnership the three consented to is not in the akimat's review queue")
@@ -175,7 +175,8 @@ class Journey(WorkspaceTest):
             framework = self.el("div[aria-labelledby='framework-caption'] table").text
             self.assertIn("45", framework, "the business does not see the indicator's value")
             project = self.el("dl.facts a[href^='/projects/']").get_attribute("pathname")
-            public = http("GET", project, headers={"Accept-Language": "en"}).text
+            self.go(project, "project-progress")
+            public = self.el("main").text
             self.assertIn(report, public, "the public project page does not show the report")
             self.assertIn("Hectares under drip irrigation", public, "the public project page does not show the indicator")
 
@@ -213,9 +214,9 @@ class Journey(WorkspaceTest):
             self.submit(self.submit_button(self.form_for(round_path + "/accept")))
             self.assertEqual(self.path_only(), round_path)
 
-            for person in (ngo, business):
+            for person, page in ((ngo, "partnerships"), (business, "partnerships-business")):
                 self.act_as(person)
-                self.open_row("/workspace/partnerships", second, "partnerships")
+                self.open_row("/workspace/partnerships", second, page)
                 self.move("consent", "partnership-done")
             self.assertIn("Under review", self.el("main").text, "after both consented the proposal is not under review")
         finally:

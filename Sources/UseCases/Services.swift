@@ -18,6 +18,7 @@ public struct Services: Sendable {
     public let shortlists: ShortlistService
     public let partnerships: PartnershipService
     public let rounds: RoundService
+    public let calls: CallService
     public let tokens: TokenService
     /// People: sign-in, sessions, joining, password resets.
     public let accounts: AccountService
@@ -73,6 +74,7 @@ public struct Services: Sendable {
         )
         self.partnerships = PartnershipService(partnerships: partnerships, matches: matches, clock: clock)
         self.rounds = RoundService(rounds: RoundRepository(pool: pool), index: index, organizations: organizations, reference: reference)
+        self.calls = CallService(calls: CallRepository(pool: pool), organizations: organizations, reference: reference, clock: clock)
         self.tokens = TokenService(tokens: TokenRepository(pool: pool))
         let wakeup = MailWakeup()
         self.mailWakeup = wakeup

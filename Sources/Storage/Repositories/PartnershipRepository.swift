@@ -189,14 +189,16 @@ public struct PartnershipRepository: Sendable {
         }
     }
 
-    /// A business's budget and what its partnerships pledge and disbursed; nil when `business` is
-    /// no business.
+    /// A business's budget and what its partnerships and its live pledges to calls commit, what
+    /// waits and what was disbursed; nil when `business` is no business.
     public func budget(of business: UUID) async throws -> SponsorBudget? {
         try await pool.withConnection { connection in
             let rows = try connection.query(
                 """
                 SELECT o.annual_csr_budget_kzt,
-                       coalesce(sum(p.pledge_kzt) FILTER (WHERE p.state IN ('approved', 'active')), 0)::bigint AS committed,
+                       (coalesce(sum(p.pledge_kzt) FILTER (WHERE p.state IN ('approved', 'active')), 0)
+                        + (SELECT coalesce(sum(c.amount_kzt), 0) FROM call_pledges c
+                           WHERE c.business_id = o.id AND c.withdrawn_at IS NULL AND c.settled_at IS NULL))::bigint AS committed,
                        coalesce(sum(p.pledge_kzt) FILTER (WHERE p.state IN ('proposed', 'under_review')), 0)::bigint AS waiting,
                        (SELECT coalesce(sum(r.amount_disbursed_kzt), 0)::bigint FROM partnership_reports r
                           JOIN partnerships q ON q.id = r.partnership_id WHERE q.business_id = o.id) AS disbursed

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Puts partnerships at several stages of their lifecycle, a dismissal and a webhook in front of a conformance run.
+"""Puts partnerships at several stages of their lifecycle, a dismissal, a webhook and a call in front of a conformance run.
 
 The demo data has organizations and projects but no partnerships, so without these every
 partnership operation would only ever see ids that name nothing. Through the public API, as an
@@ -83,8 +83,26 @@ def main():
                         {"reason": "conformance fixture"})
     if status not in (200, 201):
         sys.exit(f"dismissing a business for the NGO answered {status}: {body}")
+    # A published call of the akimat's, open until 2099, with the business's pledge to it, so the
+    # call, pledge and application operations meet one that takes them.
+    _, body = call(base, token, "GET", f"/v1/organizations/{akimat}")
+    territory = body.get("jurisdiction") if isinstance(body, dict) else None
+    call_status, made_call = call(base, token, "POST", "/v1/calls", {
+        "government_body_id": akimat, "title": {"en": "Conformance call"}, "territory": territory,
+        "state_budget_kzt": 10_000_000, "min_grant_kzt": 100_000, "max_grant_kzt": 5_000_000, "pass_mark": 50,
+        "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z",
+        "reviews_due_at": "2099-02-01T00:00:00Z", "results_at": "2099-03-01T00:00:00Z",
+        "questions": [{"text": {"en": "Who benefits?"}}], "criteria": [{"name": {"en": "Need"}, "weight": 1, "scale_max": 5}],
+    })
+    if call_status != 201:
+        sys.exit(f"creating a call answered {call_status}: {made_call}")
+    published, _ = call(base, token, "POST", f"/v1/calls/{made_call['id']}/publish")
+    pledged, _ = call(base, token, "POST", f"/v1/calls/{made_call['id']}/pledges",
+                      {"amount_kzt": 100_000, "business_id": businesses[0]})
+    if published != 200 or pledged not in (201, 403, 422):
+        sys.exit(f"publishing the call answered {published}, pledging to it {pledged}")
     print(f"fixtures: {made} partnerships made, {refused} refused (still open, or a party deactivated),"
-          f" {interrupted} moved on by another run; a dismissal ({status}); a webhook ({hook})")
+          f" {interrupted} moved on by another run; a dismissal ({status}); a webhook ({hook}); a call (pledge {pledged})")
 
 
 if __name__ == "__main__":

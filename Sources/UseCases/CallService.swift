@@ -34,13 +34,13 @@ public struct CallService: Sendable {
     }
 
     /// Changes a draft's terms; a published call's terms stay as applicants read them.
-    public func update(_ id: UUID, to terms: CallTerms, ifVersion version: Int?, problems: [FieldIssue] = [], by caller: Caller) async throws -> Call {
+    public func update(_ id: UUID, to terms: CallTerms, ifMatch: Set<Int>?, problems: [FieldIssue] = [], by caller: Caller) async throws -> Call {
         try Access.requireSignedIn(caller)
         let current = try await find(id, by: caller)
         try Access.requireActsFor(caller, current.governmentBodyID, to: "change its calls")
         let body = try await organizations.find(current.governmentBodyID)
         try await check(terms, issuedBy: body, problems: problems)
-        return try await calls.update(id, to: terms, ifVersion: version) { call in
+        return try await calls.update(id, to: terms, ifMatch: ifMatch) { call in
             guard call.state == .draft else {
                 throw DomainError.conflict(code: "call_published", message: "A published call's terms no longer change: applicants have read them.")
             }
@@ -48,12 +48,12 @@ public struct CallService: Sendable {
     }
 
     /// Publishes a draft: from then on anyone reads it, businesses pledge and, once it opens, NGOs apply.
-    public func publish(_ id: UUID, ifVersion version: Int?, by caller: Caller) async throws -> Call {
+    public func publish(_ id: UUID, ifMatch: Set<Int>?, by caller: Caller) async throws -> Call {
         try Access.requireSignedIn(caller)
         let current = try await find(id, by: caller)
         try Access.requireActsFor(caller, current.governmentBodyID, to: "publish its calls")
         let now = clock.now()
-        return try await calls.publish(id, ifVersion: version) { call in
+        return try await calls.publish(id, ifMatch: ifMatch) { call in
             guard call.state == .draft else { throw DomainError.conflict(code: "call_published", message: "The call is published already.") }
             guard call.terms.closesAt > now else {
                 throw DomainError.invalid([FieldIssue(field: "closes_at", code: "in_the_past", message: "The call would close before it is published: move the dates.")])
@@ -156,7 +156,7 @@ public struct CallService: Sendable {
 
     /// The NGO changes its application, submitted or not, until the call closes.
     public func updateApplication(
-        _ id: UUID, to draft: CallApplicationDraft, ifVersion version: Int?, problems: [FieldIssue] = [], by caller: Caller
+        _ id: UUID, to draft: CallApplicationDraft, ifMatch: Set<Int>?, problems: [FieldIssue] = [], by caller: Caller
     ) async throws -> CallApplication {
         let current = try await application(id, by: caller)
         try Access.requireActsFor(caller, current.ngoID, to: "change its applications")
@@ -166,7 +166,7 @@ public struct CallService: Sendable {
             throw DomainError.invalid([FieldIssue(field: "project_id", code: "immutable", message: "An application keeps its project; withdraw it and apply with the other one.")])
         }
         let now = clock.now()
-        return try await calls.updateApplication(id, to: draft, ifVersion: version) { call, application in
+        return try await calls.updateApplication(id, to: draft, ifMatch: ifMatch) { call, application in
             try Self.requireOpen(call, at: now)
             guard application.state != .withdrawn else {
                 throw DomainError.conflict(code: "application_withdrawn", message: "The application was withdrawn.")
@@ -177,12 +177,12 @@ public struct CallService: Sendable {
 
     /// Submits an application: every question answered and every eligibility rule met, each
     /// failure named (on the field `eligibility.<rule>`).
-    public func submit(_ id: UUID, ifVersion version: Int?, by caller: Caller) async throws -> CallApplication {
+    public func submit(_ id: UUID, ifMatch: Set<Int>?, by caller: Caller) async throws -> CallApplication {
         let current = try await application(id, by: caller)
         try Access.requireActsFor(caller, current.ngoID, to: "submit its applications")
         let now = clock.now()
         let year = Calendar(identifier: .gregorian).component(.year, from: now)
-        return try await calls.setApplicationState(id, to: .submitted, ifVersion: version, now: now, graceDays: reporting.graceDays) { call, application, applicant in
+        return try await calls.setApplicationState(id, to: .submitted, ifMatch: ifMatch, now: now, graceDays: reporting.graceDays) { call, application, applicant in
             try Self.requireOpen(call, at: now)
             guard application.state == .draft else {
                 throw DomainError.conflict(code: "application_\(application.state.rawValue)", message: "The application is \(application.state.rawValue) already.")
@@ -200,7 +200,7 @@ public struct CallService: Sendable {
         let current = try await application(id, by: caller)
         try Access.requireActsFor(caller, current.ngoID, to: "withdraw its applications")
         let now = clock.now()
-        return try await calls.setApplicationState(id, to: .withdrawn, ifVersion: nil, now: now, graceDays: reporting.graceDays) { call, application, _ in
+        return try await calls.setApplicationState(id, to: .withdrawn, ifMatch: nil, now: now, graceDays: reporting.graceDays) { call, application, _ in
             try Self.requireOpen(call, at: now)
             guard application.state != .withdrawn else {
                 throw DomainError.conflict(code: "application_withdrawn", message: "The application was withdrawn already.")

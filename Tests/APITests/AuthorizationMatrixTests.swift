@@ -22,6 +22,17 @@ import TestSupport
 
     static let rows: [Row] = apiRows + pageRows + portalPageRows + accountPageRows
 
+    /// A call in Pavlodar Region open from 2020 to 2099, for the government body named (POST) or as the draft's new terms (PUT).
+    static func callJSON(governmentBody: UUID?) -> String {
+        let body = governmentBody.map { #", "government_body_id": "\#($0)""# } ?? ""
+        return """
+            {"title": {"ru": "Социальный заказ"}, "territory": "550000000", "state_budget_kzt": 10000000, "min_grant_kzt": 1000000,
+             "max_grant_kzt": 5000000, "pass_mark": 50, "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z",
+             "reviews_due_at": "2099-02-01T00:00:00Z", "results_at": "2099-03-01T00:00:00Z",
+             "questions": [{"text": {"ru": "Зачем?"}}], "criteria": [{"name": {"ru": "Польза"}, "weight": 1, "scale_max": 5}]\(body)}
+            """
+    }
+
     static let apiRows: [Row] = [
         Row(name: "GET /health", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/health", nil) },
         Row(name: "GET /ready", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/ready", nil) },
@@ -161,6 +172,50 @@ import TestSupport
         Row(name: "GET /v1/reviews", expected: [401, 403, 403, 200, 200, 200, 401]) { _ in (.get, "/v1/reviews", nil) },
         Row(name: "POST /v1/rounds", expected: [401, 403, 403, 201, 403, 201, 401]) { world in
             (.post, "/v1/rounds", #"{"consent_deadline": "2030-01-01T00:00:00Z", "government_body_id": "\#(world.akimatInside)"}"#)
+        },
+        Row(name: "GET /v1/calls", expected: [200, 200, 200, 200, 200, 200, 401]) { _ in (.get, "/v1/calls", nil) },
+        Row(name: "POST /v1/calls", expected: [401, 403, 403, 201, 403, 201, 401]) { world in
+            (.post, "/v1/calls", Self.callJSON(governmentBody: world.akimatInside))
+        },
+        Row(name: "GET /v1/calls/{id}", expected: [404, 404, 404, 200, 404, 200, 401]) { world in
+            (.get, "/v1/calls/\(try await world.call(published: false).id)", nil)
+        },
+        Row(name: "PUT /v1/calls/{id}", expected: [401, 404, 404, 200, 404, 200, 401]) { world in
+            (.put, "/v1/calls/\(try await world.call(published: false).id)", Self.callJSON(governmentBody: nil))
+        },
+        Row(name: "POST /v1/calls/{id}/publish", expected: [401, 404, 404, 200, 404, 200, 401]) { world in
+            (.post, "/v1/calls/\(try await world.call(published: false).id)/publish", nil)
+        },
+        Row(name: "GET /v1/calls/{id}/pledges", expected: [200, 200, 200, 200, 200, 200, 401]) { world in
+            (.get, "/v1/calls/\(try await world.call(published: true).id)/pledges", nil)
+        },
+        Row(name: "POST /v1/calls/{id}/pledges", expected: [401, 201, 403, 403, 403, 201, 401]) { world in
+            (.post, "/v1/calls/\(try await world.call(published: true).id)/pledges", #"{"amount_kzt": 1000000, "business_id": "\#(world.business)"}"#)
+        },
+        Row(name: "POST /v1/pledges/{id}/withdraw", expected: [401, 200, 404, 404, 404, 200, 401]) { world in
+            (.post, "/v1/pledges/\(try await world.callPledge().id)/withdraw", nil)
+        },
+        Row(name: "GET /v1/calls/{id}/applications", expected: [401, 403, 200, 200, 403, 200, 401]) { world in
+            (.get, "/v1/calls/\(try await world.callApplication(submitted: true).callID)/applications", nil)
+        },
+        Row(name: "POST /v1/calls/{id}/applications", expected: [401, 403, 201, 403, 403, 403, 401]) { world in
+            (.post, "/v1/calls/\(try await world.call(published: true).id)/applications",
+             #"{"project_id": "\#(try await world.openProject())", "amount_kzt": 2000000, "answers": ["Да."]}"#)
+        },
+        Row(name: "GET /v1/applications/{id}", expected: [401, 404, 200, 200, 404, 200, 401]) { world in
+            (.get, "/v1/applications/\(try await world.callApplication(submitted: true).id)", nil)
+        },
+        Row(name: "PUT /v1/applications/{id}", expected: [401, 404, 200, 404, 404, 200, 401]) { world in
+            (.put, "/v1/applications/\(try await world.callApplication(submitted: false).id)", #"{"amount_kzt": 3000000, "answers": ["Да."]}"#)
+        },
+        Row(name: "POST /v1/applications/{id}/submit", expected: [401, 404, 200, 404, 404, 200, 401]) { world in
+            (.post, "/v1/applications/\(try await world.callApplication(submitted: false).id)/submit", nil)
+        },
+        Row(name: "POST /v1/applications/{id}/withdraw", expected: [401, 404, 200, 404, 404, 200, 401]) { world in
+            (.post, "/v1/applications/\(try await world.callApplication(submitted: false).id)/withdraw", nil)
+        },
+        Row(name: "GET /v1/organizations/{id}/applications", expected: [401, 403, 200, 403, 403, 200, 401]) { world in
+            (.get, "/v1/organizations/\(world.ngo)/applications", nil)
         },
         Row(name: "GET /v1/rounds/{id}", expected: [401, 404, 404, 200, 404, 200, 401]) { world in
             (.get, "/v1/rounds/\(try await world.round())", nil)

@@ -185,6 +185,10 @@ import UseCases
                 #expect(stale.status == .conflict)
                 #expect(String(buffer: stale.body).contains("Someone acted on this partnership"))
                 #expect(try await Self.row(id, database).reports == 1)
+                // The sponsor's list of partnerships tells what its NGO has reported, and when.
+                var sponsor = try await Self.signedIn(client, "owner@business.example.kz")
+                let sponsorList = String(buffer: try await sponsor.get("/workspace/partnerships").body)
+                #expect(sponsorList.contains("1 milestone reports") && sponsorList.contains("Latest:"))
 
                 // The final evaluation needs a rating and completes the partnership.
                 let current = try Self.version(in: String(buffer: try await owner.get(path).body))

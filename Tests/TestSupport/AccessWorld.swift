@@ -124,6 +124,40 @@ public struct AccessWorld: Sendable {
         return try await RoundRepository(pool: pool).save(request, by: akimatInside, isAdmin: false, outcome: outcome).id
     }
 
+    /// The inside akimat's call in Pavlodar Region, open from 2020 to 2099, a draft unless `published`.
+    public func call(published: Bool) async throws -> Call {
+        let far = Date(timeIntervalSince1970: 4_000_000_000)
+        let terms = CallTerms(
+            title: LocalizedText(ru: "Социальный заказ"), territory: "550000000", stateBudgetKZT: 10_000_000, minGrantKZT: 1_000_000,
+            maxGrantKZT: 5_000_000, passMark: 50, opensAt: Date(timeIntervalSince1970: 1_577_836_800), closesAt: far,
+            reviewsDueAt: far + 86_400, resultsAt: far + 2 * 86_400, questions: [CallQuestion(text: LocalizedText(ru: "Зачем?"))],
+            criteria: [CallCriterion(name: LocalizedText(ru: "Польза"), weight: 1, scaleMax: 5)]
+        )
+        let calls = Services(pool: pool, matching: MatchingConfiguration()).calls
+        let draft = try await calls.create(terms, governmentBodyID: akimatInside, by: .admin)
+        return published ? try await calls.publish(draft.id, ifMatch: nil, by: .admin) : draft
+    }
+
+    /// An answered application of the NGO's to a published call, submitted or a draft.
+    public func callApplication(submitted: Bool) async throws -> CallApplication {
+        let calls = Services(pool: pool, matching: MatchingConfiguration()).calls
+        let draft = CallApplicationDraft(projectID: try await openProject(), amountKZT: 2_000_000, answers: ["Чтобы помочь."])
+        let application = try await calls.apply(to: try await call(published: true).id, draft, by: try ngoCaller())
+        return submitted ? try await calls.submit(application.id, ifMatch: nil, by: .admin) : application
+    }
+
+    /// The business's pledge to a published call.
+    public func callPledge() async throws -> CallPledge {
+        try await Services(pool: pool, matching: MatchingConfiguration()).calls.pledge(
+            to: try await call(published: true).id, amountKZT: 1_000_000, focusAreas: [], places: [], businessID: business, by: .admin
+        )
+    }
+
+    func ngoCaller() throws -> Caller {
+        guard let ngo = identities["ngo"] else { throw TestFailure("world without identities") }
+        return ngo
+    }
+
     /// A partnership proposed by the NGO and brought to `state` through the lifecycle itself.
     public func partnership(in state: PartnershipState, pledge: Int64 = 10_000_000) async throws -> UUID {
         let repository = Services(pool: pool, matching: MatchingConfiguration()).partnerships

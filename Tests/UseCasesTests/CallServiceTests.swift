@@ -37,7 +37,7 @@ import TestSupport
 
     func publishedCall(_ world: World, _ terms: CallTerms = Self.terms()) async throws -> Call {
         let draft = try await world.calls.create(terms, governmentBodyID: nil, by: try world.caller("government_inside"))
-        return try await world.calls.publish(draft.id, ifVersion: draft.version, by: try world.caller("government_inside"))
+        return try await world.calls.publish(draft.id, ifMatch: [draft.version], by: try world.caller("government_inside"))
     }
 
     @Test func aGovernmentBodyIssuesCallsOnlyInItsJurisdictionAndItsDraftsStayItsOwn() async throws {
@@ -64,14 +64,14 @@ import TestSupport
             }
             await #expect(throws: DomainError.unauthenticated) { _ = try await world.calls.create(Self.terms(), governmentBodyID: nil, by: .anonymous) }
 
-            let published = try await world.calls.publish(draft.id, ifVersion: draft.version, by: inside)
+            let published = try await world.calls.publish(draft.id, ifMatch: [draft.version], by: inside)
             #expect(published.state == .published && published.phase(at: Date()) == .open)
             #expect(try await world.calls.find(draft.id, by: .anonymous).id == draft.id)
             await #expect(throws: DomainError.self, "terms change after publication") {
-                _ = try await world.calls.update(draft.id, to: Self.terms(), ifVersion: nil, by: inside)
+                _ = try await world.calls.update(draft.id, to: Self.terms(), ifMatch: nil, by: inside)
             }
             await #expect(throws: DomainError.self, "another body publishes it") {
-                _ = try await world.calls.publish(draft.id, ifVersion: nil, by: try world.caller("government_outside"))
+                _ = try await world.calls.publish(draft.id, ifMatch: nil, by: try world.caller("government_outside"))
             }
         }
     }
@@ -152,19 +152,19 @@ import TestSupport
             #expect(application.state == .draft)
             // Not yet answered: submitting names the question.
             do {
-                _ = try await world.calls.submit(application.id, ifVersion: nil, by: ngo)
+                _ = try await world.calls.submit(application.id, ifMatch: nil, by: ngo)
                 Issue.record("an unanswered application was submitted")
             } catch DomainError.invalid(let issues) {
                 #expect(issues.map(\.field) == ["answers[0]"])
             }
             draft.answers = ["Детям с ОВЗ в Павлодаре."]
             draft.framework = ResultsFramework(indicators: [Indicator(name: "Children enrolled", unit: "children", baseline: 0, target: 40)])
-            let edited = try await world.calls.updateApplication(application.id, to: draft, ifVersion: application.version, by: ngo)
+            let edited = try await world.calls.updateApplication(application.id, to: draft, ifMatch: [application.version], by: ngo)
             #expect(edited.draft.answers == draft.answers && edited.draft.framework.indicators.count == 1)
             await #expect(throws: DomainError.preconditionFailed(currentVersion: edited.version)) {
-                _ = try await world.calls.updateApplication(application.id, to: draft, ifVersion: application.version, by: ngo)
+                _ = try await world.calls.updateApplication(application.id, to: draft, ifMatch: [application.version], by: ngo)
             }
-            let submitted = try await world.calls.submit(application.id, ifVersion: edited.version, by: ngo)
+            let submitted = try await world.calls.submit(application.id, ifMatch: [edited.version], by: ngo)
             #expect(submitted.state == .submitted && submitted.submittedAt != nil)
 
             // The call's body reads it; another body and the business do not.
@@ -188,7 +188,7 @@ import TestSupport
 
             // Once the call closes, nothing changes.
             world.services.clock.advance(by: 31 * 86_400)
-            await #expect(throws: DomainError.self) { _ = try await world.calls.updateApplication(application.id, to: draft, ifVersion: nil, by: ngo) }
+            await #expect(throws: DomainError.self) { _ = try await world.calls.updateApplication(application.id, to: draft, ifMatch: nil, by: ngo) }
             await #expect(throws: DomainError.self) { _ = try await world.calls.withdrawApplication(application.id, by: ngo) }
         }
     }
@@ -202,7 +202,7 @@ import TestSupport
                 let project = try await world.access.openProject()
                 let application = try await world.calls.apply(to: call.id, CallApplicationDraft(projectID: project, amountKZT: 2_000_000, answers: ["Да."]), by: ngo)
                 do {
-                    _ = try await world.calls.submit(application.id, ifVersion: nil, by: ngo)
+                    _ = try await world.calls.submit(application.id, ifMatch: nil, by: ngo)
                     return []
                 } catch DomainError.invalid(let issues) {
                     return issues.map(\.field)
@@ -220,10 +220,10 @@ import TestSupport
             #expect(try await submit(onlyTerritory) == [])
             #expect(try await submit(onlyTerritory, territory: "551600000") == [], "region-wide project in a district's call: it covers the district")
             let otherBody = try await world.calls.create(Self.terms(territory: "750000000", eligibility: onlyTerritory), governmentBodyID: nil, by: try world.caller("government_outside"))
-            let almaty = try await world.calls.publish(otherBody.id, ifVersion: nil, by: try world.caller("government_outside"))
+            let almaty = try await world.calls.publish(otherBody.id, ifMatch: nil, by: try world.caller("government_outside"))
             let elsewhere = try await world.calls.apply(to: almaty.id, CallApplicationDraft(projectID: try await world.access.openProject(), amountKZT: 2_000_000, answers: ["Да."]), by: ngo)
             do {
-                _ = try await world.calls.submit(elsewhere.id, ifVersion: nil, by: ngo)
+                _ = try await world.calls.submit(elsewhere.id, ifMatch: nil, by: ngo)
                 Issue.record("an NGO of Pavlodar submitted to Almaty's call")
             } catch DomainError.invalid(let issues) {
                 #expect(issues.map(\.field) == ["eligibility.territory"])

@@ -439,10 +439,10 @@ import TestSupport
         },
         Row(name: "calls.update", expected: [.unauthenticated, .notFound, .notFound, .ok, .notFound, .ok]) { services, world, caller in
             let draft = try await callDraft(world, services)
-            _ = try await services.calls.update(draft.id, to: callTerms(), ifVersion: draft.version, by: caller)
+            _ = try await services.calls.update(draft.id, to: callTerms(), ifMatch: [draft.version], by: caller)
         },
         Row(name: "calls.publish", expected: [.unauthenticated, .notFound, .notFound, .ok, .notFound, .ok]) { services, world, caller in
-            _ = try await services.calls.publish(try await callDraft(world, services).id, ifVersion: nil, by: caller)
+            _ = try await services.calls.publish(try await callDraft(world, services).id, ifMatch: nil, by: caller)
         },
         Row(name: "calls.find", expected: [.notFound, .notFound, .notFound, .ok, .notFound, .ok]) { services, world, caller in
             _ = try await services.calls.find(try await callDraft(world, services).id, by: caller)
@@ -468,10 +468,10 @@ import TestSupport
         },
         Row(name: "calls.updateApplication", expected: [.unauthenticated, .notFound, .ok, .notFound, .notFound, .ok]) { services, world, caller in
             let application = try await callApplication(world, services, submitted: false)
-            _ = try await services.calls.updateApplication(application.id, to: application.draft, ifVersion: nil, by: caller)
+            _ = try await services.calls.updateApplication(application.id, to: application.draft, ifMatch: nil, by: caller)
         },
         Row(name: "calls.submit", expected: [.unauthenticated, .notFound, .ok, .notFound, .notFound, .ok]) { services, world, caller in
-            _ = try await services.calls.submit(try await callApplication(world, services, submitted: false).id, ifVersion: nil, by: caller)
+            _ = try await services.calls.submit(try await callApplication(world, services, submitted: false).id, ifMatch: nil, by: caller)
         },
         Row(name: "calls.withdrawApplication", expected: [.unauthenticated, .notFound, .ok, .notFound, .notFound, .ok]) { services, world, caller in
             _ = try await services.calls.withdrawApplication(try await callApplication(world, services, submitted: false).id, by: caller)
@@ -503,7 +503,7 @@ import TestSupport
     }
 
     static func publishedCall(_ world: AccessWorld, _ services: Services) async throws -> Call {
-        try await services.calls.publish(try await callDraft(world, services).id, ifVersion: nil, by: .admin)
+        try await services.calls.publish(try await callDraft(world, services).id, ifMatch: nil, by: .admin)
     }
 
     /// An application of the NGO's, answered, submitted or not.
@@ -513,7 +513,7 @@ import TestSupport
         let application = try await services.calls.apply(
             to: call.id, CallApplicationDraft(projectID: try await world.openProject(), amountKZT: 2_000_000, answers: ["Чтобы помочь."]), by: ngo
         )
-        return submitted ? try await services.calls.submit(application.id, ifVersion: nil, by: ngo) : application
+        return submitted ? try await services.calls.submit(application.id, ifMatch: nil, by: ngo) : application
     }
 
     /// A member of the NGO beside an owner, so that changing the member keeps an owner.

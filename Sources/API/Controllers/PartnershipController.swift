@@ -82,7 +82,7 @@ struct PartnershipController {
         let framework = FrameworkInput.framework(reader, current: current)
         try issues.throwIfAny()
         let partnership = try await partnerships.amend(
-            id, pledgeKZT: pledge, inKind: inKind, framework: framework, ifMatch: ifMatch(request), by: context.caller
+            id, pledgeKZT: pledge, inKind: inKind, framework: framework, ifMatch: request.ifMatchVersions, by: context.caller
         )
         return Reply(PartnershipResource(partnership), headers: etag(partnership))
     }
@@ -109,7 +109,7 @@ struct PartnershipController {
         }
         try issues.throwIfAny()
         let partnership = try await partnerships.perform(
-            action, on: id, comment: comment, finalEvaluation: report, ifMatch: ifMatch(request), by: context.caller
+            action, on: id, comment: comment, finalEvaluation: report, ifMatch: request.ifMatchVersions, by: context.caller
         )
         return Reply(PartnershipResource(partnership), headers: etag(partnership))
     }
@@ -122,7 +122,7 @@ struct PartnershipController {
         reader.requirePresent("text")
         let draft = reportDraft(reader)
         try issues.throwIfAny()
-        let partnership = try await partnerships.report(id, draft, ifMatch: ifMatch(request), by: context.caller)
+        let partnership = try await partnerships.report(id, draft, ifMatch: request.ifMatchVersions, by: context.caller)
         return Reply(PartnershipResource(partnership), status: .created, headers: etag(partnership))
     }
 
@@ -204,22 +204,6 @@ struct PartnershipController {
 
     private func etag(_ partnership: Partnership) -> HTTPFields {
         [.eTag: "\"\(partnership.version)\""]
-    }
-
-    /// The versions `If-Match` names (`"3"`, `W/"3"`, a comma-separated list); nil when absent or `*`.
-    /// The move is made only when the current version is among them, so a stale or malformed
-    /// value, which names no current version, is a 412 with the current ETag (RFC 9110, 13.1.1).
-    private func ifMatch(_ request: Request) -> Set<Int>? {
-        guard let header = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), header != "*" else { return nil }
-        var versions = Set<Int>()
-        for part in header.split(separator: ",") {
-            var tag = part.trimmingCharacters(in: .whitespaces)[...]
-            if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
-            guard tag.count >= 3, tag.first == "\"", tag.last == "\"" else { continue }
-            let digits = tag.dropFirst().dropLast()
-            if digits.allSatisfy({ $0.isASCII && $0.isNumber }), let version = Int(digits) { versions.insert(version) }
-        }
-        return versions
     }
 
     /// Moves may come without a body; when one is sent it must be a JSON object.

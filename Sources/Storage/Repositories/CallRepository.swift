@@ -24,11 +24,11 @@ public struct CallRepository: Sendable {
     }
 
     /// Changes a draft's terms when `version` is still its version.
-    public func update(_ id: UUID, to terms: CallTerms, ifVersion version: Int?, check: @escaping @Sendable (Call) throws -> Void) async throws -> Call {
+    public func update(_ id: UUID, to terms: CallTerms, ifMatch: Set<Int>?, check: @escaping @Sendable (Call) throws -> Void) async throws -> Call {
         try await pool.withTransaction { connection in
             let current = try Self.find(id, on: connection, lock: true)
             try check(current)
-            if let version, version != current.version { throw DomainError.preconditionFailed(currentVersion: current.version) }
+            if let ifMatch, !ifMatch.contains(current.version) { throw DomainError.preconditionFailed(currentVersion: current.version) }
             try connection.query(
                 "UPDATE calls SET (\(Self.termColumns)) = (\(Self.termPlaceholders)), version = version + 1 WHERE id = $24",
                 Self.termValues(terms) + [id]
@@ -39,11 +39,11 @@ public struct CallRepository: Sendable {
     }
 
     /// Publishes a draft once `check` accepts it as it stands under the row lock.
-    public func publish(_ id: UUID, ifVersion version: Int?, check: @escaping @Sendable (Call) throws -> Void) async throws -> Call {
+    public func publish(_ id: UUID, ifMatch: Set<Int>?, check: @escaping @Sendable (Call) throws -> Void) async throws -> Call {
         try await pool.withTransaction { connection in
             let current = try Self.find(id, on: connection, lock: true)
             try check(current)
-            if let version, version != current.version { throw DomainError.preconditionFailed(currentVersion: current.version) }
+            if let ifMatch, !ifMatch.contains(current.version) { throw DomainError.preconditionFailed(currentVersion: current.version) }
             try connection.query(
                 "UPDATE calls SET state = 'published', published_at = clock_timestamp(), version = version + 1 WHERE id = $1", [id]
             )
@@ -151,12 +151,12 @@ public struct CallRepository: Sendable {
 
     /// Changes an application under its row lock once `check` accepts the call and the application as they stand.
     public func updateApplication(
-        _ id: UUID, to draft: CallApplicationDraft, ifVersion version: Int?, check: @escaping @Sendable (Call, CallApplication) throws -> Void
+        _ id: UUID, to draft: CallApplicationDraft, ifMatch: Set<Int>?, check: @escaping @Sendable (Call, CallApplication) throws -> Void
     ) async throws -> CallApplication {
         try await pool.withTransaction { connection in
             let current = try Self.application(id, on: connection, lock: true)
             try check(try Self.find(current.callID, on: connection, share: true), current)
-            if let version, version != current.version { throw DomainError.preconditionFailed(currentVersion: current.version) }
+            if let ifMatch, !ifMatch.contains(current.version) { throw DomainError.preconditionFailed(currentVersion: current.version) }
             try connection.query(
                 """
                 UPDATE call_applications SET amount_kzt = $2, indicators = \(Self.indicatorsJSON(from: 3)), reporting_period_days = $7,
@@ -173,14 +173,14 @@ public struct CallRepository: Sendable {
     /// Moves an application to `state` once `check` accepts it, given the call and what the
     /// eligibility rules are judged on, read under the application's row lock.
     public func setApplicationState(
-        _ id: UUID, to state: CallApplicationState, ifVersion version: Int?, now: Date, graceDays: Int,
+        _ id: UUID, to state: CallApplicationState, ifMatch: Set<Int>?, now: Date, graceDays: Int,
         check: @escaping @Sendable (Call, CallApplication, CallEligibility.Applicant) throws -> Void
     ) async throws -> CallApplication {
         try await pool.withTransaction { connection in
             let current = try Self.application(id, on: connection, lock: true)
             let call = try Self.find(current.callID, on: connection, share: true)
             try check(call, current, try Self.applicant(current.ngoID, project: current.draft.projectID, now: now, graceDays: graceDays, on: connection))
-            if let version, version != current.version { throw DomainError.preconditionFailed(currentVersion: current.version) }
+            if let ifMatch, !ifMatch.contains(current.version) { throw DomainError.preconditionFailed(currentVersion: current.version) }
             try connection.query(
                 """
                 UPDATE call_applications SET state = $2, version = version + 1, updated_at = clock_timestamp(),

@@ -71,6 +71,7 @@ struct PartnershipViews<Context: WebRequestContext>: Sendable {
             "inKind": Vocabulary.shown(partnership.inKind.joined(separator: ", ")),
             "submitted": partnership.submittedAt.map { words.time($0) } ?? false,
             "reportDue": partnership.reportDueAt.map { words.time($0) } ?? false,
+            "lastReport": partnership.lastReportAt.map { words.time($0) } ?? false,
             "overdue": partnership.isOverdue,
         ]
     }

@@ -482,15 +482,43 @@ import TestSupport
         Row(name: "calls.applications", expected: [.unauthenticated, .forbidden, .ok, .ok, .forbidden, .ok]) { services, world, caller in
             _ = try await services.calls.applications(of: try await callApplication(world, services, submitted: true).callID, by: caller)
         },
+        Row(name: "calls.addReviewer", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            let call = try await publishedCall(world, services)
+            let email = "expert-\(UUID().uuidString.prefix(8))@example.kz"
+            _ = try await services.accounts.createPerson(.init(email: email, name: "Expert", password: "Correct-Horse-9"), isAdmin: false, memberships: [], by: .admin)
+            _ = try await services.calls.addReviewer(to: call.id, email: email, by: caller)
+        },
+        Row(name: "calls.reviewers", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.calls.reviewers(of: try await publishedCall(world, services).id, by: caller)
+        },
+        Row(name: "calls.assignments", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.calls.assignments(of: try await publishedCall(world, services).id, by: caller)
+        },
+        Row(name: "calls.assign", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            let (application, reviewer) = try await applicationInReview(world, services)
+            _ = try await services.calls.assign(application.id, to: reviewer, by: caller)
+        },
+        Row(name: "calls.assignAutomatically", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.calls.assignAutomatically(try await applicationInReview(world, services).application.callID, by: caller)
+        },
+        Row(name: "calls.reviews", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.calls.reviews(of: try await applicationInReview(world, services).application.id, reader: nil, by: caller)
+        },
+        Row(name: "calls.scores", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.calls.scores(of: try await publishedCall(world, services).id, by: caller)
+        },
+        Row(name: "calls.moderate", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            let application = try await disagreedApplication(world, services)
+            _ = try await services.calls.moderate(application, score: 50, comment: "Both read.", moderator: try await person(in: world, services), by: caller)
+        },
         Row(name: "calls.applicationsOfNGO", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.calls.applications(ofNGO: world.ngo, by: caller)
         },
     ]
 
     /// A call of the inside akimat's in Pavlodar Region, open since yesterday for a month.
-    static func callTerms() -> CallTerms {
-        let now = Date()
-        return CallTerms(
+    static func callTerms(now: Date = Date()) -> CallTerms {
+        CallTerms(
             title: LocalizedText(ru: "Социальный заказ"), territory: "550000000", stateBudgetKZT: 10_000_000, minGrantKZT: 1_000_000,
             maxGrantKZT: 5_000_000, passMark: 50, opensAt: now - 86_400, closesAt: now + 30 * 86_400, reviewsDueAt: now + 40 * 86_400,
             resultsAt: now + 50 * 86_400, questions: [CallQuestion(text: LocalizedText(ru: "Зачем?"))],
@@ -499,7 +527,30 @@ import TestSupport
     }
 
     static func callDraft(_ world: AccessWorld, _ services: Services) async throws -> Call {
-        try await services.calls.create(callTerms(), governmentBodyID: world.akimatInside, by: .admin)
+        try await services.calls.create(callTerms(now: services.clock.now()), governmentBodyID: world.akimatInside, by: .admin)
+    }
+
+    /// A submitted application whose call has closed, and a reviewer of the call (no organization's).
+    static func applicationInReview(_ world: AccessWorld, _ services: Services) async throws -> (application: CallApplication, reviewer: UUID) {
+        let application = try await callApplication(world, services, submitted: true)
+        let email = "reviewer-\(UUID().uuidString.prefix(8))@example.kz"
+        let reviewer = try await services.accounts.createPerson(.init(email: email, name: "Reviewer", password: "Correct-Horse-9"), isAdmin: false, memberships: [], by: .admin).id
+        _ = try await services.calls.addReviewer(to: application.callID, email: email, by: .admin)
+        services.clock.advance(by: 31 * 86_400)
+        return (application, reviewer)
+    }
+
+    /// An application two reviewers scored 100 and 0 points apart: it awaits a moderator.
+    static func disagreedApplication(_ world: AccessWorld, _ services: Services) async throws -> UUID {
+        let (application, first) = try await applicationInReview(world, services)
+        let email = "second-\(UUID().uuidString.prefix(8))@example.kz"
+        let second = try await services.accounts.createPerson(.init(email: email, name: "Second", password: "Correct-Horse-9"), isAdmin: false, memberships: [], by: .admin).id
+        _ = try await services.calls.addReviewer(to: application.callID, email: email, by: .admin)
+        for (person, score) in [(first, 5), (second, 0)] {
+            _ = try await services.calls.assign(application.id, to: person, by: .admin)
+            _ = try await services.calls.submitReview(of: application.id, scores: [score], comment: "", reviewer: person)
+        }
+        return application.id
     }
 
     static func publishedCall(_ world: AccessWorld, _ services: Services) async throws -> Call {
@@ -566,7 +617,8 @@ import TestSupport
             "documents.requireUploadRight", "notifications.inbox", "notifications.markRead", "notifications.markAllRead", "dashboards.dashboard",
             "calls.create", "calls.update", "calls.publish", "calls.find", "calls.list", "calls.pledge", "calls.pledges", "calls.withdrawPledge",
             "calls.apply", "calls.updateApplication", "calls.submit", "calls.withdrawApplication", "calls.application", "calls.applications",
-            "calls.applicationsOfNGO", "tokens.listOf",
+            "calls.applicationsOfNGO", "tokens.listOf", "calls.addReviewer", "calls.reviewers", "calls.assignments", "calls.assign",
+            "calls.assignAutomatically", "calls.reviews", "calls.scores", "calls.moderate",
         ]
         #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")
     }

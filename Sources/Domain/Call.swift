@@ -360,3 +360,80 @@ public struct CallApplication: Sendable, Equatable {
         self.submittedAt = submittedAt
     }
 }
+
+/// One funder's money for one application in a call's allocation.
+public struct CallGrant: Sendable, Equatable {
+    public let applicationID: UUID
+    /// The business's pledge it comes from; nil for the state budget.
+    public let pledgeID: UUID?
+    /// The call's government body for the state budget, the business for a pledge.
+    public let funderID: UUID
+    public let amountKZT: Int64
+    public let score: Double
+
+    public init(applicationID: UUID, pledgeID: UUID?, funderID: UUID, amountKZT: Int64, score: Double) {
+        self.applicationID = applicationID
+        self.pledgeID = pledgeID
+        self.funderID = funderID
+        self.amountKZT = amountKZT
+        self.score = score
+    }
+}
+
+/// Why an application of a call is not (wholly) funded.
+public struct CallUnfunded: Sendable, Equatable {
+    public enum Reason: String, Sendable, CaseIterable {
+        case awaitingReviews = "awaiting_reviews"
+        case awaitingModeration = "awaiting_moderation"
+        case belowPassMark = "below_pass_mark"
+        case ineligible
+        /// Passed, but the money went to applications that scored higher.
+        case outOfBudget = "out_of_budget"
+        /// Passed and funded for less than it asked (calls that fund in part).
+        case partlyFunded = "partly_funded"
+    }
+
+    public let applicationID: UUID
+    public let reason: Reason
+    public let score: Double?
+    /// The failed eligibility rules, or other particulars.
+    public let detail: String
+
+    public init(applicationID: UUID, reason: Reason, score: Double?, detail: String = "") {
+        self.applicationID = applicationID
+        self.reason = reason
+        self.score = score
+        self.detail = detail
+    }
+}
+
+/// A call's allocation as computed: the grants, every other application and why, and how good it is.
+public struct CallAllocationOutcome: Sendable, Equatable {
+    public let callID: UUID
+    public let computedAt: Date
+    public let objective: Double
+    public let upperBound: Double
+    public let splitBound: Double
+    public let isExact: Bool
+    public let cutOff: Double?
+    public let grants: [CallGrant]
+    public let unfunded: [CallUnfunded]
+
+    public init(
+        callID: UUID, computedAt: Date, objective: Double, upperBound: Double, splitBound: Double, isExact: Bool, cutOff: Double?,
+        grants: [CallGrant], unfunded: [CallUnfunded]
+    ) {
+        self.callID = callID
+        self.computedAt = computedAt
+        self.objective = objective
+        self.upperBound = upperBound
+        self.splitBound = splitBound
+        self.isExact = isExact
+        self.cutOff = cutOff
+        self.grants = grants
+        self.unfunded = unfunded
+    }
+
+    /// The share of the upper bound the objective falls short by.
+    public var gap: Double { upperBound <= 0 ? 0 : max(0, upperBound - objective) / upperBound }
+}

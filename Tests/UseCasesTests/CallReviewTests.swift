@@ -21,10 +21,11 @@ import TestSupport
 
     /// A call of the inside akimat's, pledged to by the business earmarked to inclusion, with two
     /// submitted applications of the NGO's, its applications closed; reviewers of every kind.
-    static func world(_ database: TestDatabase) async throws -> World {
+    static func world(_ database: TestDatabase, stateBudgetKZT: Int64? = nil) async throws -> World {
         let access = try await AccessWorld.build(pool: database.pool)
         let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
-        let terms = CallServiceTests.terms(eligibility: CallEligibility(verifiedOnly: true, territoryOnly: true, minYearsActive: 0, noOverdueReports: false))
+        var terms = CallServiceTests.terms(eligibility: CallEligibility(verifiedOnly: true, territoryOnly: true, minYearsActive: 0, noOverdueReports: false))
+        if let stateBudgetKZT { terms.stateBudgetKZT = stateBudgetKZT }
         let akimat = try #require(access.identities["government_inside"])
         let draft = try await services.calls.create(terms, governmentBodyID: nil, by: akimat)
         let call = try await services.calls.publish(draft.id, ifMatch: nil, by: akimat)
@@ -182,6 +183,46 @@ import TestSupport
             await #expect(throws: DomainError.self, "moderated once") {
                 _ = try await calls.moderate(world.sport, score: 60, comment: "Again.", moderator: colleague, by: akimat)
             }
+        }
+    }
+
+    @Test func theAllocationFundsTheBestWithinEachFundAndEarmarkAndSaysWhyNotForTheRest() async throws {
+        try await TestDatabase.with { database in
+            // The state has 1M; the business pledged 5M earmarked to inclusion; each application asks 2M.
+            let world = try await Self.world(database, stateBudgetKZT: 1_000_000)
+            let calls = world.services.calls
+            let akimat = try #require(world.access.identities["government_inside"])
+            await #expect(throws: DomainError.self, "not before applications close") { _ = try await calls.allocate(world.call.id, by: akimat) }
+            let reviewers = [world.people["expert"]!, world.people["akimat"]!]
+            for email in ["expert@review.example.kz", "akimat@review.example.kz"] { _ = try await calls.addReviewer(to: world.call.id, email: email, by: akimat) }
+            world.services.clock.advance(by: 31 * 86_400)
+            for application in [world.inclusion, world.sport] {
+                for reviewer in reviewers { _ = try await calls.assign(application, to: reviewer, by: akimat) }
+            }
+            // Only one review of sport so far: it waits.
+            for reviewer in reviewers { _ = try await calls.submitReview(of: world.inclusion, scores: [5], comment: "", reviewer: reviewer) }
+            _ = try await calls.submitReview(of: world.sport, scores: [4], comment: "", reviewer: reviewers[0])
+            let early = try await calls.allocate(world.call.id, by: akimat)
+            #expect(early.unfunded.map(\.reason) == [.awaitingReviews])
+            #expect(early.grants.reduce(0) { $0 + $1.amountKZT } == 2_000_000 && early.cutOff == 100)
+
+            // Sport scores 80 and passes, but only the state's 1M may pay for it: whole grants, so nothing.
+            _ = try await calls.submitReview(of: world.sport, scores: [4], comment: "", reviewer: reviewers[1])
+            let outcome = try await calls.allocate(world.call.id, by: akimat)
+            #expect(outcome.unfunded.map(\.applicationID) == [world.sport] && outcome.unfunded.first?.reason == .outOfBudget)
+            #expect(outcome.unfunded.first?.score == 80)
+            let inclusion = outcome.grants.filter { $0.applicationID == world.inclusion }
+            #expect(inclusion.reduce(0) { $0 + $1.amountKZT } == 2_000_000)
+            #expect(Set(inclusion.map(\.funderID)).isSubset(of: [world.access.business, world.access.akimatInside]))
+            #expect(outcome.isExact && outcome.gap == 0)
+            #expect(try await calls.allocation(of: world.call.id, by: akimat) == outcome, "kept as computed")
+            await #expect(throws: DomainError.self, "another body") { _ = try await calls.allocate(world.call.id, by: try #require(world.access.identities["government_outside"])) }
+
+            // An NGO that is no longer verified is ineligible, with the rule named.
+            _ = try await OrganizationRepository(pool: database.pool).setVerification(world.access.ngo, to: .unverified)
+            let after = try await calls.allocate(world.call.id, by: akimat)
+            #expect(after.grants.isEmpty && Set(after.unfunded.map(\.reason)) == [.ineligible])
+            #expect(after.unfunded.allSatisfy { $0.detail.contains("verified") })
         }
     }
 }

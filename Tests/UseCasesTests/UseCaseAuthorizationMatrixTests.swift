@@ -511,6 +511,12 @@ import TestSupport
             let application = try await disagreedApplication(world, services)
             _ = try await services.calls.moderate(application, score: 50, comment: "Both read.", moderator: try await person(in: world, services), by: caller)
         },
+        Row(name: "calls.allocate", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.calls.allocate(try await applicationInReview(world, services).application.callID, by: caller)
+        },
+        Row(name: "calls.allocation", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.calls.allocation(of: try await publishedCall(world, services).id, by: caller)
+        },
         Row(name: "calls.applicationsOfNGO", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.calls.applications(ofNGO: world.ngo, by: caller)
         },
@@ -618,7 +624,7 @@ import TestSupport
             "calls.create", "calls.update", "calls.publish", "calls.find", "calls.list", "calls.pledge", "calls.pledges", "calls.withdrawPledge",
             "calls.apply", "calls.updateApplication", "calls.submit", "calls.withdrawApplication", "calls.application", "calls.applications",
             "calls.applicationsOfNGO", "tokens.listOf", "calls.addReviewer", "calls.reviewers", "calls.assignments", "calls.assign",
-            "calls.assignAutomatically", "calls.reviews", "calls.scores", "calls.moderate",
+            "calls.assignAutomatically", "calls.reviews", "calls.scores", "calls.moderate", "calls.allocate", "calls.allocation",
         ]
         #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")
     }

@@ -203,16 +203,22 @@ public struct NotificationRepository: Sendable {
     /// and the public trail. Returns how many partnerships.
     public func announceOverdue(now: Date, graceDays: Int) async throws -> Int {
         try await pool.withTransaction { connection in
+            let candidates = try connection.query(Self.overdue(among: nil), [now, Int64(graceDays)]).rows.map { try $0.decode(UUID.self, at: 0) }
+            guard !candidates.isEmpty else { return 0 }
+            // As a move does: the partnerships' rows first (in id order, as a round's acceptance
+            // takes them), then the event-order lock. Read again under the row locks, so a
+            // partnership completed or reported on meanwhile is judged as it now is.
+            try connection.query(
+                "SELECT id FROM partnerships WHERE id = ANY ($1::uuid[]) ORDER BY id FOR NO KEY UPDATE", [candidates]
+            )
             let noticed = try connection.query(
                 """
                 INSERT INTO overdue_notices (partnership_id, due_at, kind)
-                SELECT id, due_at, 'overdue'
-                FROM (SELECT x.id, partnership_report_due(x) AS due_at FROM partnerships x WHERE x.state = 'active') AS due
-                WHERE due_at + make_interval(days => $2) < $1
+                SELECT id, due_at, 'overdue' FROM (\(Self.overdue(among: "$3::uuid[]"))) AS found ORDER BY id
                 ON CONFLICT DO NOTHING
                 RETURNING partnership_id, due_at
                 """,
-                [now, Int64(graceDays)]
+                [now, Int64(graceDays), candidates]
             ).rows.map { (partnership: try $0.decode(UUID.self, at: 0), due: try $0.decode(Date.self, at: 1)) }
             guard !noticed.isEmpty else { return 0 }
             try connection.query("SELECT pg_advisory_xact_lock($1)", [PartnershipRepository.eventOrderLock])
@@ -227,6 +233,19 @@ public struct NotificationRepository: Sendable {
             )
             return noticed.count
         }
+    }
+
+    /// Active partnerships (of `among`, an array parameter, when given) whose report is missing
+    /// past the grace days ($2) at $1 and not yet announced for that due date: id and due date.
+    static func overdue(among: String?) -> String {
+        """
+        SELECT id, due_at FROM (
+            SELECT x.id, partnership_report_due(x) AS due_at FROM partnerships x
+            WHERE x.state = 'active'\(among.map { " AND x.id = ANY (\($0))" } ?? "")
+        ) AS due
+        WHERE due_at + make_interval(days => $2) < $1
+          AND NOT EXISTS (SELECT 1 FROM overdue_notices n WHERE n.partnership_id = due.id AND n.due_at = due.due_at AND n.kind = 'overdue')
+        """
     }
 
     /// Reminds, once per due date, the members of the NGO of every active partnership whose next

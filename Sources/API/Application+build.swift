@@ -117,6 +117,7 @@ func buildRouter(
     PartnershipController(partnerships: useCases.partnerships, reference: useCases.reference).addRoutes(to: router)
     RoundController(rounds: useCases.rounds, reference: useCases.reference).addRoutes(to: router)
     CallController(calls: useCases.calls).addRoutes(to: router)
+    CallReviewController(calls: useCases.calls).addRoutes(to: router)
     InboxController(notifications: useCases.notifications).addRoutes(to: router)
     WebhookController(webhooks: useCases.webhooks).addRoutes(to: router)
     DashboardController(dashboards: useCases.dashboards).addRoutes(to: router)

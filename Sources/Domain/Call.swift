@@ -144,6 +144,8 @@ public struct CallTerms: Sendable, Equatable {
     public static let maxQuestions = 30
     public static let maxCriteria = 20
     public static let reviewerCounts = 2...7
+    /// 2000-01-01 up to 2101-01-01, UTC.
+    public static let dates = Date(timeIntervalSince1970: 946_684_800)..<Date(timeIntervalSince1970: 4_133_980_800)
 
     public init(
         title: LocalizedText, description: LocalizedText = LocalizedText(), focusAreas: [String] = [], territory: String?,
@@ -191,6 +193,10 @@ public struct CallTerms: Sendable, Equatable {
         if !CallEligibility.years.contains(eligibility.minYearsActive) {
             add("eligibility.min_years_active", "out_of_range", "Ask for 0 to \(CallEligibility.years.upperBound) years.")
         }
+        for (date, field) in [(opensAt, "opens_at"), (closesAt, "closes_at"), (reviewsDueAt, "reviews_due_at"), (resultsAt, "results_at")]
+        where !Self.dates.contains(date) {
+            add(field, "out_of_range", "Give a date in the years 2000 to 2100.")
+        }
         if closesAt <= opensAt { add("closes_at", "before_opening", "Applications must close after the call opens.") }
         if reviewsDueAt < closesAt { add("reviews_due_at", "before_closing", "Reviews are due after applications close.") }
         if resultsAt < reviewsDueAt { add("results_at", "before_reviews", "Results come after the reviews are due.") }
@@ -222,7 +228,7 @@ public struct CallTerms: Sendable, Equatable {
             issues.append(FieldIssue(field: field, code: "required", message: "Give it in at least one of Kazakh, Russian and English."))
         }
         for language in Language.allCases {
-            if let value = text.value(language), value.count > maxLength {
+            if let value = text.value(language), value.unicodeScalars.count > maxLength {
                 issues.append(FieldIssue(field: "\(field).\(language.rawValue)", code: "too_long", message: "At most \(maxLength) characters."))
             }
         }

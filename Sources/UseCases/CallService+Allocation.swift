@@ -38,7 +38,10 @@ extension CallService {
                 unfunded.append(CallUnfunded(applicationID: application.id, reason: .awaitingModeration, score: score.mean))
                 continue
             }
-            guard let input = inputs[application.id] else { continue }
+            guard let input = inputs[application.id] else {
+                unfunded.append(CallUnfunded(applicationID: application.id, reason: .ineligible, score: final, detail: "Its project no longer exists."))
+                continue
+            }
             let failures = terms.eligibility.failures(of: input.applicant, territory: terms.territory, year: year)
             if !failures.isEmpty {
                 unfunded.append(CallUnfunded(applicationID: application.id, reason: .ineligible, score: final, detail: failures.map(\.message).joined(separator: " ")))
@@ -52,15 +55,27 @@ extension CallService {
             passing.append((application, final, funds))
         }
 
-        let problem = CallAllocationProblem(
-            budgets: [terms.stateBudgetKZT] + pledges.map(\.amountKZT),
-            applications: passing.map {
-                CallAllocationProblem.Application(asked: $0.application.draft.amountKZT, score: Int64(($0.score * 100).rounded()), funds: $0.funds)
-            }
-        )
+        // Funded in part, an application could get less than the call's smallest grant: such an
+        // application is left out and the rest allocated again, until every grant is one the call offers.
+        var excluded = Set<Int>()
+        var result: CallAllocation
         let partial = terms.partialFunding
-        // Up to a second or two of CPU for a large call: off the event loops.
-        let result = try await NIOThreadPool.singleton.runIfActive { partial ? CallAllocator.split(problem) : CallAllocator.whole(problem) }
+        repeat {
+            let problem = CallAllocationProblem(
+                budgets: [terms.stateBudgetKZT] + pledges.map(\.amountKZT),
+                applications: passing.enumerated().map { index, entry in
+                    CallAllocationProblem.Application(
+                        asked: excluded.contains(index) ? 0 : entry.application.draft.amountKZT, score: Int64((entry.score * 100).rounded()), funds: entry.funds
+                    )
+                }
+            )
+            // Up to a second or two of CPU for a large call: off the event loops.
+            result = try await NIOThreadPool.singleton.runIfActive { partial ? CallAllocator.split(problem) : CallAllocator.whole(problem) }
+            let amounts = result.amounts(applicationCount: passing.count)
+            let tooSmall = passing.indices.filter { amounts[$0] > 0 && amounts[$0] < terms.minGrantKZT }
+            guard !tooSmall.isEmpty else { break }
+            excluded.formUnion(tooSmall)
+        } while true
         let amounts = result.amounts(applicationCount: passing.count)
         let grants = result.grants.map { grant -> CallGrant in
             let fund = grant.fund
@@ -72,7 +87,8 @@ extension CallService {
         for (index, entry) in passing.enumerated() where amounts[index] < entry.application.draft.amountKZT {
             unfunded.append(CallUnfunded(
                 applicationID: entry.application.id, reason: amounts[index] > 0 ? .partlyFunded : .outOfBudget, score: entry.score,
-                detail: amounts[index] > 0 ? "\(amounts[index]) of \(entry.application.draft.amountKZT) KZT" : ""
+                detail: amounts[index] > 0 ? "\(amounts[index]) of \(entry.application.draft.amountKZT) KZT"
+                    : excluded.contains(index) ? "What was left for it came to less than the call's smallest grant." : ""
             ))
         }
         let funded = passing.indices.filter { amounts[$0] > 0 }.map { passing[$0].score }

@@ -32,12 +32,22 @@ extension CallService {
 
     /// Assigns a reviewer of the call's pool to a submitted application once applications have
     /// closed; a conflict of interest is refused with every rule it breaks.
-    public func assign(_ applicationID: UUID, to personID: UUID, by caller: Caller) async throws -> CallAssignment {
-        let application = try await calls.findApplication(applicationID)
+    /// `callID`, when given, is the call the caller means: an application of another does not exist for it.
+    public func assign(_ applicationID: UUID, to personID: UUID, inCall callID: UUID? = nil, by caller: Caller) async throws -> CallAssignment {
+        if let callID { _ = try await ownCall(callID, by: caller, to: "assign its reviewers") }
+        let application: CallApplication
+        do {
+            application = try await calls.findApplication(applicationID)
+        } catch DomainError.notFound where callID != nil {
+            throw DomainError.invalid([FieldIssue(field: "application_id", code: "unknown_application", message: "No application of this call has this id.")])
+        }
+        if let callID, application.callID != callID {
+            throw DomainError.invalid([FieldIssue(field: "application_id", code: "unknown_application", message: "No application of this call has this id.")])
+        }
         let call = try await ownCall(application.callID, by: caller, to: "assign its reviewers")
         let now = clock.now()
-        let made = try await calls.assign([(applicationID, personID)], automatic: false) { call, application, inPool, conflicts in
-            try Self.requireAssignable(call, application, at: now)
+        let made = try await calls.assign([(applicationID, personID)], automatic: false) { call, application, inPool, complete, conflicts in
+            try Self.requireAssignable(call, application, reviewsComplete: complete, at: now)
             guard inPool else {
                 throw DomainError.invalid([FieldIssue(field: "person_id", code: "not_a_reviewer", message: "Add the person to the call's reviewers first.")])
             }
@@ -68,7 +78,9 @@ extension CallService {
         let regions = try await calls.applicationRegions(of: call.id)
         let conflicted = try await calls.conflictedPairs(of: call.id)
         let existing = try await calls.assignments(of: call.id)
-        let applicationIDs = regions.keys.sorted { $0.uuidString < $1.uuidString }
+        // Applications whose reviewers have all scored keep them (see `requireAssignable`).
+        let complete = Set(try await calls.scores(of: call.id).filter { $0.value.isComplete }.keys)
+        let applicationIDs = regions.keys.filter { !complete.contains($0) }.sorted { $0.uuidString < $1.uuidString }
         let reviewerIndex = Dictionary(uniqueKeysWithValues: reviewers.enumerated().map { ($1.personID, $0) })
         let problem = applicationIDs.map { id in
             ReviewerAssignment.Application(
@@ -83,8 +95,8 @@ extension CallService {
         )
         let pairs = result.added.enumerated().flatMap { index, chosen in chosen.map { (applicationIDs[index], reviewers[$0].personID) } }
         // The same rules as a named assignment, checked again in the transaction that makes them.
-        let added = try await calls.assign(pairs, automatic: true) { call, application, inPool, conflicts in
-            try Self.requireAssignable(call, application, at: now)
+        let added = try await calls.assign(pairs, automatic: true) { call, application, inPool, complete, conflicts in
+            try Self.requireAssignable(call, application, reviewsComplete: complete, at: now)
             guard inPool, conflicts.isEmpty else {
                 throw DomainError.conflict(code: "assignment_changed", message: "Reviewers or conflicts changed meanwhile; assign again.")
             }
@@ -100,7 +112,7 @@ extension CallService {
             throw DomainError.notFound(resource: "application")
         }
         let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...2_000).contains(text.count) else {
+        guard (1...2_000).contains(text.unicodeScalars.count) else {
             throw DomainError.invalid([FieldIssue(field: "reason", code: "required", message: "Say in up to 2,000 characters what the conflict is.")])
         }
         try await calls.declareConflict(on: applicationID, by: personID, reason: text)
@@ -116,12 +128,17 @@ extension CallService {
         return call
     }
 
-    static func requireAssignable(_ call: Call, _ application: CallApplication, at now: Date) throws {
+    /// Once every reviewer of an application has scored it the reviewers have read each other's
+    /// scores: a new reviewer would reopen them, so none is added.
+    static func requireAssignable(_ call: Call, _ application: CallApplication, reviewsComplete: Bool, at now: Date) throws {
         guard call.phase(at: now) == .reviewing else {
             throw DomainError.conflict(code: "call_not_in_review", message: "Reviewers are assigned after applications close and before the results.")
         }
         guard application.state == .submitted else {
             throw DomainError.conflict(code: "application_\(application.state.rawValue)", message: "Only submitted applications are reviewed.")
+        }
+        guard !reviewsComplete else {
+            throw DomainError.conflict(code: "reviews_complete", message: "Every reviewer of this application has scored it; their scores are final.")
         }
     }
 }
@@ -143,7 +160,7 @@ extension CallService {
             issues.append(FieldIssue(field: "scores[\(offset)]", code: "out_of_range", message: "Score this criterion from 0 to \(criterion.scaleMax)."))
         }
         let text = comment.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.count > 10_000 { issues.append(FieldIssue(field: "comment", code: "too_long", message: "At most 10,000 characters.")) }
+        if text.unicodeScalars.count > 10_000 { issues.append(FieldIssue(field: "comment", code: "too_long", message: "At most 10,000 characters.")) }
         let now = clock.now()
         let total = call.terms.total(of: scores)
         let problems = issues
@@ -192,7 +209,7 @@ extension CallService {
         var issues: [FieldIssue] = []
         if !(0...100).contains(score) || !score.isFinite { issues.append(FieldIssue(field: "score", code: "out_of_range", message: "A score from 0 to 100.")) }
         let text = comment.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !(1...4_000).contains(text.count) { issues.append(FieldIssue(field: "comment", code: "required", message: "Say in up to 4,000 characters why this score.")) }
+        if !(1...4_000).contains(text.unicodeScalars.count) { issues.append(FieldIssue(field: "comment", code: "required", message: "Say in up to 4,000 characters why this score.")) }
         if !issues.isEmpty { throw DomainError.invalid(issues) }
         return try await calls.moderate(applicationID, by: personID, score: score, comment: text) { call, current in
             guard current.awaitsModeration(limit: call.terms.moderationSpread) else {

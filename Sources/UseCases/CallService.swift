@@ -208,13 +208,14 @@ public struct CallService: Sendable {
         }
     }
 
-    /// An application is read by its NGO, the call's government body (once submitted) and admins.
+    /// An application is read by its NGO, the call's government body (once ever submitted) and admins.
     public func application(_ id: UUID, by caller: Caller) async throws -> CallApplication {
         try Access.requireSignedIn(caller)
         let application = try await calls.findApplication(id)
         if caller.speaksFor(application.ngoID) { return application }
         let call = try await calls.find(application.callID)
-        guard caller.speaksFor(call.governmentBodyID), application.state != .draft else { throw DomainError.notFound(resource: "application") }
+        // What the NGO never submitted (a draft, or a draft it withdrew) stays its own.
+        guard caller.speaksFor(call.governmentBodyID), application.submittedAt != nil else { throw DomainError.notFound(resource: "application") }
         return application
     }
 
@@ -297,7 +298,7 @@ public struct CallService: Sendable {
         if draft.answers.count > terms.questions.count {
             issues.append(FieldIssue(field: "answers", code: "too_many", message: "The call asks \(terms.questions.count) questions."))
         }
-        for (offset, (answer, question)) in zip(draft.answers, terms.questions).enumerated() where answer.count > question.maxLength {
+        for (offset, (answer, question)) in zip(draft.answers, terms.questions).enumerated() where answer.unicodeScalars.count > question.maxLength {
             issues.append(FieldIssue(field: "answers[\(offset)]", code: "too_long", message: "Answer in at most \(question.maxLength) characters."))
         }
         if !issues.isEmpty { throw DomainError.invalid(issues) }

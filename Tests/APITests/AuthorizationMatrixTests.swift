@@ -214,6 +214,36 @@ import TestSupport
         Row(name: "POST /v1/applications/{id}/withdraw", expected: [401, 404, 200, 404, 404, 200, 401]) { world in
             (.post, "/v1/applications/\(try await world.callApplication(submitted: false).id)/withdraw", nil)
         },
+        Row(name: "GET /v1/calls/{id}/reviewers", expected: [401, 403, 403, 200, 403, 200, 401]) { world in
+            (.get, "/v1/calls/\(try await world.call(published: true).id)/reviewers", nil)
+        },
+        Row(name: "POST /v1/calls/{id}/reviewers", expected: [401, 403, 403, 200, 403, 200, 401]) { world in
+            let email = "expert-\(UUID().uuidString.prefix(8))@example.kz"
+            _ = try await Services(pool: world.pool, matching: MatchingConfiguration(), accounts: .cheapHashes).accounts.createPerson(
+                .init(email: email, name: "Expert", password: "Correct-Horse-9"), isAdmin: false, memberships: [], by: .admin
+            )
+            return (.post, "/v1/calls/\(try await world.call(published: true).id)/reviewers", #"{"email": "\#(email)"}"#)
+        },
+        Row(name: "GET /v1/calls/{id}/assignments", expected: [401, 403, 403, 200, 403, 200, 401]) { world in
+            (.get, "/v1/calls/\(try await world.call(published: true).id)/assignments", nil)
+        },
+        // The call is still open: assigning waits for applications to close (409).
+        Row(name: "POST /v1/calls/{id}/assignments", expected: [401, 403, 403, 409, 403, 409, 401]) { world in
+            let application = try await world.callApplication(submitted: true)
+            return (.post, "/v1/calls/\(application.callID)/assignments", #"{"application_id": "\#(application.id)", "person_id": "\#(UUID())"}"#)
+        },
+        Row(name: "POST /v1/calls/{id}/assignments/automatic", expected: [401, 403, 403, 409, 403, 409, 401]) { world in
+            (.post, "/v1/calls/\(try await world.call(published: true).id)/assignments/automatic", nil)
+        },
+        Row(name: "GET /v1/calls/{id}/scores", expected: [401, 403, 403, 200, 403, 200, 401]) { world in
+            (.get, "/v1/calls/\(try await world.callApplication(submitted: true).callID)/scores", nil)
+        },
+        Row(name: "GET /v1/calls/{id}/allocation", expected: [401, 403, 403, 404, 403, 404, 401]) { world in
+            (.get, "/v1/calls/\(try await world.call(published: true).id)/allocation", nil)
+        },
+        Row(name: "POST /v1/calls/{id}/allocation", expected: [401, 403, 403, 409, 403, 409, 401]) { world in
+            (.post, "/v1/calls/\(try await world.call(published: true).id)/allocation", nil)
+        },
         Row(name: "GET /v1/organizations/{id}/applications", expected: [401, 403, 200, 403, 403, 200, 401]) { world in
             (.get, "/v1/organizations/\(world.ngo)/applications", nil)
         },

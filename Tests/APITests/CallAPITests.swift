@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Testing
 import TestSupport
+import UseCases
 
 /// A call for proposals through the JSON API: drafted with its errors named, changed under
 /// If-Match, published, pledged to, applied to and submitted.
@@ -70,4 +71,64 @@ import TestSupport
             }
         }
     }
+
+    @Test func theCallsBodyAssignsReviewersAndAllocatesThroughTheAPI() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database, testHooks: true) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                let akimat = world.caller("government_inside")
+                let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
+                for (email, memberships) in [("expert@example.kz", []), ("insider@example.kz", [(world.ngo, MembershipRole.member)])] {
+                    _ = try await services.accounts.createPerson(.init(email: email, name: email, password: "Correct-Horse-9"), isAdmin: false, memberships: memberships, by: .admin)
+                }
+                // Open now, closing in two days.
+                let now = Date()
+                let terms = #"""
+                    {"title": {"en": "Small grants"}, "territory": "550000000", "state_budget_kzt": 10000000, "min_grant_kzt": 1000000,
+                     "max_grant_kzt": 5000000, "pass_mark": 50, "opens_at": "\#(rfc3339(now - 86_400))", "closes_at": "\#(rfc3339(now + 2 * 86_400))",
+                     "reviews_due_at": "\#(rfc3339(now + 9 * 86_400))", "results_at": "\#(rfc3339(now + 10 * 86_400))",
+                     "criteria": [{"name": {"en": "Need"}, "weight": 1, "scale_max": 5}]}
+                    """#
+                let call = try #require(try await client.send(.post, "/v1/calls", json: terms, as: akimat).json["id"] as? String)
+                #expect(try await client.send(.post, "/v1/calls/\(call)/publish", as: akimat).status == .ok)
+                let applied = try await client.send(
+                    .post, "/v1/calls/\(call)/applications", json: #"{"project_id": "\#(try await world.openProject())", "amount_kzt": 2000000}"#, as: world.caller("ngo")
+                )
+                let application = try #require(applied.json["id"] as? String)
+                #expect(try await client.send(.post, "/v1/applications/\(application)/submit", as: world.caller("ngo")).status == .ok)
+
+                let unknown = try await client.send(.post, "/v1/calls/\(call)/reviewers", json: #"{"email": "nobody@example.kz"}"#, as: akimat)
+                #expect(unknown.status == .unprocessableContent && unknown.errorFields == ["email"])
+                var reviewers: [String: String] = [:]
+                for email in ["expert@example.kz", "insider@example.kz"] {
+                    let list = try await client.send(.post, "/v1/calls/\(call)/reviewers", json: #"{"email": "\#(email)"}"#, as: akimat).items
+                    reviewers[email] = list.first { $0["email"] as? String == email }?["person_id"] as? String
+                }
+                #expect(try await client.send(.post, "/v1/calls/\(call)/allocation", as: akimat).status == .conflict, "still open")
+
+                try await client.send(.post, "/test/clock?advance_days=3")
+                let conflicted = try await client.send(
+                    .post, "/v1/calls/\(call)/assignments", json: #"{"application_id": "\#(application)", "person_id": "\#(reviewers["insider@example.kz"]!)"}"#, as: akimat
+                )
+                #expect(conflicted.status == .unprocessableContent && conflicted.errorFields == ["person_id"])
+                #expect(String(buffer: conflicted.body).contains("conflict_of_interest"))
+                let automatic = try await client.send(.post, "/v1/calls/\(call)/assignments/automatic", as: akimat)
+                #expect(automatic.status == .ok)
+                #expect((automatic.json["added"] as? [[String: Any]])?.compactMap { $0["person_id"] as? String } == [reviewers["expert@example.kz"]!])
+                #expect(automatic.json["short"] as? [String] == [application], "two reviewers are asked for; one is free of conflicts")
+
+                let scores = try await client.send(.get, "/v1/calls/\(call)/scores", as: akimat).items
+                #expect(scores.first?["complete"] as? Bool == false && scores.first?["assigned"] as? Int == 1)
+                let allocation = try await client.send(.post, "/v1/calls/\(call)/allocation", as: akimat)
+                #expect(allocation.status == .ok)
+                #expect((allocation.json["unfunded"] as? [[String: Any]])?.first?["reason"] as? String == "awaiting_reviews")
+                #expect(try await client.send(.get, "/v1/calls/\(call)/allocation", as: akimat).json["call_id"] as? String == call)
+            }
+        }
+    }
+}
+
+/// A time as the API takes it.
+private func rfc3339(_ date: Date) -> String {
+    ISO8601DateFormatter().string(from: date)
 }

@@ -36,6 +36,9 @@ import Testing
             "criteria[1].weight", "criteria[0].scale_max", "questions[0].max_length", "eligibility.min_years_active",
         ])
         terms = Self.terms()
+        terms.opensAt = Date(timeIntervalSince1970: 0)
+        #expect(terms.issues().map(\.field) == ["opens_at"], "a date outside 2000–2100")
+        terms = Self.terms()
         terms.criteria = []
         #expect(terms.issues().map(\.field) == ["criteria"], "a call needs a rubric")
     }

@@ -172,6 +172,12 @@ import TestSupport
             await #expect(throws: DomainError.conflict(code: "reviews_complete", message: "Every reviewer has scored this application; the scores are final.")) {
                 _ = try await calls.submitReview(of: world.sport, scores: [3], comment: "", reviewer: expert)
             }
+            // Nor does a third reviewer reopen them.
+            _ = try await calls.addReviewer(to: world.call.id, email: "funder@review.example.kz", by: akimat)
+            await #expect(throws: DomainError.self, "a reviewer added after all scored") {
+                _ = try await calls.assign(world.sport, to: world.people["funder"]!, by: akimat)
+            }
+            #expect(try await calls.assignAutomatically(world.call.id, by: akimat).added.allSatisfy { $0.applicationID != world.sport })
 
             #expect(await Self.refusal { _ = try await calls.moderate(world.sport, score: 70, comment: " ", moderator: colleague, by: akimat) }.map(\.field) == ["comment"])
             await #expect(throws: DomainError.self, "another body moderates") {

@@ -186,6 +186,15 @@ import TestSupport
                 _ = try await world.calls.apply(to: call.id, draft, by: try world.caller("business"))
             }
 
+            // A draft withdrawn unsubmitted stays the NGO's own; the project may apply again.
+            let second = try await world.access.openProject()
+            let unsent = try await world.calls.apply(to: call.id, CallApplicationDraft(projectID: second, amountKZT: 2_000_000), by: ngo)
+            _ = try await world.calls.withdrawApplication(unsent.id, by: ngo)
+            await #expect(throws: DomainError.notFound(resource: "application")) {
+                _ = try await world.calls.application(unsent.id, by: try world.caller("government_inside"))
+            }
+            #expect(try await world.calls.apply(to: call.id, CallApplicationDraft(projectID: second, amountKZT: 2_000_000), by: ngo).state == .draft)
+
             // Once the call closes, nothing changes.
             world.services.clock.advance(by: 31 * 86_400)
             await #expect(throws: DomainError.self) { _ = try await world.calls.updateApplication(application.id, to: draft, ifMatch: nil, by: ngo) }

@@ -552,8 +552,8 @@ import TestSupport
         let email = "second-\(UUID().uuidString.prefix(8))@example.kz"
         let second = try await services.accounts.createPerson(.init(email: email, name: "Second", password: "Correct-Horse-9"), isAdmin: false, memberships: [], by: .admin).id
         _ = try await services.calls.addReviewer(to: application.callID, email: email, by: .admin)
+        for person in [first, second] { _ = try await services.calls.assign(application.id, to: person, by: .admin) }
         for (person, score) in [(first, 5), (second, 0)] {
-            _ = try await services.calls.assign(application.id, to: person, by: .admin)
             _ = try await services.calls.submitReview(of: application.id, scores: [score], comment: "", reviewer: person)
         }
         return application.id

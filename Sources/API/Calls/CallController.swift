@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Hummingbird
+import Storage
 import UseCases
 
 /// Calls for proposals, their pledges and their applications, over `CallService`.
@@ -208,7 +209,9 @@ enum CallInput {
                 reader.issues.add(key, "invalid_date", "\(key) must be an ISO 8601 time such as 2026-12-31T18:00:00Z.")
                 return .distantPast
             }
-            return date
+            // To the millisecond, as times are answered: finer differences would compare one way
+            // here and another in PostgreSQL, which keeps microseconds.
+            return Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1_000).rounded(.down) / 1_000)
         }
         let opens = date("opens_at")
         let closes = date("closes_at")
@@ -254,5 +257,81 @@ enum CallInput {
             }
             return TextRules.check(text, field: "answers[\(index)]", maxLength: 20_000, allowEmpty: true, issues: reader.issues) ?? ""
         }
+    }
+}
+
+/// Reviewing and allocating a call, for its government body (reviewers score through the pages:
+/// they are people, and API tokens belong to organizations).
+struct CallReviewController {
+    let calls: CallService
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/v1/calls/:id/reviewers", use: reviewers)
+        router.post("/v1/calls/:id/reviewers", use: addReviewer)
+        router.get("/v1/calls/:id/assignments", use: assignments)
+        router.post("/v1/calls/:id/assignments", use: assign)
+        router.post("/v1/calls/:id/assignments/automatic", use: assignAutomatically)
+        router.get("/v1/calls/:id/scores", use: scores)
+        router.get("/v1/calls/:id/allocation", use: allocation)
+        router.post("/v1/calls/:id/allocation", use: allocate)
+    }
+
+    @Sendable func reviewers(_ request: Request, context: AppRequestContext) async throws -> Reply<ListResource<ReviewerResource>> {
+        Reply(ListResource(items: try await calls.reviewers(of: try context.resourceID("call"), by: context.caller).map(ReviewerResource.init)))
+    }
+
+    @Sendable func addReviewer(_ request: Request, context: AppRequestContext) async throws -> Reply<ListResource<ReviewerResource>> {
+        let call = try context.resourceID("call")
+        let issues = IssueCollector()
+        let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
+        reader.rejectUnknownKeys(["email"])
+        reader.requirePresent("email")
+        let email = reader.string("email", maxLength: 254)
+        try issues.throwIfAny()
+        guard let email else { throw Problem.validation(issues.issues) }
+        return Reply(ListResource(items: try await calls.addReviewer(to: call, email: email, by: context.caller).map(ReviewerResource.init)))
+    }
+
+    @Sendable func assignments(_ request: Request, context: AppRequestContext) async throws -> Reply<ListResource<AssignmentResource>> {
+        Reply(ListResource(items: try await calls.assignments(of: try context.resourceID("call"), by: context.caller).map(AssignmentResource.init)))
+    }
+
+    @Sendable func assign(_ request: Request, context: AppRequestContext) async throws -> Reply<AssignmentResource> {
+        let call = try context.resourceID("call")
+        let issues = IssueCollector()
+        let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
+        reader.rejectUnknownKeys(["application_id", "person_id"])
+        reader.requirePresent("application_id", "person_id")
+        let application = reader.uuid("application_id")
+        let person = reader.uuid("person_id")
+        try issues.throwIfAny()
+        guard let application, let person else { throw Problem.validation(issues.issues) }
+        let made = try await calls.assign(application, to: person, inCall: call, by: context.caller)
+        return Reply(AssignmentResource(made), status: .created)
+    }
+
+    @Sendable func assignAutomatically(_ request: Request, context: AppRequestContext) async throws -> Reply<AutomaticAssignmentResource> {
+        let (added, short) = try await calls.assignAutomatically(try context.resourceID("call"), by: context.caller)
+        return Reply(AutomaticAssignmentResource(added: added.map(AssignmentResource.init), short: short.map(\.lowercasedString)))
+    }
+
+    @Sendable func scores(_ request: Request, context: AppRequestContext) async throws -> Reply<ListResource<ScoreResource>> {
+        let call = try await calls.find(try context.resourceID("call"), by: context.caller)
+        let scores = try await calls.scores(of: call.id, by: context.caller)
+        let items = scores.sorted { $0.key.uuidString < $1.key.uuidString }.map { id, score in
+            ScoreResource(id: id, score: score, terms: call.terms)
+        }
+        return Reply(ListResource(items: items))
+    }
+
+    @Sendable func allocation(_ request: Request, context: AppRequestContext) async throws -> Reply<AllocationResource> {
+        guard let outcome = try await calls.allocation(of: try context.resourceID("call"), by: context.caller) else {
+            throw Problem.notFound("allocation")
+        }
+        return Reply(AllocationResource(outcome))
+    }
+
+    @Sendable func allocate(_ request: Request, context: AppRequestContext) async throws -> Reply<AllocationResource> {
+        Reply(AllocationResource(try await calls.allocate(try context.resourceID("call"), by: context.caller)))
     }
 }

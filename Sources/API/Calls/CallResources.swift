@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Storage
 
 struct CallResource: Encodable {
     struct Eligibility: Encodable {
@@ -143,5 +144,111 @@ struct ApplicationResource: Encodable {
         createdAt = application.createdAt
         updatedAt = application.updatedAt
         submittedAt = application.submittedAt
+    }
+}
+
+struct ReviewerResource: Encodable {
+    let personId: String
+    let name: String
+    let email: String
+    /// Applications of the call assigned to them.
+    let load: Int
+
+    init(_ reviewer: CallReviewer) {
+        personId = reviewer.personID.lowercasedString
+        name = reviewer.name
+        email = reviewer.email
+        load = reviewer.load
+    }
+}
+
+struct AssignmentResource: Encodable {
+    let applicationId: String
+    let personId: String
+    let automatic: Bool
+    let assignedAt: Date
+
+    init(_ assignment: CallAssignment) {
+        applicationId = assignment.applicationID.lowercasedString
+        personId = assignment.personID.lowercasedString
+        automatic = assignment.automatic
+        assignedAt = assignment.assignedAt
+    }
+}
+
+struct AutomaticAssignmentResource: Encodable {
+    let added: [AssignmentResource]
+    /// Applications left with fewer reviewers than the call asks for: too few are free of conflicts.
+    let short: [String]
+}
+
+/// An application's score as its call's government body reads it: totals only once every
+/// assigned reviewer has scored it.
+struct ScoreResource: Encodable {
+    let applicationId: String
+    let reviews: Int
+    let assigned: Int
+    let complete: Bool
+    let totals: [Double]
+    let mean: Double?
+    let moderated: Double?
+    let awaitsModeration: Bool
+    let final: Double?
+
+    init(id: UUID, score: ApplicationScore, terms: CallTerms) {
+        applicationId = id.lowercasedString
+        reviews = score.totals.count
+        assigned = score.expected
+        complete = score.isComplete
+        totals = score.totals
+        mean = score.mean
+        moderated = score.moderated
+        awaitsModeration = score.awaitsModeration(limit: terms.moderationSpread)
+        final = score.final(limit: terms.moderationSpread)
+    }
+}
+
+struct AllocationResource: Encodable {
+    struct Grant: Encodable {
+        let applicationId: String
+        let pledgeId: String?
+        let funderId: String
+        let amountKzt: Int64
+        let score: Double
+    }
+
+    struct Unfunded: Encodable {
+        let applicationId: String
+        let reason: String
+        let score: Double?
+        let detail: String
+    }
+
+    let callId: String
+    let computedAt: Date
+    let objective: Double
+    let upperBound: Double
+    let splitBound: Double
+    let exact: Bool
+    let optimalityGap: Double
+    let cutOff: Double?
+    let grants: [Grant]
+    let unfunded: [Unfunded]
+
+    init(_ outcome: CallAllocationOutcome) {
+        callId = outcome.callID.lowercasedString
+        computedAt = outcome.computedAt
+        objective = outcome.objective
+        upperBound = outcome.upperBound
+        splitBound = outcome.splitBound
+        exact = outcome.isExact
+        optimalityGap = outcome.gap
+        cutOff = outcome.cutOff
+        grants = outcome.grants.map {
+            Grant(applicationId: $0.applicationID.lowercasedString, pledgeId: $0.pledgeID?.lowercasedString, funderId: $0.funderID.lowercasedString, amountKzt: $0.amountKZT, score: $0.score)
+        }
+        unfunded = outcome.unfunded.map {
+            Unfunded(applicationId: $0.applicationID.lowercasedString, reason: $0.reason.rawValue, score: $0.score, detail: $0.detail)
+        }
     }
 }

@@ -100,17 +100,69 @@ extension CallRepository {
     }
 
     /// Every (application, reviewer) pair of the call's submitted applications and its pool that
-    /// has a conflict: what automatic assignment must avoid.
+    /// has a conflict: what automatic assignment must avoid. The same rules as `conflicts(of:with:)`,
+    /// read in a few statements for the whole call rather than per pair.
     public func conflictedPairs(of call: UUID) async throws -> [UUID: Set<UUID>] {
         try await pool.withConnection { connection in
             let found = try Self.find(call, on: connection)
-            let reviewers = try connection.query("SELECT person_id FROM call_reviewers WHERE call_id = $1", [call]).rows.map { try $0.decode(UUID.self, at: 0) }
+            let reviewers = try connection.query(
+                """
+                SELECT cr.person_id, coalesce(array_agg(m.organization_id) FILTER (WHERE m.organization_id IS NOT NULL), '{}')
+                FROM call_reviewers cr LEFT JOIN memberships m ON m.person_id = cr.person_id
+                WHERE cr.call_id = $1 GROUP BY cr.person_id
+                """,
+                [call]
+            ).rows.map { (person: try $0.decode(UUID.self, at: 0), organizations: Set(try $0.decode([UUID].self, at: 1))) }
+            var declared: Set<String> = []
+            for row in try connection.query(
+                """
+                SELECT d.application_id, d.person_id FROM call_declared_conflicts d
+                JOIN call_applications a ON a.id = d.application_id WHERE a.call_id = $1
+                """,
+                [call]
+            ).rows {
+                declared.insert("\(try row.decode(UUID.self, at: 0))|\(try row.decode(UUID.self, at: 1))")
+            }
+            let applications = try connection.query(
+                """
+                SELECT a.id, a.ngo_id, p.focus_areas, p.regions FROM call_applications a JOIN projects p ON p.id = a.project_id
+                WHERE a.call_id = $1 AND a.state = 'submitted'
+                """,
+                [call]
+            ).rows.map { row in
+                (id: try row.decode(UUID.self, at: 0), ngo: try row.decode(UUID.self, at: 1),
+                 focusAreas: try row.decode([String].self, at: 2), regions: try row.decode([String].self, at: 3))
+            }
+            let earmarked = try connection.query(
+                """
+                \(Self.pledgeColumns)
+                WHERE call_id = $1 AND withdrawn_at IS NULL AND (cardinality(earmark_focus_areas) > 0 OR cardinality(earmark_places) > 0)
+                """,
+                [call]
+            ).rows.map(Self.decodePledge)
+            var partners: [UUID: Set<UUID>] = [:]
+            for row in try connection.query(
+                """
+                SELECT x.ngo_id, array_agg(DISTINCT party) FROM partnerships x
+                CROSS JOIN LATERAL unnest(ARRAY[x.business_id, x.government_body_id]) AS party
+                WHERE x.ngo_id = ANY ($1::uuid[]) AND x.state IN ('approved', 'active', 'completed') AND party IS DISTINCT FROM $2
+                GROUP BY x.ngo_id
+                """,
+                [Array(Set(applications.map(\.ngo))), found.governmentBodyID]
+            ).rows {
+                partners[try row.decode(UUID.self, at: 0)] = Set(try row.decode([UUID].self, at: 1))
+            }
             var conflicted: [UUID: Set<UUID>] = [:]
-            let applications = try connection.query("\(Self.applicationColumns) WHERE a.call_id = $1 AND a.state = 'submitted'", [call])
-                .rows.map { try Self.decodeApplication($0, on: connection) }
             for application in applications {
-                for person in reviewers where !(try Self.conflicts(of: person, with: application, call: found, on: connection)).isEmpty {
-                    conflicted[application.id, default: []].insert(person)
+                let parties = ReviewConflict.Parties(
+                    applicant: application.ngo,
+                    earmarkedCoFunders: Set(earmarked.filter { $0.admits(focusAreas: application.focusAreas, regions: application.regions) }.map(\.businessID)),
+                    pastPartners: partners[application.ngo] ?? []
+                )
+                for reviewer in reviewers where !ReviewConflict.between(
+                    reviewerOrganizations: reviewer.organizations, declared: declared.contains("\(application.id)|\(reviewer.person)"), and: parties
+                ).isEmpty {
+                    conflicted[application.id, default: []].insert(reviewer.person)
                 }
             }
             return conflicted
@@ -118,21 +170,24 @@ extension CallRepository {
     }
 
     /// Assigns each (application, person) pair once `check` accepts it, given the call, the
-    /// application, whether the person is in the call's pool and the conflicts found, all read in
-    /// the same transaction, the applications locked against a concurrent change of state.
+    /// application, whether the person is in the call's pool, whether every reviewer assigned so
+    /// far has scored it, and the conflicts found, all read in the same transaction, the
+    /// applications locked against a concurrent change.
     public func assign(
         _ pairs: [(application: UUID, person: UUID)], automatic: Bool,
-        check: @escaping @Sendable (Call, CallApplication, _ inPool: Bool, [ReviewConflict]) throws -> Void
+        check: @escaping @Sendable (Call, CallApplication, _ inPool: Bool, _ reviewsComplete: Bool, [ReviewConflict]) throws -> Void
     ) async throws -> [CallAssignment] {
         try await pool.withTransaction { connection in
             var made: [CallAssignment] = []
             for pair in pairs {
-                let application = try Self.application(pair.application, on: connection, lock: true)
-                let call = try Self.find(application.callID, on: connection, share: true)
+                let (call, application) = try Self.lockCallAndApplication(pair.application, on: connection)
                 let inPool = try connection.query(
                     "SELECT 1 FROM call_reviewers WHERE call_id = $1 AND person_id = $2", [call.id, pair.person]
                 ).first != nil
-                try check(call, application, inPool, try Self.conflicts(of: pair.person, with: application, call: call, on: connection))
+                try check(
+                    call, application, inPool, try Self.reviewsComplete(application.id, on: connection),
+                    try Self.conflicts(of: pair.person, with: application, call: call, on: connection)
+                )
                 if let row = try connection.query(
                     """
                     INSERT INTO call_assignments (application_id, person_id, automatic) VALUES ($1, $2, $3)
@@ -167,6 +222,8 @@ extension CallRepository {
     /// The reviewer declares a conflict with an application: recorded, and any assignment of theirs to it is undone.
     public func declareConflict(on application: UUID, by person: UUID, reason: String) async throws {
         try await pool.withTransaction { connection in
+            // Under the application's lock, so an assignment or a review of it made meanwhile is seen.
+            _ = try Self.lockCallAndApplication(application, on: connection)
             if try connection.query("SELECT 1 FROM call_reviews WHERE application_id = $1 AND person_id = $2", [application, person]).first != nil {
                 throw DomainError.conflict(code: "already_reviewed", message: "You have scored this application; ask the call's government body to set your review aside.")
             }
@@ -229,8 +286,7 @@ extension CallRepository {
         check: @escaping @Sendable (Call, CallApplication, _ assigned: Bool, _ complete: Bool) throws -> Void
     ) async throws -> CallReview {
         try await pool.withTransaction { connection in
-            let found = try Self.application(application, on: connection, lock: true)
-            let call = try Self.find(found.callID, on: connection, share: true)
+            let (call, found) = try Self.lockCallAndApplication(application, on: connection)
             let assigned = try connection.query(
                 "SELECT 1 FROM call_assignments WHERE application_id = $1 AND person_id = $2", [application, person]
             ).first != nil
@@ -307,8 +363,7 @@ extension CallRepository {
         check: @escaping @Sendable (Call, ApplicationScore) throws -> Void
     ) async throws -> CallModeration {
         try await pool.withTransaction { connection in
-            let found = try Self.application(application, on: connection, lock: true)
-            let call = try Self.find(found.callID, on: connection, share: true)
+            let (call, found) = try Self.lockCallAndApplication(application, on: connection)
             let row = try connection.query(
                 """
                 SELECT coalesce((SELECT array_agg(total) FROM call_reviews WHERE application_id = $1), '{}'),

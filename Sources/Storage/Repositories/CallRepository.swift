@@ -119,8 +119,8 @@ public struct CallRepository: Sendable {
     /// Withdraws a live pledge while `check` (given the call) allows it.
     public func withdrawPledge(_ id: UUID, check: @escaping @Sendable (Call, CallPledge) throws -> Void) async throws -> CallPledge {
         try await pool.withTransaction { connection in
-            let pledge = try Self.pledge(id, on: connection, lock: true)
-            try check(try Self.find(pledge.callID, on: connection, share: true), pledge)
+            let (call, pledge) = try Self.lockCallAndPledge(id, on: connection)
+            try check(call, pledge)
             try connection.query("UPDATE call_pledges SET withdrawn_at = clock_timestamp() WHERE id = $1 AND withdrawn_at IS NULL", [id])
             return try Self.pledge(id, on: connection)
         }
@@ -154,8 +154,8 @@ public struct CallRepository: Sendable {
         _ id: UUID, to draft: CallApplicationDraft, ifMatch: Set<Int>?, check: @escaping @Sendable (Call, CallApplication) throws -> Void
     ) async throws -> CallApplication {
         try await pool.withTransaction { connection in
-            let current = try Self.application(id, on: connection, lock: true)
-            try check(try Self.find(current.callID, on: connection, share: true), current)
+            let (call, current) = try Self.lockCallAndApplication(id, on: connection)
+            try check(call, current)
             if let ifMatch, !ifMatch.contains(current.version) { throw DomainError.preconditionFailed(currentVersion: current.version) }
             try connection.query(
                 """
@@ -177,8 +177,7 @@ public struct CallRepository: Sendable {
         check: @escaping @Sendable (Call, CallApplication, CallEligibility.Applicant) throws -> Void
     ) async throws -> CallApplication {
         try await pool.withTransaction { connection in
-            let current = try Self.application(id, on: connection, lock: true)
-            let call = try Self.find(current.callID, on: connection, share: true)
+            let (call, current) = try Self.lockCallAndApplication(id, on: connection)
             try check(call, current, try Self.applicant(current.ngoID, project: current.draft.projectID, now: now, graceDays: graceDays, on: connection))
             if let ifMatch, !ifMatch.contains(current.version) { throw DomainError.preconditionFailed(currentVersion: current.version) }
             try connection.query(
@@ -197,11 +196,11 @@ public struct CallRepository: Sendable {
         try await pool.withConnection { try Self.application(id, on: $0) }
     }
 
-    /// A call's applications (drafts only when `includingDrafts`), oldest first.
+    /// A call's applications (those never submitted only when `includingDrafts`), oldest first.
     public func applications(of call: UUID, includingDrafts: Bool) async throws -> [CallApplication] {
         try await pool.withConnection { connection in
             try connection.query(
-                "\(Self.applicationColumns) WHERE a.call_id = $1 AND (a.state <> 'draft' OR $2) ORDER BY a.created_at, a.id", [call, includingDrafts]
+                "\(Self.applicationColumns) WHERE a.call_id = $1 AND (a.submitted_at IS NOT NULL OR $2) ORDER BY a.created_at, a.id", [call, includingDrafts]
             ).rows.map { try Self.decodeApplication($0, on: connection) }
         }
     }
@@ -295,6 +294,26 @@ public struct CallRepository: Sendable {
                  terms.criteria.map(\.weight), terms.criteria.map(\.scaleMax)]
             )
         }
+    }
+
+    /// The call (held FOR SHARE) and then the application (FOR UPDATE): every writer takes a
+    /// call's rows in this order, the call first, so none waits in a circle with another (an
+    /// allocation locks the call and then, through its foreign keys, the applications).
+    static func lockCallAndApplication(_ id: UUID, on connection: Connection) throws -> (call: Call, application: CallApplication) {
+        guard let callID = try connection.query("SELECT call_id FROM call_applications WHERE id = $1", [id]).first?.decode(UUID.self, at: 0) else {
+            throw DomainError.notFound(resource: "application")
+        }
+        let call = try find(callID, on: connection, share: true)
+        return (call, try application(id, on: connection, lock: true))
+    }
+
+    /// The call (FOR SHARE) and then the pledge (FOR UPDATE), in the order `lockCallAndApplication` explains.
+    static func lockCallAndPledge(_ id: UUID, on connection: Connection) throws -> (call: Call, pledge: CallPledge) {
+        guard let callID = try connection.query("SELECT call_id FROM call_pledges WHERE id = $1", [id]).first?.decode(UUID.self, at: 0) else {
+            throw DomainError.notFound(resource: "pledge")
+        }
+        let call = try find(callID, on: connection, share: true)
+        return (call, try pledge(id, on: connection, lock: true))
     }
 
     /// `share`: holds the call's row against a concurrent change of its state (publishing, award)

@@ -44,6 +44,9 @@ import UseCases
 
                 // Projects and partnerships by stage: the total row against SQL.
                 #expect(html.contains("Projects and partnerships by stage"))
+                // Charted too: one bar per row, the longest need or placement at full length.
+                let lengths = html.matches(of: /<rect class="bar-(need|placed)" width="([0-9.]+)"/).compactMap { Double($0.output.2) }
+                #expect(!lengths.isEmpty && lengths.allSatisfy { (0...100).contains($0) } && lengths.contains(100))
                 let stages = String(buffer: try await visitor.get("/dashboard.csv?table=stages-focus").body).split(separator: "\r\n").map(String.init)
                 #expect(stages.first?.hasPrefix("focus_area,name,open_projects,funded_projects,closed_projects,open_need_kzt,placed_kzt") == true)
                 let all = try #require(stages.last?.split(separator: ",", omittingEmptySubsequences: false).map(String.init))

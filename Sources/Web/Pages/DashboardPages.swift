@@ -69,9 +69,9 @@ struct DashboardPages<Context: WebRequestContext>: Sendable {
             "placesCSV": "/dashboard.csv" + SearchFilters.query(chosen.query + [("table", "places")]),
             "focusCSV": "/dashboard.csv" + SearchFilters.query(chosen.query + [("table", "focus")]),
             "pipelineFigures": pipelineHeadline(found.pipeline, words: words),
-            "pipelinePlaces": found.pipelineByPlace.map { pipelineRow($0, name: words.placeName($0.key)) },
+            "pipelinePlaces": pipelineRows(found.pipelineByPlace, name: words.placeName),
             "hasPipelinePlaces": !found.pipelineByPlace.isEmpty,
-            "pipelineFocus": found.pipelineByFocusArea.map { pipelineRow($0, name: words.focusName($0.key)) },
+            "pipelineFocus": pipelineRows(found.pipelineByFocusArea, name: words.focusName),
             "hasPipelineFocus": !found.pipelineByFocusArea.isEmpty,
             "pipelinePlacesCSV": "/dashboard.csv" + SearchFilters.query(chosen.query + [("table", "stages-places")]),
             "pipelineFocusCSV": "/dashboard.csv" + SearchFilters.query(chosen.query + [("table", "stages-focus")]),
@@ -159,6 +159,19 @@ struct DashboardPages<Context: WebRequestContext>: Sendable {
             ["label": words.t("dashboard_in_progress"), "value": Format.integer(total.proposed + total.underReview),
              "note": words.t("dashboard_in_progress_note", Format.integer(total.proposed), Format.integer(total.underReview))],
         ]
+    }
+
+    /// The rows with, for their chart, the need and the money placed as lengths out of 100, the
+    /// largest figure among the rows being 100.
+    func pipelineRows(_ rows: [ProjectPipeline], name: (String) -> String) -> [[String: Any]] {
+        let scale = Double(max(1, rows.map { max($0.openNeedKZT, $0.placedKZT) }.max() ?? 1))
+        let length = { (amount: Int64) in String(format: "%.2f", Double(amount) / scale * 100) }
+        return rows.map { row in
+            var entry = pipelineRow(row, name: name(row.key))
+            entry["needLength"] = length(row.openNeedKZT)
+            entry["placedLength"] = length(row.placedKZT)
+            return entry
+        }
     }
 
     func pipelineRow(_ row: ProjectPipeline, name: String) -> [String: Any] {

@@ -180,9 +180,7 @@ extension CallService {
     /// are in. For the call's government body and admins (`personID` nil), all once all are in.
     public func reviews(of applicationID: UUID, reader personID: UUID?, by caller: Caller) async throws -> (reviews: [CallReview], complete: Bool) {
         let application = try await calls.findApplication(applicationID)
-        let all = try await calls.reviews(of: applicationID)
-        let score = try await calls.scores(of: application.callID)[applicationID]
-        let complete = score?.isComplete ?? false
+        let (all, complete) = try await calls.reviews(of: applicationID)
         if let personID {
             let assigned = try await calls.assignments(ofPerson: personID).contains { $0.assignment.applicationID == applicationID }
             guard assigned || all.contains(where: { $0.personID == personID }) else { throw DomainError.notFound(resource: "application") }

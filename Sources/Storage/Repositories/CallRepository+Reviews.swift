@@ -303,8 +303,11 @@ extension CallRepository {
         }
     }
 
-    public func reviews(of application: UUID) async throws -> [CallReview] {
-        try await pool.withConnection { try Self.reviews(of: application, on: $0) }
+    /// An application's reviews, and whether every reviewer assigned to it has scored it.
+    public func reviews(of application: UUID) async throws -> (reviews: [CallReview], complete: Bool) {
+        try await pool.withConnection { connection in
+            (try Self.reviews(of: application, on: connection), try Self.reviewsComplete(application, on: connection))
+        }
     }
 
     static func reviews(of application: UUID, on connection: Connection) throws -> [CallReview] {

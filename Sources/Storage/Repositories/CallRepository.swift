@@ -201,7 +201,7 @@ public struct CallRepository: Sendable {
         try await pool.withConnection { connection in
             try connection.query(
                 "\(Self.applicationColumns) WHERE a.call_id = $1 AND (a.submitted_at IS NOT NULL OR $2) ORDER BY a.created_at, a.id", [call, includingDrafts]
-            ).rows.map { try Self.decodeApplication($0, on: connection) }
+            ).rows.map { try Self.decodeApplication($0) }
         }
     }
 
@@ -209,7 +209,7 @@ public struct CallRepository: Sendable {
     public func applications(ofNGO ngo: UUID) async throws -> [CallApplication] {
         try await pool.withConnection { connection in
             try connection.query("\(Self.applicationColumns) WHERE a.ngo_id = $1 ORDER BY a.created_at DESC, a.id", [ngo])
-                .rows.map { try Self.decodeApplication($0, on: connection) }
+                .rows.map { try Self.decodeApplication($0) }
         }
     }
 
@@ -421,7 +421,8 @@ public struct CallRepository: Sendable {
             coalesce((SELECT array_agg(x->>'name' ORDER BY o) FROM jsonb_array_elements(a.indicators) WITH ORDINALITY AS e(x, o)), '{}'),
             coalesce((SELECT array_agg(x->>'unit' ORDER BY o) FROM jsonb_array_elements(a.indicators) WITH ORDINALITY AS e(x, o)), '{}'),
             coalesce((SELECT array_agg((x->>'baseline')::float8 ORDER BY o) FROM jsonb_array_elements(a.indicators) WITH ORDINALITY AS e(x, o)), '{}'),
-            coalesce((SELECT array_agg((x->>'target')::float8 ORDER BY o) FROM jsonb_array_elements(a.indicators) WITH ORDINALITY AS e(x, o)), '{}')
+            coalesce((SELECT array_agg((x->>'target')::float8 ORDER BY o) FROM jsonb_array_elements(a.indicators) WITH ORDINALITY AS e(x, o)), '{}'),
+            coalesce((SELECT array_agg(answer ORDER BY position) FROM call_answers WHERE application_id = a.id), '{}')
         FROM call_applications a
         """
 
@@ -429,18 +430,17 @@ public struct CallRepository: Sendable {
         guard let row = try connection.query("\(applicationColumns) WHERE a.id = $1\(lock ? " FOR UPDATE OF a" : "")", [id]).first else {
             throw DomainError.notFound(resource: "application")
         }
-        return try decodeApplication(row, on: connection)
+        return try decodeApplication(row)
     }
 
-    static func decodeApplication(_ row: Row, on connection: Connection) throws -> CallApplication {
+    static func decodeApplication(_ row: Row) throws -> CallApplication {
         let id = try row.decode(UUID.self, at: 0)
         let names = try row.decode([String].self, at: 11)
         let units = try row.decode([String].self, at: 12)
         let baselines = try row.decode([Double].self, at: 13)
         let targets = try row.decode([Double].self, at: 14)
         let indicators = names.indices.map { Indicator(name: names[$0], unit: units[$0], baseline: baselines[$0], target: targets[$0]) }
-        let answers = try connection.query("SELECT answer FROM call_answers WHERE application_id = $1 ORDER BY position", [id])
-            .rows.map { try $0.decode(String.self, at: 0) }
+        let answers = try row.decode([String].self, at: 15)
         return CallApplication(
             id: id, callID: try row.decode(UUID.self, at: 1), ngoID: try row.decode(UUID.self, at: 2),
             draft: CallApplicationDraft(

@@ -443,3 +443,15 @@ public struct CallAllocationOutcome: Sendable, Equatable {
     /// The share of the upper bound the objective falls short by.
     public var gap: Double { upperBound <= 0 ? 0 : max(0, upperBound - objective) / upperBound }
 }
+
+/// A call's published results: each funded application's partnership.
+public struct CallAward: Sendable, Equatable {
+    public let callID: UUID
+    /// Application → the partnership it became.
+    public let partnerships: [UUID: UUID]
+
+    public init(callID: UUID, partnerships: [UUID: UUID]) {
+        self.callID = callID
+        self.partnerships = partnerships
+    }
+}

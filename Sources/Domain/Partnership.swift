@@ -25,8 +25,12 @@ public struct Partnership: Sendable, Equatable {
     public let projectID: UUID
     public let projectRegions: [String]
     public let ngoID: UUID
-    public let businessID: UUID
+    /// The business sponsor; nil for a call's award, whose money comes from `funders`.
+    public let businessID: UUID?
     public let governmentBodyID: UUID
+    /// For a call's award: the call, and who pays how much (the state and the co-funders).
+    public var callID: UUID?
+    public var funders: [PartnershipFunder] = []
     public var pledgeKZT: Int64
     public var inKind: [String]
     public var state: PartnershipState
@@ -58,12 +62,14 @@ public struct Partnership: Sendable, Equatable {
     public func roles(of organizationID: UUID) -> Set<PartyRole> {
         var roles: Set<PartyRole> = []
         if ngoID == organizationID { roles.insert(.ngo) }
-        if businessID == organizationID { roles.insert(.business) }
+        if businessID == organizationID || funders.contains(where: { $0.role == .business && $0.organizationID == organizationID }) {
+            roles.insert(.business)
+        }
         if governmentBodyID == organizationID { roles.insert(.governmentBody) }
         return roles
     }
 
-    public init(id: UUID, projectID: UUID, projectRegions: [String], ngoID: UUID, businessID: UUID, governmentBodyID: UUID, pledgeKZT: Int64, inKind: [String], state: PartnershipState, consents: Set<PartyRole>, proposedBy: UUID?, consentDeadline: Date?, version: Int, submittedAt: Date?, decidedAt: Date?, createdAt: Date, updatedAt: Date, totals: ReportTotals,
+    public init(id: UUID, projectID: UUID, projectRegions: [String], ngoID: UUID, businessID: UUID?, governmentBodyID: UUID, pledgeKZT: Int64, inKind: [String], state: PartnershipState, consents: Set<PartyRole>, proposedBy: UUID?, consentDeadline: Date?, version: Int, submittedAt: Date?, decidedAt: Date?, createdAt: Date, updatedAt: Date, totals: ReportTotals,
         reportingPeriodDays: Int = ResultsFramework.defaultPeriodDays, activatedAt: Date? = nil, lastReportAt: Date? = nil
     ) {
         self.id = id
@@ -87,6 +93,22 @@ public struct Partnership: Sendable, Equatable {
         self.reportingPeriodDays = reportingPeriodDays
         self.activatedAt = activatedAt
         self.lastReportAt = lastReportAt
+    }
+}
+
+/// Who pays part of a call's award: the state, from the call's budget, or a business, from its
+/// pledges to the call.
+public struct PartnershipFunder: Sendable, Equatable {
+    public enum Role: String, Sendable { case state, business }
+
+    public let organizationID: UUID
+    public let role: Role
+    public let amountKZT: Int64
+
+    public init(organizationID: UUID, role: Role, amountKZT: Int64) {
+        self.organizationID = organizationID
+        self.role = role
+        self.amountKZT = amountKZT
     }
 }
 

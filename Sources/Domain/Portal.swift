@@ -98,8 +98,13 @@ public struct PortalPartnership: Sendable, Equatable {
     public let projectRegions: [String]
     public let state: PartnershipState
     public let ngo: PortalParty
-    public let business: PortalParty
+    /// The business sponsor; nil for a call's award, whose money comes from `funders`.
+    public let business: PortalParty?
     public let governmentBody: PortalParty
+    /// For a call's award: the call, and the state and co-funders with what each pays.
+    public var callID: UUID?
+    public var callTitle: LocalizedText?
+    public var funders: [PortalFunder] = []
     public let pledgeKZT: Int64
     public let disbursedKZT: Int64
     /// When the government body approved it.
@@ -110,7 +115,7 @@ public struct PortalPartnership: Sendable, Equatable {
     /// A report is missing past its grace period (set by the service from its clock).
     public var isOverdue = false
 
-    public init(id: UUID, projectID: UUID, projectTitle: LocalizedText, projectRegions: [String], state: PartnershipState, ngo: PortalParty, business: PortalParty, governmentBody: PortalParty, pledgeKZT: Int64, disbursedKZT: Int64, decidedAt: Date?, updatedAt: Date, reportDueAt: Date? = nil) {
+    public init(id: UUID, projectID: UUID, projectTitle: LocalizedText, projectRegions: [String], state: PartnershipState, ngo: PortalParty, business: PortalParty?, governmentBody: PortalParty, pledgeKZT: Int64, disbursedKZT: Int64, decidedAt: Date?, updatedAt: Date, reportDueAt: Date? = nil) {
         self.reportDueAt = reportDueAt
         self.id = id
         self.projectID = projectID
@@ -124,6 +129,19 @@ public struct PortalPartnership: Sendable, Equatable {
         self.disbursedKZT = disbursedKZT
         self.decidedAt = decidedAt
         self.updatedAt = updatedAt
+    }
+}
+
+/// One funder of a call's award and its share.
+public struct PortalFunder: Sendable, Equatable {
+    public let party: PortalParty
+    public let role: PartnershipFunder.Role
+    public let amountKZT: Int64
+
+    public init(party: PortalParty, role: PartnershipFunder.Role, amountKZT: Int64) {
+        self.party = party
+        self.role = role
+        self.amountKZT = amountKZT
     }
 }
 

@@ -15,6 +15,13 @@ extension CallService {
         let call = try await ownCall(callID, by: caller, to: "allocate its money")
         let now = clock.now()
         try Self.requireAllocatable(call, at: now)
+        let outcome = try await computeAllocation(of: call, at: now)
+        return try await calls.saveAllocation(outcome) { call in try Self.requireAllocatable(call, at: now) }
+    }
+
+    /// The allocation as the call's applications, scores and pledges stand now.
+    func computeAllocation(of call: Call, at now: Date) async throws -> CallAllocationOutcome {
+        let callID = call.id
         let applications = try await calls.applications(of: callID, includingDrafts: false)
             .filter { $0.state == .submitted }
             .sorted { ($0.submittedAt ?? $0.createdAt, $0.id.uuidString) < ($1.submittedAt ?? $1.createdAt, $1.id.uuidString) }
@@ -92,11 +99,10 @@ extension CallService {
             ))
         }
         let funded = passing.indices.filter { amounts[$0] > 0 }.map { passing[$0].score }
-        let outcome = CallAllocationOutcome(
+        return CallAllocationOutcome(
             callID: callID, computedAt: now, objective: result.objective / 100, upperBound: result.upperBound / 100,
             splitBound: result.splitBound / 100, isExact: result.isExact, cutOff: funded.min(), grants: grants, unfunded: unfunded
         )
-        return try await calls.saveAllocation(outcome) { call in try Self.requireAllocatable(call, at: now) }
     }
 
     /// The call's last allocation, for its government body and admins.

@@ -80,7 +80,8 @@ public struct OpenDataService: Sendable {
             "awardDate": day(partnership.decidedAt ?? partnership.updatedAt),
             "dateModified": timestamp(partnership.updatedAt),
             "recipientOrganization": [organization(partnership.ngo)],
-            "fundingOrganization": [organization(partnership.business)],
+            "fundingOrganization": Self.funders(of: partnership).map(organization),
+            "fromOpenCall": partnership.callID == nil ? "No" : "Yes",
             "beneficiaryLocation": partnership.projectRegions.map { code -> [String: Any] in
                 var location: [String: Any] = ["geoCode": code, "geoCodeType": "KATO", "countryCode": "KZ"]
                 if let unit = snapshot.unit(code) { location["name"] = unit.name.preferred(language) }
@@ -90,6 +91,12 @@ public struct OpenDataService: Sendable {
             "asarState": partnership.state.rawValue,
             "asarPartnershipId": partnership.id.lowercasedString,
         ]
+        if let callID = partnership.callID {
+            fields["grantProgramme"] = [["code": "ASAR-CALL-\(callID.lowercasedString)", "title": partnership.callTitle?.preferred(language) ?? ""]]
+            fields["asarFunderShares"] = partnership.funders.map { funder -> [String: Any] in
+                ["organization": organization(funder.party), "role": funder.role.rawValue, "amount": funder.amountKZT]
+            }
+        }
         if partnership.disbursedKZT > 0 { fields["amountDisbursed"] = partnership.disbursedKZT }
         if !grant.focusAreas.isEmpty {
             fields["classifications"] = grant.focusAreas.map { code -> [String: Any] in
@@ -103,6 +110,11 @@ public struct OpenDataService: Sendable {
 
     static func orgID(_ party: PortalParty) -> String { "KZ-BIN-\(party.bin)" }
 
+    /// Who funds a grant: the business sponsor, or for a call's award the state and every co-funder.
+    static func funders(of partnership: PortalPartnership) -> [PortalParty] {
+        partnership.business.map { [$0] } ?? partnership.funders.map(\.party)
+    }
+
     // MARK: - CSV
 
     /// Funded partnerships as CSV, one row per partnership, the same fields as the 360Giving package.
@@ -113,7 +125,7 @@ public struct OpenDataService: Sendable {
             "id", "title", "description", "currency", "amount_awarded", "amount_disbursed", "award_date", "state",
             "recipient_org_id", "recipient_org_name", "funding_org_id", "funding_org_name",
             "government_partner_id", "government_partner_name", "beneficiary_location_kato", "beneficiary_location_name",
-            "focus_areas", "date_modified",
+            "focus_areas", "date_modified", "grant_programme", "from_open_call",
         ])
         for grant in grants {
             let p = grant.partnership
@@ -122,11 +134,13 @@ public struct OpenDataService: Sendable {
             csv.append([
                 "360G-ASAR-\(p.id.lowercasedString)", title, summary.isEmpty ? title : summary, "KZT",
                 String(p.pledgeKZT), String(p.disbursedKZT), Self.day(p.decidedAt ?? p.updatedAt), p.state.rawValue,
-                Self.orgID(p.ngo), p.ngo.name.preferred(language), Self.orgID(p.business), p.business.name.preferred(language),
+                Self.orgID(p.ngo), p.ngo.name.preferred(language),
+                Self.funders(of: p).map(Self.orgID).joined(separator: ";"), Self.funders(of: p).map { $0.name.preferred(language) }.joined(separator: ";"),
                 Self.orgID(p.governmentBody), p.governmentBody.name.preferred(language),
                 p.projectRegions.joined(separator: ";"),
                 p.projectRegions.map { snapshot.unit($0)?.name.preferred(language) ?? $0 }.joined(separator: ";"),
                 grant.focusAreas.joined(separator: ";"), Self.timestamp(p.updatedAt),
+                p.callTitle?.preferred(language) ?? "", p.callID == nil ? "No" : "Yes",
             ])
         }
         return File(

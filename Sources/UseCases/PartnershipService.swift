@@ -153,9 +153,10 @@ public struct PartnershipService: Sendable {
     }
 
     private func reviewItem(_ partnership: Partnership, by caller: Caller, now: Date) async throws -> ReviewItem {
-        let match = try await matches.explain(
-            project: partnership.projectID, sponsor: partnership.businessID, governmentBody: partnership.governmentBodyID
-        )
+        guard let sponsor = partnership.businessID else {
+            throw DomainError.conflict(code: "call_award", message: "A call's award was reviewed in its call; it has no review of its own.")
+        }
+        let match = try await matches.explain(project: partnership.projectID, sponsor: sponsor, governmentBody: partnership.governmentBodyID)
         let standing = Self.standing(of: caller, in: partnership)
         let decides: Bool
         if case .success = PartnershipLifecycle.apply(.approve, by: standing, state: partnership.state, consents: partnership.consents) {
@@ -168,7 +169,7 @@ public struct PartnershipService: Sendable {
             waitingSeconds: Int(now.timeIntervalSince(partnership.submittedAt ?? partnership.createdAt)),
             match: match,
             mayDecide: decides,
-            sponsorBudget: try await partnerships.budget(of: partnership.businessID)
+            sponsorBudget: try await partnerships.budget(of: sponsor)
         )
     }
 

@@ -92,14 +92,20 @@ public struct PortalService: Sendable {
         var pledged: [Key: Int64] = [:]
         var disbursed: [Key: Int64] = [:]
         func roles(_ partnership: PortalPartnership) -> [PartyRole] {
-            [(PartyRole.ngo, partnership.ngo.id), (.business, partnership.business.id), (.governmentBody, partnership.governmentBody.id)]
+            let sponsors = partnership.business.map { [$0.id] } ?? partnership.funders.filter { $0.role == .business }.map(\.party.id)
+            return ([(PartyRole.ngo, partnership.ngo.id), (.governmentBody, partnership.governmentBody.id)] + sponsors.map { (.business, $0) })
                 .filter { $0.1 == id }.map(\.0)
         }
         let byID = Dictionary(uniqueKeysWithValues: partnerships.map { ($0.id, $0) })
         for partnership in partnerships where partnership.state != .cancelled {
             guard let decided = partnership.decidedAt else { continue }
             let year = kazakhstanTime.component(.year, from: decided)
-            for role in roles(partnership) { pledged[Key(year: year, role: role), default: 0] += partnership.pledgeKZT }
+            for role in roles(partnership) {
+                // A co-funder of a call's award pledged its share, not the whole grant.
+                let share = partnership.business == nil && role == .business
+                    ? partnership.funders.first { $0.party.id == id }?.amountKZT ?? 0 : partnership.pledgeKZT
+                pledged[Key(year: year, role: role), default: 0] += share
+            }
         }
         for report in reports where report.report.amountDisbursedKZT > 0 {
             guard let partnership = byID[report.partnershipID] else { continue }

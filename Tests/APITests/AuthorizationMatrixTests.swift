@@ -244,6 +244,13 @@ import TestSupport
         Row(name: "POST /v1/calls/{id}/allocation", expected: [401, 403, 403, 409, 403, 409, 401]) { world in
             (.post, "/v1/calls/\(try await world.call(published: true).id)/allocation", nil)
         },
+        // The call is still open: results wait for the results date (409).
+        Row(name: "POST /v1/calls/{id}/award", expected: [401, 403, 403, 409, 403, 409, 401]) { world in
+            (.post, "/v1/calls/\(try await world.call(published: true).id)/award", nil)
+        },
+        Row(name: "GET /v1/calls/{id}/award", expected: [200, 200, 200, 200, 200, 200, 401]) { world in
+            (.get, "/v1/calls/\(try await world.call(published: true).id)/award", nil)
+        },
         Row(name: "GET /v1/organizations/{id}/applications", expected: [401, 403, 200, 403, 403, 200, 401]) { world in
             (.get, "/v1/organizations/\(world.ngo)/applications", nil)
         },

@@ -517,8 +517,52 @@ import TestSupport
         Row(name: "calls.allocation", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
             _ = try await services.calls.allocation(of: try await publishedCall(world, services).id, by: caller)
         },
+        // Nothing passed review: the award publishes an empty result, which only the owner may.
+        Row(name: "calls.award", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            let call = try await applicationInReview(world, services).application.callID
+            services.clock.advance(by: 20 * 86_400)
+            _ = try await services.calls.allocate(call, by: .admin)
+            _ = try await services.calls.award(call, checked: nil, publisher: nil, by: caller)
+        },
+        Row(name: "calls.awardedPartnerships", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            _ = try await services.calls.awardedPartnerships(of: try await publishedCall(world, services).id, by: caller)
+        },
         Row(name: "calls.applicationsOfNGO", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.calls.applications(ofNGO: world.ngo, by: caller)
+        },
+        // Public call pages: published calls for anyone, a draft for nobody, results once awarded.
+        Row(name: "calls.publicCalls", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            let call = try await publishedCall(world, services)
+            let listed = try await services.calls.publicCalls(phase: nil, place: "550000000", by: caller)
+            #expect(listed.map(\.call.id).contains(call.id))
+        },
+        Row(name: "calls.publicPage", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            let page = try await services.calls.publicPage(try await publishedCall(world, services).id, by: caller)
+            #expect(page.results == nil)
+        },
+        Row(name: "calls.publicPage(draft)", expected: [.notFound, .notFound, .notFound, .notFound, .notFound, .notFound]) { services, world, caller in
+            _ = try await services.calls.publicPage(try await callDraft(world, services).id, by: caller)
+        },
+        Row(name: "calls.results", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            // A call nobody applied to, its results published on the results date: nothing funded.
+            let call = try await publishedCall(world, services)
+            services.clock.advance(by: 51 * 86_400)
+            _ = try await services.calls.allocate(call.id, by: .admin)
+            _ = try await services.calls.award(call.id, checked: nil, publisher: nil, by: .admin)
+            _ = try await services.calls.results(of: call.id, by: caller)
+        },
+        Row(name: "calls.results(before award)", expected: [.conflict, .conflict, .conflict, .conflict, .conflict, .conflict]) { services, world, caller in
+            _ = try await services.calls.results(of: try await publishedCall(world, services).id, by: caller)
+        },
+        // Planning: government bodies in their jurisdiction (the outside one in its own), admins anywhere.
+        Row(name: "planning.overview", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .ok, .ok]) { services, _, caller in
+            _ = try await services.planning.overview(territory: nil, by: caller)
+        },
+        Row(name: "planning.overview(Pavlodar)", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, _, caller in
+            _ = try await services.planning.overview(territory: "551600000", by: caller)
+        },
+        Row(name: "planning.jurisdiction", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .ok, .ok]) { services, _, caller in
+            _ = try services.planning.jurisdiction(of: caller)
         },
     ]
 
@@ -624,7 +668,8 @@ import TestSupport
             "calls.create", "calls.update", "calls.publish", "calls.find", "calls.list", "calls.pledge", "calls.pledges", "calls.withdrawPledge",
             "calls.apply", "calls.updateApplication", "calls.submit", "calls.withdrawApplication", "calls.application", "calls.applications",
             "calls.applicationsOfNGO", "tokens.listOf", "calls.addReviewer", "calls.reviewers", "calls.assignments", "calls.assign",
-            "calls.assignAutomatically", "calls.reviews", "calls.scores", "calls.moderate", "calls.allocate", "calls.allocation",
+            "calls.assignAutomatically", "calls.reviews", "calls.scores", "calls.moderate", "calls.allocate", "calls.allocation", "calls.award", "calls.awardedPartnerships",
+            "calls.publicCalls", "calls.publicPage", "calls.results", "planning.overview", "planning.jurisdiction",
         ]
         #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")
     }

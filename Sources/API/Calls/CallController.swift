@@ -274,6 +274,8 @@ struct CallReviewController {
         router.get("/v1/calls/:id/scores", use: scores)
         router.get("/v1/calls/:id/allocation", use: allocation)
         router.post("/v1/calls/:id/allocation", use: allocate)
+        router.post("/v1/calls/:id/award", use: award)
+        router.get("/v1/calls/:id/award", use: awarded)
     }
 
     @Sendable func reviewers(_ request: Request, context: AppRequestContext) async throws -> Reply<ListResource<ReviewerResource>> {
@@ -333,5 +335,27 @@ struct CallReviewController {
 
     @Sendable func allocate(_ request: Request, context: AppRequestContext) async throws -> Reply<AllocationResource> {
         Reply(AllocationResource(try await calls.allocate(try context.resourceID("call"), by: context.caller)))
+    }
+
+    /// Publishes the results from the stored allocation; `allocation_computed_at`, when given, must
+    /// be the time of the allocation stored (the one the publisher checked).
+    @Sendable func award(_ request: Request, context: AppRequestContext) async throws -> Reply<AwardResource> {
+        let call = try context.resourceID("call")
+        let issues = IssueCollector()
+        let reader = ObjectReader(try await JSONBody.optionalObject(from: request), issues: issues)
+        reader.rejectUnknownKeys(["allocation_computed_at"])
+        var checked: Date?
+        if let text = reader.string("allocation_computed_at", maxLength: 40) {
+            checked = RFC3339.date(text)
+            if checked == nil { issues.add("allocation_computed_at", "invalid_date", "allocation_computed_at must be the allocation's computed_at, an ISO 8601 time.") }
+        }
+        try issues.throwIfAny()
+        return Reply(AwardResource(try await calls.award(call, checked: checked, publisher: nil, by: context.caller)), status: .created)
+    }
+
+    /// The partnerships an awarded call's applications became (empty before the award).
+    @Sendable func awarded(_ request: Request, context: AppRequestContext) async throws -> Reply<AwardResource> {
+        let call = try context.resourceID("call")
+        return Reply(AwardResource(CallAward(callID: call, partnerships: try await calls.awardedPartnerships(of: call, by: context.caller))))
     }
 }

@@ -252,3 +252,20 @@ struct AllocationResource: Encodable {
         }
     }
 }
+
+struct AwardResource: Encodable {
+    struct Item: Encodable {
+        let applicationId: String
+        let partnershipId: String
+    }
+
+    let callId: String
+    let partnerships: [Item]
+
+    init(_ award: CallAward) {
+        callId = award.callID.lowercasedString
+        partnerships = award.partnerships.sorted { $0.key.uuidString < $1.key.uuidString }.map {
+            Item(applicationId: $0.key.lowercasedString, partnershipId: $0.value.lowercasedString)
+        }
+    }
+}

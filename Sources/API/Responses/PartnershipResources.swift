@@ -18,9 +18,18 @@ struct PartnershipResource: Encodable {
 
     let id: String
     let projectId: String
+    struct Funder: Encodable {
+        let organizationId: String
+        let role: String
+        let amountKzt: Int64
+    }
+
     let ngoId: String
-    let businessId: String
+    /// Null for a call's award, whose money comes from `funders`.
+    let businessId: String?
     let governmentBodyId: String
+    let callId: String?
+    let funders: [Funder]
     let pledgeKzt: Int64
     let inKind: [String]
     let state: String
@@ -43,8 +52,10 @@ struct PartnershipResource: Encodable {
         id = partnership.id.lowercasedString
         projectId = partnership.projectID.lowercasedString
         ngoId = partnership.ngoID.lowercasedString
-        businessId = partnership.businessID.lowercasedString
+        businessId = partnership.businessID?.lowercasedString
         governmentBodyId = partnership.governmentBodyID.lowercasedString
+        callId = partnership.callID?.lowercasedString
+        funders = partnership.funders.map { Funder(organizationId: $0.organizationID.lowercasedString, role: $0.role.rawValue, amountKzt: $0.amountKZT) }
         pledgeKzt = partnership.pledgeKZT
         inKind = partnership.inKind
         state = partnership.state.rawValue

@@ -14,7 +14,7 @@ public struct OpenDataRepository: Sendable {
     /// Partnerships approved and later (approved, active, completed, cancelled), oldest decision first.
     public func grants() async throws -> [OpenDataGrant] {
         try await pool.withConnection { connection in
-            try connection.query(
+            let rows = try connection.query(
                 """
                 SELECT x.id, x.project_id, p.title_kk, p.title_ru, p.title_en, p.regions, x.state, x.pledge_kzt,
                     (SELECT coalesce(sum(r.amount_disbursed_kzt), 0) FROM partnership_reports r WHERE r.partnership_id = x.id),
@@ -22,18 +22,21 @@ public struct OpenDataRepository: Sendable {
                     n.id, n.kind, n.bin, n.name_kk, n.name_ru, n.name_en,
                     b.id, b.kind, b.bin, b.name_kk, b.name_ru, b.name_en,
                     g.id, g.kind, g.bin, g.name_kk, g.name_ru, g.name_en,
-                    p.summary_kk, p.summary_ru, p.summary_en, p.focus_areas
+                    p.summary_kk, p.summary_ru, p.summary_en, p.focus_areas, \(PortalRepository.callColumns)
                 FROM partnerships x
                 JOIN projects p ON p.id = x.project_id
                 JOIN organizations n ON n.id = x.ngo_id
-                JOIN organizations b ON b.id = x.business_id
+                LEFT JOIN organizations b ON b.id = x.business_id
                 JOIN organizations g ON g.id = x.government_body_id
+                LEFT JOIN calls c ON c.id = x.call_id
                 WHERE x.state IN \(PortalRepository.publicStates)
                 ORDER BY x.decided_at NULLS LAST, x.id
                 """
-            ).rows.map { row in
+            ).rows
+            let partnerships = try PortalRepository.withFunders(rows.map { try PortalRepository.decodePartnership($0, call: 33) }, on: connection)
+            return try zip(rows, partnerships).map { row, partnership in
                 OpenDataGrant(
-                    partnership: try PortalRepository.decodePartnership(row),
+                    partnership: partnership,
                     projectSummary: try PortalRepository.text(row, from: 29),
                     focusAreas: try row.decode([String].self, at: 32)
                 )

@@ -155,6 +155,7 @@ public struct PartnershipRepository: Sendable {
         let sql = """
             \(Self.selectedColumns)
             WHERE ($1::bool OR p.ngo_id = $2 OR p.business_id = $2 OR p.government_body_id = $2
+                   OR EXISTS (SELECT 1 FROM partnership_funders f WHERE f.partnership_id = p.id AND f.organization_id = $2)
                    OR ($3::text IS NOT NULL AND (pr.region_scope @> ARRAY[$3::text] OR $4::bool)))
               AND ($5::text IS NULL OR p.state = $5)
             ORDER BY p.created_at DESC, p.id DESC
@@ -196,9 +197,7 @@ public struct PartnershipRepository: Sendable {
             let rows = try connection.query(
                 """
                 SELECT o.annual_csr_budget_kzt,
-                       (coalesce(sum(p.pledge_kzt) FILTER (WHERE p.state IN ('approved', 'active')), 0)
-                        + (SELECT coalesce(sum(c.amount_kzt), 0) FROM call_pledges c
-                           WHERE c.business_id = o.id AND c.withdrawn_at IS NULL AND c.settled_at IS NULL))::bigint AS committed,
+                       business_commitments_kzt(o.id, NULL, NULL) AS committed,
                        coalesce(sum(p.pledge_kzt) FILTER (WHERE p.state IN ('proposed', 'under_review')), 0)::bigint AS waiting,
                        (SELECT coalesce(sum(r.amount_disbursed_kzt), 0)::bigint FROM partnership_reports r
                           JOIN partnerships q ON q.id = r.partnership_id WHERE q.business_id = o.id) AS disbursed
@@ -257,6 +256,7 @@ public struct PartnershipRepository: Sendable {
                 JOIN projects pr ON pr.id = p.project_id
                 WHERE e.id > $5
                   AND ($1::bool OR p.ngo_id = $2 OR p.business_id = $2 OR p.government_body_id = $2
+                   OR EXISTS (SELECT 1 FROM partnership_funders f WHERE f.partnership_id = p.id AND f.organization_id = $2)
                        OR ($3::text IS NOT NULL AND (pr.region_scope @> ARRAY[$3::text] OR $4::bool)))
                 ORDER BY e.id
                 LIMIT $6
@@ -427,9 +427,16 @@ public struct PartnershipRepository: Sendable {
             p.version, p.submitted_at, p.decided_at, p.created_at, p.updated_at,
             coalesce(r.disbursed, 0) AS disbursed, coalesce(r.reached, 0) AS reached,
             coalesce(r.milestones, 0) AS milestones, coalesce(r.finals, 0) AS finals,
-            p.reporting_period_days, p.activated_at, r.last_report_at
+            p.reporting_period_days, p.activated_at, r.last_report_at, p.call_id,
+            coalesce(f.ids, '{}') AS funder_ids, coalesce(f.roles, '{}') AS funder_roles, coalesce(f.amounts, '{}') AS funder_amounts
         FROM partnerships p
         JOIN projects pr ON pr.id = p.project_id
+        LEFT JOIN LATERAL (
+            SELECT array_agg(organization_id ORDER BY role = 'state' DESC, amount_kzt DESC, organization_id) AS ids,
+                array_agg(role ORDER BY role = 'state' DESC, amount_kzt DESC, organization_id) AS roles,
+                array_agg(amount_kzt ORDER BY role = 'state' DESC, amount_kzt DESC, organization_id) AS amounts
+            FROM partnership_funders WHERE partnership_id = p.id
+        ) f ON true
         LEFT JOIN LATERAL (
             SELECT sum(amount_disbursed_kzt) AS disbursed, sum(beneficiaries_reached) AS reached, max(created_at) AS last_report_at,
                 count(*) FILTER (WHERE kind = 'milestone') AS milestones, count(*) FILTER (WHERE kind = 'final') AS finals
@@ -459,12 +466,17 @@ public struct PartnershipRepository: Sendable {
         if try row.decode(Bool.self, "ngo_consent") { consents.insert(.ngo) }
         if try row.decode(Bool.self, "business_consent") { consents.insert(.business) }
         if try row.decode(Bool.self, "government_consent") { consents.insert(.governmentBody) }
-        return Partnership(
+        let funderRoles = try row.decode([String].self, "funder_roles")
+        let funders = try zip(row.decode([UUID].self, "funder_ids"), zip(funderRoles, row.decode([Int64].self, "funder_amounts"))).map { id, entry in
+            guard let role = PartnershipFunder.Role(rawValue: entry.0) else { throw PostgresError(.decoding, message: "unknown funder role") }
+            return PartnershipFunder(organizationID: id, role: role, amountKZT: entry.1)
+        }
+        var partnership = Partnership(
             id: try row.decode(UUID.self, "id"),
             projectID: try row.decode(UUID.self, "project_id"),
             projectRegions: try row.decode([String].self, "project_regions"),
             ngoID: try row.decode(UUID.self, "ngo_id"),
-            businessID: try row.decode(UUID.self, "business_id"),
+            businessID: try row.decode(UUID?.self, "business_id"),
             governmentBodyID: try row.decode(UUID.self, "government_body_id"),
             pledgeKZT: try row.decode(Int64.self, "pledge_kzt"),
             inKind: try row.decode([String].self, "in_kind"),
@@ -487,6 +499,9 @@ public struct PartnershipRepository: Sendable {
             activatedAt: try row.decode(Date?.self, "activated_at"),
             lastReportAt: try row.decode(Date?.self, "last_report_at")
         )
+        partnership.callID = try row.decode(UUID?.self, "call_id")
+        partnership.funders = funders
+        return partnership
     }
 
     /// An event from the nine columns of `eventColumns` starting at `from`.

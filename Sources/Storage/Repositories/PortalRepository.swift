@@ -208,7 +208,7 @@ public struct PortalRepository: Sendable {
     public func partnerships(of subject: Subject) async throws -> [PortalPartnership] {
         let (condition, id) = Self.condition(subject)
         return try await pool.withConnection { connection in
-            try connection.query(
+            let partnerships = try connection.query(
                 """
                 SELECT x.id, x.project_id, p.title_kk, p.title_ru, p.title_en, p.regions, x.state, x.pledge_kzt,
                     (SELECT coalesce(sum(r.amount_disbursed_kzt), 0) FROM partnership_reports r WHERE r.partnership_id = x.id),
@@ -216,30 +216,63 @@ public struct PortalRepository: Sendable {
                     n.id, n.kind, n.bin, n.name_kk, n.name_ru, n.name_en,
                     b.id, b.kind, b.bin, b.name_kk, b.name_ru, b.name_en,
                     g.id, g.kind, g.bin, g.name_kk, g.name_ru, g.name_en,
-                    partnership_report_due(x)
+                    partnership_report_due(x), \(Self.callColumns)
                 FROM partnerships x
                 JOIN projects p ON p.id = x.project_id
                 JOIN organizations n ON n.id = x.ngo_id
-                JOIN organizations b ON b.id = x.business_id
+                LEFT JOIN organizations b ON b.id = x.business_id
                 JOIN organizations g ON g.id = x.government_body_id
+                LEFT JOIN calls c ON c.id = x.call_id
                 WHERE x.state IN \(Self.publicStates) AND \(condition)
                 ORDER BY x.created_at DESC, x.id
                 """,
                 [id]
-            ).rows.map { try Self.decodePartnership($0, reportDueAt: 29) }
+            ).rows.map { try Self.decodePartnership($0, reportDueAt: 29, call: 30) }
+            return try Self.withFunders(partnerships, on: connection)
         }
     }
 
     /// `reportDueAt`: the column holding when the next report is due, where the query reads it.
-    static func decodePartnership(_ row: Row, reportDueAt column: Int? = nil) throws -> PortalPartnership {
-        PortalPartnership(
+    /// A call award's call: its id and title, read with `LEFT JOIN calls c ON c.id = x.call_id`.
+    static let callColumns = "c.id, c.title_kk, c.title_ru, c.title_en"
+
+    /// `partnerships` with their funders (call awards have them), read in one query for the list.
+    static func withFunders(_ partnerships: [PortalPartnership], on connection: Connection) throws -> [PortalPartnership] {
+        let awards = partnerships.filter { $0.callID != nil }.map(\.id)
+        guard !awards.isEmpty else { return partnerships }
+        var funders: [UUID: [PortalFunder]] = [:]
+        for row in try connection.query(
+            """
+            SELECT f.partnership_id, f.role, f.amount_kzt, o.id, o.kind, o.bin, o.name_kk, o.name_ru, o.name_en
+            FROM partnership_funders f JOIN organizations o ON o.id = f.organization_id
+            WHERE f.partnership_id = ANY ($1::uuid[])
+            ORDER BY f.partnership_id, f.role = 'state' DESC, f.amount_kzt DESC, o.id
+            """,
+            [awards]
+        ).rows {
+            guard let role = PartnershipFunder.Role(rawValue: try row.decode(String.self, at: 1)) else {
+                throw PostgresError(.decoding, message: "unknown funder role")
+            }
+            funders[try row.decode(UUID.self, at: 0), default: []].append(
+                PortalFunder(party: try party(row, from: 3), role: role, amountKZT: try row.decode(Int64.self, at: 2))
+            )
+        }
+        return partnerships.map { partnership in
+            var partnership = partnership
+            partnership.funders = funders[partnership.id] ?? []
+            return partnership
+        }
+    }
+
+    static func decodePartnership(_ row: Row, reportDueAt column: Int? = nil, call: Int? = nil) throws -> PortalPartnership {
+        var partnership = PortalPartnership(
             id: try row.decode(UUID.self, at: 0),
             projectID: try row.decode(UUID.self, at: 1),
             projectTitle: try text(row, from: 2),
             projectRegions: try row.decode([String].self, at: 5),
             state: try state(row.decode(String.self, at: 6)),
             ngo: try party(row, from: 11),
-            business: try party(row, from: 17),
+            business: try row.decode(UUID?.self, at: 17) == nil ? nil : try party(row, from: 17),
             governmentBody: try party(row, from: 23),
             pledgeKZT: try row.decode(Int64.self, at: 7),
             disbursedKZT: try row.decode(Int64.self, at: 8),
@@ -247,6 +280,11 @@ public struct PortalRepository: Sendable {
             updatedAt: try row.decode(Date.self, at: 10),
             reportDueAt: try column.flatMap { try row.decode(Date?.self, at: $0) }
         )
+        if let call, let callID = try row.decode(UUID?.self, at: call) {
+            partnership.callID = callID
+            partnership.callTitle = try text(row, from: call + 1)
+        }
+        return partnership
     }
 
     /// Each public partnership of the project with its indicators and the latest value reported

@@ -11,8 +11,12 @@ struct PartnershipViews<Context: WebRequestContext>: Sendable {
     struct Parties {
         let projectTitle: LocalizedText
         let ngo: LocalizedText
+        /// The business sponsor; for a call's award, its co-funders' names.
         let sponsor: LocalizedText
         let governmentBody: LocalizedText
+        /// For a call's award: who pays how much, and the call's title.
+        var funders: [(funder: PartnershipFunder, name: LocalizedText)] = []
+        var callTitle: LocalizedText?
     }
 
     /// The match's candidates already carry the sponsor's and the government body's names.
@@ -29,8 +33,14 @@ struct PartnershipViews<Context: WebRequestContext>: Sendable {
         let hidden = LocalizedText(kk: "—", ru: "—", en: "—")
         let projects = try await services.projects.find(Set(list.map(\.partnership.projectID)), by: context.caller)
         let organizations = try await services.organizations.find(
-            Set(list.flatMap { [$0.partnership.ngoID, $0.partnership.businessID, $0.partnership.governmentBodyID] }), by: context.caller
+            Set(list.flatMap { [$0.partnership.ngoID, $0.partnership.governmentBodyID] + [$0.partnership.businessID].compactMap { $0 }
+                + $0.partnership.funders.map(\.organizationID) }),
+            by: context.caller
         )
+        var callTitles: [UUID: LocalizedText] = [:]
+        for callID in Set(list.compactMap(\.partnership.callID)) {
+            callTitles[callID] = try? await services.calls.find(callID, by: context.caller).terms.title
+        }
         func name(_ id: UUID) throws -> LocalizedText {
             guard let found = organizations[id] else { throw DomainError.notFound(resource: "organization") }
             return found.organization.fields.name
@@ -40,11 +50,25 @@ struct PartnershipViews<Context: WebRequestContext>: Sendable {
             let title = projects[partnership.projectID]?.fields.title ?? hidden
             if case .triple(let business, let government)? = match?.item {
                 named[partnership.id] = Parties(projectTitle: title, ngo: try name(partnership.ngoID), sponsor: business.name, governmentBody: government.name)
-            } else {
+            } else if let sponsor = partnership.businessID {
                 named[partnership.id] = Parties(
-                    projectTitle: title, ngo: try name(partnership.ngoID), sponsor: try name(partnership.businessID),
+                    projectTitle: title, ngo: try name(partnership.ngoID), sponsor: try name(sponsor),
                     governmentBody: try name(partnership.governmentBodyID)
                 )
+            } else {
+                let funders = try partnership.funders.map { ($0, try name($0.organizationID)) }
+                let cofunders = funders.filter { $0.0.role == .business }.map(\.1)
+                var parties = Parties(
+                    projectTitle: title, ngo: try name(partnership.ngoID), sponsor: cofunders.isEmpty ? hidden : LocalizedText(
+                        kk: cofunders.map { $0.kk ?? $0.ru ?? $0.en ?? "" }.joined(separator: ", "),
+                        ru: cofunders.map { $0.ru ?? $0.kk ?? $0.en ?? "" }.joined(separator: ", "),
+                        en: cofunders.map { $0.en ?? $0.ru ?? $0.kk ?? "" }.joined(separator: ", ")
+                    ),
+                    governmentBody: try name(partnership.governmentBodyID)
+                )
+                parties.funders = funders
+                parties.callTitle = partnership.callID.flatMap { callTitles[$0] }
+                named[partnership.id] = parties
             }
         }
         return named
@@ -58,8 +82,16 @@ struct PartnershipViews<Context: WebRequestContext>: Sendable {
             "project": words.text(parties.projectTitle),
             "ngoID": partnership.ngoID.lowercasedString,
             "ngo": words.text(parties.ngo),
-            "sponsorID": partnership.businessID.lowercasedString,
+            "sponsorID": partnership.businessID?.lowercasedString ?? false,
             "sponsor": words.text(parties.sponsor),
+            "funders": parties.funders.map { funder, name -> [String: Any] in
+                [
+                    "id": funder.organizationID.lowercasedString, "name": words.text(name), "amount": Format.money(funder.amountKZT),
+                    "role": words.t(funder.role == .state ? "partnership_funder_state" : "partnership_funder_business"),
+                ]
+            },
+            "callID": partnership.callID?.lowercasedString ?? false,
+            "call": parties.callTitle.map { words.text($0) } ?? false,
             "bodyID": partnership.governmentBodyID.lowercasedString,
             "body": words.text(parties.governmentBody),
             "places": partnership.projectRegions.map(words.placeName).joined(separator: ", "),
@@ -78,9 +110,9 @@ struct PartnershipViews<Context: WebRequestContext>: Sendable {
 
     /// Every recorded step, oldest first, with who took it and what they said.
     func history(of partnership: Partnership, parties: Parties, words: Vocabulary, context: Context) async throws -> [[String: Any]] {
-        let names: [UUID: LocalizedText] = [
-            partnership.ngoID: parties.ngo, partnership.businessID: parties.sponsor, partnership.governmentBodyID: parties.governmentBody,
-        ]
+        var names: [UUID: LocalizedText] = [partnership.ngoID: parties.ngo, partnership.governmentBodyID: parties.governmentBody]
+        if let sponsor = partnership.businessID { names[sponsor] = parties.sponsor }
+        for (funder, name) in parties.funders where names[funder.organizationID] == nil { names[funder.organizationID] = name }
         return try await services.partnerships.events(of: partnership.id, by: context.caller).map { event -> [String: Any] in
             var entry: [String: Any] = [
                 "date": words.time(event.at, withClock: true),

@@ -78,6 +78,11 @@ extension PublicPages {
         }
     }
 
+    /// Whose partnership it is, for headings: the business sponsor, or for a call's award the call.
+    static func sponsorName(of partnership: PortalPartnership) -> LocalizedText {
+        partnership.business?.name ?? partnership.callTitle ?? partnership.governmentBody.name
+    }
+
     func partnershipRow(_ partnership: PortalPartnership, words: Vocabulary, current: UUID? = nil) -> [String: Any] {
         var row: [String: Any] = [
             "id": partnership.id.lowercasedString,
@@ -85,7 +90,15 @@ extension PublicPages {
             "projectTitle": words.text(partnership.projectTitle),
             "stage": words.stageName(partnership.state),
             "ngo": words.party(partnership.ngo, current: current),
-            "business": words.party(partnership.business, current: current),
+            "business": partnership.business.map { words.party($0, current: current) as Any } ?? false,
+            "callID": partnership.callID?.lowercasedString ?? false,
+            "call": partnership.callTitle.map { words.text($0) } ?? false,
+            "funders": partnership.funders.map { funder -> [String: Any] in
+                var party = words.party(funder.party, current: current)
+                party["amount"] = Format.money(funder.amountKZT)
+                party["role"] = words.t(funder.role == .state ? "partnership_funder_state" : "partnership_funder_business")
+                return party
+            },
             "governmentBody": words.party(partnership.governmentBody, current: current),
             "pledge": Format.money(partnership.pledgeKZT),
             "disbursed": Format.money(partnership.disbursedKZT),
@@ -149,7 +162,7 @@ extension PublicPages {
         view["timelines"] = found.partnerships.compactMap { partnership -> [String: Any]? in
             guard let trail = trails[partnership.id], !trail.isEmpty else { return nil }
             return [
-                "heading": orFalse(several ? words.t("project_timeline_with", ShownText(partnership.business.name, words.language).text) : nil),
+                "heading": orFalse(several ? words.t("project_timeline_with", ShownText(Self.sponsorName(of: partnership), words.language).text) : nil),
                 "stage": words.stageName(partnership.state),
                 "entries": trail.map { timelineEntry($0, words: words) },
             ]
@@ -160,7 +173,7 @@ extension PublicPages {
             guard let progress = found.progress[partnership.id], !progress.isEmpty else { return nil }
             var framework = FrameworkForm.progressView(progress, periodDays: ResultsFramework.defaultPeriodDays, words: words)
             framework["anchor"] = "-\(offset + 1)"
-            framework["heading"] = words.t("project_results_with", ShownText(partnership.business.name, words.language).text)
+            framework["heading"] = words.t("project_results_with", ShownText(Self.sponsorName(of: partnership), words.language).text)
             framework["overdue"] = partnership.isOverdue
             return framework
         }

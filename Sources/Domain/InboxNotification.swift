@@ -68,7 +68,7 @@ public struct InboxNotification: Sendable, Equatable {
         case "consent": toState == .underReview && asGovernmentBody
         case "request_framework_change": asGovernmentBody
         case "overdue", "report_due": !asGovernmentBody && !reportedSince
-        case "approve": !asGovernmentBody
+        case "approve", "award": !asGovernmentBody
         default: false
         }
     }

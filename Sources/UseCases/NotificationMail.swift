@@ -14,6 +14,7 @@ public enum NotificationMail {
         case "consent": key = notification.toState == .underReview ? (notification.asGovernmentBody ? "review_waiting" : "consented_all") : "consent"
         case "withdraw": key = "withdraw"
         case "approve": key = "approve"
+        case "award": key = "award"
         case "reject": key = "reject"
         case "return": key = "return"
         case "activate": key = "activate"
@@ -40,6 +41,7 @@ public enum NotificationMail {
         "review_waiting": [.en: "A partnership waits for your review", .ru: "Партнёрство ждёт вашего рассмотрения", .kk: "Серіктестік сіздің қарауыңызды күтуде"],
         "withdraw": [.en: "The proposal was withdrawn", .ru: "Предложение отозвано", .kk: "Ұсыныс кері қайтарылды"],
         "approve": [.en: "Approved: the work can start", .ru: "Одобрено: можно начинать работу", .kk: "Мақұлданды: жұмысты бастауға болады"],
+        "award": [.en: "Funded in a call for proposals: the work can start", .ru: "Проект получил грант по конкурсу: можно начинать работу", .kk: "Жоба конкурс бойынша грант алды: жұмысты бастауға болады"],
         "reject": [.en: "Rejected by the government body", .ru: "Отклонено госорганом", .kk: "Мемлекеттік орган қабылдамады"],
         "return": [.en: "Returned with comments: change the terms or consent again", .ru: "Возвращено с замечаниями: измените условия или подтвердите согласие", .kk: "Ескертулермен қайтарылды: шарттарды өзгертіңіз немесе келісімді растаңыз"],
         "activate": [.en: "The work has started", .ru: "Работа началась", .kk: "Жұмыс басталды"],

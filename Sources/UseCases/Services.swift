@@ -36,6 +36,8 @@ public struct Services: Sendable {
     public let candidateIndex: LiveCandidateIndex
     /// Monitoring dashboards by place, focus area and sponsor.
     public let dashboards: DashboardService
+    /// Open needs and past calls' demand in a territory, for government bodies planning a call.
+    public let planning: PlanningService
     /// Organizations' webhooks, delivered by `webhookDelivery`.
     public let webhooks: WebhookService
     let webhookConfiguration: WebhookConfiguration
@@ -91,6 +93,7 @@ public struct Services: Sendable {
             projects: ProjectRepository(pool: pool), reference: reference, clock: clock
         )
         self.dashboards = DashboardService(dashboards: DashboardRepository(pool: pool), reference: reference, clock: clock)
+        self.planning = PlanningService(planning: PlanningRepository(pool: pool), reference: reference, clock: clock)
         self.notifications = NotificationService(
             notifications: NotificationRepository(pool: pool), organizationInbox: OrganizationInboxRepository(pool: pool)
         )

@@ -40,7 +40,11 @@ public struct WebPages: Sendable {
         InboxPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         DashboardPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         RoundPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
+        CallPublicPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
+        PlanningPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         ProjectEditPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
+        CallParticipantPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
+        CallPages<Context>(services: services, renderer: renderer).addRoutes(to: pages)
         let assets = self.assets
         router.get("/assets/{name}") { request, context -> Response in
             guard let name = context.parameters.get("name"), let asset = assets[name] else { throw HTTPError(.notFound) }

@@ -103,6 +103,42 @@ extension AuthorizationMatrixTests {
         Row(name: "POST /workspace/rounds/{id}/accept", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/workspace/rounds/\(world.ngo)/accept", nil)
         },
+        Row(name: "GET /workspace/calls", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/calls", nil) },
+        Row(name: "GET /workspace/calls/new", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/workspace/calls/new", nil) },
+        Row(name: "POST /workspace/calls/new", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/workspace/calls/new", nil) },
+        Row(name: "GET /workspace/calls/{id}", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/workspace/calls/\(try await world.call(published: true).id)", nil)
+        },
+        Row(name: "GET /workspace/calls/{id}/edit", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/workspace/calls/\(try await world.call(published: true).id)/edit", nil)
+        },
+        Row(name: "POST /workspace/calls/{id}/edit", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/calls/\(try await world.call(published: true).id)/edit", nil)
+        },
+        Row(name: "POST /workspace/calls/{id}/publish", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/calls/\(try await world.call(published: true).id)/publish", nil)
+        },
+        Row(name: "POST /workspace/calls/{id}/reviewers", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/calls/\(try await world.call(published: true).id)/reviewers", nil)
+        },
+        Row(name: "POST /workspace/calls/{id}/assignments", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/calls/\(try await world.call(published: true).id)/assignments", nil)
+        },
+        Row(name: "POST /workspace/calls/{id}/assignments/automatic", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/calls/\(try await world.call(published: true).id)/assignments/automatic", nil)
+        },
+        Row(name: "POST /workspace/calls/{id}/moderation", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/calls/\(try await world.call(published: true).id)/moderation", nil)
+        },
+        Row(name: "POST /workspace/calls/{id}/allocation", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/calls/\(try await world.call(published: true).id)/allocation", nil)
+        },
+        Row(name: "GET /workspace/calls/{id}/results", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
+            (.get, "/workspace/calls/\(try await world.call(published: true).id)/results", nil)
+        },
+        Row(name: "POST /workspace/calls/{id}/results", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/workspace/calls/\(try await world.call(published: true).id)/results", nil)
+        },
         Row(name: "GET /workspace/projects/{id}/edit", expected: [303, 303, 303, 303, 303, 303, 401]) { world in
             (.get, "/workspace/projects/\(world.ngo)/edit", nil)
         },

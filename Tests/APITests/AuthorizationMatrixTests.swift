@@ -20,7 +20,7 @@ import TestSupport
         let request: @Sendable (AccessWorld) async throws -> (HTTPRequest.Method, String, String?)
     }
 
-    static let rows: [Row] = apiRows + pageRows + portalPageRows + accountPageRows
+    static let rows: [Row] = apiRows + pageRows + portalPageRows + accountPageRows + callPageRows + callParticipantPageRows
 
     /// A call in Pavlodar Region open from 2020 to 2099, for the government body named (POST) or as the draft's new terms (PUT).
     static func callJSON(governmentBody: UUID?) -> String {

@@ -15,7 +15,7 @@ import harness
 
 # Security before people: the organization it registers with markup in its name then waits in the
 # admin's verification queue, which the two-factor test opens.
-MODULES = ["test_public", "test_security", "test_people", "test_workspace", "test_accessibility"]
+MODULES = ["test_public", "test_security", "test_people", "test_workspace", "test_calls_public", "test_calls", "test_accessibility"]
 
 
 class Result(unittest.TextTestResult):

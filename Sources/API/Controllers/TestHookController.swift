@@ -1,8 +1,11 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
 import UseCases
 
 /// Routes for browser tests only (`ASAR_TEST_HOOKS=1`): `POST /test/clock?advance_days=N` moves
-/// monitoring's clock forward, so a test sees a report fall overdue without waiting for it.
+/// the service's clock forward, so a test sees a report fall overdue or a call close without
+/// waiting for it; the answer's `X-ASAR-Now` says what time the service now thinks it is.
 struct TestHookController {
     let clock: ServiceClock
 
@@ -13,7 +16,9 @@ struct TestHookController {
             let days = query.integer("advance_days", in: 0...3650) ?? 0
             try query.issues.throwIfAny()
             clock.advance(by: Double(days) * 86_400)
-            return Response(status: .noContent)
+            var headers = HTTPFields()
+            if let name = HTTPField.Name("X-ASAR-Now") { headers[name] = clock.now().formatted(Date.ISO8601FormatStyle()) }
+            return Response(status: .noContent, headers: headers)
         }
     }
 }

@@ -45,9 +45,9 @@ extension CallRepository {
                 guard let id = try connection.query(
                     """
                     INSERT INTO partnerships (project_id, ngo_id, business_id, government_body_id, pledge_kzt, state,
-                        ngo_consent, business_consent, government_consent, proposed_by, submitted_at, decided_at,
+                        ngo_consent, business_consent, government_consent, proposed_by, decided_at,
                         reporting_period_days, call_id, call_application_id)
-                    VALUES ($1, $2, NULL, $3, $4, 'approved', true, true, true, $3, clock_timestamp(), clock_timestamp(), $5, $6, $7)
+                    VALUES ($1, $2, NULL, $3, $4, 'approved', true, true, true, $3, clock_timestamp(), $5, $6, $7)
                     RETURNING id
                     """,
                     [application.draft.projectID, application.ngoID, call.governmentBodyID, grants.reduce(0) { $0 + $1.amountKZT },

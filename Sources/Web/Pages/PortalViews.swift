@@ -63,6 +63,7 @@ extension Vocabulary {
         case "amend": t("timeline_amend")
         case "withdraw": t("timeline_withdraw")
         case "approve": t("timeline_approve")
+        case "award": t("timeline_award")
         case "reject": t("timeline_reject")
         case "return": t("timeline_return")
         case "activate": t("timeline_activate")

@@ -49,6 +49,17 @@ enum Format {
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
+    /// A score or mark with at most one decimal, as 72 or 72,5.
+    static func number(_ value: Double) -> String {
+        let tenths = (value * 10).rounded()
+        return tenths.truncatingRemainder(dividingBy: 10) == 0 ? integer(Int64(tenths / 10)) : String(format: "%.1f", tenths / 10).replacingOccurrences(of: ".", with: ",")
+    }
+
+    /// A moment to the millisecond, for a form to send back exactly what it was shown.
+    static func instant(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
+
+    static func instant(_ text: String) -> Date? { try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) }
+
     /// A percentage 0…100 for progress bars, clamped.
     static func percent(_ part: Int64, of whole: Int64) -> Int {
         guard whole > 0 else { return 0 }

@@ -86,6 +86,7 @@ struct Layout {
         }
         var navigation = [
             link("nav_home", "/"), link("nav_organizations", "/organizations"), link("nav_projects", "/projects"),
+            link("callpub_nav", "/calls"),
             link("nav_regions", "/regions"), link("nav_open_data", "/open-data"),
         ]
         if let session = context.page.session, !session.secondFactorPending, !session.mustEnrollSecondFactor {
@@ -93,6 +94,7 @@ struct Layout {
             if acting?.kind == .ngo { navigation.append(link("nav_projects_workspace", "/workspace/projects")) }
             if acting?.kind == .business { navigation.append(link("nav_recommendations", "/workspace/recommendations")) }
             if acting != nil { navigation.append(link("nav_partnerships", "/workspace/partnerships")) }
+            navigation.append(link("nav_workspace_calls", "/workspace/calls"))
             if acting?.kind == .business { navigation.append(link("nav_budget", "/workspace/budget")) }
             if Self.reviews(session) { navigation.append(link("nav_reviews", "/workspace/reviews")) }
             let unread = context.page.unreadNotifications

@@ -165,6 +165,10 @@ $$;
 CREATE FUNCTION call_pledges_stats_refresh() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- An award settles its pledges under the locks it took first and refreshes once after.
+    IF current_setting('asar.stats_deferred', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     PERFORM pg_advisory_xact_lock(hashtextextended(NEW.business_id::text, 0));
     PERFORM refresh_partnership_stats(ARRAY[NEW.business_id]);
     RETURN NULL;

@@ -209,7 +209,11 @@ extension CallService {
         let text = comment.trimmingCharacters(in: .whitespacesAndNewlines)
         if !(1...4_000).contains(text.unicodeScalars.count) { issues.append(FieldIssue(field: "comment", code: "required", message: "Say in up to 4,000 characters why this score.")) }
         if !issues.isEmpty { throw DomainError.invalid(issues) }
+        let now = clock.now()
         return try await calls.moderate(applicationID, by: personID, score: score, comment: text) { call, current in
+            guard [.reviewing, .deciding].contains(call.phase(at: now)) else {
+                throw DomainError.conflict(code: "call_not_in_review", message: "Scores are moderated after applications close and before the results are published.")
+            }
             guard current.awaitsModeration(limit: call.terms.moderationSpread) else {
                 throw DomainError.conflict(
                     code: "no_moderation_needed",

@@ -202,6 +202,7 @@ public struct PartnershipService: Sendable {
             roles: standing.roles,
             nextStep: PartnershipLifecycle.nextStep(state: partnership.state, consents: partnership.consents),
             actions: caller.isViewer ? [] : PartnershipLifecycle.available(to: asParty, state: partnership.state, consents: partnership.consents)
+                .filter { !(Self.cofunderOnly(standing, in: partnership) && $0 == .cancel) }
         )
     }
 
@@ -248,6 +249,11 @@ public struct PartnershipService: Sendable {
             if let ifMatch, !ifMatch.contains(current.version) {
                 throw DomainError.preconditionFailed(currentVersion: current.version)
             }
+            // A call's award spends the state's money too: a co-funder paying a share starts the
+            // work with the NGO but does not cancel the whole grant; the NGO or the call's body does.
+            if action == .cancel, Self.cofunderOnly(standing, in: current) {
+                throw DomainError.forbidden(message: "A co-funder does not cancel a call's award; the NGO or the call's government body does.")
+            }
             let outcome: PartnershipLifecycle.Outcome
             switch PartnershipLifecycle.apply(action, by: standing, state: current.state, consents: current.consents) {
             case .success(let next): outcome = next
@@ -286,6 +292,11 @@ public struct PartnershipService: Sendable {
         guard standing(of: caller, in: partnership).isInvolved || partnership.state.isPublic else {
             throw DomainError.notFound(resource: "partnership")
         }
+    }
+
+    /// A co-funder of a call's award and nothing more there.
+    static func cofunderOnly(_ standing: PartnershipLifecycle.Standing, in partnership: Partnership) -> Bool {
+        partnership.callID != nil && !standing.isAdmin && standing.roles == [.business]
     }
 
     static func standing(of caller: Caller, in partnership: Partnership) -> PartnershipLifecycle.Standing {

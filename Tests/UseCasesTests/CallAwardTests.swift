@@ -86,6 +86,13 @@ import TestSupport
             #expect(try await world.services.partnerships.events(of: sport, by: .admin).map(\.action) == ["award"])
             let started = try await world.services.partnerships.perform(.activate, on: sport, comment: nil, ifMatch: nil, by: try #require(world.access.identities["ngo"]))
             #expect(started.state == .active)
+            // A co-funder starts the work on an award it pays for, but does not cancel the state's grant.
+            if let shared = sponsored.first {
+                await #expect(throws: DomainError.self) {
+                    _ = try await world.services.partnerships.perform(.cancel, on: shared.id, comment: "Changed our mind.", ifMatch: nil, by: business)
+                }
+                #expect(try await world.services.partnerships.partyView(shared.id, by: business).actions.contains(.activate))
+            }
         }
     }
 

@@ -20,7 +20,23 @@ extension CallRepository {
             guard let allocation else { throw DomainError.conflict(code: "not_allocated", message: "Compute the allocation first.") }
             let byApplication = Dictionary(grouping: allocation.grants, by: \.applicationID)
             let applications = try byApplication.keys.sorted { $0.uuidString < $1.uuidString }.map { try Self.application($0, on: connection) }
-            let cofunders = Set(allocation.grants.filter { $0.pledgeID != nil }.map(\.funderID)).sorted { $0.uuidString < $1.uuidString }
+            // A moderation after the allocation changes what it would fund (reviews and applications
+            // no longer change once the results date has come).
+            if try connection.query(
+                """
+                SELECT 1 FROM call_moderations m JOIN call_applications a ON a.id = m.application_id
+                JOIN call_allocations c ON c.call_id = a.call_id
+                WHERE a.call_id = $1 AND m.moderated_at > c.computed_at LIMIT 1
+                """,
+                [callID]
+            ).first != nil {
+                throw DomainError.conflict(code: "allocation_changed", message: "A score was moderated since the allocation was computed: compute it again and check it.")
+            }
+            // Every business with a live pledge, used or not: settling each one refreshes its stats.
+            let pledgers = try connection.query(
+                "SELECT DISTINCT business_id FROM call_pledges WHERE call_id = $1 AND withdrawn_at IS NULL AND settled_at IS NULL", [callID]
+            ).rows.map { try $0.decode(UUID.self, at: 0) }
+            let cofunders = Set(allocation.grants.filter { $0.pledgeID != nil }.map(\.funderID)).union(pledgers).sorted { $0.uuidString < $1.uuidString }
 
             // Budgets before stats, as a partnership's approval takes them (its budget trigger
             // locks the sponsor's row, its stats trigger the advisory locks after): the same order

@@ -61,7 +61,7 @@ public struct DashboardRepository: Sendable {
                 WHERE x.state IN ('approved', 'active', 'completed', 'cancelled')
                   AND ($1::text IS NULL OR p.region_scope @> ARRAY[$1::text])
                   AND ($2::text IS NULL OR p.focus_areas @> ARRAY[$2::text])
-                  AND ($3::uuid IS NULL OR x.business_id = $3::uuid)
+                  AND ($3::uuid IS NULL OR (x.business_id = $3::uuid OR EXISTS (SELECT 1 FROM partnership_funders f WHERE f.partnership_id = x.id AND f.organization_id = $3::uuid)))
             ),
             grouped AS (
                 SELECT base.*, \(key)
@@ -97,7 +97,7 @@ public struct DashboardRepository: Sendable {
                 WHERE p.status <> 'draft'
                   AND ($1::text IS NULL OR p.region_scope @> ARRAY[$1::text])
                   AND ($2::text IS NULL OR p.focus_areas @> ARRAY[$2::text])
-                  AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM partnerships x WHERE x.project_id = p.id AND x.business_id = $3::uuid))
+                  AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM partnerships x WHERE x.project_id = p.id AND (x.business_id = $3::uuid OR EXISTS (SELECT 1 FROM partnership_funders f WHERE f.partnership_id = x.id AND f.organization_id = $3::uuid))))
             ),
             counted AS (
                 SELECT s.*, coalesce(st.placed, 0) AS placed, coalesce(st.proposed, 0) AS proposed, coalesce(st.under_review, 0) AS under_review,
@@ -112,7 +112,7 @@ public struct DashboardRepository: Sendable {
                         count(*) FILTER (WHERE x.state = 'active') AS active,
                         count(*) FILTER (WHERE x.state = 'completed') AS completed,
                         count(*) FILTER (WHERE x.state IN ('rejected', 'withdrawn', 'cancelled')) AS ended
-                    FROM partnerships x WHERE x.project_id = s.id AND ($3::uuid IS NULL OR x.business_id = $3::uuid)
+                    FROM partnerships x WHERE x.project_id = s.id AND ($3::uuid IS NULL OR (x.business_id = $3::uuid OR EXISTS (SELECT 1 FROM partnership_funders f WHERE f.partnership_id = x.id AND f.organization_id = $3::uuid)))
                 ) st ON true
             ),
             grouped AS (

@@ -112,7 +112,7 @@ public struct NotificationRepository: Sendable {
                 WITH latest AS (
                     SELECT DISTINCT ON (e.id) m.person_id, e.action, e.partnership_id, e.to_state, m.organization_id, e.at, e.id
                     FROM memberships m
-                    JOIN partnerships p ON m.organization_id IN (p.ngo_id, p.business_id, p.government_body_id)
+                    JOIN partnerships p ON m.organization_id = ANY (partnership_parties(p.id))
                     JOIN partnership_events e ON e.partnership_id = p.id AND e.actor_organization_id IS DISTINCT FROM m.organization_id
                     WHERE m.person_id = $1 AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.person_id = $1)
                     ORDER BY e.id DESC

@@ -199,7 +199,10 @@ public struct PortalRepository: Sendable {
 
     private static func condition(_ subject: Subject) -> (String, UUID) {
         switch subject {
-        case .organization(let id): ("$1 IN (x.ngo_id, x.business_id, x.government_body_id)", id)
+        case .organization(let id): (
+            "($1 IN (x.ngo_id, x.business_id, x.government_body_id) OR EXISTS (SELECT 1 FROM partnership_funders f WHERE f.partnership_id = x.id AND f.organization_id = $1))",
+            id
+        )
         case .project(let id): ("x.project_id = $1", id)
         }
     }

@@ -58,6 +58,15 @@ struct CallForm {
 
     subscript(_ field: String) -> String { values[field] ?? "" }
 
+    /// Whether the form holds these terms without losing any: questions and criteria in one
+    /// language (as the form writes them), no more criteria than its rows, the default answer limit.
+    static func fits(_ terms: CallTerms) -> Bool {
+        func single(_ text: LocalizedText) -> Bool { [text.kk, text.ru, text.en].compactMap { $0 }.count <= 1 && text.kk == nil && text.en == nil }
+        return terms.criteria.count <= criterionRows
+            && terms.questions.allSatisfy { single($0.text) && $0.maxLength == CallQuestion(text: $0.text).maxLength }
+            && terms.criteria.allSatisfy { single($0.name) && single($0.guidance) }
+    }
+
     /// The terms, or nil with `errors` saying what to correct; what only the use case knows (the
     /// territory against the body's jurisdiction) it says in its turn.
     func terms(words: Vocabulary, errors: inout FieldErrors) -> CallTerms? {

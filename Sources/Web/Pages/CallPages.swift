@@ -128,6 +128,7 @@ struct CallPages<Context: WebRequestContext>: Sendable {
         let words = try await workspace.words(context)
         let call = try await ownCall(context)
         guard let body = try await issuingBody(context, named: call.governmentBodyID) else { return forbidden(words, request, context) }
+        guard CallForm.fits(call.terms) else { return tooRich(call, words: words, request: request, context: context) }
         return formPage(CallForm(call.terms), body: body, call: call, errors: FieldErrors(), words: words, request: request, context: context)
     }
 
@@ -137,6 +138,7 @@ struct CallPages<Context: WebRequestContext>: Sendable {
         let words = try await workspace.words(context)
         let call = try await ownCall(context)
         guard let body = try await issuingBody(context, named: call.governmentBodyID) else { return forbidden(words, request, context) }
+        guard CallForm.fits(call.terms) else { return tooRich(call, words: words, request: request, context: context) }
         let form = CallForm(data)
         var errors = FieldErrors()
         let terms = form.terms(words: words, errors: &errors)
@@ -153,6 +155,13 @@ struct CallPages<Context: WebRequestContext>: Sendable {
             }
         }
         return formPage(form, body: body, call: call, errors: errors, words: words, request: request, context: context)
+    }
+
+    /// Terms written through the API in more than the form holds (questions or criteria in
+    /// several languages, more criteria than its rows, answer limits of its own): changed there.
+    func tooRich(_ call: Call, words: Vocabulary, request: Request, context: Context) -> Response {
+        workspace.page("call-forbidden", title: words.t("call_edit_title"), view: ["message": words.t("call_edit_api_only")],
+                       request: request, context: context, status: .conflict)
     }
 
     func formPage(_ form: CallForm, body: Organization, call: Call?, errors: FieldErrors, words: Vocabulary, request: Request, context: Context) -> Response {
@@ -359,7 +368,7 @@ struct CallPages<Context: WebRequestContext>: Sendable {
         var errors = FieldErrors()
         let score = Double(data["score"].replacingOccurrences(of: ",", with: "."))
         guard let application = UUID(uuidString: data["application"]) else { throw PageError.badRequest }
-        if score == nil || !(0...100).contains(score!) { errors.add("score_\(application.lowercasedString)", words.t("call_error_moderation_score")) }
+        if !(score.map { (0...100).contains($0) } ?? false) { errors.add("score_\(application.lowercasedString)", words.t("call_error_moderation_score")) }
         if data["comment"].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             errors.add("comment_\(application.lowercasedString)", words.t("call_error_moderation_comment"))
         }
@@ -469,7 +478,11 @@ struct CallPages<Context: WebRequestContext>: Sendable {
         let session = try WorkspacePage<Context>.signedIn(request, context)
         let call = try await ownCall(context)
         let words = try await workspace.words(context)
-        let checked = Format.instant(data["computed_at"])
+        guard let checked = Format.instant(data["computed_at"]) else {
+            var errors = FieldErrors()
+            errors.add("publish", words.t("call_error_award_changed"))
+            return try await resultsPage(call, errors: errors, words: words, request: request, context: context)
+        }
         do {
             _ = try await services.calls.award(call.id, checked: checked, publisher: session.person.id, by: context.caller)
         } catch DomainError.conflict(let code, _) {

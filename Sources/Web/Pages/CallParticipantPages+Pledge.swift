@@ -30,6 +30,33 @@ extension CallParticipantPages {
         let focus = focusChoices(call, words: words).filter { form["focus_\($0)"] == "1" }
         let places = placeChoices(call, words: words).filter { form["place_\($0)"] == "1" }
         if let amount = form.whole("amount_kzt"), amount > 0 {
+            let budget = try await services.partnerships.budget(of: business, by: context.caller)
+            if amount > budget.remainingKZT {
+                errors.add("amount_kzt", words.t("callpart_error_over_budget", Format.money(budget.remainingKZT)))
+            } else if form["action"] != "confirm" {
+                // Check your answers: a pledge binds the business's money, so it is read back first.
+                var view = try await pledgeView(call, business: business, form: form, errors: errors, words: words, context: context)
+                if form["action"] != "change" {
+                    let pledge = CallPledge(
+                        id: UUID(), callID: call.id, businessID: business, amountKZT: amount, earmarkFocusAreas: focus, earmarkPlaces: places,
+                        createdAt: services.calls.now(), withdrawnAt: nil
+                    )
+                    view["check"] = [
+                        "amount": Format.money(amount),
+                        "earmark": calls.earmarkText(pledge, words: words),
+                        "after": Format.money(budget.remainingKZT - amount),
+                        "confirm": words.t("callpart_pledge_confirm", Format.money(amount)),
+                        "fields": [["name": "amount_kzt", "value": String(amount)]]
+                            + focus.map { ["name": "focus_\($0)", "value": "1"] } + places.map { ["name": "place_\($0)", "value": "1"] },
+                    ] as [String: Any]
+                }
+                return workspace.page(
+                    form["action"] == "change" ? "call-pledge" : "call-pledge-check", title: words.t("callpart_pledge_title"), view: view,
+                    request: request, context: context
+                )
+            }
+        }
+        if errors.isEmpty, let amount = form.whole("amount_kzt"), amount > 0 {
             do {
                 _ = try await services.calls.pledge(to: call.id, amountKZT: amount, focusAreas: focus, places: places, businessID: nil, by: context.caller)
                 return workspace.redirect("/workspace/calls/\(call.id.lowercasedString)/pledge?done=pledged")
@@ -51,7 +78,7 @@ extension CallParticipantPages {
             } catch DomainError.conflict {
                 problem = words.t("callpart_pledge_closed")
             }
-        } else {
+        } else if errors.isEmpty {
             errors.add("amount_kzt", words.t("callpart_error_pledge_amount"))
         }
         var view = try await pledgeView(call, business: business, form: form, errors: errors, words: words, context: context)

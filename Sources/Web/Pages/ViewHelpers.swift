@@ -14,7 +14,8 @@ struct Vocabulary {
 
     func text(_ localized: LocalizedText) -> [String: Any] {
         let shown = ShownText(localized, language)
-        return ["text": shown.text, "lang": shown.lang as Any]
+        // An Optional in a mustache section opens it even when nil, and renders as "nil".
+        return ["text": shown.text, "lang": shown.lang.map { $0 as Any } ?? false]
     }
 
     func regionName(_ kato: String) -> String {

@@ -283,38 +283,42 @@ enum PostgresArrayLiteral {
     }
 
     static func decode(_ text: String) -> [String?]? {
-        var scalars = Substring(text).unicodeScalars[...]
-        guard scalars.first == "{", scalars.last == "}" else { return nil }
-        scalars = scalars.dropFirst().dropLast()
-        if scalars.isEmpty { return [] }
-        var items: [String?] = []
-        var current = String.UnicodeScalarView()
-        var quoted = false
-        var wasQuoted = false
-        var escaped = false
-        for scalar in scalars {
-            if escaped {
-                current.append(scalar)
-                escaped = false
-            } else if scalar == "\\" {
-                escaped = true
-            } else if scalar == "\"" {
-                quoted.toggle()
-                wasQuoted = true
-            } else if scalar == ",", !quoted {
-                items.append(finish(current, wasQuoted: wasQuoted))
-                current = String.UnicodeScalarView()
-                wasQuoted = false
-            } else {
-                current.append(scalar)
+        // Bytes, not unicode scalars: every character with a meaning here is ASCII, and no byte of
+        // a multi-byte UTF-8 sequence is; appending scalar by scalar was most of reading a call's
+        // answers, profiled (`asar bench call`).
+        var text = text
+        return text.withUTF8 { bytes -> [String?]? in
+            guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[bytes.count - 1] == UInt8(ascii: "}") else { return nil }
+            if bytes.count == 2 { return [] }
+            var items: [String?] = []
+            var current: [UInt8] = []
+            var quoted = false
+            var wasQuoted = false
+            var escaped = false
+            for byte in bytes[1..<(bytes.count - 1)] {
+                if escaped {
+                    current.append(byte)
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    quoted.toggle()
+                    wasQuoted = true
+                } else if byte == UInt8(ascii: ","), !quoted {
+                    items.append(finish(current, wasQuoted: wasQuoted))
+                    current.removeAll(keepingCapacity: true)
+                    wasQuoted = false
+                } else {
+                    current.append(byte)
+                }
             }
+            items.append(finish(current, wasQuoted: wasQuoted))
+            return items
         }
-        items.append(finish(current, wasQuoted: wasQuoted))
-        return items
     }
 
-    private static func finish(_ scalars: String.UnicodeScalarView, wasQuoted: Bool) -> String? {
-        let text = String(scalars)
+    private static func finish(_ bytes: [UInt8], wasQuoted: Bool) -> String? {
+        let text = String(decoding: bytes, as: UTF8.self)
         return (!wasQuoted && text == "NULL") ? nil : text
     }
 }

@@ -199,9 +199,10 @@ extension CallService {
         }
     }
 
-    /// A person of the call's government body sets the score of an application whose reviewers'
-    /// totals lie further apart than the call's spread, saying why.
-    public func moderate(_ applicationID: UUID, score: Double, comment: String, moderator personID: UUID, by caller: Caller) async throws -> CallModeration {
+    /// The call's government body sets the score of an application whose reviewers' totals lie
+    /// further apart than the call's spread, saying why: a person of it through the pages
+    /// (`personID`, recorded), or the body through its API token (nil).
+    public func moderate(_ applicationID: UUID, score: Double, comment: String, moderator personID: UUID?, by caller: Caller) async throws -> CallModeration {
         let application = try await calls.findApplication(applicationID)
         _ = try await ownCall(application.callID, by: caller, to: "moderate its reviews")
         var issues: [FieldIssue] = []

@@ -244,6 +244,10 @@ import TestSupport
         Row(name: "POST /v1/calls/{id}/allocation", expected: [401, 403, 403, 409, 403, 409, 401]) { world in
             (.post, "/v1/calls/\(try await world.call(published: true).id)/allocation", nil)
         },
+        // The call is still open: nothing is moderated before applications close (409).
+        Row(name: "POST /v1/applications/{id}/moderation", expected: [401, 403, 403, 409, 403, 409, 401]) { world in
+            (.post, "/v1/applications/\(try await world.callApplication(submitted: true).id)/moderation", #"{"score": 60, "comment": "Both read."}"#)
+        },
         // The call is still open: results wait for the results date (409).
         Row(name: "POST /v1/calls/{id}/award", expected: [401, 403, 403, 409, 403, 409, 401]) { world in
             (.post, "/v1/calls/\(try await world.call(published: true).id)/award", nil)

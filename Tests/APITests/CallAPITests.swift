@@ -123,6 +123,36 @@ import UseCases
                 #expect(allocation.status == .ok)
                 #expect((allocation.json["unfunded"] as? [[String: Any]])?.first?["reason"] as? String == "awaiting_reviews")
                 #expect(try await client.send(.get, "/v1/calls/\(call)/allocation", as: akimat).json["call_id"] as? String == call)
+
+                // A second expert; the two disagree by 100 points, so the body moderates through its token.
+                _ = try await services.accounts.createPerson(.init(email: "second@example.kz", name: "Second", password: "Correct-Horse-9"), isAdmin: false, memberships: [], by: .admin)
+                let pool = try await client.send(.post, "/v1/calls/\(call)/reviewers", json: #"{"email": "second@example.kz"}"#, as: akimat).items
+                let second = try #require(pool.first { $0["email"] as? String == "second@example.kz" }?["person_id"] as? String)
+                #expect(try await client.send(.post, "/v1/calls/\(call)/assignments", json: #"{"application_id": "\#(application)", "person_id": "\#(second)"}"#, as: akimat).status.code == 201)
+                services.clock.advance(by: 3 * 86_400)
+                for (person, score) in [(reviewers["expert@example.kz"]!, 5), (second, 0)] {
+                    _ = try await services.calls.submitReview(of: try #require(UUID(uuidString: application)), scores: [score], comment: "", reviewer: try #require(UUID(uuidString: person)))
+                }
+                let moderation = #"{"score": 70, "comment": "Read both reviews and the application."}"#
+                #expect(try await client.send(.post, "/v1/applications/\(application)/moderation", json: moderation, as: world.caller("ngo")).status == .forbidden)
+                let moderated = try await client.send(.post, "/v1/applications/\(application)/moderation", json: moderation, as: akimat)
+                #expect(moderated.status == .created && moderated.json["score"] as? Double == 70)
+                #expect(try await client.send(.post, "/v1/applications/\(application)/moderation", json: moderation, as: akimat).status == .conflict, "moderated once")
+
+                // The results date: the allocation funds it at the moderated score, and the award makes it a partnership.
+                #expect(try await client.send(.post, "/v1/calls/\(call)/award", as: akimat).status == .conflict, "not before the results date")
+                try await client.send(.post, "/test/clock?advance_days=8")
+                let final = try await client.send(.post, "/v1/calls/\(call)/allocation", as: akimat)
+                #expect((final.json["grants"] as? [[String: Any]])?.first?["application_id"] as? String == application)
+                let stale = try await client.send(.post, "/v1/calls/\(call)/award", json: #"{"allocation_computed_at": "2020-01-01T00:00:00Z"}"#, as: akimat)
+                #expect(stale.status == .conflict)
+                let award = try await client.send(.post, "/v1/calls/\(call)/award", json: #"{"allocation_computed_at": "\#(final.json["computed_at"] as? String ?? "")"}"#, as: akimat)
+                #expect(award.status == .created)
+                let partnership = try #require((award.json["partnerships"] as? [[String: Any]])?.first?["partnership_id"] as? String)
+                let read = try await client.send(.get, "/v1/partnerships/\(partnership)", as: world.caller("ngo"))
+                #expect(read.json["state"] as? String == "approved" && read.json["call_id"] as? String == call && read.json["business_id"] == nil)
+                #expect((read.json["funders"] as? [[String: Any]])?.first?["role"] as? String == "state")
+                #expect(try await client.send(.get, "/v1/calls/\(call)/award", as: world.caller("business")).json["partnerships"] as? [[String: Any]] != nil)
             }
         }
     }

@@ -131,7 +131,13 @@ import UseCases
                 #expect(overPage.contains(#"<p class="field-error" id="amount_kzt-error">This is more than is left of your budget"#))
                 #expect(overPage.contains(#"value="2 000 000 000""#) && overPage.contains(#"id="focus_inclusion" name="focus_inclusion" value="1" checked"#))
 
-                let made = try await owner.post(path, [("amount_kzt", "3 000 000"), ("focus_inclusion", "1")])
+                // Check your answers first: nothing is pledged until the business confirms.
+                let check = try await owner.post(path, [("amount_kzt", "3 000 000"), ("focus_inclusion", "1")])
+                let checkPage = String(buffer: check.body)
+                #expect(check.status == .ok && checkPage.contains("Check your pledge") && checkPage.contains("Pledge \(CallPublicPageTests.money(3_000_000))"))
+                #expect(checkPage.contains(#"<input type="hidden" name="focus_inclusion" value="1">"#))
+                #expect(try await services.calls.pledges(of: call.id, by: .admin).isEmpty)
+                let made = try await owner.post(path, [("amount_kzt", "3000000"), ("focus_inclusion", "1"), ("action", "confirm")])
                 #expect(made.status == .seeOther)
                 let pledges = try await services.calls.pledges(of: call.id, by: .admin)
                 let pledge = try #require(pledges.first)

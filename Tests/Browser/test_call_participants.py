@@ -169,6 +169,11 @@ class Pledge(ParticipantTest):
         if boxes:
             boxes[0].click()
         self.submit(self.submit_button(form))
+        self.loaded("call-pledge-check")
+        self.assert_accessible("call-pledge-check")
+        self.assertIn("Nothing is pledged yet", self.main_text())
+        self.assert_form_conventions(self.form_for(path))
+        self.submit(self.el("button[value=confirm]"))
         self.loaded("call-pledge-done")
         self.assert_accessible("call-pledge-done")
         self.assertIn("Your pledge is recorded", self.main_text())

@@ -275,6 +275,7 @@ struct CallReviewController {
         router.get("/v1/calls/:id/allocation", use: allocation)
         router.post("/v1/calls/:id/allocation", use: allocate)
         router.post("/v1/calls/:id/award", use: award)
+        router.post("/v1/applications/:id/moderation", use: moderate)
         router.get("/v1/calls/:id/award", use: awarded)
     }
 
@@ -357,5 +358,19 @@ struct CallReviewController {
     @Sendable func awarded(_ request: Request, context: AppRequestContext) async throws -> Reply<AwardResource> {
         let call = try context.resourceID("call")
         return Reply(AwardResource(CallAward(callID: call, partnerships: try await calls.awardedPartnerships(of: call, by: context.caller))))
+    }
+
+    /// The call's government body sets the score of an application its reviewers disagree on.
+    @Sendable func moderate(_ request: Request, context: AppRequestContext) async throws -> Reply<ModerationResource> {
+        let application = try context.resourceID("application")
+        let issues = IssueCollector()
+        let reader = ObjectReader(try await JSONBody.object(from: request), issues: issues)
+        reader.rejectUnknownKeys(["score", "comment"])
+        reader.requirePresent("score", "comment")
+        let score = reader.number("score", magnitude: 100)
+        let comment = reader.string("comment", maxLength: 4_000)
+        try issues.throwIfAny()
+        let made = try await calls.moderate(application, score: score ?? 0, comment: comment ?? "", moderator: nil, by: context.caller)
+        return Reply(ModerationResource(made), status: .created)
     }
 }

@@ -269,3 +269,17 @@ struct AwardResource: Encodable {
         }
     }
 }
+
+struct ModerationResource: Encodable {
+    let applicationId: String
+    let score: Double
+    let comment: String
+    let moderatedAt: Date
+
+    init(_ moderation: CallModeration) {
+        applicationId = moderation.applicationID.lowercasedString
+        score = moderation.score
+        comment = moderation.comment
+        moderatedAt = moderation.moderatedAt
+    }
+}

@@ -143,30 +143,39 @@ struct WholeGrantSearch {
 
     /// What each fund has left.
     var remaining: [Int64]
-    /// flows[fund][kind]: what the fund gives applications of that kind taken so far.
-    var flows: [[Int: Int64]]
+    /// flows[fund * kinds.count + kind]: what the fund gives applications of that kind taken so
+    /// far. Flat arrays rather than a dictionary per fund: the search reads them at every node.
+    var flows: [Int64]
     /// Changes to undo when the search backs out: (fund, kind, amount before).
     var undoLog: [(fund: Int, kind: Int, before: Int64)] = []
+    /// Bit sets, in words of 64, that let `augment` step over what cannot matter: the funds of
+    /// each kind (`fundWords` words a kind), and the kinds each fund gives money to now
+    /// (`kindWords` words a fund, kept by `give` and `undo`).
+    private let fundWords: Int
+    private let kindWords: Int
+    private let fundsOfKind: [UInt64]
+    private var drawersOfFund: [UInt64]
+    /// Scratch space of `augment`: funds reached, funds with money left, from which fund and
+    /// kind each fund was reached, and the queue.
+    private var visited: [UInt64]
+    private var withMoney: [UInt64]
+    private var cameFrom: [(fund: Int, kind: Int)]
+    private var queue: [Int] = []
 
     init(_ clean: CallAllocator.Clean, nodeLimit: Int) {
-        applications = clean.applications
-        order = clean.applications.indices
+        let order = clean.applications.indices
             .filter { clean.applications[$0].asked > 0 && !clean.applications[$0].funds.isEmpty }
             .sorted { (clean.applications[$1].score, $0) < (clean.applications[$0].score, $1) }
         var kindByFunds: [[Int]: Int] = [:]
         var kinds: [[Int]] = []
-        kindOf = clean.applications.map { application in
+        let kindOf = clean.applications.map { application in
             let funds = application.funds.sorted()
             if let kind = kindByFunds[funds] { return kind }
             kindByFunds[funds] = kinds.count
             kinds.append(funds)
             return kinds.count - 1
         }
-        self.kinds = kinds
-        self.nodeLimit = nodeLimit
-        remaining = clean.budgets
-        remainingAtStart = clean.budgets
-        flows = [[Int: Int64]](repeating: [:], count: clean.budgets.count)
+        self.init(applications: clean.applications, order: order, kindOf: kindOf, kinds: kinds, budgets: clean.budgets, nodeLimit: nodeLimit)
     }
 
     private struct Frame {
@@ -237,7 +246,7 @@ struct WholeGrantSearch {
     /// Pays `taken` again from the start, in the order the search took them (the same moves give
     /// the same flows), then splits each kind's money among its applications in order.
     private func grants(for taken: [Int]) -> [CallAllocation.Grant] {
-        var replay = WholeGrantSearch(applications: applications, order: order, kindOf: kindOf, kinds: kinds, budgets: remainingAtStart)
+        var replay = WholeGrantSearch(applications: applications, order: order, kindOf: kindOf, kinds: kinds, budgets: remainingAtStart, nodeLimit: 0)
         for application in taken {
             let paid = replay.take(application)
             assert(paid, "a set the search paid could not be paid again")
@@ -245,9 +254,9 @@ struct WholeGrantSearch {
         var grants: [CallAllocation.Grant] = []
         // What each kind still has to hand out, fund by fund.
         var purses = kinds.indices.map { kind in
-            replay.flows.indices.compactMap { fund -> (fund: Int, amount: Int64)? in
-                guard let amount = replay.flows[fund][kind], amount > 0 else { return nil }
-                return (fund, amount)
+            replay.remaining.indices.compactMap { fund -> (fund: Int, amount: Int64)? in
+                let amount = replay.flows[fund * kinds.count + kind]
+                return amount > 0 ? (fund, amount) : nil
             }
         }
         for application in taken.sorted() {
@@ -270,15 +279,26 @@ struct WholeGrantSearch {
 
     private let remainingAtStart: [Int64]
 
-    private init(applications: [CallAllocationProblem.Application], order: [Int], kindOf: [Int], kinds: [[Int]], budgets: [Int64]) {
+    private init(applications: [CallAllocationProblem.Application], order: [Int], kindOf: [Int], kinds: [[Int]], budgets: [Int64], nodeLimit: Int) {
         self.applications = applications
         self.order = order
         self.kindOf = kindOf
         self.kinds = kinds
-        nodeLimit = 0
+        self.nodeLimit = nodeLimit
         remaining = budgets
         remainingAtStart = budgets
-        flows = [[Int: Int64]](repeating: [:], count: budgets.count)
+        flows = [Int64](repeating: 0, count: budgets.count * kinds.count)
+        fundWords = (budgets.count + 63) / 64
+        kindWords = (kinds.count + 63) / 64
+        var fundsOfKind = [UInt64](repeating: 0, count: kinds.count * fundWords)
+        for (kind, funds) in kinds.enumerated() {
+            for fund in funds { fundsOfKind[kind * fundWords + fund / 64] |= 1 << UInt64(fund % 64) }
+        }
+        self.fundsOfKind = fundsOfKind
+        drawersOfFund = [UInt64](repeating: 0, count: budgets.count * kindWords)
+        visited = [UInt64](repeating: 0, count: fundWords)
+        withMoney = [UInt64](repeating: 0, count: fundWords)
+        cameFrom = [(fund: Int, kind: Int)](repeating: (-1, -1), count: budgets.count)
     }
 
     /// The value so far plus the money left filled with the best applications left, fractionally,
@@ -325,37 +345,62 @@ struct WholeGrantSearch {
     /// it and returns how much the kind gained; nil when there is no such path.
     private mutating func augment(_ kind: Int, _ need: Int64) -> Int64? {
         // Breadth-first over funds: cameFrom[g] = (f, k) when fund g was reached from fund f by
-        // moving kind k's money from f to g.
-        var cameFrom: [Int: (fund: Int, kind: Int)] = [:]
-        var queue = kinds[kind]
-        var visited = Set(queue)
+        // moving kind k's money from f to g; the kind's own funds, where it starts, need none.
+        // Funds and kinds are taken in ascending order, so the path found is always the same.
+        let (kindCount, fundWords, kindWords) = (kinds.count, fundWords, kindWords)
+        for word in 0..<fundWords {
+            visited[word] = fundsOfKind[kind * fundWords + word]
+            withMoney[word] = 0
+        }
+        for fund in remaining.indices where remaining[fund] > 0 { withMoney[fund / 64] |= 1 << UInt64(fund % 64) }
+        queue.removeAll(keepingCapacity: true)
+        queue.append(contentsOf: kinds[kind])
         var head = 0
-        var end: Int?
+        var end = -1
         search: while head < queue.count {
             let fund = queue[head]
             head += 1
-            for drawer in flows[fund].keys.sorted() where drawer != kind && flows[fund][drawer, default: 0] > 0 {
-                for next in kinds[drawer] where !visited.contains(next) {
-                    visited.insert(next)
-                    cameFrom[next] = (fund, drawer)
-                    if remaining[next] > 0 {
-                        end = next
-                        break search
+            for drawerWord in 0..<kindWords {
+                var drawers = drawersOfFund[fund * kindWords + drawerWord]
+                if drawerWord == kind / 64 { drawers &= ~(1 << UInt64(kind % 64)) }
+                while drawers != 0 {
+                    let drawer = drawerWord * 64 + drawers.trailingZeroBitCount
+                    drawers &= drawers - 1
+                    for word in 0..<fundWords {
+                        let fresh = fundsOfKind[drawer * fundWords + word] & ~visited[word]
+                        guard fresh != 0 else { continue }
+                        let funded = fresh & withMoney[word]
+                        if funded != 0 {
+                            // The first fund reached with money left ends the search.
+                            end = word * 64 + funded.trailingZeroBitCount
+                            cameFrom[end] = (fund, drawer)
+                            break search
+                        }
+                        visited[word] |= fresh
+                        var next = fresh
+                        while next != 0 {
+                            let reached = word * 64 + next.trailingZeroBitCount
+                            next &= next - 1
+                            cameFrom[reached] = (fund, drawer)
+                            queue.append(reached)
+                        }
                     }
-                    queue.append(next)
                 }
             }
         }
-        guard let end else { return nil }
+        guard end >= 0 else { return nil }
+        func isStart(_ fund: Int) -> Bool { fundsOfKind[kind * fundWords + fund / 64] & (1 << UInt64(fund % 64)) != 0 }
         var bottleneck = min(need, remaining[end])
         var fund = end
-        while let step = cameFrom[fund] {
-            bottleneck = min(bottleneck, flows[step.fund][step.kind, default: 0])
+        while !isStart(fund) {
+            let step = cameFrom[fund]
+            bottleneck = min(bottleneck, flows[step.fund * kindCount + step.kind])
             fund = step.fund
         }
         guard bottleneck > 0 else { return nil }
         fund = end
-        while let step = cameFrom[fund] {
+        while !isStart(fund) {
+            let step = cameFrom[fund]
             give(fund, step.kind, bottleneck)
             give(step.fund, step.kind, -bottleneck)
             fund = step.fund
@@ -366,17 +411,25 @@ struct WholeGrantSearch {
     }
 
     private mutating func give(_ fund: Int, _ kind: Int, _ amount: Int64) {
-        let before = flows[fund][kind, default: 0]
+        let index = fund * kinds.count + kind
+        let before = flows[index]
         undoLog.append((fund, kind, before))
-        flows[fund][kind] = before + amount
+        setFlow(index, fund, kind, before + amount)
         remaining[fund] -= amount
     }
 
     private mutating func undo(to mark: Int) {
         while undoLog.count > mark {
             let change = undoLog.removeLast()
-            remaining[change.fund] += flows[change.fund][change.kind, default: 0] - change.before
-            flows[change.fund][change.kind] = change.before == 0 ? nil : change.before
+            let index = change.fund * kinds.count + change.kind
+            remaining[change.fund] += flows[index] - change.before
+            setFlow(index, change.fund, change.kind, change.before)
         }
+    }
+
+    private mutating func setFlow(_ index: Int, _ fund: Int, _ kind: Int, _ amount: Int64) {
+        flows[index] = amount
+        let bit: UInt64 = 1 << UInt64(kind % 64)
+        if amount > 0 { drawersOfFund[fund * kindWords + kind / 64] |= bit } else { drawersOfFund[fund * kindWords + kind / 64] &= ~bit }
     }
 }

@@ -44,23 +44,37 @@ public enum ReviewerAssignment {
         var load = reviewers.map(\.load)
         var added = [[Int]](repeating: [], count: applications.count)
         var short: [Int] = []
-        let eligible = applications.map { application in
-            reviewers.indices.filter { !application.conflicted.contains($0) && !application.assigned.contains($0) }
+        // Marks by application (index + 1), reused for every application rather than sets built
+        // for each: who may not review it, and who shares a region with it.
+        var barred = [Int](repeating: 0, count: reviewers.count)
+        var local = [Int](repeating: 0, count: reviewers.count)
+        var byRegion: [String: [Int]] = [:]
+        for (index, reviewer) in reviewers.enumerated() {
+            for region in reviewer.regions { byRegion[region, default: []].append(index) }
+        }
+        let eligibleCount = applications.map { application in
+            reviewers.count - application.conflicted.union(application.assigned).filter { reviewers.indices.contains($0) }.count
         }
         let order = applications.indices.sorted { left, right in
-            let (l, r) = (eligible[left].count - needed(applications[left], perApplication), eligible[right].count - needed(applications[right], perApplication))
+            let (l, r) = (eligibleCount[left] - needed(applications[left], perApplication), eligibleCount[right] - needed(applications[right], perApplication))
             return l != r ? l < r : left < right
         }
         for index in order {
             let application = applications[index]
             var want = needed(application, perApplication)
             guard want > 0 else { continue }
-            var candidates = eligible[index]
-            let hasLocal = application.assigned.contains { !reviewers[$0].regions.isDisjoint(with: application.regions) }
-            if !hasLocal, let local = leastLoaded(candidates.filter { !reviewers[$0].regions.isDisjoint(with: application.regions) }, load) {
-                added[index].append(local)
-                load[local] += 1
-                candidates.removeAll { $0 == local }
+            let mark = index + 1
+            for reviewer in application.conflicted where reviewers.indices.contains(reviewer) { barred[reviewer] = mark }
+            for reviewer in application.assigned where reviewers.indices.contains(reviewer) { barred[reviewer] = mark }
+            for region in application.regions {
+                for reviewer in byRegion[region] ?? [] { local[reviewer] = mark }
+            }
+            var candidates = reviewers.indices.filter { barred[$0] != mark }
+            let hasLocal = application.assigned.contains { local[$0] == mark }
+            if !hasLocal, let chosen = leastLoaded(candidates, load, where: { local[$0] == mark }) {
+                added[index].append(chosen)
+                load[chosen] += 1
+                candidates.removeAll { $0 == chosen }
                 want -= 1
             }
             while want > 0, let next = leastLoaded(candidates, load) {
@@ -79,7 +93,13 @@ public enum ReviewerAssignment {
         max(0, perApplication - application.assigned.count)
     }
 
-    static func leastLoaded(_ candidates: [Int], _ load: [Int]) -> Int? {
-        candidates.min { load[$0] != load[$1] ? load[$0] < load[$1] : $0 < $1 }
+    /// The candidate with the least load (the lower index of equals), among those `admits` lets through.
+    static func leastLoaded(_ candidates: [Int], _ load: [Int], where admits: (Int) -> Bool = { _ in true }) -> Int? {
+        var best: Int?
+        for candidate in candidates where admits(candidate) {
+            if let current = best, load[current] < load[candidate] || (load[current] == load[candidate] && current < candidate) { continue }
+            best = candidate
+        }
+        return best
     }
 }

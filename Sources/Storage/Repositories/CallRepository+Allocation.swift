@@ -4,20 +4,36 @@ import Postgres
 
 extension CallRepository {
     /// What the allocation weighs for each submitted application: its project's focus areas and
-    /// places (for earmarks) and what the eligibility rules are judged on now.
+    /// places (for earmarks) and what the eligibility rules are judged on now (as `applicant`
+    /// judges one), in one statement for the whole call rather than one per application.
     public func allocationInputs(of call: UUID, now: Date, graceDays: Int) async throws -> [UUID: (focusAreas: [String], regions: [String], applicant: CallEligibility.Applicant)] {
         try await pool.withConnection { connection in
             var inputs: [UUID: (focusAreas: [String], regions: [String], applicant: CallEligibility.Applicant)] = [:]
             for row in try connection.query(
                 """
-                SELECT a.id, a.ngo_id, a.project_id, p.focus_areas, p.regions
-                FROM call_applications a JOIN projects p ON p.id = a.project_id
+                SELECT a.id, p.focus_areas, p.regions, o.id, o.verification, o.nationwide, o.regions, o.founded_year, coalesce(d.overdue, 0)
+                FROM call_applications a
+                JOIN projects p ON p.id = a.project_id
+                LEFT JOIN organizations o ON o.id = a.ngo_id
+                LEFT JOIN (
+                    SELECT x.ngo_id, count(*)::int AS overdue FROM partnerships x
+                    WHERE x.ngo_id IN (SELECT ngo_id FROM call_applications WHERE call_id = $1 AND state = 'submitted')
+                        AND x.state = 'active' AND partnership_report_due(x) + make_interval(days => $2) < $3
+                    GROUP BY x.ngo_id
+                ) d ON d.ngo_id = a.ngo_id
                 WHERE a.call_id = $1 AND a.state = 'submitted'
                 """,
-                [call]
+                [call, Int64(graceDays), now]
             ).rows {
-                let applicant = try Self.applicant(try row.decode(UUID.self, at: 1), project: try row.decode(UUID.self, at: 2), now: now, graceDays: graceDays, on: connection)
-                inputs[try row.decode(UUID.self, at: 0)] = (try row.decode([String].self, at: 3), try row.decode([String].self, at: 4), applicant)
+                guard try row.decode(UUID?.self, at: 3) != nil else { throw DomainError.notFound(resource: "organization") }
+                let regions = try row.decode([String].self, at: 2)
+                let applicant = CallEligibility.Applicant(
+                    verification: Verification(rawValue: try row.decode(String.self, at: 4)) ?? .unverified,
+                    nationwide: try row.decode(Bool.self, at: 5), regions: try row.decode([String].self, at: 6),
+                    foundedYear: try row.decode(Int?.self, at: 7), overduePartnerships: try row.decode(Int.self, at: 8),
+                    projectRegions: regions
+                )
+                inputs[try row.decode(UUID.self, at: 0)] = (try row.decode([String].self, at: 1), regions, applicant)
             }
             return inputs
         }

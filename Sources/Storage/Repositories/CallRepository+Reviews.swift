@@ -37,20 +37,24 @@ extension CallRepository {
 
     public func reviewers(of call: UUID) async throws -> [CallReviewer] {
         try await pool.withConnection { connection in
+            // Each reviewer's load counted once for the whole call, not in a subquery per reviewer:
+            // estimated per row, that subquery made the plan look costly enough for PostgreSQL's
+            // JIT, which took longer than the query.
             try connection.query(
                 """
                 SELECT p.id, p.display_name, p.email,
-                    coalesce(array_agg(DISTINCT m.organization_id) FILTER (WHERE m.organization_id IS NOT NULL), '{}'),
-                    coalesce(array_agg(DISTINCT left(r, 2) || '0000000') FILTER (WHERE r IS NOT NULL), '{}'),
-                    (SELECT count(*)::int FROM call_assignments a JOIN call_applications x ON x.id = a.application_id
-                     WHERE a.person_id = p.id AND x.call_id = $1)
+                    coalesce((SELECT array_agg(DISTINCT m.organization_id) FROM memberships m WHERE m.person_id = p.id), '{}'),
+                    coalesce((SELECT array_agg(DISTINCT left(r, 2) || '0000000') FROM memberships m
+                              JOIN organizations o ON o.id = m.organization_id CROSS JOIN LATERAL unnest(o.regions) AS r
+                              WHERE m.person_id = p.id), '{}'),
+                    coalesce(l.load, 0)
                 FROM call_reviewers cr
                 JOIN people p ON p.id = cr.person_id
-                LEFT JOIN memberships m ON m.person_id = p.id
-                LEFT JOIN organizations o ON o.id = m.organization_id
-                LEFT JOIN LATERAL unnest(o.regions) AS r ON true
+                LEFT JOIN (
+                    SELECT a.person_id, count(*)::int AS load FROM call_assignments a JOIN call_applications x ON x.id = a.application_id
+                    WHERE x.call_id = $1 GROUP BY a.person_id
+                ) l ON l.person_id = p.id
                 WHERE cr.call_id = $1
-                GROUP BY p.id, p.display_name, p.email, cr.added_at
                 ORDER BY cr.added_at, p.id
                 """,
                 [call]
@@ -64,106 +68,122 @@ extension CallRepository {
         }
     }
 
-    /// The organizations an application's reviewer may not belong to (see `ReviewConflict`), read
-    /// on `connection` so that an assignment is judged on what its transaction sees.
-    static func conflictParties(of application: CallApplication, call: Call, on connection: Connection) throws -> ReviewConflict.Parties {
-        let project = try connection.query("SELECT focus_areas, regions FROM projects WHERE id = $1", [application.draft.projectID]).first
-        let focusAreas = try project?.decode([String].self, at: 0) ?? []
-        let regions = try project?.decode([String].self, at: 1) ?? []
-        let earmarked = try connection.query(
-            """
-            SELECT id, call_id, business_id, amount_kzt, earmark_focus_areas, earmark_places, created_at, withdrawn_at FROM call_pledges
-            WHERE call_id = $1 AND withdrawn_at IS NULL AND (cardinality(earmark_focus_areas) > 0 OR cardinality(earmark_places) > 0)
-            """,
-            [call.id]
-        ).rows.map(decodePledge).filter { $0.admits(focusAreas: focusAreas, regions: regions) }.map(\.businessID)
-        let partners = try connection.query(
-            """
-            SELECT DISTINCT party FROM partnerships x
-            CROSS JOIN LATERAL unnest(ARRAY[x.business_id, x.government_body_id]) AS party
-            WHERE x.ngo_id = $1 AND x.state IN ('approved', 'active', 'completed') AND party IS DISTINCT FROM $2
-            """,
-            [application.ngoID, call.governmentBodyID]
-        ).rows.map { try $0.decode(UUID.self, at: 0) }
-        return ReviewConflict.Parties(applicant: application.ngoID, earmarkedCoFunders: Set(earmarked), pastPartners: Set(partners))
-    }
+    /// What the conflict-of-interest rules (`ReviewConflict`) are judged on for some applications
+    /// and some people, read on `connection` in a few statements whatever their number, so that
+    /// an assignment is judged on what its transaction sees.
+    struct ConflictFacts {
+        struct Subject {
+            let id: UUID
+            let ngo: UUID
+            let project: UUID
+            let call: UUID
+            let governmentBody: UUID
+        }
 
-    /// Every conflict between a person and an application, as the database stands.
-    static func conflicts(of person: UUID, with application: CallApplication, call: Call, on connection: Connection) throws -> [ReviewConflict] {
-        let organizations = Set(try connection.query("SELECT organization_id FROM memberships WHERE person_id = $1", [person]).rows.map {
-            try $0.decode(UUID.self, at: 0)
-        })
-        let declared = try connection.query(
-            "SELECT 1 FROM call_declared_conflicts WHERE application_id = $1 AND person_id = $2", [application.id, person]
-        ).first != nil
-        return ReviewConflict.between(reviewerOrganizations: organizations, declared: declared, and: try conflictParties(of: application, call: call, on: connection))
-    }
+        /// Each person's organizations.
+        let organizations: [UUID: Set<UUID>]
+        /// The people read who belong to each organization.
+        let members: [UUID: [UUID]]
+        /// Who declared a conflict with each application.
+        let declared: [UUID: Set<UUID>]
+        /// The organizations each application's reviewer may not belong to.
+        let parties: [UUID: ReviewConflict.Parties]
 
-    /// Every (application, reviewer) pair of the call's submitted applications and its pool that
-    /// has a conflict: what automatic assignment must avoid. The same rules as `conflicts(of:with:)`,
-    /// read in a few statements for the whole call rather than per pair.
-    public func conflictedPairs(of call: UUID) async throws -> [UUID: Set<UUID>] {
-        try await pool.withConnection { connection in
-            let found = try Self.find(call, on: connection)
-            let reviewers = try connection.query(
-                """
-                SELECT cr.person_id, coalesce(array_agg(m.organization_id) FILTER (WHERE m.organization_id IS NOT NULL), '{}')
-                FROM call_reviewers cr LEFT JOIN memberships m ON m.person_id = cr.person_id
-                WHERE cr.call_id = $1 GROUP BY cr.person_id
-                """,
-                [call]
-            ).rows.map { (person: try $0.decode(UUID.self, at: 0), organizations: Set(try $0.decode([UUID].self, at: 1))) }
-            var declared: Set<String> = []
+        init(of subjects: [Subject], people: [UUID], on connection: Connection) throws {
+            var organizations: [UUID: Set<UUID>] = [:]
+            var members: [UUID: [UUID]] = [:]
             for row in try connection.query(
-                """
-                SELECT d.application_id, d.person_id FROM call_declared_conflicts d
-                JOIN call_applications a ON a.id = d.application_id WHERE a.call_id = $1
-                """,
-                [call]
+                "SELECT person_id, organization_id FROM memberships WHERE person_id = ANY ($1::uuid[]) ORDER BY person_id, organization_id", [people]
             ).rows {
-                declared.insert("\(try row.decode(UUID.self, at: 0))|\(try row.decode(UUID.self, at: 1))")
+                let (person, organization) = (try row.decode(UUID.self, at: 0), try row.decode(UUID.self, at: 1))
+                organizations[person, default: []].insert(organization)
+                members[organization, default: []].append(person)
             }
-            let applications = try connection.query(
-                """
-                SELECT a.id, a.ngo_id, p.focus_areas, p.regions FROM call_applications a JOIN projects p ON p.id = a.project_id
-                WHERE a.call_id = $1 AND a.state = 'submitted'
-                """,
-                [call]
-            ).rows.map { row in
-                (id: try row.decode(UUID.self, at: 0), ngo: try row.decode(UUID.self, at: 1),
-                 focusAreas: try row.decode([String].self, at: 2), regions: try row.decode([String].self, at: 3))
+            var declared: [UUID: Set<UUID>] = [:]
+            for row in try connection.query(
+                "SELECT application_id, person_id FROM call_declared_conflicts WHERE application_id = ANY ($1::uuid[]) AND person_id = ANY ($2::uuid[])",
+                [subjects.map(\.id), people]
+            ).rows {
+                declared[try row.decode(UUID.self, at: 0), default: []].insert(try row.decode(UUID.self, at: 1))
             }
-            let earmarked = try connection.query(
+            var projects: [UUID: (focusAreas: [String], regions: [String])] = [:]
+            for row in try connection.query("SELECT id, focus_areas, regions FROM projects WHERE id = ANY ($1::uuid[])", [Array(Set(subjects.map(\.project)))]).rows {
+                projects[try row.decode(UUID.self, at: 0)] = (try row.decode([String].self, at: 1), try row.decode([String].self, at: 2))
+            }
+            let earmarked = Dictionary(grouping: try connection.query(
                 """
-                \(Self.pledgeColumns)
-                WHERE call_id = $1 AND withdrawn_at IS NULL AND (cardinality(earmark_focus_areas) > 0 OR cardinality(earmark_places) > 0)
+                \(CallRepository.pledgeColumns)
+                WHERE call_id = ANY ($1::uuid[]) AND withdrawn_at IS NULL AND (cardinality(earmark_focus_areas) > 0 OR cardinality(earmark_places) > 0)
                 """,
-                [call]
-            ).rows.map(Self.decodePledge)
+                [Array(Set(subjects.map(\.call)))]
+            ).rows.map(CallRepository.decodePledge), by: \.callID)
+            // Past partners of each NGO; the call's own government body is left out below, per application.
             var partners: [UUID: Set<UUID>] = [:]
             for row in try connection.query(
                 """
-                SELECT x.ngo_id, array_agg(DISTINCT party) FROM partnerships x
-                CROSS JOIN LATERAL unnest(ARRAY[x.business_id, x.government_body_id]) AS party
-                WHERE x.ngo_id = ANY ($1::uuid[]) AND x.state IN ('approved', 'active', 'completed') AND party IS DISTINCT FROM $2
-                GROUP BY x.ngo_id
+                SELECT DISTINCT x.ngo_id, party FROM partnerships x
+                CROSS JOIN LATERAL unnest(partnership_parties(x.id)) AS party
+                WHERE x.ngo_id = ANY ($1::uuid[]) AND x.state IN ('approved', 'active', 'completed') AND party <> x.ngo_id
                 """,
-                [Array(Set(applications.map(\.ngo))), found.governmentBodyID]
+                [Array(Set(subjects.map(\.ngo)))]
             ).rows {
-                partners[try row.decode(UUID.self, at: 0)] = Set(try row.decode([UUID].self, at: 1))
+                partners[try row.decode(UUID.self, at: 0), default: []].insert(try row.decode(UUID.self, at: 1))
             }
-            var conflicted: [UUID: Set<UUID>] = [:]
-            for application in applications {
-                let parties = ReviewConflict.Parties(
-                    applicant: application.ngo,
-                    earmarkedCoFunders: Set(earmarked.filter { $0.admits(focusAreas: application.focusAreas, regions: application.regions) }.map(\.businessID)),
-                    pastPartners: partners[application.ngo] ?? []
+            var parties: [UUID: ReviewConflict.Parties] = [:]
+            for subject in subjects where parties[subject.id] == nil {
+                let project = projects[subject.project] ?? ([], [])
+                parties[subject.id] = ReviewConflict.Parties(
+                    applicant: subject.ngo,
+                    earmarkedCoFunders: Set((earmarked[subject.call] ?? []).filter { $0.admits(focusAreas: project.focusAreas, regions: project.regions) }.map(\.businessID)),
+                    pastPartners: (partners[subject.ngo] ?? []).subtracting([subject.governmentBody])
                 )
-                for reviewer in reviewers where !ReviewConflict.between(
-                    reviewerOrganizations: reviewer.organizations, declared: declared.contains("\(application.id)|\(reviewer.person)"), and: parties
-                ).isEmpty {
-                    conflicted[application.id, default: []].insert(reviewer.person)
-                }
+            }
+            self.organizations = organizations
+            self.members = members
+            self.declared = declared
+            self.parties = parties
+        }
+
+        /// Every conflict between a person read and an application read.
+        func conflicts(of person: UUID, with application: UUID) -> [ReviewConflict] {
+            guard let parties = parties[application] else { return [] }
+            return ReviewConflict.between(
+                reviewerOrganizations: organizations[person] ?? [], declared: declared[application]?.contains(person) ?? false, and: parties
+            )
+        }
+
+        /// The people read who have a conflict with the application: only someone who belongs to
+        /// one of its parties, or declared one, can have one.
+        func conflicted(with application: UUID) -> Set<UUID> {
+            guard let parties = parties[application] else { return [] }
+            var candidates = declared[application] ?? []
+            for organization in [parties.applicant] + parties.earmarkedCoFunders + parties.pastPartners {
+                candidates.formUnion(members[organization] ?? [])
+            }
+            return candidates.filter { !conflicts(of: $0, with: application).isEmpty }
+        }
+    }
+
+    /// Every (application, reviewer) pair of the call's submitted applications and its pool that
+    /// has a conflict: what automatic assignment must avoid. The same facts as `assign` judges a
+    /// pair on, read in a few statements for the whole call.
+    public func conflictedPairs(of call: UUID) async throws -> [UUID: Set<UUID>] {
+        try await pool.withConnection { connection in
+            let found = try Self.find(call, on: connection)
+            let reviewers = try connection.query("SELECT person_id FROM call_reviewers WHERE call_id = $1", [call]).rows.map { try $0.decode(UUID.self, at: 0) }
+            let subjects = try connection.query(
+                "SELECT id, ngo_id, project_id FROM call_applications WHERE call_id = $1 AND state = 'submitted'", [call]
+            ).rows.map { row in
+                ConflictFacts.Subject(
+                    id: try row.decode(UUID.self, at: 0), ngo: try row.decode(UUID.self, at: 1), project: try row.decode(UUID.self, at: 2),
+                    call: call, governmentBody: found.governmentBodyID
+                )
+            }
+            let facts = try ConflictFacts(of: subjects, people: reviewers, on: connection)
+            var conflicted: [UUID: Set<UUID>] = [:]
+            for subject in subjects {
+                let people = facts.conflicted(with: subject.id)
+                if !people.isEmpty { conflicted[subject.id] = people }
             }
             return conflicted
         }
@@ -172,33 +192,87 @@ extension CallRepository {
     /// Assigns each (application, person) pair once `check` accepts it, given the call, the
     /// application, whether the person is in the call's pool, whether every reviewer assigned so
     /// far has scored it, and the conflicts found, all read in the same transaction, the
-    /// applications locked against a concurrent change.
+    /// applications locked against a concurrent change. Pairs are judged in order, each as if
+    /// the pairs before it had been inserted; the first refusal undoes them all. A batch's reads
+    /// and its insert are a few statements whatever its size.
     public func assign(
         _ pairs: [(application: UUID, person: UUID)], automatic: Bool,
         check: @escaping @Sendable (Call, CallApplication, _ inPool: Bool, _ reviewsComplete: Bool, [ReviewConflict]) throws -> Void
     ) async throws -> [CallAssignment] {
         try await pool.withTransaction { connection in
-            var made: [CallAssignment] = []
+            guard !pairs.isEmpty else { return [] }
+            let applicationIDs = Array(Set(pairs.map(\.application)))
+            let people = Array(Set(pairs.map(\.person)))
+            // Locked as `lockCallAndApplication` locks one: the calls first (FOR SHARE), then the
+            // applications (FOR UPDATE), each in id order.
+            var calls: [UUID: Call] = [:]
+            for row in try connection.query(
+                "SELECT DISTINCT call_id FROM call_applications WHERE id = ANY ($1::uuid[]) ORDER BY call_id", [applicationIDs]
+            ).rows {
+                let id = try row.decode(UUID.self, at: 0)
+                calls[id] = try Self.find(id, on: connection, share: true)
+            }
+            var applications: [UUID: CallApplication] = [:]
+            for row in try connection.query("\(Self.applicationColumns) WHERE a.id = ANY ($1::uuid[]) ORDER BY a.id FOR UPDATE OF a", [applicationIDs]).rows {
+                let application = try Self.decodeApplication(row)
+                applications[application.id] = application
+            }
+            var inPool: [UUID: Set<UUID>] = [:]
+            for row in try connection.query(
+                "SELECT call_id, person_id FROM call_reviewers WHERE call_id = ANY ($1::uuid[]) AND person_id = ANY ($2::uuid[])", [Array(calls.keys), people]
+            ).rows {
+                inPool[try row.decode(UUID.self, at: 0), default: []].insert(try row.decode(UUID.self, at: 1))
+            }
+            // Each application's reviewers so far and whether they have scored it (see `reviewsComplete`).
+            var reviewers: [UUID: [UUID: Bool]] = [:]
+            for row in try connection.query(
+                """
+                SELECT a.application_id, a.person_id, r.person_id IS NOT NULL FROM call_assignments a
+                LEFT JOIN call_reviews r ON r.application_id = a.application_id AND r.person_id = a.person_id
+                WHERE a.application_id = ANY ($1::uuid[])
+                """,
+                [applicationIDs]
+            ).rows {
+                reviewers[try row.decode(UUID.self, at: 0), default: [:]][try row.decode(UUID.self, at: 1)] = try row.decode(Bool.self, at: 2)
+            }
+            let facts = try ConflictFacts(
+                of: applications.values.compactMap { application in
+                    calls[application.callID].map {
+                        ConflictFacts.Subject(id: application.id, ngo: application.ngoID, project: application.draft.projectID, call: $0.id, governmentBody: $0.governmentBodyID)
+                    }
+                },
+                people: people, on: connection
+            )
             for pair in pairs {
-                let (call, application) = try Self.lockCallAndApplication(pair.application, on: connection)
-                let inPool = try connection.query(
-                    "SELECT 1 FROM call_reviewers WHERE call_id = $1 AND person_id = $2", [call.id, pair.person]
-                ).first != nil
-                try check(
-                    call, application, inPool, try Self.reviewsComplete(application.id, on: connection),
-                    try Self.conflicts(of: pair.person, with: application, call: call, on: connection)
-                )
-                if let row = try connection.query(
-                    """
-                    INSERT INTO call_assignments (application_id, person_id, automatic) VALUES ($1, $2, $3)
-                    ON CONFLICT DO NOTHING RETURNING assigned_at
-                    """,
-                    [pair.application, pair.person, automatic]
-                ).first {
-                    made.append(CallAssignment(applicationID: pair.application, personID: pair.person, automatic: automatic, assignedAt: try row.decode(Date.self, at: 0)))
+                guard let application = applications[pair.application], let call = calls[application.callID] else {
+                    throw DomainError.notFound(resource: "application")
+                }
+                let assigned = reviewers[application.id] ?? [:]
+                let complete = !assigned.isEmpty && assigned.values.allSatisfy { $0 }
+                try check(call, application, inPool[call.id]?.contains(pair.person) ?? false, complete, facts.conflicts(of: pair.person, with: application.id))
+                // As the insert below will have it for the pairs after this one.
+                if assigned[pair.person] == nil { reviewers[application.id, default: [:]][pair.person] = false }
+            }
+            struct Key: Hashable {
+                let application: UUID
+                let person: UUID
+            }
+            var inserted: [Key: Date] = [:]
+            for row in try connection.query(
+                """
+                INSERT INTO call_assignments (application_id, person_id, automatic)
+                SELECT a, p, $3::boolean FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(a, p, o) ORDER BY o
+                ON CONFLICT DO NOTHING RETURNING application_id, person_id, assigned_at
+                """,
+                [pairs.map(\.application), pairs.map(\.person), automatic]
+            ).rows {
+                inserted[Key(application: try row.decode(UUID.self, at: 0), person: try row.decode(UUID.self, at: 1))] = try row.decode(Date.self, at: 2)
+            }
+            return pairs.compactMap { pair in
+                inserted.removeValue(forKey: Key(application: pair.application, person: pair.person)).map {
+                    CallAssignment(applicationID: pair.application, personID: pair.person, automatic: automatic, assignedAt: $0)
                 }
             }
-            return made
         }
     }
 
@@ -271,7 +345,8 @@ public struct CallReview: Sendable, Equatable {
 /// A moderator's score for an application whose reviewers disagreed.
 public struct CallModeration: Sendable, Equatable {
     public let applicationID: UUID
-    public let personID: UUID
+    /// Who moderated: a person of the call's body through the pages; nil through the body's API token.
+    public let personID: UUID?
     public let score: Double
     public let comment: String
     public let moderatedAt: Date
@@ -341,13 +416,21 @@ extension CallRepository {
     public func scores(of call: UUID) async throws -> [UUID: ApplicationScore] {
         try await pool.withConnection { connection in
             var scores: [UUID: ApplicationScore] = [:]
+            // Reviews and assignments grouped once for the call, not looked up for each application.
             for row in try connection.query(
                 """
-                SELECT x.id,
-                    coalesce((SELECT array_agg(r.total ORDER BY r.total) FROM call_reviews r WHERE r.application_id = x.id), '{}'),
-                    (SELECT count(*)::int FROM call_assignments a WHERE a.application_id = x.id),
-                    (SELECT m.score FROM call_moderations m WHERE m.application_id = x.id)
-                FROM call_applications x WHERE x.call_id = $1 AND x.state = 'submitted'
+                SELECT x.id, coalesce(r.totals, '{}'), coalesce(a.assigned, 0), m.score
+                FROM call_applications x
+                LEFT JOIN (
+                    SELECT r.application_id, array_agg(r.total ORDER BY r.total) AS totals FROM call_reviews r
+                    JOIN call_applications y ON y.id = r.application_id WHERE y.call_id = $1 GROUP BY r.application_id
+                ) r ON r.application_id = x.id
+                LEFT JOIN (
+                    SELECT a.application_id, count(*)::int AS assigned FROM call_assignments a
+                    JOIN call_applications y ON y.id = a.application_id WHERE y.call_id = $1 GROUP BY a.application_id
+                ) a ON a.application_id = x.id
+                LEFT JOIN call_moderations m ON m.application_id = x.id
+                WHERE x.call_id = $1 AND x.state = 'submitted'
                 """,
                 [call]
             ).rows {
@@ -362,7 +445,7 @@ extension CallRepository {
     /// Records a moderator's score once `check` accepts it, given the call and the application's
     /// score as the reviews stand, under the application's row lock.
     public func moderate(
-        _ application: UUID, by person: UUID, score: Double, comment: String,
+        _ application: UUID, by person: UUID?, score: Double, comment: String,
         check: @escaping @Sendable (Call, ApplicationScore) throws -> Void
     ) async throws -> CallModeration {
         try await pool.withTransaction { connection in
@@ -380,10 +463,10 @@ extension CallRepository {
             ))
             let made = try connection.query(
                 """
-                INSERT INTO call_moderations (application_id, person_id, score, comment) VALUES ($1, $2, $3, $4)
+                INSERT INTO call_moderations (application_id, person_id, score, comment, organization_id) VALUES ($1, $2, $3, $4, $5)
                 RETURNING moderated_at
                 """,
-                [application, person, score, comment]
+                [application, person, score, comment, call.governmentBodyID]
             ).rows[0]
             return CallModeration(applicationID: application, personID: person, score: score, comment: comment, moderatedAt: try made.decode(Date.self, at: 0))
         }

@@ -14,7 +14,7 @@ import Glibc
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the service; figures go to BENCHMARKS.md.",
-        subcommands: [BenchMatch.self, BenchRound.self]
+        subcommands: [BenchMatch.self, BenchRound.self, BenchCall.self]
     )
 }
 

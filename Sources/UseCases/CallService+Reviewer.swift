@@ -22,13 +22,8 @@ extension CallService {
     public func assignedApplications(reviewer personID: UUID) async throws -> [AssignedApplication] {
         let assignments = try await calls.assignments(ofPerson: personID)
         guard !assignments.isEmpty else { return [] }
-        var applications: [UUID: CallApplication] = [:]
-        var callsByID: [UUID: Call] = [:]
-        for (assignment, _) in assignments {
-            let application = try await calls.findApplication(assignment.applicationID)
-            applications[application.id] = application
-            if callsByID[application.callID] == nil { callsByID[application.callID] = try await calls.find(application.callID) }
-        }
+        let applications = try await calls.findApplications(assignments.map(\.assignment.applicationID))
+        let callsByID = try await calls.find(Array(Set(applications.values.map(\.callID))))
         let texts = try await calls.projectTexts(applications.values.map(\.draft.projectID))
         let complete = try await calls.reviewsComplete(Array(applications.keys))
         return assignments.compactMap { assignment, reviewed in

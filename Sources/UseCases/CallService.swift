@@ -68,6 +68,11 @@ public struct CallService: Sendable {
         return call
     }
 
+    /// The titles of the calls with these ids the caller may read (published ones, its own drafts).
+    public func titles(of ids: [UUID], by caller: Caller) async throws -> [UUID: LocalizedText] {
+        try await calls.find(ids).filter { $0.value.state != .draft || caller.speaksFor($0.value.governmentBodyID) }.mapValues(\.terms.title)
+    }
+
     /// Published calls (of one government body when given) and the caller's own drafts.
     public func list(governmentBodyID: UUID?, limit: Int, by caller: Caller) async throws -> [Call] {
         let own = caller.member.flatMap { $0.kind == .governmentBody ? $0.organizationID : nil }

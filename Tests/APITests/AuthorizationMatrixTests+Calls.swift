@@ -21,24 +21,3 @@ extension AuthorizationMatrixTests {
         },
     ]
 }
-
-/// Runs `AuthorizationMatrixTests.callPageRows` until `AuthorizationMatrixTests.rows` takes them in
-/// (`+ callPageRows`); from then on the matrix itself runs them and this does nothing.
-@Suite struct CallPageAuthorizationRows {
-    @Test(arguments: AuthorizationMatrixTests.callPageRows.map { $0.name })
-    func eachCallerGetsExactlyItsStatus(_ name: String) async throws {
-        guard !AuthorizationMatrixTests.rows.contains(where: { $0.name == name }) else { return }
-        let row = try #require(AuthorizationMatrixTests.callPageRows.first { $0.name == name })
-        try await TestDatabase.with { database in
-            try await withService(database) { client in
-                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
-                for (caller, expected) in zip(AccessWorld.callers, row.expected) {
-                    let (method, path, body) = try await row.request(world)
-                    let response = try await client.send(method, path, json: body, as: world.caller(caller))
-                    #expect(response.status.code == expected, "\(row.name) as \(caller): \(response.status.code), expected \(expected)")
-                    if response.status.code == 401 { #expect(response.isProblem, "\(row.name) as \(caller) must answer problem+json") }
-                }
-            }
-        }
-    }
-}

@@ -382,6 +382,15 @@ class BrowserTest(unittest.TestCase):
         self.assertIn(self.lang(), LANGUAGES, f"{self.path()}: <html lang> is {self.lang()!r}")
         capture(self, page)
 
+    def assert_accessible(self, page, lang="en"):
+        """PAGE, as captured in LANG, has no axe-core violation and fits a 375 px phone."""
+        violations = AXE_RESULTS.get((lang, page)) or []
+        self.assertFalse(violations, f"{lang}-{page}: axe-core finds {[(v.get('id'), v.get('impact')) for v in violations]}")
+        self.assertNotIn((lang, page), OVERFLOW, f"{lang}-{page} is wider than a 375 px phone")
+
+    def main_text(self):
+        return self.el("main").text
+
     def submit(self, button):
         """Clicks a submit button and waits for the next page."""
         old = self.d.find_element(By.TAG_NAME, "html")

@@ -6,7 +6,7 @@ on another. The demo data has no calls: setUpModule writes an open one and one i
 
 from selenium.webdriver.support.select import Select
 
-from harness import AXE_RESULTS, LANGUAGES, NGO_EMAIL, NGO_PASSWORD, OVERFLOW, SEEDED, BrowserTest, sql
+from harness import LANGUAGES, NGO_EMAIL, NGO_PASSWORD, SEEDED, BrowserTest, sql
 from test_workspace import BUSINESS_EMAIL
 
 OPEN_TITLE = "Warm homes: a social order for elderly people"
@@ -100,13 +100,6 @@ class ParticipantTest(BrowserTest):
             self.assert_accessible(page, lang)
         self.switch_language("en")
 
-    def assert_accessible(self, page, lang="en"):
-        violations = AXE_RESULTS.get((lang, page)) or []
-        self.assertFalse(violations, f"{lang}-{page}: axe-core finds {[(v.get('id'), v.get('impact')) for v in violations]}")
-        self.assertNotIn((lang, page), OVERFLOW, f"{lang}-{page} is wider than a 375 px phone")
-
-    def main_text(self):
-        return self.el("main").text
 
 
 class Apply(ParticipantTest):

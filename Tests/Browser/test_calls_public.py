@@ -11,7 +11,7 @@ import urllib.parse
 
 from selenium.webdriver.support.select import Select
 
-from harness import AXE_RESULTS, BASE, LANGUAGES, NGO_EMAIL, NGO_PASSWORD, OVERFLOW, BrowserTest, http, sql
+from harness import BASE, LANGUAGES, NGO_EMAIL, NGO_PASSWORD, BrowserTest, http, sql
 from test_workspace import AKIMAT_EMAIL, sign_in_akimat_member
 
 AWARDED_TITLE = "Inclusive city: small grants for NGOs"
@@ -126,13 +126,6 @@ class CallPagesTest(BrowserTest):
             self.assert_accessible(page, lang)
         self.switch_language("en")
 
-    def assert_accessible(self, page, lang):
-        violations = AXE_RESULTS.get((lang, page)) or []
-        self.assertFalse(violations, f"{lang}-{page}: axe-core finds {[(v.get('id'), v.get('impact')) for v in violations]}")
-        self.assertNotIn((lang, page), OVERFLOW, f"{lang}-{page} is wider than a 375 px phone")
-
-    def main_text(self):
-        return self.el("main").text
 
 
 class CallList(CallPagesTest):

@@ -524,6 +524,9 @@ import TestSupport
             _ = try await services.calls.allocate(call, by: .admin)
             _ = try await services.calls.award(call, checked: nil, publisher: nil, by: caller)
         },
+        Row(name: "calls.titles", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
+            _ = try await services.calls.titles(of: [try await publishedCall(world, services).id], by: caller)
+        },
         Row(name: "calls.awardedPartnerships", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, caller in
             _ = try await services.calls.awardedPartnerships(of: try await publishedCall(world, services).id, by: caller)
         },
@@ -668,7 +671,7 @@ import TestSupport
             "calls.create", "calls.update", "calls.publish", "calls.find", "calls.list", "calls.pledge", "calls.pledges", "calls.withdrawPledge",
             "calls.apply", "calls.updateApplication", "calls.submit", "calls.withdrawApplication", "calls.application", "calls.applications",
             "calls.applicationsOfNGO", "tokens.listOf", "calls.addReviewer", "calls.reviewers", "calls.assignments", "calls.assign",
-            "calls.assignAutomatically", "calls.reviews", "calls.scores", "calls.moderate", "calls.allocate", "calls.allocation", "calls.award", "calls.awardedPartnerships",
+            "calls.assignAutomatically", "calls.reviews", "calls.scores", "calls.moderate", "calls.allocate", "calls.allocation", "calls.award", "calls.awardedPartnerships", "calls.titles",
             "calls.publicCalls", "calls.publicPage", "calls.results", "planning.overview", "planning.jurisdiction",
         ]
         #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")

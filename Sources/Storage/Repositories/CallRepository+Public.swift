@@ -33,9 +33,8 @@ extension CallRepository {
                 """,
                 [phaseText, place, now, limit]
             ).rows
-            return try rows.map { row in
-                (try Self.find(try row.decode(UUID.self, at: 0), on: connection), try Self.decodeFigures(row, from: 1))
-            }
+            let calls = try Self.find(try rows.map { try $0.decode(UUID.self, at: 0) }, on: connection)
+            return try zip(calls, rows).map { call, row in (call, try Self.decodeFigures(row, from: 1)) }
         }
     }
 

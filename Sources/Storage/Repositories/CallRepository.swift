@@ -68,7 +68,7 @@ public struct CallRepository: Sendable {
                 """,
                 [governmentBody, draftsOf, allDrafts, limit]
             ).rows.map { try $0.decode(UUID.self, at: 0) }
-            return try ids.map { try Self.find($0, on: connection) }
+            return try Self.find(ids, on: connection)
         }
     }
 
@@ -196,6 +196,21 @@ public struct CallRepository: Sendable {
         try await pool.withConnection { try Self.application(id, on: $0) }
     }
 
+    /// The applications with these ids, by id, in one statement.
+    public func findApplications(_ ids: [UUID]) async throws -> [UUID: CallApplication] {
+        try await pool.withConnection { connection in
+            let found = try connection.query("\(Self.applicationColumns) WHERE a.id = ANY ($1::uuid[])", [ids]).rows.map(Self.decodeApplication)
+            return Dictionary(uniqueKeysWithValues: found.map { ($0.id, $0) })
+        }
+    }
+
+    /// The calls with these ids, by id, in three statements.
+    public func find(_ ids: [UUID]) async throws -> [UUID: Call] {
+        try await pool.withConnection { connection in
+            Dictionary(uniqueKeysWithValues: try Self.find(ids, on: connection).map { ($0.id, $0) })
+        }
+    }
+
     /// A call's applications (those never submitted only when `includingDrafts`), oldest first.
     public func applications(of call: UUID, includingDrafts: Bool) async throws -> [CallApplication] {
         try await pool.withConnection { connection in
@@ -320,57 +335,79 @@ public struct CallRepository: Sendable {
     /// until the transaction ends; `lock`: for changing it.
     static func find(_ id: UUID, on connection: Connection, lock: Bool = false, share: Bool = false) throws -> Call {
         let suffix = lock ? " FOR UPDATE" : share ? " FOR SHARE" : ""
-        guard let row = try connection.query(
-            "SELECT government_body_id, state, version, created_at, published_at, \(termColumns) FROM calls WHERE id = $1\(suffix)", [id]
-        ).first else { throw DomainError.notFound(resource: "call") }
-        let questions = try connection.query(
-            "SELECT text_kk, text_ru, text_en, max_length FROM call_questions WHERE call_id = $1 ORDER BY position", [id]
-        ).rows.map { row in
-            CallQuestion(
-                text: LocalizedText(kk: try row.decode(String?.self, at: 0), ru: try row.decode(String?.self, at: 1), en: try row.decode(String?.self, at: 2)),
-                maxLength: try row.decode(Int.self, at: 3)
-            )
+        guard let row = try connection.query("\(callColumns) WHERE id = $1\(suffix)", [id]).first else {
+            throw DomainError.notFound(resource: "call")
         }
-        let criteria = try connection.query(
+        return try calls(from: [row], on: connection)[0]
+    }
+
+    /// The calls with these ids, in their order (an unknown id is left out): three statements
+    /// whatever their number.
+    static func find(_ ids: [UUID], on connection: Connection) throws -> [Call] {
+        let rows = try connection.query("\(callColumns) WHERE id = ANY ($1::uuid[])", [ids]).rows
+        let found = Dictionary(uniqueKeysWithValues: try calls(from: rows, on: connection).map { ($0.id, $0) })
+        return ids.compactMap { found[$0] }
+    }
+
+    static let callColumns = "SELECT id, government_body_id, state, version, created_at, published_at, \(termColumns) FROM calls"
+
+    /// Calls from rows of `callColumns`, with their questions and criteria read for all at once.
+    static func calls(from rows: [Row], on connection: Connection) throws -> [Call] {
+        let ids = try rows.map { try $0.decode(UUID.self, "id") }
+        var questions: [UUID: [CallQuestion]] = [:]
+        for row in try connection.query(
+            "SELECT call_id, text_kk, text_ru, text_en, max_length FROM call_questions WHERE call_id = ANY ($1::uuid[]) ORDER BY call_id, position", [ids]
+        ).rows {
+            questions[try row.decode(UUID.self, at: 0), default: []].append(CallQuestion(
+                text: LocalizedText(kk: try row.decode(String?.self, at: 1), ru: try row.decode(String?.self, at: 2), en: try row.decode(String?.self, at: 3)),
+                maxLength: try row.decode(Int.self, at: 4)
+            ))
+        }
+        var criteria: [UUID: [CallCriterion]] = [:]
+        for row in try connection.query(
             """
-            SELECT name_kk, name_ru, name_en, guidance_kk, guidance_ru, guidance_en, weight, scale_max
-            FROM call_criteria WHERE call_id = $1 ORDER BY position
+            SELECT call_id, name_kk, name_ru, name_en, guidance_kk, guidance_ru, guidance_en, weight, scale_max
+            FROM call_criteria WHERE call_id = ANY ($1::uuid[]) ORDER BY call_id, position
             """,
-            [id]
-        ).rows.map { row in
-            CallCriterion(
-                name: LocalizedText(kk: try row.decode(String?.self, at: 0), ru: try row.decode(String?.self, at: 1), en: try row.decode(String?.self, at: 2)),
-                guidance: LocalizedText(kk: try row.decode(String?.self, at: 3), ru: try row.decode(String?.self, at: 4), en: try row.decode(String?.self, at: 5)),
-                weight: try row.decode(Int.self, at: 6), scaleMax: try row.decode(Int.self, at: 7)
+            [ids]
+        ).rows {
+            criteria[try row.decode(UUID.self, at: 0), default: []].append(CallCriterion(
+                name: LocalizedText(kk: try row.decode(String?.self, at: 1), ru: try row.decode(String?.self, at: 2), en: try row.decode(String?.self, at: 3)),
+                guidance: LocalizedText(kk: try row.decode(String?.self, at: 4), ru: try row.decode(String?.self, at: 5), en: try row.decode(String?.self, at: 6)),
+                weight: try row.decode(Int.self, at: 7), scaleMax: try row.decode(Int.self, at: 8)
+            ))
+        }
+        return try zip(ids, rows).map { id, row in
+            let questions = questions[id] ?? []
+            let criteria = criteria[id] ?? []
+            let terms = CallTerms(
+                title: LocalizedText(kk: try row.decode(String?.self, "title_kk"), ru: try row.decode(String?.self, "title_ru"), en: try row.decode(String?.self, "title_en")),
+                description: LocalizedText(
+                    kk: try row.decode(String?.self, "description_kk"), ru: try row.decode(String?.self, "description_ru"), en: try row.decode(String?.self, "description_en")
+                ),
+                focusAreas: try row.decode([String].self, "focus_areas"),
+                territory: try row.decode(String?.self, "territory"),
+                stateBudgetKZT: try row.decode(Int64.self, "state_budget_kzt"),
+                minGrantKZT: try row.decode(Int64.self, "min_grant_kzt"),
+                maxGrantKZT: try row.decode(Int64.self, "max_grant_kzt"),
+                partialFunding: try row.decode(Bool.self, "partial_funding"),
+                eligibility: CallEligibility(
+                    verifiedOnly: try row.decode(Bool.self, "verified_only"), territoryOnly: try row.decode(Bool.self, "territory_only"),
+                    minYearsActive: try row.decode(Int.self, "min_years_active"), noOverdueReports: try row.decode(Bool.self, "no_overdue_reports")
+                ),
+                passMark: try row.decode(Double.self, "pass_mark"),
+                reviewersPerApplication: try row.decode(Int.self, "reviewers_per_application"),
+                moderationSpread: try row.decode(Double.self, "moderation_spread"),
+                opensAt: try row.decode(Date.self, "opens_at"), closesAt: try row.decode(Date.self, "closes_at"),
+                reviewsDueAt: try row.decode(Date.self, "reviews_due_at"), resultsAt: try row.decode(Date.self, "results_at"),
+                questions: questions, criteria: criteria
+            )
+            return Call(
+                id: id, governmentBodyID: try row.decode(UUID.self, "government_body_id"), terms: terms,
+                state: CallState(rawValue: try row.decode(String.self, "state")) ?? .draft, version: try row.decode(Int.self, "version"),
+                createdAt: try row.decode(Date.self, "created_at"), publishedAt: try row.decode(Date?.self, "published_at")
             )
         }
-        let terms = CallTerms(
-            title: LocalizedText(kk: try row.decode(String?.self, "title_kk"), ru: try row.decode(String?.self, "title_ru"), en: try row.decode(String?.self, "title_en")),
-            description: LocalizedText(
-                kk: try row.decode(String?.self, "description_kk"), ru: try row.decode(String?.self, "description_ru"), en: try row.decode(String?.self, "description_en")
-            ),
-            focusAreas: try row.decode([String].self, "focus_areas"),
-            territory: try row.decode(String?.self, "territory"),
-            stateBudgetKZT: try row.decode(Int64.self, "state_budget_kzt"),
-            minGrantKZT: try row.decode(Int64.self, "min_grant_kzt"),
-            maxGrantKZT: try row.decode(Int64.self, "max_grant_kzt"),
-            partialFunding: try row.decode(Bool.self, "partial_funding"),
-            eligibility: CallEligibility(
-                verifiedOnly: try row.decode(Bool.self, "verified_only"), territoryOnly: try row.decode(Bool.self, "territory_only"),
-                minYearsActive: try row.decode(Int.self, "min_years_active"), noOverdueReports: try row.decode(Bool.self, "no_overdue_reports")
-            ),
-            passMark: try row.decode(Double.self, "pass_mark"),
-            reviewersPerApplication: try row.decode(Int.self, "reviewers_per_application"),
-            moderationSpread: try row.decode(Double.self, "moderation_spread"),
-            opensAt: try row.decode(Date.self, "opens_at"), closesAt: try row.decode(Date.self, "closes_at"),
-            reviewsDueAt: try row.decode(Date.self, "reviews_due_at"), resultsAt: try row.decode(Date.self, "results_at"),
-            questions: questions, criteria: criteria
-        )
-        return Call(
-            id: id, governmentBodyID: try row.decode(UUID.self, "government_body_id"), terms: terms,
-            state: CallState(rawValue: try row.decode(String.self, "state")) ?? .draft, version: try row.decode(Int.self, "version"),
-            createdAt: try row.decode(Date.self, "created_at"), publishedAt: try row.decode(Date?.self, "published_at")
-        )
     }
 
     static let pledgeColumns = """

@@ -57,8 +57,7 @@ struct CallPages<Context: WebRequestContext>: Sendable {
         }
         if kind == .ngo, let ngo = caller.member?.organizationID {
             let applications = try await services.calls.applications(ofNGO: ngo, by: caller)
-            var titles: [UUID: LocalizedText] = [:]
-            for callID in Set(applications.map(\.callID)) { titles[callID] = try? await services.calls.find(callID, by: caller).terms.title }
+            let titles = try await services.calls.titles(of: Array(Set(applications.map(\.callID))), by: caller)
             view["applications"] = applications.map { application -> [String: Any] in
                 [
                     "call": titles[application.callID].map { words.text($0) } ?? words.text(LocalizedText(en: "—")),

@@ -205,4 +205,45 @@ import TestSupport
             #expect(taken.count == 4 && taken.allSatisfy { $0 <= budget / 5 })
         }
     }
+
+    /// The award settles every pledge to the call, used or not, while approvals of the same
+    /// business's partnerships with the same NGO and body run: both take the business's row, then
+    /// the stats locks, in that order, so neither waits on the other in a circle (PostgreSQL would
+    /// end one of them with a deadlock error).
+    @Test func anAwardAndApprovalsOfItsCoFundersPartnershipsRunTogether() async throws {
+        try await TestDatabase.with { database in
+            // The state's 4M pays both 2M asks, so the business's pledge may go unused.
+            let world = try await Self.reviewed(database, stateBudgetKZT: 4_000_000)
+            let calls = world.services.calls
+            let akimat = try #require(world.access.identities["government_inside"])
+            var waiting: [UUID] = []
+            for _ in 0..<6 { waiting.append(try await world.access.partnership(in: .underReview, pledge: 100_000)) }
+            world.services.clock.advance(by: 30 * 86_400)
+            _ = try await calls.allocate(world.call.id, by: akimat)
+            let services = world.services
+            let results = await withTaskGroup(of: String.self) { group in
+                group.addTask {
+                    do { _ = try await calls.award(world.call.id, checked: nil, publisher: nil, by: akimat); return "awarded" } catch { return "award: \(error)" }
+                }
+                for id in waiting {
+                    group.addTask {
+                        do { _ = try await services.partnerships.perform(.approve, on: id, comment: nil, ifMatch: nil, by: .admin); return "approved" }
+                        catch { return "approval: \(error)" }
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(results.sorted() == ["approved", "approved", "approved", "approved", "approved", "approved", "awarded"], "\(results)")
+            let budget = try await services.partnerships.budget(of: world.access.business, by: .admin)
+            #expect(budget.committedKZT <= budget.declaredKZT ?? 0)
+            // The matching engine's view of the business's budget follows the settled pledge.
+            let (stats, commitments) = try await database.pool.withConnection { connection in
+                let row = try connection.query(
+                    "SELECT (SELECT pledged_kzt FROM partnership_stats WHERE subject_id = $1), business_commitments_kzt($1, NULL, NULL)", [world.access.business]
+                ).rows[0]
+                return (try row.decode(Int64.self, at: 0), try row.decode(Int64.self, at: 1))
+            }
+            #expect(stats == commitments)
+        }
+    }
 }

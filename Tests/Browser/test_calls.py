@@ -99,7 +99,12 @@ class CallJourney(BrowserTest):
             form = self.form_for(f"/workspace/calls/{call_id}/pledge")
             self.type_into("amount_kzt", "3000000", form)
             self.submit(self.submit_button(form))
+            # Nothing is pledged until the business confirms on the check page.
+            self.loaded("call-pledge-check")
+            self.submit(self.el("button[value=confirm]"))
             self.loaded("call-pledged")
+            self.assertTrue(sql(f"SELECT 1 FROM call_pledges WHERE call_id = '{call_id}' AND amount_kzt = 3000000 AND withdrawn_at IS NULL"),
+                            "the pledge was not made")
 
             # The NGO applies with one of its projects, answering both questions.
             self.act_as(ngo)

@@ -25,10 +25,19 @@ def _one(statement):
     return rows[0]
 
 
+def server_now():
+    """The service's time as SQL: other modules move its clock forward (the test hook), and a call's
+    phase is judged on that clock, not the database's."""
+    reply = http("POST", "/test/clock?advance_days=0")
+    stamp = reply.headers.get("X-ASAR-Now") if reply.status == 204 else None
+    return f"'{stamp}'::timestamptz" if stamp else "now()"
+
+
 def setUpModule():
     """An awarded call (three applications, two reviewers each, two funded, one below the pass
     mark; the state and a co-funder paying) and an open one (a pledge, one application) of the
     demo akimat member's body, in its jurisdiction. Kept when already there."""
+    NOW = server_now()  # noqa: N806 (read by the f-strings below)
     body, territory = _one(f"""SELECT o.id, o.jurisdiction FROM memberships m JOIN people p ON p.id = m.person_id
         JOIN organizations o ON o.id = m.organization_id WHERE p.email = '{AKIMAT_EMAIL}' ORDER BY o.id LIMIT 1""")
     CALL["territory"] = territory
@@ -62,8 +71,8 @@ def setUpModule():
         VALUES ('{body}', 'Инклюзивті қала: ҮЕҰ-ға шағын гранттар', 'Инклюзивный город: малые гранты для НКО', '{AWARDED_TITLE}',
             'Қала мүмкіндігі шектеулі жандарға қолжетімді болсын.', 'Город, доступный людям с инвалидностью.',
             'A city open to people with disabilities.', {focus_sql}, '{territory}', 3000000, 1000000, 3000000, false, true, true, 1, true,
-            60, 2, now() - interval '90 days', now() - interval '60 days', now() - interval '40 days', now() - interval '30 days',
-            'awarded', now() - interval '91 days', now() - interval '29 days')
+            60, 2, {NOW} - interval '90 days', {NOW} - interval '60 days', {NOW} - interval '40 days', {NOW} - interval '30 days',
+            'awarded', {NOW} - interval '91 days', {NOW} - interval '29 days')
         RETURNING id""")[0]
     CALL["awarded"] = awarded
     sql(f"""INSERT INTO call_criteria (call_id, position, name_kk, name_ru, name_en, guidance_kk, guidance_ru, guidance_en, weight, scale_max) VALUES
@@ -72,14 +81,14 @@ def setUpModule():
     sql(f"""INSERT INTO call_questions (call_id, position, text_kk, text_ru, text_en) VALUES
         ('{awarded}', 1, 'Жоба кімге көмектеседі?', 'Кому поможет проект?', 'Whom does the project help?')""")
     pledge = _one(f"""INSERT INTO call_pledges (call_id, business_id, amount_kzt, earmark_focus_areas, created_at, settled_at)
-        VALUES ('{awarded}', '{business}', 3000000, ARRAY['{projects[1][2]}'], now() - interval '80 days', now() - interval '29 days') RETURNING id""")[0]
+        VALUES ('{awarded}', '{business}', 3000000, ARRAY['{projects[1][2]}'], {NOW} - interval '80 days', {NOW} - interval '29 days') RETURNING id""")[0]
     # Need (of 5, weight 2) and Plan (of 10, weight 1): 88.3, 75.0 and 31.7 in the end.
     scores = [([5, 9], [4, 8]), ([4, 7], [4, 6]), ([2, 3], [1, 4])]
     asked = [2000000, 3000000, 1500000]
     applications = []
     for (project, ngo, _), amount in zip(projects, asked):
         applications.append(_one(f"""INSERT INTO call_applications (call_id, ngo_id, project_id, amount_kzt, state, created_at, updated_at, submitted_at)
-            VALUES ('{awarded}', '{ngo}', '{project}', {amount}, 'submitted', now() - interval '70 days', now() - interval '70 days', now() - interval '70 days')
+            VALUES ('{awarded}', '{ngo}', '{project}', {amount}, 'submitted', {NOW} - interval '70 days', {NOW} - interval '70 days', {NOW} - interval '70 days')
             RETURNING id""")[0])
         sql(f"INSERT INTO call_answers (application_id, position, answer) VALUES ('{applications[-1]}', 1, 'Children and their families.')")
     for person, _ in reviewers:
@@ -106,15 +115,15 @@ def setUpModule():
     opened = _one(f"""INSERT INTO calls (government_body_id, title_kk, title_ru, title_en, focus_areas, territory, state_budget_kzt,
             min_grant_kzt, max_grant_kzt, pass_mark, opens_at, closes_at, reviews_due_at, results_at, state, published_at)
         VALUES ('{body}', 'Таза өзендер: қауымдастық гранттары', 'Чистые реки: гранты сообществам', '{OPEN_TITLE}', '{{}}', '{territory}',
-            5000000, 500000, 2000000, 50, now() - interval '5 days', now() + interval '20 days', now() + interval '30 days', now() + interval '40 days',
-            'published', now() - interval '6 days')
+            5000000, 500000, 2000000, 50, {NOW} - interval '5 days', {NOW} + interval '20 days', {NOW} + interval '30 days', {NOW} + interval '40 days',
+            'published', {NOW} - interval '6 days')
         RETURNING id""")[0]
     CALL["open"] = opened
     sql(f"""INSERT INTO call_criteria (call_id, position, name_kk, name_ru, name_en, weight, scale_max) VALUES
         ('{opened}', 1, 'Әсер', 'Влияние', 'Impact', 1, 5)""")
     sql(f"INSERT INTO call_pledges (call_id, business_id, amount_kzt) VALUES ('{opened}', '{business}', 1000000)")
     sql(f"""INSERT INTO call_applications (call_id, ngo_id, project_id, amount_kzt, state, submitted_at)
-        VALUES ('{opened}', '{projects[2][1]}', '{projects[2][0]}', 1000000, 'submitted', now())""")
+        VALUES ('{opened}', '{projects[2][1]}', '{projects[2][0]}', 1000000, 'submitted', {NOW})""")
 
 
 class CallPagesTest(BrowserTest):

@@ -118,6 +118,7 @@ func buildRouter(
     RoundController(rounds: useCases.rounds, reference: useCases.reference).addRoutes(to: router)
     CallController(calls: useCases.calls).addRoutes(to: router)
     CallReviewController(calls: useCases.calls).addRoutes(to: router)
+    ReviewerController(calls: useCases.calls).addRoutes(to: router)
     InboxController(notifications: useCases.notifications).addRoutes(to: router)
     WebhookController(webhooks: useCases.webhooks).addRoutes(to: router)
     DashboardController(dashboards: useCases.dashboards).addRoutes(to: router)

@@ -8,6 +8,9 @@ public enum Caller: Sendable, Equatable {
     case organization(Member)
     /// A platform admin.
     case admin
+    /// A person through their personal token: acts only where a person acts alone, never for an
+    /// organization (the reviews a call assigned to them).
+    case person(UUID)
 
     /// The organization a caller acts for, with what its role depends on.
     public struct Member: Sendable, Equatable {
@@ -40,6 +43,12 @@ public enum Caller: Sendable, Equatable {
     /// The organization this caller acts for; nil for anonymous callers and admins.
     public var member: Member? {
         if case .organization(let member) = self { return member }
+        return nil
+    }
+
+    /// The person behind a personal token; nil for every other caller.
+    public var personID: UUID? {
+        if case .person(let id) = self { return id }
         return nil
     }
 

@@ -4,9 +4,22 @@ import Foundation
 /// The recurring shapes of an authorization decision. Which use case needs which is decided in the
 /// use case itself; these only say how a refusal reads.
 enum Access {
-    /// 401 for an anonymous caller.
+    /// 401 for an anonymous caller; 403 for a person's token, which acts only where
+    /// `requirePerson` lets it.
     static func requireSignedIn(_ caller: Caller) throws {
         if caller.isAnonymous { throw DomainError.unauthenticated }
+        if caller.personID != nil {
+            throw DomainError.forbidden(message: "A personal token acts only for its person's reviews; use an organization's token.")
+        }
+    }
+
+    /// The person behind a personal token; otherwise 401 or 403.
+    static func requirePerson(_ caller: Caller, to action: String) throws -> UUID {
+        if caller.isAnonymous { throw DomainError.unauthenticated }
+        guard let personID = caller.personID else {
+            throw DomainError.forbidden(message: "Only a person may \(action): use the personal token of the reviewer.")
+        }
+        return personID
     }
 
     /// An admin; otherwise 401 or 403.

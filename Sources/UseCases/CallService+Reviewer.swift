@@ -52,3 +52,28 @@ extension CallService {
         )
     }
 }
+
+/// The same for an integration acting for a reviewer through their personal token: reviewers are
+/// people, and an organization's token speaks for no one person.
+extension CallService {
+    public func assignedApplications(by caller: Caller) async throws -> [AssignedApplication] {
+        try await assignedApplications(reviewer: Access.requirePerson(caller, to: "read their review assignments"))
+    }
+
+    public func assignedApplication(_ applicationID: UUID, by caller: Caller) async throws -> AssignedApplication {
+        try await assignedApplication(applicationID, reviewer: Access.requirePerson(caller, to: "read a review assignment"))
+    }
+
+    /// The reviewer's own review until every reviewer has scored, then everyone's.
+    public func reviewsAsReviewer(of applicationID: UUID, by caller: Caller) async throws -> (reviews: [CallReview], complete: Bool) {
+        try await reviews(of: applicationID, reader: Access.requirePerson(caller, to: "read reviews as a reviewer"), by: caller)
+    }
+
+    public func submitReview(of applicationID: UUID, scores: [Int], comment: String, by caller: Caller) async throws -> CallReview {
+        try await submitReview(of: applicationID, scores: scores, comment: comment, reviewer: Access.requirePerson(caller, to: "score an application"))
+    }
+
+    public func declareConflict(on applicationID: UUID, reason: String, by caller: Caller) async throws {
+        try await declareConflict(on: applicationID, reason: reason, reviewer: Access.requirePerson(caller, to: "declare a conflict of interest"))
+    }
+}

@@ -67,4 +67,25 @@ public struct TokenService: Sendable {
         }
         return try await tokens.revoke(id)
     }
+
+    // MARK: - Personal tokens
+    // A person reaches these through their own signed-in session only, which names them: no
+    // caller acts for another person, admins included (they revoke through `revokeAny`).
+
+    /// A personal token for the signed-in person: it scores and declares conflicts on the reviews
+    /// assigned to them and does nothing an organization does.
+    public func issuePersonal(label: String, expiresAt: Date?, person personID: UUID) async throws -> TokenRepository.IssuedToken {
+        try await tokens.issue(personID: personID, label: label, expiresAt: expiresAt)
+    }
+
+    /// The person's own tokens. Secrets are never listed.
+    public func personalTokens(of personID: UUID) async throws -> [TokenRepository.TokenInfo] {
+        try await tokens.list(personID: personID)
+    }
+
+    /// Revokes one of the person's own tokens; anyone else's does not exist for them.
+    public func revokePersonal(_ id: UUID, person personID: UUID) async throws -> Bool {
+        guard try await tokens.owner(of: id).personID == personID else { throw DomainError.notFound(resource: "token") }
+        return try await tokens.revoke(id)
+    }
 }

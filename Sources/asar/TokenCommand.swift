@@ -14,24 +14,34 @@ struct Token: AsyncParsableCommand {
 
         @Option(help: "The organization the token acts for.") var org: String?
         @Flag(help: "A platform-admin token instead.") var admin = false
+        @Option(help: "A person's own token instead (their e-mail): it scores the reviews assigned to them.") var person: String?
         @Option(help: "A note saying who holds it.") var label = ""
         @Option(help: "Expire after this many days.") var expiresInDays: Int?
         @Option(help: "What an organization's token may do: viewer (reads), member (acts), owner (also manages webhooks).")
         var role = "member"
 
         func validate() throws {
-            guard admin != (org != nil) else { throw ValidationError("Give exactly one of --org ID and --admin.") }
+            guard [admin, org != nil, person != nil].filter({ $0 }).count == 1 else {
+                throw ValidationError("Give exactly one of --org ID, --person EMAIL and --admin.")
+            }
             if let org, UUID(uuidString: org) == nil { throw ValidationError("--org takes an organization id (a UUID).") }
             if let days = expiresInDays, days < 1 { throw ValidationError("--expires-in-days must be positive.") }
             if MembershipRole(rawValue: role) == nil { throw ValidationError("--role is one of owner, member, viewer.") }
-            if admin, role != "member" { throw ValidationError("--role is for an organization's token; an admin token acts as an admin.") }
+            if org == nil, role != "member" { throw ValidationError("--role is for an organization's token; an admin's or a person's token has none.") }
         }
 
         func run() async throws {
             let organization = org.flatMap(UUID.init(uuidString:))
             let expiry = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
             let issued = try await withPool { pool in
-                try await TokenRepository(pool: pool).issue(
+                let tokens = TokenRepository(pool: pool)
+                if let person {
+                    guard let found = try await PeopleRepository(pool: pool).credentials(email: person)?.person else {
+                        throw ValidationError("No account has the e-mail \(person).")
+                    }
+                    return try await tokens.issue(personID: found.id, label: label, expiresAt: expiry)
+                }
+                return try await tokens.issue(
                     organizationID: organization, role: MembershipRole(rawValue: role) ?? .member, label: label, expiresAt: expiry
                 )
             }
@@ -59,7 +69,8 @@ struct Token: AsyncParsableCommand {
         func run() async throws {
             let tokens = try await withPool { try await TokenRepository(pool: $0).list() }
             for token in tokens {
-                let owner = token.isAdmin ? "admin" : "org \(token.organizationID?.lowercasedString ?? "-")"
+                let owner = token.isAdmin ? "admin"
+                    : token.person.map { "person \($0.email)" } ?? "org \(token.organizationID?.lowercasedString ?? "-")"
                 let status = token.revokedAt != nil ? "revoked" : (token.expiresAt.map { $0 < Date() ? "expired" : "expires \($0)" } ?? "active")
                 print("\(token.id.lowercasedString)  \(owner)  \(status)  \(token.label)")
             }

@@ -308,6 +308,45 @@ struct PageVisitor: Sendable {
         }
     }
 
+    @Test func aPersonIssuesAPersonalTokenThatReviewsForThemAloneAndRevokesIt() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                let people = try await Self.people(database, world: world)
+                var member = PageVisitor(client)
+                #expect(try await member.signIn("member@ngo.example.kz", Self.password).status == .seeOther)
+                let empty = try await member.get("/account/tokens")
+                #expect(empty.status == .ok && String(buffer: empty.body).contains("No tokens yet."))
+                #expect(!String(buffer: empty.body).contains(#"name="role""#), "a personal token has no organization role")
+                let unlabelled = try await member.post("/account/tokens", [("label", " ")])
+                #expect(unlabelled.status == .unprocessableContent && String(buffer: unlabelled.body).contains(#"id="label-error""#))
+                let issued = try await member.post("/account/tokens", [("label", "Review tool")])
+                #expect(issued.status == .ok)
+                let token = String(try #require(String(buffer: issued.body).firstMatch(of: /<code class="wrap">(asar_[A-Za-z0-9_-]+)<\/code>/)?.output.1))
+                // It reads the person's assignments (none) and acts for none of their organizations.
+                #expect(try await client.send(.get, "/v1/reviewer/assignments", as: .token(token)).status == .ok)
+                #expect(try await client.send(.patch, "/v1/organizations/\(people.ngo)", json: #"{"staff_count": 3}"#, as: .token(token)).status == .forbidden)
+                #expect(try await client.send(.get, "/v1/organizations/\(people.ngo)/inbox", as: .token(token)).status == .forbidden)
+
+                // Nobody else lists or revokes it; the admins see whose it is.
+                let memberID = try #require(try await PeopleRepository(pool: database.pool).credentials(email: "member@ngo.example.kz")?.person.id)
+                let id = try #require(try await TokenRepository(pool: database.pool).list(personID: memberID).first?.id)
+                var owner = PageVisitor(client)
+                #expect(try await owner.signIn("owner@ngo.example.kz", Self.password).status == .seeOther)
+                #expect(!String(buffer: try await owner.get("/account/tokens").body).contains("Review tool"))
+                #expect(try await owner.post("/account/tokens/\(id.lowercasedString)/revoke", []).status == .notFound)
+                #expect(try await client.send(.get, "/v1/reviewer/assignments", as: .token(token)).status == .ok)
+                var admin = PageVisitor(client)
+                _ = try await admin.signIn("admin@asar.example.kz", Self.password, totp: people.adminSecret)
+                #expect(String(buffer: try await admin.get("/admin/tokens").body).contains("Personal token of Member (member@ngo.example.kz)"))
+
+                #expect(try await member.post("/account/tokens/\(id.lowercasedString)/revoke", []).headers[.location] == "/account/tokens")
+                #expect(try await client.send(.get, "/v1/reviewer/assignments", as: .token(token)).status == .unauthorized)
+                #expect(String(buffer: try await member.get("/account/tokens").body).contains("Revoked"))
+            }
+        }
+    }
+
     @Test func anOwnerGivesDocumentsThatOnlyItsPeopleAndTheAdminsSeeAndTheQueueWeighs() async throws {
         try await TestDatabase.with { database in
             try await withService(database) { client in

@@ -147,6 +147,11 @@ extension AuthorizationMatrixTests {
         },
         Row(name: "GET /admin/people", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/admin/people", nil) },
         Row(name: "POST /admin/people/{id}", expected: [403, 403, 403, 403, 403, 403, 401]) { world in (.post, "/admin/people/\(world.ngo)", nil) },
+        Row(name: "GET /account/tokens", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/account/tokens", nil) },
+        Row(name: "POST /account/tokens", expected: [403, 403, 403, 403, 403, 403, 401]) { _ in (.post, "/account/tokens", nil) },
+        Row(name: "POST /account/tokens/{token}/revoke", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
+            (.post, "/account/tokens/\(world.ngo)/revoke", nil)
+        },
         Row(name: "GET /admin/tokens", expected: [303, 303, 303, 303, 303, 303, 401]) { _ in (.get, "/admin/tokens", nil) },
         Row(name: "POST /admin/tokens/{token}/revoke", expected: [403, 403, 403, 403, 403, 403, 401]) { world in
             (.post, "/admin/tokens/\(world.ngo)/revoke", nil)

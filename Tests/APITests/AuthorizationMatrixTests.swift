@@ -17,6 +17,8 @@ import TestSupport
     struct Row: Sendable {
         let name: String
         let expected: [Int]
+        /// A personal token's status where it differs from `personStatus(anonymous:)`'s rule.
+        var person: Int? = nil
         let request: @Sendable (AccessWorld) async throws -> (HTTPRequest.Method, String, String?)
     }
 
@@ -248,6 +250,19 @@ import TestSupport
         Row(name: "POST /v1/applications/{id}/moderation", expected: [401, 403, 403, 409, 403, 409, 401]) { world in
             (.post, "/v1/applications/\(try await world.callApplication(submitted: true).id)/moderation", #"{"score": 60, "comment": "Both read."}"#)
         },
+        // Only a person's own token reviews; the matrix's person is assigned nothing.
+        Row(name: "GET /v1/reviewer/assignments", expected: [401, 403, 403, 403, 403, 403, 401], person: 200) { _ in
+            (.get, "/v1/reviewer/assignments", nil)
+        },
+        Row(name: "GET /v1/reviewer/assignments/{id}", expected: [401, 403, 403, 403, 403, 403, 401], person: 404) { world in
+            (.get, "/v1/reviewer/assignments/\(try await world.callApplication(submitted: true).id)", nil)
+        },
+        Row(name: "PUT /v1/reviewer/assignments/{id}/review", expected: [401, 403, 403, 403, 403, 403, 401], person: 404) { world in
+            (.put, "/v1/reviewer/assignments/\(try await world.callApplication(submitted: true).id)/review", #"{"scores": [3]}"#)
+        },
+        Row(name: "POST /v1/reviewer/assignments/{id}/conflict", expected: [401, 403, 403, 403, 403, 403, 401], person: 404) { world in
+            (.post, "/v1/reviewer/assignments/\(try await world.callApplication(submitted: true).id)/conflict", #"{"reason": "I advise them."}"#)
+        },
         // The call is still open: results wait for the results date (409).
         Row(name: "POST /v1/calls/{id}/award", expected: [401, 403, 403, 409, 403, 409, 401]) { world in
             (.post, "/v1/calls/\(try await world.call(published: true).id)/award", nil)
@@ -332,6 +347,28 @@ import TestSupport
                     if response.status.code >= 400, !Self.isPage(path) || response.status.code == 401 {
                         #expect(response.isProblem, "\(row.name) as \(caller) must answer problem+json")
                     }
+                }
+            }
+        }
+    }
+
+    /// A personal token acts only for its person's reviews: elsewhere it reads what anyone reads
+    /// and is refused what only a signed-in caller may do (401 or 403, as the route words it).
+    @Test(arguments: rows.map(\.name))
+    func aPersonalTokenActsOnlyForItsPersonsReviews(_ name: String) async throws {
+        let row = try #require(Self.rows.first { $0.name == name })
+        try await TestDatabase.with { database in
+            try await withService(database, allowPrivateWebhooks: true) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                let (method, path, body) = try await row.request(world)
+                let response = try await client.send(method, path, json: body, as: world.caller(AccessWorld.person))
+                let status = Int(response.status.code)
+                if let expected = row.person {
+                    #expect(status == expected, "\(row.name) with a personal token: \(status), expected \(expected)")
+                } else if row.expected[0] == 401 {
+                    #expect([401, 403].contains(status), "\(row.name) with a personal token: \(status), expected a refusal")
+                } else {
+                    #expect(status == row.expected[0], "\(row.name) with a personal token: \(status), expected \(row.expected[0]) as anonymous")
                 }
             }
         }

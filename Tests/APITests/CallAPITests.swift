@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import HTTPTypes
+import Storage
 import Testing
 import TestSupport
 import UseCases
@@ -130,9 +131,45 @@ import UseCases
                 let second = try #require(pool.first { $0["email"] as? String == "second@example.kz" }?["person_id"] as? String)
                 #expect(try await client.send(.post, "/v1/calls/\(call)/assignments", json: #"{"application_id": "\#(application)", "person_id": "\#(second)"}"#, as: akimat).status.code == 201)
                 services.clock.advance(by: 3 * 86_400)
-                for (person, score) in [(reviewers["expert@example.kz"]!, 5), (second, 0)] {
-                    _ = try await services.calls.submitReview(of: try #require(UUID(uuidString: application)), scores: [score], comment: "", reviewer: try #require(UUID(uuidString: person)))
+
+                // The reviewers score through a review tool carrying their personal tokens.
+                let tokens = TokenRepository(pool: database.pool)
+                var personal: [String: String] = [:]
+                for (email, person) in [("expert@example.kz", reviewers["expert@example.kz"]!), ("second@example.kz", second), ("insider@example.kz", reviewers["insider@example.kz"]!)] {
+                    personal[email] = try await tokens.issue(personID: try #require(UUID(uuidString: person)), label: "review tool").token
                 }
+                let expert = personal["expert@example.kz"]!, secondToken = personal["second@example.kz"]!
+                #expect(try await client.send(.get, "/v1/reviewer/assignments").status == .unauthorized)
+                #expect(try await client.send(.get, "/v1/reviewer/assignments", as: akimat).status == .forbidden, "an organization's token speaks for no reviewer")
+                #expect(try await client.send(.get, "/v1/calls/\(call)/scores", as: .token(expert)).status == .forbidden, "a personal token does nothing an organization does")
+                #expect(try await client.send(.get, "/v1/reviewer/assignments", as: .token(expert)).items.map { $0["application_id"] as? String } == [application])
+                #expect(try await client.send(.get, "/v1/reviewer/assignments", as: .token(personal["insider@example.kz"]!)).items.isEmpty)
+                #expect(try await client.send(.get, "/v1/reviewer/assignments/\(application)", as: .token(personal["insider@example.kz"]!)).status == .notFound)
+                let wrongCount = try await client.send(.put, "/v1/reviewer/assignments/\(application)/review", json: #"{"scores": [5, 1]}"#, as: .token(expert))
+                #expect(wrongCount.status == .unprocessableContent && wrongCount.errorFields == ["scores"])
+                let notNumber = try await client.send(.put, "/v1/reviewer/assignments/\(application)/review", json: #"{"scores": ["5"]}"#, as: .token(expert))
+                #expect(notNumber.status == .unprocessableContent && notNumber.errorFields == ["scores[0]"])
+                let scored = try await client.send(.put, "/v1/reviewer/assignments/\(application)/review", json: #"{"scores": [5], "comment": "Clear need."}"#, as: .token(expert))
+                #expect(scored.status == .ok && scored.json["total"] as? Double == 100 && scored.json["own"] as? Bool == true)
+                // Blind: the second reviewer and the applicant read nothing of the first's scores yet.
+                let blind = try await client.send(.get, "/v1/reviewer/assignments/\(application)", as: .token(secondToken))
+                #expect(blind.status == .ok && (blind.json["reviews"] as? [[String: Any]])?.isEmpty == true && blind.json["complete"] as? Bool == false)
+                #expect((blind.json["criteria"] as? [[String: Any]])?.count == 1 && (blind.json["application"] as? [String: Any])?["amount_kzt"] as? Int == 2_000_000)
+                #expect(try await client.send(.get, "/v1/reviewer/assignments/\(application)", as: world.caller("ngo")).status == .forbidden)
+                let own = try await client.send(.get, "/v1/reviewer/assignments/\(application)", as: .token(expert))
+                #expect((own.json["reviews"] as? [[String: Any]])?.map { $0["own"] as? Bool } == [true] && own.json["reviewed"] as? Bool == true)
+                #expect(try await client.send(.put, "/v1/reviewer/assignments/\(application)/review", json: #"{"scores": [0]}"#, as: .token(secondToken)).status == .ok)
+                let open = try await client.send(.get, "/v1/reviewer/assignments/\(application)", as: .token(expert))
+                #expect(open.json["complete"] as? Bool == true && (open.json["reviews"] as? [[String: Any]])?.count == 2)
+                #expect(try await client.send(.put, "/v1/reviewer/assignments/\(application)/review", json: #"{"scores": [3]}"#, as: .token(expert)).status == .conflict, "final once all are in")
+                // The insider declares the conflict the assignment was refused for; a reason is needed.
+                let noReason = try await client.send(.post, "/v1/reviewer/assignments/\(application)/conflict", json: #"{"reason": " "}"#, as: .token(personal["insider@example.kz"]!))
+                #expect(noReason.status == .unprocessableContent && noReason.errorFields == ["reason"])
+                #expect(try await client.send(.post, "/v1/reviewer/assignments/\(application)/conflict", json: #"{"reason": "I work for the applicant."}"#, as: .token(personal["insider@example.kz"]!)).status == .noContent)
+                let secondID = try #require(UUID(uuidString: second))
+                let tokenID = try #require(try await tokens.list(personID: secondID).first?.id)
+                try await tokens.revoke(tokenID)
+                #expect(try await client.send(.get, "/v1/reviewer/assignments", as: .token(secondToken)).status == .unauthorized, "revoked")
                 let moderation = #"{"score": 70, "comment": "Read both reviews and the application."}"#
                 #expect(try await client.send(.post, "/v1/applications/\(application)/moderation", json: moderation, as: world.caller("ngo")).status == .forbidden)
                 let moderated = try await client.send(.post, "/v1/applications/\(application)/moderation", json: moderation, as: akimat)

@@ -26,6 +26,8 @@ public struct AccessWorld: Sendable {
     public let pool: ConnectionPool
 
     public static let callers = ["anonymous", "business", "ngo", "government_inside", "government_outside", "admin", "revoked"]
+    /// A person's own token (`tokens["person"]`): checked against every row apart from `callers`.
+    public static let person = "person"
 
     /// The world with an admin token of its own, for tests that call the use cases directly.
     public static func build(pool: ConnectionPool) async throws -> AccessWorld {
@@ -74,8 +76,13 @@ public struct AccessWorld: Sendable {
         let revoked = try await tokenRepository.issue(organizationID: ngo)
         try await tokenRepository.revoke(revoked.id)
         tokens["revoked"] = revoked.token
+        // A person of no organization with a personal token: a reviewer's review tool.
+        let person = try await Services(pool: pool, matching: MatchingConfiguration(), accounts: .cheapHashes).accounts.createPerson(
+            .init(email: "reviewer-\(UUID().uuidString.prefix(8))@example.kz", name: "Reviewer", password: "Correct-Horse-9"), isAdmin: false, by: .admin
+        )
+        tokens["person"] = try await tokenRepository.issue(personID: person.id, label: "review tool").token
         var identities: [String: Caller] = [:]
-        for (name, token) in tokens where name != "revoked" {
+        for (name, token) in tokens where name != "revoked" && name != "person" {
             identities[name] = try await tokenRepository.authenticate(token)
         }
         // People who only read: a viewer of the NGO and one of the inside akimat.

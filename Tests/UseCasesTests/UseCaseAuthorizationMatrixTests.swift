@@ -29,6 +29,8 @@ import TestSupport
     struct Row: Sendable {
         let name: String
         let expected: [Outcome]
+        /// A personal token's outcome where it differs from the rule in `aPersonActsOnlyOnTheirOwnReviews`.
+        var person: Outcome? = nil
         let call: @Sendable (Services, AccessWorld, Caller) async throws -> Void
     }
 
@@ -507,6 +509,22 @@ import TestSupport
         Row(name: "calls.scores", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
             _ = try await services.calls.scores(of: try await publishedCall(world, services).id, by: caller)
         },
+        // A reviewer through their personal token; the matrix's person reviews nothing.
+        Row(name: "calls.assignedApplications(by:)", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden], person: .ok) { services, _, caller in
+            _ = try await services.calls.assignedApplications(by: caller)
+        },
+        Row(name: "calls.assignedApplication(by:)", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden], person: .notFound) { services, world, caller in
+            _ = try await services.calls.assignedApplication(try await applicationInReview(world, services).application.id, by: caller)
+        },
+        Row(name: "calls.reviewsAsReviewer", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden], person: .notFound) { services, world, caller in
+            _ = try await services.calls.reviewsAsReviewer(of: try await applicationInReview(world, services).application.id, by: caller)
+        },
+        Row(name: "calls.submitReview(by:)", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden], person: .notFound) { services, world, caller in
+            _ = try await services.calls.submitReview(of: try await applicationInReview(world, services).application.id, scores: [3], comment: "", by: caller)
+        },
+        Row(name: "calls.declareConflict(by:)", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden], person: .notFound) { services, world, caller in
+            _ = try await services.calls.declareConflict(on: try await applicationInReview(world, services).application.id, reason: "I advise them.", by: caller)
+        },
         Row(name: "calls.moderate", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
             let application = try await disagreedApplication(world, services)
             _ = try await services.calls.moderate(application, score: 50, comment: "Both read.", moderator: try await person(in: world, services), by: caller)
@@ -645,6 +663,29 @@ import TestSupport
         }
     }
 
+    /// A personal token acts only on its person's reviews: everywhere else it gets what an
+    /// anonymous caller gets, or a refusal where an anonymous caller is asked to sign in.
+    @Test(arguments: rows.map(\.name))
+    func aPersonActsOnlyOnTheirOwnReviews(_ name: String) async throws {
+        let row = try #require(Self.rows.first { $0.name == name })
+        try await TestDatabase.with { database in
+            let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
+            let admin = try await services.tokens.issue(for: nil, label: "matrix admin", expiresAt: nil, by: .admin)
+            let world = try await AccessWorld.build(pool: database.pool, adminToken: admin.token)
+            let token = try #require(world.tokens[AccessWorld.person])
+            let person = try #require(try await services.tokens.authenticate(token))
+            #expect(person.personID != nil)
+            let outcome = try await Self.outcome { try await row.call(services, world, person) }
+            if let expected = row.person {
+                #expect(outcome == expected, "\(row.name) as a person: \(outcome), expected \(expected)")
+            } else if row.expected[0] == .unauthenticated {
+                #expect([.unauthenticated, .forbidden].contains(outcome), "\(row.name) as a person: \(outcome), expected a refusal")
+            } else {
+                #expect(outcome == row.expected[0], "\(row.name) as a person: \(outcome), expected \(row.expected[0]) as anonymous")
+            }
+        }
+    }
+
     @Test func everyPublicUseCaseIsInTheMatrix() {
         // A use case added without a row here fails this test: the names below are the matrix's.
         let covered = Set(Self.rows.map { String($0.name.prefix { $0 != "(" }) })
@@ -673,6 +714,7 @@ import TestSupport
             "calls.applicationsOfNGO", "tokens.listOf", "calls.addReviewer", "calls.reviewers", "calls.assignments", "calls.assign",
             "calls.assignAutomatically", "calls.reviews", "calls.scores", "calls.moderate", "calls.allocate", "calls.allocation", "calls.award", "calls.awardedPartnerships", "calls.titles",
             "calls.publicCalls", "calls.publicPage", "calls.results", "planning.overview", "planning.jurisdiction",
+            "calls.assignedApplications", "calls.assignedApplication", "calls.reviewsAsReviewer", "calls.submitReview", "calls.declareConflict",
         ]
         #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")
     }

@@ -260,8 +260,8 @@ enum CallInput {
     }
 }
 
-/// Reviewing and allocating a call, for its government body (reviewers score through the pages:
-/// they are people, and API tokens belong to organizations).
+/// Reviewing and allocating a call, for its government body (reviewers score with their personal
+/// tokens: `ReviewerController`).
 struct CallReviewController {
     let calls: CallService
 

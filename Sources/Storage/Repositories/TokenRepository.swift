@@ -20,9 +20,11 @@ public struct TokenRepository: Sendable {
     public struct TokenInfo: Sendable {
         public let id: UUID
         public let organizationID: UUID?
-        /// Empty for an admin token.
+        /// Empty for an admin's or a person's token.
         public let organizationName: LocalizedText
         public let isAdmin: Bool
+        /// The person a personal token acts for, with their name and e-mail; nil otherwise.
+        public let person: (id: UUID, name: String, email: String)?
         /// What an organization's token may do, as a person in that role may; `.member` for an admin token.
         public let role: MembershipRole
         public let label: String
@@ -52,6 +54,25 @@ public struct TokenRepository: Sendable {
         return IssuedToken(id: id, token: token, expiresAt: expiresAt)
     }
 
+    /// A personal token: it acts for the person in what a person does alone (their reviews).
+    public func issue(personID: UUID, label: String = "", expiresAt: Date? = nil) async throws -> IssuedToken {
+        let token = Self.newSecret()
+        let id = try await pool.withConnection { connection in
+            guard try connection.query("SELECT 1 FROM people WHERE id = $1 AND NOT disabled", [personID]).first != nil else {
+                throw DomainError.notFound(resource: "person")
+            }
+            return try connection.query(
+                """
+                INSERT INTO api_tokens (token_hash, person_id, label, expires_at)
+                VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, $4)
+                RETURNING id
+                """,
+                [token, personID, label, expiresAt]
+            ).rows[0].decode(UUID.self, at: 0)
+        }
+        return IssuedToken(id: id, token: token, expiresAt: expiresAt)
+    }
+
     /// The caller behind a bearer token; nil when it is unknown, revoked or expired.
     public func authenticate(_ token: String) async throws -> Caller? {
         // Anything that is not shaped like our tokens cannot match, so skip the database.
@@ -59,15 +80,18 @@ public struct TokenRepository: Sendable {
         // A read by key on every request that carries a token: a pooled lookup.
         guard let row = try await pool.lookup(
             """
-            SELECT t.id, t.is_admin, t.organization_id, o.kind, o.jurisdiction, o.level, o.verification, t.role
-            FROM api_tokens t LEFT JOIN organizations o ON o.id = t.organization_id
+            SELECT t.id, t.is_admin, t.organization_id, o.kind, o.jurisdiction, o.level, o.verification, t.role, t.person_id
+            FROM api_tokens t
+            LEFT JOIN organizations o ON o.id = t.organization_id
+            LEFT JOIN people p ON p.id = t.person_id
             WHERE t.token_hash = sha256(convert_to($1, 'UTF8'))
               AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-              AND (t.is_admin OR o.active)
+              AND (t.is_admin OR o.active OR NOT p.disabled)
             """,
             [token]
         ).first else { return nil }
         if try row.decode(Bool.self, at: 1) { return .admin }
+        if let personID = try row.decode(UUID?.self, at: 8) { return .person(personID) }
         guard let organizationID = try row.decode(UUID?.self, at: 2),
               let kind = OrganizationKind(rawValue: try row.decode(String.self, at: 3)) else { return nil }
         return .organization(Caller.Member(
@@ -79,13 +103,14 @@ public struct TokenRepository: Sendable {
         ))
     }
 
-    /// The organization a token acts for (nil for an admin token); nil when no token has this id.
-    public func owner(of id: UUID) async throws -> (organizationID: UUID?, exists: Bool) {
+    /// The organization or person a token acts for (neither for an admin token); `exists` false
+    /// when no token has this id.
+    public func owner(of id: UUID) async throws -> (organizationID: UUID?, personID: UUID?, exists: Bool) {
         try await pool.withConnection { connection in
-            guard let row = try connection.query("SELECT organization_id FROM api_tokens WHERE id = $1", [id]).first else {
-                return (nil, false)
+            guard let row = try connection.query("SELECT organization_id, person_id FROM api_tokens WHERE id = $1", [id]).first else {
+                return (nil, nil, false)
             }
-            return (try row.decode(UUID?.self, at: 0), true)
+            return (try row.decode(UUID?.self, at: 0), try row.decode(UUID?.self, at: 1), true)
         }
     }
 
@@ -99,14 +124,26 @@ public struct TokenRepository: Sendable {
 
     /// Every token, or one organization's.
     public func list(organizationID: UUID? = nil) async throws -> [TokenInfo] {
+        try await list(where: "$1::uuid IS NULL OR t.organization_id = $1", organizationID)
+    }
+
+    /// A person's own tokens.
+    public func list(personID: UUID) async throws -> [TokenInfo] {
+        try await list(where: "t.person_id = $1", personID)
+    }
+
+    private func list(where condition: String, _ id: UUID?) async throws -> [TokenInfo] {
         try await pool.withConnection { connection in
             try connection.query(
                 """
-                SELECT t.id, t.organization_id, t.is_admin, t.label, t.created_at, t.expires_at, t.revoked_at, o.name_kk, o.name_ru, o.name_en, t.role
-                FROM api_tokens t LEFT JOIN organizations o ON o.id = t.organization_id
-                WHERE $1::uuid IS NULL OR t.organization_id = $1 ORDER BY t.created_at, t.id
+                SELECT t.id, t.organization_id, t.is_admin, t.label, t.created_at, t.expires_at, t.revoked_at,
+                       o.name_kk, o.name_ru, o.name_en, t.role, t.person_id, p.display_name, p.email
+                FROM api_tokens t
+                LEFT JOIN organizations o ON o.id = t.organization_id
+                LEFT JOIN people p ON p.id = t.person_id
+                WHERE \(condition) ORDER BY t.created_at, t.id
                 """,
-                [organizationID]
+                [id]
             ).rows.map { row in
                 TokenInfo(
                     id: try row.decode(UUID.self, at: 0), organizationID: try row.decode(UUID?.self, at: 1),
@@ -114,6 +151,7 @@ public struct TokenRepository: Sendable {
                         kk: try row.decode(String?.self, at: 7), ru: try row.decode(String?.self, at: 8), en: try row.decode(String?.self, at: 9)
                     ),
                     isAdmin: try row.decode(Bool.self, at: 2),
+                    person: try row.decode(UUID?.self, at: 11).map { ($0, try row.decode(String.self, at: 12), try row.decode(String.self, at: 13)) },
                     role: MembershipRole(rawValue: try row.decode(String.self, at: 10)) ?? .viewer,
                     label: try row.decode(String.self, at: 3),
                     createdAt: try row.decode(Date.self, at: 4), expiresAt: try row.decode(Date?.self, at: 5),

@@ -54,6 +54,9 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         router.get("/admin/verification", use: verificationQueue)
         router.post("/admin/verification/{id}", use: verify)
         router.get("/admin/people", use: peoplePage)
+        router.get("/account/tokens", use: personalTokensPage)
+        router.post("/account/tokens", use: issuePersonalToken)
+        router.post("/account/tokens/{token}/revoke", use: revokePersonalToken)
         router.get("/admin/tokens", use: allTokensPage)
         router.post("/admin/tokens/{token}/revoke", use: revokeAnyToken)
         router.post("/admin/people/{id}", use: setPersonDisabled)
@@ -610,7 +613,8 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
     func tokensView(_ membership: Membership, context: Context, words: Vocabulary, issued: String = "", form: FormData? = nil, errors: FieldErrors = FieldErrors()) async throws -> [String: Any] {
         let tokens = try await services.tokens.list(of: membership.organizationID, by: context.caller)
         return [
-            "id": membership.organizationID.lowercasedString,
+            "heading": words.t("tokens_title"), "lead": words.t("tokens_lead"), "caption": words.t("tokens_caption"),
+            "base": "/organizations/\(membership.organizationID.lowercasedString)/tokens", "hasRoles": true,
             "organization": words.text(membership.organizationName),
             "tokens": tokens.map { token -> [String: Any] in
                 [
@@ -691,8 +695,13 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
             let expired = (token.expiresAt ?? .distantFuture) <= now
             let revoked: String? = token.revokedAt.map { words.t("tokens_revoked") + " " + Format.date($0) }
             let state: String = revoked ?? words.t(expired ? "tokens_expired" : "tokens_active")
-            let organization: [String: Any] = token.organizationID == nil
-                ? ["text": words.t("tokens_admin_token")] : words.text(token.organizationName)
+            let organization: [String: Any] = if let person = token.person {
+                ["text": words.t("tokens_person_token", person.name, person.email)]
+            } else if token.organizationID == nil {
+                ["text": words.t("tokens_admin_token")]
+            } else {
+                words.text(token.organizationName)
+            }
             var row: [String: Any] = ["id": token.id.lowercasedString, "label": token.label, "organization": organization]
             row["organizationID"] = token.organizationID?.lowercasedString ?? false
             row["created"] = Format.date(token.createdAt)

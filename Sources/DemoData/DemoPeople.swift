@@ -13,6 +13,12 @@ public struct DemoPerson: Sendable {
     public let organization: (kind: OrganizationKind, role: MembershipRole)?
     /// The TOTP shared secret, already enrolled; nil when they sign in with a password alone.
     public let totpSecret: String?
+    /// Which demo organization of the kind: 0 the first, 1 and 2 further NGOs with open projects,
+    /// so that several organizations of a kind can be tried side by side (three NGOs applying to a call).
+    public var organizationRank = 0
+
+    /// Where a demo person belongs: the kind and which organization of it.
+    public var slot: DemoPeople.Slot? { organization.map { DemoPeople.Slot(kind: $0.kind, rank: organizationRank) } }
 
     /// What the person is, for the printed table.
     public var roleLabel: String {
@@ -60,16 +66,39 @@ public enum DemoPeople {
             email: "akimat.reviewer@demo.asar.kz", name: "Әсел Нұрланқызы", password: "Akimat-Reviewer-2026", language: .ru, isAdmin: false,
             organization: (.governmentBody, .member), totpSecret: "asar-demo-akimat-reviewer-totp"
         ),
+        // Owners of two more NGOs: a call for proposals is tried with several applicants.
+        DemoPerson(
+            email: "ngo2.owner@demo.asar.kz", name: "Гүлнар Әбдіқызы", password: "Ngo-Second-Pass1", language: .kk, isAdmin: false,
+            organization: (.ngo, .owner), totpSecret: nil, organizationRank: 1
+        ),
+        DemoPerson(
+            email: "ngo3.owner@demo.asar.kz", name: "Ирина Ли", password: "Ngo-Third-Pass1", language: .ru, isAdmin: false,
+            organization: (.ngo, .owner), totpSecret: nil, organizationRank: 2
+        ),
     ]
+
+    /// A demo organization's place: its kind and rank among the demo organizations of that kind.
+    public struct Slot: Hashable, Sendable {
+        public let kind: OrganizationKind
+        public let rank: Int
+    }
 
     /// The demo organization of each kind people join: the verified, active one with the lowest
     /// BIN (a regional akimat for government bodies; a business with room for five more active
-    /// partnerships, so one tried out does not leave it with nothing recommended), the same on every run.
-    public static func organizations(in pool: ConnectionPool) async throws -> [OrganizationKind: (id: UUID, name: LocalizedText)] {
+    /// partnerships, so one tried out does not leave it with nothing recommended), the same on every
+    /// run; and for NGOs, the next two by BIN that have an open project to apply with.
+    public static func organizations(in pool: ConnectionPool) async throws -> [Slot: (id: UUID, name: LocalizedText)] {
         try await pool.withConnection { connection in
-            var found: [OrganizationKind: (id: UUID, name: LocalizedText)] = [:]
+            var found: [Slot: (id: UUID, name: LocalizedText)] = [:]
+            func record(_ row: Postgres.Row?, _ slot: Slot) throws {
+                guard let row else { return }
+                found[slot] = (
+                    try row.decode(UUID.self, at: 0),
+                    LocalizedText(kk: try row.decode(String?.self, at: 1), ru: try row.decode(String?.self, at: 2), en: try row.decode(String?.self, at: 3))
+                )
+            }
             for kind in OrganizationKind.allCases {
-                let row = try connection.query(
+                try record(connection.query(
                     """
                     SELECT id, name_kk, name_ru, name_en FROM organizations o
                     WHERE kind = $1 AND active AND verification = 'verified' AND ($1 <> 'government_body' OR level = 'region')
@@ -78,14 +107,19 @@ public enum DemoPeople {
                     ORDER BY bin LIMIT 1
                     """,
                     [kind.rawValue]
-                ).first
-                if let row {
-                    found[kind] = (
-                        try row.decode(UUID.self, at: 0),
-                        LocalizedText(kk: try row.decode(String?.self, at: 1), ru: try row.decode(String?.self, at: 2), en: try row.decode(String?.self, at: 3))
-                    )
-                }
+                ).first, Slot(kind: kind, rank: 0))
             }
+            guard let first = found[Slot(kind: .ngo, rank: 0)] else { return found }
+            let more = try connection.query(
+                """
+                SELECT id, name_kk, name_ru, name_en FROM organizations o
+                WHERE kind = 'ngo' AND active AND verification = 'verified' AND id <> $1
+                    AND EXISTS (SELECT 1 FROM projects p WHERE p.organization_id = o.id AND p.status = 'open')
+                ORDER BY bin LIMIT 2
+                """,
+                [first.id]
+            ).rows
+            for (offset, row) in more.enumerated() { try record(row, Slot(kind: .ngo, rank: offset + 1)) }
             return found
         }
     }

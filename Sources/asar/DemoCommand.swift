@@ -35,8 +35,8 @@ enum DemoPeopleLoader {
         for person in DemoPeople.people {
             var memberships: [(UUID, MembershipRole)] = []
             var organizationName = "-"
-            if let (kind, role) = person.organization {
-                guard let organization = organizations[kind] else { continue }
+            if let slot = person.slot, let role = person.organization?.role {
+                guard let organization = organizations[slot] else { continue }
                 memberships = [(organization.id, role)]
                 organizationName = organization.name.preferred(.en)
             }

@@ -2,11 +2,14 @@
 named beside its field, then submitted and read back with a withdraw button), a business pledges
 (refused over its budget beside the amount, then pledged and withdrawn) and a reviewer scores an
 application blind, reads everyone's scores anonymized once all are in, and declares a conflict
-on another. The demo data has no calls: setUpModule writes an open one and one in review with SQL."""
+on another, and makes a personal API token that reads their assignments until they revoke it.
+The demo data has no calls: setUpModule writes an open one and one in review with SQL."""
+
+import json
 
 from selenium.webdriver.support.select import Select
 
-from harness import LANGUAGES, NGO_EMAIL, NGO_PASSWORD, SEEDED, BrowserTest, sql
+from harness import LANGUAGES, NGO_EMAIL, NGO_PASSWORD, SEEDED, BrowserTest, http, sql
 from test_workspace import BUSINESS_EMAIL
 
 OPEN_TITLE = "Warm homes: a social order for elderly people"
@@ -36,6 +39,7 @@ def setUpModule():
     ngo, person = _one(f"""SELECT m.organization_id, p.id FROM people p JOIN memberships m ON m.person_id = p.id
         WHERE p.email = '{NGO_EMAIL}' ORDER BY m.role = 'owner' DESC LIMIT 1""")
     CALL["person"] = person
+    CALL["ngo"] = ngo
     region = _one(f"""SELECT left(r, 2) || '0000000' FROM projects p CROSS JOIN LATERAL unnest(p.regions) AS r
         WHERE p.organization_id = '{ngo}' AND p.status IN ('draft', 'open') ORDER BY p.id LIMIT 1""")[0]
     body = _one("SELECT id FROM organizations WHERE kind = 'government_body' AND active ORDER BY id LIMIT 1")[0]
@@ -219,3 +223,31 @@ class Review(ParticipantTest):
         self.assert_accessible("call-assignments-conflict")
         self.assertIn("no longer assigned to you", self.main_text())
         self.assertFalse(self.els(f"a[href='{other}']"), "the conflicted application is still listed")
+
+    def test_a_reviewer_makes_a_personal_token_that_reads_their_assignments_through_the_api(self):
+        self.sign_in(NGO_EMAIL, NGO_PASSWORD)
+        self.go("/workspace/assignments", "call-assignments-tokens-link")
+        self.el("a[href='/account/tokens']").click()
+        self.loaded("personal-tokens")
+        self.in_every_language("personal-tokens")
+        form = self.form_for("/account/tokens")
+        self.assert_form_conventions(form)
+        self.submit(self.submit_button(form))
+        self.loaded("personal-tokens-error", status=422)
+        self.assertTrue(self.el("#label-error").text, "no message beside the empty label")
+        form = self.form_for("/account/tokens")
+        self.type_into("label", "Review tool", form)
+        self.submit(self.submit_button(form))
+        self.loaded("personal-tokens-issued")
+        token = self.el("code.wrap").text
+        self.assertTrue(token.startswith("asar_"))
+        reply = http("GET", "/v1/reviewer/assignments", headers={"Authorization": f"Bearer {token}"})
+        self.assertEqual(reply.status, 200)
+        listed = {item["application_id"] for item in json.loads(reply.body)["items"]}
+        self.assertTrue(set(CALL["applications"]) & listed, "the reviewer's assignments are not listed through the API")
+        self.assertEqual(http("GET", f"/v1/organizations/{CALL['ngo']}/inbox", headers={"Authorization": f"Bearer {token}"}).status, 403,
+                         "a personal token acts for the person's organization")
+        self.submit(self.el("form[action$='/revoke'] button"))
+        self.loaded("personal-tokens-revoked")
+        self.assertIn("Revoked", self.main_text())
+        self.assertEqual(http("GET", "/v1/reviewer/assignments", headers={"Authorization": f"Bearer {token}"}).status, 401)

@@ -1,7 +1,6 @@
 """A call for proposals from start to award (issue 14), each person in a browser of their own: an
 akimat member drafts a call (errors beside the fields first) and publishes it, the demo business
-co-funds it, the demo NGO applies with one of its projects (two more NGOs' applications are
-written with SQL: the demo has one NGO account), the akimat adds reviewers, is refused an
+co-funds it, three demo NGOs' owners apply with one of their projects each, the akimat adds reviewers, is refused an
 assignment with a conflict of interest, assigns two reviewers to every application, both score,
 the akimat computes the allocation, checks it and publishes the results; the winners'
 partnerships appear in the NGO's and the business's workspaces and in the 360Giving export.
@@ -15,6 +14,9 @@ from selenium.webdriver.support.select import Select
 
 from harness import BrowserTest, NGO_EMAIL, NGO_PASSWORD, SEEDED, http, new_driver, sql
 from test_workspace import AKIMAT_EMAIL, BUSINESS_EMAIL, COLLEAGUE_EMAIL, sign_in_akimat_member
+
+# The owners of the demo's second and third NGOs (with open projects): applicants beside the first.
+OTHER_NGO_EMAILS = ("ngo2.owner@demo.asar.kz", "ngo3.owner@demo.asar.kz")
 
 
 def server_now(advance_days=0):
@@ -121,15 +123,24 @@ class CallJourney(BrowserTest):
             ngo_id = sql(f"SELECT m.organization_id FROM memberships m JOIN people p ON p.id = m.person_id WHERE p.email = '{NGO_EMAIL}' LIMIT 1")[0][0]
             self.assertTrue(sql(f"SELECT 1 FROM call_applications WHERE call_id = '{call_id}' AND ngo_id = '{ngo_id}' AND state = 'submitted'"),
                             "the NGO's application was not submitted")
-            # Two more NGOs (the demo has one NGO account): their applications as the service writes them.
-            for project, owner in sql(f"""SELECT DISTINCT ON (p.organization_id) p.id, p.organization_id FROM projects p
-                    JOIN organizations o ON o.id = p.organization_id AND o.active AND o.kind = 'ngo'
-                    WHERE p.status = 'open' AND p.organization_id <> '{ngo_id}'
-                    ORDER BY p.organization_id, p.id LIMIT 2"""):
-                sql(f"""WITH a AS (INSERT INTO call_applications (call_id, ngo_id, project_id, amount_kzt, state, submitted_at)
-                        VALUES ('{call_id}', '{owner}', '{project}', 3000000, 'submitted', clock_timestamp()) RETURNING id)
-                    INSERT INTO call_answers (application_id, position, answer)
-                    SELECT a.id, n, 'Answered.' FROM a, generate_series(1, 2) AS n RETURNING 1""")
+            # Two more NGOs' owners apply from browsers of their own, each with an open project of theirs.
+            for email, page in ((OTHER_NGO_EMAILS[0], "call-apply-second-ngo"), (OTHER_NGO_EMAILS[1], "call-apply-third-ngo")):
+                other = new_driver()
+                try:
+                    self.act_as(other)
+                    self.set_language("en")
+                    self.sign_in(email, SEEDED[email][0])
+                    self.go(f"/workspace/calls/{call_id}/apply", page)
+                    form = self.form_for(f"/workspace/calls/{call_id}/apply")
+                    Select(self.field("project_id", form)).select_by_index(0)
+                    self.type_into("amount_kzt", "3000000", form)
+                    self.type_into("answer_1", "Older people living alone in the district.", form)
+                    self.type_into("answer_2", "Visits and calls logged weekly.", form)
+                    self.submit(self.el("button[value=submit]", form))
+                    self.loaded("call-applied")
+                finally:
+                    other.quit()
+                    self.act_as(ngo)
 
             # Applications close. The akimat adds its two reviewers and the NGO's owner.
             server_now(2)

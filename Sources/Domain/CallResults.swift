@@ -56,8 +56,12 @@ public struct CallResults: Sendable, Equatable {
         public let highest: Int
         /// The mean over the funded applications' reviews; nil when none was funded.
         public let fundedMean: Double?
+        /// How many reviews `fundedMean` is over.
+        public let fundedReviews: Int
 
-        public init(position: Int, reviews: Int, mean: Double, standardDeviation: Double, lowest: Int, highest: Int, fundedMean: Double?) {
+        public init(
+            position: Int, reviews: Int, mean: Double, standardDeviation: Double, lowest: Int, highest: Int, fundedMean: Double?, fundedReviews: Int
+        ) {
             self.position = position
             self.reviews = reviews
             self.mean = mean
@@ -65,8 +69,13 @@ public struct CallResults: Sendable, Equatable {
             self.lowest = lowest
             self.highest = highest
             self.fundedMean = fundedMean
+            self.fundedReviews = fundedReviews
         }
     }
+
+    /// The fewest reviews an aggregate is published over: with fewer, a mean, a lowest or a
+    /// highest score could be read back to one reviewer's score of one application.
+    public static let minimumGroup = 5
 
     /// Submitted applications (withdrawn ones left out).
     public let received: Int
@@ -79,14 +88,31 @@ public struct CallResults: Sendable, Equatable {
     public let winners: [Winner]
     /// By position; criteria nobody scored are left out.
     public let criteria: [CriterionScores]
+    /// Aggregates left out of `criteria` or their funded means because too few reviews make them up.
+    public let withheld: Bool
 
-    public init(received: Int, eligible: Int, funded: Int, cutOff: Double?, winners: [Winner], criteria: [CriterionScores]) {
+    /// The results as the public reads them: a criterion's aggregate only over at least
+    /// `minimumGroup` reviews, the funded applications' mean likewise.
+    public var publishable: CallResults {
+        let kept = criteria.filter { $0.reviews >= Self.minimumGroup }
+        let shown = kept.map { scores in
+            scores.fundedReviews >= Self.minimumGroup ? scores : CriterionScores(
+                position: scores.position, reviews: scores.reviews, mean: scores.mean, standardDeviation: scores.standardDeviation,
+                lowest: scores.lowest, highest: scores.highest, fundedMean: nil, fundedReviews: 0
+            )
+        }
+        let withheld = kept.count < criteria.count || zip(kept, shown).contains { $0.fundedMean != $1.fundedMean }
+        return CallResults(received: received, eligible: eligible, funded: funded, cutOff: cutOff, winners: winners, criteria: shown, withheld: withheld)
+    }
+
+    public init(received: Int, eligible: Int, funded: Int, cutOff: Double?, winners: [Winner], criteria: [CriterionScores], withheld: Bool = false) {
         self.received = received
         self.eligible = eligible
         self.funded = funded
         self.cutOff = cutOff
         self.winners = winners
         self.criteria = criteria
+        self.withheld = withheld
     }
 }
 

@@ -54,7 +54,7 @@ extension CallService {
         let call = try await publicCall(id)
         let now = clock.now()
         let pledges = try await calls.pledges(of: id).filter { $0.withdrawnAt == nil }
-        let results = call.state == .awarded ? try await calls.results(of: id) : nil
+        let results = call.state == .awarded ? try await calls.results(of: id).publishable : nil
         var ids = Set(pledges.map(\.businessID)).union([call.governmentBodyID])
         var projects: [UUID: ProjectName] = [:]
         if let results {
@@ -75,7 +75,7 @@ extension CallService {
         guard call.state == .awarded else {
             throw DomainError.conflict(code: "call_not_awarded", message: "A call's results are public once its government body publishes them.")
         }
-        return try await calls.results(of: id)
+        return try await calls.results(of: id).publishable
     }
 
     /// The call unless it is a draft.

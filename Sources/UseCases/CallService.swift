@@ -33,6 +33,17 @@ public struct CallService: Sendable {
         return try await calls.create(terms, by: body.id)
     }
 
+    /// The government body a new call of the caller's would be issued by (the one `named`, for
+    /// an admin), refused as `create` refuses it: for the terms form before anything is typed.
+    public func issuer(_ named: UUID? = nil, by caller: Caller) async throws -> Organization {
+        try await issuingBody(named, caller: caller, to: "issue calls")
+    }
+
+    /// A call the caller runs: its government body, not a viewer, or an admin.
+    public func callToRun(_ id: UUID, by caller: Caller) async throws -> Call {
+        try await ownCall(id, by: caller, to: "run it")
+    }
+
     /// Changes a draft's terms; a published call's terms stay as applicants read them.
     public func update(_ id: UUID, to terms: CallTerms, ifMatch: Set<Int>?, problems: [FieldIssue] = [], by caller: Caller) async throws -> Call {
         try Access.requireSignedIn(caller)

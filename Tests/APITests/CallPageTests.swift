@@ -44,10 +44,14 @@ import UseCases
 
                 let made = try await body.post("/workspace/calls/new", terms)
                 #expect(made.status == .seeOther)
-                let path = try #require(made.headers[.location])
+                let location = try #require(made.headers[.location])
+                let path = String(location.prefix { $0 != "?" })
+                #expect(location == path + "?done=created")
                 let callID = try #require(UUID(uuidString: String(path.split(separator: "/").last ?? "")))
-                var page = String(buffer: try await body.get(path).body)
+                var page = String(buffer: try await body.get(location).body)
                 #expect(page.contains("Publish the call") && page.contains("10\u{202F}000\u{202F}000"))
+                #expect(page.contains("The draft is saved."), "the page says what the form did")
+                #expect(!String(buffer: try await body.get(path + "?done=nonsense").body).contains(#"<div class="notice" role="status">"#), "only the page's own notices")
                 // Nobody else runs it.
                 var ngo = try await PartnershipPageTests.signedIn(client, "owner@ngo.example.kz")
                 #expect(try await ngo.get(path).status == .notFound)

@@ -112,4 +112,24 @@ import Testing
         #expect(!pledge.admits(focusAreas: ["education"], regions: ["551600000"]))
         #expect(!pledge.admits(focusAreas: ["inclusion"], regions: ["552200000"]), "another district")
     }
+
+    @Test func aPublicAggregateNeedsFiveReviewsAndTheFundedMeanFiveOfTheFundedOnes() {
+        func scores(_ position: Int, reviews: Int, fundedReviews: Int) -> CallResults.CriterionScores {
+            CallResults.CriterionScores(
+                position: position, reviews: reviews, mean: 3, standardDeviation: 1, lowest: 1, highest: 5,
+                fundedMean: fundedReviews > 0 ? 4 : nil, fundedReviews: fundedReviews
+            )
+        }
+        let stored = CallResults(
+            received: 3, eligible: 3, funded: 1, cutOff: 80, winners: [],
+            criteria: [scores(0, reviews: 4, fundedReviews: 2), scores(1, reviews: 5, fundedReviews: 4), scores(2, reviews: 6, fundedReviews: 5)]
+        )
+        let shown = stored.publishable
+        #expect(shown.criteria.map(\.position) == [1, 2], "four reviews would let a reviewer's score be read back")
+        #expect(shown.criteria.map(\.fundedMean) == [nil, 4])
+        #expect(shown.withheld)
+        let enough = CallResults(received: 3, eligible: 3, funded: 1, cutOff: 80, winners: [], criteria: [scores(0, reviews: 9, fundedReviews: 6)])
+        #expect(enough.publishable == enough, "nothing to withhold")
+        #expect(!enough.publishable.withheld)
+    }
 }

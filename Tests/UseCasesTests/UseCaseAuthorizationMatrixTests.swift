@@ -509,6 +509,13 @@ import TestSupport
         Row(name: "calls.scores", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
             _ = try await services.calls.scores(of: try await publishedCall(world, services).id, by: caller)
         },
+        // What the terms form and the run page ask first: which body issues, and may the caller run this call.
+        Row(name: "calls.issuer", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .ok, .invalid]) { services, _, caller in
+            _ = try await services.calls.issuer(by: caller)
+        },
+        Row(name: "calls.callToRun", expected: [.unauthenticated, .forbidden, .forbidden, .ok, .forbidden, .ok]) { services, world, caller in
+            _ = try await services.calls.callToRun(try await publishedCall(world, services).id, by: caller)
+        },
         // A reviewer through their personal token; the matrix's person reviews nothing.
         Row(name: "calls.assignedApplications(by:)", expected: [.unauthenticated, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden], person: .ok) { services, _, caller in
             _ = try await services.calls.assignedApplications(by: caller)
@@ -714,7 +721,7 @@ import TestSupport
             "calls.applicationsOfNGO", "tokens.listOf", "calls.addReviewer", "calls.reviewers", "calls.assignments", "calls.assign",
             "calls.assignAutomatically", "calls.reviews", "calls.scores", "calls.moderate", "calls.allocate", "calls.allocation", "calls.award", "calls.awardedPartnerships", "calls.titles",
             "calls.publicCalls", "calls.publicPage", "calls.results", "planning.overview", "planning.jurisdiction",
-            "calls.assignedApplications", "calls.assignedApplication", "calls.reviewsAsReviewer", "calls.submitReview", "calls.declareConflict",
+            "calls.issuer", "calls.callToRun", "calls.assignedApplications", "calls.assignedApplication", "calls.reviewsAsReviewer", "calls.submitReview", "calls.declareConflict",
         ]
         #expect(useCases.subtracting(covered).isEmpty, "no row for \(useCases.subtracting(covered).sorted())")
     }

@@ -114,7 +114,7 @@ struct CallPages<Context: WebRequestContext>: Sendable {
         if errors.isEmpty, let terms {
             do {
                 let call = try await services.calls.create(terms, governmentBodyID: nil, by: context.caller)
-                return workspace.redirect("/workspace/calls/\(call.id.lowercasedString)")
+                return workspace.redirect("/workspace/calls/\(call.id.lowercasedString)?done=created")
             } catch DomainError.invalid(let issues) {
                 CallForm.add(issues, to: &errors, words: words)
             }
@@ -194,9 +194,13 @@ struct CallPages<Context: WebRequestContext>: Sendable {
         try workspace.requireSignedIn(request, context)
         let words = try await workspace.words(context)
         let call = try await ownCall(context)
-        let view = try await runView(call, words: words, context: context, request: request)
+        // What the last form did, said once after its redirect.
+        let done = request.uri.queryParameters["done"].map(String.init).flatMap { Self.doneNotices.contains($0) ? words.t("call_done_\($0)") : nil }
+        let view = try await runView(call, words: words, context: context, request: request, notice: done)
         return workspace.page("call-run", title: ShownText(call.terms.title, words.language).text, view: view, request: request, context: context)
     }
+
+    static var doneNotices: Set<String> { ["created", "saved", "published", "reviewer", "assigned", "moderated"] }
 
     func runView(_ call: Call, words: Vocabulary, context: Context, request: Request, errors: FieldErrors = FieldErrors(), notice: String? = nil) async throws -> [String: Any] {
         let caller = context.caller
@@ -494,18 +498,23 @@ struct CallPages<Context: WebRequestContext>: Sendable {
 
     // MARK: - Access
 
-    /// The call named in the path, when the caller speaks for its government body.
+    /// The call named in the path, when the caller runs it (its government body or an admin).
     func ownCall(_ context: Context) async throws -> Call {
-        let call = try await services.calls.find(try workspace.id(context), by: context.caller)
-        guard context.caller.actsFor(call.governmentBodyID) else { throw PageError.notFound }
-        return call
+        do {
+            return try await services.calls.callToRun(try workspace.id(context), by: context.caller)
+        } catch DomainError.forbidden {
+            // Another body's call: the page does not say it exists.
+            throw PageError.notFound
+        }
     }
 
-    /// The government body the signed-in person issues calls for.
+    /// The government body the signed-in person issues calls for; nil for anyone who does not.
     func issuingBody(_ context: Context, named id: UUID? = nil) async throws -> Organization? {
-        guard let member = context.caller.member, member.kind == .governmentBody, !context.caller.isViewer else { return nil }
-        let body = try await services.organizations.find(id ?? member.organizationID, by: context.caller).organization
-        return body
+        do {
+            return try await services.calls.issuer(id, by: context.caller)
+        } catch DomainError.forbidden, DomainError.invalid {
+            return nil
+        }
     }
 
     func forbidden(_ words: Vocabulary, _ request: Request, _ context: Context) -> Response {

@@ -278,6 +278,7 @@ struct CallPublicPages<Context: WebRequestContext>: Sendable {
             "hasWinners": !winners.isEmpty,
             "criteria": criteria,
             "hasCriteria": !criteria.isEmpty,
+            "withheld": results.withheld ? words.t("callpub_scores_withheld", Format.integer(CallResults.minimumGroup)) : false,
         ]
     }
 

@@ -37,10 +37,7 @@ struct PartnershipViews<Context: WebRequestContext>: Sendable {
                 + $0.partnership.funders.map(\.organizationID) }),
             by: context.caller
         )
-        var callTitles: [UUID: LocalizedText] = [:]
-        for callID in Set(list.compactMap(\.partnership.callID)) {
-            callTitles[callID] = try? await services.calls.find(callID, by: context.caller).terms.title
-        }
+        let callTitles = try await services.calls.titles(of: Array(Set(list.compactMap(\.partnership.callID))), by: context.caller)
         func name(_ id: UUID) throws -> LocalizedText {
             guard let found = organizations[id] else { throw DomainError.notFound(resource: "organization") }
             return found.organization.fields.name

@@ -104,6 +104,23 @@ import UseCases
                 #expect(shown.contains("Withdraw the application") && shown.contains("Children with disabilities in Pavlodar."))
                 #expect(!shown.contains(#"name="answer_1""#), "a submitted application reads back, not as a form")
 
+                // Until the call closes it may be changed: it stays submitted, every question still answered.
+                #expect(shown.contains("edit=1#application"))
+                let editForm = String(buffer: try await owner.get("\(path)?application=\(applicationID.lowercasedString)&edit=1").body)
+                #expect(editForm.contains(#"name="answer_1""#) && editForm.contains("Save the changes") && !editForm.contains(#"value="submit""#))
+                let version = String(try await services.calls.application(applicationID, by: ngo).version)
+                var change = fields.filter { $0.0 != "version" } + [("version", version)]
+                let emptied = try await owner.post(path, change.map { $0.0 == "answer_1" ? ($0.0, " ") : $0 })
+                #expect(emptied.status == .unprocessableContent && String(buffer: emptied.body).contains(#"id="answer_1-error""#))
+                #expect(String(buffer: emptied.body).contains("Save the changes"), "the form stays the submitted application's")
+                change = change.map { $0.0 == "answer_1" ? ($0.0, "Children and parents in Pavlodar.") : $0 }
+                let changed = try await owner.post(path, change)
+                #expect(changed.status == .seeOther && Self.query(changed.headers[.location], "done") == "changed")
+                let afterChange = try await services.calls.application(applicationID, by: ngo)
+                #expect(afterChange.state == .submitted && afterChange.draft.answers.first == "Children and parents in Pavlodar.")
+                let stale = try await owner.post(path, change)
+                #expect(stale.status == .conflict, "a form read before the last change does not overwrite it")
+
                 // A business is no applicant.
                 var business = try await PartnershipPageTests.signedIn(client, "owner@business.example.kz")
                 #expect(try await business.get(path).status == .forbidden)

@@ -107,7 +107,7 @@ class ParticipantTest(BrowserTest):
 
 
 class Apply(ParticipantTest):
-    def test_an_ngo_saves_a_draft_is_told_what_is_missing_and_submits(self):
+    def test_an_ngo_saves_a_draft_is_told_what_is_missing_submits_and_changes_it(self):
         self.sign_in(NGO_EMAIL, NGO_PASSWORD)
         path = f"/workspace/calls/{CALL['open']}/apply"
         self.go(path, "call-apply")
@@ -142,6 +142,17 @@ class Apply(ParticipantTest):
         self.assertIn("A weekly visit log and a survey twice a year.", text)
         self.assertTrue(self.els("button[value=withdraw]"), "a submitted application has no withdraw button")
         self.assertFalse(self.els("textarea[name=answer_1]"), "a submitted application is still a form")
+        state = _one(f"SELECT state FROM call_applications WHERE call_id = '{CALL['open']}' AND project_id = '{project}'")[0]
+        self.assertEqual(state, "submitted")
+        # Until applications close it may be changed, and stays submitted.
+        self.el("a[href*='edit=1']").click()
+        self.loaded("call-apply-change")
+        self.assertEqual(self.value("answer_2"), "A weekly visit log and a survey twice a year.")
+        self.type_into("answer_2", "A weekly visit log, a survey twice a year and a photo report.")
+        self.submit(self.el(f"form[action='{path}'] button[value=save]"))
+        self.loaded("call-apply-changed")
+        self.assertIn("the application stays submitted", self.main_text())
+        self.assertIn("and a photo report.", self.main_text())
         state = _one(f"SELECT state FROM call_applications WHERE call_id = '{CALL['open']}' AND project_id = '{project}'")[0]
         self.assertEqual(state, "submitted")
 

@@ -6,7 +6,7 @@ import UseCases
 /// An NGO applies to a call: one of its projects, the amount, an answer to each question and the
 /// results it will report on; saved as a draft while it writes, then submitted, each refusal named.
 extension CallParticipantPages {
-    static var applyNotices: [String] { ["saved", "submitted", "withdrawn"] }
+    static var applyNotices: [String] { ["saved", "submitted", "changed", "withdrawn"] }
 
     func applyPath(_ call: Call, application: UUID? = nil, done: String? = nil) -> String {
         var path = "/workspace/calls/\(call.id.lowercasedString)/apply"
@@ -23,8 +23,11 @@ extension CallParticipantPages {
         _ = try member(context, .ngo, "Only NGOs apply to calls.")
         let call = try await services.calls.find(try workspace.id(context), by: context.caller)
         let mine = try await services.calls.applications(of: call.id, by: context.caller)
-        let chosen = FormData.query(of: request)["application"].flatMap(UUID.init(uuidString:)).flatMap { id in mine.first { $0.id == id } }
-        var view = try await applyView(call, applications: mine, chosen: chosen, form: nil, errors: FieldErrors(), words: words, context: context)
+        let query = FormData.query(of: request)
+        let chosen = query["application"].flatMap(UUID.init(uuidString:)).flatMap { id in mine.first { $0.id == id } }
+        var view = try await applyView(
+            call, applications: mine, chosen: chosen, form: nil, errors: FieldErrors(), words: words, context: context, changing: query["edit"] == "1"
+        )
         view["notice"] = notice(request, words: words, Self.applyNotices)
         return workspace.page("call-apply", title: words.t("callpart_apply_title"), view: view, request: request, context: context)
     }
@@ -64,7 +67,12 @@ extension CallParticipantPages {
                 do {
                     let saved: CallApplication
                     if let current {
-                        saved = try await services.calls.updateApplication(current.id, to: draft, ifMatch: nil, by: context.caller)
+                        // The version the form was read at: a change made meanwhile elsewhere is not overwritten.
+                        let version = form.whole("version").map { Set([Int($0)]) }
+                        saved = try await services.calls.updateApplication(current.id, to: draft, ifMatch: version, by: context.caller)
+                        if saved.state == .submitted {
+                            return workspace.redirect(applyPath(call, application: saved.id, done: "changed"))
+                        }
                     } else {
                         saved = try await services.calls.apply(to: call.id, draft, by: context.caller)
                     }
@@ -94,6 +102,8 @@ extension CallParticipantPages {
                             errors.add("reporting_period_days", words.t("issue_indicator_number"))
                         }
                     }
+                } catch DomainError.preconditionFailed {
+                    problem = words.t("callpart_error_changed")
                 } catch DomainError.conflict(let code, _) {
                     if code == "already_applied" {
                         errors.add("project_id", words.t("callpart_error_already_applied"))
@@ -105,7 +115,9 @@ extension CallParticipantPages {
         }
         let refreshed = try await services.calls.applications(of: call.id, by: context.caller)
         let chosen = current.flatMap { id in refreshed.first { $0.id == id.id } }
-        var view = try await applyView(call, applications: refreshed, chosen: chosen, form: form, errors: errors, words: words, context: context)
+        var view = try await applyView(
+            call, applications: refreshed, chosen: chosen, form: form, errors: errors, words: words, context: context, changing: chosen?.state == .submitted
+        )
         view["ineligible"] = ineligible
         view["hasIneligible"] = !ineligible.isEmpty
         if let problem { view["problem"] = problem }
@@ -117,7 +129,7 @@ extension CallParticipantPages {
 
     func applyView(
         _ call: Call, applications: [CallApplication], chosen: CallApplication?, form: FormData?, errors: FieldErrors, words: Vocabulary,
-        context: Context
+        context: Context, changing: Bool = false
     ) async throws -> [String: Any] {
         let terms = call.terms
         let phase = call.phase(at: services.calls.now())
@@ -146,7 +158,8 @@ extension CallParticipantPages {
             },
             "hasApplications": !applications.isEmpty,
         ]
-        let editing = open && !context.caller.isViewer && (chosen == nil || chosen?.state == .draft)
+        // A submitted application stays open to changes until the call closes, behind its own link.
+        let editing = open && !context.caller.isViewer && (chosen == nil || chosen?.state == .draft || (chosen?.state == .submitted && changing))
         if editing {
             let taken = Set(applications.filter { $0.state != .withdrawn && $0.id != chosen?.id }.map(\.draft.projectID))
             let selected = form?["project_id"] ?? ""
@@ -154,7 +167,9 @@ extension CallParticipantPages {
             let errorView = errors.view
             view["form"] = [
                 "application": chosen?.id.lowercasedString ?? "",
-                "isDraft": chosen != nil,
+                "version": chosen.map { String($0.version) } ?? "",
+                "isDraft": chosen?.state == .draft,
+                "isSubmitted": chosen?.state == .submitted,
                 "fixedProject": chosen.map { projectName($0.draft.projectID) } ?? false,
                 "projects": options.map { project -> [String: Any] in
                     let title = CallPublicPages<Context>.named(project.fields.title, words)
@@ -188,7 +203,7 @@ extension CallParticipantPages {
                 "framework": Self.frameworkRows(chosen.draft.framework, words: words),
                 "period": words.t("framework_period", Format.integer(chosen.draft.framework.reportingPeriodDays)),
                 "mayWithdraw": open && chosen.state == .submitted && !context.caller.isViewer,
-                "mayEdit": open && chosen.state == .draft && !context.caller.isViewer,
+                "mayEdit": open && chosen.state != .withdrawn && !context.caller.isViewer,
             ] as [String: Any]
         }
         return view

@@ -92,6 +92,15 @@ import TestSupport
                     _ = try await world.services.partnerships.perform(.cancel, on: shared.id, comment: "Changed our mind.", ifMatch: nil, by: business)
                 }
                 #expect(try await world.services.partnerships.partyView(shared.id, by: business).actions.contains(.activate))
+                // What was disbursed counts on the co-funder's budget page in proportion to its share.
+                let ngo = try #require(world.access.identities["ngo"])
+                _ = try await world.services.partnerships.perform(.activate, on: shared.id, comment: nil, ifMatch: nil, by: business)
+                _ = try await world.services.partnerships.report(
+                    shared.id, ReportDraft(amountDisbursedKZT: 1_000_000, beneficiariesReached: 12, text: "Half the grant spent on ramps."), ifMatch: nil, by: ngo
+                )
+                let share = try #require(shared.funders.first { $0.organizationID == world.access.business }).amountKZT
+                let disbursed = try await world.services.partnerships.budget(of: world.access.business, by: .admin).disbursedKZT
+                #expect(disbursed == (1_000_000 * share + 1_000_000) / 2_000_000, "\(disbursed) of a 1M disbursement where the business pays \(share) of 2M")
             }
         }
     }

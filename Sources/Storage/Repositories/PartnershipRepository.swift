@@ -200,7 +200,13 @@ public struct PartnershipRepository: Sendable {
                        business_commitments_kzt(o.id, NULL, NULL) AS committed,
                        coalesce(sum(p.pledge_kzt) FILTER (WHERE p.state IN ('proposed', 'under_review')), 0)::bigint AS waiting,
                        (SELECT coalesce(sum(r.amount_disbursed_kzt), 0)::bigint FROM partnership_reports r
-                          JOIN partnerships q ON q.id = r.partnership_id WHERE q.business_id = o.id) AS disbursed
+                          JOIN partnerships q ON q.id = r.partnership_id WHERE q.business_id = o.id)
+                       -- An award's reports say what was spent of all its funders' money: a co-funder's part is its share.
+                       + (SELECT coalesce(round(sum(r.amount_disbursed_kzt::numeric * f.amount_kzt / t.total)), 0)::bigint
+                          FROM partnership_funders f
+                          JOIN partnership_reports r ON r.partnership_id = f.partnership_id
+                          CROSS JOIN LATERAL (SELECT sum(g.amount_kzt) AS total FROM partnership_funders g WHERE g.partnership_id = f.partnership_id) t
+                          WHERE f.organization_id = o.id AND f.role = 'business' AND t.total > 0) AS disbursed
                 FROM organizations o LEFT JOIN partnerships p ON p.business_id = o.id
                 WHERE o.id = $1 AND o.kind = 'business'
                 GROUP BY o.id

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Matching
 import Postgres
 import Storage
 import Testing
@@ -101,6 +102,9 @@ import TestSupport
                 let share = try #require(shared.funders.first { $0.organizationID == world.access.business }).amountKZT
                 let disbursed = try await world.services.partnerships.budget(of: world.access.business, by: .admin).disbursedKZT
                 #expect(disbursed == (1_000_000 * share + 1_000_000) / 2_000_000, "\(disbursed) of a 1M disbursement where the business pays \(share) of 2M")
+                // A funding round places no money again on a project the business co-funds.
+                let pairs = try await RoundRepository(pool: database.pool).partneredPairs(projects: [shared.projectID], sponsors: [world.access.business])
+                #expect(pairs == [ProjectSponsorPair(project: shared.projectID, sponsor: world.access.business)])
             }
         }
     }

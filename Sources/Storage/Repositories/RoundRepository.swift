@@ -12,15 +12,20 @@ public struct RoundRepository: Sendable {
     }
 
     /// Which of these projects and businesses are already partners in a live partnership
-    /// (proposed to active): a round places no money on such a pair again.
+    /// (proposed to active), as its sponsor or as a co-funder of a call's award: a round places
+    /// no money on such a pair again.
     public func partneredPairs(projects: [UUID], sponsors: [UUID]) async throws -> Set<ProjectSponsorPair> {
         guard !projects.isEmpty, !sponsors.isEmpty else { return [] }
         return try await pool.withConnection { connection in
             Set(try connection.query(
                 """
-                SELECT DISTINCT project_id, business_id FROM partnerships
+                SELECT project_id, business_id FROM partnerships
                 WHERE project_id = ANY ($1::uuid[]) AND business_id = ANY ($2::uuid[])
                   AND state IN ('proposed', 'under_review', 'approved', 'active')
+                UNION
+                SELECT p.project_id, f.organization_id FROM partnerships p JOIN partnership_funders f ON f.partnership_id = p.id
+                WHERE p.project_id = ANY ($1::uuid[]) AND f.organization_id = ANY ($2::uuid[]) AND f.role = 'business'
+                  AND p.state IN ('approved', 'active')
                 """,
                 [projects, sponsors]
             ).rows.map { ProjectSponsorPair(project: try $0.decode(UUID.self, at: 0), sponsor: try $0.decode(UUID.self, at: 1)) })

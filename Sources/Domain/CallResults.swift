@@ -58,9 +58,13 @@ public struct CallResults: Sendable, Equatable {
         public let fundedMean: Double?
         /// How many reviews `fundedMean` is over.
         public let fundedReviews: Int
+        /// How many applications the reviews are of, and how many of them were not funded.
+        public let applications: Int
+        public let unfundedApplications: Int
 
         public init(
-            position: Int, reviews: Int, mean: Double, standardDeviation: Double, lowest: Int, highest: Int, fundedMean: Double?, fundedReviews: Int
+            position: Int, reviews: Int, mean: Double, standardDeviation: Double, lowest: Int, highest: Int, fundedMean: Double?, fundedReviews: Int,
+            applications: Int, unfundedApplications: Int
         ) {
             self.position = position
             self.reviews = reviews
@@ -70,6 +74,8 @@ public struct CallResults: Sendable, Equatable {
             self.highest = highest
             self.fundedMean = fundedMean
             self.fundedReviews = fundedReviews
+            self.applications = applications
+            self.unfundedApplications = unfundedApplications
         }
     }
 
@@ -91,14 +97,21 @@ public struct CallResults: Sendable, Equatable {
     /// Aggregates left out of `criteria` or their funded means because too few reviews make them up.
     public let withheld: Bool
 
-    /// The results as the public reads them: a criterion's aggregate only over at least
-    /// `minimumGroup` reviews, the funded applications' mean likewise.
+    /// The results as the public reads them: no aggregate that could be read back to one
+    /// reviewer's score or to one application that was not funded. A criterion's figures need at
+    /// least `minimumGroup` reviews and not a single unfunded application alone; the funded
+    /// applications' mean needs `minimumGroup` of their reviews, and, since the overall mean minus
+    /// it gives the others' mean, the unfunded reviews must be none or again `minimumGroup` over
+    /// more than one application.
     public var publishable: CallResults {
-        let kept = criteria.filter { $0.reviews >= Self.minimumGroup }
+        let kept = criteria.filter { $0.reviews >= Self.minimumGroup && !($0.applications == 1 && $0.unfundedApplications == 1) }
         let shown = kept.map { scores in
-            scores.fundedReviews >= Self.minimumGroup ? scores : CriterionScores(
+            let unfundedReviews = scores.reviews - scores.fundedReviews
+            let othersHidden = unfundedReviews == 0 || (unfundedReviews >= Self.minimumGroup && scores.unfundedApplications > 1)
+            return scores.fundedReviews >= Self.minimumGroup && othersHidden ? scores : CriterionScores(
                 position: scores.position, reviews: scores.reviews, mean: scores.mean, standardDeviation: scores.standardDeviation,
-                lowest: scores.lowest, highest: scores.highest, fundedMean: nil, fundedReviews: 0
+                lowest: scores.lowest, highest: scores.highest, fundedMean: nil, fundedReviews: 0,
+                applications: scores.applications, unfundedApplications: scores.unfundedApplications
             )
         }
         let withheld = kept.count < criteria.count || zip(kept, shown).contains { $0.fundedMean != $1.fundedMean }

@@ -69,23 +69,30 @@ public struct TokenService: Sendable {
     }
 
     // MARK: - Personal tokens
-    // A person reaches these through their own signed-in session only, which names them: no
-    // caller acts for another person, admins included (they revoke through `revokeAny`).
+    // A person's own, through their signed-in session (its second factor given): no caller acts
+    // for another person, admins included (they revoke through `revokeAny`).
 
     /// A personal token for the signed-in person: it scores and declares conflicts on the reviews
-    /// assigned to them and does nothing an organization does.
-    public func issuePersonal(label: String, expiresAt: Date?, person personID: UUID) async throws -> TokenRepository.IssuedToken {
-        try await tokens.issue(personID: personID, label: label, expiresAt: expiresAt)
+    /// assigned to them and does nothing an organization does. Changing or resetting the password
+    /// revokes it.
+    public func issuePersonal(label: String, expiresAt: Date?, by session: AccountService.SignedIn) async throws -> TokenRepository.IssuedToken {
+        try await tokens.issue(personID: try Self.person(session), label: label, expiresAt: expiresAt)
     }
 
     /// The person's own tokens. Secrets are never listed.
-    public func personalTokens(of personID: UUID) async throws -> [TokenRepository.TokenInfo] {
-        try await tokens.list(personID: personID)
+    public func personalTokens(by session: AccountService.SignedIn) async throws -> [TokenRepository.TokenInfo] {
+        try await tokens.list(personID: try Self.person(session))
     }
 
     /// Revokes one of the person's own tokens; anyone else's does not exist for them.
-    public func revokePersonal(_ id: UUID, person personID: UUID) async throws -> Bool {
-        guard try await tokens.owner(of: id).personID == personID else { throw DomainError.notFound(resource: "token") }
+    public func revokePersonal(_ id: UUID, by session: AccountService.SignedIn) async throws -> Bool {
+        guard try await tokens.owner(of: id).personID == (try Self.person(session)) else { throw DomainError.notFound(resource: "token") }
         return try await tokens.revoke(id)
+    }
+
+    /// Whose session it is, once it is whole: a second factor owed or still to be set up gives no token.
+    static func person(_ session: AccountService.SignedIn) throws -> UUID {
+        guard !session.secondFactorPending, !session.mustEnrollSecondFactor else { throw DomainError.unauthenticated }
+        return session.person.id
     }
 }

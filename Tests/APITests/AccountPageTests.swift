@@ -207,6 +207,10 @@ struct PageVisitor: Sendable {
                 #expect(page.contains(#"id="current_password-error""#))
                 #expect(!page.contains("not my password") && !page.contains("Brand-New-Horse-7"), "passwords are never written back")
                 #expect(try await elsewhere.get("/account").status == .ok, "a refused change ends nothing")
+                // A personal token made with the old password dies with it.
+                let issued = try await elsewhere.post("/account/tokens", [("label", "Review tool")])
+                let token = String(try #require(String(buffer: issued.body).firstMatch(of: /<code class="wrap">(asar_[A-Za-z0-9_-]+)<\/code>/)?.output.1))
+                #expect(try await client.send(.get, "/v1/reviewer/assignments", as: .token(token)).status == .ok)
                 let changed = try await here.post("/account/password", [
                     ("current_password", Self.password), ("password", "Brand-New-Horse-7"), ("password_confirmation", "Brand-New-Horse-7"),
                 ])
@@ -214,6 +218,7 @@ struct PageVisitor: Sendable {
                 #expect(changed.headers[.location] == "/account?done=password")
                 #expect(String(buffer: try await here.get("/account?done=password").body).contains("Your password is changed"))
                 #expect(try await elsewhere.get("/account").status == .seeOther, "the other session ended")
+                #expect(try await client.send(.get, "/v1/reviewer/assignments", as: .token(token)).status == .unauthorized, "the personal token is revoked")
                 var later = PageVisitor(client)
                 #expect(try await later.signIn("owner@ngo.example.kz", Self.password).status == .unauthorized)
                 #expect(try await later.signIn("owner@ngo.example.kz", "Brand-New-Horse-7").status == .seeOther)

@@ -118,8 +118,10 @@ import UseCases
                 #expect(changed.status == .seeOther && Self.query(changed.headers[.location], "done") == "changed")
                 let afterChange = try await services.calls.application(applicationID, by: ngo)
                 #expect(afterChange.state == .submitted && afterChange.draft.answers.first == "Children and parents in Pavlodar.")
-                let stale = try await owner.post(path, change)
+                let stale = try await owner.post(path, change.map { $0.0 == "answer_1" ? ($0.0, "An older text.") : $0 })
                 #expect(stale.status == .conflict, "a form read before the last change does not overwrite it")
+                #expect(String(buffer: stale.body).contains("Children and parents in Pavlodar.") && !String(buffer: stale.body).contains("An older text."),
+                        "the page shows what is stored now")
 
                 // A business is no applicant.
                 var business = try await PartnershipPageTests.signedIn(client, "owner@business.example.kz")

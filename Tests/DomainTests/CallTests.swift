@@ -113,23 +113,30 @@ import Testing
         #expect(!pledge.admits(focusAreas: ["inclusion"], regions: ["552200000"]), "another district")
     }
 
-    @Test func aPublicAggregateNeedsFiveReviewsAndTheFundedMeanFiveOfTheFundedOnes() {
-        func scores(_ position: Int, reviews: Int, fundedReviews: Int) -> CallResults.CriterionScores {
+    @Test func aPublicAggregateCannotBeReadBackToOneReviewerOrOneUnfundedApplication() {
+        func scores(_ position: Int, reviews: Int, funded: Int, applications: Int, unfunded: Int) -> CallResults.CriterionScores {
             CallResults.CriterionScores(
                 position: position, reviews: reviews, mean: 3, standardDeviation: 1, lowest: 1, highest: 5,
-                fundedMean: fundedReviews > 0 ? 4 : nil, fundedReviews: fundedReviews
+                fundedMean: funded > 0 ? 4 : nil, fundedReviews: funded, applications: applications, unfundedApplications: unfunded
             )
         }
         let stored = CallResults(
-            received: 3, eligible: 3, funded: 1, cutOff: 80, winners: [],
-            criteria: [scores(0, reviews: 4, fundedReviews: 2), scores(1, reviews: 5, fundedReviews: 4), scores(2, reviews: 6, fundedReviews: 5)]
+            received: 6, eligible: 6, funded: 2, cutOff: 80, winners: [],
+            criteria: [
+                scores(0, reviews: 4, funded: 2, applications: 2, unfunded: 1),  // too few reviews
+                scores(1, reviews: 5, funded: 4, applications: 3, unfunded: 1),  // the funded mean over four
+                scores(2, reviews: 6, funded: 5, applications: 3, unfunded: 1),  // the mean minus the funded mean gives one review
+                scores(3, reviews: 10, funded: 5, applications: 4, unfunded: 1), // ... or one unfunded application's mean
+                scores(4, reviews: 10, funded: 5, applications: 5, unfunded: 3), // five reviews each side, several applications
+                scores(5, reviews: 5, funded: 0, applications: 1, unfunded: 1),  // one unfunded application alone
+            ]
         )
         let shown = stored.publishable
-        #expect(shown.criteria.map(\.position) == [1, 2], "four reviews would let a reviewer's score be read back")
-        #expect(shown.criteria.map(\.fundedMean) == [nil, 4])
+        #expect(shown.criteria.map(\.position) == [1, 2, 3, 4])
+        #expect(shown.criteria.map(\.fundedMean) == [nil, nil, nil, 4])
         #expect(shown.withheld)
-        let enough = CallResults(received: 3, eligible: 3, funded: 1, cutOff: 80, winners: [], criteria: [scores(0, reviews: 9, fundedReviews: 6)])
-        #expect(enough.publishable == enough, "nothing to withhold")
+        let enough = CallResults(received: 3, eligible: 3, funded: 1, cutOff: 80, winners: [], criteria: [scores(0, reviews: 6, funded: 6, applications: 2, unfunded: 0)])
+        #expect(enough.publishable == enough, "every review of a funded application: nothing to withhold")
         #expect(!enough.publishable.withheld)
     }
 }

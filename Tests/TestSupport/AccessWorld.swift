@@ -76,9 +76,11 @@ public struct AccessWorld: Sendable {
         let revoked = try await tokenRepository.issue(organizationID: ngo)
         try await tokenRepository.revoke(revoked.id)
         tokens["revoked"] = revoked.token
-        // A person of no organization with a personal token: a reviewer's review tool.
+        // An owner of the NGO with a personal token (a reviewer's review tool): the token must not
+        // inherit the person's membership.
         let person = try await Services(pool: pool, matching: MatchingConfiguration(), accounts: .cheapHashes).accounts.createPerson(
-            .init(email: "reviewer-\(UUID().uuidString.prefix(8))@example.kz", name: "Reviewer", password: "Correct-Horse-9"), isAdmin: false, by: .admin
+            .init(email: "reviewer-\(UUID().uuidString.prefix(8))@example.kz", name: "Reviewer", password: "Correct-Horse-9"), isAdmin: false,
+            memberships: [(ngo, .owner)], by: .admin
         )
         tokens["person"] = try await tokenRepository.issue(personID: person.id, label: "review tool").token
         var identities: [String: Caller] = [:]

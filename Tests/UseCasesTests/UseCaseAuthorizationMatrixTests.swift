@@ -686,7 +686,7 @@ import TestSupport
             if let expected = row.person {
                 #expect(outcome == expected, "\(row.name) as a person: \(outcome), expected \(expected)")
             } else if row.expected[0] == .unauthenticated {
-                #expect([.unauthenticated, .forbidden].contains(outcome), "\(row.name) as a person: \(outcome), expected a refusal")
+                #expect(outcome == .forbidden, "\(row.name) as a person: \(outcome), expected 403 (signed in, but not one that may)")
             } else {
                 #expect(outcome == row.expected[0], "\(row.name) as a person: \(outcome), expected \(row.expected[0]) as anonymous")
             }

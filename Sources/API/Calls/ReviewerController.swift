@@ -64,8 +64,12 @@ struct ReviewerController {
             return []
         }
         return items.enumerated().map { index, item in
-            guard case .integer(let score) = item, let value = Int(exactly: score), (0...1_000).contains(value) else {
-                reader.issues.add("scores[\(index)]", "wrong_type", "scores[\(index)] must be a whole number from 0 to the criterion's scale.")
+            guard case .integer(let score) = item else {
+                reader.issues.add("scores[\(index)]", "wrong_type", "scores[\(index)] must be a whole number, not \(item.typeName).")
+                return 0
+            }
+            guard let value = Int(exactly: score), (0...1_000).contains(value) else {
+                reader.issues.add("scores[\(index)]", "out_of_range", "scores[\(index)] must be from 0 to the criterion's scale.")
                 return 0
             }
             return value

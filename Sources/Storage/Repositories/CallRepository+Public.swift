@@ -129,7 +129,9 @@ extension CallRepository {
                 )
                 SELECT position::int - 1, count(*)::int, avg(score)::float8, coalesce(stddev_pop(score), 0)::float8, min(score)::int, max(score)::int,
                     (avg(score) FILTER (WHERE application_id IN (SELECT application_id FROM call_grants WHERE call_id = $1)))::float8,
-                    (count(*) FILTER (WHERE application_id IN (SELECT application_id FROM call_grants WHERE call_id = $1)))::int
+                    (count(*) FILTER (WHERE application_id IN (SELECT application_id FROM call_grants WHERE call_id = $1)))::int,
+                    count(DISTINCT application_id)::int,
+                    (count(DISTINCT application_id) FILTER (WHERE application_id NOT IN (SELECT application_id FROM call_grants WHERE call_id = $1)))::int
                 FROM scores GROUP BY position ORDER BY position
                 """,
                 [call]
@@ -137,7 +139,8 @@ extension CallRepository {
                 CallResults.CriterionScores(
                     position: try row.decode(Int.self, at: 0), reviews: try row.decode(Int.self, at: 1), mean: try row.decode(Double.self, at: 2),
                     standardDeviation: try row.decode(Double.self, at: 3), lowest: try row.decode(Int.self, at: 4), highest: try row.decode(Int.self, at: 5),
-                    fundedMean: try row.decode(Double?.self, at: 6), fundedReviews: try row.decode(Int.self, at: 7)
+                    fundedMean: try row.decode(Double?.self, at: 6), fundedReviews: try row.decode(Int.self, at: 7),
+                    applications: try row.decode(Int.self, at: 8), unfundedApplications: try row.decode(Int.self, at: 9)
                 )
             }
             return CallResults(

@@ -123,7 +123,8 @@ extension PeopleRepository {
     }
 
     /// Uses a reset: sets the new password hash, spends every open reset of the person, ends all
-    /// their sessions and forgives their sign-in failures, in one transaction. The person's id,
+    /// their sessions, revokes their personal tokens (whoever knew the old password may have made
+    /// one) and forgives their sign-in failures, in one transaction. The person's id,
     /// or nil when the token does not open a reset.
     public func reset(token: String, passwordHash: String, now: Date) async throws -> UUID? {
         guard SecretToken.isPlausible(token, prefix: Self.resetPrefix) else { return nil }
@@ -140,6 +141,7 @@ extension PeopleRepository {
             try connection.query("UPDATE people SET password_hash = $2 WHERE id = $1", [personID, passwordHash])
             try connection.query("UPDATE password_resets SET used_at = $2 WHERE person_id = $1 AND used_at IS NULL", [personID, now])
             try connection.query("DELETE FROM sessions WHERE person_id = $1", [personID])
+            try connection.query("UPDATE api_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL", [personID, now])
             try connection.query("DELETE FROM sign_in_failures WHERE email = lower($1)", [try row.decode(String.self, at: 1)])
             return personID
         }

@@ -111,8 +111,8 @@ public struct SessionRepository: Sendable {
         }
     }
 
-    /// Replaces a person's password hash, ends every other session of theirs and closes their open
-    /// reset links, in one transaction; false (and nothing changed) when the hash is no longer
+    /// Replaces a person's password hash, ends every other session of theirs, revokes their
+    /// personal tokens and closes their open reset links, in one transaction; false (and nothing changed) when the hash is no longer
     /// `currentHash` or the kept session has ended meanwhile: then someone else changed the password
     /// or signed this session out first.
     public func changePassword(of personID: UUID, from currentHash: String, to passwordHash: String, keeping sessionID: UUID, now: Date) async throws -> Bool {
@@ -122,6 +122,7 @@ public struct SessionRepository: Sendable {
                       "UPDATE people SET password_hash = $3 WHERE id = $1 AND password_hash = $2", [personID, currentHash, passwordHash]
                   ).affectedRows == 1 else { return false }
             try connection.query("DELETE FROM sessions WHERE person_id = $1 AND id <> $2", [personID, sessionID])
+            try connection.query("UPDATE api_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL", [personID, now])
             try connection.query("UPDATE password_resets SET used_at = $2 WHERE person_id = $1 AND used_at IS NULL", [personID, now])
             return true
         }

@@ -124,27 +124,25 @@ public struct TokenRepository: Sendable {
 
     /// Every token, or one organization's.
     public func list(organizationID: UUID? = nil) async throws -> [TokenInfo] {
-        try await list(where: "$1::uuid IS NULL OR t.organization_id = $1", organizationID)
+        try await list(Self.listQuery + " WHERE $1::uuid IS NULL OR t.organization_id = $1 ORDER BY t.created_at, t.id", organizationID)
     }
 
     /// A person's own tokens.
     public func list(personID: UUID) async throws -> [TokenInfo] {
-        try await list(where: "t.person_id = $1", personID)
+        try await list(Self.listQuery + " WHERE t.person_id = $1 ORDER BY t.created_at, t.id", personID)
     }
 
-    private func list(where condition: String, _ id: UUID?) async throws -> [TokenInfo] {
+    private static let listQuery = """
+        SELECT t.id, t.organization_id, t.is_admin, t.label, t.created_at, t.expires_at, t.revoked_at,
+               o.name_kk, o.name_ru, o.name_en, t.role, t.person_id, p.display_name, p.email
+        FROM api_tokens t
+        LEFT JOIN organizations o ON o.id = t.organization_id
+        LEFT JOIN people p ON p.id = t.person_id
+        """
+
+    private func list(_ query: String, _ id: UUID?) async throws -> [TokenInfo] {
         try await pool.withConnection { connection in
-            try connection.query(
-                """
-                SELECT t.id, t.organization_id, t.is_admin, t.label, t.created_at, t.expires_at, t.revoked_at,
-                       o.name_kk, o.name_ru, o.name_en, t.role, t.person_id, p.display_name, p.email
-                FROM api_tokens t
-                LEFT JOIN organizations o ON o.id = t.organization_id
-                LEFT JOIN people p ON p.id = t.person_id
-                WHERE \(condition) ORDER BY t.created_at, t.id
-                """,
-                [id]
-            ).rows.map { row in
+            try connection.query(query, [id]).rows.map { row in
                 TokenInfo(
                     id: try row.decode(UUID.self, at: 0), organizationID: try row.decode(UUID?.self, at: 1),
                     organizationName: LocalizedText(

@@ -8,7 +8,7 @@ import UseCases
 /// the reviewer's assignments.
 extension AccountPages {
     func personalTokensView(_ session: AccountService.SignedIn, words: Vocabulary, issued: String = "", form: FormData? = nil, errors: FieldErrors = FieldErrors()) async throws -> [String: Any] {
-        let tokens = try await services.tokens.personalTokens(of: session.person.id)
+        let tokens = try await services.tokens.personalTokens(by: session)
         return [
             "heading": words.t("tokens_personal_title"), "lead": words.t("tokens_personal_lead"), "caption": words.t("tokens_personal_caption"),
             "base": "/account/tokens", "hasRoles": false, "organization": false,
@@ -44,7 +44,7 @@ extension AccountPages {
             let view = try await personalTokensView(session, words: words, form: form, errors: errors)
             return page("tokens", title: words.t("tokens_personal_title"), view: view, request: request, context: context, status: .unprocessableContent)
         }
-        let issued = try await services.tokens.issuePersonal(label: label, expiresAt: Date().addingTimeInterval(365 * 86_400), person: session.person.id)
+        let issued = try await services.tokens.issuePersonal(label: label, expiresAt: Date().addingTimeInterval(365 * 86_400), by: session)
         let view = try await personalTokensView(session, words: words, issued: issued.token)
         return page("tokens", title: words.t("tokens_personal_title"), view: view, request: request, context: context)
     }
@@ -53,7 +53,7 @@ extension AccountPages {
         _ = try await FormData.read(request, context: context)
         let session = try signedIn(request, context)
         guard let id = context.parameters.get("token").flatMap(UUID.init(uuidString:)) else { throw PageError.notFound }
-        _ = try await services.tokens.revokePersonal(id, person: session.person.id)
+        _ = try await services.tokens.revokePersonal(id, by: session)
         return redirect("/account/tokens")
     }
 }

@@ -502,8 +502,8 @@ struct CallPages<Context: WebRequestContext>: Sendable {
     func ownCall(_ context: Context) async throws -> Call {
         do {
             return try await services.calls.callToRun(try workspace.id(context), by: context.caller)
-        } catch DomainError.forbidden {
-            // Another body's call: the page does not say it exists.
+        } catch DomainError.forbidden, DomainError.unauthenticated {
+            // Another body's call, or a person acting for no organization: the page does not say it exists.
             throw PageError.notFound
         }
     }
@@ -512,7 +512,7 @@ struct CallPages<Context: WebRequestContext>: Sendable {
     func issuingBody(_ context: Context, named id: UUID? = nil) async throws -> Organization? {
         do {
             return try await services.calls.issuer(id, by: context.caller)
-        } catch DomainError.forbidden, DomainError.invalid {
+        } catch DomainError.forbidden, DomainError.invalid, DomainError.unauthenticated {
             return nil
         }
     }

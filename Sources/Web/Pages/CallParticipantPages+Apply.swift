@@ -43,6 +43,7 @@ extension CallParticipantPages {
         var errors = FieldErrors()
         var ineligible: [[String: Any]] = []
         var problem: String?
+        var stale = false
 
         if form["action"] == "withdraw", let application = current {
             do {
@@ -103,7 +104,9 @@ extension CallParticipantPages {
                         }
                     }
                 } catch DomainError.preconditionFailed {
+                    // Changed elsewhere since this form was read: show what is stored now, not the stale form.
                     problem = words.t("callpart_error_changed")
+                    stale = true
                 } catch DomainError.conflict(let code, _) {
                     if code == "already_applied" {
                         errors.add("project_id", words.t("callpart_error_already_applied"))
@@ -116,7 +119,8 @@ extension CallParticipantPages {
         let refreshed = try await services.calls.applications(of: call.id, by: context.caller)
         let chosen = current.flatMap { id in refreshed.first { $0.id == id.id } }
         var view = try await applyView(
-            call, applications: refreshed, chosen: chosen, form: form, errors: errors, words: words, context: context, changing: chosen?.state == .submitted
+            call, applications: refreshed, chosen: chosen, form: stale ? nil : form, errors: errors, words: words, context: context,
+            changing: chosen?.state == .submitted
         )
         view["ineligible"] = ineligible
         view["hasIneligible"] = !ineligible.isEmpty

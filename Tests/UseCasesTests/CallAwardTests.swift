@@ -69,6 +69,14 @@ import TestSupport
                 try connection.query("SELECT count(*)::int FROM call_pledges WHERE call_id = $1 AND settled_at IS NULL", [world.call.id]).first?.decode(Int.self, at: 0)
             }
             #expect(unsettled == 0)
+            // An award is nobody's proposal: the NGO's and the body's response rates do not count it.
+            let received = try await database.pool.withConnection { connection in
+                try connection.query(
+                    "SELECT coalesce(sum(proposals_received), 0)::int FROM partnership_stats WHERE subject_id = ANY ($1::uuid[])",
+                    [[world.access.ngo, world.access.akimatInside]]
+                ).first?.decode(Int.self, at: 0)
+            }
+            #expect(received == 0)
 
             // Every party sees it: the NGO, the body, and the co-funder as a sponsor (when it pays a share).
             let business = try #require(world.access.identities["business"])

@@ -110,6 +110,11 @@ import TestSupport
                 let share = try #require(shared.funders.first { $0.organizationID == world.access.business }).amountKZT
                 let disbursed = try await world.services.partnerships.budget(of: world.access.business, by: .admin).disbursedKZT
                 #expect(disbursed == (1_000_000 * share + 1_000_000) / 2_000_000, "\(disbursed) of a 1M disbursement where the business pays \(share) of 2M")
+                // The sponsor's dashboard counts the same share: of the money pledged and of what was disbursed.
+                let dashboard = try await world.services.dashboards.dashboard(
+                    DashboardFilter(sponsor: world.access.business), placeField: "place", focusAreaField: "focus_area", by: .anonymous
+                )
+                #expect(dashboard.total.pledgedKZT == share && dashboard.total.disbursedKZT == disbursed && dashboard.total.beneficiariesReached == 12)
                 // A funding round places no money again on a project the business co-funds.
                 let pairs = try await RoundRepository(pool: database.pool).partneredPairs(projects: [shared.projectID], sponsors: [world.access.business])
                 #expect(pairs == [ProjectSponsorPair(project: shared.projectID, sponsor: world.access.business)])

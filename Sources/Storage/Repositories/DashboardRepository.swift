@@ -42,8 +42,13 @@ public struct DashboardRepository: Sendable {
         let key = Self.key(grouping, over: "base", parameters: &parameters)
         let sql = """
             WITH base AS (
-                SELECT x.id, x.state, x.pledge_kzt, p.region_scope, p.focus_areas,
-                    coalesce(r.disbursed, 0) AS disbursed, coalesce(r.reached, 0) AS reached,
+                -- For a sponsor, a call's award it co-funds counts with its share of the money, pledged
+                -- and (pro rata) disbursed; the people reached are the partnership's.
+                SELECT x.id, x.state, p.region_scope, p.focus_areas,
+                    CASE WHEN $3::uuid IS NULL OR x.business_id = $3::uuid THEN x.pledge_kzt ELSE coalesce(share.amount, 0) END AS pledge_kzt,
+                    coalesce(r.disbursed, 0) * CASE WHEN $3::uuid IS NULL OR x.business_id = $3::uuid THEN 1
+                        ELSE coalesce(share.amount::numeric / nullif(share.total, 0), 0) END AS disbursed,
+                    coalesce(r.reached, 0) AS reached,
                     coalesce(i.total, 0) AS indicators, coalesce(i.met, 0) AS met,
                     coalesce(partnership_report_due(x) + make_interval(days => $5::int) < $4, false) AS overdue
                 FROM partnerships x
@@ -52,6 +57,10 @@ public struct DashboardRepository: Sendable {
                     SELECT sum(amount_disbursed_kzt) AS disbursed, sum(beneficiaries_reached) AS reached
                     FROM partnership_reports WHERE partnership_id = x.id
                 ) r ON true
+                LEFT JOIN LATERAL (
+                    SELECT sum(amount_kzt) FILTER (WHERE organization_id = $3::uuid AND role = 'business') AS amount, sum(amount_kzt) AS total
+                    FROM partnership_funders WHERE partnership_id = x.id AND x.call_id IS NOT NULL
+                ) share ON true
                 LEFT JOIN LATERAL (
                     SELECT count(*) AS total,
                         count(*) FILTER (WHERE indicator_met(ind.baseline, ind.target, indicator_latest(x, ind.position))) AS met
@@ -67,7 +76,7 @@ public struct DashboardRepository: Sendable {
                 SELECT base.*, \(key)
             )
             SELECT code, count(*)::int, count(*) FILTER (WHERE state = 'active')::int, count(*) FILTER (WHERE state = 'completed')::int,
-                coalesce(sum(pledge_kzt) FILTER (WHERE state <> 'cancelled'), 0)::bigint, coalesce(sum(disbursed), 0)::bigint, coalesce(sum(reached), 0)::bigint,
+                coalesce(sum(pledge_kzt) FILTER (WHERE state <> 'cancelled'), 0)::bigint, coalesce(round(sum(disbursed)), 0)::bigint, coalesce(sum(reached), 0)::bigint,
                 coalesce(sum(indicators), 0)::int, coalesce(sum(met), 0)::int, count(*) FILTER (WHERE overdue)::int
             FROM grouped GROUP BY code ORDER BY code
             """

@@ -245,11 +245,7 @@ enum CallInput {
 
     /// `answers`: one string per question, in order; unlike other lists, equal answers are kept.
     static func answers(_ reader: ObjectReader) -> [String] {
-        guard let value = reader.object["answers"], value != .null else { return [] }
-        guard case .array(let items) = value, items.count <= CallTerms.maxQuestions else {
-            reader.issues.add("answers", "wrong_type", "answers must be an array of at most \(CallTerms.maxQuestions) strings.")
-            return []
-        }
+        guard let items = reader.items("answers", maxCount: CallTerms.maxQuestions, of: "strings") else { return [] }
         return items.enumerated().map { index, item in
             guard case .string(let text) = item else {
                 reader.issues.add("answers[\(index)]", "wrong_type", "answers[\(index)] must be a string, not \(item.typeName).")

@@ -58,11 +58,7 @@ struct ReviewerController {
 
     /// `scores`: whole numbers; their count and ranges are the call's to judge.
     static func scores(_ reader: ObjectReader) -> [Int] {
-        guard let value = reader.object["scores"], value != .null else { return [] }
-        guard case .array(let items) = value, items.count <= CallTerms.maxCriteria else {
-            reader.issues.add("scores", "wrong_type", "scores must be an array of at most \(CallTerms.maxCriteria) whole numbers.")
-            return []
-        }
+        guard let items = reader.items("scores", maxCount: CallTerms.maxCriteria, of: "whole numbers") else { return [] }
         return items.enumerated().map { index, item in
             guard case .integer(let score) = item else {
                 reader.issues.add("scores[\(index)]", "wrong_type", "scores[\(index)] must be a whole number, not \(item.typeName).")

@@ -105,17 +105,24 @@ struct ObjectReader {
         return number
     }
 
-    /// An array of objects, each read by its own reader (`key[0]`, `key[1]`, …).
-    func objects(_ key: String, maxCount: Int) -> [ObjectReader]? {
+    /// An array's items, each for the caller to read; nil (the issue recorded) unless the key
+    /// holds an array of at most `maxCount` items of `what`.
+    func items(_ key: String, maxCount: Int, of what: String) -> [JSONValue]? {
         guard let value = object[key], value != .null else { return nil }
         guard case .array(let items) = value else {
-            issues.add(fieldName(key), "wrong_type", "\(fieldName(key)) must be an array of objects, not \(value.typeName).")
+            issues.add(fieldName(key), "wrong_type", "\(fieldName(key)) must be an array of \(what), not \(value.typeName).")
             return nil
         }
         guard items.count <= maxCount else {
             issues.add(fieldName(key), "too_many", "\(fieldName(key)) may hold at most \(maxCount) items.")
             return nil
         }
+        return items
+    }
+
+    /// An array of objects, each read by its own reader (`key[0]`, `key[1]`, …).
+    func objects(_ key: String, maxCount: Int) -> [ObjectReader]? {
+        guard let items = items(key, maxCount: maxCount, of: "objects") else { return nil }
         var readers: [ObjectReader] = []
         for (index, item) in items.enumerated() {
             guard case .object(let nested) = item else {
@@ -148,15 +155,7 @@ struct ObjectReader {
 
     /// An array of strings, each checked by `element`; duplicates are dropped, order kept.
     func strings(_ key: String, maxCount: Int, element: (String, String) -> String?) -> [String]? {
-        guard let value = object[key], value != .null else { return nil }
-        guard case .array(let items) = value else {
-            issues.add(fieldName(key), "wrong_type", "\(fieldName(key)) must be an array of strings, not \(value.typeName).")
-            return nil
-        }
-        guard items.count <= maxCount else {
-            issues.add(fieldName(key), "too_many", "\(fieldName(key)) may hold at most \(maxCount) items.")
-            return nil
-        }
+        guard let items = items(key, maxCount: maxCount, of: "strings") else { return nil }
         var result: [String] = []
         var failed = false
         for (index, item) in items.enumerated() {

@@ -258,14 +258,16 @@ extension CallRepository {
                 let person: UUID
             }
             var inserted: [Key: Date] = [:]
-            for row in try connection.query(
-                """
-                INSERT INTO call_assignments (application_id, person_id, automatic)
-                SELECT a, p, $3::boolean FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(a, p, o) ORDER BY o
-                ON CONFLICT DO NOTHING RETURNING application_id, person_id, assigned_at
-                """,
-                [pairs.map(\.application), pairs.map(\.person), automatic]
-            ).rows {
+            for row in try connection.reusingPlans({
+                try connection.query(
+                    """
+                    INSERT INTO call_assignments (application_id, person_id, automatic)
+                    SELECT a, p, $3::boolean FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(a, p, o) ORDER BY o
+                    ON CONFLICT DO NOTHING RETURNING application_id, person_id, assigned_at
+                    """,
+                    [pairs.map(\.application), pairs.map(\.person), automatic]
+                )
+            }).rows {
                 inserted[Key(application: try row.decode(UUID.self, at: 0), person: try row.decode(UUID.self, at: 1))] = try row.decode(Date.self, at: 2)
             }
             return pairs.compactMap { pair in

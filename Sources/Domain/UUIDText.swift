@@ -17,3 +17,18 @@ extension UUID {
         return String(decoding: text, as: UTF8.self)
     }
 }
+
+extension UUID {
+    /// Whether this id comes before `other` byte by byte: the order of `uuidString` (fixed-width
+    /// uppercase hex) and of PostgreSQL's `uuid`, without formatting either (`uuidString` calls
+    /// `snprintf`, twice a comparison when sorting by it).
+    public func precedes(_ other: UUID) -> Bool {
+        Self.orderKey(uuid) < Self.orderKey(other.uuid)
+    }
+
+    private static func orderKey(_ bytes: uuid_t) -> (UInt64, UInt64) {
+        withUnsafeBytes(of: bytes) { raw in
+            (UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)), UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
+    }
+}

@@ -76,10 +76,67 @@ extension Bool: PostgresEncodable, PostgresDecodable {
 }
 
 extension UUID: PostgresEncodable, PostgresDecodable {
-    public var postgresText: String? { uuidString.lowercased() }
+    // By hand, both ways: `uuidString` formats with `snprintf` and `UUID(uuidString:)` parses with
+    // `sscanf`, which together were a quarter of `asar bench call`'s own CPU time, profiled.
+    public var postgresText: String? { PostgresUUIDText.format(self) }
     public init(postgresText: String) throws {
-        guard let value = UUID(uuidString: postgresText) else { throw decodingError(postgresText, UUID.self) }
+        guard let value = PostgresUUIDText.parse(postgresText) ?? UUID(uuidString: postgresText) else { throw decodingError(postgresText, UUID.self) }
         self = value
+    }
+}
+
+/// The canonical text of a UUID as PostgreSQL writes it: 32 lowercase hex digits in groups of
+/// 8-4-4-4-12.
+enum PostgresUUIDText {
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    static func format(_ id: UUID) -> String {
+        withUnsafeBytes(of: id.uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var position = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        out[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    out[position] = digits[Int(bytes[index] >> 4)]
+                    out[position + 1] = digits[Int(bytes[index] & 0x0F)]
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
+
+    /// The UUID of the canonical form in either case; nil for anything else (which
+    /// `UUID(uuidString:)` then judges).
+    static func parse(_ text: String) -> UUID? {
+        var text = text
+        return text.withUTF8 { utf8 -> UUID? in
+            guard utf8.count == 36, utf8[8] == UInt8(ascii: "-"), utf8[13] == UInt8(ascii: "-"),
+                  utf8[18] == UInt8(ascii: "-"), utf8[23] == UInt8(ascii: "-") else { return nil }
+            var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            let parsed = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
+                var position = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 { position += 1 }
+                    guard let high = value(utf8[position]), let low = value(utf8[position + 1]) else { return false }
+                    out[index] = high << 4 | low
+                    position += 2
+                }
+                return true
+            }
+            return parsed ? UUID(uuid: bytes) : nil
+        }
+    }
+
+    private static func value(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit &- UInt8(ascii: "a") &+ 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit &- UInt8(ascii: "A") &+ 10
+        default: nil
+        }
     }
 }
 

@@ -22,9 +22,10 @@ extension CallService {
     /// The allocation as the call's applications, scores and pledges stand now.
     func computeAllocation(of call: Call, at now: Date) async throws -> CallAllocationOutcome {
         let callID = call.id
-        let applications = try await calls.applications(of: callID, includingDrafts: false)
-            .filter { $0.state == .submitted }
-            .sorted { ($0.submittedAt ?? $0.createdAt, $0.id.uuidString) < ($1.submittedAt ?? $1.createdAt, $1.id.uuidString) }
+        let applications = try await calls.submittedApplications(of: callID).sorted { left, right in
+            let (l, r) = (left.submittedAt ?? left.createdAt, right.submittedAt ?? right.createdAt)
+            return l != r ? l < r : left.id.precedes(right.id)
+        }
         let scores = try await calls.scores(of: callID)
         let inputs = try await calls.allocationInputs(of: callID, now: now, graceDays: reporting.graceDays)
         let pledges = try await calls.pledges(of: callID).filter { $0.withdrawnAt == nil }
@@ -32,7 +33,7 @@ extension CallService {
         let terms = call.terms
 
         var unfunded: [CallUnfunded] = []
-        var passing: [(application: CallApplication, score: Double, funds: [Int])] = []
+        var passing: [(application: CallApplicationSummary, score: Double, funds: [Int])] = []
         for application in applications {
             let score = scores[application.id] ?? ApplicationScore(totals: [], expected: 0)
             let reviewed = score.moderated != nil || (score.isComplete && score.totals.count >= terms.reviewersPerApplication)
@@ -72,7 +73,7 @@ extension CallService {
                 budgets: [terms.stateBudgetKZT] + pledges.map(\.amountKZT),
                 applications: passing.enumerated().map { index, entry in
                     CallAllocationProblem.Application(
-                        asked: excluded.contains(index) ? 0 : entry.application.draft.amountKZT, score: Int64((entry.score * 100).rounded()), funds: entry.funds
+                        asked: excluded.contains(index) ? 0 : entry.application.amountKZT, score: Int64((entry.score * 100).rounded()), funds: entry.funds
                     )
                 }
             )
@@ -91,10 +92,10 @@ extension CallService {
                 funderID: fund == 0 ? call.governmentBodyID : pledges[fund - 1].businessID, amountKZT: grant.amount, score: passing[grant.application].score
             )
         }
-        for (index, entry) in passing.enumerated() where amounts[index] < entry.application.draft.amountKZT {
+        for (index, entry) in passing.enumerated() where amounts[index] < entry.application.amountKZT {
             unfunded.append(CallUnfunded(
                 applicationID: entry.application.id, reason: amounts[index] > 0 ? .partlyFunded : .outOfBudget, score: entry.score,
-                detail: amounts[index] > 0 ? "\(amounts[index]) of \(entry.application.draft.amountKZT) KZT"
+                detail: amounts[index] > 0 ? "\(amounts[index]) of \(entry.application.amountKZT) KZT"
                     : excluded.contains(index) ? "What was left for it came to less than the call's smallest grant." : ""
             ))
         }

@@ -80,13 +80,14 @@ extension CallService {
         let existing = try await calls.assignments(of: call.id)
         // Applications whose reviewers have all scored keep them (see `requireAssignable`).
         let complete = Set(try await calls.scores(of: call.id).filter { $0.value.isComplete }.keys)
-        let applicationIDs = regions.keys.filter { !complete.contains($0) }.sorted { $0.uuidString < $1.uuidString }
+        let applicationIDs = regions.keys.filter { !complete.contains($0) }.sorted { $0.precedes($1) }
         let reviewerIndex = Dictionary(uniqueKeysWithValues: reviewers.enumerated().map { ($1.personID, $0) })
+        let existingByApplication = Dictionary(grouping: existing, by: \.applicationID)
         let problem = applicationIDs.map { id in
             ReviewerAssignment.Application(
                 regions: regions[id] ?? [],
                 conflicted: Set((conflicted[id] ?? []).compactMap { reviewerIndex[$0] }),
-                assigned: Set(existing.filter { $0.applicationID == id }.compactMap { reviewerIndex[$0.personID] })
+                assigned: Set((existingByApplication[id] ?? []).compactMap { reviewerIndex[$0.personID] })
             )
         }
         let result = ReviewerAssignment.assign(
@@ -130,7 +131,7 @@ extension CallService {
 
     /// Once every reviewer of an application has scored it the reviewers have read each other's
     /// scores: a new reviewer would reopen them, so none is added.
-    static func requireAssignable(_ call: Call, _ application: CallApplication, reviewsComplete: Bool, at now: Date) throws {
+    static func requireAssignable(_ call: Call, _ application: CallApplicationSummary, reviewsComplete: Bool, at now: Date) throws {
         guard call.phase(at: now) == .reviewing else {
             throw DomainError.conflict(code: "call_not_in_review", message: "Reviewers are assigned after applications close and before the results.")
         }

@@ -34,6 +34,24 @@ import Testing
         #expect(abs(try Date(postgresText: text).timeIntervalSince1970 - date.timeIntervalSince1970) < 0.000_001)
     }
 
+    @Test func uuidsAreWrittenAndReadAsFoundationDoes() throws {
+        for _ in 0..<5_000 {
+            let id = UUID()
+            #expect(id.postgresText == id.uuidString.lowercased())
+            #expect(try UUID(postgresText: id.uuidString) == id)
+            #expect(try UUID(postgresText: id.uuidString.lowercased()) == id)
+        }
+        let texts = [
+            "00000000-0000-0000-0000-000000000000", "FFFFFFFF-ffff-FfFf-0123-456789abcdef", "0123456g-0000-0000-0000-000000000000",
+            "01234567-0000-0000-0000-00000000000", "01234567-0000-0000-0000-0000000000000", "012345670-000-0000-0000-000000000000",
+            "01234567+0000-0000-0000-000000000000", "{01234567-0000-0000-0000-000000000000}", "0123456789abcdef0123456789abcdef", "",
+            "01234567-0000-0000-0000-00000000000é",
+        ]
+        for text in texts {
+            #expect((try? UUID(postgresText: text)) == UUID(uuidString: text), "\(text)")
+        }
+    }
+
     @Test func malformedNumbersThrow() {
         #expect(throws: PostgresError.self) { try Int(postgresText: "12x") }
         #expect(throws: PostgresError.self) { try Bool(postgresText: "maybe") }

@@ -52,25 +52,28 @@ extension CallRepository {
                 """,
                 [outcome.callID, outcome.objective, outcome.upperBound, outcome.splitBound, outcome.isExact, outcome.cutOff]
             )
-            let grants = outcome.grants
-            if !grants.isEmpty {
-                try connection.query(
-                    """
-                    INSERT INTO call_grants (call_id, application_id, pledge_id, funder_id, amount_kzt, score)
-                    SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::bigint[], $6::float8[])
-                    """,
-                    [outcome.callID, grants.map(\.applicationID), grants.map(\.pledgeID), grants.map(\.funderID), grants.map(\.amountKZT), grants.map(\.score)]
-                )
-            }
-            let unfunded = outcome.unfunded
-            if !unfunded.isEmpty {
-                try connection.query(
-                    """
-                    INSERT INTO call_unfunded (call_id, application_id, reason, score, detail)
-                    SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::float8[], $5::text[])
-                    """,
-                    [outcome.callID, unfunded.map(\.applicationID), unfunded.map(\.reason.rawValue), unfunded.map(\.score), unfunded.map(\.detail)]
-                )
+            // Thousands of rows, each with foreign keys to check.
+            try connection.reusingPlans {
+                let grants = outcome.grants
+                if !grants.isEmpty {
+                    try connection.query(
+                        """
+                        INSERT INTO call_grants (call_id, application_id, pledge_id, funder_id, amount_kzt, score)
+                        SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::bigint[], $6::float8[])
+                        """,
+                        [outcome.callID, grants.map(\.applicationID), grants.map(\.pledgeID), grants.map(\.funderID), grants.map(\.amountKZT), grants.map(\.score)]
+                    )
+                }
+                let unfunded = outcome.unfunded
+                if !unfunded.isEmpty {
+                    try connection.query(
+                        """
+                        INSERT INTO call_unfunded (call_id, application_id, reason, score, detail)
+                        SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::float8[], $5::text[])
+                        """,
+                        [outcome.callID, unfunded.map(\.applicationID), unfunded.map(\.reason.rawValue), unfunded.map(\.score), unfunded.map(\.detail)]
+                    )
+                }
             }
             guard let stored = try Self.allocation(of: outcome.callID, on: connection) else { throw DomainError.notFound(resource: "allocation") }
             return stored

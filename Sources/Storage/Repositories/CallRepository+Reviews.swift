@@ -197,7 +197,7 @@ extension CallRepository {
     /// and its insert are a few statements whatever its size.
     public func assign(
         _ pairs: [(application: UUID, person: UUID)], automatic: Bool,
-        check: @escaping @Sendable (Call, CallApplication, _ inPool: Bool, _ reviewsComplete: Bool, [ReviewConflict]) throws -> Void
+        check: @escaping @Sendable (Call, CallApplicationSummary, _ inPool: Bool, _ reviewsComplete: Bool, [ReviewConflict]) throws -> Void
     ) async throws -> [CallAssignment] {
         try await pool.withTransaction { connection in
             guard !pairs.isEmpty else { return [] }
@@ -212,9 +212,9 @@ extension CallRepository {
                 let id = try row.decode(UUID.self, at: 0)
                 calls[id] = try Self.find(id, on: connection, share: true)
             }
-            var applications: [UUID: CallApplication] = [:]
-            for row in try connection.query("\(Self.applicationColumns) WHERE a.id = ANY ($1::uuid[]) ORDER BY a.id FOR UPDATE OF a", [applicationIDs]).rows {
-                let application = try Self.decodeApplication(row)
+            var applications: [UUID: CallApplicationSummary] = [:]
+            for row in try connection.query("\(Self.summaryColumns) WHERE a.id = ANY ($1::uuid[]) ORDER BY a.id FOR UPDATE OF a", [applicationIDs]).rows {
+                let application = try Self.decodeSummary(row)
                 applications[application.id] = application
             }
             var inPool: [UUID: Set<UUID>] = [:]
@@ -238,7 +238,7 @@ extension CallRepository {
             let facts = try ConflictFacts(
                 of: applications.values.compactMap { application in
                     calls[application.callID].map {
-                        ConflictFacts.Subject(id: application.id, ngo: application.ngoID, project: application.draft.projectID, call: $0.id, governmentBody: $0.governmentBodyID)
+                        ConflictFacts.Subject(id: application.id, ngo: application.ngoID, project: application.projectID, call: $0.id, governmentBody: $0.governmentBodyID)
                     }
                 },
                 people: people, on: connection
@@ -258,14 +258,16 @@ extension CallRepository {
                 let person: UUID
             }
             var inserted: [Key: Date] = [:]
-            for row in try connection.query(
-                """
-                INSERT INTO call_assignments (application_id, person_id, automatic)
-                SELECT a, p, $3::boolean FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(a, p, o) ORDER BY o
-                ON CONFLICT DO NOTHING RETURNING application_id, person_id, assigned_at
-                """,
-                [pairs.map(\.application), pairs.map(\.person), automatic]
-            ).rows {
+            for row in try connection.reusingPlans({
+                try connection.query(
+                    """
+                    INSERT INTO call_assignments (application_id, person_id, automatic)
+                    SELECT a, p, $3::boolean FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(a, p, o) ORDER BY o
+                    ON CONFLICT DO NOTHING RETURNING application_id, person_id, assigned_at
+                    """,
+                    [pairs.map(\.application), pairs.map(\.person), automatic]
+                )
+            }).rows {
                 inserted[Key(application: try row.decode(UUID.self, at: 0), person: try row.decode(UUID.self, at: 1))] = try row.decode(Date.self, at: 2)
             }
             return pairs.compactMap { pair in

@@ -360,6 +360,7 @@ import TestSupport
         try await TestDatabase.with { database in
             try await withService(database, allowPrivateWebhooks: true) { client in
                 let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                try await world.makePersonOwnTheNGO()
                 let (method, path, body) = try await row.request(world)
                 let response = try await client.send(method, path, json: body, as: world.caller(AccessWorld.person))
                 let status = Int(response.status.code)

@@ -440,7 +440,7 @@ class Webhooks(WorkspaceTest):
 class Tokens(WorkspaceTest):
     def test_the_ngo_owner_issues_a_read_only_token_for_an_integration(self):
         self.sign_in(NGO_EMAIL, NGO_PASSWORD)
-        self.follow(self.el("a[href$='/tokens']"))
+        self.follow(self.el("a[href^='/organizations/'][href$='/tokens']"))
         path = self.path_only()
         organization = path.split("/")[2]
         self.in_every_language("tokens")

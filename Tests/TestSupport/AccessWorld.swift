@@ -23,6 +23,8 @@ public struct AccessWorld: Sendable {
     /// The callers behind the tokens, as the application layer sees them, and two viewers
     /// (`ngo_viewer`, `government_inside_viewer`) as a person's session would give them.
     public let identities: [String: Caller]
+    /// The person behind `tokens["person"]`.
+    public let personID: UUID
     public let pool: ConnectionPool
 
     public static let callers = ["anonymous", "business", "ngo", "government_inside", "government_outside", "admin", "revoked"]
@@ -76,11 +78,11 @@ public struct AccessWorld: Sendable {
         let revoked = try await tokenRepository.issue(organizationID: ngo)
         try await tokenRepository.revoke(revoked.id)
         tokens["revoked"] = revoked.token
-        // An owner of the NGO with a personal token (a reviewer's review tool): the token must not
-        // inherit the person's membership.
+        // A person with a personal token (a reviewer's review tool), of no organization here: an
+        // owner of the NGO would receive its news in every test (`makePersonOwnTheNGO` for the checks
+        // that the token inherits no membership).
         let person = try await Services(pool: pool, matching: MatchingConfiguration(), accounts: .cheapHashes).accounts.createPerson(
-            .init(email: "reviewer-\(UUID().uuidString.prefix(8))@example.kz", name: "Reviewer", password: "Correct-Horse-9"), isAdmin: false,
-            memberships: [(ngo, .owner)], by: .admin
+            .init(email: "reviewer-\(UUID().uuidString.prefix(8))@example.kz", name: "Reviewer", password: "Correct-Horse-9"), isAdmin: false, by: .admin
         )
         tokens["person"] = try await tokenRepository.issue(personID: person.id, label: "review tool").token
         var identities: [String: Caller] = [:]
@@ -98,8 +100,15 @@ public struct AccessWorld: Sendable {
         }
         return AccessWorld(
             ngo: ngo, business: business, akimatInside: akimatInside, akimatOutside: akimatOutside, spare: spareID,
-            draftProject: draftID, tokens: tokens, identities: identities, pool: pool
+            draftProject: draftID, tokens: tokens, identities: identities, personID: person.id, pool: pool
         )
+    }
+
+    /// Makes the personal token's person an owner of the NGO: the token must still act for no organization.
+    public func makePersonOwnTheNGO() async throws {
+        try await pool.withConnection { connection in
+            try connection.query("INSERT INTO memberships (person_id, organization_id, role) VALUES ($1, $2, 'owner')", [personID, ngo])
+        }
     }
 
     /// The first valid BIN with this 10-digit start.

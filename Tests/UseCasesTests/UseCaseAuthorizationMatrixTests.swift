@@ -679,6 +679,7 @@ import TestSupport
             let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
             let admin = try await services.tokens.issue(for: nil, label: "matrix admin", expiresAt: nil, by: .admin)
             let world = try await AccessWorld.build(pool: database.pool, adminToken: admin.token)
+            try await world.makePersonOwnTheNGO()
             let token = try #require(world.tokens[AccessWorld.person])
             let person = try #require(try await services.tokens.authenticate(token))
             #expect(person.personID != nil)

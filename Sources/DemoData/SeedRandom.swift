@@ -9,10 +9,10 @@ import Foundation
 /// Seed data must come out the same on every machine and Swift release, so every draw is
 /// defined here rather than through the standard library's `random(in:using:)`, whose
 /// algorithm is not part of its contract.
-struct SeedRandom {
+public struct SeedRandom {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
@@ -22,13 +22,13 @@ struct SeedRandom {
         state = Self.mix(streamSeed ^ UInt64(truncatingIfNeeded: index))
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         return Self.mix(state)
     }
 
     /// A number in `0..<bound`; the modulo bias is below 2^-40 for the small bounds used here.
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         precondition(bound > 0, "an empty range has nothing to draw")
         return Int(next() % UInt64(bound))
     }
@@ -38,7 +38,7 @@ struct SeedRandom {
     }
 
     /// A number in [0, 1).
-    mutating func unit() -> Double {
+    public mutating func unit() -> Double {
         Double(next() >> 11) * 0x1p-53
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DemoData
 import Domain
 import Foundation
 import Postgres
@@ -68,7 +69,7 @@ private struct CallBenchmark {
     }
 
     func run() async throws {
-        var random = CallBenchRandom(seed: options.seed)
+        var random = SeedRandom(callSeed: options.seed)
         try await Self.removeEverything(pool: pool)
         let world = try await BenchCallWorld.insert(options: options, random: &random, pool: pool)
         let ministry = Caller.organization(Caller.Member(
@@ -208,7 +209,7 @@ private struct CallBenchmark {
     /// Scores for every assignment: each application has a quality, each reviewer a leaning, each
     /// score some noise. Where the totals lie further apart than the call allows, a moderator's
     /// score (their mean) is inserted too. Returns how many were moderated.
-    private func insertReviews(of call: Call, random: inout CallBenchRandom) async throws -> Int {
+    private func insertReviews(of call: Call, random: inout SeedRandom) async throws -> Int {
         let assignments = try await repository.assignments(of: call.id).sorted {
             ($0.applicationID.uuidString, $0.personID.uuidString) < ($1.applicationID.uuidString, $1.personID.uuidString)
         }
@@ -350,7 +351,7 @@ private struct BenchCallWorld {
     var ngoCount: Int { ngos.count }
     var declared: Int { declaredPairs.count }
 
-    static func insert(options: BenchCall, random: inout CallBenchRandom, pool: ConnectionPool) async throws -> BenchCallWorld {
+    static func insert(options: BenchCall, random: inout SeedRandom, pool: ConnectionPool) async throws -> BenchCallWorld {
         let (regions, areas) = try await pool.withConnection { connection in
             (try connection.query("SELECT kato FROM regions WHERE level = 1 ORDER BY kato").rows.map { try $0.decode(String.self, at: 0) },
              try connection.query("SELECT code FROM focus_areas ORDER BY code").rows.map { try $0.decode(String.self, at: 0) })
@@ -371,13 +372,13 @@ private struct BenchCallWorld {
             budget.append(annualBudget); founded.append(foundedYear); jurisdiction.append(code); level.append(scope)
         }
 
-        let ministry = random.uuid()
+        let ministry = random.callUUID()
         organization(ministry, "government_body", bin(0, 0), "ministry", "Benchmark ministry \(options.seed)", nationwide: true, regions: [],
                      focusAreas: areas, jurisdiction: capital, level: "national")
         let ngoCount = max(1, options.applications * 3 / 5)
         var ngos: [UUID] = [], ngoRegions: [String] = []
         for index in 0..<ngoCount {
-            let id = random.uuid()
+            let id = random.callUUID()
             let region = regions[random.int(0..<regions.count)]
             ngos.append(id)
             ngoRegions.append(region)
@@ -387,7 +388,7 @@ private struct BenchCallWorld {
         var pledges: [Pledge] = []
         var businesses: [UUID] = []
         for index in 0..<options.coFunders {
-            let id = random.uuid()
+            let id = random.callUUID()
             businesses.append(id)
             organization(id, "business", bin(2, index), "llp", "Benchmark co-funder \(options.seed)-\(index)", nationwide: true, regions: [],
                          focusAreas: random.sample(1...3, from: areas), csrBudget: 1_000_000_000_000)
@@ -398,8 +399,8 @@ private struct BenchCallWorld {
         for index in 0..<options.applications {
             let owner = index % ngoCount
             let amount = min(maxGrant, max(minGrant, random.amount(Double(minGrant), Double(maxGrant)) / 1_000 * 1_000))
-            projects.append(random.uuid())
-            applications.append(random.uuid())
+            projects.append(random.callUUID())
+            applications.append(random.callUUID())
             owners.append(ngos[owner])
             projectRegions.append([ngoRegions[owner]])
             projectFocus.append(random.sample(1...2, from: areas))
@@ -424,7 +425,7 @@ private struct BenchCallWorld {
         // NGO's own applications conflict), one from a co-funder (conflicts where its earmark admits).
         var people: [UUID] = [], emails: [String] = [], memberOf: [UUID] = []
         for index in 0..<options.reviewers {
-            people.append(random.uuid())
+            people.append(random.callUUID())
             emails.append("reviewer-\(options.seed)-\(index)@bench-call.invalid")
             switch index % 10 {
             case 0..<3: memberOf.append(ministry)
@@ -526,24 +527,11 @@ private struct BenchCallWorld {
     private static func literal(_ items: [String]) -> String { "{" + items.joined(separator: ",") + "}" }
 }
 
-/// SplitMix64: the same seed, the same call.
-private struct CallBenchRandom {
-    private var state: UInt64
+/// The call's draws, from the seed data's SplitMix64: the same seed, the same call.
+private extension SeedRandom {
+    init(callSeed seed: UInt64) { self.init(seed: seed &* 0x2545_F491_4F6C_DD1D &+ 14) }
 
-    init(seed: UInt64) { state = seed &* 0x2545_F491_4F6C_DD1D &+ 14 }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func int(_ range: Range<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-
-    /// In [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func int(_ range: Range<Int>) -> Int { range.lowerBound + below(range.count) }
 
     /// Log-uniform, as budgets and asks spread over orders of magnitude.
     mutating func amount(_ low: Double, _ high: Double) -> Int64 { Int64(exp(log(low) + unit() * (log(high) - log(low)))) }
@@ -557,7 +545,7 @@ private struct CallBenchRandom {
         return picked
     }
 
-    mutating func uuid() -> UUID {
+    mutating func callUUID() -> UUID {
         let (high, low) = (next(), next())
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in 0..<8 {

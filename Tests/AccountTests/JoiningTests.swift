@@ -136,7 +136,7 @@ import TestSupport
         }
     }
 
-    @Test func aPasswordResetTravelsByMailEndsEverySessionAndWorksOnce() async throws {
+    @Test func aPasswordResetTravelsByMailEndsEverySessionRevokesPersonalTokensAndWorksOnce() async throws {
         let sink = try SMTPSink()
         try await sink.start()
         defer { sink.stop() }
@@ -144,6 +144,11 @@ import TestSupport
             let world = AccountWorld(database: database, sink: sink)
             try await world.person("forgetful@example.kz", language: .kk)
             let before = try await world.signedIn("forgetful@example.kz")
+            // A personal token made before the reset: whoever knew the old password may have made it.
+            let personal = try await world.services.tokens.issuePersonal(
+                label: "scoring script", expiresAt: nil, by: try #require(try await world.accounts.session(before))
+            )
+            #expect(try await world.services.tokens.authenticate(personal.token) != nil)
 
             // The same answer for an unknown email, and no mail for it.
             try await world.accounts.requestPasswordReset(email: "nobody@example.kz")
@@ -159,6 +164,7 @@ import TestSupport
             await #expect(throws: DomainError.self) { try await world.accounts.resetPassword(token, newPassword: "short") }
             try await world.accounts.resetPassword(token, newPassword: "Brand-New-Pass-7")
             #expect(try await world.accounts.session(before) == nil)
+            #expect(try await world.services.tokens.authenticate(personal.token) == nil, "the reset revokes personal tokens")
             #expect(try await world.accounts.signIn(email: "forgetful@example.kz", password: "Correct-Horse-9", address: "10.0.0.1", userAgent: "")
                 == .refused(message: AccountService.refusal))
             _ = try await world.signedIn("forgetful@example.kz", password: "Brand-New-Pass-7")

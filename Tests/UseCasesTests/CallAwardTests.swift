@@ -12,8 +12,8 @@ import TestSupport
 @Suite struct CallAwardTests {
     /// The review world with both applications scored by two reviewers and the call past its
     /// review dates, so an allocation can be computed.
-    static func reviewed(_ database: TestDatabase, stateBudgetKZT: Int64) async throws -> CallReviewTests.World {
-        let world = try await CallReviewTests.world(database, stateBudgetKZT: stateBudgetKZT)
+    static func reviewed(_ database: TestDatabase, stateBudgetKZT: Int64, pledgeKZT: Int64 = 5_000_000) async throws -> CallReviewTests.World {
+        let world = try await CallReviewTests.world(database, stateBudgetKZT: stateBudgetKZT, pledgeKZT: pledgeKZT)
         let calls = world.services.calls
         let akimat = try #require(world.access.identities["government_inside"])
         for email in ["expert@review.example.kz", "akimat@review.example.kz"] { _ = try await calls.addReviewer(to: world.call.id, email: email, by: akimat) }
@@ -119,6 +119,39 @@ import TestSupport
                 let pairs = try await RoundRepository(pool: database.pool).partneredPairs(projects: [shared.projectID], sponsors: [world.access.business])
                 #expect(pairs == [ProjectSponsorPair(project: shared.projectID, sponsor: world.access.business)])
             }
+        }
+    }
+
+    @Test func aCoFunderPayingPartOfAnAwardCountsOnlyItsShare() async throws {
+        try await TestDatabase.with { database in
+            // The state has 3M and the business pledged 1M to inclusion; each application asks 2M, so
+            // both are funded only when the business pays half of inclusion's grant and the state the rest.
+            let world = try await Self.reviewed(database, stateBudgetKZT: 3_000_000, pledgeKZT: 1_000_000)
+            let calls = world.services.calls
+            let akimat = try #require(world.access.identities["government_inside"])
+            world.services.clock.advance(by: 30 * 86_400)
+            let allocation = try await calls.allocate(world.call.id, by: akimat)
+            let award = try await calls.award(world.call.id, checked: allocation.computedAt, publisher: nil, by: akimat)
+            let inclusion = try await world.services.partnerships.find(try #require(award.partnerships[world.inclusion]), by: .admin)
+            let shares = Dictionary(uniqueKeysWithValues: inclusion.funders.map { ($0.organizationID, $0.amountKZT) })
+            #expect(shares == [world.access.business: 1_000_000, world.access.akimatInside: 1_000_000])
+
+            let business = try #require(world.access.identities["business"])
+            let ngo = try #require(world.access.identities["ngo"])
+            _ = try await world.services.partnerships.perform(.activate, on: inclusion.id, comment: nil, ifMatch: nil, by: business)
+            _ = try await world.services.partnerships.report(
+                inclusion.id, ReportDraft(amountDisbursedKZT: 600_000, beneficiariesReached: 9, text: "Ramps at two schools."), ifMatch: nil, by: ngo
+            )
+            // Its budget and its dashboard count half: of the pledge and of what was disbursed.
+            let budget = try await world.services.partnerships.budget(of: world.access.business, by: .admin)
+            #expect(budget.committedKZT == 1_000_000 && budget.disbursedKZT == 300_000)
+            let dashboard = try await world.services.dashboards.dashboard(
+                DashboardFilter(sponsor: world.access.business), placeField: "place", focusAreaField: "focus_area", by: .anonymous
+            )
+            #expect(dashboard.total.pledgedKZT == 1_000_000 && dashboard.total.disbursedKZT == 300_000 && dashboard.total.beneficiariesReached == 9)
+            // The region's dashboard, for no sponsor, counts the whole grant once.
+            let everyone = try await world.services.dashboards.dashboard(DashboardFilter(), placeField: "place", focusAreaField: "focus_area", by: .anonymous)
+            #expect(everyone.total.pledgedKZT == 4_000_000 && everyone.total.disbursedKZT == 600_000)
         }
     }
 

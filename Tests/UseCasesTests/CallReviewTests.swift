@@ -21,7 +21,7 @@ import TestSupport
 
     /// A call of the inside akimat's, pledged to by the business earmarked to inclusion, with two
     /// submitted applications of the NGO's, its applications closed; reviewers of every kind.
-    static func world(_ database: TestDatabase, stateBudgetKZT: Int64? = nil) async throws -> World {
+    static func world(_ database: TestDatabase, stateBudgetKZT: Int64? = nil, pledgeKZT: Int64 = 5_000_000) async throws -> World {
         let access = try await AccessWorld.build(pool: database.pool)
         let services = Services(pool: database.pool, matching: MatchingConfiguration(), accounts: .cheapHashes)
         var terms = CallServiceTests.terms(eligibility: CallEligibility(verifiedOnly: true, territoryOnly: true, minYearsActive: 0, noOverdueReports: false))
@@ -29,7 +29,7 @@ import TestSupport
         let akimat = try #require(access.identities["government_inside"])
         let draft = try await services.calls.create(terms, governmentBodyID: nil, by: akimat)
         let call = try await services.calls.publish(draft.id, ifMatch: nil, by: akimat)
-        _ = try await services.calls.pledge(to: call.id, amountKZT: 5_000_000, focusAreas: ["inclusion"], places: [], businessID: access.business, by: .admin)
+        _ = try await services.calls.pledge(to: call.id, amountKZT: pledgeKZT, focusAreas: ["inclusion"], places: [], businessID: access.business, by: .admin)
         let ngo = try #require(access.identities["ngo"])
         var applications: [UUID] = []
         for focus in ["inclusion", "sport"] {

@@ -101,6 +101,31 @@ struct PageVisitor: Sendable {
         return people
     }
 
+    /// Setting up a second factor shows one key until it is confirmed: after a reload and after
+    /// a wrong code, the same key and app link as the app was given.
+    @Test func settingUpASecondFactorKeepsOneKeyThroughReloadsAndWrongCodes() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                _ = try await Self.people(database, world: world)
+                var owner = PageVisitor(client)
+                #expect(try await owner.signIn("owner@ngo.example.kz", Self.password).status == .seeOther)
+                func key(_ html: String) -> String? {
+                    guard let start = html.range(of: "<dd><code>")?.upperBound, let end = html[start...].range(of: "</code>")?.lowerBound else { return nil }
+                    return String(html[start..<end])
+                }
+                let first = String(buffer: try await owner.get("/account/two-factor").body)
+                let shown = try #require(key(first))
+                #expect(shown.count >= 16 && first.contains("secret=\(shown)"))
+                #expect(key(String(buffer: try await owner.get("/account/two-factor").body)) == shown, "a reload gave another key")
+                let wrong = try await owner.post("/account/two-factor", [("code", "000000")])
+                let page = String(buffer: wrong.body)
+                #expect(wrong.status == .unauthorized && page.contains("code-error"))
+                #expect(key(page) == shown && page.contains("otpauth://totp/") && page.contains("secret=\(shown)"), "the key or the link changed after a wrong code")
+            }
+        }
+    }
+
     @Test func aMemberEditsTheProfileWithErrorsBesideTheirFieldsAndAViewerOnlyReadsIt() async throws {
         try await TestDatabase.with { database in
             try await withService(database) { client in

@@ -40,6 +40,9 @@ import TestSupport
             let code = AccountService.currentCode(for: secret, at: world.clock.now)
             let wrong = code == "000000" ? "111111" : "000000"
             #expect(try await world.accounts.confirmSecondFactorEnrollment(pending.value, code: wrong, address: "10.0.0.1") == .refused(message: AccountService.wrongCode))
+            // Asked again (a reload, another tab, the page after a wrong code): the same key, not a new one.
+            let shownAgain = try await world.accounts.beginSecondFactorEnrollment(pending.value)
+            #expect(shownAgain.secret == enrollment.secret && shownAgain.url == enrollment.url)
             guard case .signedIn(let full) = try await world.accounts.confirmSecondFactorEnrollment(pending.value, code: code, address: "10.0.0.1") else {
                 Issue.record("the right code did not sign in"); return
             }

@@ -105,6 +105,8 @@ VISITED = {}
 CONSOLE_ERRORS = {}
 # (lang, page) -> ["status url"] of stylesheets, scripts and images that did not load
 BROKEN_ASSETS = {}
+# (lang, page) -> texts a template leaked: an element reading "nil", "Optional(...)" or "{{...}}"
+TEMPLATE_LEAKS = {}
 # organization names with markup that registered (the admin's verification queue must show them as text)
 HOSTILE_NAMES = []
 # time spent on screenshots and axe-core
@@ -578,6 +580,14 @@ def capture(test, page):
         ".map(r => r.responseStatus + ' ' + r.name)")
     if broken:
         BROKEN_ASSETS.setdefault(key, []).extend(b for b in broken if b not in BROKEN_ASSETS.get(key, []))
+    # A value missing from a template's context renders as Swift prints it, or not at all.
+    leaks = d.execute_script(
+        "return Array.from(document.querySelectorAll('body *:not(script):not(style)'))"
+        ".filter(e => e.children.length === 0)"
+        ".map(e => e.textContent.trim())"
+        ".filter(t => t === 'nil' || t.includes('Optional(') || t.includes('{{') || t.includes('}}'))")
+    if leaks:
+        TEMPLATE_LEAKS.setdefault(key, []).extend(t for t in leaks if t not in TEMPLATE_LEAKS.get(key, []))
     if key in VISITED:
         return
     started = time.monotonic()

@@ -4,7 +4,9 @@ rest, then judges them all. Runs last (run.py orders it so)."""
 
 import os
 
-from harness import (AXE_RESULTS, AXE_VERSION, BASE, BROKEN_ASSETS, CONSOLE_ERRORS, LANGUAGES, NGO_EMAIL, ORGANIZATION_ID, OVERFLOW, NGO_PASSWORD,
+from selenium.webdriver.common.by import By
+
+from harness import (AXE_RESULTS, AXE_VERSION, BASE, BROKEN_ASSETS, CONSOLE_ERRORS, TEMPLATE_LEAKS, LANGUAGES, NGO_EMAIL, ORGANIZATION_ID, OVERFLOW, NGO_PASSWORD,
                      PROJECT_ID, REGION, SCREENSHOTS, VISITED, BrowserTest, axe_report, capture, say,
                      write_axe_results)
 
@@ -55,6 +57,16 @@ class Accessibility(BrowserTest):
                 self.submit(self.submit_button(form))
                 self.loaded("change-password-errors", status=422)
                 self.assert_error_summary(["current_password", "password_confirmation"])
+                # Setting up a second factor: one key through a reload and a wrong code (one wrong
+                # code in all, so the NGO's sign-ins are not throttled).
+                self.go("/account/two-factor", "two-factor-setup")
+                key = self.d.find_element(By.CSS_SELECTOR, "dl.facts code").text
+                if lang == LANGUAGES[0]:
+                    form = self.form_for("/account/two-factor")
+                    self.type_into("code", "000000", form)
+                    self.submit(self.submit_button(form))
+                    self.loaded("two-factor-wrong-code", status=401)
+                    self.assertEqual(self.d.find_element(By.CSS_SELECTOR, "dl.facts code").text, key, "another key after a wrong code")
                 self.d.get(BASE + "/account")
         except AssertionError as error:
             missing.append(f"signed-in pages: {str(error).splitlines()[0]}")
@@ -78,6 +90,12 @@ class Accessibility(BrowserTest):
         wide = [f"{lang}-{page} ({VISITED.get((lang, page))}): {width} px" for (lang, page), width in sorted(OVERFLOW.items())]
         self.assertTrue(VISITED, "no page was visited")
         self.assertFalse(wide, "pages wider than 375 px:\n  " + "\n  ".join(wide))
+
+    def test_no_page_shows_what_a_template_leaked(self):
+        """No element reads "nil", "Optional(...)" or "{{...}}": a value missing from a page's context."""
+        self.assertTrue(VISITED, "no page was visited")
+        leaks = [f"{lang}-{page} ({VISITED.get((lang, page))}): {texts[:3]}" for (lang, page), texts in sorted(TEMPLATE_LEAKS.items())]
+        self.assertFalse(leaks, "pages showing template leaks:\n  " + "\n  ".join(leaks))
 
     def test_pages_load_their_assets_without_errors(self):
         """Every stylesheet, script and image a visited page asks for loads; no script error."""

@@ -178,9 +178,14 @@ public struct PeopleRepository: Sendable {
     }
 
     /// Starts (or restarts) TOTP enrollment with a new, not yet enabled secret.
-    public func setPendingTOTPSecret(_ personID: UUID, _ secret: String) async throws {
+    /// The secret being set up for a person without TOTP in force: the one already pending, or
+    /// `proposed` when none is; nil when TOTP is in force (or no such person).
+    public func pendingTOTPSecret(_ personID: UUID, proposing proposed: String) async throws -> String? {
         try await pool.withConnection { connection in
-            try connection.query("UPDATE people SET totp_secret = $2 WHERE id = $1 AND NOT totp_enabled", [personID, secret])
+            try connection.query(
+                "UPDATE people SET totp_secret = coalesce(totp_secret, $2) WHERE id = $1 AND NOT totp_enabled RETURNING totp_secret",
+                [personID, proposed]
+            ).first?.decode(String.self, at: 0)
         }
     }
 

@@ -238,8 +238,11 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
             try await accounts.confirmSecondFactorEnrollment(token, code: code, address: context.clientAddress)
         }
         if let signedIn = checked.signedIn { return signedIn }
-        // The secret shown stays the one being confirmed, so the app already set up keeps working.
-        let view: [String: Any] = ["secret": form["secret"], "uri": "", "errors": checked.errors.view, "required": session.mustEnrollSecondFactor]
+        // The key and link shown again are the ones being confirmed, so the app already set up keeps working.
+        let enrollment = try await accounts.beginSecondFactorEnrollment(token)
+        let view: [String: Any] = [
+            "secret": enrollment.secret, "uri": enrollment.url, "errors": checked.errors.view, "required": session.mustEnrollSecondFactor,
+        ]
         return page("two-factor", title: words.t("two_factor_title"), view: view, request: request, context: context, status: checked.status)
     }
 
@@ -358,8 +361,8 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
         let value = { (name: String) in form?[name] ?? "" }
         let kind = OrganizationKind(rawValue: value("kind"))
         func field(_ name: String, _ label: String, type: String = "text", autocomplete: String = "", hint: String = "") -> [String: Any] {
-            ["name": name, "label": words.t(label), "type": type, "value": value(name), "error": errors.view[name] as Any,
-             "autocomplete": autocomplete, "hint": hint.isEmpty ? "" : words.t(hint)]
+            ["name": name, "label": words.t(label), "type": type, "value": value(name), "error": errors.view[name] ?? false,
+             "autocomplete": autocomplete, "hint": hint.isEmpty ? false : words.t(hint)]
         }
         return [
             "errors": errors.view,

@@ -43,6 +43,12 @@ public struct ProjectService: Sendable {
         return try await projects.list(filter, after: cursor, limit: limit)
     }
 
+    /// The portal's list: what anyone may see, whoever asks, as the portal's project pages show
+    /// (a draft there is not found even for its NGO or an admin, so it is not listed either).
+    public func publicList(_ filter: ProjectFilter, after cursor: PageCursor?, limit: Int) async throws -> Page<Project> {
+        try await list(filter, after: cursor, limit: limit, by: .anonymous)
+    }
+
     /// The projects of the NGO the caller acts for, drafts included: its workspace.
     public func own(limit: Int, by caller: Caller) async throws -> [Project] {
         try Access.requireSignedIn(caller)

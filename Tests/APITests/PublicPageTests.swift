@@ -97,4 +97,24 @@ import TestSupport
             }
         }
     }
+
+    /// The portal is the public view for everyone: its lists hold no draft, not even for the NGO
+    /// whose draft it is (its page would be a 404); the workspace lists it.
+    @Test func thePortalListsNoDraftEvenToItsOwnNGO() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                _ = try await AccountPageTests.people(database, world: world)
+                var owner = PageVisitor(client)
+                #expect(try await owner.signIn("owner@ngo.example.kz", AccountPageTests.password).status == .seeOther)
+                let draft = world.draftProject.lowercasedString
+                let title = "%D0%A7%D0%B5%D1%80%D0%BD%D0%BE%D0%B2%D0%B8%D0%BA"  // Черновик, the draft's title
+                for path in ["/projects", "/projects?q=\(title)", "/search?q=\(title)", "/projects.csv"] {
+                    let page = try await owner.get(path)
+                    #expect(page.status == .ok && !String(buffer: page.body).contains(draft), "\(path) lists the draft")
+                }
+                #expect(String(buffer: try await owner.get("/workspace/projects").body).contains(draft))
+            }
+        }
+    }
 }

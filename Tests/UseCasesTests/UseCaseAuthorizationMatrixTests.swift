@@ -124,6 +124,12 @@ import TestSupport
             // The draft is listed only to its NGO and admins.
             #expect(ids.contains(world.draftProject) == (caller.isAdmin || caller.member?.organizationID == world.ngo))
         },
+        Row(name: "projects.publicList", expected: [.ok, .ok, .ok, .ok, .ok, .ok]) { services, world, _ in
+            var filter = ProjectFilter()
+            filter.organizationID = world.ngo
+            // The portal's list takes no caller: nobody sees the draft there, its NGO and admins included.
+            #expect(!(try await services.projects.publicList(filter, after: nil, limit: 100).items.map(\.id).contains(world.draftProject)))
+        },
         Row(name: "projects.edit(open)", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.projects.edit(try await world.openProject(), by: caller) { $0.beneficiaries = 50 }
         },
@@ -700,7 +706,7 @@ import TestSupport
         let useCases: Set<String> = [
             "organizations.register", "organizations.find", "organizations.list", "organizations.update",
             "organizations.deactivate", "organizations.verify", "organizations.requireEditRight",
-            "projects.propose", "projects.find", "projects.list", "projects.edit", "projects.publish", "projects.close",
+            "projects.propose", "projects.find", "projects.list", "projects.publicList", "projects.edit", "projects.publish", "projects.close",
             "matches.partners", "matches.triples", "matches.forOrganization", "matches.proposalTerms",
             "dismissals.list", "dismissals.dismiss", "dismissals.undo", "shortlists.list", "shortlists.add", "shortlists.remove", "shortlists.projectIDs",
             "partnerships.propose", "partnerships.list", "partnerships.find", "partnerships.amend", "partnerships.consent",

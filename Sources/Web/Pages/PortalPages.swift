@@ -318,9 +318,7 @@ struct PortalPages<Context: WebRequestContext>: Sendable {
         var cursor: PageCursor?
         var count = 0
         repeat {
-            let page = try await services.projects.list(
-                filters.projectFilter, after: cursor, limit: min(500, Self.csvRowCap - count), by: context.caller
-            )
+            let page = try await services.projects.publicList(filters.projectFilter, after: cursor, limit: min(500, Self.csvRowCap - count))
             for project in page.items {
                 let f = project.fields
                 csv.append([

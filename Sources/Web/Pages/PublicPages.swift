@@ -51,7 +51,7 @@ struct PublicPages<Context: WebRequestContext>: Sendable {
             let organizations = try await services.organizations.list(filters.organizationFilter, after: nil, limit: 10, by: context.caller)
             var projectFilter = filters.projectFilter
             projectFilter.status = nil
-            let projects = try await services.projects.list(projectFilter, after: nil, limit: 10, by: context.caller)
+            let projects = try await services.projects.publicList(projectFilter, after: nil, limit: 10)
             let query = SearchFilters.query([("q", filters.q)])
             view["organizations"] = organizations.items.map { words.organizationSummary($0.organization) }
             view["projects"] = projects.items.map(words.projectSummary)
@@ -92,9 +92,7 @@ struct PublicPages<Context: WebRequestContext>: Sendable {
         view["minNeed"] = filters.minNeed.map(String.init) ?? (FormData.query(of: request)["min_need"] ?? "")
         view["maxNeed"] = filters.maxNeed.map(String.init) ?? (FormData.query(of: request)["max_need"] ?? "")
         if filters.errors.isEmpty {
-            let page = try await services.projects.list(
-                filters.projectFilter, after: filters.cursor, limit: SearchFilters.pageSize, by: context.caller
-            )
+            let page = try await services.projects.publicList(filters.projectFilter, after: filters.cursor, limit: SearchFilters.pageSize)
             view["results"] = page.items.map(words.projectSummary)
             view["empty"] = page.items.isEmpty
             if let cursor = page.nextCursor {

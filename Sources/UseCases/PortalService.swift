@@ -68,7 +68,9 @@ public struct PortalService: Sendable {
         let partnerships = try await stamped(portal.partnerships(of: .organization(id)))
         let reports = try await portal.reports(of: .organization(id))
         let snapshot = try await reference.snapshot()
-        let codes = organization.fields.regions + [organization.fields.jurisdiction].compactMap { $0 }
+        // A body's jurisdiction is usually among its places too: each is listed once.
+        var seen = Set<String>()
+        let codes = (organization.fields.regions + [organization.fields.jurisdiction].compactMap { $0 }).filter { seen.insert($0).inserted }
         return OrganizationProfile(
             organization: organization,
             legalForm: snapshot.legalForms.first { $0.code == organization.fields.legalForm },

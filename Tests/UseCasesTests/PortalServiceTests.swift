@@ -120,6 +120,13 @@ import TestSupport
             let ngo = try await portal.organizationProfile(withDraft, by: .admin)
             #expect(ngo.projects.allSatisfy { $0.fields.status != .draft })
             #expect(ngo.organization.fields.contactEmail == nil, "not even for an admin: the portal is the public view")
+
+            // A body whose jurisdiction is among its places lists it once.
+            let body: UUID = try await Self.scalar(
+                pool, "SELECT id FROM organizations WHERE kind = 'government_body' AND jurisdiction = ANY (regions) ORDER BY id LIMIT 1"
+            )
+            let places = try await portal.organizationProfile(body, by: .anonymous).places.map(\.kato)
+            #expect(places.count == Set(places).count && !places.isEmpty, "\(places)")
         }
     }
 

@@ -80,6 +80,19 @@ public struct ProjectRepository: Sendable {
                     )
                 }
             }
+            // What partnerships pledged stays covered: a smaller need would make them fund more than it.
+            if draft.fundingNeededKZT < current.fields.fundingNeededKZT {
+                let pledged = try connection.query(
+                    "SELECT coalesce(sum(pledge_kzt), 0)::bigint FROM partnerships WHERE project_id = $1 AND state IN ('approved', 'active', 'completed')",
+                    [id]
+                ).rows[0].decode(Int64.self, at: 0)
+                if draft.fundingNeededKZT < pledged {
+                    throw DomainError.invalid([FieldIssue(
+                        field: "funding_needed_kzt", code: "below_pledged",
+                        message: "Partnerships have pledged \(pledged) KZT to this project; its need cannot be less."
+                    )])
+                }
+            }
             try Self.validate(draft, on: connection)
             let row = try connection.query(
                 """

@@ -67,7 +67,10 @@ struct ProjectEditPages<Context: WebRequestContext>: Sendable {
                 }
                 return workspace.redirect("/workspace/projects?done=edited#project-\(project.id.lowercasedString)")
             } catch DomainError.invalid(let issues) {
-                for issue in issues { errors.add(ProjectPages<Context>.formField(issue.field), words.t("issue_project_rejected")) }
+                for issue in issues {
+                    let message = issue.code == "below_pledged" ? "issue_project_need_below_pledged" : "issue_project_rejected"
+                    errors.add(ProjectPages<Context>.formField(issue.field), words.t(message))
+                }
             } catch DomainError.conflict {
                 problem = words.t("project_edit_places_kept")
             }

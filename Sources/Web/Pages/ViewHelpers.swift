@@ -127,7 +127,16 @@ extension Vocabulary {
     /// beside its field.
     func editedPlaces(_ stored: [String], form: FormData, errors: inout FieldErrors) -> [String] {
         var places = stored.filter { form["place_\($0)"] == "1" }
-        let region = form["region"], district = form["district"]
+        var region = form["region"]
+        let district = form["district"]
+        // A district chosen alone names its region too.
+        if region.isEmpty, !district.isEmpty {
+            guard let parent = snapshot.unit(district)?.parentKATO else {
+                errors.add("district", t("issue_project_district"))
+                return places
+            }
+            region = parent
+        }
         guard !region.isEmpty else { return places }
         if snapshot.unit(region) == nil || snapshot.unit(region)?.parentKATO != nil {
             errors.add("region", t("issue_project_region"))

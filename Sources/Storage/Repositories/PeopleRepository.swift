@@ -177,7 +177,6 @@ public struct PeopleRepository: Sendable {
         }
     }
 
-    /// Starts (or restarts) TOTP enrollment with a new, not yet enabled secret.
     /// The secret being set up for a person without TOTP in force: the one already pending, or
     /// `proposed` when none is; nil when TOTP is in force (or no such person).
     public func pendingTOTPSecret(_ personID: UUID, proposing proposed: String) async throws -> String? {

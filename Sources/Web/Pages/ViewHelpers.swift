@@ -123,13 +123,12 @@ struct FieldErrors {
 
 extension Vocabulary {
     /// The places an edit form keeps (each stored one still ticked, `place_<code>`) and the one it
-    /// adds (`region`, and optionally one of its `district`s), an unknown or mismatched code named
-    /// beside its field.
+    /// adds (`region`, and optionally one of its `district`s, which may come without its region),
+    /// an unknown or mismatched code named beside its field.
     func editedPlaces(_ stored: [String], form: FormData, errors: inout FieldErrors) -> [String] {
         var places = stored.filter { form["place_\($0)"] == "1" }
         var region = form["region"]
         let district = form["district"]
-        // A district chosen alone names its region too.
         if region.isEmpty, !district.isEmpty {
             guard let parent = snapshot.unit(district)?.parentKATO else {
                 errors.add("district", t("issue_project_district"))

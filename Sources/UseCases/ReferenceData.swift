@@ -1,5 +1,4 @@
 import Domain
-import Domain
 import Matching
 import NIOConcurrencyHelpers
 import Storage
@@ -30,6 +29,18 @@ public final class ReferenceData: Sendable {
         }
 
         let units: [String: Region]
+        let placeRanks: [Language: [String: Int]]
+        let focusRanks: [Language: [String: Int]]
+
+        /// Where a region or district stands in an alphabetical list of places in `language`.
+        public func placeRank(_ kato: String, in language: Language) -> Int {
+            placeRanks[language]?[kato] ?? .max
+        }
+
+        /// Where a focus area stands in an alphabetical list of them in `language`.
+        public func focusRank(_ code: String, in language: Language) -> Int {
+            focusRanks[language]?[code] ?? .max
+        }
 
         public func vocabulary(_ language: Language) -> Vocabulary {
             vocabularies[language] ?? Vocabulary(regionNames: [:], focusAreaNames: [:])
@@ -54,11 +65,13 @@ public final class ReferenceData: Sendable {
         let regions = units.filter { $0.parentKATO == nil }
         let focusAreas = try await repository.focusAreas()
         var vocabularies: [Language: Vocabulary] = [:]
+        var placeRanks: [Language: [String: Int]] = [:], focusRanks: [Language: [String: Int]] = [:]
         for language in Language.allCases {
-            vocabularies[language] = Vocabulary(
-                regionNames: Dictionary(uniqueKeysWithValues: units.map { ($0.kato, $0.name.preferred(language)) }),
-                focusAreaNames: Dictionary(uniqueKeysWithValues: focusAreas.map { ($0.code, $0.name.preferred(language)) })
-            )
+            let placeNames = Dictionary(uniqueKeysWithValues: units.map { ($0.kato, $0.name.preferred(language)) })
+            let focusNames = Dictionary(uniqueKeysWithValues: focusAreas.map { ($0.code, $0.name.preferred(language)) })
+            vocabularies[language] = Vocabulary(regionNames: placeNames, focusAreaNames: focusNames)
+            placeRanks[language] = NameOrder.ranks(placeNames, in: language)
+            focusRanks[language] = NameOrder.ranks(focusNames, in: language)
         }
         let snapshot = Snapshot(
             regions: regions,
@@ -69,7 +82,9 @@ public final class ReferenceData: Sendable {
             focusAreaCodes: Set(focusAreas.map(\.code)),
             taxonomy: FocusTaxonomy(focusAreas: focusAreas),
             vocabularies: vocabularies,
-            units: Dictionary(uniqueKeysWithValues: units.map { ($0.kato, $0) })
+            units: Dictionary(uniqueKeysWithValues: units.map { ($0.kato, $0) }),
+            placeRanks: placeRanks,
+            focusRanks: focusRanks
         )
         loaded.withLockedValue { $0 = snapshot }
         return snapshot

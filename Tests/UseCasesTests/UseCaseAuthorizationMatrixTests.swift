@@ -128,7 +128,8 @@ import TestSupport
             var filter = ProjectFilter()
             filter.organizationID = world.ngo
             // The portal's list takes no caller: nobody sees the draft there, its NGO and admins included.
-            #expect(!(try await services.projects.publicList(filter, after: nil, limit: 100).items.map(\.id).contains(world.draftProject)))
+            let ids = try await services.projects.publicList(filter, after: nil, limit: 100).items.map(\.id)
+            #expect(!ids.contains(world.draftProject))
         },
         Row(name: "projects.edit(open)", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.projects.edit(try await world.openProject(), by: caller) { $0.beneficiaries = 50 }

@@ -192,9 +192,8 @@ struct CallForm {
         for flag in Self.flags { view[flag] = !self[flag].isEmpty }
         view["territories"] = territories
         view["focusAreas"] = words.snapshot.focusAreas
-            .map { (code: $0.code, name: $0.name.preferred(words.language)) }
-            .sorted { $0.name < $1.name }
-            .map { ["code": $0.code, "name": $0.name, "checked": focusAreas.contains($0.code)] as [String: Any] }
+            .sorted { words.focusPrecedes($0.code, $1.code) }
+            .map { ["code": $0.code, "name": $0.name.preferred(words.language), "checked": focusAreas.contains($0.code)] as [String: Any] }
         view["criteria"] = (1...Self.criterionRows).map { row -> [String: Any] in
             [
                 "row": String(row), "name": self["criterion_name_\(row)"], "guidance": self["criterion_guidance_\(row)"],

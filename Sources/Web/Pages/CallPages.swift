@@ -180,10 +180,12 @@ struct CallPages<Context: WebRequestContext>: Sendable {
         var places: [(value: String, label: String)] = []
         if body.fields.level == .national {
             places.append(("", words.t("call_territory_country")))
-            places += words.snapshot.regions.filter { $0.level == 1 }.map { ($0.kato, $0.name.preferred(words.language)) }.sorted { $0.1 < $1.1 }
+            places += words.snapshot.regions.filter { $0.level == 1 }.sorted { words.placePrecedes($0.kato, $1.kato) }
+                .map { ($0.kato, $0.name.preferred(words.language)) }
         } else if let jurisdiction = body.fields.jurisdiction {
             places.append((jurisdiction, words.placeName(jurisdiction)))
-            places += words.snapshot.districts(of: jurisdiction).map { ($0.kato, $0.name.preferred(words.language)) }.sorted { $0.1 < $1.1 }
+            places += words.snapshot.districts(of: jurisdiction).sorted { words.placePrecedes($0.kato, $1.kato) }
+                .map { ($0.kato, $0.name.preferred(words.language)) }
         }
         return places.map { ["value": $0.value, "label": $0.label, "selected": $0.value == selected] }
     }

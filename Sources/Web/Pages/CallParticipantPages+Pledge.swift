@@ -120,12 +120,12 @@ extension CallParticipantPages {
         let phase = call.phase(at: services.calls.now())
         let taking = phase == .upcoming || phase == .open
         let own = try await services.calls.pledges(of: call.id, by: context.caller).filter { $0.businessID == business && $0.withdrawnAt == nil }
-        func choices(_ codes: [String], prefix: String, name: (String) -> String) -> [[String: Any]] {
-            codes.map { (code: $0, name: name($0)) }.sorted { $0.name < $1.name }.map { item in
-                ["code": item.code, "name": item.name, "checked": form?["\(prefix)_\(item.code)"] == "1"]
+        func choices(_ codes: [String], prefix: String, name: (String) -> String, precedes: (String, String) -> Bool) -> [[String: Any]] {
+            codes.sorted(by: precedes).map { code in
+                ["code": code, "name": name(code), "checked": form?["\(prefix)_\(code)"] == "1"]
             }
         }
-        let places = choices(placeChoices(call, words: words), prefix: "place", name: words.regionName)
+        let places = choices(placeChoices(call, words: words), prefix: "place", name: words.regionName, precedes: words.placePrecedes)
         return [
             "call": callSummary(call, words: words),
             "remaining": Format.money(budget.remainingKZT),
@@ -135,7 +135,7 @@ extension CallParticipantPages {
             "taking": taking,
             "mayPledge": taking && !context.caller.isViewer,
             "amount": form?["amount_kzt"] ?? "",
-            "focusAreas": choices(focusChoices(call, words: words), prefix: "focus", name: words.focusName),
+            "focusAreas": choices(focusChoices(call, words: words), prefix: "focus", name: words.focusName, precedes: words.focusPrecedes),
             "places": places,
             "hasPlaces": !places.isEmpty,
             "placesLegend": call.terms.territory == nil ? words.t("callpart_pledge_regions") : words.t("callpart_pledge_districts"),

@@ -128,13 +128,12 @@ struct PlanningPages<Context: WebRequestContext>: Sendable {
         func region(_ kato: String) -> [String: Any] {
             let name = words.regionName(kato)
             let districts = words.snapshot.districts(of: kato)
-                .map { (kato: $0.kato, name: $0.name.preferred(words.language)) }
-                .sorted { $0.name < $1.name }
-                .map { option($0.kato, $0.name) }
+                .sorted { words.placePrecedes($0.kato, $1.kato) }
+                .map { option($0.kato, $0.name.preferred(words.language)) }
             return ["label": name, "options": [option(kato, words.t("planning_whole_region", name))] + districts]
         }
         guard let jurisdiction else {
-            let regions = words.snapshot.regions.filter { $0.level == 1 }.sorted { $0.name.preferred(words.language) < $1.name.preferred(words.language) }
+            let regions = words.snapshot.regions.filter { $0.level == 1 }.sorted { words.placePrecedes($0.kato, $1.kato) }
             return [["label": words.t("dashboard_whole_country"), "options": [option(nil, words.t("dashboard_whole_country"))]]] + regions.map { region($0.kato) }
         }
         if words.snapshot.unit(jurisdiction)?.parentKATO == nil { return [region(jurisdiction)] }

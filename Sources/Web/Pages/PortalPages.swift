@@ -58,7 +58,7 @@ struct PortalPages<Context: WebRequestContext>: Sendable {
         let measureLabel = words.measureName(measure)
         var units: [String: MapView.Unit] = [:]
         var rows: [[String: Any]] = []
-        for row in overview.regions {
+        for row in overview.regions.sorted(by: { words.placePrecedes($0.code, $1.code) }) {
             let name = words.regionName(row.code)
             let value = row.figures.value(measure)
             let href = "/regions/\(row.code)" + SearchFilters.query([("measure", measure.rawValue)])
@@ -68,7 +68,6 @@ struct PortalPages<Context: WebRequestContext>: Sendable {
             cells["href"] = href
             rows.append(cells)
         }
-        rows.sort { ($0["name"] as? String ?? "") < ($1["name"] as? String ?? "") }
         var view: [String: Any] = [
             "errors": errors.view,
             "measures": measureView(measure, words: words, base: "/regions"),
@@ -103,7 +102,7 @@ struct PortalPages<Context: WebRequestContext>: Sendable {
         let measureLabel = words.measureName(measure)
         var units: [String: MapView.Unit] = [:]
         var districts: [[String: Any]] = []
-        for row in found.districts {
+        for row in found.districts.sorted(by: { words.placePrecedes($0.code, $1.code) }) {
             let name = words.snapshot.unit(row.code)?.name.preferred(words.language) ?? row.code
             let value = row.figures.value(measure)
             let href = "/projects" + SearchFilters.query([("region", kato), ("district", row.code)])
@@ -113,13 +112,12 @@ struct PortalPages<Context: WebRequestContext>: Sendable {
             cells["href"] = href
             districts.append(cells)
         }
-        districts.sort { ($0["name"] as? String ?? "") < ($1["name"] as? String ?? "") }
-        let focusAreas: [[String: Any]] = found.focusAreas.map { row in
+        let focusAreas: [[String: Any]] = found.focusAreas.sorted(by: { words.focusPrecedes($0.code, $1.code) }).map { row in
             var cells = words.figureCells(row.figures)
             cells["name"] = words.focusName(row.code)
             cells["href"] = "/projects" + SearchFilters.query([("region", kato), ("focus", row.code)])
             return cells
-        }.sorted { ($0["name"] as? String ?? "") < ($1["name"] as? String ?? "") }
+        }
         let needs: [[String: Any]] = found.largestUnfundedNeeds.map { need in
             [
                 "id": need.projectID.lowercasedString,

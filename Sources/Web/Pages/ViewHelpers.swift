@@ -29,12 +29,21 @@ struct Vocabulary {
     func kindName(_ kind: OrganizationKind) -> String { t("kind_\(kind.rawValue)") }
     func statusName(_ status: ProjectStatus) -> String { t("project_status_\(status.rawValue)") }
 
+    /// Whether place `a` comes before place `b` in an alphabetical list in this language.
+    func placePrecedes(_ a: String, _ b: String) -> Bool {
+        snapshot.placeRank(a, in: language) < snapshot.placeRank(b, in: language)
+    }
+
+    /// Whether focus area `a` comes before focus area `b` in an alphabetical list in this language.
+    func focusPrecedes(_ a: String, _ b: String) -> Bool {
+        snapshot.focusRank(a, in: language) < snapshot.focusRank(b, in: language)
+    }
+
     /// Top-level regions for a select, with `selected` set.
     func regionOptions(selected: String) -> [[String: Any]] {
         snapshot.regions.filter { $0.level == 1 }
-            .map { (kato: $0.kato, name: $0.name.preferred(language)) }
-            .sorted { $0.name < $1.name }
-            .map { ["value": $0.kato, "label": $0.name, "selected": $0.kato == selected] }
+            .sorted { placePrecedes($0.kato, $1.kato) }
+            .map { ["value": $0.kato, "label": $0.name.preferred(language), "selected": $0.kato == selected] }
     }
 
     /// Districts grouped under their region, for a select with optgroups; only the chosen
@@ -42,22 +51,19 @@ struct Vocabulary {
     func districtGroups(selected: String, region: String) -> [[String: Any]] {
         snapshot.districtsByRegion.keys
             .filter { region.isEmpty || $0 == region }
-            .map { parent in (parent: parent, name: regionName(parent)) }
-            .sorted { $0.name < $1.name }
-            .map { group in
-                let options = snapshot.districts(of: group.parent)
-                    .map { (kato: $0.kato, name: $0.name.preferred(language)) }
-                    .sorted { $0.name < $1.name }
-                    .map { ["value": $0.kato, "label": $0.name, "selected": $0.kato == selected] as [String: Any] }
-                return ["label": group.name, "options": options]
+            .sorted(by: placePrecedes)
+            .map { parent in
+                let options = snapshot.districts(of: parent)
+                    .sorted { placePrecedes($0.kato, $1.kato) }
+                    .map { ["value": $0.kato, "label": $0.name.preferred(language), "selected": $0.kato == selected] as [String: Any] }
+                return ["label": regionName(parent), "options": options]
             }
     }
 
     func focusOptions(selected: String) -> [[String: Any]] {
         snapshot.focusAreas
-            .map { (code: $0.code, name: $0.name.preferred(language)) }
-            .sorted { $0.name < $1.name }
-            .map { ["value": $0.code, "label": $0.name, "selected": $0.code == selected] }
+            .sorted { focusPrecedes($0.code, $1.code) }
+            .map { ["value": $0.code, "label": $0.name.preferred(language), "selected": $0.code == selected] }
     }
 
     func kindOptions(selected: OrganizationKind?) -> [[String: Any]] {

@@ -208,14 +208,14 @@ public struct AccountService: Sendable {
         return try await checkCode(code, secret: secret, record: record, credentials: credentials, address: address, enable: false)
     }
 
-    /// Starts setting up TOTP, or shows again the secret already being set up (a reload, a second
-    /// tab or a wrong code must not give a key other than the one the app was given); not in
-    /// force until `confirmSecondFactorEnrollment`. For a session waiting to enroll, or a
-    /// signed-in person who wants a second factor.
+    /// Starts setting up TOTP, or shows again the secret this session is setting up (a reload, a
+    /// second tab or a wrong code must not give a key other than the one the app was given; any
+    /// other session gets a new one); not in force until `confirmSecondFactorEnrollment`. For a
+    /// session waiting to enroll, or a signed-in person who wants a second factor.
     public func beginSecondFactorEnrollment(_ token: String) async throws -> Enrollment {
-        let (_, credentials) = try await liveSession(token)
+        let (record, credentials) = try await liveSession(token)
         guard !credentials.person.totpEnabled,
-              let secret = try await people.pendingTOTPSecret(credentials.person.id, proposing: SecondFactor.newSecret()) else {
+              let secret = try await people.pendingTOTPSecret(credentials.person.id, session: record.id, proposing: SecondFactor.newSecret()) else {
             throw DomainError.conflict(code: "second_factor_enabled", message: "A second factor is already set up.")
         }
         return Enrollment(secret: SecondFactor.base32(secret), url: SecondFactor.url(secret: secret, account: credentials.person.email))

@@ -101,8 +101,9 @@ struct PageVisitor: Sendable {
         return people
     }
 
-    /// Setting up a second factor shows one key until it is confirmed: after a reload and after
-    /// a wrong code, the same key and app link as the app was given.
+    /// Setting up a second factor shows one key to the session that started it until it is
+    /// confirmed: after a reload and after a wrong code, the same key and app link; another
+    /// session gets a key of its own.
     @Test func settingUpASecondFactorKeepsOneKeyThroughReloadsAndWrongCodes() async throws {
         try await TestDatabase.with { database in
             try await withService(database) { client in
@@ -122,6 +123,11 @@ struct PageVisitor: Sendable {
                 let page = String(buffer: wrong.body)
                 #expect(wrong.status == .unauthorized && page.contains("code-error"))
                 #expect(key(page) == shown && page.contains("otpauth://totp/") && page.contains("secret=\(shown)"), "the key or the link changed after a wrong code")
+                // Another session of the same person (someone else who knew the password) gets a key of its own.
+                var elsewhere = PageVisitor(client)
+                #expect(try await elsewhere.signIn("owner@ngo.example.kz", Self.password).status == .seeOther)
+                let other = try #require(key(String(buffer: try await elsewhere.get("/account/two-factor").body)))
+                #expect(other != shown)
             }
         }
     }

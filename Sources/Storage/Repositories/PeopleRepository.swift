@@ -177,13 +177,20 @@ public struct PeopleRepository: Sendable {
         }
     }
 
-    /// The secret being set up for a person without TOTP in force: the one already pending, or
-    /// `proposed` when none is; nil when TOTP is in force (or no such person).
-    public func pendingTOTPSecret(_ personID: UUID, proposing proposed: String) async throws -> String? {
+    /// The secret being set up by `session` for a person without TOTP in force: the one that
+    /// session started, or `proposed` (replacing any other session's); nil when TOTP is in force
+    /// (or no such person).
+    public func pendingTOTPSecret(_ personID: UUID, session: UUID, proposing proposed: String) async throws -> String? {
         try await pool.withConnection { connection in
             try connection.query(
-                "UPDATE people SET totp_secret = coalesce(totp_secret, $2) WHERE id = $1 AND NOT totp_enabled RETURNING totp_secret",
-                [personID, proposed]
+                """
+                UPDATE people SET
+                    totp_secret = CASE WHEN totp_pending_session = $3 AND totp_secret IS NOT NULL THEN totp_secret ELSE $2 END,
+                    totp_pending_session = $3
+                WHERE id = $1 AND NOT totp_enabled
+                RETURNING totp_secret
+                """,
+                [personID, proposed, session]
             ).first?.decode(String.self, at: 0)
         }
     }

@@ -238,8 +238,14 @@ struct AccountPages<Context: WebRequestContext>: Sendable {
             try await accounts.confirmSecondFactorEnrollment(token, code: code, address: context.clientAddress)
         }
         if let signedIn = checked.signedIn { return signedIn }
-        // The key and link shown again are the ones being confirmed, so the app already set up keeps working.
-        let enrollment = try await accounts.beginSecondFactorEnrollment(token)
+        // The key and link shown again are the ones being confirmed, so the app already set up keeps
+        // working; when another tab has just confirmed one, there is nothing left to set up.
+        let enrollment: AccountService.Enrollment
+        do {
+            enrollment = try await accounts.beginSecondFactorEnrollment(token)
+        } catch DomainError.conflict {
+            return redirect("/account")
+        }
         let view: [String: Any] = [
             "secret": enrollment.secret, "uri": enrollment.url, "errors": checked.errors.view, "required": session.mustEnrollSecondFactor,
         ]

@@ -5,9 +5,10 @@ import NIOConcurrencyHelpers
 /// Names in the order a reader of the language expects: ICU's collation through Foundation, so
 /// that Kazakh letters stand where the Kazakh alphabet puts them (Қ after К, Ұ after У) rather
 /// than after я as their code points do, and a Russian place is found under its own name, not
-/// under "г.", "область" or "район". One such sort of a few hundred names took 26 ms here, so
-/// each list's order is worked out once per process and remembered (the lists are the
-/// reference data's, a handful per language).
+/// under "г.", "область" or "район". One such sort of a few hundred names took 26 ms here:
+/// `ReferenceData` works the orders out once per snapshot, and they are remembered per process
+/// too, because tests, benchmarks and commands make many `ReferenceData` of the same reference
+/// lists (a handful per language).
 enum NameOrder {
     private struct Key: Hashable {
         let language: Language

@@ -48,6 +48,24 @@ import TestSupport
             }
         }
     }
+
+    /// A need below what partnerships pledged is a 422 on its field, reported with every other problem.
+    @Test func aNeedBelowWhatPartnershipsPledgedIs422WithTheOtherProblems() async throws {
+        try await TestDatabase.with { database in
+            try await withService(database) { client in
+                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
+                let partnership = try await world.partnership(in: .active, pledge: 10_000_000)
+                let project = try #require(try await client.send(.get, "/v1/partnerships/\(partnership)").json["project_id"] as? String)
+                let both = try await client.send(.patch, "/v1/projects/\(project)", json: #"{"funding_needed_kzt": 9999999, "focus_areas": ["no_such_area"]}"#)
+                #expect(both.status == .unprocessableContent)
+                #expect(both.errorFields.contains("funding_needed_kzt") && both.errorFields.contains { $0.hasPrefix("focus_areas") }, "\(both.errorFields)")
+                let codes = (both.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+                #expect(codes.contains("below_pledged"), "\(codes)")
+                let exact = try await client.send(.patch, "/v1/projects/\(project)", json: #"{"funding_needed_kzt": 10000000}"#)
+                #expect(exact.status == .ok && exact.json["funding_needed_kzt"] as? Int == 10_000_000)
+            }
+        }
+    }
 }
 
 @Suite struct ReferenceAPITests {

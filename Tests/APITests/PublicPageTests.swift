@@ -108,10 +108,16 @@ import TestSupport
                 var owner = PageVisitor(client)
                 #expect(try await owner.signIn("owner@ngo.example.kz", AccountPageTests.password).status == .seeOther)
                 let draft = world.draftProject.lowercasedString
+                let open = try await world.openProject().lowercasedString
                 let title = "%D0%A7%D0%B5%D1%80%D0%BD%D0%BE%D0%B2%D0%B8%D0%BA"  // Черновик, the draft's title
                 for path in ["/projects", "/projects?q=\(title)", "/search?q=\(title)", "/projects.csv"] {
                     let page = try await owner.get(path)
                     #expect(page.status == .ok && !String(buffer: page.body).contains(draft), "\(path) lists the draft")
+                }
+                // The same lists do show the NGO's open project.
+                let openTitle = "%D0%9C%D0%B0%D1%81%D1%82%D0%B5%D1%80%D1%81%D0%BA%D0%B0%D1%8F"  // Мастерская
+                for path in ["/projects", "/search?q=\(openTitle)", "/projects.csv"] {
+                    #expect(String(buffer: try await owner.get(path).body).contains(open), "\(path) does not list the open project")
                 }
                 #expect(String(buffer: try await owner.get("/workspace/projects").body).contains(draft))
             }

@@ -105,7 +105,7 @@ VISITED = {}
 CONSOLE_ERRORS = {}
 # (lang, page) -> ["status url"] of stylesheets, scripts and images that did not load
 BROKEN_ASSETS = {}
-# (lang, page) -> texts a template leaked: an element reading "nil", "Optional(...)" or "{{...}}"
+# (lang, page) -> texts a template leaked: text or an attribute reading "nil", "Optional(...)" or "{{...}}"
 TEMPLATE_LEAKS = {}
 # organization names with markup that registered (the admin's verification queue must show them as text)
 HOSTILE_NAMES = []
@@ -581,11 +581,22 @@ def capture(test, page):
     if broken:
         BROKEN_ASSETS.setdefault(key, []).extend(b for b in broken if b not in BROKEN_ASSETS.get(key, []))
     # A value missing from a template's context renders as Swift prints it, or not at all.
-    leaks = d.execute_script(
-        "return Array.from(document.querySelectorAll('body *:not(script):not(style)'))"
-        ".filter(e => e.children.length === 0)"
-        ".map(e => e.textContent.trim())"
-        ".filter(t => t === 'nil' || t.includes('Optional(') || t.includes('{{') || t.includes('}}'))")
+    leaks = d.execute_script("""
+        const leaked = v => v === 'nil' || v.includes('Optional(') || v.includes('{{') || v.includes('}}');
+        const found = [];
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const parent = node.parentElement;
+            if (parent && (parent.tagName === 'SCRIPT' || parent.tagName === 'STYLE')) continue;
+            const text = node.textContent.trim();
+            if (leaked(text)) found.push(text.slice(0, 80));
+        }
+        for (const element of document.querySelectorAll('body *')) {
+            for (const attribute of element.attributes) {
+                if (leaked(attribute.value.trim())) found.push(`${element.tagName.toLowerCase()}[${attribute.name}]=${attribute.value.slice(0, 80)}`);
+            }
+        }
+        return found;""")
     if leaks:
         TEMPLATE_LEAKS.setdefault(key, []).extend(t for t in leaks if t not in TEMPLATE_LEAKS.get(key, []))
     if key in VISITED:

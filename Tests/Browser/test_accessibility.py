@@ -92,7 +92,7 @@ class Accessibility(BrowserTest):
         self.assertFalse(wide, "pages wider than 375 px:\n  " + "\n  ".join(wide))
 
     def test_no_page_shows_what_a_template_leaked(self):
-        """No element reads "nil", "Optional(...)" or "{{...}}": a value missing from a page's context."""
+        """No text or attribute reads "nil", "Optional(...)" or "{{...}}": a value missing from a page's context."""
         self.assertTrue(VISITED, "no page was visited")
         leaks = [f"{lang}-{page} ({VISITED.get((lang, page))}): {texts[:3]}" for (lang, page), texts in sorted(TEMPLATE_LEAKS.items())]
         self.assertFalse(leaks, "pages showing template leaks:\n  " + "\n  ".join(leaks))

@@ -128,8 +128,9 @@ import TestSupport
             var filter = ProjectFilter()
             filter.organizationID = world.ngo
             // The portal's list takes no caller: nobody sees the draft there, its NGO and admins included.
+            let open = try await world.openProject()
             let ids = try await services.projects.publicList(filter, after: nil, limit: 100).items.map(\.id)
-            #expect(!ids.contains(world.draftProject))
+            #expect(!ids.contains(world.draftProject) && ids.contains(open))
         },
         Row(name: "projects.edit(open)", expected: [.unauthenticated, .forbidden, .ok, .forbidden, .forbidden, .ok]) { services, world, caller in
             _ = try await services.projects.edit(try await world.openProject(), by: caller) { $0.beneficiaries = 50 }

@@ -81,19 +81,26 @@ public struct ProjectRepository: Sendable {
                 }
             }
             // What partnerships pledged stays covered: a smaller need would make them fund more than it.
+            var issues: [FieldIssue] = []
             if draft.fundingNeededKZT < current.fields.fundingNeededKZT {
                 let pledged = try connection.query(
                     "SELECT coalesce(sum(pledge_kzt), 0)::bigint FROM partnerships WHERE project_id = $1 AND state IN ('approved', 'active', 'completed')",
                     [id]
                 ).rows[0].decode(Int64.self, at: 0)
                 if draft.fundingNeededKZT < pledged {
-                    throw DomainError.invalid([FieldIssue(
+                    issues.append(FieldIssue(
                         field: "funding_needed_kzt", code: "below_pledged",
                         message: "Partnerships have pledged \(pledged) KZT to this project; its need cannot be less."
-                    )])
+                    ))
                 }
             }
-            try Self.validate(draft, on: connection)
+            // Every problem is reported at once.
+            do {
+                try Self.validate(draft, on: connection)
+            } catch DomainError.invalid(let found) {
+                issues = found + issues
+            }
+            if !issues.isEmpty { throw DomainError.invalid(issues) }
             let row = try connection.query(
                 """
                 UPDATE projects SET (\(Self.writableColumns), updated_at) =

@@ -16,7 +16,7 @@ extension AccountPages {
         func value(_ name: String, _ stored: String?) -> String { form?[name] ?? stored ?? "" }
         func number<N: BinaryInteger>(_ name: String, _ stored: N?) -> String { form?[name] ?? stored.map { String($0) } ?? "" }
         func ticked(_ name: String, _ stored: Bool) -> Bool { form.map { $0[name] == "1" } ?? stored }
-        let focusAreas = words.snapshot.focusAreas.map(\.code)
+        let focusAreas = words.focusAreasInOrder.map(\.code)
         return [
             "id": organization.id.lowercasedString,
             "organization": words.text(fields.name),
@@ -103,7 +103,7 @@ extension AccountPages {
         let phone = contact("contact_phone", ContactFormat.isPhone, maxLength: 32)
         let nationwide = form["nationwide"] == "1"
         let places = words.editedPlaces(organization.fields.regions, form: form, errors: &errors)
-        if places.isEmpty && !nationwide && form["region"].isEmpty { errors.add("region", words.t("issue_profile_places")) }
+        if places.isEmpty && !nationwide && form["region"].isEmpty && form["district"].isEmpty { errors.add("region", words.t("issue_profile_places")) }
         let codes = words.snapshot.focusAreas.map(\.code)
         let focus = codes.filter { form["focus_\($0)"] == "1" }
         let seeking = kind == .ngo ? codes.filter { form["seeking_\($0)"] == "1" } : organization.fields.seeking
@@ -155,7 +155,7 @@ extension AccountPages {
         switch field {
         case "name": "name_\(words.language.rawValue)"
         case let list where list.hasPrefix("regions"): "region"
-        case let list where list.hasPrefix("focus_areas") || list.hasPrefix("seeking"): "focus_\(words.snapshot.focusAreas.first?.code ?? "")"
+        case let list where list.hasPrefix("focus_areas") || list.hasPrefix("seeking"): "focus_\(words.focusAreasInOrder.first?.code ?? "")"
         default: field
         }
     }

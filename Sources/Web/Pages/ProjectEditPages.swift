@@ -45,7 +45,7 @@ struct ProjectEditPages<Context: WebRequestContext>: Sendable {
         let places = words.editedPlaces(project.fields.regions, form: form, errors: &errors)
         if places.isEmpty && errors.isEmpty { errors.add("region", words.t("project_edit_one_place")) }
         let focus = words.snapshot.focusAreas.map(\.code).filter { form["focus_\($0)"] == "1" }
-        if focus.isEmpty { errors.add("focus_\(words.snapshot.focusAreas.first?.code ?? "")", words.t("issue_project_focus")) }
+        if focus.isEmpty { errors.add("focus_\(words.focusAreasInOrder.first?.code ?? "")", words.t("issue_project_focus")) }
         let need = form.whole("funding_needed_kzt")
         if need == nil { errors.add("funding_needed_kzt", words.t("issue_project_need")) }
         let months = form.whole("duration_months")
@@ -103,7 +103,7 @@ struct ProjectEditPages<Context: WebRequestContext>: Sendable {
             },
             "regions": words.regionOptions(selected: form?["region"] ?? ""),
             "districtGroups": words.districtGroups(selected: form?["district"] ?? "", region: ""),
-            "focusAreas": words.snapshot.focusAreas.map { area -> [String: Any] in
+            "focusAreas": words.focusAreasInOrder.map { area -> [String: Any] in
                 [
                     "code": area.code, "name": words.focusName(area.code),
                     "checked": form.map { $0["focus_\(area.code)"] == "1" } ?? fields.focusAreas.contains(area.code),
@@ -112,7 +112,7 @@ struct ProjectEditPages<Context: WebRequestContext>: Sendable {
             "need": form?["funding_needed_kzt"] ?? String(fields.fundingNeededKZT),
             "months": form?["duration_months"] ?? String(fields.durationMonths),
             "beneficiaries": form?["beneficiaries"] ?? String(fields.beneficiaries),
-            "firstFocus": words.snapshot.focusAreas.first?.code ?? "",
+            "firstFocus": words.focusAreasInOrder.first?.code ?? "",
             "focusError": false,
             "errors": FieldErrors().view,
         ]

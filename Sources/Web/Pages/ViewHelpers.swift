@@ -31,12 +31,12 @@ struct Vocabulary {
 
     /// Whether place `a` comes before place `b` in an alphabetical list in this language.
     func placePrecedes(_ a: String, _ b: String) -> Bool {
-        snapshot.placeRank(a, in: language) < snapshot.placeRank(b, in: language)
+        (snapshot.placeRank(a, in: language), a) < (snapshot.placeRank(b, in: language), b)
     }
 
     /// Whether focus area `a` comes before focus area `b` in an alphabetical list in this language.
     func focusPrecedes(_ a: String, _ b: String) -> Bool {
-        snapshot.focusRank(a, in: language) < snapshot.focusRank(b, in: language)
+        (snapshot.focusRank(a, in: language), a) < (snapshot.focusRank(b, in: language), b)
     }
 
     /// Top-level regions for a select, with `selected` set.
@@ -60,10 +60,13 @@ struct Vocabulary {
             }
     }
 
+    /// The focus areas in this language's alphabetical order, for checkboxes.
+    var focusAreasInOrder: [FocusArea] {
+        snapshot.focusAreas.sorted { focusPrecedes($0.code, $1.code) }
+    }
+
     func focusOptions(selected: String) -> [[String: Any]] {
-        snapshot.focusAreas
-            .sorted { focusPrecedes($0.code, $1.code) }
-            .map { ["value": $0.code, "label": $0.name.preferred(language), "selected": $0.code == selected] }
+        focusAreasInOrder.map { ["value": $0.code, "label": $0.name.preferred(language), "selected": $0.code == selected] }
     }
 
     func kindOptions(selected: OrganizationKind?) -> [[String: Any]] {

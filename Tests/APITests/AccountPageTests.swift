@@ -107,10 +107,8 @@ struct PageVisitor: Sendable {
     @Test func settingUpASecondFactorKeepsOneKeyThroughReloadsAndWrongCodes() async throws {
         try await TestDatabase.with { database in
             try await withService(database) { client in
-                let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
-                _ = try await Self.people(database, world: world)
-                var owner = PageVisitor(client)
-                #expect(try await owner.signIn("owner@ngo.example.kz", Self.password).status == .seeOther)
+                try await PartnershipPageTests.people(database, world: try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken))
+                var owner = try await PartnershipPageTests.signedIn(client, "owner@ngo.example.kz")
                 func key(_ html: String) -> String? {
                     guard let start = html.range(of: "<dd><code>")?.upperBound, let end = html[start...].range(of: "</code>")?.lowerBound else { return nil }
                     return String(html[start..<end])
@@ -124,8 +122,7 @@ struct PageVisitor: Sendable {
                 #expect(wrong.status == .unauthorized && page.contains("code-error"))
                 #expect(key(page) == shown && page.contains("otpauth://totp/") && page.contains("secret=\(shown)"), "the key or the link changed after a wrong code")
                 // Another session of the same person (someone else who knew the password) gets a key of its own.
-                var elsewhere = PageVisitor(client)
-                #expect(try await elsewhere.signIn("owner@ngo.example.kz", Self.password).status == .seeOther)
+                var elsewhere = try await PartnershipPageTests.signedIn(client, "owner@ngo.example.kz")
                 let other = try #require(key(String(buffer: try await elsewhere.get("/account/two-factor").body)))
                 #expect(other != shown)
             }

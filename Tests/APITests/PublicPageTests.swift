@@ -104,9 +104,8 @@ import TestSupport
         try await TestDatabase.with { database in
             try await withService(database) { client in
                 let world = try await AccessWorld.build(pool: database.pool, adminToken: client.adminToken)
-                _ = try await AccountPageTests.people(database, world: world)
-                var owner = PageVisitor(client)
-                #expect(try await owner.signIn("owner@ngo.example.kz", AccountPageTests.password).status == .seeOther)
+                try await PartnershipPageTests.people(database, world: world)
+                var owner = try await PartnershipPageTests.signedIn(client, "owner@ngo.example.kz")
                 let draft = world.draftProject.lowercasedString
                 let open = try await world.openProject().lowercasedString
                 let title = "%D0%A7%D0%B5%D1%80%D0%BD%D0%BE%D0%B2%D0%B8%D0%BA"  // Черновик, the draft's title
